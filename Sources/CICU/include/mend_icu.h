@@ -1,0 +1,44 @@
+#ifndef MEND_ICU_H
+#define MEND_ICU_H
+// Stable C wrappers over the system ICU. Plain C types only: Swift code must never see ICU's own
+// headers (ICU's names are version-renaming macros, and Foundation on Linux ships a clashing copy).
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// ICU's version as "major.minor" written into buf (at least 16 bytes).
+void mend_icu_version(char *buf, int32_t cap);
+
+/// Normalisation forms understood by the wrappers below.
+enum { MEND_NFC = 0, MEND_NFKC = 1, MEND_NFD = 2, MEND_NFKD = 3 };
+
+/// 1 when the UTF-8 text is already in `form`, 0 when not, negative on an ICU error.
+int32_t mend_is_normalized(const char *utf8, int32_t len, int32_t form);
+
+/// Normalise UTF-8 text into a newly malloc'ed UTF-8 buffer (free it with mend_free).
+/// Returns the output length in bytes, or a negative value on an ICU error.
+int32_t mend_normalize(const char *utf8, int32_t len, int32_t form, char **out);
+
+void mend_free(void *p);
+
+/// An opaque sentence-break iterator for a locale such as "en@ss=standard". NULL on error.
+void *mend_sentence_iterator_open(const char *locale);
+/// A copy of an iterator, for use on another thread.
+void *mend_sentence_iterator_clone(void *iter);
+void mend_sentence_iterator_close(void *iter);
+
+/// Sentence boundaries of UTF-8 text as byte offsets (after 0, up to and including len).
+/// Returns how many were found; when that exceeds cap only cap are written. Negative on error.
+int32_t mend_sentence_breaks(void *iter, const char *utf8, int32_t len, int32_t *breaks, int32_t cap);
+
+/// Encode UTF-8 text into a legacy charset (e.g. "windows-1252", "ISO-8859-1") with ICU's converters.
+/// Returns the byte count written to out, -1 when a character has no mapping in the charset,
+/// -2 when out is too small, other negatives on ICU errors.
+int32_t mend_encode_legacy(const char *charset, const char *utf8, int32_t len, char *out, int32_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,153 @@
+#include "mend_icu.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_err.h>
+#include <unicode/uclean.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
+#include <unicode/uversion.h>
+
+void mend_icu_version(char *buf, int32_t cap) {
+  UVersionInfo v;
+  char tmp[U_MAX_VERSION_STRING_LENGTH];
+  u_getVersion(v);
+  u_versionToString(v, tmp);
+  strncpy(buf, tmp, (size_t)cap - 1);
+  buf[cap - 1] = 0;
+}
+
+static const UNormalizer2 *normalizer(int32_t form, UErrorCode *status) {
+  switch (form) {
+  case MEND_NFKC: return unorm2_getNFKCInstance(status);
+  case MEND_NFD: return unorm2_getNFDInstance(status);
+  case MEND_NFKD: return unorm2_getNFKDInstance(status);
+  default: return unorm2_getNFCInstance(status);
+  }
+}
+
+/// UTF-8 -> UTF-16 into a malloc'ed buffer. Returns length or negative.
+static int32_t to_utf16(const char *utf8, int32_t len, UChar **out) {
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t n = 0;
+  u_strFromUTF8(NULL, 0, &n, utf8, len, &status);
+  if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return -100 - status;
+  status = U_ZERO_ERROR;
+  UChar *buf = (UChar *)malloc(sizeof(UChar) * (size_t)(n + 1));
+  if (!buf) return -99;
+  u_strFromUTF8(buf, n + 1, NULL, utf8, len, &status);
+  if (U_FAILURE(status)) { free(buf); return -100 - status; }
+  *out = buf;
+  return n;
+}
+
+static int32_t to_utf8(const UChar *s, int32_t len, char **out) {
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t n = 0;
+  u_strToUTF8(NULL, 0, &n, s, len, &status);
+  if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return -100 - status;
+  status = U_ZERO_ERROR;
+  char *buf = (char *)malloc((size_t)n + 1);
+  if (!buf) return -99;
+  u_strToUTF8(buf, n + 1, NULL, s, len, &status);
+  if (U_FAILURE(status)) { free(buf); return -100 - status; }
+  *out = buf;
+  return n;
+}
+
+int32_t mend_is_normalized(const char *utf8, int32_t len, int32_t form) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *n2 = normalizer(form, &status);
+  if (U_FAILURE(status)) return -1;
+  UChar *s = NULL;
+  int32_t n = to_utf16(utf8, len, &s);
+  if (n < 0) return n;
+  UBool ok = unorm2_isNormalized(n2, s, n, &status);
+  free(s);
+  if (U_FAILURE(status)) return -1;
+  return ok ? 1 : 0;
+}
+
+int32_t mend_normalize(const char *utf8, int32_t len, int32_t form, char **out) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *n2 = normalizer(form, &status);
+  if (U_FAILURE(status)) return -1;
+  UChar *s = NULL;
+  int32_t n = to_utf16(utf8, len, &s);
+  if (n < 0) return n;
+  int32_t cap = n * 3 + 16; // NFKC can expand; retry below if not enough
+  UChar *dst = (UChar *)malloc(sizeof(UChar) * (size_t)cap);
+  if (!dst) { free(s); return -99; }
+  int32_t m = unorm2_normalize(n2, s, n, dst, cap, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) {
+    status = U_ZERO_ERROR;
+    free(dst);
+    cap = m + 1;
+    dst = (UChar *)malloc(sizeof(UChar) * (size_t)cap);
+    if (!dst) { free(s); return -99; }
+    m = unorm2_normalize(n2, s, n, dst, cap, &status);
+  }
+  free(s);
+  if (U_FAILURE(status)) { free(dst); return -1; }
+  int32_t r = to_utf8(dst, m, out);
+  free(dst);
+  return r;
+}
+
+void mend_free(void *p) { free(p); }
+
+void *mend_sentence_iterator_open(const char *locale) {
+  UErrorCode status = U_ZERO_ERROR;
+  UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &status);
+  if (U_FAILURE(status)) return NULL;
+  return bi;
+}
+
+void *mend_sentence_iterator_clone(void *iter) {
+  UErrorCode status = U_ZERO_ERROR;
+  UBreakIterator *bi = ubrk_clone((const UBreakIterator *)iter, &status);
+  if (U_FAILURE(status)) return NULL;
+  return bi;
+}
+
+void mend_sentence_iterator_close(void *iter) {
+  if (iter) ubrk_close((UBreakIterator *)iter);
+}
+
+int32_t mend_sentence_breaks(void *iter, const char *utf8, int32_t len, int32_t *breaks, int32_t cap) {
+  UErrorCode status = U_ZERO_ERROR;
+  UText *ut = utext_openUTF8(NULL, utf8, len, &status);
+  if (U_FAILURE(status)) return -1;
+  UBreakIterator *bi = (UBreakIterator *)iter;
+  ubrk_setUText(bi, ut, &status);
+  if (U_FAILURE(status)) { utext_close(ut); return -2; }
+  int32_t count = 0;
+  ubrk_first(bi);
+  for (int32_t p = ubrk_next(bi); p != UBRK_DONE; p = ubrk_next(bi)) {
+    if (count < cap) breaks[count] = p;
+    count++;
+  }
+  utext_close(ut);
+  return count;
+}
+
+int32_t mend_encode_legacy(const char *charset, const char *utf8, int32_t len, char *out, int32_t cap) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter *cnv = ucnv_open(charset, &status);
+  if (U_FAILURE(status)) return -3;
+  // Fail on any unmappable character instead of writing a substitute.
+  ucnv_setFromUCallBack(cnv, UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
+  UChar *s = NULL;
+  int32_t n = to_utf16(utf8, len, &s);
+  if (n < 0) { ucnv_close(cnv); return -4; }
+  int32_t m = ucnv_fromUChars(cnv, out, cap, s, n, &status);
+  free(s);
+  ucnv_close(cnv);
+  if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
+  if (status == U_INVALID_CHAR_FOUND || status == U_ILLEGAL_CHAR_FOUND) return -1;
+  if (U_FAILURE(status)) return -5;
+  return m;
+}

@@ -1,0 +1,65 @@
+/// One edit, removal, move or unapplied suggestion that a stage made (or proposed) to a document.
+///
+/// Changes are values: the CLI renders them (`--explain`, `--format json`) and nothing leaves the
+/// document without one.
+public struct Change: Codable, Sendable, Equatable {
+  /// What the change does to the document.
+  public enum Action: String, Codable, Sendable {
+    /// Text inside a fragment was replaced.
+    case edit
+    /// A whole fragment (line) or sentence was removed.
+    case remove
+    /// A fragment moved to another position.
+    case move
+  }
+
+  /// The stage id from the rules file (`normalize-unicode`, `repair-apostrophes`, ...).
+  public var stage: String
+  /// The rule inside the stage (`mojibake`, `possessive`, ...).
+  public var rule: String
+  public var action: Action
+  /// 1-based line of the fragment in the input.
+  public var line: Int
+  /// 1-based column (in Unicode scalars) of the change inside the fragment's text at the time the
+  /// stage ran.
+  public var column: Int
+  public var before: String
+  public var after: String
+  /// 0...1: how sure the stage is.
+  public var confidence: Double
+  /// Why, in a few words, with the evidence.
+  public var reason: String
+  /// False for a suggestion the stage was not sure enough to apply.
+  public var applied: Bool
+
+  public init(
+    stage: String, rule: String, action: Action = .edit, line: Int, column: Int,
+    before: String, after: String, confidence: Double = 1, reason: String, applied: Bool = true
+  ) {
+    self.stage = stage
+    self.rule = rule
+    self.action = action
+    self.line = line
+    self.column = column
+    self.before = before
+    self.after = after
+    self.confidence = confidence
+    self.reason = reason
+    self.applied = applied
+  }
+}
+
+/// The ordered record of everything a pipeline run did or suggested.
+public struct ChangeLog: Sendable {
+  public private(set) var changes: [Change] = []
+  public init() {}
+
+  public mutating func record(_ change: Change) { changes.append(change) }
+  public mutating func record(contentsOf other: [Change]) { changes.append(contentsOf: other) }
+
+  /// Applied changes only.
+  public var applied: [Change] { changes.filter(\.applied) }
+  /// Suggestions only.
+  public var suggestions: [Change] { changes.filter { !$0.applied } }
+  public var isEmpty: Bool { changes.isEmpty }
+}

@@ -1,0 +1,73 @@
+/// What a fragment is, as far as the classifying stage could tell.
+public enum FragmentKind: String, Codable, Sendable, CaseIterable {
+  case unknown, blank, caption, credit, date, url, headline, standfirst, dateline, body
+}
+
+/// One line of the input: the unit mend never merges or splits.
+public struct Fragment: Sendable, Equatable {
+  public var text: String
+  /// 1-based line in the input.
+  public var line: Int
+  public var kind: FragmentKind
+
+  public init(text: String, line: Int, kind: FragmentKind = .unknown) {
+    self.text = text
+    self.line = line
+    self.kind = kind
+  }
+
+  public var isBlank: Bool {
+    text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+  }
+}
+
+/// A text as mend sees it: an ordered list of fragments (lines).
+public struct Document: Sendable, Equatable {
+  public var fragments: [Fragment]
+  /// Whether the input ended with a line break (kept on output).
+  public var endsWithNewline: Bool
+
+  public init(fragments: [Fragment], endsWithNewline: Bool) {
+    self.fragments = fragments
+    self.endsWithNewline = endsWithNewline
+  }
+
+  /// Split text into fragments on LF. (CR and CRLF are turned into LF by the normalisation stage
+  /// when it runs; they are left alone here so that nothing changes without a change record.)
+  public init(text: String) {
+    var frags: [Fragment] = []
+    var lineNo = 1
+    var ends = false
+    let bytes = Array(text.utf8)
+    var start = 0
+    var i = 0
+    let n = bytes.count
+    while i < n {
+      if bytes[i] == 0x0A {
+        frags.append(
+          Fragment(text: String(decoding: bytes[start..<i], as: UTF8.self), line: lineNo))
+        lineNo += 1
+        start = i + 1
+      }
+      i += 1
+    }
+    if start < n {
+      frags.append(Fragment(text: String(decoding: bytes[start..<n], as: UTF8.self), line: lineNo))
+    } else if n > 0 {
+      ends = true
+    }
+    self.init(fragments: frags, endsWithNewline: ends)
+  }
+
+  /// The document as text: fragments joined by LF.
+  public var text: String {
+    var out = ""
+    out.reserveCapacity(fragments.reduce(0) { $0 + $1.text.utf8.count + 1 })
+    for (i, f) in fragments.enumerated() {
+      if i > 0 { out += "\n" }
+      out += f.text
+    }
+    if endsWithNewline && !fragments.isEmpty { out += "\n" }
+    return out
+  }
+}

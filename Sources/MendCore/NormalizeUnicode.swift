@@ -1,0 +1,399 @@
+import CICU
+
+/// Unicode clean-up: BOM, line ends, HTML entities, mojibake (UTF-8 read as Windows-1252 or
+/// Latin-1), NFC/NFKC, control and zero-width characters, odd spaces and space runs, and, as
+/// options, ASCII quotes and dashes.
+public struct NormalizeUnicode: Stage {
+  public static let id = "normalize-unicode"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Unicode clean-up with ICU: NFC/NFKC, BOM, CRLF, controls, zero-width and odd spaces, HTML entities, mojibake.",
+    options: [
+      OptionSpec("form", .choice(["nfc", "nfkc", "none"]), default: .string("nfc"), help: "Unicode normalisation form."),
+      OptionSpec("bom", .bool, default: .bool(true), help: "Remove a byte-order mark at the start."),
+      OptionSpec("line-ends", .bool, default: .bool(true), help: "CRLF and lone CR become LF."),
+      OptionSpec("entities", .bool, default: .bool(true), help: "Decode HTML character references (&amp; &#8217; &rsquo;)."),
+      OptionSpec("mojibake", .bool, default: .bool(true), help: "Repair UTF-8 that was decoded as Windows-1252 or Latin-1."),
+      OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (ZWJ inside emoji is kept)."),
+      OptionSpec("spaces", .bool, default: .bool(true), help: "Odd spaces (NBSP, thin, ideographic) become a space; runs of spaces become one."),
+      OptionSpec("trim", .bool, default: .bool(true), help: "Remove spaces at the start and end of a line."),
+      OptionSpec("quotes", .choice(["keep", "ascii"]), default: .string("keep"), help: "Curly quotes become ASCII with 'ascii'."),
+      OptionSpec("dashes", .choice(["keep", "ascii"]), default: .string("keep"), help: "En and em dashes become '-' with 'ascii'."),
+    ],
+    make: { NormalizeUnicode(options: $0) })
+
+  let form: Int32?
+  let bom: Bool
+  let lineEnds: Bool
+  let entities: Bool
+  let mojibake: Bool
+  let controls: Bool
+  let spaces: Bool
+  let trim: Bool
+  let asciiQuotes: Bool
+  let asciiDashes: Bool
+
+  public init(options: StageOptions) {
+    switch options.string("form") {
+    case "nfkc": form = Int32(MEND_NFKC)
+    case "none": form = nil
+    default: form = Int32(MEND_NFC)
+    }
+    bom = options.bool("bom")
+    lineEnds = options.bool("line-ends")
+    entities = options.bool("entities")
+    mojibake = options.bool("mojibake")
+    controls = options.bool("controls")
+    spaces = options.bool("spaces")
+    trim = options.bool("trim")
+    asciiQuotes = options.string("quotes") == "ascii"
+    asciiDashes = options.string("dashes") == "ascii"
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    var out: [Fragment] = []
+    out.reserveCapacity(document.fragments.count)
+    for (index, fragment) in document.fragments.enumerated() {
+      if isClean(fragment.text) {
+        out.append(fragment)
+        continue
+      }
+      var editor = ScalarEditor(fragment.text, line: fragment.line)
+      if index == 0 && bom { editor.removeBOM(&context) }
+      var pieces: [[Unicode.Scalar]] = []
+      if lineEnds { pieces = editor.splitLineEnds(&context) }
+      if pieces.isEmpty { pieces = [editor.scalars] }
+      for piece in pieces {
+        var e = ScalarEditor(scalars: piece, line: fragment.line)
+        if entities { e.decodeEntities(&context) }
+        if mojibake { e.repairMojibake(&context) }
+        if let form { e.normalize(form: form, &context) }
+        if controls { e.removeControls(&context) }
+        if asciiQuotes || asciiDashes { e.asciiPunctuation(quotes: asciiQuotes, dashes: asciiDashes, &context) }
+        if spaces { e.normalizeSpaces(trim: trim, &context) } else if trim { e.trimSpaces(&context) }
+        var f = fragment
+        f.text = e.string
+        out.append(f)
+      }
+    }
+    document.fragments = out
+  }
+
+  /// The hot path: printable ASCII with single inner spaces, no entity and nothing to trim.
+  @inline(__always)
+  func isClean(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { buf -> Bool in
+      let n = buf.count
+      if n == 0 { return true }
+      if buf[0] == 0x20 || buf[n - 1] == 0x20 { return !(trim || spaces) }
+      var prevSpace = false
+      for b in buf {
+        if b < 0x20 || b >= 0x7F || b == 0x26 { return false }
+        if b == 0x20 {
+          if prevSpace { return false }
+          prevSpace = true
+        } else {
+          prevSpace = false
+        }
+      }
+      return true
+    }
+  }
+}
+
+/// Edits a fragment as an array of scalars and records every edit with its column.
+struct ScalarEditor {
+  var scalars: [Unicode.Scalar]
+  let line: Int
+
+  init(_ text: String, line: Int) {
+    scalars = Array(text.unicodeScalars)
+    self.line = line
+  }
+
+  init(scalars: [Unicode.Scalar], line: Int) {
+    self.scalars = scalars
+    self.line = line
+  }
+
+  var string: String {
+    var s = String.UnicodeScalarView()
+    s.append(contentsOf: scalars)
+    return String(s)
+  }
+
+  static func text(_ xs: ArraySlice<Unicode.Scalar>) -> String {
+    var s = String.UnicodeScalarView()
+    s.append(contentsOf: xs)
+    return String(s)
+  }
+
+  mutating func replace(
+    _ range: Range<Int>, with new: [Unicode.Scalar], rule: String, reason: String,
+    _ ctx: inout StageContext
+  ) {
+    ctx.record(
+      rule: rule, line: line, column: range.lowerBound + 1, before: Self.text(scalars[range]),
+      after: Self.text(new[...]), reason: reason)
+    scalars.replaceSubrange(range, with: new)
+  }
+
+  mutating func removeBOM(_ ctx: inout StageContext) {
+    if scalars.first == "\u{FEFF}" {
+      replace(0..<1, with: [], rule: "bom", reason: "byte-order mark at the start of the text", &ctx)
+    }
+  }
+
+  /// CRLF at the end becomes nothing (LF is the separator); a lone CR splits the fragment.
+  mutating func splitLineEnds(_ ctx: inout StageContext) -> [[Unicode.Scalar]] {
+    guard scalars.contains("\r") else { return [] }
+    if scalars.last == "\r" {
+      replace((scalars.count - 1)..<scalars.count, with: [], rule: "crlf", reason: "CRLF line end becomes LF", &ctx)
+    }
+    guard scalars.contains("\r") else { return [] }
+    var pieces: [[Unicode.Scalar]] = []
+    var current: [Unicode.Scalar] = []
+    for (i, s) in scalars.enumerated() {
+      if s == "\r" {
+        ctx.record(
+          rule: "cr", line: line, column: i + 1, before: "\r", after: "\n",
+          reason: "a lone CR is a line break")
+        pieces.append(current)
+        current = []
+      } else {
+        current.append(s)
+      }
+    }
+    pieces.append(current)
+    return pieces
+  }
+
+  mutating func decodeEntities(_ ctx: inout StageContext) {
+    var i = 0
+    while i < scalars.count {
+      guard scalars[i] == "&" else { i += 1; continue }
+      var j = i + 1
+      while j < scalars.count && j - i <= 32 && scalars[j] != ";" && scalars[j] != "&" && scalars[j] != " " { j += 1 }
+      guard j < scalars.count, scalars[j] == ";", j > i + 1 else { i += 1; continue }
+      let name = Self.text(scalars[(i + 1)..<j])
+      var value: Unicode.Scalar?
+      if name.hasPrefix("#") {
+        let digits = name.dropFirst()
+        var code: UInt32?
+        if digits.first == "x" || digits.first == "X" {
+          code = UInt32(digits.dropFirst(), radix: 16)
+        } else {
+          code = UInt32(digits, radix: 10)
+        }
+        if var c = code {
+          if let w = HTMLEntities.windows1252C1[c] { c = w }
+          if c != 0, let s = Unicode.Scalar(c) { value = s }
+        }
+      } else if let v = HTMLEntities.named[name] {
+        value = v.unicodeScalars.first
+      }
+      if let v = value {
+        replace(i..<(j + 1), with: [v], rule: "html-entity", reason: "HTML character reference", &ctx)
+        i += 1
+      } else {
+        i = j
+      }
+    }
+  }
+
+  /// Windows-1252 bytes 0x80...0x9F as the characters a decoder shows for them.
+  static let cp1252High: Set<UInt32> = Set(HTMLEntities.windows1252C1.values)
+
+  /// A scalar that a UTF-8 byte >= 0x80 turns into when read as Windows-1252 or Latin-1.
+  @inline(__always)
+  static func isMisdecodedByte(_ s: Unicode.Scalar) -> Bool {
+    let v = s.value
+    return (v >= 0x80 && v <= 0xFF) || cp1252High.contains(v)
+  }
+
+  /// Repair runs of characters that are UTF-8 bytes shown through Windows-1252 or Latin-1
+  /// (`â€™` for `’`, `Ã©` for `é`). A run is repaired only when it re-encodes (with ICU's
+  /// converters) to well-formed multi-byte UTF-8 as a whole, which real text almost never does.
+  mutating func repairMojibake(_ ctx: inout StageContext) {
+    var pass = 0
+    var changed = true
+    while changed && pass < 3 {
+      changed = false
+      pass += 1
+      var i = 0
+      while i < scalars.count {
+        let v = scalars[i].value
+        guard v >= 0xC2 && v <= 0xF4 else { i += 1; continue }
+        var j = i
+        while j < scalars.count && Self.isMisdecodedByte(scalars[j]) { j += 1 }
+        if j - i >= 2, let fixed = Self.decodeRun(scalars[i..<j]) {
+          replace(i..<j, with: fixed, rule: "mojibake", reason: "UTF-8 read as Windows-1252/Latin-1", &ctx)
+          changed = true
+          i += fixed.count
+        } else {
+          i = max(j, i + 1)
+        }
+      }
+    }
+  }
+
+  static func decodeRun(_ run: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar]? {
+    let text = Self.text(run)
+    var bytes: [UInt8]?
+    for charset in ["windows-1252", "ISO-8859-1"] {
+      var out = [UInt8](repeating: 0, count: run.count * 2 + 8)
+      let n = text.withCString { p -> Int32 in
+        out.withUnsafeMutableBufferPointer { ob in
+          ob.withMemoryRebound(to: CChar.self) { cb in
+            mend_encode_legacy(charset, p, Int32(text.utf8.count), cb.baseAddress, Int32(cb.count))
+          }
+        }
+      }
+      if n > 0 { bytes = Array(out[0..<Int(n)]); break }
+    }
+    guard let bytes, isWellFormedMultibyte(bytes) else { return nil }
+    let s = String(decoding: bytes, as: UTF8.self)
+    return Array(s.unicodeScalars)
+  }
+
+  /// Every byte is part of a valid multi-byte UTF-8 sequence (no ASCII, no stray byte).
+  static func isWellFormedMultibyte(_ b: [UInt8]) -> Bool {
+    var i = 0
+    while i < b.count {
+      let lead = b[i]
+      let len: Int
+      switch lead {
+      case 0xC2...0xDF: len = 2
+      case 0xE0...0xEF: len = 3
+      case 0xF0...0xF4: len = 4
+      default: return false
+      }
+      guard i + len <= b.count else { return false }
+      for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return false }
+      if lead == 0xE0 && b[i + 1] < 0xA0 { return false }
+      if lead == 0xED && b[i + 1] >= 0xA0 { return false }
+      if lead == 0xF0 && b[i + 1] < 0x90 { return false }
+      if lead == 0xF4 && b[i + 1] >= 0x90 { return false }
+      i += len
+    }
+    return true
+  }
+
+  mutating func normalize(form: Int32, _ ctx: inout StageContext) {
+    guard scalars.contains(where: { $0.value >= 0x80 }) else { return }
+    let text = string
+    let bytes = text.utf8.count
+    let already = text.withCString { mend_is_normalized($0, Int32(bytes), form) }
+    if already != 0 { return }
+    var outPtr: UnsafeMutablePointer<CChar>?
+    let n = text.withCString { mend_normalize($0, Int32(bytes), form, &outPtr) }
+    guard n >= 0, let p = outPtr else { return }
+    defer { mend_free(p) }
+    let normalized = String(
+      decoding: UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: Int(n)),
+      as: UTF8.self)
+    let new = Array(normalized.unicodeScalars)
+    // Record the smallest differing span.
+    var a = 0
+    while a < scalars.count && a < new.count && scalars[a] == new[a] { a += 1 }
+    var b = 0
+    while b < scalars.count - a && b < new.count - a && scalars[scalars.count - 1 - b] == new[new.count - 1 - b] { b += 1 }
+    let rule = form == Int32(MEND_NFKC) ? "nfkc" : "nfc"
+    replace(a..<(scalars.count - b), with: Array(new[a..<(new.count - b)]), rule: rule, reason: "Unicode normalisation (\(rule.uppercased()))", &ctx)
+  }
+
+  static let zeroWidth: Set<UInt32> = [0x200B, 0x200C, 0x2060, 0xFEFF, 0x00AD, 0x180E]
+
+  static func isEmojiLike(_ s: Unicode.Scalar?) -> Bool {
+    guard let s else { return false }
+    return s.properties.isEmoji && s.value > 0xFF || s.value == 0xFE0F || (0x1F3FB...0x1F3FF).contains(s.value)
+  }
+
+  mutating func removeControls(_ ctx: inout StageContext) {
+    var i = 0
+    while i < scalars.count {
+      let s = scalars[i]
+      let v = s.value
+      var remove = false
+      var what = ""
+      if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
+        remove = true
+        what = "control character"
+      } else if Self.zeroWidth.contains(v) {
+        remove = true
+        what = v == 0x00AD ? "soft hyphen" : "zero-width character"
+      } else if v == 0x200D {
+        let inEmoji = i > 0 && i + 1 < scalars.count && Self.isEmojiLike(scalars[i - 1]) && Self.isEmojiLike(scalars[i + 1])
+        if !inEmoji {
+          remove = true
+          what = "zero-width joiner outside an emoji sequence"
+        }
+      }
+      if remove {
+        replace(i..<(i + 1), with: [], rule: "control", reason: what, &ctx)
+      } else {
+        i += 1
+      }
+    }
+  }
+
+  static let oddSpaces: Set<UInt32> = [
+    0x00A0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+    0x2009, 0x200A, 0x202F, 0x205F, 0x3000,
+  ]
+
+  mutating func normalizeSpaces(trim: Bool, _ ctx: inout StageContext) {
+    var i = 0
+    while i < scalars.count {
+      if Self.oddSpaces.contains(scalars[i].value) {
+        replace(i..<(i + 1), with: [" "], rule: "space", reason: "odd space U+\(String(scalars[i].value, radix: 16, uppercase: true))", &ctx)
+      }
+      i += 1
+    }
+    i = 0
+    while i < scalars.count {
+      if scalars[i] == " " {
+        var j = i + 1
+        while j < scalars.count && scalars[j] == " " { j += 1 }
+        if j - i > 1 {
+          replace(i..<j, with: [" "], rule: "space-run", reason: "a run of \(j - i) spaces", &ctx)
+        }
+      }
+      i += 1
+    }
+    if trim { trimSpaces(&ctx) }
+  }
+
+  mutating func trimSpaces(_ ctx: inout StageContext) {
+    var e = scalars.count
+    while e > 0 && (scalars[e - 1] == " " || scalars[e - 1] == "\t") { e -= 1 }
+    if e < scalars.count {
+      replace(e..<scalars.count, with: [], rule: "trim", reason: "space at the end of a line", &ctx)
+    }
+    var s = 0
+    while s < scalars.count && (scalars[s] == " " || scalars[s] == "\t") { s += 1 }
+    if s > 0 {
+      replace(0..<s, with: [], rule: "trim", reason: "space at the start of a line", &ctx)
+    }
+  }
+
+  mutating func asciiPunctuation(quotes: Bool, dashes: Bool, _ ctx: inout StageContext) {
+    for i in scalars.indices {
+      let v = scalars[i].value
+      var r: Unicode.Scalar?
+      if quotes {
+        switch v {
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: r = "'"
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033: r = "\""
+        default: break
+        }
+      }
+      if dashes && (v == 0x2013 || v == 0x2014) { r = "-" }
+      if let r {
+        replace(i..<(i + 1), with: [r], rule: quotes && r != "-" ? "ascii-quote" : "ascii-dash", reason: "style: ASCII punctuation", &ctx)
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/// The stages of a rule set, built once and run on any number of documents (from any thread).
+public struct Pipeline: Sendable {
+  public struct Entry: Sendable {
+    public let id: String
+    public let stage: any Stage
+  }
+
+  public let entries: [Entry]
+  public let sentenceLocale: String
+  public let abbreviations: [String]
+
+  /// Build the enabled stages of a rule set, in its order.
+  public init(rules: RuleSet) throws {
+    var entries: [Entry] = []
+    for config in rules.stages where config.enabled {
+      guard let spec = StageRegistry.spec(config.id) else { continue }
+      do {
+        entries.append(Entry(id: config.id, stage: try spec.make(config.options)))
+      } catch let e as RulesError {
+        throw e
+      } catch {
+        throw RulesError(
+          file: config.file, line: config.line, column: config.column,
+          message: "stage '\(config.id)' cannot be built: \(error)")
+      }
+    }
+    self.init(entries: entries, sentenceLocale: rules.sentenceLocale, abbreviations: rules.abbreviations)
+  }
+
+  public init(entries: [Entry], sentenceLocale: String = "en@ss=standard", abbreviations: [String] = []) {
+    self.entries = entries
+    self.sentenceLocale = sentenceLocale
+    self.abbreviations = abbreviations
+  }
+
+  /// A segmenter for one thread's use with this pipeline's locale and abbreviations.
+  public func makeSegmenter() -> SentenceSegmenter {
+    SentenceSegmenter(locale: sentenceLocale, abbreviations: abbreviations)
+  }
+
+  /// Repair a document; returns it with the change log.
+  public func run(_ document: Document, segmenter: SentenceSegmenter? = nil) -> (Document, ChangeLog) {
+    var doc = document
+    let seg = segmenter ?? makeSegmenter()
+    var log = ChangeLog()
+    for e in entries {
+      var ctx = StageContext(stageID: e.id, log: log, segmenter: seg)
+      e.stage.run(&doc, &ctx)
+      log = ctx.log
+    }
+    return (doc, log)
+  }
+
+  /// Repair a text; returns the repaired text and every change (applied ones and suggestions).
+  public func clean(_ text: String, segmenter: SentenceSegmenter? = nil) -> (text: String, changes: [Change]) {
+    let (doc, log) = run(Document(text: text), segmenter: segmenter)
+    return (doc.text, log.changes)
+  }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import MendCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+enum Stderr {
+  static func print(_ s: String) {
+    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+  }
+}
+
+/// Buffered stdout that writes bytes straight through.
+final class Stdout {
+  static let shared = Stdout()
+  private var buffer: [UInt8] = []
+
+  func write(_ s: String) {
+    buffer.append(contentsOf: s.utf8)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
+  func flush() {
+    guard !buffer.isEmpty else { return }
+    buffer.withUnsafeBytes { p in
+      var off = 0
+      while off < p.count {
+        let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
+        if n <= 0 { break }
+        off += n
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
+/// An input problem: the file and position, and what is wrong.
+struct InputError: Error, CustomStringConvertible {
+  let path: String
+  let message: String
+  var description: String { "\(path): error: \(message)" }
+}
+
+enum InputReader {
+  /// Read a whole file (or stdin for "-").
+  static func readBytes(_ path: String) throws -> [UInt8] {
+    if path == "-" {
+      return Array(FileHandle.standardInput.readDataToEndOfFile())
+    }
+    guard let fh = FileHandle(forReadingAtPath: path) else {
+      throw InputError(path: path, message: "cannot open file")
+    }
+    defer { try? fh.close() }
+    do {
+      return Array(try fh.readToEnd() ?? Data())
+    } catch {
+      throw InputError(path: path, message: "cannot read file: \(error.localizedDescription)")
+    }
+  }
+
+  /// Offset of the first NUL byte within the first 8 KiB, the usual test for a binary file.
+  static func binaryOffset(_ bytes: [UInt8]) -> Int? {
+    let n = min(bytes.count, 8192)
+    for i in 0..<n where bytes[i] == 0 { return i }
+    return nil
+  }
+
+  /// Decode strictly, or with `lossy` replace bad bytes with U+FFFD and report each.
+  static func decode(_ bytes: [UInt8], path: String, lossy: Bool) throws -> (String, [Change]) {
+    if let bad = firstInvalidUTF8(bytes) {
+      if !lossy {
+        let (line, col) = lineColumn(bytes, bad)
+        throw InputError(
+          path: path,
+          message: "invalid UTF-8 at byte offset \(bad) (line \(line), column \(col)); the file was not changed (use --lossy to replace invalid bytes with U+FFFD)")
+      }
+      var changes: [Change] = []
+      var off = 0
+      var out = [UInt8]()
+      out.reserveCapacity(bytes.count)
+      while off < bytes.count {
+        let len = validSequenceLength(bytes, off)
+        if len > 0 {
+          out.append(contentsOf: bytes[off..<(off + len)])
+          off += len
+        } else {
+          let (line, col) = lineColumn(bytes, off)
+          changes.append(
+            Change(
+              stage: "decode", rule: "lossy", line: line, column: col,
+              before: String(format: "\\x%02X", bytes[off]), after: "\u{FFFD}",
+              reason: "invalid UTF-8 byte at offset \(off) replaced"))
+          out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+          off += 1
+        }
+      }
+      return (String(decoding: out, as: UTF8.self), changes)
+    }
+    return (String(decoding: bytes, as: UTF8.self), [])
+  }
+
+  static func lineColumn(_ bytes: [UInt8], _ offset: Int) -> (Int, Int) {
+    var line = 1
+    var lineStart = 0
+    for i in 0..<offset where bytes[i] == 0x0A {
+      line += 1
+      lineStart = i + 1
+    }
+    return (line, offset - lineStart + 1)
+  }
+
+  /// Byte length of a valid UTF-8 sequence at `i`, or 0.
+  @inline(__always)
+  static func validSequenceLength(_ b: [UInt8], _ i: Int) -> Int {
+    let c = b[i]
+    if c < 0x80 { return 1 }
+    let n = b.count
+    switch c {
+    case 0xC2...0xDF:
+      return i + 1 < n && b[i + 1] & 0xC0 == 0x80 ? 2 : 0
+    case 0xE0...0xEF:
+      guard i + 2 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 else { return 0 }
+      if c == 0xE0 && b[i + 1] < 0xA0 { return 0 }
+      if c == 0xED && b[i + 1] >= 0xA0 { return 0 }
+      return 3
+    case 0xF0...0xF4:
+      guard i + 3 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80, b[i + 3] & 0xC0 == 0x80 else { return 0 }
+      if c == 0xF0 && b[i + 1] < 0x90 { return 0 }
+      if c == 0xF4 && b[i + 1] >= 0x90 { return 0 }
+      return 4
+    default:
+      return 0
+    }
+  }
+
+  static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
+    var i = 0
+    let n = b.count
+    while i < n {
+      // Skip ASCII eight bytes at a time.
+      if b[i] < 0x80 {
+        i += 1
+        continue
+      }
+      let len = validSequenceLength(b, i)
+      if len == 0 { return i }
+      i += len
+    }
+    return nil
+  }
+}
+
+enum AtomicWriter {
+  /// Write next to the target and rename over it, keeping its mode: an interrupted run never
+  /// leaves a truncated file.
+  static func write(_ text: String, to path: String) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    let base = (path as NSString).lastPathComponent
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw InputError(path: path, message: "cannot stat file") }
+    var template = Array(((dir.isEmpty ? "." : dir) + "/." + base + ".mend-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else {
+      throw InputError(path: path, message: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
+    }
+    let tmp = String(cString: template)
+    var ok = false
+    defer {
+      if !ok { unlink(tmp) }
+    }
+    let bytes = Array(text.utf8)
+    var off = 0
+    while off < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
+      if n <= 0 {
+        let e = String(cString: strerror(errno))
+        close(fd)
+        throw InputError(path: path, message: "write failed (\(e)); the original file is unchanged")
+      }
+      off += n
+    }
+    fchmod(fd, st.st_mode & 0o7777)
+    if fsync(fd) != 0 {
+      let e = String(cString: strerror(errno))
+      close(fd)
+      throw InputError(path: path, message: "fsync failed (\(e)); the original file is unchanged")
+    }
+    close(fd)
+    guard rename(tmp, path) == 0 else {
+      throw InputError(path: path, message: "rename failed (\(String(cString: strerror(errno)))); the original file is unchanged")
+    }
+    ok = true
+  }
+}
+
+enum RulesLocator {
+  /// The bundled default rules: $MEND_RULES_DIR, a `rules/` folder above the executable (a build
+  /// inside the repository), or `share/mend/rules` beside an installed binary.
+  static func defaultRulesPath() -> String? {
+    let fm = FileManager.default
+    if let env = ProcessInfo.processInfo.environment["MEND_RULES_DIR"] {
+      let p = env + "/mend.yml"
+      return fm.fileExists(atPath: p) ? p : nil
+    }
+    var exe = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    exe = (exe as NSString).resolvingSymlinksInPath
+    var dir = (exe as NSString).deletingLastPathComponent
+    for _ in 0..<8 {
+      for candidate in [dir + "/rules/mend.yml", dir + "/share/mend/rules/mend.yml"] where fm.fileExists(atPath: candidate) {
+        return candidate
+      }
+      let parent = (dir as NSString).deletingLastPathComponent
+      if parent == dir { break }
+      dir = parent
+    }
+    return nil
+  }
+
+  static func load(userRules: String?) throws -> RuleSet {
+    let def = defaultRulesPath()
+    if let user = userRules {
+      return try RuleSet.load(path: user, defaultPath: def)
+    }
+    guard let d = def else {
+      throw RulesError(file: "rules/mend.yml", line: 1, column: 1, message: "default rules not found; set MEND_RULES_DIR or pass --rules")
+    }
+    return try RuleSet.load(path: d, defaultPath: nil)
+  }
+}
