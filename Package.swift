@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .library(name: "MendCore", targets: ["MendCore"]),
     .executable(name: "mend", targets: ["mend"]),
+    .executable(name: "mend-eval", targets: ["mend-eval"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,13 @@ let package = Package(
     ),
     .executableTarget(
       name: "mend",
+      dependencies: [
+        "MendCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "mend-eval",
       dependencies: [
         "MendCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
