@@ -41,5 +41,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "MendCoreTests", dependencies: ["MendCore"]),
+    // Runs the built `mend` binary (scripts/test builds it first) to check the CLI contract.
+    .testTarget(name: "MendCLITests"),
   ]
 )

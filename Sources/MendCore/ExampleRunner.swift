@@ -11,14 +11,12 @@ public enum ExampleRunner {
 
   /// Check one example; nil when it passes.
   public static func check(_ example: RuleExample, in rules: RuleSet) -> Failure? {
-    guard let config = rules.stages.first(where: { $0.id == example.stageID }),
-      let spec = StageRegistry.spec(example.stageID)
-    else {
+    guard let spec = StageRegistry.spec(example.stageID) else {
       return Failure(example: example, message: "stage not found")
     }
     let stage: any Stage
     do {
-      stage = try spec.make(config.options)
+      stage = try spec.make(example.options)
     } catch {
       return Failure(example: example, message: "stage cannot be built: \(error)")
     }

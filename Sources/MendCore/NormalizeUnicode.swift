@@ -55,23 +55,28 @@ public struct NormalizeUnicode: Stage {
     var out: [Fragment] = []
     out.reserveCapacity(document.fragments.count)
     for (index, fragment) in document.fragments.enumerated() {
-      if isClean(fragment.text) {
+      let needs = scan(fragment.text, first: index == 0)
+      if needs.isEmpty {
         out.append(fragment)
         continue
       }
       var editor = ScalarEditor(fragment.text, line: fragment.line)
-      if index == 0 && bom { editor.removeBOM(&context) }
+      if needs.contains(.bom) { editor.removeBOM(&context) }
       var pieces: [[Unicode.Scalar]] = []
-      if lineEnds { pieces = editor.splitLineEnds(&context) }
+      if needs.contains(.lineEnds) { pieces = editor.splitLineEnds(&context) }
       if pieces.isEmpty { pieces = [editor.scalars] }
       for piece in pieces {
         var e = ScalarEditor(scalars: piece, line: fragment.line)
-        if entities { e.decodeEntities(&context) }
-        if mojibake { e.repairMojibake(&context) }
-        if let form { e.normalize(form: form, &context) }
-        if controls { e.removeControls(&context) }
-        if asciiQuotes || asciiDashes { e.asciiPunctuation(quotes: asciiQuotes, dashes: asciiDashes, &context) }
-        if spaces { e.normalizeSpaces(trim: trim, &context) } else if trim { e.trimSpaces(&context) }
+        if needs.contains(.entities) { e.decodeEntities(&context) }
+        if needs.contains(.mojibake) { e.repairMojibake(&context) }
+        if let form, needs.contains(.nonASCII) { e.normalize(form: form, &context) }
+        if needs.contains(.controls) { e.removeControls(&context) }
+        if needs.contains(.punctuation) { e.asciiPunctuation(quotes: asciiQuotes, dashes: asciiDashes, &context) }
+        if spaces && needs.contains(.spaces) {
+          e.normalizeSpaces(trim: trim, &context)
+        } else if trim && needs.contains(.spaces) {
+          e.trimSpaces(&context)
+        }
         var f = fragment
         f.text = e.string
         out.append(f)
@@ -80,26 +85,106 @@ public struct NormalizeUnicode: Stage {
     document.fragments = out
   }
 
-  /// The hot path: printable ASCII with single inner spaces, no entity and nothing to trim.
-  @inline(__always)
-  func isClean(_ text: String) -> Bool {
+  /// What a fragment may need, found by one pass over its bytes (the hot path: most lines need
+  /// nothing, and a line with only an em dash needs only the NFC check).
+  struct Needs: OptionSet {
+    let rawValue: UInt16
+    static let bom = Needs(rawValue: 1)
+    static let lineEnds = Needs(rawValue: 2)
+    static let entities = Needs(rawValue: 4)
+    static let mojibake = Needs(rawValue: 8)
+    static let nonASCII = Needs(rawValue: 16)
+    static let controls = Needs(rawValue: 32)
+    static let spaces = Needs(rawValue: 64)
+    static let punctuation = Needs(rawValue: 128)
+  }
+
+  func scan(_ text: String, first: Bool) -> Needs {
     var text = text
-    return text.withUTF8 { buf -> Bool in
+    return text.withUTF8 { buf -> Needs in
+      var needs: Needs = []
       let n = buf.count
-      if n == 0 { return true }
-      if buf[0] == 0x20 || buf[n - 1] == 0x20 { return !(trim || spaces) }
-      var prevSpace = false
-      for b in buf {
-        if b < 0x20 || b >= 0x7F || b == 0x26 { return false }
-        if b == 0x20 {
-          if prevSpace { return false }
-          prevSpace = true
-        } else {
-          prevSpace = false
-        }
+      if n == 0 { return needs }
+      if (trim || spaces) && (buf[0] == 0x20 || buf[0] == 0x09 || buf[n - 1] == 0x20 || buf[n - 1] == 0x09) {
+        needs.insert(.spaces)
       }
-      return true
+      var prevSpace = false
+      var i = 0
+      while i < n {
+        let b = buf[i]
+        if b < 0x80 {
+          if b == 0x20 {
+            if prevSpace && spaces { needs.insert(.spaces) }
+            prevSpace = true
+          } else {
+            prevSpace = false
+            if b < 0x20 {
+              if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
+            } else if b == 0x26 && entities {
+              needs.insert(.entities)
+            } else if b == 0x7F && controls {
+              needs.insert(.controls)
+            }
+          }
+          i += 1
+          continue
+        }
+        prevSpace = false
+        needs.insert(.nonASCII)
+        let b1: UInt8 = i + 1 < n ? buf[i + 1] : 0
+        let b2: UInt8 = i + 2 < n ? buf[i + 2] : 0
+        switch b {
+        case 0xC2:
+          if b1 == 0xA0 { needs.insert(.spaces) }
+          if (b1 >= 0x80 && b1 <= 0x9F) || b1 == 0xAD { needs.insert(.controls) }
+          if b1 >= 0x80 { needs.insert(.mojibake) }  // U+0080...U+00BF can be misread bytes
+        case 0xC3:
+          if b1 >= 0x82 && b1 <= 0xB4 { needs.insert(.mojibake) }
+        case 0xC5, 0xC6, 0xCB:
+          needs.insert(.mojibake)  // Windows-1252's Œ œ Š š Ž ž Ÿ ƒ ˆ ˜
+        case 0xE1:
+          if (b1 == 0x9A && b2 == 0x80) || (b1 == 0xA0 && b2 == 0x8E) { needs.insert(.spaces); needs.insert(.controls) }
+        case 0xE2:
+          if b1 == 0x80 {
+            if b2 <= 0x8A || b2 == 0xAF { needs.insert(.spaces) }
+            if b2 >= 0x8B && b2 <= 0x8D { needs.insert(.controls) }
+            if (b2 >= 0x98 && b2 <= 0x9F) || b2 == 0xB2 || b2 == 0xB3 { if asciiQuotes { needs.insert(.punctuation) } }
+            if b2 == 0x93 || b2 == 0x94 { if asciiDashes { needs.insert(.punctuation) } }
+            needs.insert(.mojibake)  // € ‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ can be misread bytes
+          } else if b1 == 0x81 {
+            if b2 == 0xA0 { needs.insert(.controls) }
+            if b2 == 0x9F { needs.insert(.spaces) }
+          } else if b1 == 0x84 && b2 == 0xA2 {
+            needs.insert(.mojibake)
+          } else if b1 == 0x82 && b2 == 0xAC {
+            needs.insert(.mojibake)
+          }
+        case 0xE3:
+          if b1 == 0x80 && b2 == 0x80 { needs.insert(.spaces) }
+        case 0xEF:
+          if b1 == 0xBB && b2 == 0xBF { needs.insert(first && i == 0 && bom ? .bom : .controls) }
+        default:
+          break
+        }
+        i += 1
+      }
+      if !mojibake { needs.remove(.mojibake) }
+      if !controls { needs.remove(.controls) }
+      // The mojibake pass needs a lead character U+00C2...U+00F4 to start from.
+      if needs.contains(.mojibake) && !hasMojibakeLead(buf) { needs.remove(.mojibake) }
+      if form == nil { needs.remove(.nonASCII) }
+      return needs
     }
+  }
+
+  func hasMojibakeLead(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    let n = buf.count - 1
+    while i < n {
+      if buf[i] == 0xC3 && buf[i + 1] >= 0x82 && buf[i + 1] <= 0xB4 { return true }
+      i += 1
+    }
+    return false
   }
 }
 

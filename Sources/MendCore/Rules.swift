@@ -28,6 +28,9 @@ public struct RuleExample: Sendable {
   /// The expected output; equal to `input` for a `keep` example.
   public let expected: String
   public let isKeep: Bool
+  /// The stage's options as the example's own file configured them (a file that extends another
+  /// may retune a stage; the inherited examples still run with the options they were written for).
+  public let options: StageOptions
 }
 
 /// One stage as a rules file configures it.
@@ -210,7 +213,7 @@ struct RulesLoader {
             throw err(file, e, "a 'keep' example takes only the text that must not change")
           }
           config.examples.append(
-            RuleExample(stageID: id, file: file, line: line, column: col, input: s, expected: s, isKeep: true))
+            RuleExample(stageID: id, file: file, line: line, column: col, input: s, expected: s, isKeep: true, options: config.options))
         } else {
           guard let i = em["in"], let o = em["out"], let si = i.string, let so = o.string,
             i.scalar != nil, o.scalar != nil
@@ -218,7 +221,7 @@ struct RulesLoader {
             throw err(file, e, "an example needs both 'in' and 'out' as strings (or a single 'keep')")
           }
           config.examples.append(
-            RuleExample(stageID: id, file: file, line: line, column: col, input: si, expected: so, isKeep: false))
+            RuleExample(stageID: id, file: file, line: line, column: col, input: si, expected: so, isKeep: false, options: config.options))
         }
       }
     }
