@@ -60,6 +60,17 @@ public struct NormalizeUnicode: Stage {
         out.append(fragment)
         continue
       }
+      if needs == .nonASCII && isNormalized(fragment.text) {
+        out.append(fragment)
+        continue
+      }
+      if needs == .spaceRuns {
+        // The common case in real text (two spaces after a period): collapse on bytes.
+        var f = fragment
+        f.text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
+        out.append(f)
+        continue
+      }
       var editor = ScalarEditor(fragment.text, line: fragment.line)
       if needs.contains(.bom) { editor.removeBOM(&context) }
       var pieces: [[Unicode.Scalar]] = []
@@ -97,6 +108,8 @@ public struct NormalizeUnicode: Stage {
     static let controls = Needs(rawValue: 32)
     static let spaces = Needs(rawValue: 64)
     static let punctuation = Needs(rawValue: 128)
+    /// Only ASCII space runs or spaces at the ends: handled on bytes.
+    static let spaceRuns = Needs(rawValue: 256)
   }
 
   func scan(_ text: String, first: Bool) -> Needs {
@@ -105,8 +118,8 @@ public struct NormalizeUnicode: Stage {
       var needs: Needs = []
       let n = buf.count
       if n == 0 { return needs }
-      if (trim || spaces) && (buf[0] == 0x20 || buf[0] == 0x09 || buf[n - 1] == 0x20 || buf[n - 1] == 0x09) {
-        needs.insert(.spaces)
+      if trim && (buf[0] == 0x20 || buf[0] == 0x09 || buf[n - 1] == 0x20 || buf[n - 1] == 0x09) {
+        needs.insert(.spaceRuns)
       }
       var prevSpace = false
       var i = 0
@@ -114,7 +127,7 @@ public struct NormalizeUnicode: Stage {
         let b = buf[i]
         if b < 0x80 {
           if b == 0x20 {
-            if prevSpace && spaces { needs.insert(.spaces) }
+            if prevSpace && spaces { needs.insert(.spaceRuns) }
             prevSpace = true
           } else {
             prevSpace = false
@@ -130,9 +143,11 @@ public struct NormalizeUnicode: Stage {
           continue
         }
         prevSpace = false
-        needs.insert(.nonASCII)
         let b1: UInt8 = i + 1 < n ? buf[i + 1] : 0
         let b2: UInt8 = i + 2 < n ? buf[i + 2] : 0
+        // Characters below U+0300 and common punctuation are stable under NFC (quick-check
+        // yes, combining class 0): only other text pays for ICU's check.
+        if !nfcSafe(b, b1, b2) { needs.insert(.nonASCII) }
         switch b {
         case 0xC2:
           if b1 == 0xA0 { needs.insert(.spaces) }
@@ -173,18 +188,98 @@ public struct NormalizeUnicode: Stage {
       // The mojibake pass needs a lead character U+00C2...U+00F4 to start from.
       if needs.contains(.mojibake) && !hasMojibakeLead(buf) { needs.remove(.mojibake) }
       if form == nil { needs.remove(.nonASCII) }
+      if needs.contains(.spaceRuns) && needs != .spaceRuns {
+        needs.remove(.spaceRuns)
+        needs.insert(.spaces)
+      }
       return needs
     }
   }
 
+  /// Collapse runs of ASCII spaces and trim the ends, on bytes, recording each edit.
+  func collapseSpaceRuns(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    var text = text
+    return text.withUTF8 { buf -> String in
+      var out = [UInt8]()
+      out.reserveCapacity(buf.count)
+      var start = 0
+      var end = buf.count
+      if trim {
+        while start < end && (buf[start] == 0x20 || buf[start] == 0x09) { start += 1 }
+        while end > start && (buf[end - 1] == 0x20 || buf[end - 1] == 0x09) { end -= 1 }
+        if end < buf.count {
+          ctx.record(
+            rule: "trim", line: line, column: Self.column(buf, end), before: String(decoding: buf[end...], as: UTF8.self),
+            after: "", reason: "space at the end of a line")
+        }
+        if start > 0 {
+          ctx.record(
+            rule: "trim", line: line, column: 1, before: String(decoding: buf[..<start], as: UTF8.self), after: "",
+            reason: "space at the start of a line")
+        }
+      }
+      var i = start
+      var col = 0  // scalars written so far: columns are reported in the edited text
+      while i < end {
+        let b = buf[i]
+        out.append(b)
+        if b & 0xC0 != 0x80 { col += 1 }
+        if b == 0x20 && spaces && i + 1 < end && buf[i + 1] == 0x20 {
+          var j = i + 1
+          while j < end && buf[j] == 0x20 { j += 1 }
+          ctx.record(
+            rule: "space-run", line: line, column: col,
+            before: String(repeating: " ", count: j - i), after: " ", reason: "a run of \(j - i) spaces")
+          i = j
+          continue
+        }
+        i += 1
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  /// 1-based scalar column of a byte offset.
+  static func column(_ buf: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int {
+    var c = 1
+    for k in 0..<offset where buf[k] & 0xC0 != 0x80 { c += 1 }
+    return c
+  }
+
+  @inline(__always)
+  func nfcSafe(_ b: UInt8, _ b1: UInt8, _ b2: UInt8) -> Bool {
+    guard form == Int32(MEND_NFC) else { return false }
+    if b < 0xC0 { return true }  // a continuation byte: judged with its lead
+    if b <= 0xCB { return true }  // U+0080...U+02FF
+    if b == 0xE2 && b1 == 0x80 { return b2 >= 0x90 }  // U+2010...U+203F
+    if b == 0xE2 && b1 == 0x81 { return b2 <= 0x9E }  // U+2040...U+205E
+    if b == 0xE2 && b1 == 0x82 && b2 == 0xAC { return true }  // €
+    return false
+  }
+
+  /// A lead character U+00C2...U+00F4 followed at once by a character that a byte 0x80...0xBF
+  /// turns into under Windows-1252 or Latin-1: where a mojibake run can start.
   func hasMojibakeLead(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
     var i = 0
-    let n = buf.count - 1
+    let n = buf.count - 2
     while i < n {
-      if buf[i] == 0xC3 && buf[i + 1] >= 0x82 && buf[i + 1] <= 0xB4 { return true }
+      if buf[i] == 0xC3 && buf[i + 1] >= 0x82 && buf[i + 1] <= 0xB4 {
+        let next = buf[i + 2]
+        if next == 0xC2 || next == 0xC5 || next == 0xC6 || next == 0xCB || next == 0xE2 { return true }
+      }
       i += 1
     }
     return false
+  }
+
+  func isNormalized(_ text: String) -> Bool {
+    guard let form else { return true }
+    var text = text
+    return text.withUTF8 { buf in
+      buf.withMemoryRebound(to: CChar.self) { c in
+        mend_is_normalized(c.baseAddress, Int32(c.count), form) == 1
+      }
+    }
   }
 }
 
@@ -194,8 +289,63 @@ struct ScalarEditor {
   let line: Int
 
   init(_ text: String, line: Int) {
-    scalars = Array(text.unicodeScalars)
+    scalars = Self.decode(text)
     self.line = line
+  }
+
+  /// UTF-8 to scalars by hand: several times faster than `Array(text.unicodeScalars)`.
+  static func decode(_ text: String) -> [Unicode.Scalar] {
+    var text = text
+    return text.withUTF8 { buf -> [Unicode.Scalar] in
+      var out = [Unicode.Scalar]()
+      out.reserveCapacity(buf.count)
+      var i = 0
+      let n = buf.count
+      while i < n {
+        let b = UInt32(buf[i])
+        var v: UInt32
+        if b < 0x80 {
+          v = b
+          i += 1
+        } else if b < 0xE0 {
+          v = (b & 0x1F) << 6 | UInt32(buf[i + 1] & 0x3F)
+          i += 2
+        } else if b < 0xF0 {
+          v = (b & 0x0F) << 12 | UInt32(buf[i + 1] & 0x3F) << 6 | UInt32(buf[i + 2] & 0x3F)
+          i += 3
+        } else {
+          v = (b & 0x07) << 18 | UInt32(buf[i + 1] & 0x3F) << 12 | UInt32(buf[i + 2] & 0x3F) << 6 | UInt32(buf[i + 3] & 0x3F)
+          i += 4
+        }
+        out.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+      }
+      return out
+    }
+  }
+
+  /// Scalars to a String through UTF-8 bytes (UnicodeScalarView.append is slow).
+  static func encode<S: Sequence>(_ xs: S) -> String where S.Element == Unicode.Scalar {
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(xs.underestimatedCount * 2)
+    for s in xs {
+      let v = s.value
+      if v < 0x80 {
+        bytes.append(UInt8(v))
+      } else if v < 0x800 {
+        bytes.append(UInt8(0xC0 | v >> 6))
+        bytes.append(UInt8(0x80 | v & 0x3F))
+      } else if v < 0x10000 {
+        bytes.append(UInt8(0xE0 | v >> 12))
+        bytes.append(UInt8(0x80 | (v >> 6) & 0x3F))
+        bytes.append(UInt8(0x80 | v & 0x3F))
+      } else {
+        bytes.append(UInt8(0xF0 | v >> 18))
+        bytes.append(UInt8(0x80 | (v >> 12) & 0x3F))
+        bytes.append(UInt8(0x80 | (v >> 6) & 0x3F))
+        bytes.append(UInt8(0x80 | v & 0x3F))
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   init(scalars: [Unicode.Scalar], line: Int) {
@@ -203,17 +353,9 @@ struct ScalarEditor {
     self.line = line
   }
 
-  var string: String {
-    var s = String.UnicodeScalarView()
-    s.append(contentsOf: scalars)
-    return String(s)
-  }
+  var string: String { Self.encode(scalars) }
 
-  static func text(_ xs: ArraySlice<Unicode.Scalar>) -> String {
-    var s = String.UnicodeScalarView()
-    s.append(contentsOf: xs)
-    return String(s)
-  }
+  static func text(_ xs: ArraySlice<Unicode.Scalar>) -> String { encode(xs) }
 
   mutating func replace(
     _ range: Range<Int>, with new: [Unicode.Scalar], rule: String, reason: String,
@@ -379,7 +521,7 @@ struct ScalarEditor {
     let normalized = String(
       decoding: UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: Int(n)),
       as: UTF8.self)
-    let new = Array(normalized.unicodeScalars)
+    let new = Self.decode(normalized)
     // Record the smallest differing span.
     var a = 0
     while a < scalars.count && a < new.count && scalars[a] == new[a] { a += 1 }

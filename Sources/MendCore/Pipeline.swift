@@ -33,6 +33,11 @@ public struct Pipeline: Sendable {
     self.abbreviations = abbreviations
   }
 
+  /// The same pipeline with only the named stages (in their order).
+  public func only(_ ids: Set<String>) -> Pipeline {
+    Pipeline(entries: entries.filter { ids.contains($0.id) }, sentenceLocale: sentenceLocale, abbreviations: abbreviations)
+  }
+
   /// A segmenter for one thread's use with this pipeline's locale and abbreviations.
   public func makeSegmenter() -> SentenceSegmenter {
     SentenceSegmenter(locale: sentenceLocale, abbreviations: abbreviations)

@@ -21,6 +21,11 @@ final class Stdout {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  func writeBytes(_ b: UnsafeBufferPointer<UInt8>) {
+    buffer.append(contentsOf: b)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
   func flush() {
     guard !buffer.isEmpty else { return }
     buffer.withUnsafeBytes { p in
