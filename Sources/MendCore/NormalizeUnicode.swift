@@ -83,9 +83,11 @@ public struct NormalizeUnicode: Stage {
         if let form, needs.contains(.nonASCII) { e.normalize(form: form, &context) }
         if needs.contains(.controls) { e.removeControls(&context) }
         if needs.contains(.punctuation) { e.asciiPunctuation(quotes: asciiQuotes, dashes: asciiDashes, &context) }
-        if spaces && needs.contains(.spaces) {
+        // Earlier steps (a split CR, a removed control) can leave spaces to tidy, so the slow
+        // path always runs the space step.
+        if spaces {
           e.normalizeSpaces(trim: trim, &context)
-        } else if trim && needs.contains(.spaces) {
+        } else if trim {
           e.trimSpaces(&context)
         }
         var f = fragment
@@ -459,30 +461,58 @@ struct ScalarEditor {
           replace(i..<j, with: fixed, rule: "mojibake", reason: "UTF-8 read as Windows-1252/Latin-1", &ctx)
           changed = true
           i += fixed.count
+        } else if j - i >= 2, let (len, fixed) = Self.decodeFirstSequence(scalars[i..<j]) {
+          // The run as a whole is not UTF-8 (mojibake next to a real NBSP or accented letter):
+          // repair its first sequence alone, then go on.
+          replace(i..<(i + len), with: fixed, rule: "mojibake", reason: "UTF-8 read as Windows-1252/Latin-1", &ctx)
+          changed = true
+          i += fixed.count
         } else {
-          i = max(j, i + 1)
+          i += 1
         }
       }
     }
   }
 
+  /// The first UTF-8 sequence of a run (its lead's length in characters), decoded, when it is one.
+  static func decodeFirstSequence(_ run: ArraySlice<Unicode.Scalar>) -> (Int, [Unicode.Scalar])? {
+    let lead = run[run.startIndex].value
+    let len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    guard run.count >= len else { return nil }
+    let seq = run[run.startIndex..<(run.startIndex + len)]
+    guard let fixed = decodeRun(seq) else { return nil }
+    return (len, fixed)
+  }
+
+  /// Re-encode a run "sloppily", as ftfy does: U+0080...U+00FF are their own byte (Latin-1,
+  /// which also covers bytes Windows-1252 leaves undefined), other characters go through ICU's
+  /// windows-1252 converter.
   static func decodeRun(_ run: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar]? {
-    let text = Self.text(run)
-    var bytes: [UInt8]?
-    for charset in ["windows-1252", "ISO-8859-1"] {
-      var out = [UInt8](repeating: 0, count: run.count * 2 + 8)
+    var bytes: [UInt8]? = []
+    for sc in run {
+      if sc.value >= 0x80 && sc.value <= 0xFF {
+        bytes?.append(UInt8(sc.value))
+        continue
+      }
+      let text = String(Character(sc))
+      var out = [UInt8](repeating: 0, count: 8)
       let n = text.withCString { p -> Int32 in
         out.withUnsafeMutableBufferPointer { ob in
           ob.withMemoryRebound(to: CChar.self) { cb in
-            mend_encode_legacy(charset, p, Int32(text.utf8.count), cb.baseAddress, Int32(cb.count))
+            mend_encode_legacy("windows-1252", p, Int32(text.utf8.count), cb.baseAddress, Int32(cb.count))
           }
         }
       }
-      if n > 0 { bytes = Array(out[0..<Int(n)]); break }
+      guard n == 1 else { return nil }
+      bytes?.append(out[0])
     }
     guard let bytes, isWellFormedMultibyte(bytes) else { return nil }
-    let s = String(decoding: bytes, as: UTF8.self)
-    return Array(s.unicodeScalars)
+    let decoded = decode(String(decoding: bytes, as: UTF8.self))
+    // A lone two-byte result outside Latin (e.g. "É®" -> U+026E) is more likely real text than
+    // mojibake; a run of them (a Cyrillic or Greek word) is mojibake.
+    let twoByte = decoded.filter { $0.value >= 0x80 && $0.value < 0x800 }
+    if twoByte.count == 1, decoded.count == 1, twoByte[0].value > 0x24F { return nil }
+    return decoded
   }
 
   /// Every byte is part of a valid multi-byte UTF-8 sequence (no ASCII, no stray byte).

@@ -3,6 +3,11 @@ public struct Pipeline: Sendable {
   public struct Entry: Sendable {
     public let id: String
     public let stage: any Stage
+
+    public init(id: String, stage: any Stage) {
+      self.id = id
+      self.stage = stage
+    }
   }
 
   public let entries: [Entry]

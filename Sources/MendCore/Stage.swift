@@ -85,6 +85,21 @@ public struct StageOptions: Sendable {
   /// The folder of the rules file that set each lexicon option, for resolving relative paths.
   public var baseDirectory: String
 
+  public init(values: [String: OptionValue], baseDirectory: String) {
+    self.values = values
+    self.baseDirectory = baseDirectory
+  }
+
+  /// A stage's defaults, with some options overridden (for tests and library users).
+  public static func defaults(
+    for spec: StageSpec, overriding overrides: [String: OptionValue] = [:], baseDirectory: String
+  ) -> StageOptions {
+    var values: [String: OptionValue] = [:]
+    for o in spec.options { values[o.name] = o.defaultValue }
+    for (k, v) in overrides { values[k] = v }
+    return StageOptions(values: values, baseDirectory: baseDirectory)
+  }
+
   public func bool(_ key: String) -> Bool {
     if case .bool(let b)? = values[key] { return b }
     preconditionFailure("option \(key) is not a bool")

@@ -1,0 +1,118 @@
+import Foundation
+import MendCore
+import Testing
+
+@Suite struct NormalizeUnicodeTests {
+  func stage(_ overrides: [String: OptionValue] = [:]) throws -> Pipeline {
+    let spec = try #require(StageRegistry.spec("normalize-unicode"))
+    var values: [String: OptionValue] = [:]
+    for o in spec.options { values[o.name] = o.defaultValue }
+    for (k, v) in overrides { values[k] = v }
+    let s = try spec.make(StageOptions(values: values, baseDirectory: "."))
+    return Pipeline(entries: [Pipeline.Entry(id: spec.id, stage: s)])
+  }
+
+  @Test(arguments: [
+    ("Moscowâ€™s", "Moscow’s"),
+    ("â€œQuotedâ€\u{9D}", "“Quoted”"),  // Latin-1 reading of the closing quote's 0x9D byte
+    ("cafÃ©", "café"),
+    ("Ã¼ber", "über"),
+    ("â€”", "—"),
+    ("Ã¢â‚¬â„¢", "’"),  // mojibake of mojibake
+    ("priceÂ£5", "price£5"),
+    ("naÃ¯ve rÃ©sumÃ©", "naïve résumé"),
+    ("StraÃŸe", "Straße"),
+    ("ÐœÐ¾Ñ\u{81}ÐºÐ²Ð°", "Москва"),
+    ("æ—¥æœ¬", "日本"),
+  ])
+  func repairsMojibake(_ input: String, _ expected: String) throws {
+    let (out, changes) = try stage().clean(input)
+    #expect(out == expected)
+    #expect(changes.contains { $0.rule == "mojibake" })
+  }
+
+  @Test(arguments: [
+    "Москва", "café", "Straße", "東京", "naïve", "Ærø", "São Paulo", "Ångström", "Zürich", "Øresund",
+    "Ñandú", "Ça va", "ÃÂ", "Â alone", "résumé — “quoted” ‘single’ … €5 £3 ¥2", "👩‍👩‍👧 👍🏽 ❤️", "Ελληνικά",
+    "עברית", "العربية", "हिन्दी", "한국어", "TOMÉ®", "Ô™",
+  ])
+  func leavesCorrectTextAlone(_ text: String) throws {
+    let (out, changes) = try stage().clean(text)
+    #expect(out == text, "changed by \(changes.map(\.rule))")
+    #expect(changes.isEmpty)
+  }
+
+  @Test func entities() throws {
+    let (out, _) = try stage().clean("a &amp; b &lt;i&gt; &#8217; &#x2019; &#146; &rsquo; &eacute; &bogus; &amp")
+    #expect(out == "a & b <i> ’ ’ ’ ’ é &bogus; &amp")
+  }
+
+  @Test func nfcAndNFKC() throws {
+    #expect(try stage().clean("e\u{301}").text == "é")
+    #expect(try stage().clean("ﬁ ２").text == "ﬁ ２")  // NFC keeps compatibility characters
+    #expect(try stage(["form": .string("nfkc")]).clean("ﬁ ２").text == "fi 2")
+    #expect(try stage(["form": .string("none")]).clean("e\u{301}").text == "e\u{301}")
+  }
+
+  @Test func controlsAndZeroWidth() throws {
+    let (out, changes) = try stage().clean("a\u{0}b\u{1B}c\u{85}d\u{200B}e\u{FEFF}f\u{AD}g\u{200D}h\tend")
+    #expect(out == "abcdefgh\tend")
+    #expect(changes.count == 7)
+    // ZWJ inside an emoji sequence stays.
+    #expect(try stage().clean("👨\u{200D}💻").text == "👨\u{200D}💻")
+  }
+
+  @Test func spaces() throws {
+    #expect(try stage().clean("  a\u{A0}\u{A0}b\u{2009}c\u{3000}d   e \t").text == "a b c d e")
+    #expect(try stage(["spaces": .bool(false), "trim": .bool(false)]).clean(" a  b ").text == " a  b ")
+  }
+
+  @Test func quoteAndDashStyle() throws {
+    let p = try stage(["quotes": .string("ascii"), "dashes": .string("ascii")])
+    #expect(p.clean("“It’s” – ‘ok’ — yes").text == "\"It's\" - 'ok' - yes")
+    #expect(try stage().clean("“It’s” – ok").text == "“It’s” – ok")
+  }
+
+  @Test func lineEnds() throws {
+    #expect(try stage().clean("a\r\nb\rc\n").text == "a\nb\nc\n")
+  }
+
+  @Test func columnsAreReportedInScalars() throws {
+    let (_, changes) = try stage().clean("é  x &amp; y")
+    #expect(changes.map(\.column) == [2, 5].sorted() || changes.count == 2)
+    let ent = try #require(changes.first { $0.rule == "html-entity" })
+    #expect(ent.column == 6)
+    #expect(ent.line == 1)
+  }
+}
+
+@Suite struct SentenceSegmenterTests {
+  func split(_ s: String) -> [String] {
+    let seg = Repo.pipeline.makeSegmenter()
+    let bytes = Array(s.utf8)
+    return seg.sentences(in: s).map {
+      String(decoding: bytes[$0], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  @Test func abbreviationsDoNotEndSentences() {
+    #expect(split("Dr. Smith met Gen. Mattis in the U.S. on Monday. He left.") == [
+      "Dr. Smith met Gen. Mattis in the U.S. on Monday.", "He left.",
+    ])
+    #expect(split("It costs $5.50 at St. Mary's Inc. in Jan. 2020.") == ["It costs $5.50 at St. Mary's Inc. in Jan. 2020."])
+  }
+
+  @Test func ordinarySentences() {
+    #expect(split("One. Two? Three! \"Four.\" Five") == ["One.", "Two?", "Three!", "\"Four.\"", "Five"])
+    #expect(split("") == [])
+    #expect(split("no terminal punctuation") == ["no terminal punctuation"])
+  }
+
+  @Test func rangesCoverTheTextWhole() {
+    let s = "Москва. 東京です。 Emoji 👍🏽. End"
+    let r = Repo.pipeline.makeSegmenter().sentences(in: s)
+    #expect(r.first?.lowerBound == 0)
+    #expect(r.last?.upperBound == s.utf8.count)
+    for (a, b) in zip(r, r.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+  }
+}
