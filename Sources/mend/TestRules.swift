@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MendCore
 
 /// `mend test-rules`: run every example of a rules file, as the test suite does.
@@ -29,7 +30,23 @@ struct ListStages: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stages", abstract: "List the stages and their options (the rules reference).")
 
+  @Flag(name: .long, help: "Print the reference as Markdown (the README's rules reference is this output).")
+  var markdown = false
+
   func run() throws {
+    if markdown {
+      for spec in StageRegistry.all.sorted(by: { $0.id < $1.id }) {
+        print("#### `\(spec.id)`\n\n\(spec.summary)\n")
+        if spec.options.isEmpty { continue }
+        print("| option | type | default | meaning |\n| --- | --- | --- | --- |")
+        for o in spec.options {
+          let help = o.help.replacingOccurrences(of: "|", with: "\\|")
+          print("| `\(o.name)` | \(o.type.displayName.replacingOccurrences(of: "|", with: " \\| ")) | `\(o.defaultValue.displayText)` | \(help) |")
+        }
+        print("")
+      }
+      return
+    }
     for spec in StageRegistry.all.sorted(by: { $0.id < $1.id }) {
       print("\(spec.id): \(spec.summary)")
       for o in spec.options {
