@@ -36,23 +36,31 @@ public struct Document: Sendable, Equatable {
   /// when it runs; they are left alone here so that nothing changes without a change record.)
   public init(text: String) {
     var frags: [Fragment] = []
-    var lineNo = 1
     var ends = false
-    let bytes = Array(text.utf8)
-    var start = 0
-    var i = 0
-    let n = bytes.count
-    while i < n {
-      if bytes[i] == 0x0A {
-        frags.append(
-          Fragment(text: String(decoding: bytes[start..<i], as: UTF8.self), line: lineNo))
-        lineNo += 1
-        start = i + 1
+    let utf8 = text.utf8
+    // Newline offsets first (a byte loop), then slices: String(Substring) copies without
+    // validating again.
+    var offsets: [Int] = []
+    var copy = text
+    let n = copy.withUTF8 { buf -> Int in
+      var i = 0
+      while i < buf.count {
+        if buf[i] == 0x0A { offsets.append(i) }
+        i += 1
       }
-      i += 1
+      return buf.count
+    }
+    frags.reserveCapacity(offsets.count + 1)
+    var start = 0
+    var startIndex = utf8.startIndex
+    for (k, nl) in offsets.enumerated() {
+      let endIndex = utf8.index(startIndex, offsetBy: nl - start)
+      frags.append(Fragment(text: String(Substring(utf8[startIndex..<endIndex])), line: k + 1))
+      startIndex = utf8.index(after: endIndex)
+      start = nl + 1
     }
     if start < n {
-      frags.append(Fragment(text: String(decoding: bytes[start..<n], as: UTF8.self), line: lineNo))
+      frags.append(Fragment(text: String(Substring(utf8[startIndex..<utf8.endIndex])), line: offsets.count + 1))
     } else if n > 0 {
       ends = true
     }

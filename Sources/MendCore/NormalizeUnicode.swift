@@ -125,7 +125,24 @@ public struct NormalizeUnicode: Stage {
       }
       var prevSpace = false
       var i = 0
+      let raw = UnsafeRawPointer(buf.baseAddress!)
       while i < n {
+        // Eight ASCII bytes at a time: skip a chunk with no control, '&', DEL or double space.
+        if i + 8 <= n {
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          if x & Self.high == 0 {
+            let space = Self.zeroBytes(x ^ 0x2020_2020_2020_2020)
+            let special =
+              Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x2626_2626_2626_2626)
+              | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)
+            let double = space & (space >> 8) != 0 || (prevSpace && space & 0x80 != 0)
+            if special == 0 && !(double && spaces) {
+              prevSpace = space & 0x8000_0000_0000_0000 != 0
+              i += 8
+              continue
+            }
+          }
+        }
         let b = buf[i]
         if b < 0x80 {
           if b == 0x20 {
@@ -196,6 +213,14 @@ public struct NormalizeUnicode: Stage {
       }
       return needs
     }
+  }
+
+  static let high: UInt64 = 0x8080_8080_8080_8080
+
+  /// 0x80 in each byte of x that is zero, exactly (no false positives).
+  @inline(__always)
+  static func zeroBytes(_ x: UInt64) -> UInt64 {
+    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & high
   }
 
   /// Collapse runs of ASCII spaces and trim the ends, on bytes, recording each edit.
@@ -433,13 +458,23 @@ struct ScalarEditor {
   }
 
   /// Windows-1252 bytes 0x80...0x9F as the characters a decoder shows for them.
-  static let cp1252High: Set<UInt32> = Set(HTMLEntities.windows1252C1.values)
+  @inline(__always)
+  static func isCP1252High(_ v: UInt32) -> Bool {
+    switch v {
+    case 0x20AC, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+      0x017D, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+      0x0153, 0x017E, 0x0178:
+      return true
+    default:
+      return false
+    }
+  }
 
   /// A scalar that a UTF-8 byte >= 0x80 turns into when read as Windows-1252 or Latin-1.
   @inline(__always)
   static func isMisdecodedByte(_ s: Unicode.Scalar) -> Bool {
     let v = s.value
-    return (v >= 0x80 && v <= 0xFF) || cp1252High.contains(v)
+    return (v >= 0x80 && v <= 0xFF) || isCP1252High(v)
   }
 
   /// Repair runs of characters that are UTF-8 bytes shown through Windows-1252 or Latin-1
@@ -561,7 +596,10 @@ struct ScalarEditor {
     replace(a..<(scalars.count - b), with: Array(new[a..<(new.count - b)]), rule: rule, reason: "Unicode normalisation (\(rule.uppercased()))", &ctx)
   }
 
-  static let zeroWidth: Set<UInt32> = [0x200B, 0x200C, 0x2060, 0xFEFF, 0x00AD, 0x180E]
+  @inline(__always)
+  static func isZeroWidth(_ v: UInt32) -> Bool {
+    v == 0x200B || v == 0x200C || v == 0x2060 || v == 0xFEFF || v == 0x00AD || v == 0x180E
+  }
 
   static func isEmojiLike(_ s: Unicode.Scalar?) -> Bool {
     guard let s else { return false }
@@ -578,7 +616,7 @@ struct ScalarEditor {
       if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
         remove = true
         what = "control character"
-      } else if Self.zeroWidth.contains(v) {
+      } else if Self.isZeroWidth(v) {
         remove = true
         what = v == 0x00AD ? "soft hyphen" : "zero-width character"
       } else if v == 0x200D {
@@ -596,15 +634,15 @@ struct ScalarEditor {
     }
   }
 
-  static let oddSpaces: Set<UInt32> = [
-    0x00A0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
-    0x2009, 0x200A, 0x202F, 0x205F, 0x3000,
-  ]
+  @inline(__always)
+  static func isOddSpace(_ v: UInt32) -> Bool {
+    v == 0x00A0 || v == 0x1680 || (v >= 0x2000 && v <= 0x200A) || v == 0x202F || v == 0x205F || v == 0x3000
+  }
 
   mutating func normalizeSpaces(trim: Bool, _ ctx: inout StageContext) {
     var i = 0
     while i < scalars.count {
-      if Self.oddSpaces.contains(scalars[i].value) {
+      if Self.isOddSpace(scalars[i].value) {
         replace(i..<(i + 1), with: [" "], rule: "space", reason: "odd space U+\(String(scalars[i].value, radix: 16, uppercase: true))", &ctx)
       }
       i += 1

@@ -48,20 +48,33 @@ struct InputError: Error, CustomStringConvertible {
 }
 
 enum InputReader {
-  /// Read a whole file (or stdin for "-").
+  /// Read a whole file (or stdin for "-") with read(2) into one array.
   static func readBytes(_ path: String) throws -> [UInt8] {
-    if path == "-" {
-      return Array(FileHandle.standardInput.readDataToEndOfFile())
+    let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY)
+    guard fd >= 0 else {
+      throw InputError(path: path, message: "cannot open file: \(String(cString: strerror(errno)))")
     }
-    guard let fh = FileHandle(forReadingAtPath: path) else {
-      throw InputError(path: path, message: "cannot open file")
+    defer { if fd != 0 { close(fd) } }
+    var st = stat()
+    var capacity = 1 << 16
+    if fstat(fd, &st) == 0 {
+      if (st.st_mode & S_IFMT) == S_IFDIR { throw InputError(path: path, message: "is a directory") }
+      if st.st_size > 0 { capacity = Int(st.st_size) + 1 }
     }
-    defer { try? fh.close() }
-    do {
-      return Array(try fh.readToEnd() ?? Data())
-    } catch {
-      throw InputError(path: path, message: "cannot read file: \(error.localizedDescription)")
+    var bytes = [UInt8](repeating: 0, count: capacity)
+    var count = 0
+    while true {
+      if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+      let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw InputError(path: path, message: "cannot read file: \(String(cString: strerror(errno)))")
+      }
+      if n == 0 { break }
+      count += n
     }
+    bytes.removeSubrange(count...)
+    return bytes
   }
 
   /// Offset of the first NUL byte within the first 8 KiB, the usual test for a binary file.
@@ -140,19 +153,26 @@ enum InputReader {
   }
 
   static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
-    var i = 0
-    let n = b.count
-    while i < n {
-      // Skip ASCII eight bytes at a time.
-      if b[i] < 0x80 {
-        i += 1
-        continue
+    b.withUnsafeBufferPointer { buf -> Int? in
+      var i = 0
+      let n = buf.count
+      let raw = UnsafeRawPointer(buf.baseAddress)
+      while i < n {
+        // Skip ASCII eight bytes at a time.
+        if let raw, i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+          i += 8
+          continue
+        }
+        if buf[i] < 0x80 {
+          i += 1
+          continue
+        }
+        let len = validSequenceLength(b, i)
+        if len == 0 { return i }
+        i += len
       }
-      let len = validSequenceLength(b, i)
-      if len == 0 { return i }
-      i += len
+      return nil
     }
-    return nil
   }
 }
 
