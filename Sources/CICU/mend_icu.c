@@ -134,6 +134,44 @@ int32_t mend_sentence_breaks(void *iter, const char *utf8, int32_t len, int32_t 
   return count;
 }
 
+int32_t mend_sentence_breaks16(void *iter, const char *utf8, int32_t len, int32_t *breaks, int32_t cap) {
+  // UTF-16 is ICU's native form: converting once and mapping offsets back is faster than
+  // iterating a UTF-8 UText through its access callbacks.
+  static __thread UChar *buf = NULL;
+  static __thread int32_t bufCap = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  if (bufCap < len + 1) {
+    free(buf);
+    bufCap = len + 1 > 4096 ? len + 1 : 4096;
+    buf = (UChar *)malloc(sizeof(UChar) * (size_t)bufCap);
+    if (!buf) { bufCap = 0; return -3; }
+  }
+  int32_t n16 = 0;
+  u_strFromUTF8(buf, bufCap, &n16, utf8, len, &status);
+  if (U_FAILURE(status)) return -1;
+  UBreakIterator *bi = (UBreakIterator *)iter;
+  ubrk_setText(bi, buf, n16, &status);
+  if (U_FAILURE(status)) return -2;
+  int32_t count = 0;
+  int32_t i8 = 0, i16 = 0;
+  ubrk_first(bi);
+  for (int32_t p = ubrk_next(bi); p != UBRK_DONE; p = ubrk_next(bi)) {
+    // Advance the UTF-8 offset to UTF-16 offset p.
+    while (i16 < p && i8 < len) {
+      unsigned char c = (unsigned char)utf8[i8];
+      if (c < 0x80) { i8 += 1; i16 += 1; }
+      else if (c < 0xE0) { i8 += 2; i16 += 1; }
+      else if (c < 0xF0) { i8 += 3; i16 += 1; }
+      else { i8 += 4; i16 += 2; }
+    }
+    if (count < cap) breaks[count] = i8;
+    count++;
+  }
+  // Do not keep a pointer to the thread's buffer inside the iterator.
+  ubrk_setText(bi, NULL, 0, &status);
+  return count;
+}
+
 int32_t mend_encode_legacy(const char *charset, const char *utf8, int32_t len, char *out, int32_t cap) {
   UErrorCode status = U_ZERO_ERROR;
   UConverter *cnv = ucnv_open(charset, &status);

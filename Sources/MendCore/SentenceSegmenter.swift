@@ -39,12 +39,12 @@ public final class SentenceSegmenter {
     }
     if !hasTerminal { return [0..<n] }
     var count = buf.withMemoryRebound(to: CChar.self) { cbuf in
-      mend_sentence_breaks(iterator, cbuf.baseAddress, Int32(n), &breaks, Int32(breaks.count))
+      mend_sentence_breaks16(iterator, cbuf.baseAddress, Int32(n), &breaks, Int32(breaks.count))
     }
     if count > breaks.count {
       breaks = Array(repeating: 0, count: Int(count) + 16)
       count = buf.withMemoryRebound(to: CChar.self) { cbuf in
-        mend_sentence_breaks(iterator, cbuf.baseAddress, Int32(n), &breaks, Int32(breaks.count))
+        mend_sentence_breaks16(iterator, cbuf.baseAddress, Int32(n), &breaks, Int32(breaks.count))
       }
     }
     if count <= 0 { return [0..<n] }

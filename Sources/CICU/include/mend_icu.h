@@ -33,6 +33,9 @@ void mend_sentence_iterator_close(void *iter);
 /// Returns how many were found; when that exceeds cap only cap are written. Negative on error.
 int32_t mend_sentence_breaks(void *iter, const char *utf8, int32_t len, int32_t *breaks, int32_t cap);
 
+/// The same through a UTF-16 copy (faster for ICU); offsets are still UTF-8 byte offsets.
+int32_t mend_sentence_breaks16(void *iter, const char *utf8, int32_t len, int32_t *breaks, int32_t cap);
+
 /// Encode UTF-8 text into a legacy charset (e.g. "windows-1252", "ISO-8859-1") with ICU's converters.
 /// Returns the byte count written to out, -1 when a character has no mapping in the charset,
 /// -2 when out is too small, other negatives on ICU errors.
