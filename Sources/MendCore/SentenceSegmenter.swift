@@ -19,10 +19,29 @@ public final class SentenceSegmenter {
 
   deinit { mend_sentence_iterator_close(iterator) }
 
+  /// Results for recent texts: several stages ask for the sentences of the same line, and
+  /// hashing a line is far cheaper than breaking it again.
+  private var cache: [String: [Range<Int>]] = [:]
+
   /// Sentence byte ranges of a text, covering it whole (each range keeps its trailing spaces).
   public func sentences(in text: String) -> [Range<Int>] {
-    var text = text
-    return text.withUTF8 { buf in sentences(inUTF8: buf) }
+    if let hit = cache[text] { return hit }
+    var copy = text
+    let result = copy.withUTF8 { buf in sentences(inUTF8: buf) }
+    if cache.count >= 8192 { cache.removeAll(keepingCapacity: true) }
+    cache[text] = result
+    return result
+  }
+
+  /// The sentences of a text as substrings, without their trailing spaces.
+  public func sentenceStrings(in text: String) -> [Substring] {
+    let utf8 = text.utf8
+    return sentences(in: text).compactMap { r -> Substring? in
+      let a = utf8.index(utf8.startIndex, offsetBy: r.lowerBound)
+      var b = utf8.index(utf8.startIndex, offsetBy: r.upperBound)
+      while b > a, utf8[utf8.index(before: b)] == 0x20 { b = utf8.index(before: b) }
+      return a == b ? nil : Substring(utf8[a..<b])
+    }
   }
 
   /// Sentence byte ranges of UTF-8 bytes, covering them whole.
