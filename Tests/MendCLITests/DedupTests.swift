@@ -45,7 +45,7 @@ import Testing
     let truePositives = removed.filter { injected[$0.key] != nil }.count
     let precision = Double(truePositives) / Double(max(1, removed.count))
     let recall = Double(truePositives) / Double(max(1, injected.count))
-    print("dedup on wikinews test split: \(injected.count) injected (\(exactIDs.count) exact), \(removed.count) removed, precision \(precision), recall \(recall)")
+    print("dedup on wikinews (250 articles): \(injected.count) injected (\(exactIDs.count) exact), \(removed.count) removed, precision \(precision), recall \(recall)")
     // Every exact copy is found as exact, pointing at its source.
     for id in exactIDs {
       #expect(removed[id]?.kind == "exact", "exact copy \(id) not removed as exact")
