@@ -274,10 +274,12 @@ enum JSONString {
       (hex(body[at])! << 12) | (hex(body[at + 1])! << 8) | (hex(body[at + 2])! << 4) | hex(body[at + 3])!
     }
     while i < body.count {
-      let c = body[i]
-      if c != UInt8(ascii: "\\") {
-        out.append(c)
-        i += 1
+      // Copy the run up to the next backslash in one go.
+      var j = i
+      while j < body.count && body[j] != UInt8(ascii: "\\") { j += 1 }
+      if j > i {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[i..<j]))
+        i = j
         continue
       }
       let e = body[i + 1]
