@@ -78,4 +78,4 @@ start=$(date +%s%N)
 "$MEND" --check "$WORK"/s*.txt
 end=$(date +%s%N)
 echo "mend --check on 5 small files: $(( (end - start) / 1000000 )) ms"
-echo "pre-commit hooks: 3 passed, 0 failed"
+echo "precommit: 3 passed, 0 failed"

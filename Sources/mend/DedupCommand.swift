@@ -161,7 +161,11 @@ struct DedupCommand: ParsableCommand {
         Self.fingerprintBatch(item.1, path: display(item.0), fields: fields, idField: idField, hasher: hasher)
       })
     var ordinal = 0
+    // Documents per batch: pass 2 reads the same batches (same reader, same sizes) and needs the
+    // ordinal of each batch's first document before its worker starts.
+    var batchDocuments: [Int] = []
     pool1.run(batches({ _, _, _ in })) { r in
+      batchDocuments.append(r.records.count)
       for m in r.messages { Stderr.print(m) }
       stats.add(r.stats)
       for rec in r.records where rec.isDoc {
@@ -217,11 +221,12 @@ struct DedupCommand: ParsableCommand {
         if gzSide && !rem.isEmpty { rem = Gzip.member(rem, level: 6) }
         return (kept, rem, lines, outBytes)
       })
-    // Documents per batch: recount the ordinals with the same record rule as pass 1.
     var nextOrdinal = 0
+    var batchIndex = 0
     let pass2Items = batches({ _, _, _ in }).lazy.map { (path, batch) -> (String, LineBatchReader.Batch, Int) in
       let first = nextOrdinal
-      nextOrdinal += Self.countDocuments(batch)
+      nextOrdinal += batchIndex < batchDocuments.count ? batchDocuments[batchIndex] : 0
+      batchIndex += 1
       return (path, batch, first)
     }
     var writeError: InputError? = nil
@@ -254,17 +259,6 @@ struct DedupCommand: ParsableCommand {
       Stderr.print(text)
     }
     if stats.inputErrors > 0 || stats.malformed > 0 { throw ExitCode(Exit.input) }
-  }
-
-  /// Lines that pass 1 counts as documents: valid records (blank and malformed lines are not).
-  static func countDocuments(_ batch: LineBatchReader.Batch) -> Int {
-    var n = 0
-    forEachLine(batch) { line, _ in
-      if isBlank(line) { return }
-      var s = JSONLineScanner(line)
-      if (try? s.scanRecord()) != nil { n += 1 }
-    }
-    return n
   }
 
   static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -373,6 +367,12 @@ struct DedupCommand: ParsableCommand {
       }
       let me = ordinal
       ordinal += 1
+      // (Only if the input changed between the passes: keep what pass 1 did not see.)
+      guard me < decisions.dupOf.count else {
+        kept.append(contentsOf: line)
+        kept.append(contentsOf: nl)
+        return
+      }
       let dup = decisions.dupOf[me]
       if dup >= 0 {
         removed.append(contentsOf: "{\"id\":".utf8)
