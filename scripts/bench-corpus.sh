@@ -29,10 +29,21 @@ python3 -c "print('speed-up with 2 jobs: %.2fx' % (${RATE[2]} / ${RATE[1]}))"
 /usr/bin/time -v "$MEND" dedup "$SHORT" --no-progress --format json --summary bench-data/summary-dedup.json \
   -o bench-data/short-kept.jsonl --removed bench-data/short-removed.jsonl 2> bench-data/time-dedup.txt || true
 MEM=$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' bench-data/time-dedup.txt)
-python3 - "$MEM" <<'PY'
+python3 - "$MEM" "$SHORT" <<'PY'
 import json, sys
 s = json.load(open("bench-data/summary-dedup.json"))
 print(f"mend dedup on {s['documents']} short documents: {s['seconds']:.1f} s, peak RSS {sys.argv[1]} MB, "
       f"{s['duplicates_exact']} exact + {s['duplicates_near']} near duplicates removed, "
       f"{s['boilerplate_lines_removed']} boilerplate lines")
+# Against the generator's labels ("copy_of" marks the injected copies).
+injected = sum(1 for l in open(sys.argv[2] if len(sys.argv) > 2 else "/dev/null") if '"copy_of"' in l)
+removed = tp = 0
+for l in open("bench-data/short-removed.jsonl"):
+    r = json.loads(l)
+    if r["kind"] == "boilerplate":
+        continue
+    removed += 1
+    tp += "copy_of" in r["record"]
+print(f"  injected copies {injected}: precision {tp / max(1, removed):.3f}, recall {tp / max(1, injected):.3f} "
+      f"(removed documents that are not injected copies are chance overlaps of the recombined sentences)")
 PY

@@ -5,7 +5,8 @@
           documents carry scraper damage (mojibake, HTML entities, no-break spaces) so the
           pipeline has work to do.
   short:  N short documents (2-4 sentences) for dedup, with 5% exact copies (spacing and case
-          changed) and 10% near copies (one word in 20... replaced) of earlier documents.
+          changed) and 10% near copies (2% of the words, at least one, replaced) of earlier
+          documents; each copy names its source in "copy_of" (dedup ignores the field).
 Build/data script only; mend itself never runs Python.
 """
 import argparse, json, random, re, sys
@@ -63,14 +64,20 @@ def main():
             print(f"{i} documents, {written / 1e6:.1f} MB", file=sys.stderr)
         else:
             texts = []
+            text_ids = []
             kinds = {"exact": 0, "near": 0}
             for i in range(a.docs):
                 r = rng.random()
+                rec = {"id": i}
                 if texts and r < 0.05:
-                    t = "  " + rng.choice(texts[-100000:]).upper() + " "
+                    src = rng.randrange(max(0, len(texts) - 100000), len(texts))
+                    t = "  " + texts[src].upper() + " "
+                    rec["copy_of"] = text_ids[src]
                     kinds["exact"] += 1
                 elif texts and r < 0.15:
-                    w = rng.choice(texts[-100000:]).split(" ")
+                    src = rng.randrange(max(0, len(texts) - 100000), len(texts))
+                    w = texts[src].split(" ")
+                    rec["copy_of"] = text_ids[src]
                     for _ in range(max(1, len(w) // 50)):
                         w[rng.randrange(len(w))] = rng.choice(["said", "new", "city", "report"])
                     t = " ".join(w)
@@ -78,7 +85,9 @@ def main():
                 else:
                     t = " ".join(sents[rng.randrange(n)] for _ in range(rng.randint(2, 4)))
                     texts.append(t)
-                f.write(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n")
+                    text_ids.append(i)
+                rec["text"] = t
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
             print(f"{a.docs} documents; injected {kinds}", file=sys.stderr)
 
 main()

@@ -52,7 +52,7 @@ struct CorpusStats {
     }
     var s = "mend \(command): \(Progress.group(documents)) documents, "
     s += String(format: "%.1f MB in, %.1f MB out, %.2f s, %.1f MB/s, %d job%@", Double(inputBytes) / 1e6, Double(outputBytes) / 1e6, seconds, mbps, jobs, jobs == 1 ? "" : "s")
-    s += "\n  changed documents: \(Progress.group(changedDocuments))"
+    if command != "dedup" { s += "\n  changed documents: \(Progress.group(changedDocuments))" }
     if !stages.isEmpty {
       s += "\n  changes per stage: " + stages.map { "\($0) \(perStage[$0]!)" }.joined(separator: ", ")
     }
