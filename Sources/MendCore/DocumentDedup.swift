@@ -12,8 +12,9 @@ public struct DedupConfig: Sendable, Equatable {
   /// Number of MinHash permutations (signature length).
   public var numPerm = 128
   /// LSH bands; `numPerm` must be a multiple. With r = numPerm/bands rows, pairs of similarity
-  /// s collide in some band with probability 1 - (1 - s^r)^bands (16 × 8: 50% at s ≈ 0.71).
-  public var bands = 16
+  /// s collide in some band with probability 1 - (1 - s^r)^bands (32 × 4: 99.97% at s = 0.7;
+  /// candidates are then confirmed against `threshold`).
+  public var bands = 32
   /// Words per shingle.
   public var ngram = 5
   /// Estimated Jaccard similarity at or above which a candidate pair is a duplicate.

@@ -110,7 +110,7 @@ struct DocDedupEval: ParsableCommand {
       if j >= cfg.threshold { above = (above.0 + 1, above.1 + hit) } else { below = (below.0 + 1, below.1 + hit) }
     }
     print(String(format: "  true Jaccard >= %.2f: %d copies, recall %.3f", cfg.threshold, above.0, Double(above.1) / Double(max(1, above.0))))
-    print(String(format: "  true Jaccard <  %.2f: %d copies, found %.3f (the LSH S-curve lets some through)", cfg.threshold, below.0, Double(below.1) / Double(max(1, below.0))))
+    print(String(format: "  true Jaccard <  %.2f: %d copies, found %.3f (signature estimate above the threshold by sampling noise)", cfg.threshold, below.0, Double(below.1) / Double(max(1, below.0))))
   }
 
   static func words(_ s: String) -> [String] {
