@@ -22,6 +22,8 @@ let package = Package(
     // Thin C wrappers: the public header uses plain C types only, so Swift never sees ICU's
     // headers (which clash with the ICU copy inside Foundation on Linux).
     .target(name: "CICU", dependencies: ["ICUSystem"]),
+    // zlib (Debian zlib1g-dev) behind plain C wrappers: gzip corpus input and output.
+    .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
     .target(
       name: "MendCore",
       dependencies: ["CICU", .product(name: "Yams", package: "Yams")]
@@ -29,7 +31,7 @@ let package = Package(
     .executableTarget(
       name: "mend",
       dependencies: [
-        "MendCore",
+        "MendCore", "CZlib",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -41,7 +43,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "MendCoreTests", dependencies: ["MendCore"]),
-    // Runs the built `mend` binary (scripts/test builds it first) to check the CLI contract.
-    .testTarget(name: "MendCLITests"),
+    // Runs the built `mend` binary: corpus I/O, worker pool, dedup, pre-commit contract.
+    .testTarget(name: "MendCLITests", dependencies: ["mend"]),
   ]
 )

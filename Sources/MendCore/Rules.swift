@@ -55,6 +55,8 @@ public struct RuleSet: Sendable {
   public var abbreviations: [String]
   /// Every rules file that was read, the extended ones first.
   public var files: [String]
+  /// Cross-document dedup settings (`dedup:` at the top level; used by `mend dedup`).
+  public var dedup = DedupConfig()
 
   /// Load a rules file. `defaultPath` is what `extends: default` means.
   public static func load(path: String, defaultPath: String? = nil) throws -> RuleSet {
@@ -68,7 +70,7 @@ public struct RuleSet: Sendable {
 struct RulesLoader {
   let defaultPath: String?
 
-  static let topKeys = ["version", "extends", "segmentation", "stages"]
+  static let topKeys = ["version", "extends", "segmentation", "stages", "dedup"]
   static let stageKeys = ["id", "enabled", "options", "examples"]
   static let segmentationKeys = ["locale", "abbreviations"]
 
@@ -146,6 +148,10 @@ struct RulesLoader {
         }
         set.abbreviations = Lexicon.lines(content)
       }
+    }
+
+    if let dedupNode = top["dedup"] {
+      set.dedup = try parseDedup(dedupNode, base: set.dedup, file: path)
     }
 
     if let stagesNode = top["stages"] {

@@ -1,0 +1,481 @@
+import ArgumentParser
+import Foundation
+import MendCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Counts of one batch, or of the whole run.
+struct CorpusStats {
+  var documents = 0
+  var changedDocuments = 0
+  var inputBytes: Int64 = 0
+  var outputBytes: Int64 = 0
+  var malformed = 0
+  var skipped = 0
+  var inputErrors = 0
+  var suggestions = 0
+  var perStage: [String: Int] = [:]
+  var duplicatesExact = 0
+  var duplicatesNear = 0
+  var boilerplateLines = 0
+
+  mutating func add(_ o: CorpusStats) {
+    documents += o.documents
+    changedDocuments += o.changedDocuments
+    inputBytes += o.inputBytes
+    outputBytes += o.outputBytes
+    malformed += o.malformed
+    skipped += o.skipped
+    inputErrors += o.inputErrors
+    suggestions += o.suggestions
+    for (k, v) in o.perStage { perStage[k, default: 0] += v }
+    duplicatesExact += o.duplicatesExact
+    duplicatesNear += o.duplicatesNear
+    boilerplateLines += o.boilerplateLines
+  }
+
+  func render(format: OutputFormat, command: String, seconds: Double, jobs: Int, stageOrder: [String]) -> String {
+    let mbps = Double(inputBytes) / 1e6 / max(seconds, 1e-9)
+    let stages = stageOrder.filter { perStage[$0] != nil } + perStage.keys.filter { !stageOrder.contains($0) }.sorted()
+    if format == .json {
+      var s = "{\"command\":\"\(command)\",\"documents\":\(documents),\"changed_documents\":\(changedDocuments)"
+      s += ",\"bytes_in\":\(inputBytes),\"bytes_out\":\(outputBytes)"
+      s += String(format: ",\"seconds\":%.3f,\"mb_per_s\":%.2f", seconds, mbps)
+      s += ",\"jobs\":\(jobs),\"changes\":{"
+      s += stages.map { "\"\($0)\":\(perStage[$0]!)" }.joined(separator: ",")
+      s += "},\"suggestions\":\(suggestions),\"malformed_lines\":\(malformed),\"skipped_lines\":\(skipped)"
+      s += ",\"input_errors\":\(inputErrors),\"duplicates_exact\":\(duplicatesExact),\"duplicates_near\":\(duplicatesNear)"
+      s += ",\"boilerplate_lines_removed\":\(boilerplateLines)}"
+      return s
+    }
+    var s = "mend \(command): \(Progress.group(documents)) documents, "
+    s += String(format: "%.1f MB in, %.1f MB out, %.2f s, %.1f MB/s, %d job%@", Double(inputBytes) / 1e6, Double(outputBytes) / 1e6, seconds, mbps, jobs, jobs == 1 ? "" : "s")
+    if command != "dedup" { s += "\n  changed documents: \(Progress.group(changedDocuments))" }
+    if !stages.isEmpty {
+      s += "\n  changes per stage: " + stages.map { "\($0) \(perStage[$0]!)" }.joined(separator: ", ")
+    }
+    if suggestions > 0 { s += "\n  suggestions (not applied): \(suggestions)" }
+    if duplicatesExact + duplicatesNear + boilerplateLines > 0 || command == "dedup" {
+      s += "\n  duplicates removed: \(duplicatesExact) exact, \(duplicatesNear) near; boilerplate lines removed: \(boilerplateLines)"
+    }
+    if malformed > 0 { s += "\n  malformed lines: \(malformed)" + (skipped > 0 ? " (skipped)" : " (passed through unchanged)") }
+    if inputErrors > 0 { s += "\n  input errors: \(inputErrors)" }
+    return s
+  }
+}
+
+/// `mend corpus`: repair a corpus (JSONL shards, gzip or not, or directories and globs of text
+/// files) on every core, output in input order.
+struct CorpusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "corpus",
+    abstract: "Repair a corpus: JSONL records (.jsonl, .jsonl.gz) or text files, on all cores, output in input order.",
+    discussion: """
+      JSONL: the --field values (strings, or arrays of strings) are repaired and spliced back into \
+      the original bytes; every other byte of the record is kept. A malformed line is reported as \
+      FILE:LINE:COL and passed through unchanged (or left out with --skip-malformed). Text files \
+      (anything not named .jsonl/.ndjson/.json[.gz]) are rewritten with --in-place or under \
+      --output-dir, or else written as JSONL records {"path": ..., "text": ...}. Output to a file \
+      ending in .gz is gzip-compressed (in parallel). The summary goes to stderr (or --summary FILE).
+      Exit codes: 0 ok, 1 changes found under --check, 64 usage, 65 input errors (malformed lines \
+      included), 78 rules error.
+      """)
+
+  @Argument(help: "JSONL files (.jsonl, .jsonl.gz), text files, directories or globs; '-' or nothing reads JSONL from stdin.")
+  var inputs: [String] = []
+
+  @Option(name: .long, help: "A rules file (may extend the default with 'extends: default').")
+  var rules: String?
+
+  @Option(name: .long, help: "A JSONL field to repair (repeatable; a string or an array of strings).")
+  var field: [String] = []
+
+  @Option(name: .long, help: "Add to each record this field with the count of applied changes per stage.")
+  var changesField: String?
+
+  @Option(name: .shortAndLong, help: "Output file ('.gz' compresses); default stdout.")
+  var output: String?
+
+  @Option(name: .long, help: "Text-file inputs: write repaired files under this directory (same relative paths).")
+  var outputDir: String?
+
+  @Flag(name: .shortAndLong, help: "Text-file inputs: rewrite each file in place, atomically.")
+  var inPlace = false
+
+  @Flag(name: .long, help: "Write nothing; exit 1 if any document would change.")
+  var check = false
+
+  @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
+  var jobs: Int = OrderedPool<Int, Int>.defaultJobs
+
+  @Option(name: .long, help: "Bytes of input per batch (memory is bounded by about 2 × jobs + 2 batches).")
+  var batchBytes: Int = 1 << 20
+
+  @Flag(name: .long, help: "Leave malformed JSONL lines out of the output (still reported) instead of passing them through.")
+  var skipMalformed = false
+
+  @Option(name: .long, help: "Summary format: text or json.")
+  var format: OutputFormat = .text
+
+  @Option(name: .long, help: "Write the summary to this file instead of stderr.")
+  var summary: String?
+
+  @Flag(name: .long, inversion: .prefixedNo, help: "Show a progress bar on stderr (default: only when stderr is a terminal).")
+  var progress: Bool?
+
+  @Option(name: .long, help: "gzip level for a .gz output (1 fastest - 9 smallest).")
+  var gzipLevel: Int = 6
+
+  @Option(name: .long, help: "With directories: only files matching this glob (repeatable).")
+  var include: [String] = []
+
+  @Option(name: .long, help: "With directories: skip files or folders matching this glob (repeatable).")
+  var exclude: [String] = []
+
+  @Flag(name: .long, help: "Do not print each malformed line to stderr (they are still counted).")
+  var quietMalformed = false
+
+  func validate() throws {
+    if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if batchBytes < 1024 { throw ValidationError("--batch-bytes must be at least 1024") }
+    if !(1...9).contains(gzipLevel) { throw ValidationError("--gzip-level must be 1 to 9") }
+    if inPlace && outputDir != nil { throw ValidationError("--in-place and --output-dir cannot be combined") }
+    if check && (inPlace || outputDir != nil || output != nil) {
+      throw ValidationError("--check writes nothing; it cannot be combined with --in-place, --output-dir or --output")
+    }
+  }
+
+  enum Item {
+    case lines(path: String, batch: LineBatchReader.Batch)
+    case textFile(path: String, relative: String)
+  }
+
+  struct Result {
+    var output: [UInt8] = []
+    var stats = CorpusStats()
+    var messages: [String] = []
+    /// The last record was left out (so its newline is too).
+    var lastSkipped = false
+  }
+
+  func run() throws {
+    let set: RuleSet
+    let pipeline: Pipeline
+    do {
+      set = try RulesLocator.load(userRules: rules)
+      pipeline = try Pipeline(rules: set)
+    } catch let e as RulesError {
+      throw fail(e.description, code: Exit.rules)
+    }
+    let fields = field.isEmpty ? ["text"] : field
+    let files: [String]
+    do {
+      files = try InputExpander.expand(inputs, include: include, exclude: exclude)
+    } catch let e as InputError {
+      throw fail(e.description, code: Exit.input)
+    }
+    let textFiles = files.filter { !InputExpander.isJSONL($0) }
+    if !textFiles.isEmpty && files.contains("-") {
+      throw fail("stdin ('-') is read as JSONL and cannot be mixed with text files", code: Exit.usage)
+    }
+    if (inPlace || outputDir != nil) && textFiles.count != files.count {
+      throw fail("--in-place and --output-dir apply to text files only; JSONL inputs go to --output", code: Exit.usage)
+    }
+    let processor = RecordProcessor(
+      pipeline: pipeline, fields: fields, changesField: changesField, skipMalformed: skipMalformed,
+      check: check, reportMalformed: !quietMalformed)
+    let roots = inputs.filter { $0 != "-" }
+    let outDir = outputDir
+    let inPlace = inPlace
+    let check = check
+    let gzipLevel = Int32(gzipLevel)
+
+    let out: OutputFile?
+    do {
+      out = check || inPlace || outDir != nil ? nil : try OutputFile(path: output)
+    } catch let e as InputError {
+      throw fail(e.description, code: Exit.io)
+    }
+    let gzipOut = out?.gzip ?? false
+    let total = files.reduce(Int64(0)) { $0 + ($1 == "-" ? 0 : InputExpander.fileSize($1)) }
+    let progress = Progress(enabled: self.progress, totalBytes: total)
+    var stats = CorpusStats()
+    var rawDone: Int64 = 0
+    let started = Date()
+
+    let pool = OrderedPool<Item, Result>(
+      jobs: jobs, makeState: { pipeline.makeSegmenter() },
+      work: { seg, item in
+        var r: Result
+        switch item {
+        case .lines(let path, let batch):
+          r = processor.processLines(batch, path: path, segmenter: seg)
+        case .textFile(let path, let rel):
+          r = processor.processTextFile(path, relative: rel, outputDir: outDir, inPlace: inPlace, segmenter: seg)
+        }
+        if gzipOut && !r.output.isEmpty { r.output = Gzip.member(r.output, level: gzipLevel) }
+        return r
+      })
+
+    // The producer: batches of every input, in order.
+    var readerError: InputError? = nil
+    var currentReader: LineBatchReader? = nil
+    var fileIndex = 0
+    var finishedRaw: Int64 = 0
+    let items = AnySequence<Item> {
+      AnyIterator<Item> {
+        while fileIndex < files.count {
+          let path = files[fileIndex]
+          if !InputExpander.isJSONL(path) {
+            fileIndex += 1
+            finishedRaw += InputExpander.fileSize(path)
+            return .textFile(path: path, relative: Self.relative(path, roots: roots))
+          }
+          do {
+            if currentReader == nil { currentReader = try LineBatchReader(path: path, batchBytes: batchBytes) }
+            if let b = try currentReader!.next() {
+              rawDone = finishedRaw + currentReader!.rawOffset
+              return .lines(path: path, batch: b)
+            }
+          } catch let e as InputError {
+            readerError = e
+            Stderr.print("mend: " + e.description)
+          } catch {}
+          if path != "-" { finishedRaw += InputExpander.fileSize(path) }
+          rawDone = finishedRaw
+          currentReader = nil
+          fileIndex += 1
+        }
+        return nil
+      }
+    }
+
+    var writeError: InputError? = nil
+    pool.run(items) { r in
+      for m in r.messages { Stderr.print(m) }
+      if let out, writeError == nil {
+        do { try out.write(r.output) } catch let e as InputError { writeError = e } catch {}
+      }
+      stats.add(r.stats)
+      progress.documents = stats.documents
+      progress.inputBytes = stats.inputBytes
+      progress.update(rawDone: rawDone)
+    }
+    progress.finish()
+    if readerError != nil { stats.inputErrors += 1 }
+    if let e = writeError {
+      out?.abandon()
+      throw fail(e.description, code: Exit.io)
+    }
+    do { try out?.commit() } catch let e as InputError { throw fail(e.description, code: Exit.io) }
+    let seconds = Date().timeIntervalSince(started)
+    let text = stats.render(format: format, command: "corpus", seconds: seconds, jobs: jobs, stageOrder: pipeline.entries.map(\.id))
+    if let summary {
+      try? (text + "\n").write(toFile: summary, atomically: true, encoding: .utf8)
+    } else {
+      Stderr.print(text)
+    }
+    if stats.inputErrors > 0 || stats.malformed > 0 { throw ExitCode(Exit.input) }
+    if check && stats.changedDocuments > 0 { throw ExitCode(Exit.changes) }
+  }
+
+  /// A text file's path relative to the directory argument it was found under.
+  static func relative(_ path: String, roots: [String]) -> String {
+    for r in roots {
+      let root = r.hasSuffix("/") ? r : r + "/"
+      if path.hasPrefix(root) { return String(path.dropFirst(root.count)) }
+    }
+    return (path as NSString).lastPathComponent
+  }
+}
+
+/// Repairs the records of one batch (any thread; the segmenter is the thread's own).
+struct RecordProcessor {
+  let pipeline: Pipeline
+  let fields: [String]
+  let changesField: String?
+  let skipMalformed: Bool
+  let check: Bool
+  let reportMalformed: Bool
+
+  func processLines(_ batch: LineBatchReader.Batch, path: String, segmenter: SentenceSegmenter) -> CorpusCommand.Result {
+    var r = CorpusCommand.Result()
+    r.output.reserveCapacity(check ? 0 : batch.bytes.count + batch.bytes.count / 16)
+    let display = path == "-" ? "<stdin>" : path
+    batch.bytes.withUnsafeBufferPointer { all in
+      var start = 0
+      var lineNo = batch.firstLine
+      while start < all.count {
+        var end = start
+        while end < all.count && all[end] != 0x0A { end += 1 }
+        let hasNL = end < all.count
+        let line = UnsafeBufferPointer(rebasing: all[start..<end])
+        r.stats.inputBytes += Int64(end - start + (hasNL ? 1 : 0))
+        processRecord(line, path: display, lineNo: lineNo, into: &r, segmenter: segmenter)
+        if hasNL && !r.lastSkipped && !check { r.output.append(0x0A) }
+        r.lastSkipped = false
+        start = end + 1
+        lineNo += 1
+      }
+    }
+    r.stats.outputBytes = Int64(r.output.count)
+    return r
+  }
+
+  func processRecord(_ line: UnsafeBufferPointer<UInt8>, path: String, lineNo: Int, into r: inout CorpusCommand.Result, segmenter: SentenceSegmenter) {
+    // A blank line is not a record: kept as it is.
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+      if !check { r.output.append(contentsOf: line) }
+      return
+    }
+    var scanner = JSONLineScanner(line)
+    let scanned: (members: [(key: String, value: Range<Int>)], close: Int)
+    do {
+      scanned = try scanner.scanRecord()
+    } catch let e as JSONSyntaxError {
+      r.stats.malformed += 1
+      if reportMalformed {
+        r.messages.append("\(path):\(lineNo):\(e.offset + 1): error: malformed JSONL record: \(e.message); \(skipMalformed ? "skipped" : "passed through unchanged")")
+      }
+      if skipMalformed {
+        r.stats.skipped += 1
+        r.lastSkipped = true
+      } else if !check {
+        r.output.append(contentsOf: line)
+      }
+      return
+    } catch {
+      return
+    }
+    r.stats.documents += 1
+    var splice = Splice()
+    var counts: [String: Int] = [:]
+    var suggestions = 0
+    var changed = false
+    func clean(_ range: Range<Int>) {
+      let text: String
+      do {
+        text = try JSONString.decode(UnsafeBufferPointer(rebasing: line[range]), base: range.lowerBound)
+      } catch let e as JSONSyntaxError {
+        if reportMalformed {
+          r.messages.append("\(path):\(lineNo):\(e.offset + 1): warning: \(e.message) in a repaired field; the value was left unchanged")
+        }
+        return
+      } catch { return }
+      let (doc, log) = pipeline.run(Document(text: text), segmenter: segmenter)
+      for c in log.changes {
+        if c.applied { counts[c.stage, default: 0] += 1 } else { suggestions += 1 }
+      }
+      let out = doc.text
+      if out != text {
+        changed = true
+        splice.edits.append((range, JSONString.encoded(out)))
+      }
+    }
+    for f in fields {
+      guard let m = scanned.members.first(where: { $0.key == f }) else { continue }
+      let v = m.value
+      if line[v.lowerBound] == UInt8(ascii: "\"") {
+        clean(v)
+      } else if line[v.lowerBound] == UInt8(ascii: "[") {
+        for el in JSONLineScanner.arrayElements(line, v) where line[el.lowerBound] == UInt8(ascii: "\"") {
+          clean(el)
+        }
+      }
+    }
+    if changed { r.stats.changedDocuments += 1 }
+    for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
+    r.stats.suggestions += suggestions
+    if check { return }
+    if let cf = changesField {
+      var obj: [UInt8] = [UInt8(ascii: "{")]
+      var first = true
+      for e in pipeline.entries {
+        guard let n = counts[e.id] else { continue }
+        if !first { obj.append(UInt8(ascii: ",")) }
+        first = false
+        JSONString.encode(e.id, into: &obj)
+        obj.append(UInt8(ascii: ":"))
+        obj.append(contentsOf: String(n).utf8)
+      }
+      if suggestions > 0 {
+        if !first { obj.append(UInt8(ascii: ",")) }
+        obj.append(contentsOf: "\"suggestions\":\(suggestions)".utf8)
+      }
+      obj.append(UInt8(ascii: "}"))
+      if let existing = scanned.members.first(where: { $0.key == cf }) {
+        splice.edits.append((existing.value, obj))
+      } else {
+        var ins: [UInt8] = scanned.members.isEmpty ? [] : [UInt8(ascii: ",")]
+        JSONString.encode(cf, into: &ins)
+        ins.append(UInt8(ascii: ":"))
+        ins.append(contentsOf: obj)
+        splice.edits.append((scanned.close..<scanned.close, ins))
+      }
+    }
+    if splice.edits.isEmpty {
+      r.output.append(contentsOf: line)
+    } else {
+      splice.apply(to: line, into: &r.output)
+    }
+  }
+
+  func processTextFile(_ path: String, relative: String, outputDir: String?, inPlace: Bool, segmenter: SentenceSegmenter) -> CorpusCommand.Result {
+    var r = CorpusCommand.Result()
+    do {
+      let bytes = try InputReader.readBytes(path)
+      r.stats.inputBytes = Int64(bytes.count)
+      if let nul = InputReader.binaryOffset(bytes) {
+        r.messages.append("mend: \(path): skipped: binary file (NUL byte at offset \(nul))")
+        return r
+      }
+      let (text, _) = try InputReader.decode(bytes, path: path, lossy: false)
+      r.stats.documents = 1
+      let (doc, log) = pipeline.run(Document(text: text), segmenter: segmenter)
+      var counts: [String: Int] = [:]
+      for c in log.changes {
+        if c.applied { counts[c.stage, default: 0] += 1 } else { r.stats.suggestions += 1 }
+      }
+      for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
+      let out = doc.text
+      if out != text { r.stats.changedDocuments = 1 }
+      if check { return r }
+      if inPlace {
+        if out != text { try AtomicWriter.write(out, to: path) }
+        r.stats.outputBytes = Int64(out.utf8.count)
+      } else if let dir = outputDir {
+        let target = dir + "/" + relative
+        try FileManager.default.createDirectory(
+          atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: target, contents: Data(out.utf8)) else {
+          throw InputError(path: target, message: "cannot write file")
+        }
+        r.stats.outputBytes = Int64(out.utf8.count)
+      } else {
+        var rec: [UInt8] = Array("{\"path\":".utf8)
+        JSONString.encode(path, into: &rec)
+        rec.append(contentsOf: ",\"\(fields.first ?? "text")\":".utf8)
+        JSONString.encode(out, into: &rec)
+        if let cf = changesField {
+          rec.append(UInt8(ascii: ","))
+          JSONString.encode(cf, into: &rec)
+          rec.append(contentsOf: ":{".utf8)
+          rec.append(contentsOf: pipeline.entries.compactMap { e in counts[e.id].map { "\"\(e.id)\":\($0)" } }.joined(separator: ",").utf8)
+          rec.append(UInt8(ascii: "}"))
+        }
+        rec.append(contentsOf: "}\n".utf8)
+        r.output = rec
+        r.stats.outputBytes = Int64(rec.count)
+      }
+    } catch let e as InputError {
+      r.messages.append("mend: " + e.description)
+      r.stats.inputErrors += 1
+    } catch {
+      r.messages.append("mend: \(path): error: \(error)")
+      r.stats.inputErrors += 1
+    }
+    return r
+  }
+}

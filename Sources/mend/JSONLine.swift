@@ -1,0 +1,369 @@
+/// Byte-level JSON for JSONL records: validate a line, find top-level values by key, decode and
+/// encode strings, and splice new values into the original bytes so that every other byte of the
+/// record stays as it was.
+struct JSONSyntaxError: Error {
+  /// 0-based byte offset in the line.
+  let offset: Int
+  let message: String
+}
+
+struct JSONLineScanner {
+  let b: UnsafeBufferPointer<UInt8>
+  var i = 0
+
+  init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+  /// The top-level object's members: key (decoded) and value byte range. Also returns the offset of
+  /// the closing brace. Throws for anything that is not exactly one JSON object (whitespace around
+  /// it is allowed).
+  mutating func scanRecord() throws -> (members: [(key: String, value: Range<Int>)], close: Int) {
+    skipSpace()
+    guard i < b.count, b[i] == UInt8(ascii: "{") else {
+      throw JSONSyntaxError(offset: i, message: i < b.count ? "expected '{' at the start of a record" : "empty record")
+    }
+    i += 1
+    var members: [(String, Range<Int>)] = []
+    skipSpace()
+    if peek() == UInt8(ascii: "}") {
+      let close = i
+      i += 1
+      try finish()
+      return ([], close)
+    }
+    while true {
+      skipSpace()
+      guard peek() == UInt8(ascii: "\"") else { throw JSONSyntaxError(offset: i, message: "expected a string key") }
+      let ks = i
+      try skipString()
+      let key = try JSONString.decode(UnsafeBufferPointer(rebasing: b[ks..<i]), base: ks)
+      skipSpace()
+      guard peek() == UInt8(ascii: ":") else { throw JSONSyntaxError(offset: i, message: "expected ':' after a key") }
+      i += 1
+      skipSpace()
+      let vs = i
+      try skipValue(depth: 1)
+      members.append((key, vs..<i))
+      skipSpace()
+      guard let c = peek() else { throw JSONSyntaxError(offset: i, message: "unterminated object") }
+      if c == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if c == UInt8(ascii: "}") {
+        let close = i
+        i += 1
+        try finish()
+        return (members, close)
+      }
+      throw JSONSyntaxError(offset: i, message: "expected ',' or '}' in an object")
+    }
+  }
+
+  mutating func finish() throws {
+    skipSpace()
+    if i < b.count { throw JSONSyntaxError(offset: i, message: "unexpected text after the record") }
+  }
+
+  @inline(__always) func peek() -> UInt8? { i < b.count ? b[i] : nil }
+
+  @inline(__always) mutating func skipSpace() {
+    while i < b.count {
+      let c = b[i]
+      if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1 } else { break }
+    }
+  }
+
+  mutating func skipValue(depth: Int) throws {
+    guard depth < 512 else { throw JSONSyntaxError(offset: i, message: "nesting too deep") }
+    guard let c = peek() else { throw JSONSyntaxError(offset: i, message: "expected a value") }
+    switch c {
+    case UInt8(ascii: "\""): try skipString()
+    case UInt8(ascii: "{"):
+      i += 1
+      skipSpace()
+      if peek() == UInt8(ascii: "}") {
+        i += 1
+        return
+      }
+      while true {
+        skipSpace()
+        guard peek() == UInt8(ascii: "\"") else { throw JSONSyntaxError(offset: i, message: "expected a string key") }
+        try skipString()
+        skipSpace()
+        guard peek() == UInt8(ascii: ":") else { throw JSONSyntaxError(offset: i, message: "expected ':' after a key") }
+        i += 1
+        skipSpace()
+        try skipValue(depth: depth + 1)
+        skipSpace()
+        guard let d = peek() else { throw JSONSyntaxError(offset: i, message: "unterminated object") }
+        i += 1
+        if d == UInt8(ascii: ",") { continue }
+        if d == UInt8(ascii: "}") { return }
+        throw JSONSyntaxError(offset: i - 1, message: "expected ',' or '}' in an object")
+      }
+    case UInt8(ascii: "["):
+      i += 1
+      skipSpace()
+      if peek() == UInt8(ascii: "]") {
+        i += 1
+        return
+      }
+      while true {
+        skipSpace()
+        try skipValue(depth: depth + 1)
+        skipSpace()
+        guard let d = peek() else { throw JSONSyntaxError(offset: i, message: "unterminated array") }
+        i += 1
+        if d == UInt8(ascii: ",") { continue }
+        if d == UInt8(ascii: "]") { return }
+        throw JSONSyntaxError(offset: i - 1, message: "expected ',' or ']' in an array")
+      }
+    case UInt8(ascii: "t"): try literal("true")
+    case UInt8(ascii: "f"): try literal("false")
+    case UInt8(ascii: "n"): try literal("null")
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+    default: throw JSONSyntaxError(offset: i, message: "unexpected character")
+    }
+  }
+
+  mutating func literal(_ s: StaticString) throws {
+    let n = s.utf8CodeUnitCount
+    guard i + n <= b.count else { throw JSONSyntaxError(offset: i, message: "invalid literal") }
+    let p = s.utf8Start
+    for k in 0..<n where b[i + k] != p[k] { throw JSONSyntaxError(offset: i, message: "invalid literal") }
+    i += n
+  }
+
+  mutating func skipNumber() throws {
+    let start = i
+    if peek() == UInt8(ascii: "-") { i += 1 }
+    guard let c = peek(), c >= 0x30 && c <= 0x39 else { throw JSONSyntaxError(offset: start, message: "invalid number") }
+    if c == 0x30 { i += 1 } else { while let d = peek(), d >= 0x30 && d <= 0x39 { i += 1 } }
+    if peek() == UInt8(ascii: ".") {
+      i += 1
+      guard let d = peek(), d >= 0x30 && d <= 0x39 else { throw JSONSyntaxError(offset: start, message: "invalid number") }
+      while let d = peek(), d >= 0x30 && d <= 0x39 { i += 1 }
+    }
+    if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+      i += 1
+      if let s = peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { i += 1 }
+      guard let d = peek(), d >= 0x30 && d <= 0x39 else { throw JSONSyntaxError(offset: start, message: "invalid number") }
+      while let d = peek(), d >= 0x30 && d <= 0x39 { i += 1 }
+    }
+  }
+
+  /// Skip a string (from its opening quote to after its closing quote), checking escapes, control
+  /// characters and UTF-8.
+  mutating func skipString() throws {
+    let start = i
+    i += 1
+    let n = b.count
+    while i < n {
+      let c = b[i]
+      if c == UInt8(ascii: "\"") {
+        i += 1
+        return
+      }
+      if c == UInt8(ascii: "\\") {
+        guard i + 1 < n else { break }
+        switch b[i + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+          i += 2
+        case UInt8(ascii: "u"):
+          guard i + 5 < n, (2...5).allSatisfy({ JSONString.hex(b[i + $0]) != nil }) else {
+            throw JSONSyntaxError(offset: i, message: "invalid \\u escape")
+          }
+          i += 6
+        default:
+          throw JSONSyntaxError(offset: i, message: "invalid escape")
+        }
+        continue
+      }
+      if c < 0x20 { throw JSONSyntaxError(offset: i, message: "control character in a string (must be escaped)") }
+      if c < 0x80 {
+        i += 1
+        continue
+      }
+      let len = UTF8Check.sequenceLength(b, i)
+      if len == 0 { throw JSONSyntaxError(offset: i, message: "invalid UTF-8") }
+      i += len
+    }
+    throw JSONSyntaxError(offset: start, message: "unterminated string")
+  }
+
+  /// Element ranges of an array value (already validated).
+  static func arrayElements(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> [Range<Int>] {
+    var s = JSONLineScanner(UnsafeBufferPointer(rebasing: b[r]))
+    var out: [Range<Int>] = []
+    s.i = 1
+    s.skipSpace()
+    if s.peek() == UInt8(ascii: "]") { return [] }
+    while s.i < s.b.count {
+      s.skipSpace()
+      let st = s.i
+      do { try s.skipValue(depth: 1) } catch { return out }
+      out.append((st + r.lowerBound)..<(s.i + r.lowerBound))
+      s.skipSpace()
+      guard let d = s.peek() else { break }
+      s.i += 1
+      if d == UInt8(ascii: "]") { break }
+    }
+    return out
+  }
+}
+
+enum UTF8Check {
+  @inline(__always)
+  static func sequenceLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+    let c = b[i]
+    if c < 0x80 { return 1 }
+    let n = b.count
+    switch c {
+    case 0xC2...0xDF:
+      return i + 1 < n && b[i + 1] & 0xC0 == 0x80 ? 2 : 0
+    case 0xE0...0xEF:
+      guard i + 2 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 else { return 0 }
+      if c == 0xE0 && b[i + 1] < 0xA0 { return 0 }
+      if c == 0xED && b[i + 1] >= 0xA0 { return 0 }
+      return 3
+    case 0xF0...0xF4:
+      guard i + 3 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80, b[i + 3] & 0xC0 == 0x80 else { return 0 }
+      if c == 0xF0 && b[i + 1] < 0x90 { return 0 }
+      if c == 0xF4 && b[i + 1] >= 0x90 { return 0 }
+      return 4
+    default:
+      return 0
+    }
+  }
+
+  static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    var i = 0
+    while i < b.count {
+      if b[i] < 0x80 {
+        i += 1
+        continue
+      }
+      let l = sequenceLength(b, i)
+      if l == 0 { return i }
+      i += l
+    }
+    return nil
+  }
+}
+
+enum JSONString {
+  @inline(__always) static func hex(_ c: UInt8) -> UInt32? {
+    switch c {
+    case 0x30...0x39: return UInt32(c - 0x30)
+    case 0x41...0x46: return UInt32(c - 0x41 + 10)
+    case 0x61...0x66: return UInt32(c - 0x61 + 10)
+    default: return nil
+    }
+  }
+
+  /// Decode a validated JSON string (with its quotes). A lone surrogate escape is an error (a
+  /// Swift String cannot hold it, and mend will not alter it silently).
+  static func decode(_ s: UnsafeBufferPointer<UInt8>, base: Int = 0) throws -> String {
+    let body = UnsafeBufferPointer(rebasing: s[1..<(s.count - 1)])
+    if !body.contains(UInt8(ascii: "\\")) { return String(decoding: body, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(body.count)
+    var i = 0
+    func u4(_ at: Int) -> UInt32 {
+      (hex(body[at])! << 12) | (hex(body[at + 1])! << 8) | (hex(body[at + 2])! << 4) | hex(body[at + 3])!
+    }
+    while i < body.count {
+      // Copy the run up to the next backslash in one go.
+      var j = i
+      while j < body.count && body[j] != UInt8(ascii: "\\") { j += 1 }
+      if j > i {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[i..<j]))
+        i = j
+        continue
+      }
+      let e = body[i + 1]
+      switch e {
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "u"):
+        var v = u4(i + 2)
+        i += 6
+        if v >= 0xD800 && v < 0xDC00 {
+          guard i + 5 < body.count, body[i] == UInt8(ascii: "\\"), body[i + 1] == UInt8(ascii: "u") else {
+            throw JSONSyntaxError(offset: base + 1 + i - 6, message: "lone surrogate escape")
+          }
+          let lo = u4(i + 2)
+          guard lo >= 0xDC00 && lo < 0xE000 else {
+            throw JSONSyntaxError(offset: base + 1 + i - 6, message: "lone surrogate escape")
+          }
+          v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
+          i += 6
+        } else if v >= 0xDC00 && v < 0xE000 {
+          throw JSONSyntaxError(offset: base + 1 + i - 6, message: "lone surrogate escape")
+        }
+        out.append(contentsOf: String(Character(Unicode.Scalar(v)!)).utf8)
+        continue
+      default: out.append(e)  // \" \\ \/
+      }
+      i += 2
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+  /// Append `s` as a JSON string (with quotes): escapes `"`, `\` and control characters; every
+  /// other character is written as UTF-8.
+  static func encode(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var s = s
+    s.withUTF8 { buf in
+      var runStart = 0
+      for i in 0..<buf.count {
+        let c = buf[i]
+        if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i]))
+        runStart = i + 1
+        switch c {
+        case 0x22: out.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+        case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+        default:
+          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]])
+        }
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<buf.count]))
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  static func encoded(_ s: String) -> [UInt8] {
+    var o: [UInt8] = []
+    encode(s, into: &o)
+    return o
+  }
+}
+
+/// Build a new record from the original bytes with some value ranges replaced, and optionally
+/// one member inserted before the closing brace.
+struct Splice {
+  var edits: [(range: Range<Int>, bytes: [UInt8])] = []
+
+  func apply(to b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    var pos = 0
+    for e in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<e.range.lowerBound]))
+      out.append(contentsOf: e.bytes)
+      pos = e.range.upperBound
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<b.count]))
+  }
+}

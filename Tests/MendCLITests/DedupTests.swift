@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@Suite struct DedupTests {
+  /// Real articles (nothing is fitted: the parameters are text-dedup's defaults) plus injected
+  /// exact copies (ASCII case and spacing changed) and near copies (2% of the words replaced).
+  @Test func findsInjectedExactAndNearDuplicatesOnWikinews() throws {
+    let arts = try CLI.articles(limit: 250)
+    #expect(arts.count == 250)
+    var rng = TestRandom(state: 42)
+    var lines: [String] = []
+    var injected: [String: String] = [:]  // copy id -> original id
+    var exactIDs = Set<String>()
+    for (i, a) in arts.enumerated() {
+      lines.append(try CLI.jsonLine(["id": a.0, "text": a.1]))
+      guard i >= 10, Int.random(in: 0..<4, using: &rng) == 0 else { continue }
+      // A copy of an earlier article, so keep-first keeps the original.
+      let src = arts[Int.random(in: 0..<i, using: &rng)]
+      let copyID = "copy-\(i)"
+      if Bool.random(using: &rng) {
+        lines.append(try CLI.jsonLine(["id": copyID, "text": "  " + String(decoding: src.1.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self).replacingOccurrences(of: " ", with: "  ") + "\n"]))
+        exactIDs.insert(copyID)
+      } else {
+        var words = src.1.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        for _ in 0..<max(1, words.count / 50) {
+          words[Int.random(in: 0..<words.count, using: &rng)] = ["alpha", "report", "Tuesday", "said"].randomElement(using: &rng)!
+        }
+        lines.append(try CLI.jsonLine(["id": copyID, "text": words.joined(separator: " ")]))
+      }
+      injected[copyID] = src.0
+    }
+    let dir = CLI.scratch("dedup")
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/c.jsonl", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["dedup", dir + "/c.jsonl", "-o", dir + "/kept.jsonl", "--removed", dir + "/removed.jsonl", "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    var removed: [String: (of: String, kind: String)] = [:]
+    for l in try String(contentsOfFile: dir + "/removed.jsonl", encoding: .utf8).split(separator: "\n") {
+      let o = try JSONSerialization.jsonObject(with: Data(l.utf8)) as! [String: Any]
+      let kind = o["kind"] as! String
+      if kind == "boilerplate" { continue }
+      removed[o["id"] as! String] = (o["duplicate_of"] as! String, kind)
+      // The side file carries the whole original record.
+      #expect((o["record"] as? [String: Any])?["id"] as? String == o["id"] as? String)
+    }
+    let truePositives = removed.filter { injected[$0.key] != nil }.count
+    let precision = Double(truePositives) / Double(max(1, removed.count))
+    let recall = Double(truePositives) / Double(max(1, injected.count))
+    print("dedup on wikinews (250 articles): \(injected.count) injected (\(exactIDs.count) exact), \(removed.count) removed, precision \(precision), recall \(recall)")
+    // Every exact copy is found as exact, pointing at its source.
+    for id in exactIDs {
+      #expect(removed[id]?.kind == "exact", "exact copy \(id) not removed as exact")
+      #expect(removed[id]?.of == injected[id])
+    }
+    #expect(precision >= 0.95)
+    #expect(recall >= 0.9)
+    // Kept + removed = input; every original article is kept.
+    let kept = try String(contentsOfFile: dir + "/kept.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(kept.count + removed.count == lines.count)
+    for a in arts where removed[a.0] != nil {
+      Issue.record("original article \(a.0) removed as a duplicate of \(removed[a.0]!.of)")
+    }
+  }
+
+  @Test func boilerplateLinesRemovedKeepFirst() throws {
+    var lines: [String] = []
+    let boiler = "Share this article on social media with your friends"
+    for i in 0..<12 {
+      lines.append(try CLI.jsonLine(["id": "d\(i)", "text": "Story \(i) has its own words number\(i) and more\(i * 3) here.\n\(boiler)"]))
+    }
+    let dir = CLI.scratch("boiler")
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/b.jsonl", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["dedup", dir + "/b.jsonl", "-o", dir + "/k.jsonl", "--removed", dir + "/r.jsonl"])
+    #expect(r.status == 0)
+    let kept = try String(contentsOfFile: dir + "/k.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(kept.count == 12)
+    #expect(kept[0].contains(boiler))
+    #expect(kept.dropFirst().allSatisfy { !$0.contains(boiler) })
+    let rem = try String(contentsOfFile: dir + "/r.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(rem.count == 11)
+    #expect(rem.allSatisfy { $0.contains(#""kind":"boilerplate""#) && $0.contains(#""duplicate_of":"d0""#) })
+  }
+}
