@@ -131,7 +131,10 @@ public struct RemoveTandemRepeats: Stage {
       while s <= 6 && q - s >= minBytes {
         let p = q - s
         if s > 0 && !isSep(buf[p]) { break }
-        if q + p <= n && (q + p == n || !isWordByte(buf[q + p]) || !isWordByte(buf[q + p - 1]))
+        // The second copy must end a word, or be followed by a third copy.
+        if q + p <= n
+          && (q + p == n || !isWordByte(buf[q + p]) || !isWordByte(buf[q + p - 1])
+            || (q + p + k <= n && equal(buf, 0, q + p, k)))
           && equal(buf, 0, q, p)
         {
           // With no separator the copies are glued (a caption); with one, X must end a word
