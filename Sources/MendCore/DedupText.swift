@@ -37,7 +37,8 @@ enum DedupText {
   static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
   static let fnvPrime: UInt64 = 0x100_0000_01b3
 
-  /// Tokenise `buf[range]` into normalised words, appending to `out`.
+  /// Tokenise `buf[range]` into normalised words, appending to `out`. ASCII words are hashed as
+  /// they are read; a word with non-ASCII letters is re-read and normalised (rare in English).
   static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Token]) {
     var i = range.lowerBound
     let end = range.upperBound
@@ -47,76 +48,91 @@ enum DedupText {
     var digits = false
     var nonASCII = false
     var tokStart = -1
-    var normBytes: [UInt8] = []
-
-    func flush() {
-      if len > 0 {
-        if nonASCII {
-          out.append(nonASCIIToken(normBytes))
+    while true {
+      var boundary = i >= end
+      var step = 1
+      if !boundary {
+        let b = buf[i]
+        if b < 0x80 {
+          if isASCIIAlnum(b) {
+            let c = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            if tokStart < 0 { tokStart = i }
+            h = (h ^ UInt64(c)) &* fnvPrime
+            if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
+            len += 1
+            if c <= 0x39 { digits = true }
+          } else if (b == 0x27 || b == 0x60) && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) {
+            // an apostrophe inside a word: dropped, so `Moscow's` keys as `Moscows`
+          } else if (b == 0x2C || b == 0x2E || b == 0x3A) && digits && i + 1 < end && buf[i + 1] >= 0x30
+            && buf[i + 1] <= 0x39 && buf[i - 1] >= 0x30 && buf[i - 1] <= 0x39
+          {
+            // inside a number: `850,000` keys as `850000`, `18:00` as `1800`
+          } else if b == 0x2E && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) && (i < 2 || !isASCIIAlnum(buf[i - 2])) {
+            // inside an acronym: `D.C.` keys as `dc`, `U.S.` as `us`
+          } else {
+            boundary = true
+          }
         } else {
-          out.append(Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits))
+          let (v, n) = scalar(buf, i, end)
+          step = n
+          switch nonASCIIKind(v) {
+          case 1: break  // apostrophe-like: dropped (a closing quote at a word's end too)
+          case 2: boundary = true
+          default:
+            if tokStart < 0 { tokStart = i }
+            len += Int32(n)
+            nonASCII = true
+          }
         }
       }
-      h = fnvOffset
-      prefix = 0
-      len = 0
-      digits = false
-      nonASCII = false
-      tokStart = -1
-      normBytes.removeAll(keepingCapacity: true)
+      if boundary {
+        if len > 0 {
+          if nonASCII {
+            out.append(nonASCIIToken(normalizedBytes(buf, tokStart..<min(i, end))))
+          } else {
+            out.append(Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits))
+          }
+          h = fnvOffset
+          prefix = 0
+          len = 0
+          digits = false
+          nonASCII = false
+        }
+        tokStart = -1
+        if i >= end { break }
+      }
+      i += step
     }
+  }
 
-    while i < end {
+  @inline(__always)
+  static func scalar(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> (UInt32, Int) {
+    let b = buf[i]
+    var v: UInt32
+    var n: Int
+    if b >= 0xF0 { v = UInt32(b & 0x07); n = 4 } else if b >= 0xE0 { v = UInt32(b & 0x0F); n = 3 } else if b >= 0xC0 { v = UInt32(b & 0x1F); n = 2 } else { v = UInt32(b); n = 1 }
+    if i + n > end { n = end - i }
+    if n > 1 { for k in 1..<n { v = (v << 6) | UInt32(buf[i + k] & 0x3F) } }
+    return (v, n)
+  }
+
+  /// The bytes of a word as the key sees them: ASCII lower-cased, apostrophes and the joiners
+  /// inside numbers and acronyms left out.
+  static func normalizedBytes(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> [UInt8] {
+    var out: [UInt8] = []
+    var i = r.lowerBound
+    while i < r.upperBound {
       let b = buf[i]
       if b < 0x80 {
-        if isASCIIAlnum(b) {
-          let c = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-          if tokStart < 0 { tokStart = i }
-          h = (h ^ UInt64(c)) &* fnvPrime
-          if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
-          len += 1
-          if c <= 0x39 { digits = true }
-          normBytes.append(c)
-          i += 1
-        } else if (b == 0x27 || b == 0x60) && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) {
-          i += 1  // an apostrophe inside a word: dropped, so `Moscow's` keys as `Moscows`
-        } else if (b == 0x2C || b == 0x2E || b == 0x3A) && digits && i + 1 < end && buf[i + 1] >= 0x30 && buf[i + 1] <= 0x39
-          && buf[i - 1] >= 0x30 && buf[i - 1] <= 0x39
-        {
-          i += 1  // inside a number: `850,000` keys as `850000`, `18:00` as `1800`
-        } else if b == 0x2E && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) && (i < 2 || !isASCIIAlnum(buf[i - 2])) {
-          i += 1  // inside an acronym: `D.C.` keys as `dc`, `U.S.` as `us`
-        } else {
-          flush()
-          i += 1
-        }
-        continue
-      }
-      // Decode one multi-byte scalar.
-      var v: UInt32 = 0
-      var n = 1
-      if b >= 0xF0 { v = UInt32(b & 0x07); n = 4 } else if b >= 0xE0 { v = UInt32(b & 0x0F); n = 3 } else if b >= 0xC0 { v = UInt32(b & 0x1F); n = 2 } else { v = UInt32(b) }
-      if i + n > end { n = end - i }
-      if n > 1 { for k in 1..<n { v = (v << 6) | UInt32(buf[i + k] & 0x3F) } }
-      switch nonASCIIKind(v) {
-      case 1:
-        i += n  // apostrophe-like: dropped (a closing quote at a word's end is dropped too)
-      case 2:
-        flush()
-        i += n
-      default:
-        if tokStart < 0 { tokStart = i }
-        for k in 0..<n {
-          let c = buf[i + k]
-          h = (h ^ UInt64(c)) &* fnvPrime
-          normBytes.append(c)
-        }
-        len += Int32(n)
-        nonASCII = true
+        if isASCIIAlnum(b) { out.append((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) }
+        i += 1
+      } else {
+        let (v, n) = scalar(buf, i, r.upperBound)
+        if nonASCIIKind(v) == 0 { out.append(contentsOf: buf[i..<(i + n)]) }
         i += n
       }
     }
-    flush()
+    return out
   }
 
   /// A word with non-ASCII letters: lower-cased and NFKC-normalised (ICU) before hashing, so the
@@ -443,4 +459,72 @@ extension DedupText {
     OptionSpec("position", .choice(["first", "kept"]), default: .string("first"), help: "Where a kept whole line goes when a later copy wins: to the first copy's position, or where it was."),
     OptionSpec("past-attribution", .stringList, default: .list(["said", "told", "added", "reported", "stated", "announced", "explained", "according"]), help: "Words of a body's attribution that make a copy more complete than a headline's 'says'."),
   ]
+}
+
+/// A hash map from 64-bit hashes (already well mixed) to Int32, with linear probing: the dedup
+/// stages look up a few words per sentence, and Swift's `Dictionary` (SipHash) is several times
+/// slower at it.
+struct HashTable64 {
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private var used: [Bool]
+  private var mask: Int
+  private(set) var count = 0
+
+  init(capacity: Int = 16) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int32](repeating: 0, count: size)
+    used = [Bool](repeating: false, count: size)
+    mask = size - 1
+  }
+
+  init(_ words: Set<UInt64>) {
+    self.init(capacity: words.count)
+    for w in words { self[w] = 1 }
+  }
+
+  @inline(__always)
+  func contains(_ key: UInt64) -> Bool { self[key] != nil }
+
+  subscript(key: UInt64) -> Int32? {
+    get {
+      var i = Int(truncatingIfNeeded: key) & mask
+      while used[i] {
+        if keys[i] == key { return values[i] }
+        i = (i + 1) & mask
+      }
+      return nil
+    }
+    set {
+      guard let v = newValue else { return }  // removal is not needed by the stages
+      var i = Int(truncatingIfNeeded: key) & mask
+      while used[i] {
+        if keys[i] == key {
+          values[i] = v
+          return
+        }
+        i = (i + 1) & mask
+      }
+      used[i] = true
+      keys[i] = key
+      values[i] = v
+      count += 1
+      if count * 2 > mask { grow() }
+    }
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldValues = values
+    let oldUsed = used
+    let size = (mask + 1) * 2
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int32](repeating: 0, count: size)
+    used = [Bool](repeating: false, count: size)
+    mask = size - 1
+    count = 0
+    for i in oldUsed.indices where oldUsed[i] { self[oldKeys[i]] = oldValues[i] }
+  }
 }

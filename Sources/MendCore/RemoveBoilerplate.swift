@@ -74,8 +74,10 @@ public struct RemoveBoilerplate: Stage {
       return words <= maxWords
     }
     if !quick { return false }
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    let ns = trimmed as NSString
-    return re.firstMatch(in: trimmed, options: [], range: NSRange(location: 0, length: ns.length)) != nil
+    var trimmed = Substring(text)
+    while let f = trimmed.first, f == " " || f == "\t" { trimmed = trimmed.dropFirst() }
+    while let l = trimmed.last, l == " " || l == "\t" { trimmed = trimmed.dropLast() }
+    let ns = String(trimmed) as NSString
+    return re.firstMatch(in: String(trimmed), options: [], range: NSRange(location: 0, length: ns.length)) != nil
   }
 }

@@ -53,8 +53,8 @@ public struct RemoveNearDuplicates: Stage {
   let sketch: Int
   let maxPosting: Int
   let maxChecks: Int
-  let soft: Set<UInt64>
-  let negations: Set<UInt64>
+  let soft: HashTable64
+  let negations: HashTable64
   let keeper: DedupText.Keeper
 
   public init(options: StageOptions) {
@@ -65,11 +65,11 @@ public struct RemoveNearDuplicates: Stage {
     shortWords = options.int("short-words")
     maxInserted = options.int("max-inserted-words")
     sentences = options.bool("sentences")
-    sketch = max(1, options.int("sketch"))
+    sketch = min(255, max(1, options.int("sketch")))
     maxPosting = max(1, options.int("max-posting"))
     maxChecks = max(1, options.int("max-checks"))
-    soft = DedupText.wordSet(options.list("soft-words"))
-    negations = DedupText.wordSet(options.list("negations"))
+    soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
+    negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
   }
 
@@ -79,26 +79,56 @@ public struct RemoveNearDuplicates: Stage {
     if us.count < 2 { return }
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
-    var postings: [UInt64: [Int32]] = [:]
-    var sharedCount: [Int32: Int] = [:]
+    // word -> index of its postings list
+    var postingIndex = HashTable64(capacity: 256)
+    var postings: [[Int32]] = []
+    // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
+    var shared = [UInt8](repeating: 0, count: us.count)
+    var touched: [Int32] = []
     var sig: [UInt64] = []
+    var best: [(count: UInt8, unit: Int32)] = []
+    // The sketch of every indexed unit, for a cheap check before the alignment.
+    var sketchStart = [Int32](repeating: -1, count: us.count)
+    var sketchCount = [UInt8](repeating: 0, count: us.count)
+    var sketches: [UInt64] = []
     for i in 0..<us.count {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }
       signature(units.tokens(of: u), into: &sig)
       if sig.isEmpty { continue }
-      sharedCount.removeAll(keepingCapacity: true)
       for h in sig {
-        guard let list = postings[h] else { continue }
-        for c in list where !removed[Int(c)] { sharedCount[c, default: 0] += 1 }
+        guard let p = postingIndex[h] else { continue }
+        for c in postings[Int(p)] where !removed[Int(c)] {
+          if shared[Int(c)] == 0 { touched.append(c) }
+          shared[Int(c)] &+= 1
+        }
       }
+      // Near copies share most of their sketch: at least two words (one for a tiny sketch).
+      let need = UInt8(min(2, sig.count))
+      best.removeAll(keepingCapacity: true)
+      for c in touched {
+        let k = shared[Int(c)]
+        shared[Int(c)] = 0
+        if k >= need { best.append((k, c)) }
+      }
+      touched.removeAll(keepingCapacity: true)
       var kept = i
-      if !sharedCount.isEmpty {
-        let ordered = sharedCount.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        for (c, _) in ordered.prefix(maxChecks) {
+      if !best.isEmpty {
+        if best.count > maxChecks {
+          best.sort { $0.count != $1.count ? $0.count > $1.count : $0.unit < $1.unit }
+        } else {
+          best.sort { $0.unit < $1.unit }
+        }
+        for (_, c) in best.prefix(maxChecks) {
           let ci = Int(c)
           if removed[ci] { continue }
+          // One copy holds the other: nearly all the sketch words of one are in the other.
+          let cs = Int(sketchStart[ci])
+          let cSketch = sketches[cs..<(cs + Int(sketchCount[ci]))]
+          if missingMore(sig[...], in: units.tokens(of: us[ci]), than: 2) && missingMore(cSketch, in: units.tokens(of: u), than: 2) {
+            continue
+          }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)) {
             kept = keeper.resolve(
               ci, i, units: units, removed: &removed, plan: &plan, rule: us[ci].wholeLine && u.wholeLine ? "line" : "sentence",
@@ -108,16 +138,30 @@ public struct RemoveNearDuplicates: Stage {
         }
       }
       if kept == i {
+        sketchStart[i] = Int32(sketches.count)
+        sketchCount[i] = UInt8(sig.count)
+        sketches.append(contentsOf: sig)
         for h in sig {
-          var list = postings[h] ?? []
-          if list.count < maxPosting {
-            list.append(Int32(i))
-            postings[h] = list
+          if let p = postingIndex[h] {
+            if postings[Int(p)].count < maxPosting { postings[Int(p)].append(Int32(i)) }
+          } else {
+            postingIndex[h] = Int32(postings.count)
+            postings.append([Int32(i)])
           }
         }
       }
     }
     DedupText.apply(plan, to: &document, &context)
+  }
+
+  /// Whether more than `limit` of the words are not among the tokens (stops counting there).
+  func missingMore(_ words: ArraySlice<UInt64>, in toks: ArraySlice<DedupText.Token>, than limit: Int) -> Bool {
+    var n = 0
+    for h in words where !toks.contains(where: { $0.hash == h }) {
+      n += 1
+      if n > limit { return true }
+    }
+    return false
   }
 
   /// The `sketch` distinct content words with the smallest hashes.
@@ -144,16 +188,15 @@ public struct RemoveNearDuplicates: Stage {
     let short = min(n, m)
     let long = max(n, m)
     if short < minWords { return nil }
-    // Cheap bound before the alignment: multiset overlap.
-    var bag: [UInt64: Int] = [:]
-    for t in x { bag[t.hash, default: 0] += 1 }
-    var overlap = 0
-    for t in y { if let c = bag[t.hash], c > 0 { bag[t.hash] = c - 1; overlap += 1 } }
-    if Double(overlap) < minContainment * Double(short) || Double(overlap) < minCoverage * Double(long) { return nil }
+    if Double(long) * minCoverage > Double(short) { return nil }
     // Numbers: each side having a number the other lacks is a different fact (2019 / 2020).
-    let nx = Set(x.filter(\.isNumber).map(\.hash))
-    let ny = Set(y.filter(\.isNumber).map(\.hash))
-    if !nx.subtracting(ny).isEmpty && !ny.subtracting(nx).isEmpty { return nil }
+    let nx = x.filter(\.isNumber)
+    let ny = y.filter(\.isNumber)
+    if !nx.isEmpty && !ny.isEmpty && nx.contains(where: { t in !ny.contains { $0.hash == t.hash } })
+      && ny.contains(where: { t in !nx.contains { $0.hash == t.hash } })
+    {
+      return nil
+    }
     // Longest common subsequence of the words, then the gaps between matches.
     let w = m + 1
     var dp = [Int32](repeating: 0, count: (n + 1) * w)

@@ -37,22 +37,22 @@ public struct RemoveRepeatedSentences: Stage {
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
     // key -> the kept unit of that key
-    var seen: [UInt64: Int] = [:]
-    seen.reserveCapacity(us.count)
+    var seen = HashTable64(capacity: us.count)
     for i in 0..<us.count {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }
       if keepRefrains && u.wholeLine && words <= refrainMaxWords { continue }
-      if let c = seen[u.key] {
+      if let c32 = seen[u.key] {
+        let c = Int(c32)
         // Confirm the words themselves (a 64-bit key collision is unlikely, but cheap to rule out).
         guard units.tokens(of: us[c]).elementsEqual(units.tokens(of: u), by: { $0.hash == $1.hash }) else { continue }
         let what = us[c].fragment == u.fragment ? "repeats a sentence" : "exact repeat"
-        seen[u.key] = keeper.resolve(
+        seen[u.key] = Int32(keeper.resolve(
           c, i, units: units, removed: &removed, plan: &plan, rule: u.wholeLine && us[c].wholeLine ? "line" : "sentence",
-          similarity: 1, what: what)
+          similarity: 1, what: what))
       } else {
-        seen[u.key] = i
+        seen[u.key] = Int32(i)
       }
     }
     DedupText.apply(plan, to: &document, &context)

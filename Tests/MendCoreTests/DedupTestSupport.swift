@@ -31,15 +31,33 @@ struct TestRandom: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 
+  /// 50 000 distinct pseudo-words, made once.
+  static let vocabulary: [String] = {
+    var r = TestRandom(state: 1)
+    var seen = Set<String>()
+    var out: [String] = []
+    let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+    while out.count < 50_000 {
+      let n = Int(r.next() % 7) + 3
+      var w: [UInt8] = []
+      for _ in 0..<n { w.append(letters[Int(r.next() % 26)]) }
+      let s = String(decoding: w, as: UTF8.self)
+      if seen.insert(s).inserted { out.append(s) }
+    }
+    return out
+  }()
+
   mutating func word() -> String {
-    let letters = Array("abcdefghijklmnopqrstuvwxyz")
-    let n = Int.random(in: 3...9, using: &self)
-    return String((0..<n).map { _ in letters.randomElement(using: &self)! })
+    Self.vocabulary[Int(next() % UInt64(Self.vocabulary.count))]
   }
 
   mutating func sentence(words: Int) -> String {
-    var w = (0..<words).map { _ in word() }
-    w[0] = w[0].prefix(1).uppercased() + w[0].dropFirst()
-    return w.joined(separator: " ") + "."
+    var s = "Z"  // a capital start, as a sentence has
+    for _ in 0..<words {
+      s += word()
+      s += " "
+    }
+    s.removeLast()
+    return s + "."
   }
 }
