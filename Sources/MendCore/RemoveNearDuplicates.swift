@@ -79,9 +79,13 @@ public struct RemoveNearDuplicates: Stage {
     if us.count < 2 { return }
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
-    // word -> index of its postings list
-    var postingIndex = HashTable64(capacity: 256)
-    var postings: [[Int32]] = []
+    // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
+    // length; entry -> unit and the next (older) entry.
+    var postingSlot = HashTable64(capacity: 256)
+    var slotHead: [Int32] = []
+    var slotCount: [Int32] = []
+    var entryUnit: [Int32] = []
+    var entryNext: [Int32] = []
     // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
     var shared = [UInt8](repeating: 0, count: us.count)
     var touched: [Int32] = []
@@ -98,8 +102,12 @@ public struct RemoveNearDuplicates: Stage {
       signature(units.tokens(of: u), into: &sig)
       if sig.isEmpty { continue }
       for h in sig {
-        guard let p = postingIndex[h] else { continue }
-        for c in postings[Int(p)] where !removed[Int(c)] {
+        guard let slot = postingSlot[h] else { continue }
+        var e = slotHead[Int(slot)]
+        while e >= 0 {
+          let c = entryUnit[Int(e)]
+          e = entryNext[Int(e)]
+          if removed[Int(c)] { continue }
           if shared[Int(c)] == 0 { touched.append(c) }
           shared[Int(c)] &+= 1
         }
@@ -142,12 +150,20 @@ public struct RemoveNearDuplicates: Stage {
         sketchCount[i] = UInt8(sig.count)
         sketches.append(contentsOf: sig)
         for h in sig {
-          if let p = postingIndex[h] {
-            if postings[Int(p)].count < maxPosting { postings[Int(p)].append(Int32(i)) }
+          let slot: Int
+          if let s = postingSlot[h] {
+            slot = Int(s)
+            if Int(slotCount[slot]) >= maxPosting { continue }
           } else {
-            postingIndex[h] = Int32(postings.count)
-            postings.append([Int32(i)])
+            slot = slotHead.count
+            postingSlot[h] = Int32(slot)
+            slotHead.append(-1)
+            slotCount.append(0)
           }
+          entryUnit.append(Int32(i))
+          entryNext.append(slotHead[slot])
+          slotHead[slot] = Int32(entryUnit.count - 1)
+          slotCount[slot] += 1
         }
       }
     }

@@ -17,6 +17,8 @@ struct DedupEval: ParsableCommand {
   @Option(help: "Rounds of damage per article (each injects one of each kind).") var rounds = 3
   @Option(help: "Print this many misses of each kind.") var show = 0
   @Option(help: "Write the damaged input of each missed duplicate into this folder.") var dumpMisses: String?
+  @Option(help: "Instead of the evaluation: time the pipeline on the files of this folder (or this file), in memory, one document per file, in CPU seconds of this thread.")
+  var speed: String?
 
   static let stageIDs: Set<String> = [
     "remove-boilerplate", "remove-tandem-repeats", "remove-repeated-sentences", "remove-near-duplicates",
@@ -34,6 +36,7 @@ struct DedupEval: ParsableCommand {
   }
 
   func run() throws {
+    if let speed { return try measureSpeed(speed) }
     let set = try Corpus.rules(rules)
     let full = try Pipeline(rules: set)
     let pipeline = Pipeline(
@@ -189,6 +192,39 @@ struct DedupEval: ParsableCommand {
     print("complete copy kept:       \(pct(sum(complete, allKinds), sum(resolved, allKinds)))")
     for k in allKinds { print("  \(k.rawValue): \(pct(complete[k, default: 0], resolved[k, default: 0]))") }
     print("original sentences lost:  \(lost) of \(originalLines) (distinct texts no output line carries)")
+  }
+
+  func measureSpeed(_ path: String) throws {
+    var isDir: ObjCBool = false
+    FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+    let files =
+      isDir.boolValue
+      ? try FileManager.default.contentsOfDirectory(atPath: path).sorted().map { path + "/" + $0 } : [path]
+    let docs = try files.map { try String(contentsOfFile: $0, encoding: .utf8) }
+    let mb = Double(docs.reduce(0) { $0 + $1.utf8.count }) / 1_000_000
+    let full = try Pipeline(rules: try Corpus.rules(rules))
+    func make(_ entries: [Pipeline.Entry]) -> Pipeline {
+      Pipeline(entries: entries, sentenceLocale: full.sentenceLocale, abbreviations: full.abbreviations)
+    }
+    var runs: [(String, Pipeline)] = [
+      ("no stages (split into lines and join)", make([])),
+      ("pipeline without dedup stages", make(full.entries.filter { !Self.stageIDs.contains($0.id) })),
+      ("whole pipeline", full),
+      ("dedup stages only", make(full.entries.filter { Self.stageIDs.contains($0.id) })),
+    ]
+    for e in full.entries where Self.stageIDs.contains(e.id) { runs.append(("  " + e.id + " alone", make([e]))) }
+    print(String(format: "%d documents, %.1f MB (CPU time of one thread)", docs.count, mb))
+    for (name, p) in runs {
+      let seg = p.makeSegmenter()
+      var ts = timespec()
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+      let t0 = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+      var lines = 0
+      for d in docs { lines += p.run(Document(text: d), segmenter: seg).0.fragments.count }
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+      let t = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - t0
+      print(name.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: "%7.2f s %8.1f MB/s  (%d lines out)", t, mb / t, lines))
+    }
   }
 
   static let strip: Set<Unicode.Scalar> = [".", ",", ";", ":", "'", "\"", "’", "‘", "“", "”", "!", "?"]
