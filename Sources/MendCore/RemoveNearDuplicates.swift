@@ -130,7 +130,9 @@ public struct RemoveNearDuplicates: Stage {
         }
         for (_, c) in best.prefix(maxChecks) {
           let ci = Int(c)
-          if removed[ci] { continue }
+          // Identical keys are exact repeats, which remove-repeated-sentences has already judged
+          // (kept on purpose: a refrain, or shorter than its min-words).
+          if removed[ci] || us[ci].key == u.key { continue }
           // One copy holds the other: nearly all the sketch words of one are in the other.
           let cs = Int(sketchStart[ci])
           let cSketch = sketches[cs..<(cs + Int(sketchCount[ci]))]

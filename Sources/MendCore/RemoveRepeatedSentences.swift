@@ -42,7 +42,11 @@ public struct RemoveRepeatedSentences: Stage {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }
-      if keepRefrains && u.wholeLine && words <= refrainMaxWords { continue }
+      if keepRefrains && u.wholeLine && words <= refrainMaxWords {
+        // A refrain stays; it still counts as seen, so its copy inside a paragraph goes.
+        if seen[u.key] == nil { seen[u.key] = Int32(i) }
+        continue
+      }
       if let c32 = seen[u.key] {
         let c = Int(c32)
         // Confirm the words themselves (a 64-bit key collision is unlikely, but cheap to rule out).
