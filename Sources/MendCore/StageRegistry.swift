@@ -2,6 +2,10 @@
 public enum StageRegistry {
   public static let all: [StageSpec] = [
     NormalizeUnicode.spec,
+    RemoveBoilerplate.spec,
+    RemoveTandemRepeats.spec,
+    RemoveRepeatedSentences.spec,
+    RemoveNearDuplicates.spec,
   ]
 
   public static func spec(_ id: String) -> StageSpec? { all.first { $0.id == id } }

@@ -9,6 +9,7 @@ struct MendEval: ParsableCommand {
     subcommands: [
       CorpusStats.self,
       DocDedupEval.self,
+      DedupEval.self,
     ]
   )
 }

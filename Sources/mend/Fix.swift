@@ -46,6 +46,9 @@ struct Fix: ParsableCommand {
   @Option(name: .long, help: "With directories: skip files or folders matching this glob (repeatable).")
   var exclude: [String] = []
 
+  @Option(name: .long, help: "Write every removed line or sentence (its text in 'before', with path, line and column) to this file as JSON lines, so nothing is lost.")
+  var removed: String?
+
   func validate() throws {
     if inPlace && (check || diff) {
       throw ValidationError("--in-place cannot be combined with --check or --diff")
@@ -69,6 +72,7 @@ struct Fix: ParsableCommand {
     var inputErrors = 0
     var changedFiles = 0
 
+    var removedLog: [String] = []
     let inputs = try collectInputs()
     for input in inputs {
       let path = input.path
@@ -89,6 +93,9 @@ struct Fix: ParsableCommand {
         let changed = result != text || !decodeChanges.isEmpty
         if changed { changedFiles += 1 }
 
+        if removed != nil {
+          for c in changes where c.action == .remove && c.applied { removedLog.append(Self.jsonLine(c, path: display)) }
+        }
         if explain {
           for c in changes { Stderr.print(Self.explainLine(c, path: display)) }
         }
@@ -115,6 +122,13 @@ struct Fix: ParsableCommand {
       }
     }
     out.flush()
+    if let removed {
+      do {
+        try removedLog.map { $0 + "\n" }.joined().write(toFile: removed, atomically: true, encoding: .utf8)
+      } catch {
+        throw fail("cannot write --removed file \(removed): \(error)", code: Exit.input)
+      }
+    }
     if inputErrors > 0 { throw ExitCode(Exit.input) }
     if check && changedFiles > 0 { throw ExitCode(Exit.changes) }
   }

@@ -1,0 +1,530 @@
+import CICU
+
+/// Shared machinery of the dedup stages (`remove-tandem-repeats`, `remove-repeated-sentences`,
+/// `remove-near-duplicates`): a normalised word key that ignores case, punctuation, apostrophes,
+/// quotes, spacing and Unicode form; the units (whole lines, or the sentences of a line with more
+/// than one); the completeness score that decides which copy stays; and the code that applies
+/// removals (and the move of a kept line to the first copy's place) with a change for each.
+enum DedupText {
+  /// A normalised word: its hash and where it is in the fragment's UTF-8 bytes.
+  struct Token {
+    var hash: UInt64
+    /// The first (up to) 4 normalised bytes, for the inflection check (`claim`/`claims`).
+    var prefix: UInt32
+    var length: Int32
+    var isNumber: Bool
+  }
+
+  @inline(__always)
+  static func isASCIIAlnum(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)
+  }
+
+  /// Non-ASCII scalars that are punctuation or space for the key (the rest count as letters).
+  @inline(__always)
+  static func nonASCIIKind(_ v: UInt32) -> UInt8 {
+    // 1 = apostrophe-like (dropped, the word goes on); 2 = separator; 0 = letter.
+    switch v {
+    case 0x2018, 0x2019, 0x201B, 0x02BC, 0x2032, 0x00B4: return 1
+    case 0x00A0, 0x00AB, 0x00BB, 0x00B7, 0x201A, 0x201C, 0x201D, 0x201E, 0x201F, 0x2010...0x2017,
+      0x2020...0x2027, 0x2030...0x205E, 0x2000...0x200F, 0x3000...0x3003, 0xFEFF, 0x00A1, 0x00BF,
+      0x00A7, 0x00B6, 0x2033...0x203A, 0x00AD:
+      return 2
+    default: return 0
+    }
+  }
+
+  static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let fnvPrime: UInt64 = 0x100_0000_01b3
+
+  /// Tokenise `buf[range]` into normalised words, appending to `out`. ASCII words are hashed as
+  /// they are read; a word with non-ASCII letters is re-read and normalised (rare in English).
+  static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Token]) {
+    var i = range.lowerBound
+    let end = range.upperBound
+    var h = fnvOffset
+    var prefix: UInt32 = 0
+    var len: Int32 = 0
+    var digits = false
+    var nonASCII = false
+    var tokStart = -1
+    while true {
+      var boundary = i >= end
+      var step = 1
+      if !boundary {
+        let b = buf[i]
+        if b < 0x80 {
+          if isASCIIAlnum(b) {
+            let c = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            if tokStart < 0 { tokStart = i }
+            h = (h ^ UInt64(c)) &* fnvPrime
+            if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
+            len += 1
+            if c <= 0x39 { digits = true }
+          } else if (b == 0x27 || b == 0x60) && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) {
+            // an apostrophe inside a word: dropped, so `Moscow's` keys as `Moscows`
+          } else if (b == 0x2C || b == 0x2E || b == 0x3A) && digits && i + 1 < end && buf[i + 1] >= 0x30
+            && buf[i + 1] <= 0x39 && buf[i - 1] >= 0x30 && buf[i - 1] <= 0x39
+          {
+            // inside a number: `850,000` keys as `850000`, `18:00` as `1800`
+          } else if b == 0x2E && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) && (i < 2 || !isASCIIAlnum(buf[i - 2])) {
+            // inside an acronym: `D.C.` keys as `dc`, `U.S.` as `us`
+          } else {
+            boundary = true
+          }
+        } else {
+          let (v, n) = scalar(buf, i, end)
+          step = n
+          switch nonASCIIKind(v) {
+          case 1: break  // apostrophe-like: dropped (a closing quote at a word's end too)
+          case 2: boundary = true
+          default:
+            if tokStart < 0 { tokStart = i }
+            len += Int32(n)
+            nonASCII = true
+          }
+        }
+      }
+      if boundary {
+        if len > 0 {
+          if nonASCII {
+            out.append(nonASCIIToken(normalizedBytes(buf, tokStart..<min(i, end))))
+          } else {
+            out.append(Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits))
+          }
+          h = fnvOffset
+          prefix = 0
+          len = 0
+          digits = false
+          nonASCII = false
+        }
+        tokStart = -1
+        if i >= end { break }
+      }
+      i += step
+    }
+  }
+
+  @inline(__always)
+  static func scalar(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> (UInt32, Int) {
+    let b = buf[i]
+    var v: UInt32
+    var n: Int
+    if b >= 0xF0 { v = UInt32(b & 0x07); n = 4 } else if b >= 0xE0 { v = UInt32(b & 0x0F); n = 3 } else if b >= 0xC0 { v = UInt32(b & 0x1F); n = 2 } else { v = UInt32(b); n = 1 }
+    if i + n > end { n = end - i }
+    if n > 1 { for k in 1..<n { v = (v << 6) | UInt32(buf[i + k] & 0x3F) } }
+    return (v, n)
+  }
+
+  /// The bytes of a word as the key sees them: ASCII lower-cased, apostrophes and the joiners
+  /// inside numbers and acronyms left out.
+  static func normalizedBytes(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> [UInt8] {
+    var out: [UInt8] = []
+    var i = r.lowerBound
+    while i < r.upperBound {
+      let b = buf[i]
+      if b < 0x80 {
+        if isASCIIAlnum(b) { out.append((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) }
+        i += 1
+      } else {
+        let (v, n) = scalar(buf, i, r.upperBound)
+        if nonASCIIKind(v) == 0 { out.append(contentsOf: buf[i..<(i + n)]) }
+        i += n
+      }
+    }
+    return out
+  }
+
+  /// A word with non-ASCII letters: lower-cased and NFKC-normalised (ICU) before hashing, so the
+  /// key does not depend on case or Unicode form. Rare in English text, so not on the hot path.
+  static func nonASCIIToken(_ bytes: [UInt8]) -> Token {
+    var s = String(decoding: bytes, as: UTF8.self).lowercased()
+    let n = s.utf8.count
+    var outPtr: UnsafeMutablePointer<CChar>?
+    let m = s.withCString { mend_normalize($0, Int32(n), Int32(MEND_NFKC), &outPtr) }
+    if m >= 0, let p = outPtr {
+      s = String(
+        decoding: UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: Int(m)),
+        as: UTF8.self)
+      mend_free(p)
+    }
+    var h = fnvOffset
+    var prefix: UInt32 = 0
+    var len: Int32 = 0
+    var digits = false
+    for c in s.utf8 {
+      h = (h ^ UInt64(c)) &* fnvPrime
+      if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
+      len += 1
+      if c >= 0x30 && c <= 0x39 { digits = true }
+    }
+    return Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+  }
+
+  @inline(__always)
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// The hash of one word as the tokenizer would give it (for word lists from the rules).
+  static func wordHash(_ word: String) -> UInt64? {
+    var toks: [Token] = []
+    var w = word
+    w.withUTF8 { tokenize($0, 0..<$0.count, into: &toks) }
+    return toks.count == 1 ? toks[0].hash : nil
+  }
+
+  static func wordSet(_ words: [String]) -> Set<UInt64> {
+    Set(words.compactMap(wordHash))
+  }
+
+  /// A unit the dedup stages compare: a whole line, or one sentence of a line with several.
+  struct Unit {
+    var fragment: Int
+    /// The fragment's 1-based input line.
+    var line: Int
+    /// Byte range in the fragment's text (sentence, without trailing spaces).
+    var range: Range<Int>
+    var wholeLine: Bool
+    var tokenStart: Int
+    var tokenEnd: Int
+    var key: UInt64
+    var terminal: Bool
+    var bytes: Int
+    /// Capital letters: a lower-cased copy loses to the original.
+    var capitals: Int
+  }
+
+  struct Units {
+    var units: [Unit] = []
+    var tokens: [Token] = []
+    /// Units of each fragment: `firstUnit[f]..<firstUnit[f+1]`.
+    var firstUnit: [Int] = []
+
+    func tokens(of u: Unit) -> ArraySlice<Token> { tokens[u.tokenStart..<u.tokenEnd] }
+  }
+
+  /// Whether a line may hold more than one sentence: a `.`, `!` or `?` (possibly followed by
+  /// closing quotes or brackets) then a space and more text. Lines without one skip ICU.
+  static func mayHaveSeveralSentences(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = buf.count
+    var i = 0
+    while i < n {
+      let b = buf[i]
+      if b == 0x2E || b == 0x21 || b == 0x3F {
+        var j = i + 1
+        while j < n, buf[j] == 0x22 || buf[j] == 0x27 || buf[j] == 0x29 || buf[j] == 0x5D || buf[j] == 0xE2 || buf[j] == 0x80
+          || buf[j] == 0x9D || buf[j] == 0x99 || buf[j] == 0x2E
+        { j += 1 }
+        if j < n - 1 && buf[j] == 0x20 { return true }
+        i = j
+      } else {
+        i += 1
+      }
+    }
+    return false
+  }
+
+  static func capitals(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int {
+    var c = 0
+    for k in r where buf[k] >= 0x41 && buf[k] <= 0x5A { c += 1 }
+    return c
+  }
+
+  @inline(__always)
+  static func isTerminal(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    var e = range.upperBound
+    while e > range.lowerBound {
+      let b = buf[e - 1]
+      // Skip closing quotes and brackets (ASCII, and the last byte of ” ’).
+      if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D || b == 0x9D || b == 0x99 || b == 0x80 || b == 0xE2 {
+        e -= 1
+        continue
+      }
+      return b == 0x2E || b == 0x21 || b == 0x3F || (b == 0xA6 && e >= 3 && buf[e - 3] == 0xE2)
+    }
+    return false
+  }
+
+  /// Build the units of a document. Sentences come from the context's segmenter, and only for
+  /// lines that may hold more than one.
+  static func units(_ document: Document, segmenter: SentenceSegmenter, sentences: Bool) -> Units {
+    var result = Units()
+    result.firstUnit.reserveCapacity(document.fragments.count + 1)
+    for (fi, fragment) in document.fragments.enumerated() {
+      result.firstUnit.append(result.units.count)
+      var text = fragment.text
+      text.withUTF8 { buf in
+        let n = buf.count
+        if n == 0 { return }
+        var ranges: [Range<Int>]
+        if sentences && mayHaveSeveralSentences(buf) {
+          ranges = segmenter.sentences(inUTF8: buf)
+        } else {
+          ranges = [0..<n]
+        }
+        let whole = ranges.count == 1
+        for r in ranges {
+          var e = r.upperBound
+          while e > r.lowerBound && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
+          var s = r.lowerBound
+          while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+          if s == e { continue }
+          let t0 = result.tokens.count
+          tokenize(buf, s..<e, into: &result.tokens)
+          let t1 = result.tokens.count
+          if t1 == t0 { continue }
+          var key: UInt64 = 0x9E37_79B9_7F4A_7C15
+          for k in t0..<t1 { key = mix(key ^ result.tokens[k].hash) &+ UInt64(k - t0) }
+          result.units.append(
+            Unit(
+              fragment: fi, line: fragment.line, range: s..<e, wholeLine: whole, tokenStart: t0, tokenEnd: t1, key: key,
+              terminal: isTerminal(buf, s..<e), bytes: e - s, capitals: capitals(buf, s..<e)))
+        }
+      }
+    }
+    result.firstUnit.append(result.units.count)
+    return result
+  }
+
+  /// The completeness score of a unit: more words, then terminal punctuation, then the body's
+  /// past-tense attribution (`said`) over a headline's present tense (`says`), then more bytes
+  /// (a copy that kept its punctuation and apostrophes).
+  static func completeness(_ u: Unit, _ units: Units, pastAttribution: Set<UInt64>) -> Double {
+    var score = Double(u.tokenEnd - u.tokenStart)
+    if u.terminal { score += 1 }
+    for t in units.tokens(of: u) where pastAttribution.contains(t.hash) {
+      score += 0.5
+      break
+    }
+    return score + Double(u.bytes) / 1_000_000 + Double(u.capitals) / 1_000_000_000
+  }
+
+  /// Removals decided by a stage, applied in one pass so that fragments keep their identity.
+  struct Plan {
+    struct Removal {
+      var unit: Unit
+      var kept: Unit
+      var reason: String
+      var rule: String
+      var similarity: Double
+    }
+    var removals: [Removal] = []
+    /// A kept whole line that moves to the position of a removed earlier copy: fragment -> slot.
+    var moves: [Int: Int] = [:]
+  }
+
+  /// Apply a plan: remove whole lines (action `.remove`), remove sentences inside lines (action
+  /// `.remove` with the column), and move a kept line to the first copy's place (action `.move`).
+  static func apply(_ plan: Plan, to document: inout Document, _ context: inout StageContext) {
+    if plan.removals.isEmpty { return }
+    let frags = document.fragments
+    var byFragment: [Int: [Plan.Removal]] = [:]
+    for r in plan.removals { byFragment[r.unit.fragment, default: []].append(r) }
+    var removedFragment = [Bool](repeating: false, count: frags.count)
+    var newText: [Int: String] = [:]
+    for fi in byFragment.keys.sorted() {
+      let rs = byFragment[fi]!.sorted { $0.unit.range.lowerBound < $1.unit.range.lowerBound }
+      let f = frags[fi]
+      var text = f.text
+      let n = text.utf8.count
+      var covered = 0
+      for r in rs { covered += r.unit.range.count }
+      // Whole line gone when the removed units cover all its non-space text.
+      let allGone = rs.contains { $0.unit.wholeLine } || text.withUTF8 { buf in
+        var removed = [Bool](repeating: false, count: n)
+        for r in rs { for k in r.unit.range { removed[k] = true } }
+        for k in 0..<n where !removed[k] && buf[k] != 0x20 && buf[k] != 0x09 { return false }
+        return true
+      }
+      if allGone {
+        let r = rs[0]
+        removedFragment[fi] = true
+        context.record(
+          rule: r.rule, action: .remove, line: f.line, column: 1, before: f.text, after: "",
+          confidence: r.similarity, reason: r.reason)
+        continue
+      }
+      var bytes = Array(text.utf8)
+      // Remove from the end so earlier ranges stay valid; record left to right.
+      for r in rs {
+        let before = String(decoding: bytes[r.unit.range], as: UTF8.self)
+        let column = text.withUTF8 { buf in
+          var c = 1
+          for k in 0..<r.unit.range.lowerBound where buf[k] & 0xC0 != 0x80 { c += 1 }
+          return c
+        }
+        context.record(
+          rule: r.rule, action: .remove, line: f.line, column: column, before: before, after: "",
+          confidence: r.similarity, reason: r.reason)
+      }
+      for r in rs.reversed() {
+        var e = r.unit.range.upperBound
+        while e < bytes.count && (bytes[e] == 0x20 || bytes[e] == 0x09) { e += 1 }
+        bytes.removeSubrange(r.unit.range.lowerBound..<e)
+      }
+      while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+      text = String(decoding: bytes, as: UTF8.self)
+      newText[fi] = text
+    }
+    var slotFilledBy: [Int: Int] = [:]
+    for (from, slot) in plan.moves where removedFragment[slot] && !removedFragment[from] {
+      slotFilledBy[slot] = from
+    }
+    var out: [Fragment] = []
+    out.reserveCapacity(frags.count)
+    let movedAway = Set(slotFilledBy.values)
+    for (fi, f) in frags.enumerated() {
+      if removedFragment[fi] {
+        if let from = slotFilledBy[fi] {
+          var g = frags[from]
+          if let t = newText[from] { g.text = t }
+          context.record(
+            rule: "keep-first-position", action: .move, line: g.line, column: 1, before: g.text, after: g.text,
+            reason: "the kept copy moves to line \(f.line), where the removed copy was first")
+          out.append(g)
+        }
+        continue
+      }
+      if movedAway.contains(fi) { continue }
+      var g = f
+      if let t = newText[fi] { g.text = t }
+      out.append(g)
+    }
+    document.fragments = out
+  }
+
+  static func percent(_ x: Double) -> String {
+    let v = (x * 100).rounded() / 100
+    return String(v)
+  }
+}
+
+extension DedupText {
+  /// Which copy of a pair stays, and where: the shared rule of the dedup stages.
+  struct Keeper {
+    enum Policy: String { case complete, first }
+    let policy: Policy
+    let moveToFirst: Bool
+    let pastAttribution: Set<UInt64>
+
+    init(options: StageOptions) {
+      policy = Policy(rawValue: options.string("keep")) ?? .complete
+      moveToFirst = options.string("position") == "first"
+      pastAttribution = DedupText.wordSet(options.list("past-attribution"))
+    }
+
+    /// Decide between the earlier kept unit `c` and a later copy `u`; returns the kept unit index
+    /// and records the removal (and a move) in the plan.
+    func resolve(
+      _ c: Int, _ u: Int, units: DedupText.Units, removed: inout [Bool], plan: inout DedupText.Plan, rule: String,
+      similarity: Double, what: String
+    ) -> Int {
+      let cu = units.units[c]
+      let uu = units.units[u]
+      var keep = c
+      var drop = u
+      if policy == .complete
+        && DedupText.completeness(uu, units, pastAttribution: pastAttribution)
+          > DedupText.completeness(cu, units, pastAttribution: pastAttribution)
+      {
+        keep = u
+        drop = c
+      }
+      removed[drop] = true
+      let ku = units.units[keep]
+      let du = units.units[drop]
+      var reason = "\(what) of line \(lineLabel(ku, units))"
+      reason += what != "near-duplicate" ? "" : " (word containment \(DedupText.percent(similarity)))"
+      reason += keep == u ? "; kept the more complete later copy" : "; kept the earlier copy"
+      plan.removals.append(.init(unit: du, kept: ku, reason: reason, rule: rule, similarity: similarity))
+      if keep == u && moveToFirst && cu.wholeLine && uu.wholeLine {
+        let slot = plan.moves[cu.fragment] ?? cu.fragment
+        plan.moves[cu.fragment] = nil
+        plan.moves[uu.fragment] = slot
+      }
+      return keep
+    }
+
+    func lineLabel(_ u: DedupText.Unit, _ units: DedupText.Units) -> String {
+      "\(u.line)"
+    }
+  }
+
+  static let keeperOptions: [OptionSpec] = [
+    OptionSpec("keep", .choice(["complete", "first"]), default: .string("complete"), help: "Which copy stays: the more complete one (more words, terminal punctuation, past-tense attribution; ties keep the first) or always the first."),
+    OptionSpec("position", .choice(["first", "kept"]), default: .string("first"), help: "Where a kept whole line goes when a later copy wins: to the first copy's position, or where it was."),
+    OptionSpec("past-attribution", .stringList, default: .list(["said", "told", "added", "reported", "stated", "announced", "explained", "according"]), help: "Words of a body's attribution that make a copy more complete than a headline's 'says'."),
+  ]
+}
+
+/// A hash map from 64-bit hashes (already well mixed) to Int32, with linear probing: the dedup
+/// stages look up a few words per sentence, and Swift's `Dictionary` (SipHash) is several times
+/// slower at it.
+struct HashTable64 {
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private var used: [Bool]
+  private var mask: Int
+  private(set) var count = 0
+
+  init(capacity: Int = 16) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int32](repeating: 0, count: size)
+    used = [Bool](repeating: false, count: size)
+    mask = size - 1
+  }
+
+  init(_ words: Set<UInt64>) {
+    self.init(capacity: words.count)
+    for w in words { self[w] = 1 }
+  }
+
+  @inline(__always)
+  func contains(_ key: UInt64) -> Bool { self[key] != nil }
+
+  subscript(key: UInt64) -> Int32? {
+    get {
+      var i = Int(truncatingIfNeeded: key) & mask
+      while used[i] {
+        if keys[i] == key { return values[i] }
+        i = (i + 1) & mask
+      }
+      return nil
+    }
+    set {
+      guard let v = newValue else { return }  // removal is not needed by the stages
+      var i = Int(truncatingIfNeeded: key) & mask
+      while used[i] {
+        if keys[i] == key {
+          values[i] = v
+          return
+        }
+        i = (i + 1) & mask
+      }
+      used[i] = true
+      keys[i] = key
+      values[i] = v
+      count += 1
+      if count * 2 > mask { grow() }
+    }
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldValues = values
+    let oldUsed = used
+    let size = (mask + 1) * 2
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int32](repeating: 0, count: size)
+    used = [Bool](repeating: false, count: size)
+    mask = size - 1
+    count = 0
+    for i in oldUsed.indices where oldUsed[i] { self[oldKeys[i]] = oldValues[i] }
+  }
+}

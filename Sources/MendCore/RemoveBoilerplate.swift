@@ -1,0 +1,83 @@
+import Foundation
+
+/// Whole lines of page furniture that scrapers keep (share buttons, `Read more`, newsletter
+/// prompts, a `Photograph: ...` credit standing alone in the body), listed as patterns in the rules
+/// file. A line is removed only when a pattern matches all of it.
+public struct RemoveBoilerplate: Stage {
+  public static let id = "remove-boilerplate"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Remove lines that are page furniture: each pattern must match the whole line (after trimming spaces).",
+    options: [
+      OptionSpec("patterns", .regexList, default: .list([]), help: "Regular expressions (ICU syntax) matched against the whole line."),
+      OptionSpec("case-insensitive", .bool, default: .bool(true), help: "Match patterns without regard to case."),
+      OptionSpec("max-bytes", .int, default: .int(160), help: "Longer lines are never boilerplate (and are not matched, which keeps the stage fast)."),
+      OptionSpec("max-words", .int, default: .int(16), help: "Lines with more words are never boilerplate."),
+    ],
+    make: { try RemoveBoilerplate(options: $0) })
+
+  /// NSRegularExpression is immutable and documented as thread-safe.
+  final class Patterns: @unchecked Sendable {
+    let combined: NSRegularExpression?
+    let each: [(String, NSRegularExpression)]
+    init(_ patterns: [String], caseInsensitive: Bool) throws {
+      let opts: NSRegularExpression.Options = caseInsensitive ? [.caseInsensitive] : []
+      each = try patterns.map { ($0, try NSRegularExpression(pattern: "^(?:" + $0 + ")$", options: opts)) }
+      combined =
+        patterns.isEmpty
+        ? nil : try NSRegularExpression(pattern: "^(?:" + patterns.map { "(?:" + $0 + ")" }.joined(separator: "|") + ")$", options: opts)
+    }
+  }
+
+  let patterns: Patterns
+  let maxBytes: Int
+  let maxWords: Int
+
+  public init(options: StageOptions) throws {
+    patterns = try Patterns(options.list("patterns"), caseInsensitive: options.bool("case-insensitive"))
+    maxBytes = options.int("max-bytes")
+    maxWords = options.int("max-words")
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    guard let combined = patterns.combined else { return }
+    var out: [Fragment] = []
+    out.reserveCapacity(document.fragments.count)
+    var removedAny = false
+    for f in document.fragments {
+      if match(f.text, combined) {
+        let which = patterns.each.first { match(f.text, $0.1) }?.0 ?? "?"
+        context.record(
+          rule: "pattern", action: .remove, line: f.line, column: 1, before: f.text, after: "",
+          reason: "boilerplate: the whole line matches /\(which)/")
+        removedAny = true
+      } else {
+        out.append(f)
+      }
+    }
+    if removedAny { document.fragments = out }
+  }
+
+  func match(_ text: String, _ re: NSRegularExpression) -> Bool {
+    var t = text
+    let quick = t.withUTF8 { buf -> Bool in
+      let n = buf.count
+      if n == 0 || n > maxBytes { return false }
+      var words = 0
+      var inWord = false
+      for b in buf {
+        let w = b != 0x20 && b != 0x09
+        if w && !inWord { words += 1 }
+        inWord = w
+      }
+      return words <= maxWords
+    }
+    if !quick { return false }
+    var trimmed = Substring(text)
+    while let f = trimmed.first, f == " " || f == "\t" { trimmed = trimmed.dropFirst() }
+    while let l = trimmed.last, l == " " || l == "\t" { trimmed = trimmed.dropLast() }
+    let ns = String(trimmed) as NSString
+    return re.firstMatch(in: String(trimmed), options: [], range: NSRange(location: 0, length: ns.length)) != nil
+  }
+}

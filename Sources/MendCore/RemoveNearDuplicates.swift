@@ -1,0 +1,311 @@
+/// Lines and sentences that say the same thing as an earlier one with small differences: a
+/// truncated copy, `says` for `said`, a dropped attribution or word, a standfirst's rewording.
+///
+/// Candidates come from an index of each unit's rarest-looking content words (the few with the
+/// smallest hashes, a bottom-k sketch), never from all pairs; each candidate pair is aligned word
+/// by word (longest common subsequence) and judged by its containment and its differences: a gap
+/// where both sides have content words that are not inflections of each other, different numbers
+/// on each side, or a negation on one side only are vetoes, so `a profit of $5m in 2019` and `a
+/// loss of $5m in 2020` both stay.
+public struct RemoveNearDuplicates: Stage {
+  public static let id = "remove-near-duplicates"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Remove lines and sentences that repeat an earlier one with small differences (truncation, says/said, a dropped attribution or word).",
+    options: [
+      OptionSpec("min-words", .int, default: .int(6), help: "The shorter unit of a pair needs at least this many words."),
+      OptionSpec("max-words", .int, default: .int(200), help: "Units longer than this are not compared (bounds the word alignment)."),
+      OptionSpec("min-containment", .double, default: .double(0.8), help: "Shared words (in order) over the shorter unit's words."),
+      OptionSpec("min-coverage", .double, default: .double(0.5), help: "Shared words (in order) over the longer unit's words."),
+      OptionSpec("short-words", .int, default: .int(8), help: "A contained unit with fewer words must appear whole and unbroken in the longer one (only a cut end may differ)."),
+      OptionSpec("max-inserted-words", .int, default: .int(2), help: "Content words the contained copy may lack at its start or inside; more at its end only when it has no final punctuation (a cut)."),
+      OptionSpec("sentences", .bool, default: .bool(true), help: "Also compare the sentences of lines that hold several."),
+      OptionSpec("sketch", .int, default: .int(8), help: "Content words per unit in the candidate index."),
+      OptionSpec("max-posting", .int, default: .int(64), help: "A word indexed for more units than this stops finding candidates (keeps long documents linear)."),
+      OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit, those sharing most index words first."),
+      OptionSpec("soft-words", .stringList, default: .list(Self.defaultSoftWords), help: "Words that may differ between copies (function words and attribution verbs)."),
+      OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
+    ] + DedupText.keeperOptions,
+    make: { RemoveNearDuplicates(options: $0) })
+
+  static let defaultSoftWords = [
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "from", "as", "and", "or", "that",
+    "this", "it", "its", "is", "was", "are", "were", "be", "been", "has", "have", "had", "will", "would",
+    "which", "who", "he", "she", "they", "his", "her", "their", "also", "then", "there",
+    "say", "says", "said", "saying", "tell", "tells", "told", "report", "reports", "reported", "add", "adds",
+    "added", "according", "claim", "claims", "claimed", "state", "states", "stated", "announce", "announces",
+    "announced", "explain", "explains", "explained", "note", "notes", "noted", "warn", "warns", "warned",
+  ]
+  static let defaultNegations = [
+    "not", "no", "never", "nor", "without", "cannot", "cant", "dont", "doesnt", "didnt", "isnt", "wasnt",
+    "arent", "werent", "wont", "wouldnt", "shouldnt", "couldnt", "hasnt", "havent", "hadnt", "none", "nobody",
+    "nothing", "neither", "unless", "ex", "former", "non", "anti",
+  ]
+
+  let minWords: Int
+  let maxWords: Int
+  let minContainment: Double
+  let minCoverage: Double
+  let shortWords: Int
+  let maxInserted: Int
+  let sentences: Bool
+  let sketch: Int
+  let maxPosting: Int
+  let maxChecks: Int
+  let soft: HashTable64
+  let negations: HashTable64
+  let keeper: DedupText.Keeper
+
+  public init(options: StageOptions) {
+    minWords = max(2, options.int("min-words"))
+    maxWords = max(minWords, options.int("max-words"))
+    minContainment = options.double("min-containment")
+    minCoverage = options.double("min-coverage")
+    shortWords = options.int("short-words")
+    maxInserted = options.int("max-inserted-words")
+    sentences = options.bool("sentences")
+    sketch = min(255, max(1, options.int("sketch")))
+    maxPosting = max(1, options.int("max-posting"))
+    maxChecks = max(1, options.int("max-checks"))
+    soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
+    negations = HashTable64(DedupText.wordSet(options.list("negations")))
+    keeper = DedupText.Keeper(options: options)
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
+    let us = units.units
+    if us.count < 2 { return }
+    var removed = [Bool](repeating: false, count: us.count)
+    var plan = DedupText.Plan()
+    // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
+    // length; entry -> unit and the next (older) entry.
+    var postingSlot = HashTable64(capacity: 256)
+    var slotHead: [Int32] = []
+    var slotCount: [Int32] = []
+    var entryUnit: [Int32] = []
+    var entryNext: [Int32] = []
+    // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
+    var shared = [UInt8](repeating: 0, count: us.count)
+    var touched: [Int32] = []
+    var sig: [UInt64] = []
+    var best: [(count: UInt8, unit: Int32)] = []
+    // The sketch of every indexed unit, for a cheap check before the alignment.
+    var sketchStart = [Int32](repeating: -1, count: us.count)
+    var sketchCount = [UInt8](repeating: 0, count: us.count)
+    var sketches: [UInt64] = []
+    for i in 0..<us.count {
+      let u = us[i]
+      let words = u.tokenEnd - u.tokenStart
+      if words < minWords || words > maxWords { continue }
+      signature(units.tokens(of: u), into: &sig)
+      if sig.isEmpty { continue }
+      for h in sig {
+        guard let slot = postingSlot[h] else { continue }
+        var e = slotHead[Int(slot)]
+        while e >= 0 {
+          let c = entryUnit[Int(e)]
+          e = entryNext[Int(e)]
+          if removed[Int(c)] { continue }
+          if shared[Int(c)] == 0 { touched.append(c) }
+          shared[Int(c)] &+= 1
+        }
+      }
+      // Near copies share most of their sketch: at least two words (one for a tiny sketch).
+      let need = UInt8(min(2, sig.count))
+      best.removeAll(keepingCapacity: true)
+      for c in touched {
+        let k = shared[Int(c)]
+        shared[Int(c)] = 0
+        if k >= need { best.append((k, c)) }
+      }
+      touched.removeAll(keepingCapacity: true)
+      var kept = i
+      if !best.isEmpty {
+        if best.count > maxChecks {
+          best.sort { $0.count != $1.count ? $0.count > $1.count : $0.unit < $1.unit }
+        } else {
+          best.sort { $0.unit < $1.unit }
+        }
+        for (_, c) in best.prefix(maxChecks) {
+          let ci = Int(c)
+          // Identical keys are exact repeats, which remove-repeated-sentences has already judged
+          // (kept on purpose: a refrain, or shorter than its min-words).
+          if removed[ci] || us[ci].key == u.key { continue }
+          // One copy holds the other: nearly all the sketch words of one are in the other.
+          let cs = Int(sketchStart[ci])
+          let cSketch = sketches[cs..<(cs + Int(sketchCount[ci]))]
+          if missingMore(sig[...], in: units.tokens(of: us[ci]), than: 2) && missingMore(cSketch, in: units.tokens(of: u), than: 2) {
+            continue
+          }
+          if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)) {
+            kept = keeper.resolve(
+              ci, i, units: units, removed: &removed, plan: &plan, rule: us[ci].wholeLine && u.wholeLine ? "line" : "sentence",
+              similarity: sim, what: "near-duplicate")
+            break
+          }
+        }
+      }
+      if kept == i {
+        sketchStart[i] = Int32(sketches.count)
+        sketchCount[i] = UInt8(sig.count)
+        sketches.append(contentsOf: sig)
+        for h in sig {
+          let slot: Int
+          if let s = postingSlot[h] {
+            slot = Int(s)
+            if Int(slotCount[slot]) >= maxPosting { continue }
+          } else {
+            slot = slotHead.count
+            postingSlot[h] = Int32(slot)
+            slotHead.append(-1)
+            slotCount.append(0)
+          }
+          entryUnit.append(Int32(i))
+          entryNext.append(slotHead[slot])
+          slotHead[slot] = Int32(entryUnit.count - 1)
+          slotCount[slot] += 1
+        }
+      }
+    }
+    DedupText.apply(plan, to: &document, &context)
+  }
+
+  /// Whether more than `limit` of the words are not among the tokens (stops counting there).
+  func missingMore(_ words: ArraySlice<UInt64>, in toks: ArraySlice<DedupText.Token>, than limit: Int) -> Bool {
+    var n = 0
+    for h in words where !toks.contains(where: { $0.hash == h }) {
+      n += 1
+      if n > limit { return true }
+    }
+    return false
+  }
+
+  /// The `sketch` distinct content words with the smallest hashes.
+  func signature(_ toks: ArraySlice<DedupText.Token>, into sig: inout [UInt64]) {
+    sig.removeAll(keepingCapacity: true)
+    for t in toks where !soft.contains(t.hash) {
+      if sig.contains(t.hash) { continue }
+      if sig.count < sketch {
+        sig.append(t.hash)
+      } else if let maxIndex = sig.indices.max(by: { sig[$0] < sig[$1] }), t.hash < sig[maxIndex] {
+        sig[maxIndex] = t.hash
+      }
+    }
+  }
+
+  /// The containment of the shorter unit in the longer, or nil when they are not near-duplicates.
+  func similarity(
+    _ a: ArraySlice<DedupText.Token>, _ b: ArraySlice<DedupText.Token>, terminal: (Bool, Bool) = (true, true)
+  ) -> Double? {
+    let x = Array(a)
+    let y = Array(b)
+    let n = x.count
+    let m = y.count
+    let short = min(n, m)
+    let long = max(n, m)
+    if short < minWords { return nil }
+    if Double(long) * minCoverage > Double(short) { return nil }
+    // Numbers: each side having a number the other lacks is a different fact (2019 / 2020).
+    let nx = x.filter(\.isNumber)
+    let ny = y.filter(\.isNumber)
+    if !nx.isEmpty && !ny.isEmpty && nx.contains(where: { t in !ny.contains { $0.hash == t.hash } })
+      && ny.contains(where: { t in !nx.contains { $0.hash == t.hash } })
+    {
+      return nil
+    }
+    // Longest common subsequence of the words, then the gaps between matches.
+    let w = m + 1
+    var dp = [Int32](repeating: 0, count: (n + 1) * w)
+    for i in stride(from: n - 1, through: 0, by: -1) {
+      for j in stride(from: m - 1, through: 0, by: -1) {
+        dp[i * w + j] = x[i].hash == y[j].hash ? dp[(i + 1) * w + j + 1] + 1 : max(dp[(i + 1) * w + j], dp[i * w + j + 1])
+      }
+    }
+    let lcs = Int(dp[0])
+    if Double(lcs) < minContainment * Double(short) || Double(lcs) < minCoverage * Double(long) { return nil }
+    if short < shortWords && lcs < short { return nil }
+    var i = 0
+    var j = 0
+    var gx: [DedupText.Token] = []
+    var gy: [DedupText.Token] = []
+    var extraX = 0  // content words only in x, outside a trailing cut
+    var extraY = 0
+    var tailX = 0  // content words only in x after the last shared word
+    var tailY = 0
+    var onlyX = false
+    var onlyY = false
+    var matched = false
+    func closeGap(trailing: Bool) -> Bool {
+      guard let (lx, ly) = leftovers(gx, gy) else { return false }
+      // A negation dropped or added between shared words flips the meaning.
+      if matched && !trailing && (gx.contains { negations.contains($0.hash) } || gy.contains { negations.contains($0.hash) }) {
+        return false
+      }
+      if lx > 0 { onlyX = true }
+      if ly > 0 { onlyY = true }
+      if !trailing {
+        extraX += lx
+        extraY += ly
+      } else {
+        tailX = lx
+        tailY = ly
+      }
+      gx.removeAll(keepingCapacity: true)
+      gy.removeAll(keepingCapacity: true)
+      return true
+    }
+    while i < n || j < m {
+      if i < n && j < m && x[i].hash == y[j].hash && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1 {
+        if !closeGap(trailing: false) { return nil }
+        matched = true
+        i += 1
+        j += 1
+      } else if j >= m || (i < n && dp[(i + 1) * w + j] >= dp[i * w + j + 1]) {
+        gx.append(x[i])
+        i += 1
+      } else {
+        gy.append(y[j])
+        j += 1
+      }
+    }
+    if !closeGap(trailing: true) { return nil }
+    // One copy must hold the other: content words missing on both sides are two different texts.
+    if onlyX && onlyY { return nil }
+    // The copy that lacks words (the contained one): what it lacks at its start or inside must be
+    // a few words; what it lacks at the end is a cut, which a finished sentence is not. A short
+    // contained copy may lack nothing inside and only a cut end.
+    let containedIsX = onlyY
+    let inner = containedIsX ? extraY : extraX
+    let tail = containedIsX ? tailY : tailX
+    let containedWords = containedIsX ? n : m
+    let containedTerminal = containedIsX ? terminal.0 : terminal.1
+    let isShort = containedWords < shortWords
+    if inner > (isShort ? 0 : maxInserted) { return nil }
+    if tail > (isShort ? 0 : maxInserted) && containedTerminal { return nil }
+    return Double(lcs) / Double(short)
+  }
+
+  /// The content words of a gap left unexplained on each side (after soft words and inflections
+  /// of each other are set aside), or nil when both sides have some (a substitution).
+  func leftovers(_ gx: [DedupText.Token], _ gy: [DedupText.Token]) -> (Int, Int)? {
+    var cx = gx.filter { !soft.contains($0.hash) }
+    var cy = gy.filter { !soft.contains($0.hash) }
+    if cx.isEmpty || cy.isEmpty { return (cx.count, cy.count) }
+    var k = 0
+    while k < cx.count {
+      let t = cx[k]
+      if t.length >= 4 && !t.isNumber,
+        let idx = cy.firstIndex(where: { $0.length >= 4 && $0.prefix == t.prefix && !$0.isNumber && abs(Int($0.length) - Int(t.length)) <= 3 })
+      {
+        cy.remove(at: idx)
+        cx.remove(at: k)
+      } else {
+        k += 1
+      }
+    }
+    if !cx.isEmpty && !cy.isEmpty { return nil }
+    return (cx.count, cy.count)
+  }
+}

@@ -1,0 +1,64 @@
+/// Exact repeats after a normalised key (case, punctuation, apostrophes, quotes, spacing and
+/// Unicode form ignored): whole lines repeated across the document, and sentences repeated within
+/// a line or from another line. One copy stays (see `keep` and `position`).
+public struct RemoveRepeatedSentences: Stage {
+  public static let id = "remove-repeated-sentences"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Remove lines and sentences that repeat an earlier one word for word (case, punctuation, apostrophes, quotes, spacing and Unicode form ignored).",
+    options: [
+      OptionSpec("min-words", .int, default: .int(4), help: "Repeats shorter than this many words stay ('Yes.', 'Thank you.')."),
+      OptionSpec("sentences", .bool, default: .bool(true), help: "Also compare the sentences of lines that hold several (from the sentence segmenter)."),
+      OptionSpec("keep-refrains", .bool, default: .bool(false), help: "Keep repeated whole lines of at most refrain-max-words words (a poem's or song's refrain)."),
+      OptionSpec("refrain-max-words", .int, default: .int(12), help: "With keep-refrains: the longest line treated as a refrain."),
+    ] + DedupText.keeperOptions,
+    make: { RemoveRepeatedSentences(options: $0) })
+
+  let minWords: Int
+  let sentences: Bool
+  let keepRefrains: Bool
+  let refrainMaxWords: Int
+  let keeper: DedupText.Keeper
+
+  public init(options: StageOptions) {
+    minWords = max(1, options.int("min-words"))
+    sentences = options.bool("sentences")
+    keepRefrains = options.bool("keep-refrains")
+    refrainMaxWords = options.int("refrain-max-words")
+    keeper = DedupText.Keeper(options: options)
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    if document.fragments.count < 1 { return }
+    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
+    let us = units.units
+    if us.count < 2 { return }
+    var removed = [Bool](repeating: false, count: us.count)
+    var plan = DedupText.Plan()
+    // key -> the kept unit of that key
+    var seen = HashTable64(capacity: us.count)
+    for i in 0..<us.count {
+      let u = us[i]
+      let words = u.tokenEnd - u.tokenStart
+      if words < minWords { continue }
+      if keepRefrains && u.wholeLine && words <= refrainMaxWords {
+        // A refrain stays; it still counts as seen, so its copy inside a paragraph goes.
+        if seen[u.key] == nil { seen[u.key] = Int32(i) }
+        continue
+      }
+      if let c32 = seen[u.key] {
+        let c = Int(c32)
+        // Confirm the words themselves (a 64-bit key collision is unlikely, but cheap to rule out).
+        guard units.tokens(of: us[c]).elementsEqual(units.tokens(of: u), by: { $0.hash == $1.hash }) else { continue }
+        let what = us[c].fragment == u.fragment ? "repeats a sentence" : "exact repeat"
+        seen[u.key] = Int32(keeper.resolve(
+          c, i, units: units, removed: &removed, plan: &plan, rule: u.wholeLine && us[c].wholeLine ? "line" : "sentence",
+          similarity: 1, what: what))
+      } else {
+        seen[u.key] = Int32(i)
+      }
+    }
+    DedupText.apply(plan, to: &document, &context)
+  }
+}

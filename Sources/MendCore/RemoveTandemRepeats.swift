@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A text repeated inside one line: glued to itself (`XX`, a scraped caption), with a separator
+/// (`X X`, `X | X`, `X. X`), at the start of a longer line (`X X Y`), or the line's opening
+/// repeated at its end (`X Y X`). One copy stays.
+///
+/// Linear in the line length: only the places where the line's first bytes reappear (found with
+/// `memmem`) are candidates, at most `max-candidates` of them, and each check costs at most the
+/// length of the candidate copy.
+public struct RemoveTandemRepeats: Stage {
+  public static let id = "remove-tandem-repeats"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Remove a text repeated inside a line: XX glued, X X / X | X / X. X with a separator, X X Y, and X Y X.",
+    options: [
+      OptionSpec("min-bytes", .int, default: .int(20), help: "The shortest repeated text (in UTF-8 bytes) that is removed."),
+      OptionSpec("min-words", .int, default: .int(4), help: "The fewest words the repeated text must have."),
+      OptionSpec("separators", .string, default: .string(" \t|.,;:/-•·–—"), help: "Characters that may stand between the two copies (any run of up to 6 bytes)."),
+      OptionSpec("prefix-repeat", .bool, default: .bool(true), help: "Also remove the line's opening repeated at its end (X Y X), when both copies are whole words."),
+      OptionSpec("max-candidates", .int, default: .int(64), help: "How many reappearances of the line's first bytes to check per line (bounds the work on pathological lines)."),
+    ],
+    make: { RemoveTandemRepeats(options: $0) })
+
+  let minBytes: Int
+  let minWords: Int
+  let separatorBytes: [Bool]
+  let prefixRepeat: Bool
+  let maxCandidates: Int
+
+  public init(options: StageOptions) {
+    minBytes = max(8, options.int("min-bytes"))
+    minWords = max(1, options.int("min-words"))
+    var seps = [Bool](repeating: false, count: 256)
+    for b in options.string("separators").utf8 { seps[Int(b)] = true }
+    separatorBytes = seps
+    prefixRepeat = options.bool("prefix-repeat")
+    maxCandidates = max(1, options.int("max-candidates"))
+  }
+
+  struct Found {
+    /// Bytes to remove.
+    var range: Range<Int>
+    /// The copy that stays.
+    var kept: Range<Int>
+    var form: String
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    for fi in document.fragments.indices {
+      var text = document.fragments[fi].text
+      if text.utf8.count < 2 * minBytes { continue }
+      var rounds = 0
+      while rounds < 8, let found = text.withUTF8({ find($0) }) {
+        rounds += 1
+        let bytes = Array(text.utf8)
+        let column = bytes[0..<found.range.lowerBound].reduce(1) { $1 & 0xC0 != 0x80 ? $0 + 1 : $0 }
+        let keptColumn = bytes[0..<found.kept.lowerBound].reduce(1) { $1 & 0xC0 != 0x80 ? $0 + 1 : $0 }
+        let before = String(decoding: bytes[found.range], as: UTF8.self)
+        var out = Array(bytes[0..<found.range.lowerBound])
+        out += bytes[found.range.upperBound...]
+        context.record(
+          rule: found.form, action: .remove, line: document.fragments[fi].line, column: column, before: before,
+          after: "", confidence: 1,
+          reason: "a repeat of the text at line \(document.fragments[fi].line) column \(keptColumn) (\(found.kept.count) bytes, identical); kept the first copy")
+        text = String(decoding: out, as: UTF8.self)
+      }
+      if rounds > 0 { document.fragments[fi].text = text }
+    }
+  }
+
+  @inline(__always)
+  func isTerminalByte(_ b: UInt8) -> Bool { b == 0x2E || b == 0x21 || b == 0x3F }
+
+  @inline(__always)
+  func isTrailing(_ b: UInt8) -> Bool { isTerminalByte(b) || b == 0x20 }
+
+  @inline(__always)
+  func isSep(_ b: UInt8) -> Bool { separatorBytes[Int(b)] }
+
+  @inline(__always)
+  func isWordByte(_ b: UInt8) -> Bool { DedupText.isASCIIAlnum(b) || b >= 0x80 }
+
+  func words(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int {
+    var count = 0
+    var inWord = false
+    for k in r {
+      let w = isWordByte(buf[k])
+      if w && !inWord { count += 1 }
+      inWord = w
+    }
+    return count
+  }
+
+  func equal(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ len: Int) -> Bool {
+    guard let base = buf.baseAddress else { return false }
+    return memcmp(base + a, base + b, len) == 0
+  }
+
+  /// The next place at or after `from` where the line's first `k` bytes reappear (memchr for the
+  /// first byte, then memcmp).
+  func search(_ base: UnsafePointer<UInt8>, _ n: Int, from: Int, k: Int) -> Int? {
+    var i = from
+    let first = Int32(base[0])
+    while i + k <= n {
+      guard let hit = memchr(base + i, first, n - k + 1 - i) else { return nil }
+      let q = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+      if memcmp(base + q, base, k) == 0 { return q }
+      i = q + 1
+    }
+    return nil
+  }
+
+  /// The first tandem repeat of the line, if any.
+  func find(_ buf: UnsafeBufferPointer<UInt8>) -> Found? {
+    let n = buf.count
+    guard n >= 2 * minBytes, let base = buf.baseAddress else { return nil }
+    let k = min(minBytes, 16)
+    var from = minBytes
+    var checked = 0
+    while from + k <= n && checked < maxCandidates {
+      guard let q = search(base, n, from: from, k: k) else { return nil }
+      checked += 1
+      from = q + 1
+      // X sep X [rest]: the second copy starts at q; X ends before a run of separators.
+      var s = 0
+      while s <= 6 && q - s >= minBytes {
+        let p = q - s
+        if s > 0 && !isSep(buf[p]) { break }
+        // The second copy must end a word, or be followed by a third copy.
+        if q + p <= n
+          && (q + p == n || !isWordByte(buf[q + p]) || !isWordByte(buf[q + p - 1])
+            || (q + p + k <= n && equal(buf, 0, q + p, k)))
+          && equal(buf, 0, q, p)
+        {
+          // With no separator the copies are glued (a caption); with one, X must end a word
+          // where the separator starts, which it does by construction.
+          if words(buf, 0..<p) >= minWords {
+            return Found(range: p..<(q + p), kept: 0..<p, form: s == 0 ? "glued" : "separated")
+          }
+        }
+        s += 1
+      }
+      // X Y X: the line's opening repeated at its end (before final punctuation).
+      if prefixRepeat {
+        var e = n
+        while e > q && isTrailing(buf[e - 1]) { e -= 1 }
+        let p = e - q
+        if p >= minBytes && q > p && isSep(buf[q - 1]) && !isWordByte(buf[p]) && equal(buf, 0, q, p)
+          && words(buf, 0..<p) >= minWords
+        {
+          var start = q
+          while start > p && isSep(buf[start - 1]) && !isTerminalByte(buf[start - 1]) { start -= 1 }
+          return Found(range: start..<e, kept: 0..<p, form: "prefix-repeat")
+        }
+      }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,63 @@
+@testable import MendCore
+
+/// Runs one stage with its default options (some overridden), as the pipeline would.
+enum StageRun {
+  static func run(
+    _ spec: StageSpec, _ text: String, _ overrides: [String: OptionValue] = [:]
+  ) -> (text: String, changes: [Change], document: Document) {
+    var values: [String: OptionValue] = [:]
+    for o in spec.options { values[o.name] = o.defaultValue }
+    for (k, v) in overrides { values[k] = v }
+    let stage = try! spec.make(StageOptions(values: values, baseDirectory: Repo.path("rules")))
+    let pipeline = Pipeline(entries: [Pipeline.Entry(id: spec.id, stage: stage)], abbreviations: Repo.rules.abbreviations)
+    let (doc, log) = pipeline.run(Document(text: text))
+    return (doc.text, log.changes, doc)
+  }
+
+  static func exampleLines() -> [String] {
+    let text = (try? String(contentsOfFile: Repo.path("examples/guardian-2022-06-15-xi-putin.txt"), encoding: .utf8)) ?? ""
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  }
+}
+
+/// Deterministic pseudo-words for long-document tests.
+struct TestRandom: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// 50 000 distinct pseudo-words, made once.
+  static let vocabulary: [String] = {
+    var r = TestRandom(state: 1)
+    var seen = Set<String>()
+    var out: [String] = []
+    let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+    while out.count < 50_000 {
+      let n = Int(r.next() % 7) + 3
+      var w: [UInt8] = []
+      for _ in 0..<n { w.append(letters[Int(r.next() % 26)]) }
+      let s = String(decoding: w, as: UTF8.self)
+      if seen.insert(s).inserted { out.append(s) }
+    }
+    return out
+  }()
+
+  mutating func word() -> String {
+    Self.vocabulary[Int(next() % UInt64(Self.vocabulary.count))]
+  }
+
+  mutating func sentence(words: Int) -> String {
+    var s = "Z"  // a capital start, as a sentence has
+    for _ in 0..<words {
+      s += word()
+      s += " "
+    }
+    s.removeLast()
+    return s + "."
+  }
+}

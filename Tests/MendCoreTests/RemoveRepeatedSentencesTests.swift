@@ -1,0 +1,94 @@
+import Testing
+
+@testable import MendCore
+
+@Suite struct RemoveRepeatedSentencesTests {
+  let spec = RemoveRepeatedSentences.spec
+
+  @Test func laterExactLineRemovedAndNamesTheKeptLine() {
+    let r = StageRun.run(spec, "The bridge opened in June.\nIt links two cities.\nThe bridge opened in June.\n")
+    #expect(r.text == "The bridge opened in June.\nIt links two cities.\n")
+    #expect(r.changes.count == 1)
+    #expect(r.changes[0].action == .remove)
+    #expect(r.changes[0].line == 3)
+    #expect(r.changes[0].reason.contains("line 1"))
+  }
+
+  @Test(arguments: [
+    "THE BRIDGE OPENED IN JUNE.",
+    "The bridge opened in June",
+    "“The bridge opened in June.”",
+    "The  bridge\topened in June!",
+    "The bridge opened in June .",
+  ])
+  func keyIgnoresCasePunctuationQuotesAndSpaces(_ variant: String) {
+    let r = StageRun.run(spec, "The bridge opened in June.\n" + variant + "\n")
+    #expect(r.document.fragments.count == 1)
+  }
+
+  @Test func keyIgnoresApostrophesAndUnicodeForm() {
+    #expect(StageRun.run(spec, "Moscow’s war was condemned by allies.\nMoscows war was condemned by allies.\n").document.fragments.count == 1)
+    #expect(StageRun.run(spec, "Moscow's war was condemned by allies.\nMoscow’s war was condemned by allies.\n").document.fragments.count == 1)
+    #expect(StageRun.run(spec, "The café was closed for a week.\nThe cafe\u{301} was closed for a week.\n").document.fragments.count == 1)
+  }
+
+  @Test func moreCompleteLaterCopyTakesTheFirstPosition() {
+    let r = StageRun.run(spec, "the bridge opened in june\nIt links two cities.\nThe bridge opened in June.\n")
+    #expect(r.text == "The bridge opened in June.\nIt links two cities.\n")
+    #expect(r.changes.contains { $0.action == .remove && $0.line == 1 })
+    #expect(r.changes.contains { $0.action == .move && $0.line == 3 })
+    // Options: keep the first copy, or keep the complete one where it is.
+    #expect(StageRun.run(spec, "the bridge opened in june\nIt links two cities.\nThe bridge opened in June.\n", ["keep": .string("first")]).text
+      == "the bridge opened in june\nIt links two cities.\n")
+    #expect(StageRun.run(spec, "the bridge opened in june\nIt links two cities.\nThe bridge opened in June.\n", ["position": .string("kept")]).text
+      == "It links two cities.\nThe bridge opened in June.\n")
+  }
+
+  @Test func sentenceRepeatedInsideALineAndFromAnotherLine() {
+    #expect(
+      StageRun.run(spec, "Rescuers reached the village at dawn. Rescuers reached the village at dawn! They found survivors.\n").text
+        == "Rescuers reached the village at dawn. They found survivors.\n")
+    let r = StageRun.run(spec, "Moscow’s war was condemned by allies.\nMore text follows here. Moscows war was condemned by allies. Then the end.\n")
+    #expect(r.text == "Moscow’s war was condemned by allies.\nMore text follows here. Then the end.\n")
+    #expect(r.changes.count == 1)
+    #expect(r.changes[0].line == 2 && r.changes[0].column == 25)
+  }
+
+  @Test func differentSentencesSharingWordsStay() {
+    let t = "The company reported a profit of $5m in 2019.\nThe company reported a loss of $5m in 2020.\n"
+    #expect(StageRun.run(spec, t).changes.isEmpty)
+  }
+
+  @Test func shortRepeatsStay() {
+    #expect(StageRun.run(spec, "Yes.\nNo.\nYes.\nThank you.\nThank you.\n").changes.isEmpty)
+  }
+
+  @Test func refrainKeptWhenTheRulesSaySo() {
+    let poem = """
+      The river runs down to the sea,
+      and the boats go out with the tide.
+      Come home, come home to me,
+      The river runs down to the sea,
+      the gulls are calling wide.
+      Come home, come home to me,
+
+      """
+    #expect(StageRun.run(spec, poem, ["keep-refrains": .bool(true)]).text == poem)
+    #expect(StageRun.run(spec, poem).document.fragments.count == 4)
+    // The near-duplicate stage leaves exact repeats to this one, so the refrain survives it too.
+    #expect(StageRun.run(RemoveNearDuplicates.spec, poem).text == poem)
+    // A refrain's copy inside a paragraph still goes.
+    let para = "Come home, come home to me now.\nShe sang it twice. Come home, come home to me now! Then she stopped.\n"
+    #expect(StageRun.run(spec, para, ["keep-refrains": .bool(true)]).text == "Come home, come home to me now.\nShe sang it twice. Then she stopped.\n")
+  }
+
+  @Test func longDocument() {
+    var rng = TestRandom(state: 5)
+    let unique = (0..<50_000).map { _ in rng.sentence(words: 9) }
+    var lines = unique
+    for k in 0..<50_000 { lines.append(unique[(k * 7919) % unique.count].lowercased()) }
+    let r = StageRun.run(spec, lines.joined(separator: "\n"))
+    #expect(r.text == unique.joined(separator: "\n"))
+    #expect(r.changes.filter { $0.action == .remove }.count == 50_000)
+  }
+}
