@@ -2,6 +2,8 @@
 public enum StageRegistry {
   public static let all: [StageSpec] = [
     NormalizeUnicode.spec,
+    RepairApostrophes.spec,
+    RepairCredits.spec,
   ]
 
   public static func spec(_ id: String) -> StageSpec? { all.first { $0.id == id } }
