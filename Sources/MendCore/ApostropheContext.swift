@@ -11,7 +11,8 @@
 struct ContextRule: Sendable {
   enum Slot: String, Sendable { case prev, prev2, next, next2 }
   enum Alt: Sendable, Equatable {
-    case word([UInt8])
+    /// A word, by the hash of its lower-cased bytes.
+    case word(UInt64)
     case wordClass(String)
     case start, end, punct, comma, ing, ed, ly, cap, num
   }
@@ -86,7 +87,7 @@ struct ContextRule: Sendable {
           } else if t.hasPrefix("<") {
             throw RuleSyntaxError(rule: s, why: "unknown marker '\(t)'; expected one of: <start>, <end>, <punct>, <comma>, <ing>, <ed>, <ly>, <cap>, <num>")
           } else {
-            alts.append(.word(Array(t.lowercased().utf8)))
+            alts.append(.word(ByteWordSet.hash(t.lowercased())))
           }
         }
       }
@@ -118,35 +119,56 @@ struct RuleSyntaxError: Error, CustomStringConvertible {
   var description: String { "context rule '\(rule)': \(why)" }
 }
 
-/// What surrounds a token, as the context rules see it.
+/// What surrounds a token, as the context rules see it. The neighbouring word is kept as a byte
+/// range and a hash of its lower-cased bytes, so looking at context allocates nothing.
 struct SlotView {
-  /// The word (lower-cased) when the gap to it is only spaces; nil otherwise.
-  var word: [UInt8]?
+  var buf: UnsafeBufferPointer<UInt8>? = nil
+  var ws = 0
+  var we = 0
+  /// Hash of the lower-cased word when the gap to it is only spaces; 0 when there is none.
+  var hash: UInt64 = 0
   var start = false
   var end = false
   var punct = false
   var comma = false
   var capitalised = false
 
+  var hasWord: Bool { hash != 0 }
+  var count: Int { we - ws }
+
+  /// The word, lower-cased (for reasons and tests; not on the hot path).
+  var word: String? {
+    guard hasWord, let buf else { return nil }
+    return String(decoding: Bytes.lowered(UnsafeBufferPointer(rebasing: buf[ws..<we])), as: UTF8.self)
+  }
+
+  @inline(__always)
+  func endsWith(_ a: UInt8, _ b: UInt8) -> Bool {
+    guard hasWord, let buf, we - ws > 4 else { return false }
+    return Bytes.lower(buf[we - 2]) == a && Bytes.lower(buf[we - 1]) == b
+  }
+
+  @inline(__always)
+  func lastByte() -> UInt8 {
+    guard hasWord, let buf else { return 0 }
+    return Bytes.lower(buf[we - 1])
+  }
+
   func matches(_ alt: ContextRule.Alt, classes: [String: ByteWordSet]) -> Bool {
     switch alt {
-    case .word(let w): return word == w
-    case .wordClass(let c): return word.map { classes[c]?.contains($0) ?? false } ?? false
+    case .word(let h): return hash == h
+    case .wordClass(let c): return hasWord && (classes[c]?.contains(hash: hash) ?? false)
     case .start: return start
     case .end: return end
     case .punct: return punct
     case .comma: return comma
     case .ing:
-      guard let w = word, w.count > 4 else { return false }
-      return w[w.count - 3] == 0x69 && w[w.count - 2] == 0x6E && w[w.count - 1] == 0x67
-    case .ed:
-      guard let w = word, w.count > 4 else { return false }
-      return w[w.count - 2] == 0x65 && w[w.count - 1] == 0x64
-    case .ly:
-      guard let w = word, w.count > 4 else { return false }
-      return w[w.count - 2] == 0x6C && w[w.count - 1] == 0x79
-    case .cap: return capitalised && word != nil
-    case .num: return word.map { !$0.isEmpty && Bytes.isDigit($0[0]) } ?? false
+      guard hasWord, let buf, we - ws > 4 else { return false }
+      return Bytes.lower(buf[we - 3]) == 0x69 && endsWith(0x6E, 0x67)
+    case .ed: return endsWith(0x65, 0x64)
+    case .ly: return endsWith(0x6C, 0x79)
+    case .cap: return capitalised && hasWord
+    case .num: return hasWord && buf.map { Bytes.isDigit($0[ws]) } ?? false
     }
   }
 }

@@ -132,3 +132,53 @@ enum Bytes {
 
   static func lowered<C: Collection>(_ s: C) -> [UInt8] where C.Element == UInt8 { s.map(lower) }
 }
+
+/// A map from 64-bit word hashes to a small value (the first line a word was seen on), with
+/// open addressing: cheaper per insert than a Swift Dictionary on the hot path.
+struct HashLineMap {
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private var mask: Int
+  private var count = 0
+
+  init(capacity: Int = 64) {
+    var size = 64
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int32](repeating: 0, count: size)
+    mask = size - 1
+  }
+
+  /// Keep the first value stored for a key.
+  @inline(__always)
+  mutating func insertIfAbsent(_ h: UInt64, _ v: Int) {
+    if (count + 1) * 2 > keys.count { grow() }
+    var i = Int(truncatingIfNeeded: h) & mask
+    while keys[i] != 0 {
+      if keys[i] == h { return }
+      i = (i + 1) & mask
+    }
+    keys[i] = h
+    values[i] = Int32(truncatingIfNeeded: v)
+    count += 1
+  }
+
+  subscript(_ h: UInt64) -> Int? {
+    var i = Int(truncatingIfNeeded: h) & mask
+    while keys[i] != 0 {
+      if keys[i] == h { return Int(values[i]) }
+      i = (i + 1) & mask
+    }
+    return nil
+  }
+
+  private mutating func grow() {
+    let oldK = keys
+    let oldV = values
+    keys = [UInt64](repeating: 0, count: oldK.count * 2)
+    values = [Int32](repeating: 0, count: oldK.count * 2)
+    mask = keys.count - 1
+    count = 0
+    for i in oldK.indices where oldK[i] != 0 { insertIfAbsent(oldK[i], Int(oldV[i])) }
+  }
+}

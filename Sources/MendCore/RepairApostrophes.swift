@@ -46,7 +46,8 @@ public struct RepairApostrophes: Stage {
   let words: ByteWordSet
   let possessiveBases: ByteWordSet
   let plainSWords: ByteWordSet
-  let table: [UInt64: TableEntry]
+  let tableIndex: HashLineMap
+  let tableEntries: [TableEntry]
   let scorer: PossessiveScorer
   let scoreApply: Double
   let scoreSuggest: Double
@@ -60,6 +61,9 @@ public struct RepairApostrophes: Stage {
   let phrases: [Phrase]
   let notAfterPossessive: ByteWordSet
   let pluralMarkers: ByteWordSet
+  let pluralDeterminers: ByteWordSet
+  let prepositions: ByteWordSet
+  let headVerbs: ByteWordSet
 
   public init(options: StageOptions) throws {
     words = try ByteWordSet.load(path: options.path("words"))
@@ -80,7 +84,14 @@ public struct RepairApostrophes: Stage {
       table[ByteWordSet.hash(Bytes.lowered(from))] = TableEntry(
         key: from, replacement: Array(to.utf8), ambiguous: ambiguous, exactCase: exact)
     }
-    self.table = table
+    var index = HashLineMap(capacity: table.count)
+    var entries: [TableEntry] = []
+    for (h, e) in table.sorted(by: { $0.key < $1.key }) {
+      index.insertIfAbsent(h, entries.count)
+      entries.append(e)
+    }
+    tableIndex = index
+    tableEntries = entries
     style = options.string("style")
     contractions = options.bool("contractions")
     possessives = options.bool("possessives")
@@ -105,6 +116,9 @@ public struct RepairApostrophes: Stage {
     self.phrases = phrases
     notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
     pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
+    pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
+    prepositions = classes["prepositions"] ?? ByteWordSet()
+    headVerbs = classes["head-verbs"] ?? ByteWordSet()
   }
 
   static func read(_ path: String) throws -> [UInt8] {
@@ -150,12 +164,15 @@ public struct RepairApostrophes: Stage {
     /// X+s is also a plain word: decided by the mined score alone, per occurrence.
     var confusable = false
     var score = 0.0
+    /// Evidence for a plural possessive (the leaders call on Wednesday fell → leaders').
+    var pluralPattern: String?
+    var line = 0
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
-    var capsSeen: [UInt64: Int] = [:]
+    var capsSeen = HashLineMap()
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
@@ -323,7 +340,10 @@ public struct RepairApostrophes: Stage {
       if !onlySpaces { return v }
       if step == distance {
         let t = tokens[other]
-        v.word = Bytes.lowered(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
+        v.buf = buf
+        v.ws = t.start
+        v.we = t.end
+        v.hash = Self.hashLowered(buf, t.start, t.end)
         v.capitalised = Bytes.isUpper(buf[t.start])
         // A capital after a sentence end is no evidence of a name.
         if v.capitalised && !next {
@@ -377,7 +397,7 @@ public struct RepairApostrophes: Stage {
 
   func scan(
     _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
-    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout [UInt64: Int]
+    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout HashLineMap
   ) {
     for k in tokens.indices {
       let t = tokens[k]
@@ -388,7 +408,7 @@ public struct RepairApostrophes: Stage {
         let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
         if !nextCap {
           let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
-          if capsSeen[h] == nil { capsSeen[h] = line }
+          capsSeen.insertIfAbsent(h, line)
         }
       }
       if t.glued { continue }
@@ -405,8 +425,8 @@ public struct RepairApostrophes: Stage {
       if len > 24 { continue }
       let last = buf[t.end - 1]
       // Contractions and names from the table.
-      if contractions, let entry = table[Self.hashLowered(buf, t.start, t.end)] {
-        handleTableEntry(entry, buf, tokens, k, fragment: fragment, proposals: &proposals)
+      if contractions, let e = tableIndex[Self.hashLowered(buf, t.start, t.end)] {
+        handleTableEntry(tableEntries[e], buf, tokens, k, fragment: fragment, proposals: &proposals)
         continue
       }
       if possessives && last == 0x73 && len >= 3 {
@@ -530,12 +550,12 @@ public struct RepairApostrophes: Stage {
       let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
       if words.contains(tok) || words.contains(hash: Self.hashLowered(buf, s, e)) || plainSWords.contains(tok) { return }
       let next = slot(buf, tokens, k, next: true)
-      guard let w = next.word, !notAfterPossessive.contains(w) else { return }
+      guard next.hasWord, !notAfterPossessive.contains(hash: next.hash) else { return }
       let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
       candidates.append(
         Candidate(
           fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: Array(base),
-          lexicon: possessiveBases.contains(base), nextWord: String(decoding: w, as: UTF8.self), plainUse: false, why: ""))
+          lexicon: possessiveBases.contains(base), nextWord: next.word ?? "", plainUse: false, why: ""))
       return
     }
     var c = Self.caseOf(buf, s, e - 1)
@@ -548,11 +568,11 @@ public struct RepairApostrophes: Stage {
     if plainSWords.contains(tok) { return }
     let lowerHash = Self.hashLowered(buf, s, e)
     let baseLowerHash = Self.hashLowered(buf, s, e - 1)
-    let prev = slot(buf, tokens, k, next: false)
     var lexicon = possessiveBases.contains(base)
+    if c == .lower && !lexicon { return }
+    let prev = slot(buf, tokens, k, next: false)
     var confusable = false
     if c == .lower {
-      guard lexicon else { return }
       confusable = words.contains(tok)
     } else if c == .upper {
       // NASAs, CEOs: acronym plurals are common; decided by the score with document evidence.
@@ -565,37 +585,101 @@ public struct RepairApostrophes: Stage {
     }
     let next = slot(buf, tokens, k, next: true)
     var plainUse = false
-    var why = ""
-    if let w = next.word {
-      if notAfterPossessive.contains(w) {
-        plainUse = true
-        why = "followed by '\(String(decoding: w, as: UTF8.self))'"
-      }
+    var afterMarker = false
+    if next.hasWord {
+      if notAfterPossessive.contains(hash: next.hash) { plainUse = true }
     } else {
       plainUse = true
-      why = "followed by punctuation or the end of the line"
     }
-    if let w = prev.word, pluralMarkers.contains(w) {
+    if prev.hasWord && pluralMarkers.contains(hash: prev.hash) {
       plainUse = true
-      why = "after '\(String(decoding: w, as: UTF8.self))'"
+      afterMarker = true
+    }
+    if confusable && plainUse && c != .lower {
+      return
+    }
+    if confusable && plainUse {
+      // Only evidence that the word is a plain plural in this document; reasons are built
+      // when a change needs them.
+      var cand = Candidate(
+        fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: [], lexicon: lexicon,
+        nextWord: "", plainUse: true, why: "")
+      cand.confusable = true
+      cand.line = line
+      candidates.append(cand)
+      return
+    }
+    var why = ""
+    if plainUse {
+      if afterMarker {
+        why = "after '\(prev.word ?? "")'"
+      } else if let w = next.word {
+        why = "followed by '\(w)'"
+      } else {
+        why = "followed by punctuation or the end of the line"
+      }
     }
     var cand = Candidate(
       fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: Array(base), lexicon: lexicon,
-      nextWord: next.word.map { String(decoding: $0, as: UTF8.self) } ?? "", plainUse: plainUse,
+      nextWord: next.word ?? "", plainUse: plainUse,
       why: why.isEmpty ? "" : "line \(line): " + why)
+    if confusable && c == .lower {
+      cand.pluralPattern = pluralPossessivePattern(buf, tokens, k, prev: prev, next: next)
+    }
     if confusable {
       cand.confusable = true
-      let (score, notes) = scorer.score(token: Array(tok), next: next, prev: prev)
-      cand.score = score
-      cand.why = notes
+      cand.score = scorer.score(buf, token: s, e, next: next, prev: prev)
+      if cand.score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     }
     candidates.append(cand)
   }
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: [UInt64: Int], into proposals: inout [Proposal]) {
+  /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
+  /// prepositional phrase and then a finite verb in the rules' `head-verb` class: the plural
+  /// cannot be the subject, so it owns the noun.
+  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, prev: SlotView, next: SlotView) -> String? {
+    guard prev.hasWord, pluralDeterminers.contains(hash: prev.hash), next.hasWord, next.lastByte() != 0x73,
+      possessiveBases.contains(hash: next.hash), !headVerbs.contains(hash: next.hash)
+    else { return nil }
+    let prep = slot(buf, tokens, k + 1, next: true)
+    guard prep.hasWord, prepositions.contains(hash: prep.hash) else { return nil }
+    var j = k + 3
+    while j < tokens.count && j <= k + 6 {
+      let v = slot(buf, tokens, j - 1, next: true)
+      guard v.hasWord else { return nil }
+      if headVerbs.contains(hash: v.hash) {
+        let verb = v.word ?? ""
+        return "'\(prev.word ?? "") … \(next.word ?? "") \(prep.word ?? "") … \(verb)': the plural is not the subject of '\(verb)'"
+      }
+      let t = tokens[j]
+      let article = v.hash == Self.theHash || v.hash == Self.aHash
+      let ok = Bytes.isUpper(buf[t.start]) || Bytes.isDigit(buf[t.start]) || article || possessiveBases.contains(hash: v.hash)
+      if !ok || notAfterPossessive.contains(hash: v.hash) && !article { return nil }
+      j += 1
+    }
+    return nil
+  }
+
+  static let theHash = ByteWordSet.hash("the")
+  static let aHash = ByteWordSet.hash("a")
+
+  func resolvePossessives(_ candidates: [Candidate], standalone: HashLineMap, into proposals: inout [Proposal]) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
+    var plainPlural: [UInt64: String] = [:]
+    for c in candidates where c.plainUse && plainPlural[c.hash] == nil {
+      plainPlural[c.hash] = c.why.isEmpty ? "used as a plain plural on line \(c.line)" : c.why
+    }
+    for c in candidates where c.confusable && c.score < scoreApply {
+      guard let pattern = c.pluralPattern, let plainWhy = plainPlural[c.hash] else { continue }
+      let word = String(decoding: c.base, as: UTF8.self) + "s"
+      proposals.append(
+        Proposal(
+          fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x73, 0x27], rule: "plural-possessive",
+          reason: "\(pattern); '\(word)' is a plural in this document (\(plainWhy))",
+          confidence: 0.85, applied: true, inferred: true))
+    }
     for c in candidates where c.confusable {
       // Also a plain word: this occurrence's own context decides, and the base must be a known
       // noun or stand on its own in the document.

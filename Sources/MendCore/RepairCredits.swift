@@ -19,24 +19,30 @@ public struct RepairCredits: Stage {
   /// Agencies as word lists, longest first.
   let agencies: [[[UInt8]]]
   let maxNameWords: Int
+  /// Bytes a credit word starts with, as a 256-entry table (faster than a Set on every byte).
+  let firstBytes: [Bool]
 
   init(options: StageOptions) {
     creditWords = options.list("credit-words").map { Array($0.utf8) }
     agencies = options.list("agencies").map { $0.split(separator: " ").map { Array($0.utf8) } }
       .sorted { $0.reduce(0) { $0 + $1.count } > $1.reduce(0) { $0 + $1.count } }
     maxNameWords = options.int("max-name-words")
+    var table = [Bool](repeating: false, count: 256)
+    for w in creditWords { if let f = w.first { table[Int(f)] = true } }
+    firstBytes = table
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     for fi in document.fragments.indices {
-      let text = document.fragments[fi].text
+      var text = document.fragments[fi].text
+      let hasFirst = text.withUTF8 { buf in buf.contains { firstBytes[Int($0)] } }
+      if !hasFirst { continue }
       let b = Array(text.utf8)
-      // Skip fast: every credit word starts with a capital that the line must contain.
-      guard creditWords.contains(where: { w in b.contains(w[0]) }) else { continue }
       var inserts: [(at: Int, byte: UInt8, rule: String, reason: String)] = []
       var i = 0
       while i < b.count {
-        guard i == 0 || b[i - 1] == 0x20 || Bytes.isLower(b[i - 1]) else { i += 1; continue }
+        // Skip fast: a credit word starts with one of a few capitals.
+        guard firstBytes[Int(b[i])], i == 0 || b[i - 1] == 0x20 || Bytes.isLower(b[i - 1]) else { i += 1; continue }
         var matched: [UInt8]?
         for w in creditWords where i + w.count < b.count && b[i..<(i + w.count)].elementsEqual(w) {
           let after = b[i + w.count]

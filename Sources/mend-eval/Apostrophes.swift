@@ -176,3 +176,31 @@ struct Apostrophes: ParsableCommand {
     }
   }
 }
+
+/// `mend-eval throughput`: the whole default pipeline on the corpus articles with apostrophes
+/// and quotes stripped, one document per article, on one core.
+struct Throughput: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "throughput", abstract: "MB/s of the default pipeline on damaged corpus articles (one core).")
+  @Option var corpus = Corpus.defaultPath
+  @Option(help: "Rules file (default: rules/mend.yml).") var rules: String?
+  @Option(help: "Passes over the corpus.") var repeats = 10
+  @Flag(help: "Run on the undamaged articles.") var original = false
+
+  func run() throws {
+    let articles = try Corpus.load(corpus, split: .all)
+    let pipeline = try Pipeline(rules: try Corpus.rules(rules))
+    let seg = pipeline.makeSegmenter()
+    let docs = articles.map { a in
+      a.paragraphs.map { original ? $0 : Apostrophes.damage($0).damaged }.joined(separator: "\n")
+    }
+    let bytes = docs.reduce(0) { $0 + $1.utf8.count } * repeats
+    var changes = 0
+    let start = Date()
+    for _ in 0..<repeats {
+      for d in docs { changes += pipeline.clean(d, segmenter: seg).changes.count }
+    }
+    let s = Date().timeIntervalSince(start)
+    print(String(format: "%.1f MB in %.2f s: %.1f MB/s (%d changes; stages: %@)", Double(bytes) / 1e6, s, Double(bytes) / 1e6 / s, changes, pipeline.entries.map(\.id).joined(separator: ", ")))
+  }
+}

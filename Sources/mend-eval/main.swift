@@ -9,6 +9,7 @@ struct MendEval: ParsableCommand {
     subcommands: [
       CorpusStats.self,
       Apostrophes.self,
+      Throughput.self,
     ]
   )
 }
