@@ -47,6 +47,11 @@ public struct RepairApostrophes: Stage {
   let possessiveBases: ByteWordSet
   let plainSWords: ByteWordSet
   let tableIndex: HashLineMap
+  let maxKeyLength: Int
+  /// Last letters (lower-cased) of the table's keys, as a 256-entry table.
+  let keyLastBytes: [Bool]
+  /// Letters that a one-letter phrase word (the n of rock n roll) can be.
+  let phraseBytes: [Bool]
   let tableEntries: [TableEntry]
   let scorer: PossessiveScorer
   let scoreApply: Double
@@ -92,6 +97,10 @@ public struct RepairApostrophes: Stage {
     }
     tableIndex = index
     tableEntries = entries
+    maxKeyLength = entries.map(\.key.count).max() ?? 0
+    var lastBytes = [Bool](repeating: false, count: 256)
+    for e in entries { if let l = e.key.last { lastBytes[Int(Bytes.lower(l))] = true } }
+    keyLastBytes = lastBytes
     style = options.string("style")
     contractions = options.bool("contractions")
     possessives = options.bool("possessives")
@@ -114,6 +123,9 @@ public struct RepairApostrophes: Stage {
       phrases.append(Phrase(words: a, replacements: b))
     }
     self.phrases = phrases
+    var pb = [Bool](repeating: false, count: 256)
+    for p in phrases { for w in p.words where w.count == 1 { pb[Int(w[0])] = true } }
+    phraseBytes = pb
     notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
     pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
     pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
@@ -173,6 +185,7 @@ public struct RepairApostrophes: Stage {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
     var capsSeen = HashLineMap()
+    var plainSeen = HashLineMap()
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
@@ -182,12 +195,12 @@ public struct RepairApostrophes: Stage {
       var text = fragment.text
       text.withUTF8 { buf in
         tokenize(buf, into: &tokens, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
-        scan(buf, tokens: tokens, fragment: fi, line: fragment.line, proposals: &proposals, candidates: &candidates, capsSeen: &capsSeen)
+        scan(buf, tokens: tokens, fragment: fi, line: fragment.line, proposals: &proposals, candidates: &candidates, capsSeen: &capsSeen, plainSeen: &plainSeen)
       }
     }
 
     let intact = internalAscii + internalCurly > 0
-    resolvePossessives(candidates, standalone: capsSeen, into: &proposals)
+    resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
     if proposals.isEmpty { return }
 
     let curly: Bool
@@ -369,6 +382,33 @@ public struct RepairApostrophes: Stage {
     return h == 0 ? 1 : h
   }
 
+  @inline(__always)
+  static func finish(_ x: UInt64) -> UInt64 {
+    var h = x
+    h ^= h >> 29
+    h = h &* 0xbf58_476d_1ce4_e5b9
+    h ^= h >> 32
+    return h == 0 ? 1 : h
+  }
+
+  /// Hashes of X and X+s (s..<e is X+s), exact and lower-cased, as ByteWordSet.hash gives them.
+  @inline(__always)
+  static func suffixHashes(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var l: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in s..<(e - 1) {
+      let b = buf[i]
+      h ^= UInt64(b)
+      h = h &* 0x100_0000_01b3
+      l ^= UInt64(Bytes.lower(b))
+      l = l &* 0x100_0000_01b3
+    }
+    let last = buf[e - 1]
+    let h2 = (h ^ UInt64(last)) &* 0x100_0000_01b3
+    let l2 = (l ^ UInt64(Bytes.lower(last))) &* 0x100_0000_01b3
+    return (finish(h), finish(h2), finish(l), finish(l2))
+  }
+
   enum Case { case lower, capitalised, upper, mixed }
 
   static func caseOf(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Case {
@@ -397,7 +437,8 @@ public struct RepairApostrophes: Stage {
 
   func scan(
     _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
-    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout HashLineMap
+    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout HashLineMap,
+    plainSeen: inout HashLineMap
   ) {
     for k in tokens.indices {
       let t = tokens[k]
@@ -414,26 +455,28 @@ public struct RepairApostrophes: Stage {
       if t.glued { continue }
       if !t.ascii {
         if possessives && buf[t.end - 1] == 0x73 && Bytes.isUpper(first) {
-          possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates)
+          possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         }
         continue
       }
       if len == 1 {
-        if !phrases.isEmpty { matchPhrase(buf, tokens, k, fragment: fragment, proposals: &proposals) }
+        if phraseBytes[Int(Bytes.lower(first))] { matchPhrase(buf, tokens, k, fragment: fragment, proposals: &proposals) }
         continue
       }
       if len > 24 { continue }
       let last = buf[t.end - 1]
-      // Contractions and names from the table.
-      if contractions, let e = tableIndex[Self.hashLowered(buf, t.start, t.end)] {
+      // Contractions and names from the table (skipped fast by length and last letter).
+      if contractions && len <= maxKeyLength && keyLastBytes[Int(Bytes.lower(last))],
+        let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
+      {
         handleTableEntry(tableEntries[e], buf, tokens, k, fragment: fragment, proposals: &proposals)
         continue
       }
       if possessives && last == 0x73 && len >= 3 {
-        possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates)
+        possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         continue
       }
-      if contractions && len >= 4 && namePrefixes.contains(first) && Bytes.isUpper(buf[t.start + 1]) {
+      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixes.contains(first) {
         nameCandidate(buf, tokens, k, fragment: fragment, proposals: &proposals)
       }
     }
@@ -526,19 +569,22 @@ public struct RepairApostrophes: Stage {
     if words.contains(p) { return }
     let tail = UnsafeBufferPointer(rebasing: buf[(t.start + 1)..<t.end])
     if words.contains(tail) && !possessiveBases.contains(tail) { return }
+    // A given name before it (Conan OBrien, Dinesh DSouza): OAuth and OLeary-less acronyms stay.
+    let prev = slot(buf, tokens, k, next: false)
+    guard prev.capitalised && prev.hasWord else { return }
     let word = String(decoding: p, as: UTF8.self)
     var after = [buf[t.start], 0x27]
     after += Array(tail)
     proposals.append(
       Proposal(
         fragment: fragment, start: t.start, end: t.end, after: after, rule: "name-prefix",
-        reason: "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name",
+        reason: "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'",
         confidence: 0.9, applied: true, inferred: true))
   }
 
   func possessiveCandidate(
     _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, line: Int,
-    into candidates: inout [Candidate]
+    into candidates: inout [Candidate], plainSeen: inout HashLineMap
   ) {
     let t = tokens[k]
     let s = t.start
@@ -565,49 +611,39 @@ public struct RepairApostrophes: Stage {
     for i in s..<e where !Bytes.isUpper(buf[i]) && !Bytes.isLower(buf[i]) && buf[i] < 0x80 { return }
     let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
-    if plainSWords.contains(tok) { return }
-    let lowerHash = Self.hashLowered(buf, s, e)
-    let baseLowerHash = Self.hashLowered(buf, s, e - 1)
-    var lexicon = possessiveBases.contains(base)
+    // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
+    let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
+    var lexicon = possessiveBases.contains(hash: baseHash)
     if c == .lower && !lexicon { return }
-    let prev = slot(buf, tokens, k, next: false)
+    if plainSWords.contains(hash: tokHash) { return }
     var confusable = false
     if c == .lower {
-      confusable = words.contains(tok)
+      confusable = words.contains(hash: tokHash)
     } else if c == .upper {
       // NASAs, CEOs: acronym plurals are common; decided by the score with document evidence.
       confusable = true
     } else {
-      if words.contains(tok) { return }  // Paris, Thomas, Athens, Americans
+      if words.contains(hash: tokHash) { return }  // Paris, Thomas, Athens, Americans
       // Party (of the Labour Party) is the noun party: its possessive is attested.
       if !lexicon { lexicon = possessiveBases.contains(hash: baseLowerHash) }
       if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }
     }
     let next = slot(buf, tokens, k, next: true)
-    var plainUse = false
-    var afterMarker = false
-    if next.hasWord {
-      if notAfterPossessive.contains(hash: next.hash) { plainUse = true }
-    } else {
-      plainUse = true
+    var plainUse = !next.hasWord || notAfterPossessive.contains(hash: next.hash)
+    if confusable && plainUse {
+      // Only evidence that the word is a plain plural in this document.
+      if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
+      return
     }
+    let prev = slot(buf, tokens, k, next: false)
+    var afterMarker = false
     if prev.hasWord && pluralMarkers.contains(hash: prev.hash) {
       plainUse = true
       afterMarker = true
-    }
-    if confusable && plainUse && c != .lower {
-      return
-    }
-    if confusable && plainUse {
-      // Only evidence that the word is a plain plural in this document; reasons are built
-      // when a change needs them.
-      var cand = Candidate(
-        fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: [], lexicon: lexicon,
-        nextWord: "", plainUse: true, why: "")
-      cand.confusable = true
-      cand.line = line
-      candidates.append(cand)
-      return
+      if confusable {
+        if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
+        return
+      }
     }
     var why = ""
     if plainUse {
@@ -620,7 +656,7 @@ public struct RepairApostrophes: Stage {
       }
     }
     var cand = Candidate(
-      fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: Array(base), lexicon: lexicon,
+      fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
       nextWord: next.word ?? "", plainUse: plainUse,
       why: why.isEmpty ? "" : "line \(line): " + why)
     if confusable && c == .lower {
@@ -663,16 +699,13 @@ public struct RepairApostrophes: Stage {
   static let theHash = ByteWordSet.hash("the")
   static let aHash = ByteWordSet.hash("a")
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: HashLineMap, into proposals: inout [Proposal]) {
+  func resolvePossessives(_ candidates: [Candidate], standalone: HashLineMap, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
-    var plainPlural: [UInt64: String] = [:]
-    for c in candidates where c.plainUse && plainPlural[c.hash] == nil {
-      plainPlural[c.hash] = c.why.isEmpty ? "used as a plain plural on line \(c.line)" : c.why
-    }
     for c in candidates where c.confusable && c.score < scoreApply {
-      guard let pattern = c.pluralPattern, let plainWhy = plainPlural[c.hash] else { continue }
+      guard let pattern = c.pluralPattern, let plainLine = plainSeen[c.hash] else { continue }
+      let plainWhy = "used as a plain plural on line \(plainLine)"
       let word = String(decoding: c.base, as: UTF8.self) + "s"
       proposals.append(
         Proposal(
