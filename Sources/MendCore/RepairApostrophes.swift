@@ -48,7 +48,7 @@ public struct RepairApostrophes: Stage {
   let plainSWords: ByteWordSet
   let tableIndex: HashLineMap
   let maxKeyLength: Int
-  /// Last letters (lower-cased) of the table's keys, as a 256-entry table.
+  /// Last two letters (lower-cased) of the table's keys, as a 65 536-entry table.
   let keyLastBytes: [Bool]
   /// Letters that a one-letter phrase word (the n of rock n roll) can be.
   let phraseBytes: [Bool]
@@ -98,8 +98,10 @@ public struct RepairApostrophes: Stage {
     tableIndex = index
     tableEntries = entries
     maxKeyLength = entries.map(\.key.count).max() ?? 0
-    var lastBytes = [Bool](repeating: false, count: 256)
-    for e in entries { if let l = e.key.last { lastBytes[Int(Bytes.lower(l))] = true } }
+    var lastBytes = [Bool](repeating: false, count: 65536)
+    for e in entries where e.key.count >= 2 {
+      lastBytes[Int(Bytes.lower(e.key[e.key.count - 2])) << 8 | Int(Bytes.lower(e.key[e.key.count - 1]))] = true
+    }
     keyLastBytes = lastBytes
     style = options.string("style")
     contractions = options.bool("contractions")
@@ -249,6 +251,11 @@ public struct RepairApostrophes: Stage {
     return out
   }
 
+  /// 0: ASCII separator, 1: ASCII letter or digit, 2: a byte of a non-ASCII scalar.
+  static let byteClass: [UInt8] = (0..<256).map { b in
+    b >= 0x80 ? 2 : Bytes.isAlnum(UInt8(b)) ? 1 : 0
+  }
+
   /// Split a line into word tokens on bytes, and count the apostrophes inside words (the
   /// document's style, and whether it was stripped at all).
   func tokenize(
@@ -257,47 +264,39 @@ public struct RepairApostrophes: Stage {
   ) {
     tokens.removeAll(keepingCapacity: true)
     let n = buf.count
+    guard let p = buf.baseAddress else { return }
+    let cls = Self.byteClass
     var i = 0
-    var start = -1
-    var ascii = true
-    @inline(__always) func close(_ end: Int) {
-      if start >= 0 {
-        tokens.append(Token(start: start, end: end, ascii: ascii, glued: false))
-        start = -1
-      }
-    }
     while i < n {
-      let b = buf[i]
-      if b < 0x80 {
-        if Bytes.isAlnum(b) {
-          if start < 0 { start = i; ascii = true }
-          i += 1
+      let b = p[i]
+      let c = cls[Int(b)]
+      if c == 0 { i += 1; continue }
+      if c == 2 {
+        // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+        if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+          if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { anyCurly = true }
+          i += 3
           continue
         }
-        if b == 0x27, start >= 0, i + 1 < n, Bytes.isAlnum(buf[i + 1]) { internalAscii += 1 }
-        close(i)
-        i += 1
-        continue
+        if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
       }
-      // Non-ASCII: U+2000...U+206F (general punctuation: ’ “ ” – — …) and U+00A0...U+00BF
-      // separate words; other scalars are word characters.
-      let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-      var separator = false
-      if b == 0xE2 && i + 1 < n && (buf[i + 1] == 0x80 || buf[i + 1] == 0x81) { separator = true }
-      if b == 0xC2 && i + 1 < n && buf[i + 1] >= 0xA0 && buf[i + 1] <= 0xBF { separator = true }
-      if separator {
-        if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 && (buf[i + 2] == 0x99 || buf[i + 2] == 0x98) {
-          anyCurly = true
-          if buf[i + 2] == 0x99, start >= 0, i + 3 < n, Bytes.isAlnum(buf[i + 3]) { internalCurly += 1 }
-        }
-        close(i)
-      } else {
-        if start < 0 { start = i }
+      let start = i
+      var ascii = c == 1
+      i += 1
+      while i < n {
+        let x = p[i]
+        let k = cls[Int(x)]
+        if k == 1 { i += 1; continue }
+        if k == 0 { break }
+        if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
+        if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
         ascii = false
+        i += 1
       }
-      i += len
+      tokens.append(Token(start: start, end: i, ascii: ascii, glued: false))
+      if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { internalAscii += 1 }
+      if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { internalCurly += 1 }
     }
-    close(n)
     // Mark tokens glued to apostrophes, hyphens, slashes and inner dots.
     for k in tokens.indices {
       let s = tokens[k].start
@@ -466,7 +465,8 @@ public struct RepairApostrophes: Stage {
       if len > 24 { continue }
       let last = buf[t.end - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
-      if contractions && len <= maxKeyLength && keyLastBytes[Int(Bytes.lower(last))],
+      if contractions && len <= maxKeyLength
+        && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
         let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
       {
         handleTableEntry(tableEntries[e], buf, tokens, k, fragment: fragment, proposals: &proposals)
