@@ -10,12 +10,20 @@ struct PossessiveScorer: Sendable {
 
   init(text bytes: [UInt8]) {
     var counts: [UInt64: (Int32, Int32)] = [:]
+    counts.reserveCapacity(4096)
+    func number(_ s: ArraySlice<UInt8>) -> Int32? {
+      guard !s.isEmpty else { return nil }
+      var v: Int32 = 0
+      for d in s {
+        guard Bytes.isDigit(d) else { return nil }
+        v = v &* 10 &+ Int32(d - 0x30)
+      }
+      return v
+    }
     for line in bytes.split(separator: 0x0A) {
       let parts = line.split(separator: 0x20)
-      guard parts.count == 3, let a = Int32(String(decoding: parts[1], as: UTF8.self)),
-        let b = Int32(String(decoding: parts[2], as: UTF8.self))
-      else { continue }
-      counts[ByteWordSet.hash(Array(parts[0]))] = (a, b)
+      guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
+      counts[parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }] = (a, b)
     }
     self.counts = counts
     let t = counts[ByteWordSet.hash(Array("total".utf8))] ?? (1, 1)

@@ -18,6 +18,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s seen without an apostrophe in real text (mined), never made possessive."),
       OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
+      OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
       OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
       OptionSpec("style", .choice(["auto", "ascii", "curly"]), default: .string("auto"), help: "Apostrophe to insert: the one the document uses (auto, ASCII when none), or always ' or ’."),
       OptionSpec("contractions", .bool, default: .bool(true), help: "Restore contractions and names from the apostrophe-words lexicon."),
@@ -56,6 +57,7 @@ public struct RepairApostrophes: Stage {
   let scorer: PossessiveScorer
   let scoreApply: Double
   let scoreSuggest: Double
+  let documentBonus: Double
   let style: String
   let contractions: Bool
   let possessives: Bool
@@ -77,6 +79,7 @@ public struct RepairApostrophes: Stage {
     scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")))
     scoreApply = options.double("score-apply")
     scoreSuggest = options.double("score-suggest")
+    documentBonus = options.double("document-bonus")
     var table: [UInt64: TableEntry] = [:]
     let text = String(decoding: try Self.read(options.path("apostrophe-words")), as: UTF8.self)
     for line in Lexicon.lines(text) {
@@ -713,9 +716,16 @@ public struct RepairApostrophes: Stage {
           reason: "\(pattern); '\(word)' is a plural in this document (\(plainWhy))",
           confidence: 0.85, applied: true, inferred: true))
     }
-    for c in candidates where c.confusable {
+    for var c in candidates where c.confusable {
       // Also a plain word: this occurrence's own context decides, and the base must be a known
-      // noun or stand on its own in the document.
+      // noun or stand on its own in the document. A lower-case form that the document never uses
+      // as a plain plural (before a verb, a preposition, punctuation) leans possessive.
+      if c.hash != 0 && !c.plainUse && Bytes.isLower(c.base.first ?? 0) {
+        if plainSeen[c.hash] == nil {
+          c.score += documentBonus
+          if documentBonus != 0 { c.why += c.why.isEmpty ? "never a plain plural in this document" : ", never a plain plural in this document" }
+        }
+      }
       guard !c.plainUse, c.score >= scoreSuggest else { continue }
       let baseText = String(decoding: c.base, as: UTF8.self)
       var evidence = ""

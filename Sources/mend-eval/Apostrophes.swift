@@ -153,7 +153,7 @@ struct Apostrophes: ParsableCommand {
     }
     print("\(label) on the \(split.rawValue) split: \(articles.count) articles, \(references.count) paragraphs")
     for (i, name) in Self.categories.enumerated() {
-      print(String(format: "  %-28@ %@", name as NSString, pr(tp[i], fp[i], fn[i]) as NSString))
+      print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(pr(tp[i], fp[i], fn[i]))")
     }
     let T = tp[0..<5].reduce(0, +)
     let P = fp[0..<5].reduce(0, +)
@@ -189,7 +189,9 @@ struct Throughput: ParsableCommand {
 
   func run() throws {
     let articles = try Corpus.load(corpus, split: .all)
+    let t0 = Date()
     let pipeline = try Pipeline(rules: try Corpus.rules(rules))
+    print(String(format: "rules loaded and stages built in %.1f ms", Date().timeIntervalSince(t0) * 1000))
     let seg = pipeline.makeSegmenter()
     let docs = articles.map { a in
       a.paragraphs.map { original ? $0 : Apostrophes.damage($0).damaged }.joined(separator: "\n")
