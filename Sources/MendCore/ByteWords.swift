@@ -137,7 +137,7 @@ enum Bytes {
 /// open addressing: cheaper per insert than a Swift Dictionary on the hot path.
 struct HashLineMap {
   private var keys: [UInt64]
-  private var values: [Int32]
+  private var values: [Int64]
   private var mask: Int
   private var count = 0
 
@@ -145,7 +145,7 @@ struct HashLineMap {
     var size = 64
     while size < capacity * 2 { size <<= 1 }
     keys = [UInt64](repeating: 0, count: size)
-    values = [Int32](repeating: 0, count: size)
+    values = [Int64](repeating: 0, count: size)
     mask = size - 1
   }
 
@@ -159,7 +159,7 @@ struct HashLineMap {
       i = (i + 1) & mask
     }
     keys[i] = h
-    values[i] = Int32(truncatingIfNeeded: v)
+    values[i] = Int64(v)
     count += 1
   }
 
@@ -176,7 +176,7 @@ struct HashLineMap {
     let oldK = keys
     let oldV = values
     keys = [UInt64](repeating: 0, count: oldK.count * 2)
-    values = [Int32](repeating: 0, count: oldK.count * 2)
+    values = [Int64](repeating: 0, count: oldK.count * 2)
     mask = keys.count - 1
     count = 0
     for i in oldK.indices where oldK[i] != 0 { insertIfAbsent(oldK[i], Int(oldV[i])) }

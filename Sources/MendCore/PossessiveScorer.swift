@@ -5,12 +5,12 @@ import Foundation
 /// built by scripts/mine-possessive-stats.py from the fit split only): the form itself, the next
 /// and previous words, and the next word's shape.
 struct PossessiveScorer: Sendable {
-  let counts: [UInt64: (Int32, Int32)]
+  /// Feature hash → possessive count << 32 | plain count.
+  let counts: HashLineMap
   let logPrior: Double
 
   init(text bytes: [UInt8]) {
-    var counts: [UInt64: (Int32, Int32)] = [:]
-    counts.reserveCapacity(4096)
+    var counts = HashLineMap(capacity: 4096)
     func number(_ s: ArraySlice<UInt8>) -> Int32? {
       guard !s.isEmpty else { return nil }
       var v: Int32 = 0
@@ -23,12 +23,15 @@ struct PossessiveScorer: Sendable {
     for line in bytes.split(separator: 0x0A) {
       let parts = line.split(separator: 0x20)
       guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
-      counts[parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }] = (a, b)
+      counts.insertIfAbsent(parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }, Int(a) << 32 | Int(b))
     }
     self.counts = counts
-    let t = counts[ByteWordSet.hash(Array("total".utf8))] ?? (1, 1)
+    let t = Self.pair(counts[ByteWordSet.hash("total")] ?? (1 << 32 | 1))
     logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
   }
+
+  @inline(__always)
+  static func pair(_ v: Int) -> (Int, Int) { (v >> 32, v & 0xFFFF_FFFF) }
 
   static func shape(_ v: SlotView) -> String {
     guard v.hasWord, let buf = v.buf else { return "punct" }
@@ -82,7 +85,8 @@ struct PossessiveScorer: Sendable {
   func score(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> Double {
     var total = logPrior
     for (_, h) in features(buf, token: s, e, next: next, prev: prev) {
-      guard let (a, b) = counts[h] else { continue }
+      guard let v = counts[h] else { continue }
+      let (a, b) = Self.pair(v)
       total += log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
     }
     return total
@@ -96,7 +100,8 @@ struct PossessiveScorer: Sendable {
       "n": next.word ?? "<punct>", "p": prev.word ?? "<punct>", "ns": Self.shape(next),
     ]
     for (kind, h) in features(buf, token: s, e, next: next, prev: prev) {
-      guard let (a, b) = counts[h] else { continue }
+      guard let v = counts[h] else { continue }
+      let (a, b) = Self.pair(v)
       notes.append("\(kind):\(names[kind]!) \(a)/\(b)")
     }
     return notes.joined(separator: ", ")

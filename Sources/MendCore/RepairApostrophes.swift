@@ -640,7 +640,8 @@ public struct RepairApostrophes: Stage {
     }
     let prev = slot(buf, tokens, k, next: false)
     var afterMarker = false
-    if prev.hasWord && pluralMarkers.contains(hash: prev.hash) {
+    // After a quantity (two leaders, 59 minutes) an s-form is a plural.
+    if prev.hasWord && (pluralMarkers.contains(hash: prev.hash) || prev.buf.map { Bytes.isDigit($0[prev.ws]) } ?? false) {
       plainUse = true
       afterMarker = true
       if confusable {
