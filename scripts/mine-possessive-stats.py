@@ -17,7 +17,12 @@ import re
 import sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "..", "shared", "corpora", "wikinews-en", "wikinews.jsonl")
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+# --hold-out-dev: also leave out the dev fold ((index / 5) % 4 == 0), to choose thresholds on it
+# with `mend-eval apostrophes --dev`; --out=PATH: write elsewhere.
+hold_out_dev = "--hold-out-dev" in sys.argv
+out_arg = [a[6:] for a in sys.argv[1:] if a.startswith("--out=")]
+src = args[0] if args else os.path.join(root, "..", "shared", "corpora", "wikinews-en", "wikinews.jsonl")
 bases = set(open(os.path.join(root, "rules", "lexicons", "possessive-bases.txt"), encoding="utf-8").read().split())
 bases_lower = {b.lower() for b in bases}
 
@@ -42,6 +47,8 @@ counts = collections.defaultdict(lambda: [0, 0])
 for i, line in enumerate(open(src, encoding="utf-8")):
     if i % 5 == 0:
         continue  # the test split
+    if hold_out_dev and (i // 5) % 4 == 0:
+        continue
     art = json.loads(line)
     for p in art["paragraphs"]:
         p = p.replace("\u2019", "'").replace('"', " ").replace("\u201c", " ").replace("\u201d", " ")
@@ -68,7 +75,7 @@ for i, line in enumerate(open(src, encoding="utf-8")):
             for f in feats:
                 counts[f][cls] += 1
 
-out = os.path.join(root, "rules", "lexicons", "possessive-stats.txt")
+out = out_arg[0] if out_arg else os.path.join(root, "rules", "lexicons", "possessive-stats.txt")
 lines = sorted((f"{f} {a} {b}" for f, (a, b) in counts.items() if a + b >= 2), key=lambda s: s.encode())
 with open(out, "w", encoding="utf-8") as fh:
     fh.write("".join(l + "\n" for l in lines))

@@ -16,6 +16,7 @@ struct Apostrophes: ParsableCommand {
   @Option(help: "Score this file (the damaged paragraphs repaired by another tool, one a line) instead of running mend.") var scoreFile: String?
   @Option(help: "Name for the scored tool in the report.") var label = "mend"
   @Option(help: "Print up to N errors (use on the fit split only).") var showErrors = 0
+  @Flag(help: "Score only the dev fold of the fit split (fit articles with (index / 5) % 4 == 0), to choose thresholds for counts mined without it (scripts/mine-possessive-stats.py --hold-out-dev).") var dev = false
 
   static let ambiguous: Set<String> = [
     "it's", "we're", "we'll", "can't", "won't", "i'll", "he'll", "she'll", "i'd", "let's", "she'd",
@@ -67,7 +68,10 @@ struct Apostrophes: ParsableCommand {
   }
 
   func run() throws {
-    let articles = try Corpus.load(corpus, split: split)
+    var articles = try Corpus.load(corpus, split: dev ? .all : split)
+    if dev {
+      articles = articles.enumerated().filter { $0.offset % 5 != 0 && ($0.offset / 5) % 4 == 0 }.map(\.element)
+    }
     let ruleSet = try Corpus.rules(rules)
     let full = try Pipeline(rules: ruleSet)
     let entries = full.entries.filter { $0.id.hasPrefix("repair-apostrophes") }
@@ -151,7 +155,7 @@ struct Apostrophes: ParsableCommand {
       let rec = t + n == 0 ? 1 : Double(t) / Double(t + n)
       return String(format: "precision %.4f  recall %.4f  (tp %d, fp %d, fn %d)", prec, rec, t, p, n)
     }
-    print("\(label) on the \(split.rawValue) split: \(articles.count) articles, \(references.count) paragraphs")
+    print("\(label) on the \(dev ? "dev fold of the fit" : split.rawValue) split: \(articles.count) articles, \(references.count) paragraphs")
     for (i, name) in Self.categories.enumerated() {
       print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(pr(tp[i], fp[i], fn[i]))")
     }
