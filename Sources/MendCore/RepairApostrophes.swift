@@ -15,7 +15,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("words", .lexicon, default: .string("lexicons/english-words.txt"), help: "Plain words (no apostrophe): a token X+s listed here is never made possessive."),
       OptionSpec("possessive-bases", .lexicon, default: .string("lexicons/possessive-bases.txt"), help: "Nouns and names X whose possessive X's is attested."),
       OptionSpec("apostrophe-words", .lexicon, default: .string("lexicons/apostrophe-words.txt"), help: "stripped->restored forms (dont->don't); a trailing comma marks a form that is also a word, decided only by context rules."),
-      OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s seen without an apostrophe in real text (mined), never made possessive."),
+      OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
       OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
       OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
