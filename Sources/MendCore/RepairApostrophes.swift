@@ -268,7 +268,7 @@ public struct RepairApostrophes: Stage {
     tokens.removeAll(keepingCapacity: true)
     let n = buf.count
     guard let p = buf.baseAddress else { return }
-    let cls = Self.byteClass
+    Self.byteClass.withUnsafeBufferPointer { cls in
     var i = 0
     while i < n {
       let b = p[i]
@@ -299,6 +299,7 @@ public struct RepairApostrophes: Stage {
       tokens.append(Token(start: start, end: i, ascii: ascii, glued: false))
       if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { internalAscii += 1 }
       if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { internalCurly += 1 }
+    }
     }
     // Mark tokens glued to apostrophes, hyphens, slashes and inner dots.
     for k in tokens.indices {
@@ -499,6 +500,8 @@ public struct RepairApostrophes: Stage {
     let word = String(decoding: tok, as: UTF8.self)
     if entry.ambiguous {
       guard let rs = rules[word.lowercased()] else { return }
+      // The next word starts a compound (its in-house team): context rules do not apply.
+      if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
       for r in rs where holds(r, buf, tokens, k) {
         var after = Array(r.to.utf8)
         if !r.to.hasPrefix("I'") { after = Self.applyCase(c, after) } else if c == .upper { after = after.map(Bytes.upper) }

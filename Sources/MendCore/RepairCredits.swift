@@ -35,8 +35,23 @@ public struct RepairCredits: Stage {
   public func run(_ document: inout Document, _ context: inout StageContext) {
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
-      let hasFirst = text.withUTF8 { buf in buf.contains { firstBytes[Int($0)] } }
-      if !hasFirst { continue }
+      // Skip fast: the line must hold a credit word followed by a space or a colon.
+      let hasCredit = text.withUTF8 { buf -> Bool in
+        let n = buf.count
+        var i = 0
+        while i < n {
+          if firstBytes[Int(buf[i])] {
+            for w in creditWords where i + w.count < n {
+              var ok = true
+              for j in 1..<w.count where buf[i + j] != w[j] { ok = false; break }
+              if ok && (buf[i + w.count] == 0x20 || buf[i + w.count] == 0x3A) { return true }
+            }
+          }
+          i += 1
+        }
+        return false
+      }
+      if !hasCredit { continue }
       let b = Array(text.utf8)
       var inserts: [(at: Int, byte: UInt8, rule: String, reason: String)] = []
       var i = 0

@@ -134,7 +134,7 @@ struct Apostrophes: ParsableCommand {
         for c in rc { let k = Self.core(c); if k.contains("'") { fn[Self.category(k)] += 1 } }
         continue
       }
-      for (a, b) in zip(rc, oc) {
+      for (j, (a, b)) in zip(rc, oc).enumerated() {
         let ka = Self.core(a)
         let kb = Self.core(b)
         let ra = ka.contains("'")
@@ -145,7 +145,8 @@ struct Apostrophes: ParsableCommand {
         if rb { fp[Self.category(kb)] += 1 }
         if shown < showErrors {
           shown += 1
-          print("  \(ra ? (rb ? "WRONG" : "MISS ") : "FALSE") \(ka) -> \(kb)   | \(o.prefix(160))")
+          let window = oc[max(0, j - 5)..<min(oc.count, j + 6)].joined(separator: " ")
+          print("  \(ra ? (rb ? "WRONG" : "MISS ") : "FALSE") \(ka) -> \(kb)   | \(window)")
         }
       }
     }

@@ -37,6 +37,8 @@ import Testing
     ("Lets go home.", "Let's go home."),
     ("you cant stop it", "you can't stop it"),
     ("Ill be there", "I'll be there"),
+    ("because were going home", "because we're going home"),
+    ("its in the box", "it's in the box"),
   ])
   func ambiguousInContext(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -56,6 +58,9 @@ import Testing
     "The dog lets go of the ball.",
     "What the hell is that",
     "a sea shell",
+    "its in-house team",
+    "Well not really.",
+    "They arrived and were going to leave.",
   ])
   func ambiguousLeftAlone(_ input: String) {
     #expect(fix(input) == input)
