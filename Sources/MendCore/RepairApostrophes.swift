@@ -65,6 +65,9 @@ public struct RepairApostrophes: Stage {
   let inferInIntact: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
+  /// The same rules by the hash of their lower-cased form: also consulted for possessive
+  /// candidates that are plain words (`last years relatively` → `last year's`).
+  let rulesByHash: [UInt64: [ContextRule]]
   let phrases: [Phrase]
   let notAfterPossessive: ByteWordSet
   let pluralMarkers: ByteWordSet
@@ -119,6 +122,9 @@ public struct RepairApostrophes: Stage {
       rules[rule.from, default: []].append(rule)
     }
     self.rules = rules
+    var byHash: [UInt64: [ContextRule]] = [:]
+    for (k, v) in rules { byHash[ByteWordSet.hash(k)] = v }
+    rulesByHash = byHash
     var phrases: [Phrase] = []
     for p in options.list("phrases") {
       guard let r = p.range(of: "->") else { throw RuleSyntaxError(rule: p, why: "a phrase is 'words -> restored words'") }
@@ -184,6 +190,8 @@ public struct RepairApostrophes: Stage {
     /// Evidence for a plural possessive (the leaders call on Wednesday fell → leaders').
     var pluralPattern: String?
     var line = 0
+    /// A context rule decided this form (its replacement, the rule text, suggest only).
+    var rule: (after: [UInt8], text: String, suggest: Bool)?
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -629,7 +637,9 @@ public struct RepairApostrophes: Stage {
       // NASAs, CEOs: acronym plurals are common; decided by the score with document evidence.
       confusable = true
     } else {
-      if words.contains(hash: tokHash) { return }  // Paris, Thomas, Athens, Americans
+      // Paris, Thomas, Athens, Americans stay; a form with context rules (Tuesdays) is decided
+      // by them alone.
+      if words.contains(hash: tokHash) && rulesByHash[lowerHash] == nil { return }
       // Party (of the Labour Party) is the noun party: its possessive is attested.
       if !lexicon { lexicon = possessiveBases.contains(hash: baseLowerHash) }
       if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }
@@ -668,6 +678,15 @@ public struct RepairApostrophes: Stage {
       why: why.isEmpty ? "" : "line \(line): " + why)
     if confusable && c == .lower {
       cand.pluralPattern = pluralPossessivePattern(buf, tokens, k, prev: prev, next: next)
+    }
+    if confusable, !rulesByHash.isEmpty, let rs = rulesByHash[lowerHash] {
+      // A matching context rule decides; without one, a capitalised plain word (Tuesdays) stays
+      // and other forms go on to the mined odds.
+      if let r = rs.first(where: { holds($0, buf, tokens, k) }) {
+        cand.rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
+      } else if c != .lower && words.contains(hash: tokHash) {
+        return
+      }
     }
     if confusable {
       cand.confusable = true
@@ -710,7 +729,7 @@ public struct RepairApostrophes: Stage {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
-    for c in candidates where c.confusable && c.score < scoreApply {
+    for c in candidates where c.confusable && c.score < scoreApply && c.rule == nil {
       guard let pattern = c.pluralPattern, let plainLine = plainSeen[c.hash] else { continue }
       let plainWhy = "used as a plain plural on line \(plainLine)"
       let word = String(decoding: c.base, as: UTF8.self) + "s"
@@ -720,7 +739,16 @@ public struct RepairApostrophes: Stage {
           reason: "\(pattern); '\(word)' is a plural in this document (\(plainWhy))",
           confidence: 0.85, applied: true, inferred: true))
     }
-    for var c in candidates where c.confusable {
+    for c in candidates where c.rule != nil {
+      let r = c.rule!
+      let word = String(decoding: c.base, as: UTF8.self) + "s"
+      proposals.append(
+        Proposal(
+          fragment: c.fragment, start: c.start, end: c.end, after: r.after, rule: "possessive-rule",
+          reason: "'\(word)' is also a word; context rule \"\(r.text)\" holds", confidence: r.suggest ? 0.6 : 0.95,
+          applied: !r.suggest, inferred: true))
+    }
+    for var c in candidates where c.confusable && c.rule == nil {
       // Also a plain word: this occurrence's own context decides, and the base must be a known
       // noun or stand on its own in the document. A lower-case form that the document never uses
       // as a plain plural (before a verb, a preposition, punctuation) leans possessive.

@@ -71,6 +71,8 @@ import Testing
     ("the companys board met", "the company's board met"),
     ("Xi said so. On Xis 69th birthday", "Xi said so. On Xi's 69th birthday"),
     ("Beijing is Chinas capital", "Beijing is China's capital"),
+    ("Prices rose after last years drought", "Prices rose after last year's drought"),
+    ("The court adjourned until Tuesdays hearing", "The court adjourned until Tuesday's hearing"),
   ])
   func possessives(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -84,6 +86,7 @@ import Testing
     "Xis plan",  // no evidence that Xi is a name here
     "CEOs and MPs met in the 1990s.",
     "Athens and Brussels, Williams and Jones",
+    "In the last years of his life he rested on Tuesdays and Fridays.",
   ])
   func wordsEndingInSLeftAlone(_ input: String) {
     #expect(fix(input) == input)
