@@ -2,6 +2,8 @@
 public enum StageRegistry {
   public static let all: [StageSpec] = [
     NormalizeUnicode.spec,
+    RepairApostrophes.spec,
+    RepairCredits.spec,
     RemoveBoilerplate.spec,
     RemoveTandemRepeats.spec,
     RemoveRepeatedSentences.spec,

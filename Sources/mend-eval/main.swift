@@ -10,6 +10,8 @@ struct MendEval: ParsableCommand {
       CorpusStats.self,
       DocDedupEval.self,
       DedupEval.self,
+      Apostrophes.self,
+      Throughput.self,
     ]
   )
 }

@@ -1,0 +1,183 @@
+/// Declarative context rules for stripped forms that are also words (`its`, `were`, `well`,
+/// `cant`, ...), read from the rules file.
+///
+/// A rule is one string: `FROM -> TO: COND; COND`, or `FROM -> TO?: ...` for a rule that only
+/// suggests. A condition is `SLOT=ALTS` or `SLOT!=ALTS`, where SLOT is `prev`, `prev2`, `next`,
+/// `next2` and ALTS is `|`-separated alternatives: a word, `@class` (a word class from the
+/// `classes` option), or a marker: `<start>` (sentence or line start), `<end>` (sentence or line
+/// end), `<punct>` (punctuation between), `<comma>`, `<ing>`, `<ed>`, `<ly>` (a word ending so), `<cap>` (a
+/// capitalised word), `<num>` (a number). The first rule of a word whose conditions all hold
+/// decides; with none, the word is left alone.
+struct ContextRule: Sendable {
+  enum Slot: String, Sendable { case prev, prev2, next, next2 }
+  enum Alt: Sendable, Equatable {
+    /// A word, by the hash of its lower-cased bytes.
+    case word(UInt64)
+    case wordClass(String)
+    case start, end, punct, comma, ing, ed, ly, cap, num
+  }
+  struct Condition: Sendable {
+    let slot: Slot
+    let negated: Bool
+    let alts: [Alt]
+  }
+
+  let from: String
+  let to: String
+  let suggestOnly: Bool
+  let conditions: [Condition]
+  let text: String
+
+  static func parse(_ s: String, classes: [String: ByteWordSet]) throws -> ContextRule {
+    guard let arrow = s.range(of: "->") else { throw RuleSyntaxError(rule: s, why: "missing '->'") }
+    let from = s[..<arrow.lowerBound].trimmingSpaces
+    var rest = s[arrow.upperBound...]
+    var condText = Substring("")
+    if let colon = rest.firstIndex(of: ":") {
+      condText = rest[rest.index(after: colon)...]
+      rest = rest[..<colon]
+    }
+    var to = rest.trimmingSpaces
+    var suggest = false
+    if to.hasSuffix("?") {
+      suggest = true
+      to.removeLast()
+    }
+    guard !from.isEmpty, !to.isEmpty else { throw RuleSyntaxError(rule: s, why: "empty word") }
+    var conds: [Condition] = []
+    for part in condText.split(separator: ";") {
+      let p = part.trimmingSpaces
+      if p.isEmpty { continue }
+      var negated = false
+      let keyEnd: String.Index
+      let valueStart: String.Index
+      if let r = p.range(of: "!=") {
+        negated = true
+        keyEnd = r.lowerBound
+        valueStart = r.upperBound
+      } else if let r = p.range(of: "=") {
+        keyEnd = r.lowerBound
+        valueStart = r.upperBound
+      } else {
+        throw RuleSyntaxError(rule: s, why: "condition '\(p)' needs '=' or '!='")
+      }
+      guard let slot = Slot(rawValue: p[..<keyEnd].trimmingSpaces) else {
+        throw RuleSyntaxError(rule: s, why: "unknown slot '\(p[..<keyEnd])'; expected one of: prev, prev2, next, next2")
+      }
+      var alts: [Alt] = []
+      for a in p[valueStart...].split(separator: "|") {
+        let t = a.trimmingSpaces
+        switch t {
+        case "<start>": alts.append(.start)
+        case "<end>": alts.append(.end)
+        case "<punct>": alts.append(.punct)
+        case "<comma>": alts.append(.comma)
+        case "<ing>": alts.append(.ing)
+        case "<ed>": alts.append(.ed)
+        case "<ly>": alts.append(.ly)
+        case "<cap>": alts.append(.cap)
+        case "<num>": alts.append(.num)
+        default:
+          if t.hasPrefix("@") {
+            let name = String(t.dropFirst())
+            guard classes[name] != nil else {
+              throw RuleSyntaxError(rule: s, why: "unknown word class '@\(name)'; defined: \(classes.keys.sorted().joined(separator: ", "))")
+            }
+            alts.append(.wordClass(name))
+          } else if t.hasPrefix("<") {
+            throw RuleSyntaxError(rule: s, why: "unknown marker '\(t)'; expected one of: <start>, <end>, <punct>, <comma>, <ing>, <ed>, <ly>, <cap>, <num>")
+          } else {
+            alts.append(.word(ByteWordSet.hash(t.lowercased())))
+          }
+        }
+      }
+      conds.append(Condition(slot: slot, negated: negated, alts: alts))
+    }
+    return ContextRule(from: from.lowercased(), to: to, suggestOnly: suggest, conditions: conds, text: s)
+  }
+
+  /// Parse `name: w1 w2 w3` class definitions.
+  static func parseClasses(_ lines: [String]) throws -> [String: ByteWordSet] {
+    var out: [String: ByteWordSet] = [:]
+    for l in lines {
+      guard let c = l.firstIndex(of: ":") else {
+        throw RuleSyntaxError(rule: l, why: "a class is 'name: word word ...'")
+      }
+      let name = l[..<c].trimmingSpaces
+      let words = l[l.index(after: c)...].split(separator: " ").map { String($0).lowercased() }
+      var set = out[name] ?? ByteWordSet(capacity: words.count)
+      for w in words { set.insert(w) }
+      out[name] = set
+    }
+    return out
+  }
+}
+
+struct RuleSyntaxError: Error, CustomStringConvertible {
+  let rule: String
+  let why: String
+  var description: String { "context rule '\(rule)': \(why)" }
+}
+
+/// What surrounds a token, as the context rules see it. The neighbouring word is kept as a byte
+/// range and a hash of its lower-cased bytes, so looking at context allocates nothing.
+struct SlotView {
+  var buf: UnsafeBufferPointer<UInt8>? = nil
+  var ws = 0
+  var we = 0
+  /// Hash of the lower-cased word when the gap to it is only spaces; 0 when there is none.
+  var hash: UInt64 = 0
+  var start = false
+  var end = false
+  var punct = false
+  var comma = false
+  var capitalised = false
+
+  var hasWord: Bool { hash != 0 }
+  var count: Int { we - ws }
+
+  /// The word, lower-cased (for reasons and tests; not on the hot path).
+  var word: String? {
+    guard hasWord, let buf else { return nil }
+    return String(decoding: Bytes.lowered(UnsafeBufferPointer(rebasing: buf[ws..<we])), as: UTF8.self)
+  }
+
+  @inline(__always)
+  func endsWith(_ a: UInt8, _ b: UInt8) -> Bool {
+    guard hasWord, let buf, we - ws > 4 else { return false }
+    return Bytes.lower(buf[we - 2]) == a && Bytes.lower(buf[we - 1]) == b
+  }
+
+  @inline(__always)
+  func lastByte() -> UInt8 {
+    guard hasWord, let buf else { return 0 }
+    return Bytes.lower(buf[we - 1])
+  }
+
+  func matches(_ alt: ContextRule.Alt, classes: [String: ByteWordSet]) -> Bool {
+    switch alt {
+    case .word(let h): return hash == h
+    case .wordClass(let c): return hasWord && (classes[c]?.contains(hash: hash) ?? false)
+    case .start: return start
+    case .end: return end
+    case .punct: return punct
+    case .comma: return comma
+    case .ing:
+      guard hasWord, let buf, we - ws > 4 else { return false }
+      return Bytes.lower(buf[we - 3]) == 0x69 && endsWith(0x6E, 0x67)
+    case .ed: return endsWith(0x65, 0x64)
+    case .ly: return endsWith(0x6C, 0x79)
+    case .cap: return capitalised && hasWord
+    case .num: return hasWord && buf.map { Bytes.isDigit($0[ws]) } ?? false
+    }
+  }
+}
+
+extension StringProtocol {
+  var trimmingSpaces: String {
+    var s = Substring(self)
+    while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+    while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+    return String(s)
+  }
+}

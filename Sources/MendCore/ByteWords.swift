@@ -1,0 +1,184 @@
+import Foundation
+
+/// A set of short byte strings (words) with fast build and lookup: open addressing over 64-bit
+/// FNV-1a hashes, so a 75 000-word lexicon loads in about a millisecond and a lookup is a hash
+/// and one or two probes. A false positive needs two different words with one 64-bit hash.
+public struct ByteWordSet: Sendable {
+  private var table: [UInt64]
+  private var mask: Int
+  public private(set) var count = 0
+
+  public init(capacity: Int = 16) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    table = [UInt64](repeating: 0, count: size)
+    mask = size - 1
+  }
+
+  /// The words of a lexicon file's text: one a line, `#` comments and blank lines skipped.
+  public init(lexiconText bytes: [UInt8]) {
+    var lines = 0
+    for b in bytes where b == 0x0A { lines += 1 }
+    self.init(capacity: lines + 1)
+    bytes.withUnsafeBufferPointer { buf in
+      var start = 0
+      let n = buf.count
+      var i = 0
+      while i <= n {
+        if i == n || buf[i] == 0x0A {
+          var s = start
+          var e = i
+          while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+          while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+          if e > s && buf[s] != 0x23 {
+            insert(hash: Self.hash(UnsafeBufferPointer(rebasing: buf[s..<e])))
+          }
+          start = i + 1
+        }
+        i += 1
+      }
+    }
+  }
+
+  public init<S: Sequence>(words: S) where S.Element == String {
+    let ws = Array(words)
+    self.init(capacity: ws.count)
+    for w in ws { insert(w) }
+  }
+
+  @inline(__always)
+  static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in p {
+      h ^= UInt64(b)
+      h = h &* 0x100_0000_01b3
+    }
+    h ^= h >> 29
+    h = h &* 0xbf58_476d_1ce4_e5b9
+    h ^= h >> 32
+    return h == 0 ? 1 : h
+  }
+
+  public static func hash(_ s: String) -> UInt64 {
+    var s = s
+    return s.withUTF8 { hash($0) }
+  }
+
+  public static func hash(_ a: [UInt8]) -> UInt64 {
+    a.withUnsafeBufferPointer { hash($0) }
+  }
+
+  public mutating func insert(_ s: String) { insert(hash: Self.hash(s)) }
+
+  mutating func insert(hash h: UInt64) {
+    if (count + 1) * 2 > table.count { grow() }
+    var i = Int(truncatingIfNeeded: h) & mask
+    while table[i] != 0 {
+      if table[i] == h { return }
+      i = (i + 1) & mask
+    }
+    table[i] = h
+    count += 1
+  }
+
+  private mutating func grow() {
+    let old = table
+    table = [UInt64](repeating: 0, count: old.count * 2)
+    mask = table.count - 1
+    count = 0
+    for h in old where h != 0 { insert(hash: h) }
+  }
+
+  @inline(__always)
+  public func contains(hash h: UInt64) -> Bool {
+    var i = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let v = table[i]
+      if v == h { return true }
+      if v == 0 { return false }
+      i = (i + 1) & mask
+    }
+  }
+
+  @inline(__always)
+  public func contains(_ p: UnsafeBufferPointer<UInt8>) -> Bool { contains(hash: Self.hash(p)) }
+
+  public func contains(_ a: [UInt8]) -> Bool { contains(hash: Self.hash(a)) }
+
+  public func contains(_ s: String) -> Bool { contains(hash: Self.hash(s)) }
+
+  /// Read a lexicon file's bytes (the rules loader has already checked that it exists).
+  public static func load(path: String) throws -> ByteWordSet {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw LexiconLoadError(path: path)
+    }
+    return ByteWordSet(lexiconText: [UInt8](data))
+  }
+}
+
+struct LexiconLoadError: Error, CustomStringConvertible {
+  let path: String
+  var description: String { "cannot read lexicon file '\(path)'" }
+}
+
+/// Byte-level helpers for ASCII word tests.
+enum Bytes {
+  @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+  @inline(__always) static func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
+  @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+  @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isUpper(b) || isLower(b) || isDigit(b) }
+  @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
+  @inline(__always) static func upper(_ b: UInt8) -> UInt8 { isLower(b) ? b & 0xDF : b }
+
+  static func lowered<C: Collection>(_ s: C) -> [UInt8] where C.Element == UInt8 { s.map(lower) }
+}
+
+/// A map from 64-bit word hashes to a small value (the first line a word was seen on), with
+/// open addressing: cheaper per insert than a Swift Dictionary on the hot path.
+struct HashLineMap {
+  private var keys: [UInt64]
+  private var values: [Int64]
+  private var mask: Int
+  private var count = 0
+
+  init(capacity: Int = 64) {
+    var size = 64
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int64](repeating: 0, count: size)
+    mask = size - 1
+  }
+
+  /// Keep the first value stored for a key.
+  @inline(__always)
+  mutating func insertIfAbsent(_ h: UInt64, _ v: Int) {
+    if (count + 1) * 2 > keys.count { grow() }
+    var i = Int(truncatingIfNeeded: h) & mask
+    while keys[i] != 0 {
+      if keys[i] == h { return }
+      i = (i + 1) & mask
+    }
+    keys[i] = h
+    values[i] = Int64(v)
+    count += 1
+  }
+
+  subscript(_ h: UInt64) -> Int? {
+    var i = Int(truncatingIfNeeded: h) & mask
+    while keys[i] != 0 {
+      if keys[i] == h { return Int(values[i]) }
+      i = (i + 1) & mask
+    }
+    return nil
+  }
+
+  private mutating func grow() {
+    let oldK = keys
+    let oldV = values
+    keys = [UInt64](repeating: 0, count: oldK.count * 2)
+    values = [Int64](repeating: 0, count: oldK.count * 2)
+    mask = keys.count - 1
+    count = 0
+    for i in oldK.indices where oldK[i] != 0 { insertIfAbsent(oldK[i], Int(oldV[i])) }
+  }
+}

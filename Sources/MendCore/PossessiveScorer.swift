@@ -1,0 +1,109 @@
+import Foundation
+
+/// Naive-Bayes odds that a stripped `X+s` that is also a plain word (`nations`, `years`, `Earths`,
+/// `NASAs`) was a singular possessive, from counts mined on real text (`possessive-stats.txt`,
+/// built by scripts/mine-possessive-stats.py from the fit split only): the form itself, the next
+/// and previous words, and the next word's shape.
+struct PossessiveScorer: Sendable {
+  /// Feature hash → possessive count << 32 | plain count.
+  let counts: HashLineMap
+  let logPrior: Double
+
+  init(text bytes: [UInt8]) {
+    var counts = HashLineMap(capacity: 4096)
+    func number(_ s: ArraySlice<UInt8>) -> Int32? {
+      guard !s.isEmpty else { return nil }
+      var v: Int32 = 0
+      for d in s {
+        guard Bytes.isDigit(d) else { return nil }
+        v = v &* 10 &+ Int32(d - 0x30)
+      }
+      return v
+    }
+    for line in bytes.split(separator: 0x0A) {
+      let parts = line.split(separator: 0x20)
+      guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
+      counts.insertIfAbsent(parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }, Int(a) << 32 | Int(b))
+    }
+    self.counts = counts
+    let t = Self.pair(counts[ByteWordSet.hash("total")] ?? (1 << 32 | 1))
+    logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
+  }
+
+  @inline(__always)
+  static func pair(_ v: Int) -> (Int, Int) { (v >> 32, v & 0xFFFF_FFFF) }
+
+  static func shape(_ v: SlotView) -> String {
+    guard v.hasWord, let buf = v.buf else { return "punct" }
+    if Bytes.isDigit(buf[v.ws]) { return "num" }
+    if v.capitalised { return "cap" }
+    if v.count > 4 && v.endsWith(0x65, 0x64) { return "ed" }
+    if v.count > 5 && v.endsWith(0x6E, 0x67) && Bytes.lower(buf[v.we - 3]) == 0x69 { return "ing" }
+    if v.count > 4 && v.endsWith(0x6C, 0x79) { return "ly" }
+    if v.count > 3 && v.lastByte() == 0x73 { return "s" }
+    return "other"
+  }
+
+  static let shapeHashes: [String: UInt64] = {
+    var m: [String: UInt64] = [:]
+    for s in ["punct", "num", "cap", "ed", "ing", "ly", "s", "other"] { m[s] = ByteWordSet.hash("ns:" + s) }
+    return m
+  }()
+  static let nextPunct = ByteWordSet.hash("n:<punct>")
+  static let prevPunct = ByteWordSet.hash("p:<punct>")
+
+  /// FNV-1a of a prefix and then lower-cased bytes, finished like ByteWordSet.hash.
+  @inline(__always)
+  static func hash(prefix: StaticString, _ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    prefix.withUTF8Buffer { p in
+      for b in p {
+        h ^= UInt64(b)
+        h = h &* 0x100_0000_01b3
+      }
+    }
+    for i in s..<e {
+      h ^= UInt64(Bytes.lower(buf[i]))
+      h = h &* 0x100_0000_01b3
+    }
+    h ^= h >> 29
+    h = h &* 0xbf58_476d_1ce4_e5b9
+    h ^= h >> 32
+    return h == 0 ? 1 : h
+  }
+
+  func features(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> [(String, UInt64)] {
+    var out: [(String, UInt64)] = []
+    out.append(("t", Self.hash(prefix: "t:", buf, s, e)))
+    if next.hasWord, let b = next.buf { out.append(("n", Self.hash(prefix: "n:", b, next.ws, next.we))) } else { out.append(("n", Self.nextPunct)) }
+    if prev.hasWord, let b = prev.buf { out.append(("p", Self.hash(prefix: "p:", b, prev.ws, prev.we))) } else { out.append(("p", Self.prevPunct)) }
+    out.append(("ns", Self.shapeHashes[Self.shape(next)]!))
+    return out
+  }
+
+  /// Log-odds (possessive vs plain) of X+s at s..<e.
+  func score(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> Double {
+    var total = logPrior
+    for (_, h) in features(buf, token: s, e, next: next, prev: prev) {
+      guard let v = counts[h] else { continue }
+      let (a, b) = Self.pair(v)
+      total += log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
+    }
+    return total
+  }
+
+  /// The counts behind a score, for the change's reason.
+  func explain(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> String {
+    var notes: [String] = []
+    let names = [
+      "t": String(decoding: Bytes.lowered(UnsafeBufferPointer(rebasing: buf[s..<e])), as: UTF8.self),
+      "n": next.word ?? "<punct>", "p": prev.word ?? "<punct>", "ns": Self.shape(next),
+    ]
+    for (kind, h) in features(buf, token: s, e, next: next, prev: prev) {
+      guard let v = counts[h] else { continue }
+      let (a, b) = Self.pair(v)
+      notes.append("\(kind):\(names[kind]!) \(a)/\(b)")
+    }
+    return notes.joined(separator: ", ")
+  }
+}

@@ -1,0 +1,803 @@
+import Foundation
+
+/// Restore apostrophes that a scraper stripped: contractions (`dont` → `don't`), forms that are
+/// also words decided by context rules (`its been` → `it's been`, `its own` stays), singular
+/// possessives (`Moscows sovereignty` → `Moscow's sovereignty`) from a lexicon and from evidence
+/// inside the document, and names (`OBrien` → `O'Brien`, `rock n roll` → `rock 'n' roll`).
+/// Inserts the apostrophe style the document already uses.
+public struct RepairApostrophes: Stage {
+  public static let id = "repair-apostrophes"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Restore stripped apostrophes: contractions, context-decided forms (its/it's), possessives, names.",
+    options: [
+      OptionSpec("words", .lexicon, default: .string("lexicons/english-words.txt"), help: "Plain words (no apostrophe): a token X+s listed here is never made possessive."),
+      OptionSpec("possessive-bases", .lexicon, default: .string("lexicons/possessive-bases.txt"), help: "Nouns and names X whose possessive X's is attested."),
+      OptionSpec("apostrophe-words", .lexicon, default: .string("lexicons/apostrophe-words.txt"), help: "stripped->restored forms (dont->don't); a trailing comma marks a form that is also a word, decided only by context rules."),
+      OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
+      OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
+      OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
+      OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
+      OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
+      OptionSpec("style", .choice(["auto", "ascii", "curly"]), default: .string("auto"), help: "Apostrophe to insert: the one the document uses (auto, ASCII when none), or always ' or ’."),
+      OptionSpec("contractions", .bool, default: .bool(true), help: "Restore contractions and names from the apostrophe-words lexicon."),
+      OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
+      OptionSpec("name-prefixes", .stringList, default: .list(["O", "D"]), help: "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
+      OptionSpec("intact-documents", .choice(["suggest", "apply"]), default: .string("suggest"), help: "In a document that still has apostrophes inside words, inferred repairs (possessives, context rules, name patterns) are only suggested."),
+      OptionSpec("classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
+      OptionSpec("context-rules", .stringList, default: .list([]), help: "'FROM -> TO: SLOT=ALTS; SLOT!=ALTS' rules for forms that are also words; 'TO?' only suggests."),
+      OptionSpec("phrases", .stringList, default: .list(["rock n roll -> rock 'n' roll"]), help: "Multi-word forms: 'words -> restored words'."),
+    ],
+    make: { try RepairApostrophes(options: $0) })
+
+  struct TableEntry: Sendable {
+    let key: [UInt8]
+    let replacement: [UInt8]
+    let ambiguous: Bool
+    /// Names (O'Brien) match their exact case only.
+    let exactCase: Bool
+  }
+
+  struct Phrase: Sendable {
+    let words: [[UInt8]]
+    let replacements: [[UInt8]]
+  }
+
+  let words: ByteWordSet
+  let possessiveBases: ByteWordSet
+  let plainSWords: ByteWordSet
+  let tableIndex: HashLineMap
+  let maxKeyLength: Int
+  /// Last two letters (lower-cased) of the table's keys, as a 65 536-entry table.
+  let keyLastBytes: [Bool]
+  /// Letters that a one-letter phrase word (the n of rock n roll) can be.
+  let phraseBytes: [Bool]
+  let tableEntries: [TableEntry]
+  let scorer: PossessiveScorer
+  let scoreApply: Double
+  let scoreSuggest: Double
+  let documentBonus: Double
+  let style: String
+  let contractions: Bool
+  let possessives: Bool
+  let namePrefixes: Set<UInt8>
+  let inferInIntact: Bool
+  let classes: [String: ByteWordSet]
+  let rules: [String: [ContextRule]]
+  /// The same rules by the hash of their lower-cased form: also consulted for possessive
+  /// candidates that are plain words (`last years relatively` → `last year's`).
+  let rulesByHash: [UInt64: [ContextRule]]
+  let phrases: [Phrase]
+  let notAfterPossessive: ByteWordSet
+  let pluralMarkers: ByteWordSet
+  let pluralDeterminers: ByteWordSet
+  let prepositions: ByteWordSet
+  let headVerbs: ByteWordSet
+
+  public init(options: StageOptions) throws {
+    words = try ByteWordSet.load(path: options.path("words"))
+    possessiveBases = try ByteWordSet.load(path: options.path("possessive-bases"))
+    plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
+    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")))
+    scoreApply = options.double("score-apply")
+    scoreSuggest = options.double("score-suggest")
+    documentBonus = options.double("document-bonus")
+    var table: [UInt64: TableEntry] = [:]
+    let text = String(decoding: try Self.read(options.path("apostrophe-words")), as: UTF8.self)
+    for line in Lexicon.lines(text) {
+      guard let r = line.range(of: "->") else { continue }
+      let from = Array(line[..<r.lowerBound].utf8)
+      var to = String(line[r.upperBound...])
+      let ambiguous = to.hasSuffix(",")
+      if ambiguous { to.removeLast() }
+      let exact = from.contains(where: Bytes.isUpper) && !to.hasPrefix("I'")
+      table[ByteWordSet.hash(Bytes.lowered(from))] = TableEntry(
+        key: from, replacement: Array(to.utf8), ambiguous: ambiguous, exactCase: exact)
+    }
+    var index = HashLineMap(capacity: table.count)
+    var entries: [TableEntry] = []
+    for (h, e) in table.sorted(by: { $0.key < $1.key }) {
+      index.insertIfAbsent(h, entries.count)
+      entries.append(e)
+    }
+    tableIndex = index
+    tableEntries = entries
+    maxKeyLength = entries.map(\.key.count).max() ?? 0
+    var lastBytes = [Bool](repeating: false, count: 65536)
+    for e in entries where e.key.count >= 2 {
+      lastBytes[Int(Bytes.lower(e.key[e.key.count - 2])) << 8 | Int(Bytes.lower(e.key[e.key.count - 1]))] = true
+    }
+    keyLastBytes = lastBytes
+    style = options.string("style")
+    contractions = options.bool("contractions")
+    possessives = options.bool("possessives")
+    namePrefixes = Set(options.list("name-prefixes").compactMap { $0.utf8.count == 1 ? $0.utf8.first : nil })
+    inferInIntact = options.string("intact-documents") == "apply"
+    let classes = try ContextRule.parseClasses(options.list("classes"))
+    self.classes = classes
+    var rules: [String: [ContextRule]] = [:]
+    for r in options.list("context-rules") {
+      let rule = try ContextRule.parse(r, classes: classes)
+      rules[rule.from, default: []].append(rule)
+    }
+    self.rules = rules
+    var byHash: [UInt64: [ContextRule]] = [:]
+    for (k, v) in rules { byHash[ByteWordSet.hash(k)] = v }
+    rulesByHash = byHash
+    var phrases: [Phrase] = []
+    for p in options.list("phrases") {
+      guard let r = p.range(of: "->") else { throw RuleSyntaxError(rule: p, why: "a phrase is 'words -> restored words'") }
+      let a = p[..<r.lowerBound].split(separator: " ").map { Array($0.lowercased().utf8) }
+      let b = p[r.upperBound...].split(separator: " ").map { Array($0.utf8) }
+      guard a.count == b.count, !a.isEmpty else { throw RuleSyntaxError(rule: p, why: "both sides need the same number of words") }
+      phrases.append(Phrase(words: a, replacements: b))
+    }
+    self.phrases = phrases
+    var pb = [Bool](repeating: false, count: 256)
+    for p in phrases { for w in p.words where w.count == 1 { pb[Int(w[0])] = true } }
+    phraseBytes = pb
+    notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
+    pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
+    pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
+    prepositions = classes["prepositions"] ?? ByteWordSet()
+    headVerbs = classes["head-verbs"] ?? ByteWordSet()
+  }
+
+  static func read(_ path: String) throws -> [UInt8] {
+    guard let data = try? ByteWordSet.readFile(path) else { throw LexiconLoadError(path: path) }
+    return data
+  }
+
+  // MARK: - Running
+
+  /// A token: a run of letters and digits (non-ASCII letters included), as byte offsets.
+  struct Token {
+    var start: Int
+    var end: Int
+    var ascii: Bool
+    /// Touches an apostrophe, hyphen, slash, @, _ or an inner dot: never edited.
+    var glued: Bool
+  }
+
+  /// An edit the stage proposes; `'` in `after` becomes the document's apostrophe style.
+  struct Proposal {
+    var fragment: Int
+    var start: Int
+    var end: Int
+    var after: [UInt8]
+    var rule: String
+    var reason: String
+    var confidence: Double
+    var applied: Bool
+    var inferred: Bool
+  }
+
+  /// A possessive candidate X+s, kept until the whole document has been read.
+  struct Candidate {
+    var fragment: Int
+    var start: Int
+    var end: Int
+    var hash: UInt64
+    var base: [UInt8]
+    var lexicon: Bool
+    var nextWord: String
+    var plainUse: Bool
+    var why: String
+    /// X+s is also a plain word: decided by the mined score alone, per occurrence.
+    var confusable = false
+    var score = 0.0
+    /// Evidence for a plural possessive (the leaders call on Wednesday fell → leaders').
+    var pluralPattern: String?
+    var line = 0
+    /// A context rule decided this form (its replacement, the rule text, suggest only).
+    var rule: (after: [UInt8], text: String, suggest: Bool)?
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    var proposals: [Proposal] = []
+    var candidates: [Candidate] = []
+    var capsSeen = HashLineMap()
+    var plainSeen = HashLineMap()
+    var internalAscii = 0
+    var internalCurly = 0
+    var anyCurly = false
+    var tokens: [Token] = []
+
+    for (fi, fragment) in document.fragments.enumerated() {
+      var text = fragment.text
+      text.withUTF8 { buf in
+        tokenize(buf, into: &tokens, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+        scan(buf, tokens: tokens, fragment: fi, line: fragment.line, proposals: &proposals, candidates: &candidates, capsSeen: &capsSeen, plainSeen: &plainSeen)
+      }
+    }
+
+    let intact = internalAscii + internalCurly > 0
+    resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
+    if proposals.isEmpty { return }
+
+    let curly: Bool
+    switch style {
+    case "curly": curly = true
+    case "ascii": curly = false
+    default: curly = internalCurly > internalAscii || (internalAscii == 0 && internalCurly == 0 && anyCurly)
+    }
+
+    // Apply per fragment, right to left so offsets stay valid.
+    proposals.sort { ($0.fragment, $0.start) < ($1.fragment, $1.start) }
+    var byFragment: [Int: [Proposal]] = [:]
+    for p in proposals { byFragment[p.fragment, default: []].append(p) }
+    for fi in byFragment.keys.sorted() {
+      var bytes = Array(document.fragments[fi].text.utf8)
+      let original = bytes
+      let line = document.fragments[fi].line
+      var edits: [(Int, Int, [UInt8])] = []
+      for var p in byFragment[fi]! {
+        if p.inferred && intact && !inferInIntact && p.applied {
+          p.applied = false
+          p.reason += "; only suggested: the document still has apostrophes inside words, so they were not stripped"
+        }
+        var after = p.after
+        if curly { after = Self.curlify(after) }
+        let column = original[0..<p.start].reduce(1) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) }
+        context.record(
+          rule: p.rule, line: line, column: column,
+          before: String(decoding: original[p.start..<p.end], as: UTF8.self),
+          after: String(decoding: after, as: UTF8.self), confidence: p.confidence,
+          reason: p.reason, applied: p.applied)
+        if p.applied { edits.append((p.start, p.end, after)) }
+      }
+      if edits.isEmpty { continue }
+      for (s, e, a) in edits.reversed() { bytes.replaceSubrange(s..<e, with: a) }
+      document.fragments[fi].text = String(decoding: bytes, as: UTF8.self)
+    }
+  }
+
+  static func curlify(_ b: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(b.count + 4)
+    for x in b {
+      if x == 0x27 { out += [0xE2, 0x80, 0x99] } else { out.append(x) }
+    }
+    return out
+  }
+
+  /// 0: ASCII separator, 1: ASCII letter or digit, 2: a byte of a non-ASCII scalar.
+  static let byteClass: [UInt8] = (0..<256).map { b in
+    b >= 0x80 ? 2 : Bytes.isAlnum(UInt8(b)) ? 1 : 0
+  }
+
+  /// Split a line into word tokens on bytes, and count the apostrophes inside words (the
+  /// document's style, and whether it was stripped at all).
+  func tokenize(
+    _ buf: UnsafeBufferPointer<UInt8>, into tokens: inout [Token], internalAscii: inout Int,
+    internalCurly: inout Int, anyCurly: inout Bool
+  ) {
+    tokens.removeAll(keepingCapacity: true)
+    let n = buf.count
+    guard let p = buf.baseAddress else { return }
+    Self.byteClass.withUnsafeBufferPointer { cls in
+    var i = 0
+    while i < n {
+      let b = p[i]
+      let c = cls[Int(b)]
+      if c == 0 { i += 1; continue }
+      if c == 2 {
+        // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+        if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+          if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { anyCurly = true }
+          i += 3
+          continue
+        }
+        if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
+      }
+      let start = i
+      var ascii = c == 1
+      i += 1
+      while i < n {
+        let x = p[i]
+        let k = cls[Int(x)]
+        if k == 1 { i += 1; continue }
+        if k == 0 { break }
+        if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
+        if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
+        ascii = false
+        i += 1
+      }
+      tokens.append(Token(start: start, end: i, ascii: ascii, glued: false))
+      if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { internalAscii += 1 }
+      if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { internalCurly += 1 }
+    }
+    }
+    // Mark tokens glued to apostrophes, hyphens, slashes and inner dots.
+    for k in tokens.indices {
+      let s = tokens[k].start
+      let e = tokens[k].end
+      var glued = false
+      if s > 0 {
+        let p = buf[s - 1]
+        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26 || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) { glued = true }
+        // An apostrophe inside a word (don't, O’Brien); an opening quote after a space is not.
+        if p == 0x27 && s > 1 && Bytes.isAlnum(buf[s - 2]) { glued = true }
+        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3 && (Bytes.isAlnum(buf[s - 4]) || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99) { glued = true }
+      }
+      if e < n {
+        let q = buf[e]
+        if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26 || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) { glued = true }
+        // An apostrophe inside a word, or after an s (leaders'); a closing quote otherwise.
+        let apostropheAfter = q == 0x27 ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
+        if apostropheAfter > 0 {
+          let after = e + apostropheAfter
+          if after < n && Bytes.isAlnum(buf[after]) || buf[e - 1] == 0x73 || buf[e - 1] == 0x53 { glued = true }
+        }
+      }
+      tokens[k].glued = glued
+    }
+  }
+
+  /// The context of token k on one side.
+  func slot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, next: Bool, distance: Int = 1) -> SlotView {
+    var v = SlotView()
+    var cur = k
+    for step in 1...distance {
+      let other = next ? cur + 1 : cur - 1
+      let gapStart = next ? tokens[cur].end : (other >= 0 ? tokens[other].end : 0)
+      let gapEnd = next ? (other < tokens.count ? tokens[other].start : buf.count) : tokens[cur].start
+      var onlySpaces = true
+      for i in gapStart..<gapEnd {
+        let b = buf[i]
+        if b == 0x20 { continue }
+        onlySpaces = false
+        if b == 0x2E || b == 0x21 || b == 0x3F {
+          if next { v.end = true } else { v.start = true }
+        }
+        if b == 0x2C { v.comma = true }
+        // An opening quote or a colon starts a sentence, as far as capitals and rules go.
+        if !next && (b == 0x22 || b == 0x3A || b == 0x27 || b == 0x9C || b == 0x98) { v.start = true }
+        v.punct = true
+      }
+      let outside = other < 0 || other >= tokens.count
+      if outside {
+        if next { v.end = true } else { v.start = true }
+        return v
+      }
+      if !onlySpaces { return v }
+      if step == distance {
+        let t = tokens[other]
+        v.buf = buf
+        v.ws = t.start
+        v.we = t.end
+        v.hash = Self.hashLowered(buf, t.start, t.end)
+        v.capitalised = Bytes.isUpper(buf[t.start])
+        // A capital after a sentence end is no evidence of a name.
+        if v.capitalised && !next {
+          let before = slot(buf, tokens, other, next: false)
+          if before.start { v.capitalised = false }
+        }
+      }
+      cur = other
+    }
+    return v
+  }
+
+  @inline(__always)
+  static func hashLowered(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in s..<e {
+      h ^= UInt64(Bytes.lower(buf[i]))
+      h = h &* 0x100_0000_01b3
+    }
+    h ^= h >> 29
+    h = h &* 0xbf58_476d_1ce4_e5b9
+    h ^= h >> 32
+    return h == 0 ? 1 : h
+  }
+
+  @inline(__always)
+  static func finish(_ x: UInt64) -> UInt64 {
+    var h = x
+    h ^= h >> 29
+    h = h &* 0xbf58_476d_1ce4_e5b9
+    h ^= h >> 32
+    return h == 0 ? 1 : h
+  }
+
+  /// Hashes of X and X+s (s..<e is X+s), exact and lower-cased, as ByteWordSet.hash gives them.
+  @inline(__always)
+  static func suffixHashes(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var l: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in s..<(e - 1) {
+      let b = buf[i]
+      h ^= UInt64(b)
+      h = h &* 0x100_0000_01b3
+      l ^= UInt64(Bytes.lower(b))
+      l = l &* 0x100_0000_01b3
+    }
+    let last = buf[e - 1]
+    let h2 = (h ^ UInt64(last)) &* 0x100_0000_01b3
+    let l2 = (l ^ UInt64(Bytes.lower(last))) &* 0x100_0000_01b3
+    return (finish(h), finish(h2), finish(l), finish(l2))
+  }
+
+  enum Case { case lower, capitalised, upper, mixed }
+
+  static func caseOf(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Case {
+    var upper = 0
+    var lower = 0
+    for i in s..<e {
+      if Bytes.isUpper(buf[i]) { upper += 1 } else if Bytes.isLower(buf[i]) { lower += 1 }
+    }
+    if upper == 0 { return .lower }
+    if lower == 0 { return .upper }
+    if upper == 1 && Bytes.isUpper(buf[s]) { return .capitalised }
+    return .mixed
+  }
+
+  /// Give `replacement` the case pattern of the token it replaces.
+  static func applyCase(_ c: Case, _ r: [UInt8]) -> [UInt8] {
+    switch c {
+    case .lower, .mixed: return r
+    case .upper: return r.map(Bytes.upper)
+    case .capitalised:
+      var out = r
+      if let i = out.firstIndex(where: { Bytes.isLower($0) || Bytes.isUpper($0) }) { out[i] = Bytes.upper(out[i]) }
+      return out
+    }
+  }
+
+  func scan(
+    _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
+    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout HashLineMap,
+    plainSeen: inout HashLineMap
+  ) {
+    for k in tokens.indices {
+      let t = tokens[k]
+      let len = t.end - t.start
+      let first = buf[t.start]
+      if Bytes.isUpper(first) && len >= 2 && !t.glued && buf[t.end - 1] != 0x73 {
+        // A name standing on its own (not the first word of New York) is evidence for Names.
+        let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
+        if !nextCap {
+          let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
+          capsSeen.insertIfAbsent(h, line)
+        }
+      }
+      if t.glued { continue }
+      if !t.ascii {
+        if possessives && buf[t.end - 1] == 0x73 && Bytes.isUpper(first) {
+          possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
+        }
+        continue
+      }
+      if len == 1 {
+        if phraseBytes[Int(Bytes.lower(first))] { matchPhrase(buf, tokens, k, fragment: fragment, proposals: &proposals) }
+        continue
+      }
+      if len > 24 { continue }
+      let last = buf[t.end - 1]
+      // Contractions and names from the table (skipped fast by length and last letter).
+      if contractions && len <= maxKeyLength
+        && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
+        let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
+      {
+        handleTableEntry(tableEntries[e], buf, tokens, k, fragment: fragment, proposals: &proposals)
+        continue
+      }
+      if possessives && last == 0x73 && len >= 3 {
+        possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
+        continue
+      }
+      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixes.contains(first) {
+        nameCandidate(buf, tokens, k, fragment: fragment, proposals: &proposals)
+      }
+    }
+  }
+
+  func handleTableEntry(
+    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int,
+    proposals: inout [Proposal]
+  ) {
+    let t = tokens[k]
+    let tok = Array(buf[t.start..<t.end])
+    if entry.exactCase && tok != entry.key { return }
+    let c = Self.caseOf(buf, t.start, t.end)
+    // Short all-capital tokens are acronyms (IM, ID), not shouted contractions.
+    if c == .upper && tok.count <= 3 { return }
+    if c == .mixed && !entry.exactCase { return }
+    let word = String(decoding: tok, as: UTF8.self)
+    if entry.ambiguous {
+      guard let rs = rules[word.lowercased()] else { return }
+      // The next word starts a compound (its in-house team): context rules do not apply.
+      if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
+      for r in rs where holds(r, buf, tokens, k) {
+        var after = Array(r.to.utf8)
+        if !r.to.hasPrefix("I'") { after = Self.applyCase(c, after) } else if c == .upper { after = after.map(Bytes.upper) }
+        if after == tok { return }
+        proposals.append(
+          Proposal(
+            fragment: fragment, start: t.start, end: t.end, after: after, rule: "context",
+            reason: "'\(word)' is also a word; context rule \"\(r.text)\" holds", confidence: r.suggestOnly ? 0.6 : 0.95,
+            applied: !r.suggestOnly, inferred: true))
+        return
+      }
+      return
+    }
+    var after = entry.exactCase ? entry.replacement : Self.applyCase(c, entry.replacement)
+    if entry.replacement.starts(with: Array("I'".utf8)) && c == .upper { after = after.map(Bytes.upper) }
+    let isName = entry.exactCase
+    proposals.append(
+      Proposal(
+        fragment: fragment, start: t.start, end: t.end, after: after, rule: isName ? "name" : "contraction",
+        reason: "'\(word)' is no word; the lexicon restores '\(String(decoding: entry.replacement, as: UTF8.self))'",
+        confidence: 0.99, applied: true, inferred: false))
+  }
+
+  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int) -> Bool {
+    for c in r.conditions {
+      let v: SlotView
+      switch c.slot {
+      case .prev: v = slot(buf, tokens, k, next: false)
+      case .prev2: v = slot(buf, tokens, k, next: false, distance: 2)
+      case .next: v = slot(buf, tokens, k, next: true)
+      case .next2: v = slot(buf, tokens, k, next: true, distance: 2)
+      }
+      let any = c.alts.contains { v.matches($0, classes: classes) }
+      if any == c.negated { return false }
+    }
+    return true
+  }
+
+  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+    for p in phrases {
+      guard let pos = p.words.indices.first(where: { p.words[$0] != p.replacements[$0] }) else { continue }
+      let s = k - pos
+      guard s >= 0, s + p.words.count <= tokens.count else { continue }
+      var ok = true
+      for j in 0..<p.words.count {
+        let t = tokens[s + j]
+        if Bytes.lowered(UnsafeBufferPointer(rebasing: buf[t.start..<t.end])) != p.words[j] { ok = false; break }
+        if j > 0 {
+          for i in tokens[s + j - 1].end..<t.start where buf[i] != 0x20 { ok = false }
+        }
+      }
+      guard ok else { continue }
+      let t = tokens[k]
+      let before = String(decoding: UnsafeBufferPointer(rebasing: buf[t.start..<t.end]), as: UTF8.self)
+      var after = p.replacements[pos]
+      if Bytes.isUpper(buf[t.start]) { after = Self.applyCase(.capitalised, after) }
+      proposals.append(
+        Proposal(
+          fragment: fragment, start: t.start, end: t.end, after: after, rule: "phrase",
+          reason: "'\(before)' inside the phrase '\(p.words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))'",
+          confidence: 0.95, applied: true, inferred: false))
+      return
+    }
+  }
+
+  /// `OBrien` → `O'Brien`: a prefix letter, a capitalised name, and no such word.
+  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+    let t = tokens[k]
+    for i in (t.start + 2)..<t.end where !Bytes.isLower(buf[i]) { return }
+    let p = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
+    if words.contains(p) { return }
+    let tail = UnsafeBufferPointer(rebasing: buf[(t.start + 1)..<t.end])
+    if words.contains(tail) && !possessiveBases.contains(tail) { return }
+    // A given name before it (Conan OBrien, Dinesh DSouza): OAuth and OLeary-less acronyms stay.
+    let prev = slot(buf, tokens, k, next: false)
+    guard prev.capitalised && prev.hasWord else { return }
+    let word = String(decoding: p, as: UTF8.self)
+    var after = [buf[t.start], 0x27]
+    after += Array(tail)
+    proposals.append(
+      Proposal(
+        fragment: fragment, start: t.start, end: t.end, after: after, rule: "name-prefix",
+        reason: "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'",
+        confidence: 0.9, applied: true, inferred: true))
+  }
+
+  func possessiveCandidate(
+    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, line: Int,
+    into candidates: inout [Candidate], plainSeen: inout HashLineMap
+  ) {
+    let t = tokens[k]
+    let s = t.start
+    let e = t.end
+    // X+ss: boss and press stay; Qabooss and viruss become Qaboos's and virus's only when they
+    // are no word and X is a known noun or stands on its own in the document.
+    if buf[e - 2] == 0x73 || buf[e - 2] == 0x53 {
+      if e - s < 5 { return }
+      let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
+      if words.contains(tok) || words.contains(hash: Self.hashLowered(buf, s, e)) || plainSWords.contains(tok) { return }
+      let next = slot(buf, tokens, k, next: true)
+      guard next.hasWord, !notAfterPossessive.contains(hash: next.hash) else { return }
+      let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
+      candidates.append(
+        Candidate(
+          fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: Array(base),
+          lexicon: possessiveBases.contains(base), nextWord: next.word ?? "", plainUse: false, why: ""))
+      return
+    }
+    var c = Self.caseOf(buf, s, e - 1)
+    if c == .mixed && !Bytes.isUpper(buf[s]) { return }
+    if c == .mixed { c = .capitalised }
+    if c == .upper && e - 1 - s < 2 { return }
+    for i in s..<e where !Bytes.isUpper(buf[i]) && !Bytes.isLower(buf[i]) && buf[i] < 0x80 { return }
+    let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
+    let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
+    // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
+    let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
+    var lexicon = possessiveBases.contains(hash: baseHash)
+    if c == .lower && !lexicon { return }
+    if plainSWords.contains(hash: tokHash) { return }
+    var confusable = false
+    if c == .lower {
+      confusable = words.contains(hash: tokHash)
+    } else if c == .upper {
+      // NASAs, CEOs: acronym plurals are common; decided by the score with document evidence.
+      confusable = true
+    } else {
+      // Paris, Thomas, Athens, Americans stay; a form with context rules (Tuesdays) is decided
+      // by them alone.
+      if words.contains(hash: tokHash) && rulesByHash[lowerHash] == nil { return }
+      // Party (of the Labour Party) is the noun party: its possessive is attested.
+      if !lexicon { lexicon = possessiveBases.contains(hash: baseLowerHash) }
+      if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }
+    }
+    let next = slot(buf, tokens, k, next: true)
+    var plainUse = !next.hasWord || notAfterPossessive.contains(hash: next.hash)
+    if confusable && plainUse {
+      // Only evidence that the word is a plain plural in this document.
+      if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
+      return
+    }
+    let prev = slot(buf, tokens, k, next: false)
+    var afterMarker = false
+    // After a quantity (two leaders, 59 minutes) an s-form is a plural.
+    if prev.hasWord && (pluralMarkers.contains(hash: prev.hash) || prev.buf.map { Bytes.isDigit($0[prev.ws]) } ?? false) {
+      plainUse = true
+      afterMarker = true
+      if confusable {
+        if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
+        return
+      }
+    }
+    var why = ""
+    if plainUse {
+      if afterMarker {
+        why = "after '\(prev.word ?? "")'"
+      } else if let w = next.word {
+        why = "followed by '\(w)'"
+      } else {
+        why = "followed by punctuation or the end of the line"
+      }
+    }
+    var cand = Candidate(
+      fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
+      nextWord: next.word ?? "", plainUse: plainUse,
+      why: why.isEmpty ? "" : "line \(line): " + why)
+    if confusable && c == .lower {
+      cand.pluralPattern = pluralPossessivePattern(buf, tokens, k, prev: prev, next: next)
+    }
+    if confusable, !rulesByHash.isEmpty, let rs = rulesByHash[lowerHash] {
+      // A matching context rule decides; without one, a capitalised plain word (Tuesdays) stays
+      // and other forms go on to the mined odds.
+      if let r = rs.first(where: { holds($0, buf, tokens, k) }) {
+        cand.rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
+      } else if c != .lower && words.contains(hash: tokHash) {
+        return
+      }
+    }
+    if confusable {
+      cand.confusable = true
+      cand.score = scorer.score(buf, token: s, e, next: next, prev: prev)
+      if cand.score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
+    }
+    candidates.append(cand)
+  }
+
+  /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
+  /// prepositional phrase and then a finite verb in the rules' `head-verb` class: the plural
+  /// cannot be the subject, so it owns the noun.
+  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, prev: SlotView, next: SlotView) -> String? {
+    guard prev.hasWord, pluralDeterminers.contains(hash: prev.hash), next.hasWord, next.lastByte() != 0x73,
+      possessiveBases.contains(hash: next.hash), !headVerbs.contains(hash: next.hash)
+    else { return nil }
+    let prep = slot(buf, tokens, k + 1, next: true)
+    guard prep.hasWord, prepositions.contains(hash: prep.hash) else { return nil }
+    var j = k + 3
+    while j < tokens.count && j <= k + 6 {
+      let v = slot(buf, tokens, j - 1, next: true)
+      guard v.hasWord else { return nil }
+      if headVerbs.contains(hash: v.hash) {
+        let verb = v.word ?? ""
+        return "'\(prev.word ?? "") … \(next.word ?? "") \(prep.word ?? "") … \(verb)': the plural is not the subject of '\(verb)'"
+      }
+      let t = tokens[j]
+      let article = v.hash == Self.theHash || v.hash == Self.aHash
+      let ok = Bytes.isUpper(buf[t.start]) || Bytes.isDigit(buf[t.start]) || article || possessiveBases.contains(hash: v.hash)
+      if !ok || notAfterPossessive.contains(hash: v.hash) && !article { return nil }
+      j += 1
+    }
+    return nil
+  }
+
+  static let theHash = ByteWordSet.hash("the")
+  static let aHash = ByteWordSet.hash("a")
+
+  func resolvePossessives(_ candidates: [Candidate], standalone: HashLineMap, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
+    if candidates.isEmpty { return }
+    var plain: [UInt64: String] = [:]
+    for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
+    for c in candidates where c.confusable && c.score < scoreApply && c.rule == nil {
+      guard let pattern = c.pluralPattern, let plainLine = plainSeen[c.hash] else { continue }
+      let plainWhy = "used as a plain plural on line \(plainLine)"
+      let word = String(decoding: c.base, as: UTF8.self) + "s"
+      proposals.append(
+        Proposal(
+          fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x73, 0x27], rule: "plural-possessive",
+          reason: "\(pattern); '\(word)' is a plural in this document (\(plainWhy))",
+          confidence: 0.85, applied: true, inferred: true))
+    }
+    for c in candidates where c.rule != nil {
+      let r = c.rule!
+      let word = String(decoding: c.base, as: UTF8.self) + "s"
+      proposals.append(
+        Proposal(
+          fragment: c.fragment, start: c.start, end: c.end, after: r.after, rule: "possessive-rule",
+          reason: "'\(word)' is also a word; context rule \"\(r.text)\" holds", confidence: r.suggest ? 0.6 : 0.95,
+          applied: !r.suggest, inferred: true))
+    }
+    for var c in candidates where c.confusable && c.rule == nil {
+      // Also a plain word: this occurrence's own context decides, and the base must be a known
+      // noun or stand on its own in the document. A lower-case form that the document never uses
+      // as a plain plural (before a verb, a preposition, punctuation) leans possessive.
+      if c.hash != 0 && !c.plainUse && Bytes.isLower(c.base.first ?? 0) {
+        if plainSeen[c.hash] == nil {
+          c.score += documentBonus
+          if documentBonus != 0 { c.why += c.why.isEmpty ? "never a plain plural in this document" : ", never a plain plural in this document" }
+        }
+      }
+      guard !c.plainUse, c.score >= scoreSuggest else { continue }
+      let baseText = String(decoding: c.base, as: UTF8.self)
+      var evidence = ""
+      if c.lexicon {
+        evidence = "'\(baseText)'s' is in the lexicon"
+      } else if let l = standalone[ByteWordSet.hash(c.base)] {
+        evidence = "'\(baseText)' stands on its own (line \(l))"
+      } else {
+        continue
+      }
+      let apply = c.score >= scoreApply
+      proposals.append(
+        Proposal(
+          fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-context",
+          reason: "'\(baseText)s' is also a word; \(evidence); mined context odds \(String(format: "%.1f", c.score)) (\(c.why))",
+          confidence: apply ? 0.9 : 0.6, applied: apply, inferred: true))
+    }
+    for c in candidates where !c.plainUse && !c.confusable {
+      if plain[c.hash] != nil { continue }
+      let baseText = String(decoding: c.base, as: UTF8.self)
+      var evidence = ""
+      if c.lexicon {
+        evidence = "'\(baseText)'s' is in the lexicon"
+      } else if let l = standalone[ByteWordSet.hash(c.base)] {
+        evidence = "'\(baseText)' stands on its own (line \(l))"
+      } else {
+        continue
+      }
+      proposals.append(
+        Proposal(
+          fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive",
+          reason: "'\(baseText)s' is no word; \(evidence); '\(c.nextWord)' can follow a possessive",
+          confidence: c.lexicon ? 0.95 : 0.9, applied: true, inferred: true))
+    }
+  }
+}
+
+extension ByteWordSet {
+  static func readFile(_ path: String) throws -> [UInt8] {
+    guard let d = FileManager.default.contents(atPath: path) else { throw LexiconLoadError(path: path) }
+    return [UInt8](d)
+  }
+}

@@ -1,0 +1,185 @@
+/// Restore the punctuation a scraper stripped from picture credits in captions:
+/// `Photograph Alexei DruzhininAP` → `Photograph: Alexei Druzhinin/AP`. The credit words and the
+/// agencies are data in the rules file; a credit is repaired only when it ends in a known agency
+/// (glued to a name, or standing alone) at the end of the line or glued to the next text.
+public struct RepairCredits: Stage {
+  public static let id = "repair-credits"
+
+  static let spec = StageSpec(
+    id: id,
+    summary: "Restore ':' and '/' in picture credits (Photograph Alexei DruzhininAP → Photograph: Alexei Druzhinin/AP).",
+    options: [
+      OptionSpec("credit-words", .stringList, default: .list(["Photograph", "Photographs", "Photo", "Photos", "Illustration", "Composite", "Image", "Picture", "Graphic"]), help: "Words that open a credit."),
+      OptionSpec("agencies", .stringList, default: .list(["AP", "Reuters", "AFP", "Getty Images", "EPA", "PA", "Shutterstock", "Bloomberg"]), help: "Agencies and sources that end a credit (case-sensitive)."),
+      OptionSpec("max-name-words", .int, default: .int(5), help: "Most words between the credit word and the agency."),
+    ],
+    make: { RepairCredits(options: $0) })
+
+  let creditWords: [[UInt8]]
+  /// Agencies as word lists, longest first.
+  let agencies: [[[UInt8]]]
+  let maxNameWords: Int
+  /// Bytes a credit word starts with, as a 256-entry table (faster than a Set on every byte).
+  let firstBytes: [Bool]
+
+  init(options: StageOptions) {
+    creditWords = options.list("credit-words").map { Array($0.utf8) }
+    agencies = options.list("agencies").map { $0.split(separator: " ").map { Array($0.utf8) } }
+      .sorted { $0.reduce(0) { $0 + $1.count } > $1.reduce(0) { $0 + $1.count } }
+    maxNameWords = options.int("max-name-words")
+    var table = [Bool](repeating: false, count: 256)
+    for w in creditWords { if let f = w.first { table[Int(f)] = true } }
+    firstBytes = table
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    for fi in document.fragments.indices {
+      var text = document.fragments[fi].text
+      // Skip fast: the line must hold a credit word followed by a space or a colon.
+      let hasCredit = text.withUTF8 { buf -> Bool in
+        let n = buf.count
+        var i = 0
+        while i < n {
+          if firstBytes[Int(buf[i])] {
+            for w in creditWords where i + w.count < n {
+              var ok = true
+              for j in 1..<w.count where buf[i + j] != w[j] { ok = false; break }
+              if ok && (buf[i + w.count] == 0x20 || buf[i + w.count] == 0x3A) { return true }
+            }
+          }
+          i += 1
+        }
+        return false
+      }
+      if !hasCredit { continue }
+      let b = Array(text.utf8)
+      var inserts: [(at: Int, byte: UInt8, rule: String, reason: String)] = []
+      var i = 0
+      while i < b.count {
+        // Skip fast: a credit word starts with one of a few capitals.
+        guard firstBytes[Int(b[i])], i == 0 || b[i - 1] == 0x20 || Bytes.isLower(b[i - 1]) else { i += 1; continue }
+        var matched: [UInt8]?
+        for w in creditWords where i + w.count < b.count && b[i..<(i + w.count)].elementsEqual(w) {
+          let after = b[i + w.count]
+          if after == 0x20 || after == 0x3A { matched = w; break }
+        }
+        guard let w = matched else { i += 1; continue }
+        if let found = parseCredit(b, from: i + w.count) {
+          let word = String(decoding: w, as: UTF8.self)
+          if !found.hasColon {
+            inserts.append((i + w.count, 0x3A, "credit-colon", "credit word '\(word)' before a credit that ends in the agency '\(found.agency)'"))
+          }
+          if let slash = found.slashAt {
+            inserts.append((slash, 0x2F, "credit-slash", "agency '\(found.agency)' glued to the photographer's name after '\(word)'"))
+          }
+          i = found.end
+        } else {
+          i += w.count
+        }
+      }
+      if inserts.isEmpty { continue }
+      var out = b
+      for ins in inserts.reversed() { out.insert(ins.byte, at: ins.at) }
+      let line = document.fragments[fi].line
+      var shift = 0
+      for ins in inserts {
+        let column = b[0..<ins.at].reduce(1) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } + shift
+        let left = ins.at > 0 ? String(decoding: b[max(0, ins.at - 12)..<ins.at], as: UTF8.self) : ""
+        let right = String(decoding: b[ins.at..<min(b.count, ins.at + 4)], as: UTF8.self)
+        context.record(
+          rule: ins.rule, line: line, column: column, before: left + right,
+          after: left + String(UnicodeScalar(ins.byte)) + right, confidence: 0.95, reason: ins.reason)
+        shift += 1
+      }
+      document.fragments[fi].text = String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  struct Found {
+    var hasColon: Bool
+    var slashAt: Int?
+    var agency: String
+    var end: Int
+  }
+
+  /// After a credit word: `[:] Name Name NameAGENCY` or `[:] AGENCY`, ending at the line end or
+  /// glued to capitalised text.
+  func parseCredit(_ b: [UInt8], from start: Int) -> Found? {
+    var p = start
+    let hasColon = b[p] == 0x3A
+    if hasColon { p += 1 }
+    guard p < b.count, b[p] == 0x20 else { return nil }
+    p += 1
+    var words: [(Int, Int)] = []
+    var q = p
+    while q < b.count && words.count <= maxNameWords + 1 {
+      var e = q
+      while e < b.count && b[e] != 0x20 { e += 1 }
+      guard e > q else { break }
+      words.append((q, e))
+      q = e + 1
+    }
+    // The agency alone (Photograph Reuters / Photograph Getty Images): colon only.
+    for a in agencies where a.count <= words.count {
+      var ok = true
+      for (k, part) in a.enumerated() {
+        let (s, e) = words[k]
+        if k < a.count - 1 {
+          if !b[s..<e].elementsEqual(part) { ok = false; break }
+        } else {
+          guard e - s >= part.count, b[s..<(s + part.count)].elementsEqual(part) else { ok = false; break }
+          let rest = s + part.count
+          if rest < e && !(Bytes.isUpper(b[rest]) && rest + 1 < e && Bytes.isLower(b[rest + 1])) { ok = false; break }
+          if rest == e && e < b.count { ok = false; break }  // more text follows: not sure
+        }
+      }
+      if ok && !hasColon {
+        return Found(hasColon: false, slashAt: nil, agency: a.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "), end: words[a.count - 1].1)
+      }
+    }
+    // Names, the last one with the agency glued on.
+    for (k, (s, e)) in words.enumerated() where k < maxNameWords {
+      guard Bytes.isUpper(b[s]) else { return nil }
+      if b[s..<e].contains(0x2F) {
+        // Already has its slash: only the colon may be missing.
+        guard let slash = b[s..<e].firstIndex(of: 0x2F), slash + 1 < e, Bytes.isUpper(b[slash + 1]) else { return nil }
+        return hasColon ? nil : Found(hasColon: false, slashAt: nil, agency: String(decoding: b[(slash + 1)..<e], as: UTF8.self), end: e)
+      }
+      for a in agencies {
+        let first = a[0]
+        var cut = s + 1
+        while cut + first.count <= e {
+          if Bytes.isLower(b[cut - 1]) && b[cut..<(cut + first.count)].elementsEqual(first) {
+            let rest = cut + first.count
+            var end = rest
+            var ok = true
+            if a.count == 1 {
+              if rest < e && !(Bytes.isUpper(b[rest]) && rest + 1 < e && Bytes.isLower(b[rest + 1])) { ok = false }
+              if rest == e && e < b.count && k + 1 < words.count { ok = false }
+            } else {
+              ok = rest == e && k + a.count - 1 < words.count
+              if ok {
+                for j in 1..<a.count {
+                  let (ws, we) = words[k + j]
+                  if j == a.count - 1 {
+                    ok = we - ws >= a[j].count && b[ws..<(ws + a[j].count)].elementsEqual(a[j])
+                    end = ws + a[j].count
+                  } else {
+                    ok = b[ws..<we].elementsEqual(a[j])
+                  }
+                  if !ok { break }
+                }
+              }
+            }
+            if ok {
+              _ = end
+              return Found(hasColon: hasColon, slashAt: cut, agency: a.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "), end: e)
+            }
+          }
+          cut += 1
+        }
+      }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,146 @@
+import MendCore
+import Testing
+
+/// The repair-apostrophes stage, run through the default rules (lexicons and context rules).
+@Suite struct RepairApostrophesTests {
+  static let pipeline: Pipeline = {
+    let entries = Repo.pipeline.entries.filter { $0.id == "repair-apostrophes" }
+    return Pipeline(entries: entries)
+  }()
+
+  func fix(_ s: String) -> String { Self.pipeline.clean(s).text }
+  func changes(_ s: String) -> [Change] { Self.pipeline.clean(s).changes }
+
+  @Test(arguments: [
+    ("I dont know", "I don't know"),
+    ("she isnt here and he doesnt care", "she isn't here and he doesn't care"),
+    ("It wasnt me, they couldnt", "It wasn't me, they couldn't"),
+    ("DONT stop", "DON'T stop"),
+    ("Dont stop", "Don't stop"),
+    ("theyre late, youre early", "they're late, you're early"),
+    ("Weve seen it and Ive got it", "We've seen it and I've got it"),
+    ("theyll come and youd know", "they'll come and you'd know"),
+    ("Im fine", "I'm fine"),
+    ("thats all, whats next", "that's all, what's next"),
+    ("at ten oclock", "at ten o'clock"),
+  ])
+  func contractions(_ input: String, _ expected: String) {
+    #expect(fix(input) == expected)
+  }
+
+  @Test(arguments: [
+    ("Its been a year", "It's been a year"),
+    ("and its a shame", "and it's a shame"),
+    ("its not over", "it's not over"),
+    ("I think its kind of odd", "I think it's kind of odd"),
+    ("Well be there soon.", "We'll be there soon."),
+    ("Lets go home.", "Let's go home."),
+    ("you cant stop it", "you can't stop it"),
+    ("Ill be there", "I'll be there"),
+    ("because were going home", "because we're going home"),
+    ("its in the box", "it's in the box"),
+  ])
+  func ambiguousInContext(_ input: String, _ expected: String) {
+    #expect(fix(input) == expected)
+  }
+
+  @Test(arguments: [
+    "The company and its staff were paid",
+    "its own rules",
+    "It was made clear by its board.",
+    "They were told, and we were there.",
+    "He is well and doing well.",
+    "She was ill for a week.",
+    "The political cant of the day",
+    "as is his wont",
+    "They shed 300 jobs.",
+    "The couple wed in May.",
+    "The dog lets go of the ball.",
+    "What the hell is that",
+    "a sea shell",
+    "its in-house team",
+    "Well not really.",
+    "They arrived and were going to leave.",
+  ])
+  func ambiguousLeftAlone(_ input: String) {
+    #expect(fix(input) == input)
+  }
+
+  @Test(arguments: [
+    ("Putin spoke about Moscows sovereignty", "Putin spoke about Moscow's sovereignty"),
+    ("the companys board met", "the company's board met"),
+    ("Xi said so. On Xis 69th birthday", "Xi said so. On Xi's 69th birthday"),
+    ("Beijing is Chinas capital", "Beijing is China's capital"),
+    ("Prices rose after last years drought", "Prices rose after last year's drought"),
+    ("The court adjourned until Tuesdays hearing", "The court adjourned until Tuesday's hearing"),
+  ])
+  func possessives(_ input: String, _ expected: String) {
+    #expect(fix(input) == expected)
+  }
+
+  @Test(arguments: [
+    "The news series in Paris was always a boss move by Thomas.",
+    "Perhaps this is what US media has, as it always was.",
+    "The leaders met. Many leaders agreed.",
+    "Chinas support is Chinas.",
+    "Xis plan",  // no evidence that Xi is a name here
+    "CEOs and MPs met in the 1990s.",
+    "Athens and Brussels, Williams and Jones",
+    "In the last years of his life he rested on Tuesdays and Fridays.",
+  ])
+  func wordsEndingInSLeftAlone(_ input: String) {
+    #expect(fix(input) == input)
+  }
+
+  @Test func pluralPossessive() {
+    #expect(
+      fix("The two leaders met. The leaders call on Wednesday fell on a Friday.")
+        == "The two leaders met. The leaders' call on Wednesday fell on a Friday.")
+    // Without the later verb the plural may be the subject: left alone.
+    #expect(fix("The two leaders met. The leaders call on Wednesday for talks.") == "The two leaders met. The leaders call on Wednesday for talks.")
+  }
+
+  @Test func names() {
+    #expect(fix("Conan OBrien and ONeill met Pierre DAngelo") == "Conan O'Brien and O'Neill met Pierre D'Angelo")
+    #expect(fix("a rock n roll band") == "a rock 'n' roll band")
+    #expect(fix("OPEC and OAuth and DVDs") == "OPEC and OAuth and DVDs")
+    #expect(fix("The host Dinesh DSouza said") == "The host Dinesh D'Souza said")
+    #expect(fix("DSouza said") == "DSouza said")
+  }
+
+  @Test func styleFollowsTheDocument() {
+    #expect(fix("‘dont go,’ she said") == "‘don’t go,’ she said")
+    #expect(fix("dont go") == "don't go")
+  }
+
+  @Test func intactDocumentsOnlySuggestInferences() {
+    let cs = changes("It's late and Moscows reply was dont ask.")
+    #expect(cs.contains { $0.before == "dont" && $0.applied })
+    #expect(cs.contains { $0.before == "Moscows" && !$0.applied })
+  }
+
+  @Test func everyChangeExplainsItself() {
+    let cs = changes("Its been Moscows call, I dont know.")
+    #expect(cs.count == 3)
+    for c in cs {
+      #expect(c.stage == "repair-apostrophes")
+      #expect(!c.reason.isEmpty)
+      #expect(c.line == 1)
+    }
+    #expect(cs.first { $0.before == "Moscows" }?.column == 10)
+  }
+
+  @Test func idempotent() {
+    let once = fix("I dont think Moscows call was well timed, its a shame.")
+    #expect(fix(once) == once)
+  }
+
+  @Test func lexiconFilesAreSortedAndUnique() throws {
+    for name in ["english-words.txt", "possessive-bases.txt", "apostrophe-words.txt", "possessive-stats.txt"] {
+      let text = try String(contentsOfFile: Repo.path("rules/lexicons/" + name), encoding: .utf8)
+      let lines = text.split(separator: "\n").map { Array($0.utf8) }
+      let normalised = Array(Set(lines)).sorted { $0.lexicographicallyPrecedes($1) }
+      #expect(lines == normalised, "\(name) is not sorted and unique")
+    }
+  }
+}
