@@ -2,6 +2,7 @@
 public enum StageRegistry {
   public static let all: [StageSpec] = [
     NormalizeUnicode.spec,
+    RestoreOrder.spec,
   ]
 
   public static func spec(_ id: String) -> StageSpec? { all.first { $0.id == id } }

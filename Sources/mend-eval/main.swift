@@ -8,6 +8,7 @@ struct MendEval: ParsableCommand {
     abstract: "Measure mend on real text with injected damage (precision, recall, order, dedup).",
     subcommands: [
       CorpusStats.self,
+      OrderEval.self,
     ]
   )
 }
