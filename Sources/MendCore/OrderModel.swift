@@ -76,6 +76,9 @@ public struct OrderModel: Sendable {
   /// Weight for a sentence that opens with a pronoun, connective or back-reference right after
   /// one it shares a word or name with.
   public var adjacentReference: Double
+  /// Added to the score of an order whose first sentence opens with a pronoun, connective or
+  /// back-reference (a rule, not fitted: such a sentence cannot open a text).
+  public var firstReference: Double = -5
 
   let functionWords: Set<UInt64>
   let pronouns: Set<UInt64>
@@ -286,10 +289,16 @@ public struct OrderModel: Sendable {
     // Document-level: capitalised words seen anywhere not at the start of a sentence.
     var capKeys = Set<UInt64>()
     var innerCapKeys = Set<UInt64>()
+    // Words of multi-word names anywhere ("Xi" of "Xi Jinping"), so that a sentence may open with one.
+    var nameKeys = Set<UInt64>()
     for ts in tokens {
       for (i, t) in ts.enumerated() where t.capitalized && !functionWords.contains(t.key) {
         capKeys.insert(t.key)
         if i > 0 { innerCapKeys.insert(t.key) }
+        if i + 1 < ts.count && ts[i + 1].capitalized && !ts[i + 1].breakBefore && !functionWords.contains(ts[i + 1].key) {
+          nameKeys.insert(t.key)
+          nameKeys.insert(ts[i + 1].key)
+        }
       }
     }
     var out: [Sentence] = []
@@ -308,7 +317,7 @@ public struct OrderModel: Sendable {
         guard t.capitalized, !functionWords.contains(t.key), !titles.contains(t.key) else { continue }
         if i == 0 {
           let nextCap = ts.count > 1 && ts[1].capitalized && !ts[1].breakBefore && !functionWords.contains(ts[1].key)
-          isEntity[i] = nextCap || innerCapKeys.contains(t.key) || innerCapKeys.contains(k)
+          isEntity[i] = nextCap || innerCapKeys.contains(t.key) || innerCapKeys.contains(k) || nameKeys.contains(k)
         } else {
           isEntity[i] = true
         }
@@ -592,9 +601,16 @@ public struct OrderModel: Sendable {
     return (pair, adj)
   }
 
-  /// Score of one order: Σ over i before j of pair(i, j) + Σ over neighbours of adjacent.
-  public static func score(_ order: [Int], pair: [Double], adjacent: [Double], n: Int) -> Double {
+  /// Score of opening the text with each sentence.
+  public func firstScores(_ ss: [Sentence]) -> [Double] {
+    ss.map { $0.opensWithReference ? firstReference : 0 }
+  }
+
+  /// Score of one order: Σ over i before j of pair(i, j) + Σ over neighbours of adjacent + the
+  /// first sentence's opening score.
+  public static func score(_ order: [Int], pair: [Double], adjacent: [Double], first: [Double]? = nil, n: Int) -> Double {
     var s = 0.0
+    if let first, let f = order.first { s += first[f] }
     for x in 0..<order.count {
       let a = order[x]
       for y in (x + 1)..<max(order.count, x + 1) { s += pair[a * n + order[y]] }
@@ -606,7 +622,7 @@ public struct OrderModel: Sendable {
   /// The best order found: exact (dynamic programming over subsets) up to `exactUpTo` sentences,
   /// beam search of width `beamWidth` up to `beamUpTo`, greedy beyond.
   public static func search(
-    pair: [Double], adjacent: [Double], n: Int, exactUpTo: Int, beamWidth: Int, beamUpTo: Int
+    pair: [Double], adjacent: [Double], first: [Double], n: Int, exactUpTo: Int, beamWidth: Int, beamUpTo: Int
   ) -> [Int] {
     if n <= 1 { return Array(0..<n) }
     var rowTotal = [Double](repeating: 0, count: n)
@@ -615,7 +631,7 @@ public struct OrderModel: Sendable {
       for b in 0..<n { t += pair[a * n + b] }
       rowTotal[a] = t
     }
-    if n <= min(exactUpTo, 16) { return exact(pair: pair, adjacent: adjacent, n: n, rowTotal: rowTotal) }
+    if n <= min(exactUpTo, 16) { return exact(pair: pair, adjacent: adjacent, first: first, n: n, rowTotal: rowTotal) }
     let width = n <= beamUpTo ? max(1, beamWidth) : 1
     struct State {
       var order: [Int]
@@ -632,7 +648,7 @@ public struct OrderModel: Sendable {
         let last = st.order.last
         for x in 0..<n where !st.placed[x] {
           var v = st.score + rowTotal[x] - st.placedSum[x]
-          if let l = last { v += adjacent[l * n + x] }
+          if let l = last { v += adjacent[l * n + x] } else { v += first[x] }
           cands.append((si, x, v))
         }
       }
@@ -653,12 +669,12 @@ public struct OrderModel: Sendable {
     return beam[0].order
   }
 
-  static func exact(pair: [Double], adjacent: [Double], n: Int, rowTotal: [Double]) -> [Int] {
+  static func exact(pair: [Double], adjacent: [Double], first: [Double], n: Int, rowTotal: [Double]) -> [Int] {
     let full = (1 << n) - 1
     var dp = [Double](repeating: -.infinity, count: (1 << n) * n)
     var from = [Int](repeating: -1, count: (1 << n) * n)
     for x in 0..<n {
-      dp[(1 << x) * n + x] = rowTotal[x]
+      dp[(1 << x) * n + x] = rowTotal[x] + first[x]
     }
     for mask in 1...full {
       // Σ_{j in mask} pair(x, j) for every x.

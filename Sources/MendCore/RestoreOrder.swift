@@ -42,12 +42,8 @@ public struct RestoreOrder: Stage {
     "after that", "for example", "for instance", "in turn",
   ]
   static let defaultBackReferences = [
-    "pair", "two", "three", "leaders", "leader", "official", "officials", "company", "firm", "group",
-    "move", "decision", "agency", "ministry", "government", "man", "woman", "men", "women", "victim",
-    "victims", "suspect", "suspects", "incident", "attack", "accident", "report", "study", "bill",
-    "deal", "agreement", "statement", "announcement", "latest", "same", "former", "latter", "team",
-    "club", "country", "city", "area", "case", "event", "band", "album", "film", "project",
-    "spokesperson", "spokesman", "spokeswoman", "president", "minister", "fire", "storm", "vote",
+    "pair", "two", "three", "both", "duo", "trio", "leaders", "official", "latter", "former", "same",
+    "move", "decision", "incident", "latest", "remaining", "other", "others", "rest", "announcement",
   ]
   static let defaultTitles = [
     "president", "prime", "minister", "chancellor", "king", "queen", "prince", "princess", "pope",
@@ -109,6 +105,7 @@ public struct RestoreOrder: Stage {
       OptionSpec("later-words", .stringList, default: .list(defaultLaterWords), help: "Words that presume earlier text (also, again)."),
       OptionSpec("background-words", .stringList, default: .list(defaultBackgroundWords), help: "Words of background material (had, previously, since)."),
       OptionSpec("attribution-words", .stringList, default: .list(defaultAttributionWords), help: "Words that attribute speech (said, told, according)."),
+      OptionSpec("weight-first-reference", .double, default: .double(-5), help: "Added when the first sentence opens with a pronoun, connective or back-reference (a rule: such a sentence does not open a text)."),
       OptionSpec("weight-adjacent-overlap", .double, default: .double(1.0), help: "Neighbours: content-word overlap (Jaccard)."),
       OptionSpec("weight-adjacent-entity", .double, default: .double(0.3), help: "Neighbours: a shared name."),
       OptionSpec("weight-adjacent-reference", .double, default: .double(0.5), help: "Neighbours: a back-referring opening right after a sentence it shares a word with."),
@@ -158,6 +155,7 @@ public struct RestoreOrder: Stage {
       titles: options.list("titles"), dayWords: options.list("day-words"),
       summaryVerbs: options.list("summary-verbs"), laterWords: options.list("later-words"),
       backgroundWords: options.list("background-words"), attributionWords: options.list("attribution-words"))
+    model.firstReference = options.double("weight-first-reference")
     classifier = try FragmentClassifier(
       caption: options.list("caption-patterns"), credit: options.list("credit-patterns"),
       date: options.list("date-patterns"), url: options.list("url-patterns"),
@@ -234,10 +232,11 @@ public struct RestoreOrder: Stage {
     let n = sentences.count
     let analysed = model.analyze(sentences)
     let (pair, adj) = model.scores(analysed)
+    let first = model.firstScores(analysed)
     let order = OrderModel.search(
-      pair: pair, adjacent: adj, n: n, exactUpTo: exactUpTo, beamWidth: beamWidth, beamUpTo: beamUpTo)
-    let given = OrderModel.score(Array(0..<n), pair: pair, adjacent: adj, n: n)
-    let best = OrderModel.score(order, pair: pair, adjacent: adj, n: n)
+      pair: pair, adjacent: adj, first: first, n: n, exactUpTo: exactUpTo, beamWidth: beamWidth, beamUpTo: beamUpTo)
+    let given = OrderModel.score(Array(0..<n), pair: pair, adjacent: adj, first: first, n: n)
+    let best = OrderModel.score(order, pair: pair, adjacent: adj, first: first, n: n)
     // The given order against random orders of the same sentences (a fixed seed, so the same
     // document always gets the same answer).
     var rng = SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n))
@@ -250,7 +249,7 @@ public struct RestoreOrder: Stage {
     var aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
     for _ in 0..<samples {
       perm.shuffle(using: &rng)
-      let v = OrderModel.score(perm, pair: pair, adjacent: adj, n: n)
+      let v = OrderModel.score(perm, pair: pair, adjacent: adj, first: first, n: n)
       sum += v
       squares += v * v
       let a = OrderModel.score(perm, pair: zeroPair, adjacent: adj, n: n)
