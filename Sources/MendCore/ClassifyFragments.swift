@@ -62,6 +62,9 @@ public struct FragmentClassifier: @unchecked Sendable {
 
   public func classify(_ text: String) -> FragmentKind {
     if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
+    // The hot path: a line that ends like a sentence and holds no space-free run long enough for a
+    // URL, nor is short enough to be a date, is a body sentence (no regular expression runs).
+    if Self.endsLikeSentence(text) && text.utf8.count > 40 && !text.utf8.contains(0x2F) { return .body }
     if Self.matches(url, text) { return .url }
     if Self.matches(date, text) { return .date }
     if Self.endsLikeSentence(text) { return .body }

@@ -592,13 +592,38 @@ public struct OrderModel: Sendable {
         let v = unary[a] - unary[b] + wName * (ab.0 - ba.0) + wAcr * (ab.1 - ba.1) + wInd * (ab.2 - ba.2)
         pair[a * n + b] = v
         pair[b * n + a] = -v
-        let x = Self.adjacencyFeatures(ss[a], ss[b])
-        let y = Self.adjacencyFeatures(ss[b], ss[a])
-        adj[a * n + b] = adjacentOverlap * x.0 + adjacentEntity * x.1 + adjacentReference * x.2
-        adj[b * n + a] = adjacentOverlap * y.0 + adjacentEntity * y.1 + adjacentReference * y.2
+        // Neighbour cohesion is symmetric except for the back-referring opening.
+        let inter = Self.overlap(ss[a].content, ss[b].content)
+        let union = ss[a].content.count + ss[b].content.count - inter
+        let jac = union == 0 ? 0 : Double(inter) / Double(union)
+        let ent = Self.overlap(ss[a].entityKeys, ss[b].entityKeys) > 0 ? 1.0 : 0.0
+        let shared = inter > 0 || ent > 0
+        let common = adjacentOverlap * jac + adjacentEntity * ent
+        adj[a * n + b] = common + (shared && ss[b].opensWithReference ? adjacentReference : 0)
+        adj[b * n + a] = common + (shared && ss[a].opensWithReference ? adjacentReference : 0)
       }
     }
     return (pair, adj)
+  }
+
+  /// The pairwise and the neighbour part of an order's score.
+  @inline(__always)
+  public static func scoreParts(_ order: [Int], pair: [Double], adjacent: [Double], n: Int) -> (Double, Double) {
+    var p = 0.0
+    var a = 0.0
+    let m = order.count
+    pair.withUnsafeBufferPointer { pb in
+      for x in 0..<m {
+        let row = order[x] * n
+        var y = x + 1
+        while y < m {
+          p += pb[row + order[y]]
+          y += 1
+        }
+        if x + 1 < m { a += adjacent[row + order[x + 1]] }
+      }
+    }
+    return (p, a)
   }
 
   /// Score of opening the text with each sentence.
@@ -641,19 +666,27 @@ public struct OrderModel: Sendable {
     }
     var beam = [State(order: [], placed: Array(repeating: false, count: n), placedSum: Array(repeating: 0, count: n), score: 0)]
     for _ in 0..<n {
-      // Candidates: (state index, next sentence, score).
-      var cands: [(Int, Int, Double)] = []
-      cands.reserveCapacity(beam.count * n)
+      // The best `width` candidates (state index, next sentence, score); ties go to the earlier
+      // state and sentence, so the search is deterministic.
+      var top: [(Int, Int, Double)] = []
+      top.reserveCapacity(width + 1)
+      func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
+        x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
+      }
       for (si, st) in beam.enumerated() {
         let last = st.order.last
         for x in 0..<n where !st.placed[x] {
           var v = st.score + rowTotal[x] - st.placedSum[x]
           if let l = last { v += adjacent[l * n + x] } else { v += first[x] }
-          cands.append((si, x, v))
+          let c = (si, x, v)
+          if top.count == width, let worst = top.last, !better(c, worst) { continue }
+          var pos = top.count
+          while pos > 0 && better(c, top[pos - 1]) { pos -= 1 }
+          top.insert(c, at: pos)
+          if top.count > width { top.removeLast() }
         }
       }
-      // Top `width`, ties broken by the given order (earlier index first) for determinism.
-      cands.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1) }
+      let cands = top
       var next: [State] = []
       next.reserveCapacity(width)
       for c in cands.prefix(width) {

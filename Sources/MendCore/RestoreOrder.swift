@@ -225,6 +225,8 @@ public struct RestoreOrder: Stage {
     /// z of the given order on neighbour cohesion alone, and on pairwise precedence alone.
     public var adjacentZ: Double = 0
     public var pairZ: Double = 0
+    /// The analysed sentences (for change reasons).
+    public var sentences: [OrderModel.Sentence] = []
   }
 
   /// Run the model on body sentences (one per element) and return its order and gain.
@@ -240,27 +242,23 @@ public struct RestoreOrder: Stage {
     // The given order against random orders of the same sentences (a fixed seed, so the same
     // document always gets the same answer).
     var rng = SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n))
-    let samples = n <= 200 ? 24 : 8
-    var sum = 0.0
-    var squares = 0.0
+    let samples = n <= 60 ? 24 : 8
+    var sum = 0.0, squares = 0.0, aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
     var perm = Array(0..<n)
-    let zeroPair = [Double](repeating: 0, count: n * n)
-    let zeroAdj = zeroPair
-    var aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
     for _ in 0..<samples {
       perm.shuffle(using: &rng)
-      let v = OrderModel.score(perm, pair: pair, adjacent: adj, first: first, n: n)
+      let (p, a) = OrderModel.scoreParts(perm, pair: pair, adjacent: adj, n: n)
+      let v = p + a + first[perm[0]]
       sum += v
       squares += v * v
-      let a = OrderModel.score(perm, pair: zeroPair, adjacent: adj, n: n)
-      aSum += a; aSq += a * a
-      let p = v - a
-      pSum += p; pSq += p * p
+      aSum += a
+      aSq += a * a
+      pSum += p
+      pSq += p * p
     }
     let mean = sum / Double(samples)
     let sd = max((squares / Double(samples) - mean * mean).squareRoot(), 1e-9)
-    let givenA = OrderModel.score(Array(0..<n), pair: zeroPair, adjacent: adj, n: n)
-    let givenP = OrderModel.score(Array(0..<n), pair: pair, adjacent: zeroAdj, n: n)
+    let (givenP, givenA) = OrderModel.scoreParts(Array(0..<n), pair: pair, adjacent: adj, n: n)
     func z(_ g: Double, _ s: Double, _ q: Double) -> Double {
       let m = s / Double(samples)
       return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
@@ -270,7 +268,8 @@ public struct RestoreOrder: Stage {
     let pairs = Double(max(n * (n - 1) / 2, 1))
     return Decision(
       order: order, gainPerPair: (best - given) / pairs, givenZ: (given - mean) / sd,
-      givenViolations: OrderModel.violations(analysed, order: Array(0..<n)), adjacentZ: aZ, pairZ: pZ)
+      givenViolations: OrderModel.violations(analysed, order: Array(0..<n)), adjacentZ: aZ, pairZ: pZ,
+      sentences: analysed)
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -335,7 +334,7 @@ public struct RestoreOrder: Stage {
 
     // 6. Record a move for each fragment outside a longest run kept in the same relative order.
     let kept = Self.longestIncreasing(newOrder)
-    let analysed = model.analyze(texts)
+    let analysed = decision.sentences
     let bodyPos = Dictionary(uniqueKeysWithValues: body.enumerated().map { ($1, $0) })
     let firstBody = decision.order.first.map { body[$0] }
     let confidence = min(1, 0.5 + 0.5 * decision.gainPerPair / max(gainThreshold * 4, 1e-9))

@@ -21,6 +21,10 @@ struct OrderEval: ParsableCommand {
   var untouchedTarget = 0.995
   @Flag(help: "Switch the decline test off (as a user who knows the input is shuffled would) to measure the ordering model alone.")
   var assumeShuffled = false
+  @Flag(help: "Time the default pipeline with and without restore-order on news-sized documents (use a release build).")
+  var bench = false
+  @Option(help: "With --bench: rounds over the documents (the fastest round counts).")
+  var rounds = 5
   @Flag(help: "Print one line per article.")
   var verbose = false
 
@@ -85,6 +89,10 @@ struct OrderEval: ParsableCommand {
     let segmenter = SentenceSegmenter(locale: ruleSet.sentenceLocale, abbreviations: ruleSet.abbreviations)
     if fit {
       try runFit(stage, segmenter: segmenter)
+      return
+    }
+    if bench {
+      try runBench(ruleSet, segmenter: segmenter)
       return
     }
     let articles = try Corpus.load(corpus, split: split)
@@ -166,6 +174,47 @@ struct OrderEval: ParsableCommand {
 
   func f(_ x: Double) -> String { String(format: "%.3f", x) }
   func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+
+  // MARK: Speed
+
+  func runBench(_ ruleSet: RuleSet, segmenter: SentenceSegmenter) throws {
+    let articles = try Corpus.load(corpus, split: split)
+    let ds = docs(articles, segmenter: segmenter)
+    var without = ruleSet
+    for i in without.stages.indices where without.stages[i].id == RestoreOrder.id { without.stages[i].enabled = false }
+    let full = try Pipeline(rules: ruleSet)
+    let base = try Pipeline(rules: without)
+    // Prose: one paragraph a line, as news is usually scraped. Fragmented: one sentence a line,
+    // shuffled (the stage's full work: classify, segment, model, search).
+    let prose = articles.map { $0.paragraphs.joined(separator: "\n") + "\n" }
+    var rng = SeededRandom(seed: seed)
+    let fragmented = ds.map { d -> String in
+      var l = d.lines
+      l.shuffle(using: &rng)
+      return l.joined(separator: "\n") + "\n"
+    }
+    let inOrder = ds.map { $0.lines.joined(separator: "\n") + "\n" }
+    let short = zip(ds, fragmented).filter { $0.0.lines.count <= 40 }.map(\.1)
+    func time(_ p: Pipeline, _ texts: [String]) -> Double {
+      var best = Double.infinity
+      for _ in 0..<max(rounds, 1) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var sink = 0
+        for t in texts { sink &+= p.clean(t, segmenter: segmenter).text.utf8.count }
+        let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if sink < 0 { print(sink) }
+        best = min(best, secs)
+      }
+      return best
+    }
+    print("restore-order speed, \(split.rawValue) split, release build advised; fastest of \(rounds) rounds")
+    for (name, texts) in [("prose (paragraph lines)", prose), ("fragmented, shuffled", fragmented), ("fragmented, in order", inOrder), ("fragmented, shuffled, <= 40 sentences", short)] {
+      let bytes = Double(texts.reduce(0) { $0 + $1.utf8.count })
+      let tb = time(base, texts)
+      let tf = time(full, texts)
+      print("\(name): \(texts.count) docs, \(Int(bytes / Double(texts.count))) bytes/doc; without \(f(bytes / tb / 1e6)) MB/s, with \(f(bytes / tf / 1e6)) MB/s; restore-order adds \(pct((tf - tb) / tb)) (\(f((tf - tb) / Double(texts.count) * 1e6)) µs/doc)")
+    }
+  }
 
   // MARK: Fitting
 
