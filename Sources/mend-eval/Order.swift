@@ -108,6 +108,7 @@ struct OrderEval: ParsableCommand {
     var tauIn = 0.0, tauOut = 0.0, bodyTauIn = 0.0, bodyTauOut = 0.0
     var perfectIn = 0, perfectOut = 0, untouched = 0, reordered = 0, lost = 0, moves = 0
     var sentences = 0
+    var leadIn = 0, leadOut = 0
     for d in ds {
       sentences += d.lines.count
       // In order: must come out exactly as it went in.
@@ -135,6 +136,10 @@ struct OrderEval: ParsableCommand {
       let body = Set((0..<d.lines.count).filter { stage.kind(of: d.lines[$0]) == .body })
       let bIn = perm.filter { body.contains($0) }
       let bOut = p.filter { body.contains($0) }
+      if let l = bIn.min() {
+        if bIn.first == l { leadIn += 1 }
+        if bOut.first == l { leadOut += 1 }
+      }
       bodyTauIn += Self.kendallTau(bIn)
       bodyTauOut += Self.kendallTau(bOut)
       if verbose {
@@ -145,6 +150,7 @@ struct OrderEval: ParsableCommand {
     print("restore-order on \(split.rawValue) split: \(ds.count) articles, \(sentences) sentences (mean \(f(Double(sentences) / n)) per article), seed \(seed)")
     print("shuffled input:   mean Kendall tau \(f(tauIn / n)) (body only \(f(bodyTauIn / n))), perfect \(perfectIn)/\(ds.count)")
     print("restored output:  mean Kendall tau \(f(tauOut / n)) (body only \(f(bodyTauOut / n))), perfect \(perfectOut)/\(ds.count) (\(pct(Double(perfectOut) / n)))")
+    print("lead sentence first in the body: shuffled \(leadIn)/\(ds.count), restored \(leadOut)/\(ds.count)")
     print("shuffled articles reordered: \(reordered)/\(ds.count); move changes: \(moves); lines lost: \(lost) articles")
     print("in-order articles left exactly as they were: \(untouched)/\(ds.count) (\(pct(Double(untouched) / n)))")
   }
