@@ -8,6 +8,7 @@ public enum StageRegistry {
     RemoveTandemRepeats.spec,
     RemoveRepeatedSentences.spec,
     RemoveNearDuplicates.spec,
+    RestoreOrder.spec,
   ]
 
   public static func spec(_ id: String) -> StageSpec? { all.first { $0.id == id } }

@@ -12,6 +12,7 @@ struct MendEval: ParsableCommand {
       DedupEval.self,
       Apostrophes.self,
       Throughput.self,
+      OrderEval.self,
     ]
   )
 }

@@ -1,0 +1,746 @@
+/// The coherence model behind `restore-order`: what each sentence says about where it belongs
+/// (lead signals, back-references) and what each pair says about which comes first (a full name
+/// before the bare surname, a defined acronym before its bare use, "a bridge" before "the
+/// bridge"). Every word list and weight comes from the rules file; `mend-eval order --fit` fits the
+/// weights on the corpus's fit split.
+///
+/// Works on UTF-8 bytes: tokens are hashed (FNV-1a over ASCII-lowercased bytes), and sets are
+/// sorted arrays of hashes, so a pair costs a few short merges.
+public struct OrderModel: Sendable {
+  /// Features of the pairwise precedence score. The first `unaryCount` are properties of one
+  /// sentence (the pair feature is the difference a − b); the rest are directional pair features
+  /// g(a, b) − g(b, a).
+  public enum Feature: Int, CaseIterable, Sendable {
+    case pronounStart, connectiveStart, backReferenceStart, dayWord, title, fullNames, summaryVerb,
+      quote, length, laterWord, shortReferences, introductions, centrality, year, background,
+      attribution
+    case nameIntroduction, acronymIntroduction, indefiniteBeforeDefinite
+
+    /// The option name of the feature's weight in the rules file.
+    public var optionName: String {
+      switch self {
+      case .pronounStart: return "weight-pronoun-start"
+      case .connectiveStart: return "weight-connective-start"
+      case .backReferenceStart: return "weight-back-reference-start"
+      case .dayWord: return "weight-day-word"
+      case .title: return "weight-title"
+      case .fullNames: return "weight-full-names"
+      case .summaryVerb: return "weight-summary-verb"
+      case .quote: return "weight-quote"
+      case .length: return "weight-length"
+      case .laterWord: return "weight-later-word"
+      case .shortReferences: return "weight-short-references"
+      case .introductions: return "weight-introductions"
+      case .centrality: return "weight-centrality"
+      case .year: return "weight-year"
+      case .background: return "weight-background"
+      case .attribution: return "weight-attribution"
+      case .nameIntroduction: return "weight-name-introduction"
+      case .acronymIntroduction: return "weight-acronym-introduction"
+      case .indefiniteBeforeDefinite: return "weight-indefinite-before-definite"
+      }
+    }
+
+    public var help: String {
+      switch self {
+      case .pronounStart: return "Sentence opens with a pronoun (He, They, It, This): later."
+      case .connectiveStart: return "Sentence opens with a connective (But, However, Meanwhile, Also): later."
+      case .backReferenceStart: return "Sentence opens with a definite back-reference (The pair, The official): later."
+      case .dayWord: return "Sentence names a day or date (on Wednesday, yesterday): a lead signal."
+      case .title: return "Sentence gives a title before a name (President Xi): a lead signal."
+      case .fullNames: return "Number of multi-word names: a lead signal."
+      case .summaryVerb: return "Sentence has a summary verb (announced, assured, said on): a lead signal."
+      case .quote: return "Sentence contains a quotation mark."
+      case .length: return "Sentence length in words / 25 (capped at 2)."
+      case .laterWord: return "Sentence has a word that presumes earlier text (also, again, another)."
+      case .shortReferences: return "Bare surnames or short forms whose full name is in another sentence: later."
+      case .introductions: return "Full names whose short form is used in another sentence: earlier."
+      case .centrality: return "Share of the other sentences that share a word or name with this one: earlier."
+      case .year: return "Sentence names a year (background tends to come later)."
+      case .background: return "Sentence has a background word (had, previously, since)."
+      case .attribution: return "Sentence attributes speech (said, told, according)."
+      case .nameIntroduction: return "Pair: A has the full name (Xi Jinping), B only the short form (Xi): A first."
+      case .acronymIntroduction: return "Pair: A defines an acronym (Federal Security Service (FSB)), B uses it bare: A first."
+      case .indefiniteBeforeDefinite: return "Pair: A says 'a bridge', B says 'the bridge': A first."
+      }
+    }
+
+    static let unaryCount = 16
+  }
+
+  public var weights: [Double]
+  /// Weight of content-word overlap (Jaccard) between neighbours.
+  public var adjacentOverlap: Double
+  /// Weight of a shared name between neighbours.
+  public var adjacentEntity: Double
+  /// Weight for a sentence that opens with a pronoun, connective or back-reference right after
+  /// one it shares a word or name with.
+  public var adjacentReference: Double
+  /// Added to the score of an order whose first sentence opens with a pronoun, connective or
+  /// back-reference (a rule, not fitted: such a sentence cannot open a text).
+  public var firstReference: Double = -5
+
+  let functionWords: Set<UInt64>
+  let pronouns: Set<UInt64>
+  let connectives: Set<UInt64>
+  let backReferences: Set<UInt64>
+  let titles: Set<UInt64>
+  let dayWords: Set<UInt64>
+  let summaryVerbs: Set<UInt64>
+  let laterWords: Set<UInt64>
+  let backgroundWords: Set<UInt64>
+  let attributionWords: Set<UInt64>
+
+  public init(
+    weights: [Double], adjacentOverlap: Double, adjacentEntity: Double, adjacentReference: Double,
+    functionWords: [String], pronouns: [String], connectives: [String], backReferences: [String],
+    titles: [String], dayWords: [String], summaryVerbs: [String], laterWords: [String],
+    backgroundWords: [String], attributionWords: [String]
+  ) {
+    precondition(weights.count == Feature.allCases.count)
+    self.weights = weights
+    self.adjacentOverlap = adjacentOverlap
+    self.adjacentEntity = adjacentEntity
+    self.adjacentReference = adjacentReference
+    func set(_ xs: [String]) -> Set<UInt64> { Set(xs.map { Self.hash($0) }) }
+    self.functionWords = set(functionWords + pronouns + connectives)
+    self.pronouns = set(pronouns)
+    self.connectives = set(connectives)
+    self.backReferences = set(backReferences)
+    self.titles = set(titles)
+    self.dayWords = set(dayWords)
+    self.summaryVerbs = set(summaryVerbs)
+    self.laterWords = set(laterWords)
+    self.backgroundWords = set(backgroundWords)
+    self.attributionWords = set(attributionWords)
+  }
+
+  // MARK: Hashing
+
+  static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let fnvPrime: UInt64 = 0x100_0000_01b3
+
+  @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+  /// Hash of a word or phrase (ASCII-lowercased; words joined by one space).
+  public static func hash(_ s: String) -> UInt64 {
+    var h = fnvOffset
+    for b in s.utf8 { h = (h ^ UInt64(lower(b))) &* fnvPrime }
+    return h
+  }
+
+  // MARK: Sentence analysis
+
+  struct Token {
+    var start: Int
+    var end: Int
+    var key: UInt64
+    /// Key without a final "s" (for "Chinas" → "China" when apostrophes were stripped).
+    var stemKey: UInt64
+    var capitalized: Bool
+    var allCaps: Bool
+    /// Something other than a space separates it from the previous token (or it is the first).
+    var breakBefore: Bool
+    var inParens: Bool
+  }
+
+  /// What one sentence contributes to the model.
+  public struct Sentence: Sendable {
+    var unary: [Double] = Array(repeating: 0, count: Feature.unaryCount)
+    var longKeys: [UInt64] = []
+    /// Last words of multi-word names (surnames, "Mahan Air" → air).
+    var lastKeys: [UInt64] = []
+    var shortKeys: [UInt64] = []
+    var entityKeys: [UInt64] = []
+    var acronymsDefined: [UInt64] = []
+    var acronymsUsed: [UInt64] = []
+    var indefinite: [UInt64] = []
+    var definite: [UInt64] = []
+    var content: [UInt64] = []
+    var opensWithReference = false
+    /// Human-readable signals for change reasons.
+    var signals: [String] = []
+  }
+
+  @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
+    (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b >= 0x80
+  }
+
+  static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> [Token] {
+    var out: [Token] = []
+    let n = buf.count
+    var i = 0
+    var sawBreak = true
+    while i < n {
+      let b = buf[i]
+      // U+2000–U+203F (dashes, curly quotes, ellipsis) are punctuation, not letters.
+      if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
+        sawBreak = true
+        i += 3
+        continue
+      }
+      if !isWordByte(b) {
+        if b != 0x20 { sawBreak = true }
+        i += 1
+        continue
+      }
+      let start = i
+      var j = i
+      var h = fnvOffset
+      var stem = fnvOffset
+      var last: UInt8 = 0
+      var upperCount = 0
+      var letterCount = 0
+      var possessiveAt = -1
+      while j < n {
+        let c = buf[j]
+        if isWordByte(c) {
+          if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
+          stem = h
+          h = (h ^ UInt64(lower(c))) &* fnvPrime
+          last = c
+          if c >= 0x41 && c <= 0x5A { upperCount += 1 }
+          if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) { letterCount += 1 }
+          j += 1
+          continue
+        }
+        // Inner apostrophe or hyphen ('s, don't, Xi-led).
+        if (c == 0x27 || c == 0x2D) && j + 1 < n && isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
+          if c == 0x27 && possessiveAt < 0 { possessiveAt = j }
+          h = (h ^ UInt64(c)) &* fnvPrime
+          last = c
+          j += 1
+          continue
+        }
+        if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && isWordByte(buf[j + 3]) {
+          if possessiveAt < 0 { possessiveAt = j }
+          h = (h ^ 0x27) &* fnvPrime
+          j += 3
+          continue
+        }
+        break
+      }
+      var key = h
+      var stemKey = last == 0x73 ? stem : h
+      // "X's" / "X’s": the key is X's.
+      if possessiveAt > 0 {
+        var k = fnvOffset
+        var p = start
+        while p < possessiveAt {
+          k = (k ^ UInt64(lower(buf[p]))) &* fnvPrime
+          p += 1
+        }
+        key = k
+        stemKey = k
+      }
+      let first = buf[start]
+      let cap = first >= 0x41 && first <= 0x5A
+      let inParens = start > 0 && buf[start - 1] == 0x28 && j < n && buf[j] == 0x29
+      out.append(
+        Token(
+          start: start, end: j, key: key, stemKey: stemKey, capitalized: cap,
+          allCaps: letterCount >= 2 && letterCount == upperCount && letterCount <= 6,
+          breakBefore: sawBreak || start == 0, inParens: inParens))
+      sawBreak = false
+      i = j
+    }
+    return out
+  }
+
+  static let keyThe = hash("the")
+  static let keyA = hash("a")
+  static let keyAn = hash("an")
+
+  /// Analyse the sentences of one document (each a string of one sentence).
+  public func analyze(_ texts: [String]) -> [Sentence] {
+    var tokens: [[Token]] = []
+    tokens.reserveCapacity(texts.count)
+    var quotes: [Bool] = []
+    var years: [Bool] = []
+    for t in texts {
+      var t = t
+      t.withUTF8 { buf in
+        let ts = Self.tokenize(buf)
+        tokens.append(ts)
+        var y = false
+        for tok in ts where tok.end - tok.start == 4 {
+          let a = buf[tok.start]
+          let b = buf[tok.start + 1]
+          if ((a == 0x31 && b == 0x39) || (a == 0x32 && b == 0x30)) && buf[tok.start + 2] >= 0x30
+            && buf[tok.start + 2] <= 0x39 && buf[tok.start + 3] >= 0x30 && buf[tok.start + 3] <= 0x39
+          {
+            y = true
+            break
+          }
+        }
+        years.append(y)
+        var q = false
+        var i = 0
+        let n = buf.count
+        while i < n {
+          let b = buf[i]
+          if b == 0x22 { q = true; break }
+          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 && (buf[i + 2] == 0x9C || buf[i + 2] == 0x9D) { q = true; break }
+          i += 1
+        }
+        quotes.append(q)
+      }
+    }
+    // Document-level: capitalised words seen anywhere not at the start of a sentence.
+    var capKeys = Set<UInt64>()
+    var innerCapKeys = Set<UInt64>()
+    // Words of multi-word names anywhere ("Xi" of "Xi Jinping"), so that a sentence may open with one.
+    var nameKeys = Set<UInt64>()
+    for ts in tokens {
+      for (i, t) in ts.enumerated() where t.capitalized && !functionWords.contains(t.key) {
+        capKeys.insert(t.key)
+        if i > 0 { innerCapKeys.insert(t.key) }
+        if i + 1 < ts.count && ts[i + 1].capitalized && !ts[i + 1].breakBefore && !functionWords.contains(ts[i + 1].key) {
+          nameKeys.insert(t.key)
+          nameKeys.insert(ts[i + 1].key)
+        }
+      }
+    }
+    var out: [Sentence] = []
+    out.reserveCapacity(texts.count)
+    for (si, ts) in tokens.enumerated() {
+      var s = Sentence()
+      // Entity-like tokens.
+      var isEntity = [Bool](repeating: false, count: ts.count)
+      var keys = [UInt64](repeating: 0, count: ts.count)
+      var hasTitle = false
+      for (i, t) in ts.enumerated() {
+        var k = t.key
+        // "Xis", "Chinas": a possessive whose apostrophe was stripped, when the bare name occurs.
+        if t.capitalized && t.stemKey != t.key && capKeys.contains(t.stemKey) { k = t.stemKey }
+        keys[i] = k
+        guard t.capitalized, !functionWords.contains(t.key), !titles.contains(t.key) else { continue }
+        if i == 0 {
+          let nextCap = ts.count > 1 && ts[1].capitalized && !ts[1].breakBefore && !functionWords.contains(ts[1].key)
+          isEntity[i] = nextCap || innerCapKeys.contains(t.key) || innerCapKeys.contains(k) || nameKeys.contains(k)
+        } else {
+          isEntity[i] = true
+        }
+      }
+      for (i, t) in ts.enumerated() where titles.contains(t.key) && t.capitalized {
+        if i + 1 < ts.count && isEntity[i + 1] && !ts[i + 1].breakBefore { hasTitle = true }
+      }
+      // Name sequences.
+      var i = 0
+      var fullNames = 0
+      while i < ts.count {
+        guard isEntity[i] else { i += 1; continue }
+        var j = i + 1
+        while j < ts.count && isEntity[j] && !ts[j].breakBefore { j += 1 }
+        let len = j - i
+        if len >= 2 {
+          fullNames += 1
+          s.lastKeys.append(keys[j - 1])
+        }
+        for p in i..<j {
+          if ts[p].allCaps && !ts[p].inParens && len == 1 {
+            s.acronymsUsed.append(keys[p])
+          }
+          if ts[p].allCaps && ts[p].inParens {
+            s.acronymsDefined.append(keys[p])
+            continue
+          }
+          if len >= 2 { s.longKeys.append(keys[p]) } else { s.shortKeys.append(keys[p]) }
+          s.entityKeys.append(keys[p])
+        }
+        i = j
+      }
+      // Determiners, content words, word lists.
+      var day = false
+      var summary = false
+      var later = false
+      var background = false
+      var attribution = false
+      for (i, t) in ts.enumerated() {
+        let k = t.key
+        if backgroundWords.contains(k) { background = true }
+        if attributionWords.contains(k) { attribution = true }
+        if dayWords.contains(k) { day = true }
+        if summaryVerbs.contains(k) { summary = true }
+        if i > 0 && laterWords.contains(k) { later = true }
+        if !t.capitalized || i == 0 {
+          if (k == Self.keyA || k == Self.keyAn || k == Self.keyThe) {
+            var p = i + 1
+            while p < ts.count && p <= i + 2 && !ts[p].breakBefore && !ts[p].capitalized {
+              if !functionWords.contains(ts[p].key) {
+                if k == Self.keyThe { s.definite.append(ts[p].stemKey) } else { s.indefinite.append(ts[p].stemKey) }
+              }
+              p += 1
+            }
+          }
+          if !functionWords.contains(k) && t.end - t.start >= 4 && !t.capitalized {
+            s.content.append(t.stemKey)
+          }
+        }
+      }
+      // Openings.
+      if let f = ts.first {
+        if pronouns.contains(f.key) {
+          s.unary[Feature.pronounStart.rawValue] = 1
+          s.signals.append("opens with a pronoun")
+        } else if connectives.contains(f.key) || (ts.count > 1 && connectives.contains(Self.pairKey(texts[si], ts[0], ts[1]))) {
+          s.unary[Feature.connectiveStart.rawValue] = 1
+          s.signals.append("opens with a connective")
+        } else if f.key == Self.keyThe && ts.count > 1 && (backReferences.contains(ts[1].key) || backReferences.contains(ts[1].stemKey)) {
+          s.unary[Feature.backReferenceStart.rawValue] = 1
+          s.signals.append("opens with a back-reference")
+        }
+      }
+      s.opensWithReference =
+        s.unary[Feature.pronounStart.rawValue] + s.unary[Feature.connectiveStart.rawValue]
+        + s.unary[Feature.backReferenceStart.rawValue] > 0
+      s.unary[Feature.dayWord.rawValue] = day ? 1 : 0
+      s.unary[Feature.title.rawValue] = hasTitle ? 1 : 0
+      s.unary[Feature.fullNames.rawValue] = Double(min(fullNames, 3))
+      s.unary[Feature.summaryVerb.rawValue] = summary ? 1 : 0
+      s.unary[Feature.quote.rawValue] = quotes[si] ? 1 : 0
+      s.unary[Feature.length.rawValue] = min(Double(ts.count) / 25, 2)
+      s.unary[Feature.laterWord.rawValue] = later ? 1 : 0
+      s.unary[Feature.year.rawValue] = years[si] ? 1 : 0
+      s.unary[Feature.background.rawValue] = background ? 1 : 0
+      s.unary[Feature.attribution.rawValue] = attribution ? 1 : 0
+      s.longKeys = Self.sortedUnique(s.longKeys)
+      s.lastKeys = Self.sortedUnique(s.lastKeys)
+      s.shortKeys = Self.sortedUnique(s.shortKeys)
+      s.entityKeys = Self.sortedUnique(s.entityKeys)
+      s.acronymsDefined = Self.sortedUnique(s.acronymsDefined)
+      s.acronymsUsed = Self.sortedUnique(s.acronymsUsed)
+      s.indefinite = Self.sortedUnique(s.indefinite)
+      s.definite = Self.sortedUnique(s.definite)
+      s.content = Self.sortedUnique(s.content)
+      out.append(s)
+    }
+    // Document-level features: references and introductions across sentences, centrality.
+    let n = out.count
+    if n > 1 {
+      var longCount: [UInt64: Int] = [:]
+      var shortCount: [UInt64: Int] = [:]
+      for s in out {
+        for k in s.longKeys { longCount[k, default: 0] += 1 }
+        for k in s.shortKeys { shortCount[k, default: 0] += 1 }
+      }
+      var docFreq: [UInt64: Int] = [:]
+      for s in out {
+        for k in s.content { docFreq[k, default: 0] += 1 }
+        for k in s.entityKeys { docFreq[k &+ 1, default: 0] += 1 }
+      }
+      for i in 0..<n {
+        var refs = 0
+        var intros = 0
+        for k in out[i].shortKeys where Self.contains(out[i].longKeys, k) == false {
+          if (longCount[k] ?? 0) > 0 { refs += 1 }
+        }
+        for k in out[i].longKeys {
+          let others = (shortCount[k] ?? 0) - (Self.contains(out[i].shortKeys, k) ? 1 : 0)
+          if others > 0 { intros += 1 }
+        }
+        out[i].unary[Feature.shortReferences.rawValue] = Double(min(refs, 3))
+        out[i].unary[Feature.introductions.rawValue] = Double(min(intros, 3))
+        if refs > 0 { out[i].signals.append("refers to a name given in full elsewhere") }
+        if intros > 0 { out[i].signals.append("introduces a name used short elsewhere") }
+        // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a word
+        // with how many others").
+        var shared = 0
+        for k in out[i].content { shared += min((docFreq[k] ?? 1) - 1, 1) }
+        for k in out[i].entityKeys { shared += min((docFreq[k &+ 1] ?? 1) - 1, 1) }
+        let total = out[i].content.count + out[i].entityKeys.count
+        out[i].unary[Feature.centrality.rawValue] = total == 0 ? 0 : Double(shared) / Double(total)
+      }
+    }
+    return out
+  }
+
+  static func pairKey(_ text: String, _ a: Token, _ b: Token) -> UInt64 {
+    var h = fnvOffset
+    var text = text
+    text.withUTF8 { buf in
+      for p in a.start..<a.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
+      h = (h ^ 0x20) &* fnvPrime
+      for p in b.start..<b.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
+    }
+    return h
+  }
+
+  static func sortedUnique(_ xs: [UInt64]) -> [UInt64] {
+    if xs.count < 2 { return xs }
+    var s = xs.sorted()
+    var w = 1
+    for r in 1..<s.count where s[r] != s[w - 1] {
+      s[w] = s[r]
+      w += 1
+    }
+    s.removeLast(s.count - w)
+    return s
+  }
+
+  @inline(__always) static func contains(_ xs: [UInt64], _ k: UInt64) -> Bool {
+    var lo = 0
+    var hi = xs.count
+    while lo < hi {
+      let m = (lo + hi) >> 1
+      if xs[m] < k { lo = m + 1 } else { hi = m }
+    }
+    return lo < xs.count && xs[lo] == k
+  }
+
+  /// |a ∩ b \ c|, all sorted.
+  @inline(__always) static func overlap(_ a: [UInt64], _ b: [UInt64], minus c: [UInt64] = []) -> Int {
+    var i = 0
+    var j = 0
+    var n = 0
+    while i < a.count && j < b.count {
+      if a[i] < b[j] {
+        i += 1
+      } else if a[i] > b[j] {
+        j += 1
+      } else {
+        if c.isEmpty || !contains(c, a[i]) { n += 1 }
+        i += 1
+        j += 1
+      }
+    }
+    return n
+  }
+
+  // MARK: Hard evidence
+
+  /// Signs that an order is not the writer's: the first sentence opens with a pronoun, connective
+  /// or back-reference; a name first appears in short form although its full form is in the text;
+  /// an acronym is used before the sentence that defines it.
+  public static func violations(_ ss: [Sentence], order: [Int]) -> Int {
+    guard let first = order.first else { return 0 }
+    var v = ss[first].opensWithReference ? 1 : 0
+    var long = Set<UInt64>()
+    var defined = Set<UInt64>()
+    for s in ss {
+      // Only surnames count here: a first word ("European" of "European Union") is too often an
+      // adjective or a word of its own.
+      long.formUnion(s.lastKeys)
+      defined.formUnion(s.acronymsDefined)
+    }
+    var seen = Set<UInt64>()
+    var seenAcronyms = Set<UInt64>()
+    for i in order {
+      let s = ss[i]
+      for k in s.shortKeys where long.contains(k) && !seen.contains(k) && !contains(s.longKeys, k) { v += 1 }
+      for k in s.acronymsUsed where defined.contains(k) && !seenAcronyms.contains(k) && !contains(s.acronymsDefined, k) {
+        v += 1
+      }
+      seen.formUnion(s.shortKeys)
+      seen.formUnion(s.longKeys)
+      seenAcronyms.formUnion(s.acronymsUsed)
+      seenAcronyms.formUnion(s.acronymsDefined)
+    }
+    return v
+  }
+
+  // MARK: Scores
+
+  /// Directional pair features g(a, b) (before antisymmetrising).
+  @inline(__always) static func directional(_ a: Sentence, _ b: Sentence) -> (Double, Double, Double) {
+    let name = Double(min(overlap(a.longKeys, b.shortKeys, minus: b.longKeys), 3))
+    let acr = Double(min(overlap(a.acronymsDefined, b.acronymsUsed, minus: b.acronymsDefined), 2))
+    let ind = Double(min(overlap(a.indefinite, b.definite, minus: b.indefinite), 2))
+    return (name, acr, ind)
+  }
+
+  /// The feature vector φ(a, b) of "a comes before b" (φ(b, a) = −φ(a, b)).
+  public static func pairFeatures(_ a: Sentence, _ b: Sentence) -> [Double] {
+    var f = [Double](repeating: 0, count: Feature.allCases.count)
+    for k in 0..<Feature.unaryCount { f[k] = a.unary[k] - b.unary[k] }
+    let ab = directional(a, b)
+    let ba = directional(b, a)
+    f[Feature.nameIntroduction.rawValue] = ab.0 - ba.0
+    f[Feature.acronymIntroduction.rawValue] = ab.1 - ba.1
+    f[Feature.indefiniteBeforeDefinite.rawValue] = ab.2 - ba.2
+    return f
+  }
+
+  /// Adjacency features of "b right after a": (content Jaccard, shared name, reference follows).
+  public static func adjacencyFeatures(_ a: Sentence, _ b: Sentence) -> (Double, Double, Double) {
+    let inter = overlap(a.content, b.content)
+    let union = a.content.count + b.content.count - inter
+    let jac = union == 0 ? 0 : Double(inter) / Double(union)
+    let ent = overlap(a.entityKeys, b.entityKeys) > 0 ? 1.0 : 0.0
+    let ref = b.opensWithReference && (inter > 0 || ent > 0) ? 1.0 : 0.0
+    return (jac, ent, ref)
+  }
+
+  /// Pairwise precedence scores `s[a*n+b]` (antisymmetric) and adjacency scores `adj[a*n+b]`.
+  public func scores(_ ss: [Sentence]) -> (pair: [Double], adjacent: [Double]) {
+    let n = ss.count
+    var unary = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      var u = 0.0
+      for k in 0..<Feature.unaryCount { u += weights[k] * ss[i].unary[k] }
+      unary[i] = u
+    }
+    let wName = weights[Feature.nameIntroduction.rawValue]
+    let wAcr = weights[Feature.acronymIntroduction.rawValue]
+    let wInd = weights[Feature.indefiniteBeforeDefinite.rawValue]
+    var pair = [Double](repeating: 0, count: n * n)
+    var adj = [Double](repeating: 0, count: n * n)
+    for a in 0..<n {
+      for b in (a + 1)..<max(n, a + 1) {
+        let ab = Self.directional(ss[a], ss[b])
+        let ba = Self.directional(ss[b], ss[a])
+        let v = unary[a] - unary[b] + wName * (ab.0 - ba.0) + wAcr * (ab.1 - ba.1) + wInd * (ab.2 - ba.2)
+        pair[a * n + b] = v
+        pair[b * n + a] = -v
+        // Neighbour cohesion is symmetric except for the back-referring opening.
+        let inter = Self.overlap(ss[a].content, ss[b].content)
+        let union = ss[a].content.count + ss[b].content.count - inter
+        let jac = union == 0 ? 0 : Double(inter) / Double(union)
+        let ent = Self.overlap(ss[a].entityKeys, ss[b].entityKeys) > 0 ? 1.0 : 0.0
+        let shared = inter > 0 || ent > 0
+        let common = adjacentOverlap * jac + adjacentEntity * ent
+        adj[a * n + b] = common + (shared && ss[b].opensWithReference ? adjacentReference : 0)
+        adj[b * n + a] = common + (shared && ss[a].opensWithReference ? adjacentReference : 0)
+      }
+    }
+    return (pair, adj)
+  }
+
+  /// The pairwise and the neighbour part of an order's score.
+  @inline(__always)
+  public static func scoreParts(_ order: [Int], pair: [Double], adjacent: [Double], n: Int) -> (Double, Double) {
+    var p = 0.0
+    var a = 0.0
+    let m = order.count
+    pair.withUnsafeBufferPointer { pb in
+      for x in 0..<m {
+        let row = order[x] * n
+        var y = x + 1
+        while y < m {
+          p += pb[row + order[y]]
+          y += 1
+        }
+        if x + 1 < m { a += adjacent[row + order[x + 1]] }
+      }
+    }
+    return (p, a)
+  }
+
+  /// Score of opening the text with each sentence.
+  public func firstScores(_ ss: [Sentence]) -> [Double] {
+    ss.map { $0.opensWithReference ? firstReference : 0 }
+  }
+
+  /// Score of one order: Σ over i before j of pair(i, j) + Σ over neighbours of adjacent + the
+  /// first sentence's opening score.
+  public static func score(_ order: [Int], pair: [Double], adjacent: [Double], first: [Double]? = nil, n: Int) -> Double {
+    var s = 0.0
+    if let first, let f = order.first { s += first[f] }
+    for x in 0..<order.count {
+      let a = order[x]
+      for y in (x + 1)..<max(order.count, x + 1) { s += pair[a * n + order[y]] }
+      if x + 1 < order.count { s += adjacent[a * n + order[x + 1]] }
+    }
+    return s
+  }
+
+  /// The best order found: exact (dynamic programming over subsets) up to `exactUpTo` sentences,
+  /// beam search of width `beamWidth` up to `beamUpTo`, greedy beyond.
+  public static func search(
+    pair: [Double], adjacent: [Double], first: [Double], n: Int, exactUpTo: Int, beamWidth: Int, beamUpTo: Int
+  ) -> [Int] {
+    if n <= 1 { return Array(0..<n) }
+    var rowTotal = [Double](repeating: 0, count: n)
+    for a in 0..<n {
+      var t = 0.0
+      for b in 0..<n { t += pair[a * n + b] }
+      rowTotal[a] = t
+    }
+    if n <= min(exactUpTo, 16) { return exact(pair: pair, adjacent: adjacent, first: first, n: n, rowTotal: rowTotal) }
+    let width = n <= beamUpTo ? max(1, beamWidth) : 1
+    struct State {
+      var order: [Int]
+      var placed: [Bool]
+      var placedSum: [Double]
+      var score: Double
+    }
+    var beam = [State(order: [], placed: Array(repeating: false, count: n), placedSum: Array(repeating: 0, count: n), score: 0)]
+    for _ in 0..<n {
+      // The best `width` candidates (state index, next sentence, score); ties go to the earlier
+      // state and sentence, so the search is deterministic.
+      var top: [(Int, Int, Double)] = []
+      top.reserveCapacity(width + 1)
+      func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
+        x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
+      }
+      for (si, st) in beam.enumerated() {
+        let last = st.order.last
+        for x in 0..<n where !st.placed[x] {
+          var v = st.score + rowTotal[x] - st.placedSum[x]
+          if let l = last { v += adjacent[l * n + x] } else { v += first[x] }
+          let c = (si, x, v)
+          if top.count == width, let worst = top.last, !better(c, worst) { continue }
+          var pos = top.count
+          while pos > 0 && better(c, top[pos - 1]) { pos -= 1 }
+          top.insert(c, at: pos)
+          if top.count > width { top.removeLast() }
+        }
+      }
+      let cands = top
+      var next: [State] = []
+      next.reserveCapacity(width)
+      for c in cands.prefix(width) {
+        var st = beam[c.0]
+        st.order.append(c.1)
+        st.placed[c.1] = true
+        for y in 0..<n { st.placedSum[y] += pair[y * n + c.1] }
+        st.score = c.2
+        next.append(st)
+      }
+      beam = next
+    }
+    return beam[0].order
+  }
+
+  static func exact(pair: [Double], adjacent: [Double], first: [Double], n: Int, rowTotal: [Double]) -> [Int] {
+    let full = (1 << n) - 1
+    var dp = [Double](repeating: -.infinity, count: (1 << n) * n)
+    var from = [Int](repeating: -1, count: (1 << n) * n)
+    for x in 0..<n {
+      dp[(1 << x) * n + x] = rowTotal[x] + first[x]
+    }
+    for mask in 1...full {
+      // Σ_{j in mask} pair(x, j) for every x.
+      var placedSum = [Double](repeating: 0, count: n)
+      for x in 0..<n {
+        var t = 0.0
+        for j in 0..<n where mask & (1 << j) != 0 { t += pair[x * n + j] }
+        placedSum[x] = t
+      }
+      for last in 0..<n where mask & (1 << last) != 0 {
+        let cur = dp[mask * n + last]
+        if cur == -.infinity { continue }
+        for x in 0..<n where mask & (1 << x) == 0 {
+          let v = cur + rowTotal[x] - placedSum[x] + adjacent[last * n + x]
+          let m2 = mask | (1 << x)
+          if v > dp[m2 * n + x] {
+            dp[m2 * n + x] = v
+            from[m2 * n + x] = last
+          }
+        }
+      }
+    }
+    var best = 0
+    for x in 1..<n where dp[full * n + x] > dp[full * n + best] { best = x }
+    var order: [Int] = []
+    var mask = full
+    var cur = best
+    while cur >= 0 {
+      order.append(cur)
+      let prev = from[mask * n + cur]
+      mask &= ~(1 << cur)
+      cur = prev
+    }
+    return order.reversed()
+  }
+}

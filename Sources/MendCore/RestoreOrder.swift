@@ -1,0 +1,414 @@
+/// Restores the reading order of a document whose sentences were shuffled one per line, and lays
+/// its metadata out in the order the rules give (headline, date, URL, body, caption, ...).
+///
+/// Conservative by design: it acts only when the document looks fragmented (one sentence per
+/// line, no blank-line paragraphs) and when the coherence model's gain over the given order, per
+/// sentence, clears `gain-threshold`. Prose paragraphs and text already in order are left alone.
+public struct RestoreOrder: Stage {
+  public static let id = "restore-order"
+
+  static let defaultLayout = ["headline", "standfirst", "dateline", "date", "url", "body", "caption", "credit"]
+
+  static let defaultWeights: [OrderModel.Feature: Double] = [
+    .pronounStart: -1.0, .connectiveStart: -1.0, .backReferenceStart: -1.0, .dayWord: 0.5, .title: 0.3,
+    .fullNames: 0.3, .summaryVerb: 0.1, .quote: -0.2, .length: 0.2, .laterWord: -0.3,
+    .shortReferences: -0.5, .introductions: 0.5, .centrality: 0.5, .nameIntroduction: 1.0,
+    .acronymIntroduction: 1.0, .indefiniteBeforeDefinite: 0.3,
+  ]
+
+  static let defaultFunctionWords: [String] = [
+    "a", "about", "after", "against", "all", "although", "among", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "between", "both", "by", "can", "could", "did", "do",
+    "does", "during", "each", "either", "every", "few", "for", "from", "had", "has", "have", "having",
+    "here", "how", "if", "in", "into", "is", "its", "just", "last", "many", "may", "might", "more",
+    "most", "much", "must", "my", "neither", "next", "no", "nor", "not", "now", "of", "on", "once",
+    "one", "only", "or", "other", "our", "over", "own", "per", "same", "several", "should", "since",
+    "so", "some", "such", "than", "that", "the", "then", "there", "through", "to", "under", "until",
+    "up", "upon", "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while",
+    "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your",
+    "according", "despite", "following", "like", "unlike", "via", "mr", "mrs", "ms", "dr", "sir",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+  ]
+  static let defaultPronouns = [
+    "he", "she", "it", "they", "them", "his", "her", "their", "this", "these", "those", "that", "its",
+    "him", "we", "there", "such", "both",
+  ]
+  static let defaultConnectives = [
+    "but", "however", "meanwhile", "also", "moreover", "furthermore", "additionally", "nevertheless",
+    "nonetheless", "still", "yet", "instead", "thus", "therefore", "hence", "consequently", "then",
+    "later", "afterwards", "otherwise", "besides", "likewise", "similarly", "and", "so", "or",
+    "in addition", "as well", "in response", "by contrast", "even so",
+    "after that", "for example", "for instance", "in turn",
+  ]
+  static let defaultBackReferences = [
+    "pair", "two", "three", "both", "duo", "trio", "leaders", "official", "latter", "former", "same",
+    "move", "decision", "incident", "latest", "remaining", "other", "others", "rest", "announcement",
+  ]
+  static let defaultTitles = [
+    "president", "prime", "minister", "chancellor", "king", "queen", "prince", "princess", "pope",
+    "senator", "governor", "mayor", "general", "gen", "secretary", "chairman", "chairwoman", "chief",
+    "director", "judge", "justice", "ambassador", "representative", "rep", "sen", "gov", "premier",
+    "vice", "deputy", "foreign", "defence", "defense", "interior", "finance", "health", "leader",
+    "spokesperson", "spokesman", "spokeswoman", "ceo", "coach", "captain", "professor", "mr", "mrs",
+    "ms", "dr", "sir", "lord", "lady", "dame", "bishop", "archbishop", "officer", "commissioner",
+  ]
+  static let defaultDayWords = [
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
+    "tonight", "tomorrow", "overnight",
+  ]
+  static let defaultSummaryVerbs = [
+    "announced", "assured", "confirmed", "reported", "killed", "died", "won", "elected", "launched",
+    "unveiled", "approved", "passed", "signed", "agreed", "arrested", "charged", "released", "declared",
+    "collapsed", "struck", "resigned", "voted", "ruled", "sentenced", "warned",
+  ]
+  static let defaultLaterWords = [
+    "also", "again", "another", "further", "too", "additionally", "however", "meanwhile", "remaining",
+    "previously", "earlier", "latter", "former", "same",
+  ]
+
+  static let defaultBackgroundWords = [
+    "had", "previously", "since", "former", "formerly", "history", "founded", "born", "originally",
+    "ago", "until", "first", "began", "established",
+  ]
+  static let defaultAttributionWords = [
+    "said", "says", "told", "according", "stated", "added", "explained", "commented", "tweeted",
+    "wrote", "quoted", "spokesperson", "spokesman", "spokeswoman",
+  ]
+
+  static let spec: StageSpec = {
+    var options: [OptionSpec] = [
+      OptionSpec("min-sentences", .int, default: .int(3), help: "Fewest body sentences for the stage to act."),
+      OptionSpec("max-sentences", .int, default: .int(2000), help: "Most body sentences the stage will reorder (larger documents are left alone)."),
+      OptionSpec("fragmented-share", .double, default: .double(0.9), help: "Share of body lines that must hold exactly one sentence for the document to count as fragmented."),
+      OptionSpec("gain-threshold", .double, default: .double(0.05), help: "Reorder only when the model's score gain over the given order, per sentence pair, is at least this."),
+      OptionSpec("min-violations", .int, default: .int(2), help: "Reorder only with at least this many hard signs of disorder in the given order: a first sentence that opens with a back-reference, a name first given short although its full form is in the text, an acronym used before its definition."),
+      OptionSpec("adjacent-z-max", .double, default: .double(2.876), help: "Reorder only when the given order's neighbour cohesion is at most this many standard deviations above a random order's."),
+      OptionSpec("given-order-z-max", .double, default: .double(0.858), help: "Reorder only when the given order scores at most this many standard deviations above a random order (text in order scores high)."),
+      OptionSpec("exact-up-to", .int, default: .int(9), help: "Search every order exactly (dynamic programming) up to this many sentences."),
+      OptionSpec("beam-width", .int, default: .int(8), help: "Beam width for longer documents."),
+      OptionSpec("beam-up-to", .int, default: .int(60), help: "Beyond this many sentences the search is greedy (beam width 1)."),
+      OptionSpec("layout", .stringList, default: .list(defaultLayout), help: "Fragment kinds in output order; kinds not listed stay after the body."),
+      OptionSpec("headline-max-words", .int, default: .int(14), help: "A line without final punctuation of at most this many words is a headline; a longer one a standfirst."),
+      OptionSpec("caption-patterns", .regexList, default: .list([#"\b(?:Photograph|Photo|Photos|Photography|Illustration|Composite|Picture)\b:?\s+\p{Lu}"#]), help: "A line without final punctuation matching one of these is a caption."),
+      OptionSpec("credit-patterns", .regexList, default: .list([#"^(?:Photograph|Photo|Photos|Illustration|Composite|Picture)s?:?\s+\S.{0,60}$"#]), help: "A line that is only a picture credit."),
+      OptionSpec("date-patterns", .regexList, default: .list([#"^\s*\d{8}\s*$"#, #"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},?\s+)?\d{4}\s*$"#, #"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s*$"#]), help: "Date lines."),
+      OptionSpec("url-patterns", .regexList, default: .list([#"^\s*(?:https?://|www\.)\S+\s*$"#]), help: "URL lines."),
+      OptionSpec("dateline-patterns", .regexList, default: .list([#"^\s*\p{Lu}[\p{Lu} ,.]+(?:\s*\([^)]*\))?\s*[—–-]\s*$"#]), help: "Dateline lines (WASHINGTON —)."),
+      OptionSpec("function-words", .stringList, default: .list(defaultFunctionWords), help: "Words that never start a name."),
+      OptionSpec("pronouns", .stringList, default: .list(defaultPronouns), help: "Pronouns that refer back when they open a sentence."),
+      OptionSpec("connectives", .stringList, default: .list(defaultConnectives), help: "Connectives (one or two words) that refer back when they open a sentence."),
+      OptionSpec("back-references", .stringList, default: .list(defaultBackReferences), help: "Nouns that refer back after an opening 'The' (The pair, The official)."),
+      OptionSpec("titles", .stringList, default: .list(defaultTitles), help: "Titles before names (President, Minister)."),
+      OptionSpec("day-words", .stringList, default: .list(defaultDayWords), help: "Day words that mark a news lead."),
+      OptionSpec("summary-verbs", .stringList, default: .list(defaultSummaryVerbs), help: "Verbs that mark a news lead."),
+      OptionSpec("later-words", .stringList, default: .list(defaultLaterWords), help: "Words that presume earlier text (also, again)."),
+      OptionSpec("background-words", .stringList, default: .list(defaultBackgroundWords), help: "Words of background material (had, previously, since)."),
+      OptionSpec("attribution-words", .stringList, default: .list(defaultAttributionWords), help: "Words that attribute speech (said, told, according)."),
+      OptionSpec("weight-first-reference", .double, default: .double(-5), help: "Added when the first sentence opens with a pronoun, connective or back-reference (a rule: such a sentence does not open a text)."),
+      OptionSpec("weight-adjacent-overlap", .double, default: .double(1.0), help: "Neighbours: content-word overlap (Jaccard)."),
+      OptionSpec("weight-adjacent-entity", .double, default: .double(0.3), help: "Neighbours: a shared name."),
+      OptionSpec("weight-adjacent-reference", .double, default: .double(0.5), help: "Neighbours: a back-referring opening right after a sentence it shares a word with."),
+    ]
+    for f in OrderModel.Feature.allCases {
+      options.append(OptionSpec(f.optionName, .double, default: .double(defaultWeights[f] ?? 0), help: f.help))
+    }
+    return StageSpec(
+      id: id,
+      summary: "Restore the reading order of shuffled one-sentence-per-line text and lay out headline, date, URL, body and caption; declines when unsure.",
+      options: options,
+      make: { try RestoreOrder(options: $0) })
+  }()
+
+  public private(set) var model: OrderModel
+  let classifier: FragmentClassifier
+  let layoutRank: [FragmentKind: Int]
+  let bodyRank: Int
+  let minSentences: Int
+  let maxSentences: Int
+  let fragmentedShare: Double
+  public let gainThreshold: Double
+  public let givenZMax: Double
+  public let minViolations: Int
+  public let adjacentZMax: Double
+  let exactUpTo: Int
+  let beamWidth: Int
+  let beamUpTo: Int
+
+  public struct BadLayout: Error, CustomStringConvertible {
+    public let kind: String
+    public var description: String {
+      "unknown fragment kind '\(kind)' in 'layout'; expected one of: "
+        + FragmentKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    }
+  }
+
+  public init(options: StageOptions) throws {
+    var weights: [Double] = []
+    for f in OrderModel.Feature.allCases { weights.append(options.double(f.optionName)) }
+    model = OrderModel(
+      weights: weights, adjacentOverlap: options.double("weight-adjacent-overlap"),
+      adjacentEntity: options.double("weight-adjacent-entity"),
+      adjacentReference: options.double("weight-adjacent-reference"),
+      functionWords: options.list("function-words"), pronouns: options.list("pronouns"),
+      connectives: options.list("connectives"), backReferences: options.list("back-references"),
+      titles: options.list("titles"), dayWords: options.list("day-words"),
+      summaryVerbs: options.list("summary-verbs"), laterWords: options.list("later-words"),
+      backgroundWords: options.list("background-words"), attributionWords: options.list("attribution-words"))
+    model.firstReference = options.double("weight-first-reference")
+    classifier = try FragmentClassifier(
+      caption: options.list("caption-patterns"), credit: options.list("credit-patterns"),
+      date: options.list("date-patterns"), url: options.list("url-patterns"),
+      dateline: options.list("dateline-patterns"), headlineMaxWords: options.int("headline-max-words"))
+    var rank: [FragmentKind: Int] = [:]
+    for (i, k) in options.list("layout").enumerated() {
+      guard let kind = FragmentKind(rawValue: k) else { throw BadLayout(kind: k) }
+      rank[kind] = i
+    }
+    if rank[.body] == nil { rank[.body] = rank.count }
+    layoutRank = rank
+    bodyRank = rank[.body]!
+    minSentences = options.int("min-sentences")
+    maxSentences = options.int("max-sentences")
+    fragmentedShare = options.double("fragmented-share")
+    gainThreshold = options.double("gain-threshold")
+    givenZMax = options.double("given-order-z-max")
+    minViolations = options.int("min-violations")
+    adjacentZMax = options.double("adjacent-z-max")
+    exactUpTo = options.int("exact-up-to")
+    beamWidth = options.int("beam-width")
+    beamUpTo = options.int("beam-up-to")
+  }
+
+  /// Cheap byte test: does the line look like it holds more than one sentence (". T", "? «")?
+  static func looksMultiSentence(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { buf -> Bool in
+      let n = buf.count
+      var i = 1
+      while i + 2 < n {
+        let b = buf[i]
+        if (b == 0x2E || b == 0x21 || b == 0x3F) && buf[i + 1] == 0x20 {
+          let c = buf[i + 2]
+          // A capital after ". " and a lower-case letter before the stop ("war. The").
+          let before = buf[i - 1]
+          if ((c >= 0x41 && c <= 0x5A) || c == 0x22) && before >= 0x61 && before <= 0x7A { return true }
+        }
+        i += 1
+      }
+      return false
+    }
+  }
+
+  /// The kind of one fragment, as this stage's patterns classify it.
+  public func kind(of text: String) -> FragmentKind { classifier.classify(text) }
+
+  /// A copy of the stage that scores with another model (for fitting weights).
+  public func with(model: OrderModel) -> RestoreOrder {
+    var s = self
+    s.model = model
+    return s
+  }
+
+  /// The outcome of the ordering model on a document's body, without changing it (for tests and
+  /// the evaluation tool).
+  public struct Decision: Sendable {
+    /// Body sentences as indices into the given body, in the model's order.
+    public var order: [Int]
+    /// Score gain of that order over the given one, per sentence pair.
+    public var gainPerPair: Double
+    /// How far the given order's pairwise score is above what a random order would get, in
+    /// standard deviations (about 0 for shuffled text, large for text in order).
+    public var givenZ: Double
+    /// Hard signs that the given order is not the writer's (see `OrderModel.violations`).
+    public var givenViolations: Int
+    /// z of the given order on neighbour cohesion alone, and on pairwise precedence alone.
+    public var adjacentZ: Double = 0
+    public var pairZ: Double = 0
+    /// The analysed sentences (for change reasons).
+    public var sentences: [OrderModel.Sentence] = []
+  }
+
+  /// Run the model on body sentences (one per element) and return its order and gain.
+  public func decide(_ sentences: [String]) -> Decision {
+    let n = sentences.count
+    let analysed = model.analyze(sentences)
+    let (pair, adj) = model.scores(analysed)
+    let first = model.firstScores(analysed)
+    let order = OrderModel.search(
+      pair: pair, adjacent: adj, first: first, n: n, exactUpTo: exactUpTo, beamWidth: beamWidth, beamUpTo: beamUpTo)
+    let given = OrderModel.score(Array(0..<n), pair: pair, adjacent: adj, first: first, n: n)
+    let best = OrderModel.score(order, pair: pair, adjacent: adj, first: first, n: n)
+    // The given order against random orders of the same sentences (a fixed seed, so the same
+    // document always gets the same answer).
+    var rng = SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n))
+    let samples = n <= 60 ? 24 : 8
+    var sum = 0.0, squares = 0.0, aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
+    var perm = Array(0..<n)
+    for _ in 0..<samples {
+      perm.shuffle(using: &rng)
+      let (p, a) = OrderModel.scoreParts(perm, pair: pair, adjacent: adj, n: n)
+      let v = p + a + first[perm[0]]
+      sum += v
+      squares += v * v
+      aSum += a
+      aSq += a * a
+      pSum += p
+      pSq += p * p
+    }
+    let mean = sum / Double(samples)
+    let sd = max((squares / Double(samples) - mean * mean).squareRoot(), 1e-9)
+    let (givenP, givenA) = OrderModel.scoreParts(Array(0..<n), pair: pair, adjacent: adj, n: n)
+    func z(_ g: Double, _ s: Double, _ q: Double) -> Double {
+      let m = s / Double(samples)
+      return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
+    }
+    let aZ = z(givenA, aSum, aSq)
+    let pZ = z(givenP, pSum, pSq)
+    let pairs = Double(max(n * (n - 1) / 2, 1))
+    return Decision(
+      order: order, gainPerPair: (best - given) / pairs, givenZ: (given - mean) / sd,
+      givenViolations: OrderModel.violations(analysed, order: Array(0..<n)), adjacentZ: aZ, pairZ: pZ,
+      sentences: analysed)
+  }
+
+  public func run(_ document: inout Document, _ context: inout StageContext) {
+    let frags = document.fragments
+    guard frags.count >= minSentences else { return }
+    // 1. Cheap byte checks: no blank line between text lines, few lines that hold two sentences.
+    var nonBlank = 0
+    var multi = 0
+    var sawBlank = false
+    for f in frags {
+      if f.isBlank {
+        if nonBlank > 0 { sawBlank = true }
+        continue
+      }
+      if sawBlank { return }  // paragraph structure
+      nonBlank += 1
+      if Self.looksMultiSentence(f.text) { multi += 1 }
+    }
+    guard nonBlank >= minSentences, Double(multi) <= Double(nonBlank) * (1 - fragmentedShare) + 1e-9 else { return }
+
+    // 2. Fragment kinds.
+    var kinds: [FragmentKind] = []
+    kinds.reserveCapacity(frags.count)
+    for f in frags { kinds.append(classifier.classify(f.text)) }
+    for i in 0..<frags.count { document.fragments[i].kind = kinds[i] }
+    let body = (0..<frags.count).filter { kinds[$0] == .body }
+    guard body.count >= minSentences, body.count <= maxSentences else { return }
+
+    // 3. One sentence per body line (ICU, with the rules' abbreviations).
+    var single = 0
+    for i in body {
+      let ranges = context.segmenter.sentences(in: frags[i].text)
+      if ranges.count <= 1 { single += 1 }
+    }
+    guard Double(single) >= fragmentedShare * Double(body.count) else { return }
+
+    // 4. The model's order, and whether it gains enough over the given one.
+    let texts = body.map { frags[$0].text }
+    let decision = decide(texts)
+    guard decision.gainPerPair >= gainThreshold, decision.givenZ <= givenZMax,
+      decision.givenViolations >= minViolations, decision.adjacentZ <= adjacentZMax,
+      decision.order != Array(0..<body.count)
+    else { return }
+
+    // 5. Lay out: kinds by rank, the body in the model's order, unlisted kinds after the body.
+    var newOrder: [Int] = []
+    var groups: [Int: [Int]] = [:]
+    var trailing: [Int] = []
+    for i in 0..<frags.count where kinds[i] != .body {
+      if kinds[i] == .blank {
+        trailing.append(i)
+      } else if let r = layoutRank[kinds[i]] {
+        groups[r * 2, default: []].append(i)
+      } else {
+        groups[bodyRank * 2 + 1, default: []].append(i)
+      }
+    }
+    groups[bodyRank * 2, default: []] = decision.order.map { body[$0] }
+    for key in groups.keys.sorted() { newOrder += groups[key]! }
+    newOrder += trailing
+    guard newOrder != Array(0..<frags.count) else { return }
+
+    // 6. Record a move for each fragment outside a longest run kept in the same relative order.
+    let kept = Self.longestIncreasing(newOrder)
+    let analysed = decision.sentences
+    let bodyPos = Dictionary(uniqueKeysWithValues: body.enumerated().map { ($1, $0) })
+    let firstBody = decision.order.first.map { body[$0] }
+    let confidence = min(1, 0.5 + 0.5 * decision.gainPerPair / max(gainThreshold * 4, 1e-9))
+    for (to, from) in newOrder.enumerated() where !kept.contains(from) {
+      var why: String
+      if let bp = bodyPos[from] {
+        var signals = analysed[bp].signals
+        if from == firstBody {
+          signals.insert("lead signals: " + Self.leadSignals(analysed[bp]), at: 0)
+        }
+        why = "reading order restored by the coherence model (gain \(Self.fmt(decision.gainPerPair)) per pair; given order z = \(Self.fmt(decision.givenZ)))"
+        if !signals.isEmpty { why += "; " + signals.joined(separator: ", ") }
+      } else {
+        why = "layout: \(kinds[from].rawValue) placed as the rules' layout orders it"
+      }
+      context.record(
+        rule: bodyPos[from] != nil ? "body-order" : "layout", action: .move, line: frags[from].line,
+        column: 1, before: frags[from].text, after: frags[from].text, confidence: confidence,
+        reason: "line \(frags[from].line) → line \(to + 1): " + why)
+    }
+    document.fragments = newOrder.map { i in
+      var f = frags[i]
+      f.kind = kinds[i]
+      return f
+    }
+  }
+
+  static func leadSignals(_ s: OrderModel.Sentence) -> String {
+    var out: [String] = []
+    if s.unary[OrderModel.Feature.fullNames.rawValue] > 0 { out.append("full names") }
+    if s.unary[OrderModel.Feature.title.rawValue] > 0 { out.append("a title") }
+    if s.unary[OrderModel.Feature.dayWord.rawValue] > 0 { out.append("a day") }
+    if s.unary[OrderModel.Feature.summaryVerb.rawValue] > 0 { out.append("a summary verb") }
+    return out.isEmpty ? "best overall score" : out.joined(separator: ", ")
+  }
+
+  static func fmt(_ x: Double) -> String {
+    let r = (x * 100).rounded() / 100
+    return "\(r)"
+  }
+
+  /// SplitMix64: a small deterministic generator for the random orders of the decline test.
+  struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
+  /// Elements of one longest increasing subsequence.
+  static func longestIncreasing(_ xs: [Int]) -> Set<Int> {
+    var tails: [Int] = []  // indices into xs
+    var prev = [Int](repeating: -1, count: xs.count)
+    for (i, x) in xs.enumerated() {
+      var lo = 0
+      var hi = tails.count
+      while lo < hi {
+        let m = (lo + hi) >> 1
+        if xs[tails[m]] < x { lo = m + 1 } else { hi = m }
+      }
+      if lo > 0 { prev[i] = tails[lo - 1] }
+      if lo == tails.count { tails.append(i) } else { tails[lo] = i }
+    }
+    var out = Set<Int>()
+    var k = tails.last ?? -1
+    while k >= 0 {
+      out.insert(xs[k])
+      k = prev[k]
+    }
+    return out
+  }
+}
