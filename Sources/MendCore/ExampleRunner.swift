@@ -16,7 +16,13 @@ public enum ExampleRunner {
     }
     let stage: any Stage
     do {
-      stage = try spec.make(example.options)
+      if let config = rules.stages.first(where: { $0.id == example.stageID }), config.options == example.options,
+        let built = config.built
+      {
+        stage = built
+      } else {
+        stage = try spec.make(example.options)
+      }
     } catch {
       return Failure(example: example, message: "stage cannot be built: \(error)")
     }

@@ -20,7 +20,7 @@ public struct Pipeline: Sendable {
     for config in rules.stages where config.enabled {
       guard let spec = StageRegistry.spec(config.id) else { continue }
       do {
-        entries.append(Entry(id: config.id, stage: try spec.make(config.options)))
+        entries.append(Entry(id: config.id, stage: try config.built ?? spec.make(config.options)))
       } catch let e as RulesError {
         throw e
       } catch {

@@ -39,6 +39,9 @@ public struct StageConfig: Sendable {
   public var enabled: Bool
   public var options: StageOptions
   public var examples: [RuleExample]
+  /// The stage built from `options` when the rules loaded (building checks lexicons and patterns;
+  /// the pipeline reuses it instead of building again).
+  public var built: (any Stage)?
   public let file: String
   public let line: Int
   public let column: Int
@@ -187,7 +190,7 @@ struct RulesLoader {
       for o in spec.options { values[o.name] = o.defaultValue }
       config = StageConfig(
         id: id, enabled: true, options: StageOptions(values: values, baseDirectory: baseDir),
-        examples: [], file: file, line: mark(node).0, column: mark(node).1)
+        examples: [], built: nil, file: file, line: mark(node).0, column: mark(node).1)
     }
     if let en = m["enabled"] {
       guard let b = en.bool, en.scalar != nil else {
@@ -233,7 +236,7 @@ struct RulesLoader {
     }
     // Building the stage checks lexicons and patterns now, not at first use.
     do {
-      _ = try spec.make(config.options)
+      config.built = try spec.make(config.options)
     } catch let e as RulesError {
       throw e
     } catch {

@@ -80,7 +80,7 @@ public struct OptionSpec: Sendable {
 }
 
 /// The checked options of one stage, with defaults filled in.
-public struct StageOptions: Sendable {
+public struct StageOptions: Sendable, Equatable {
   public var values: [String: OptionValue]
   /// The folder of the rules file that set each lexicon option, for resolving relative paths.
   public var baseDirectory: String

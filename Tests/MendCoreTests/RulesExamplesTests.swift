@@ -60,9 +60,18 @@ enum Repo {
     }
   }
 
+  /// Each rules file loaded once (loading builds the stages, lexicons included).
+  static let loaded: [String: RuleSet] = {
+    var out: [String: RuleSet] = [:]
+    for ex in allExamples() where out[ex.file] == nil {
+      out[ex.file] = try? RuleSet.load(path: ex.file, defaultPath: Repo.defaultRules)
+    }
+    return out
+  }()
+
   @Test(arguments: allExamples())
   func example(_ ex: RuleExample) {
-    let rules = (try? RuleSet.load(path: ex.file, defaultPath: Repo.defaultRules)) ?? Repo.rules
+    let rules = Self.loaded[ex.file] ?? Repo.rules
     if let failure = ExampleRunner.check(ex, in: rules) {
       Issue.record(
         Comment(rawValue: failure.description),
