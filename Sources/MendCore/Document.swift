@@ -69,13 +69,30 @@ public struct Document: Sendable, Equatable {
 
   /// The document as text: fragments joined by LF.
   public var text: String {
-    var out = ""
-    out.reserveCapacity(fragments.reduce(0) { $0 + $1.text.utf8.count + 1 })
-    for (i, f) in fragments.enumerated() {
-      if i > 0 { out += "\n" }
-      out += f.text
+    var total = fragments.isEmpty ? 0 : fragments.count - 1
+    for f in fragments { total += f.text.utf8.count }
+    if endsWithNewline && !fragments.isEmpty { total += 1 }
+    if total == 0 { return "" }
+    return String(unsafeUninitializedCapacity: total) { out in
+      var pos = 0
+      for (i, f) in fragments.enumerated() {
+        if i > 0 {
+          out[pos] = 0x0A
+          pos += 1
+        }
+        var t = f.text
+        t.withUTF8 { src in
+          if let base = src.baseAddress, src.count > 0 {
+            (out.baseAddress! + pos).update(from: base, count: src.count)
+          }
+          pos += src.count
+        }
+      }
+      if endsWithNewline && !fragments.isEmpty {
+        out[pos] = 0x0A
+        pos += 1
+      }
+      return pos
     }
-    if endsWithNewline && !fragments.isEmpty { out += "\n" }
-    return out
   }
 }

@@ -86,6 +86,8 @@ enum InputReader {
 
   /// Decode strictly, or with `lossy` replace bad bytes with U+FFFD and report each.
   static func decode(_ bytes: [UInt8], path: String, lossy: Bool) throws -> (String, [Change]) {
+    // One validating pass in the common case; the offset of a bad byte is looked for only then.
+    if let s = String(validating: bytes, as: UTF8.self) { return (s, []) }
     if let bad = firstInvalidUTF8(bytes) {
       if !lossy {
         let (line, col) = lineColumn(bytes, bad)
