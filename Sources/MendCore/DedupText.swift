@@ -1,5 +1,11 @@
 import CICU
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Shared machinery of the dedup stages (`remove-tandem-repeats`, `remove-repeated-sentences`,
 /// `remove-near-duplicates`): a normalised word key that ignores case, punctuation, apostrophes,
 /// quotes, spacing and Unicode form; the units (whole lines, or the sentences of a line with more
@@ -249,45 +255,153 @@ enum DedupText {
     return false
   }
 
+  /// A fast hash of a line's bytes (8 at a time), for the units cache; equality is confirmed
+  /// with `memcmp`.
+  static func lineHash(_ buf: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let n = buf.count
+    guard let base = buf.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+    var i = 0
+    while i + 8 <= n {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+      h ^= h >> 32
+      i += 8
+    }
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    while i < n {
+      tail |= UInt64(buf[i]) << shift
+      shift += 8
+      i += 1
+    }
+    return mix(h ^ tail)
+  }
+
   /// Build the units of a document. Sentences come from the context's segmenter, and only for
-  /// lines that may hold more than one.
-  static func units(_ document: Document, segmenter: SentenceSegmenter, sentences: Bool) -> Units {
+  /// lines that may hold more than one. A line's units (sentence ranges, tokens, keys) depend only
+  /// on its text, so they are kept in a cache that lives with the segmenter (one per thread): the
+  /// second sentence stage, and every repeated line, reuse them instead of breaking and
+  /// tokenising again.
+  static func units(_ document: Document, segmenter: SentenceSegmenter, sentences: Bool, only: [Bool]? = nil) -> Units {
+    let cache: UnitsCache
+    if let c = segmenter.dedupUnitsCache as? UnitsCache {
+      cache = c
+    } else {
+      cache = UnitsCache()
+      segmenter.dedupUnitsCache = cache
+    }
+    cache.trim()
     var result = Units()
     result.firstUnit.reserveCapacity(document.fragments.count + 1)
+    result.units.reserveCapacity(document.fragments.count)
     for (fi, fragment) in document.fragments.enumerated() {
       result.firstUnit.append(result.units.count)
+      if let only, !only[fi] { continue }
       var text = fragment.text
-      text.withUTF8 { buf in
-        let n = buf.count
-        if n == 0 { return }
-        var ranges: [Range<Int>]
-        if sentences && mayHaveSeveralSentences(buf) {
-          ranges = segmenter.sentences(inUTF8: buf)
-        } else {
-          ranges = [0..<n]
-        }
-        let whole = ranges.count == 1
-        for r in ranges {
-          var e = r.upperBound
-          while e > r.lowerBound && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
-          var s = r.lowerBound
-          while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
-          if s == e { continue }
-          let t0 = result.tokens.count
-          tokenize(buf, s..<e, into: &result.tokens)
-          let t1 = result.tokens.count
-          if t1 == t0 { continue }
-          var key: UInt64 = 0x9E37_79B9_7F4A_7C15
-          for k in t0..<t1 { key = mix(key ^ result.tokens[k].hash) &+ UInt64(k - t0) }
-          result.units.append(
-            Unit(
-              fragment: fi, line: fragment.line, range: s..<e, wholeLine: whole, tokenStart: t0, tokenEnd: t1, key: key,
-              terminal: isTerminal(buf, s..<e), bytes: e - s, capitals: capitals(buf, s..<e)))
-        }
+      let e = text.withUTF8 { buf -> Int in
+        if buf.isEmpty { return -1 }
+        return cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter)
+      }
+      if e < 0 { continue }
+      let entry = cache.entries[e]
+      for k in Int(entry.first)..<Int(entry.first + entry.count) {
+        let c = cache.units[k]
+        result.units.append(
+          Unit(
+            fragment: fi, line: fragment.line, range: c.range, wholeLine: entry.whole, tokenStart: c.tokenStart,
+            tokenEnd: c.tokenEnd, key: c.key, terminal: c.terminal, bytes: c.range.count, capitals: Int(c.capitals)))
       }
     }
     result.firstUnit.append(result.units.count)
+    result.tokens = cache.tokens
     return result
+  }
+
+  /// The units of the lines seen recently by one segmenter (so by one thread): line text -> its
+  /// sentence units and their tokens. Emptied when it grows large.
+  final class UnitsCache {
+    struct Entry {
+      var text: String
+      var sentences: Bool
+      var whole: Bool
+      var first: Int32
+      var count: Int32
+    }
+    struct CachedUnit {
+      var range: Range<Int>
+      var tokenStart: Int
+      var tokenEnd: Int
+      var key: UInt64
+      var terminal: Bool
+      var capitals: Int32
+    }
+    var tokens: [Token] = []
+    var units: [CachedUnit] = []
+    var entries: [Entry] = []
+    var table = HashTable64(capacity: 1024)
+    var bytes = 0
+
+    func trim() {
+      if tokens.count > 4_000_000 || entries.count > 500_000 || bytes > 64_000_000 {
+        tokens = []
+        units = []
+        entries = []
+        table = HashTable64(capacity: 1024)
+        bytes = 0
+      }
+    }
+
+    /// The entry of a line, built on a miss.
+    func entry(for buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter) -> Int {
+      let h = DedupText.lineHash(buf) ^ (sentences ? 0 : 0x5A5A_5A5A)
+      if let e32 = table[h] {
+        let e = Int(e32)
+        if entries[e].sentences == sentences && entries[e].text.utf8.count == buf.count {
+          var t = entries[e].text
+          let same = t.withUTF8 { memcmp($0.baseAddress!, buf.baseAddress!, buf.count) == 0 }
+          if same { return e }
+        }
+        return build(buf, text: text, sentences: sentences, segmenter: segmenter, hash: nil)
+      }
+      return build(buf, text: text, sentences: sentences, segmenter: segmenter, hash: h)
+    }
+
+    private func build(
+      _ buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter, hash: UInt64?
+    ) -> Int {
+      let n = buf.count
+      let ranges: [Range<Int>]
+      if sentences && DedupText.mayHaveSeveralSentences(buf) {
+        ranges = segmenter.sentences(inUTF8: buf)
+      } else {
+        ranges = [0..<n]
+      }
+      let first = units.count
+      for r in ranges {
+        var e = r.upperBound
+        while e > r.lowerBound && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
+        var s = r.lowerBound
+        while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+        if s == e { continue }
+        let t0 = tokens.count
+        DedupText.tokenize(buf, s..<e, into: &tokens)
+        let t1 = tokens.count
+        if t1 == t0 { continue }
+        var key: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for k in t0..<t1 { key = DedupText.mix(key ^ tokens[k].hash) &+ UInt64(k - t0) }
+        units.append(
+          CachedUnit(
+            range: s..<e, tokenStart: t0, tokenEnd: t1, key: key, terminal: DedupText.isTerminal(buf, s..<e),
+            capitals: Int32(DedupText.capitals(buf, s..<e))))
+      }
+      let index = entries.count
+      entries.append(
+        Entry(text: text, sentences: sentences, whole: ranges.count == 1, first: Int32(first), count: Int32(units.count - first)))
+      bytes += n
+      if let h = hash { table[h] = Int32(index) }
+      return index
+    }
   }
 
   /// The completeness score of a unit: more words, then terminal punctuation, then the body's
@@ -348,26 +462,37 @@ enum DedupText {
           confidence: r.similarity, reason: r.reason)
         continue
       }
-      var bytes = Array(text.utf8)
-      // Remove from the end so earlier ranges stay valid; record left to right.
+      let bytes = Array(text.utf8)
+      // Record left to right, counting columns as we go (linear in the line, however many
+      // sentences it loses), then copy what stays in one pass: each removed sentence goes with
+      // the spaces after it.
+      var column = 1
+      var pos = 0
       for r in rs {
-        let before = String(decoding: bytes[r.unit.range], as: UTF8.self)
-        let column = text.withUTF8 { buf in
-          var c = 1
-          for k in 0..<r.unit.range.lowerBound where buf[k] & 0xC0 != 0x80 { c += 1 }
-          return c
+        let lo = r.unit.range.lowerBound
+        while pos < lo {
+          if bytes[pos] & 0xC0 != 0x80 { column += 1 }
+          pos += 1
         }
+        let before = String(decoding: bytes[r.unit.range], as: UTF8.self)
         context.record(
           rule: r.rule, action: .remove, line: f.line, column: column, before: before, after: "",
           confidence: r.similarity, reason: r.reason)
       }
-      for r in rs.reversed() {
+      var kept: [UInt8] = []
+      kept.reserveCapacity(bytes.count)
+      var cursor = 0
+      for r in rs {
+        let lo = r.unit.range.lowerBound
+        if lo > cursor { kept.append(contentsOf: bytes[cursor..<lo]) }
         var e = r.unit.range.upperBound
         while e < bytes.count && (bytes[e] == 0x20 || bytes[e] == 0x09) { e += 1 }
-        bytes.removeSubrange(r.unit.range.lowerBound..<e)
+        cursor = max(cursor, e)
       }
-      while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
-      text = String(decoding: bytes, as: UTF8.self)
+      if cursor < bytes.count { kept.append(contentsOf: bytes[cursor...]) }
+      var out = kept
+      while let last = out.last, last == 0x20 || last == 0x09 { out.removeLast() }
+      text = String(decoding: out, as: UTF8.self)
       newText[fi] = text
     }
     var slotFilledBy: [Int: Int] = [:]

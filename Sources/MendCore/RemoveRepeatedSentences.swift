@@ -31,7 +31,11 @@ public struct RemoveRepeatedSentences: Stage {
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     if document.fragments.count < 1 { return }
-    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
+    // Only lines that may hold a repeat (a cheap fingerprint of the first words after each place
+    // a sentence can start occurs twice) go through the segmenter and the tokenizer.
+    let candidates = DedupText.linesWithRepeatCandidates(document, minWords: minWords)
+    if !candidates.contains(true) { return }
+    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences, only: candidates)
     let us = units.units
     if us.count < 2 { return }
     var removed = [Bool](repeating: false, count: us.count)

@@ -23,6 +23,10 @@ public final class SentenceSegmenter {
   /// hashing a line is far cheaper than breaking it again.
   private var cache: [String: [Range<Int>]] = [:]
 
+  /// The dedup stages' units of recent lines (`DedupText.UnitsCache`), kept here because a
+  /// segmenter belongs to one thread and lives across the stages of a run.
+  var dedupUnitsCache: AnyObject?
+
   /// Sentence byte ranges of a text, covering it whole (each range keeps its trailing spaces).
   public func sentences(in text: String) -> [Range<Int>] {
     if let hit = cache[text] { return hit }

@@ -91,4 +91,37 @@ import Testing
     #expect(r.text == unique.joined(separator: "\n"))
     #expect(r.changes.filter { $0.action == .remove }.count == 50_000)
   }
+
+  /// A multi-megabyte line of one sentence repeated (a scraper loop): every dedup stage stays
+  /// linear on it, and the chain keeps exactly one copy with each removal in the log.
+  @Test func megabyteLineOfOneRepeatedSentence() {
+    let sentence = "The quick brown fox jumps over the lazy dog."
+    let copies = 60_000  // about 2.7 MB
+    let line = String(repeating: sentence + " ", count: copies)
+    // This stage alone: one copy stays, each other copy is a logged removal with its column.
+    let alone = StageRun.run(spec, line + "\n")
+    #expect(alone.text == sentence + "\n")
+    #expect(alone.changes.count == copies - 1)
+    #expect(alone.changes.allSatisfy { $0.action == .remove && $0.before == sentence && $0.line == 1 })
+    #expect(alone.changes.first?.column == sentence.count + 2)
+    #expect(alone.changes.last?.column == (sentence.count + 1) * (copies - 1) + 1)
+    // Near-duplicates leave exact repeats to this stage; boilerplate skips long lines.
+    #expect(StageRun.run(RemoveNearDuplicates.spec, line + "\n").changes.isEmpty)
+    #expect(StageRun.run(RemoveBoilerplate.spec, line + "\n").changes.isEmpty)
+    // The dedup stages in pipeline order.
+    let specs = [RemoveBoilerplate.spec, RemoveTandemRepeats.spec, RemoveRepeatedSentences.spec, RemoveNearDuplicates.spec]
+    let entries = specs.map { s -> Pipeline.Entry in
+      var values: [String: OptionValue] = [:]
+      for o in s.options { values[o.name] = o.defaultValue }
+      return Pipeline.Entry(id: s.id, stage: try! s.make(StageOptions(values: values, baseDirectory: Repo.path("rules"))))
+    }
+    let pipeline = Pipeline(entries: entries, abbreviations: Repo.rules.abbreviations)
+    let (doc, log) = pipeline.run(Document(text: line + "\n"))
+    #expect(doc.text == sentence + "\n")
+    let removed = log.changes.filter { $0.action == .remove }
+    #expect(removed.count == copies - 1)
+    #expect(removed.allSatisfy { $0.before.hasPrefix(sentence) })
+    #expect(removed.contains { $0.stage == RemoveTandemRepeats.id })
+    #expect(removed.contains { $0.stage == RemoveRepeatedSentences.id })
+  }
 }
