@@ -10,10 +10,11 @@
 /// decides; with none, the word is left alone.
 struct ContextRule: Sendable {
   enum Slot: String, Sendable { case prev, prev2, next, next2 }
-  enum Alt: Sendable, Equatable {
+  enum Alt: Sendable {
     /// A word, by the hash of its lower-cased bytes.
     case word(UInt64)
-    case wordClass(String)
+    /// A class by name, with its word set resolved when the rule is parsed.
+    case wordClass(String, ByteWordSet)
     case start, end, punct, comma, ing, ed, ly, cap, num
   }
   struct Condition: Sendable {
@@ -83,7 +84,7 @@ struct ContextRule: Sendable {
             guard classes[name] != nil else {
               throw RuleSyntaxError(rule: s, why: "unknown word class '@\(name)'; defined: \(classes.keys.sorted().joined(separator: ", "))")
             }
-            alts.append(.wordClass(name))
+            alts.append(.wordClass(name, classes[name]!))
           } else if t.hasPrefix("<") {
             throw RuleSyntaxError(rule: s, why: "unknown marker '\(t)'; expected one of: <start>, <end>, <punct>, <comma>, <ing>, <ed>, <ly>, <cap>, <num>")
           } else {
@@ -157,7 +158,7 @@ struct SlotView {
   func matches(_ alt: ContextRule.Alt, classes: [String: ByteWordSet]) -> Bool {
     switch alt {
     case .word(let h): return hash == h
-    case .wordClass(let c): return hasWord && (classes[c]?.contains(hash: hash) ?? false)
+    case .wordClass(_, let set): return hasWord && set.contains(hash: hash)
     case .start: return start
     case .end: return end
     case .punct: return punct

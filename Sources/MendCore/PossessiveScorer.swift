@@ -81,14 +81,36 @@ struct PossessiveScorer: Sendable {
     return out
   }
 
-  /// Log-odds (possessive vs plain) of X+s at s..<e.
+  /// The next word's shape as an index into `shapeHashList` (same order as `shape`).
+  @inline(__always)
+  static func shapeIndex(_ v: SlotView) -> Int {
+    guard v.hasWord, let buf = v.buf else { return 0 }
+    if Bytes.isDigit(buf[v.ws]) { return 1 }
+    if v.capitalised { return 2 }
+    if v.count > 4 && v.endsWith(0x65, 0x64) { return 3 }
+    if v.count > 5 && v.endsWith(0x6E, 0x67) && Bytes.lower(buf[v.we - 3]) == 0x69 { return 4 }
+    if v.count > 4 && v.endsWith(0x6C, 0x79) { return 5 }
+    if v.count > 3 && v.lastByte() == 0x73 { return 6 }
+    return 7
+  }
+
+  static let shapeHashList: [UInt64] = ["punct", "num", "cap", "ed", "ing", "ly", "s", "other"].map { ByteWordSet.hash("ns:" + $0) }
+
+  @inline(__always)
+  func term(_ h: UInt64) -> Double {
+    guard let v = counts[h] else { return 0 }
+    let (a, b) = Self.pair(v)
+    return log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
+  }
+
+  /// Log-odds (possessive vs plain) of X+s at s..<e (the features of `features`, without
+  /// allocating).
   func score(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> Double {
     var total = logPrior
-    for (_, h) in features(buf, token: s, e, next: next, prev: prev) {
-      guard let v = counts[h] else { continue }
-      let (a, b) = Self.pair(v)
-      total += log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
-    }
+    total += term(Self.hash(prefix: "t:", buf, s, e))
+    if next.hasWord, let b = next.buf { total += term(Self.hash(prefix: "n:", b, next.ws, next.we)) } else { total += term(Self.nextPunct) }
+    if prev.hasWord, let b = prev.buf { total += term(Self.hash(prefix: "p:", b, prev.ws, prev.we)) } else { total += term(Self.prevPunct) }
+    total += term(Self.shapeHashList[Self.shapeIndex(next)])
     return total
   }
 

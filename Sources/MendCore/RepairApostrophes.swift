@@ -44,8 +44,12 @@ public struct RepairApostrophes: Stage {
     let replacements: [[UInt8]]
   }
 
-  let words: ByteWordSet
-  let possessiveBases: ByteWordSet
+  /// The SCOWL tables; empty until `run` meets a document that needs a lookup (see `tables`).
+  var words = ByteWordSet()
+  var possessiveBases = ByteWordSet()
+  /// Builds `words` and `possessiveBases` on first need (about 100 k hash inserts), so loading
+  /// the rules and running on text that never needs them costs nothing.
+  let tables: LazyWordTables
   let plainSWords: ByteWordSet
   let tableIndex: HashLineMap
   let maxKeyLength: Int
@@ -76,8 +80,7 @@ public struct RepairApostrophes: Stage {
   let headVerbs: ByteWordSet
 
   public init(options: StageOptions) throws {
-    words = try ByteWordSet.load(path: options.path("words"))
-    possessiveBases = try ByteWordSet.load(path: options.path("possessive-bases"))
+    tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
     scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")))
     scoreApply = options.double("score-apply")
@@ -195,6 +198,43 @@ public struct RepairApostrophes: Stage {
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
+    if needsTables(document) {
+      var loaded = self
+      (loaded.words, loaded.possessiveBases) = tables.get()
+      loaded.runLoaded(&document, &context)
+    } else {
+      runLoaded(&document, &context)
+    }
+  }
+
+  /// Whether any line may reach a word-table lookup: a token ending in s (possessive candidates)
+  /// or a name prefix before a capital (OBrien). Stops at the first hit, so on real text it looks
+  /// at a line or two; a document without one never builds the tables.
+  func needsTables(_ document: Document) -> Bool {
+    var prefix = [Bool](repeating: false, count: 256)
+    for b in namePrefixes { prefix[Int(b)] = true }
+    for fragment in document.fragments {
+      var text = fragment.text
+      let hit = text.withUTF8 { buf -> Bool in
+        let n = buf.count
+        var i = 0
+        while i < n {
+          let b = buf[i]
+          if b == 0x73 || b == 0x53 {
+            if i + 1 == n || !Bytes.isAlnum(buf[i + 1]) { return true }
+          } else if prefix[Int(b)] && i + 1 < n && Bytes.isUpper(buf[i + 1]) {
+            return true
+          }
+          i += 1
+        }
+        return false
+      }
+      if hit { return true }
+    }
+    return false
+  }
+
+  func runLoaded(_ document: inout Document, _ context: inout StageContext) {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
     var capsSeen = HashLineMap()
@@ -499,18 +539,19 @@ public struct RepairApostrophes: Stage {
     proposals: inout [Proposal]
   ) {
     let t = tokens[k]
-    let tok = Array(buf[t.start..<t.end])
-    if entry.exactCase && tok != entry.key { return }
+    let tokBuf = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
+    if entry.exactCase && !tokBuf.elementsEqual(entry.key) { return }
     let c = Self.caseOf(buf, t.start, t.end)
     // Short all-capital tokens are acronyms (IM, ID), not shouted contractions.
-    if c == .upper && tok.count <= 3 { return }
+    if c == .upper && tokBuf.count <= 3 { return }
     if c == .mixed && !entry.exactCase { return }
-    let word = String(decoding: tok, as: UTF8.self)
     if entry.ambiguous {
-      guard let rs = rules[word.lowercased()] else { return }
+      guard let rs = rulesByHash[Self.hashLowered(buf, t.start, t.end)] else { return }
       // The next word starts a compound (its in-house team): context rules do not apply.
       if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
       for r in rs where holds(r, buf, tokens, k) {
+        let tok = Array(tokBuf)
+        let word = String(decoding: tok, as: UTF8.self)
         var after = Array(r.to.utf8)
         if !r.to.hasPrefix("I'") { after = Self.applyCase(c, after) } else if c == .upper { after = after.map(Bytes.upper) }
         if after == tok { return }
@@ -523,6 +564,7 @@ public struct RepairApostrophes: Stage {
       }
       return
     }
+    let word = String(decoding: tokBuf, as: UTF8.self)
     var after = entry.exactCase ? entry.replacement : Self.applyCase(c, entry.replacement)
     if entry.replacement.starts(with: Array("I'".utf8)) && c == .upper { after = after.map(Bytes.upper) }
     let isName = entry.exactCase
@@ -662,37 +704,43 @@ public struct RepairApostrophes: Stage {
         return
       }
     }
-    var why = ""
-    if plainUse {
-      if afterMarker {
-        why = "after '\(prev.word ?? "")'"
-      } else if let w = next.word {
-        why = "followed by '\(w)'"
-      } else {
-        why = "followed by punctuation or the end of the line"
-      }
+    _ = afterMarker
+    if !confusable {
+      // `why` of a plain use only marks the form as plain in the document (never shown).
+      candidates.append(
+        Candidate(
+          fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
+          nextWord: plainUse ? "" : (next.word ?? ""), plainUse: plainUse, why: plainUse ? "line \(line)" : ""))
+      return
     }
-    var cand = Candidate(
-      fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
-      nextWord: next.word ?? "", plainUse: plainUse,
-      why: why.isEmpty ? "" : "line \(line): " + why)
-    if confusable && c == .lower {
-      cand.pluralPattern = pluralPossessivePattern(buf, tokens, k, prev: prev, next: next)
+    // Confusable from here on (X+s is also a word): decide what the candidate can lead to before
+    // building it, so the many plain plurals allocate nothing.
+    var pluralPattern: String?
+    if c == .lower {
+      pluralPattern = pluralPossessivePattern(buf, tokens, k, prev: prev, next: next)
     }
-    if confusable, !rulesByHash.isEmpty, let rs = rulesByHash[lowerHash] {
+    var rule: (after: [UInt8], text: String, suggest: Bool)?
+    if !rulesByHash.isEmpty, let rs = rulesByHash[lowerHash] {
       // A matching context rule decides; without one, a capitalised plain word (Tuesdays) stays
       // and other forms go on to the mined odds.
       if let r = rs.first(where: { holds($0, buf, tokens, k) }) {
-        cand.rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
+        rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
       } else if c != .lower && words.contains(hash: tokHash) {
         return
       }
     }
-    if confusable {
-      cand.confusable = true
-      cand.score = scorer.score(buf, token: s, e, next: next, prev: prev)
-      if cand.score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
-    }
+    let score = scorer.score(buf, token: s, e, next: next, prev: prev)
+    // Confusable candidates without a rule or a plural pattern only matter when their score (with
+    // the largest document bonus) can reach score-suggest (see resolvePossessives).
+    if rule == nil && pluralPattern == nil && score + max(documentBonus, 0) < scoreSuggest { return }
+    var cand = Candidate(
+      fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
+      nextWord: next.word ?? "", plainUse: plainUse, why: "")
+    cand.pluralPattern = pluralPattern
+    cand.rule = rule
+    cand.confusable = true
+    cand.score = score
+    if score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     candidates.append(cand)
   }
 
@@ -799,5 +847,32 @@ extension ByteWordSet {
   static func readFile(_ path: String) throws -> [UInt8] {
     guard let d = FileManager.default.contents(atPath: path) else { throw LexiconLoadError(path: path) }
     return [UInt8](d)
+  }
+}
+
+
+/// The two SCOWL word sets of repair-apostrophes, read and hashed on first use (thread-safe).
+final class LazyWordTables: @unchecked Sendable {
+  let wordsPath: String
+  let basesPath: String
+  private let lock = NSLock()
+  private var built: (ByteWordSet, ByteWordSet)?
+
+  init(wordsPath: String, basesPath: String) throws {
+    for p in [wordsPath, basesPath] where !FileManager.default.isReadableFile(atPath: p) {
+      throw LexiconLoadError(path: p)
+    }
+    self.wordsPath = wordsPath
+    self.basesPath = basesPath
+  }
+
+  func get() -> (ByteWordSet, ByteWordSet) {
+    lock.lock()
+    defer { lock.unlock() }
+    if let b = built { return b }
+    // Readable when the rules loaded; an unreadable file later gives an empty set.
+    let b = ((try? ByteWordSet.load(path: wordsPath)) ?? ByteWordSet(), (try? ByteWordSet.load(path: basesPath)) ?? ByteWordSet())
+    built = b
+    return b
   }
 }

@@ -40,7 +40,7 @@ public struct RepairCredits: Stage {
         let n = buf.count
         var i = 0
         while i < n {
-          if firstBytes[Int(buf[i])] {
+          if firstBytes[Int(buf[i])] && (i == 0 || buf[i - 1] == 0x20 || Bytes.isLower(buf[i - 1])) {
             for w in creditWords where i + w.count < n {
               var ok = true
               for j in 1..<w.count where buf[i + j] != w[j] { ok = false; break }
