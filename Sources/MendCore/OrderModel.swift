@@ -80,16 +80,16 @@ public struct OrderModel: Sendable {
   /// back-reference (a rule, not fitted: such a sentence cannot open a text).
   public var firstReference: Double = -5
 
-  let functionWords: Set<UInt64>
-  let pronouns: Set<UInt64>
-  let connectives: Set<UInt64>
-  let backReferences: Set<UInt64>
-  let titles: Set<UInt64>
-  let dayWords: Set<UInt64>
-  let summaryVerbs: Set<UInt64>
-  let laterWords: Set<UInt64>
-  let backgroundWords: Set<UInt64>
-  let attributionWords: Set<UInt64>
+  let functionWords: KeySet
+  let pronouns: KeySet
+  let connectives: KeySet
+  let backReferences: KeySet
+  let titles: KeySet
+  let dayWords: KeySet
+  let summaryVerbs: KeySet
+  let laterWords: KeySet
+  let backgroundWords: KeySet
+  let attributionWords: KeySet
 
   public init(
     weights: [Double], adjacentOverlap: Double, adjacentEntity: Double, adjacentReference: Double,
@@ -102,7 +102,7 @@ public struct OrderModel: Sendable {
     self.adjacentOverlap = adjacentOverlap
     self.adjacentEntity = adjacentEntity
     self.adjacentReference = adjacentReference
-    func set(_ xs: [String]) -> Set<UInt64> { Set(xs.map { Self.hash($0) }) }
+    func set(_ xs: [String]) -> KeySet { KeySet(xs.map { Self.hash($0) }) }
     self.functionWords = set(functionWords + pronouns + connectives)
     self.pronouns = set(pronouns)
     self.connectives = set(connectives)
@@ -810,5 +810,43 @@ public struct OrderModel: Sendable {
       cur = prev
     }
     return order.reversed()
+  }
+}
+
+/// A fixed set of word hashes (FNV-1a keys) with open addressing: `contains` is a multiply, a
+/// shift and usually one comparison (Swift's `Set` would hash the hash again with SipHash).
+public struct KeySet: Sendable {
+  var table: [UInt64]
+  let shift: UInt64
+  let hasZero: Bool
+
+  public init(_ keys: [UInt64]) {
+    var bits: UInt64 = 4
+    while (1 << bits) < keys.count * 4 { bits += 1 }
+    shift = 64 - bits
+    table = [UInt64](repeating: 0, count: 1 << Int(bits))
+    var zero = false
+    let mask = table.count - 1
+    for k in keys {
+      if k == 0 { zero = true; continue }
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
+      table[i] = k
+    }
+    hasZero = zero
+  }
+
+  @inline(__always) public func contains(_ k: UInt64) -> Bool {
+    if k == 0 { return hasZero }
+    let mask = table.count - 1
+    return table.withUnsafeBufferPointer { t in
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while true {
+        let v = t[i]
+        if v == k { return true }
+        if v == 0 { return false }
+        i = (i + 1) & mask
+      }
+    }
   }
 }
