@@ -53,6 +53,12 @@ public struct FragmentClassifier: @unchecked Sendable {
     }
   }
 
+  /// A line that ends like a sentence, is longer than a date and holds no `/` (so no URL): a body
+  /// sentence whatever the patterns say (the classifier's hot path, bytes only).
+  public static func isPlainBody(_ text: String) -> Bool {
+    text.utf8.count > 40 && endsLikeSentence(text) && !text.utf8.contains(0x2F)
+  }
+
   static func matches(_ res: [NSRegularExpression], _ text: String) -> Bool {
     let ns = text as NSString
     let range = NSRange(location: 0, length: ns.length)
@@ -64,7 +70,7 @@ public struct FragmentClassifier: @unchecked Sendable {
     if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
     // The hot path: a line that ends like a sentence and holds no space-free run long enough for a
     // URL, nor is short enough to be a date, is a body sentence (no regular expression runs).
-    if Self.endsLikeSentence(text) && text.utf8.count > 40 && !text.utf8.contains(0x2F) { return .body }
+    if Self.isPlainBody(text) { return .body }
     if Self.matches(url, text) { return .url }
     if Self.matches(date, text) { return .date }
     if Self.endsLikeSentence(text) { return .body }

@@ -80,16 +80,16 @@ public struct OrderModel: Sendable {
   /// back-reference (a rule, not fitted: such a sentence cannot open a text).
   public var firstReference: Double = -5
 
-  let functionWords: Set<UInt64>
-  let pronouns: Set<UInt64>
-  let connectives: Set<UInt64>
-  let backReferences: Set<UInt64>
-  let titles: Set<UInt64>
-  let dayWords: Set<UInt64>
-  let summaryVerbs: Set<UInt64>
-  let laterWords: Set<UInt64>
-  let backgroundWords: Set<UInt64>
-  let attributionWords: Set<UInt64>
+  let functionWords: KeySet
+  let pronouns: KeySet
+  let connectives: KeySet
+  let backReferences: KeySet
+  let titles: KeySet
+  let dayWords: KeySet
+  let summaryVerbs: KeySet
+  let laterWords: KeySet
+  let backgroundWords: KeySet
+  let attributionWords: KeySet
 
   public init(
     weights: [Double], adjacentOverlap: Double, adjacentEntity: Double, adjacentReference: Double,
@@ -102,7 +102,7 @@ public struct OrderModel: Sendable {
     self.adjacentOverlap = adjacentOverlap
     self.adjacentEntity = adjacentEntity
     self.adjacentReference = adjacentReference
-    func set(_ xs: [String]) -> Set<UInt64> { Set(xs.map { Self.hash($0) }) }
+    func set(_ xs: [String]) -> KeySet { KeySet(xs.map { Self.hash($0) }) }
     self.functionWords = set(functionWords + pronouns + connectives)
     self.pronouns = set(pronouns)
     self.connectives = set(connectives)
@@ -571,6 +571,74 @@ public struct OrderModel: Sendable {
     return (jac, ent, ref)
   }
 
+  /// Each sentence's unary score Σ_k w_k·u_k (the pair score is u(a) − u(b) + directional terms).
+  public func unaryScores(_ ss: [Sentence]) -> [Double] {
+    ss.map { s in
+      var u = 0.0
+      for k in 0..<Feature.unaryCount { u += weights[k] * s.unary[k] }
+      return u
+    }
+  }
+
+  /// The directional part of the pair scores, only for the pairs where it is not zero: (a, b, d)
+  /// with a < b and pair(a, b) = u(a) − u(b) + d. Found through an index of the keys the
+  /// directional features compare (a name, an acronym, a noun after an article), so it costs
+  /// O(n + matches), not O(n²). Sorted, so sums over it are deterministic.
+  public func directionalPairs(_ ss: [Sentence]) -> [(Int, Int, Double)] {
+    let n = ss.count
+    var longIndex: [UInt64: [Int]] = [:]
+    var acronymIndex: [UInt64: [Int]] = [:]
+    var indefiniteIndex: [UInt64: [Int]] = [:]
+    for (i, s) in ss.enumerated() {
+      for k in s.longKeys { longIndex[k, default: []].append(i) }
+      for k in s.acronymsDefined { acronymIndex[k, default: []].append(i) }
+      for k in s.indefinite { indefiniteIndex[k, default: []].append(i) }
+    }
+    var candidates: [Int] = []
+    func add(_ a: Int, _ b: Int) { if a != b { candidates.append(min(a, b) * n + max(a, b)) } }
+    for (b, s) in ss.enumerated() {
+      for k in s.shortKeys { for a in longIndex[k] ?? [] { add(a, b) } }
+      for k in s.acronymsUsed { for a in acronymIndex[k] ?? [] { add(a, b) } }
+      for k in s.definite { for a in indefiniteIndex[k] ?? [] { add(a, b) } }
+    }
+    candidates = Self.sortedUniqueInts(candidates)
+    let wName = weights[Feature.nameIntroduction.rawValue]
+    let wAcr = weights[Feature.acronymIntroduction.rawValue]
+    let wInd = weights[Feature.indefiniteBeforeDefinite.rawValue]
+    var out: [(Int, Int, Double)] = []
+    for c in candidates {
+      let a = c / n
+      let b = c % n
+      let ab = Self.directional(ss[a], ss[b])
+      let ba = Self.directional(ss[b], ss[a])
+      let d = wName * (ab.0 - ba.0) + wAcr * (ab.1 - ba.1) + wInd * (ab.2 - ba.2)
+      if d != 0 { out.append((a, b, d)) }
+    }
+    return out
+  }
+
+  static func sortedUniqueInts(_ xs: [Int]) -> [Int] {
+    if xs.count < 2 { return xs }
+    var s = xs.sorted()
+    var w = 1
+    for r in 1..<s.count where s[r] != s[w - 1] {
+      s[w] = s[r]
+      w += 1
+    }
+    s.removeLast(s.count - w)
+    return s
+  }
+
+  /// The neighbour score of "b right after a" (the same as `scores(_:).adjacent[a*n+b]`).
+  @inline(__always) public func adjacency(_ a: Sentence, _ b: Sentence) -> Double {
+    let inter = Self.overlap(a.content, b.content)
+    let union = a.content.count + b.content.count - inter
+    let jac = union == 0 ? 0 : Double(inter) / Double(union)
+    let ent = Self.overlap(a.entityKeys, b.entityKeys) > 0 ? 1.0 : 0.0
+    let shared = inter > 0 || ent > 0
+    return adjacentOverlap * jac + adjacentEntity * ent + (shared && b.opensWithReference ? adjacentReference : 0)
+  }
+
   /// Pairwise precedence scores `s[a*n+b]` (antisymmetric) and adjacency scores `adj[a*n+b]`.
   public func scores(_ ss: [Sentence]) -> (pair: [Double], adjacent: [Double]) {
     let n = ss.count
@@ -742,5 +810,43 @@ public struct OrderModel: Sendable {
       cur = prev
     }
     return order.reversed()
+  }
+}
+
+/// A fixed set of word hashes (FNV-1a keys) with open addressing: `contains` is a multiply, a
+/// shift and usually one comparison (Swift's `Set` would hash the hash again with SipHash).
+public struct KeySet: Sendable {
+  var table: [UInt64]
+  let shift: UInt64
+  let hasZero: Bool
+
+  public init(_ keys: [UInt64]) {
+    var bits: UInt64 = 4
+    while (1 << bits) < keys.count * 4 { bits += 1 }
+    shift = 64 - bits
+    table = [UInt64](repeating: 0, count: 1 << Int(bits))
+    var zero = false
+    let mask = table.count - 1
+    for k in keys {
+      if k == 0 { zero = true; continue }
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
+      table[i] = k
+    }
+    hasZero = zero
+  }
+
+  @inline(__always) public func contains(_ k: UInt64) -> Bool {
+    if k == 0 { return hasZero }
+    let mask = table.count - 1
+    return table.withUnsafeBufferPointer { t in
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while true {
+        let v = t[i]
+        if v == k { return true }
+        if v == 0 { return false }
+        i = (i + 1) & mask
+      }
+    }
   }
 }

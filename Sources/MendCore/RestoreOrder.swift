@@ -229,25 +229,44 @@ public struct RestoreOrder: Stage {
     public var sentences: [OrderModel.Sentence] = []
   }
 
-  /// Run the model on body sentences (one per element) and return its order and gain.
+  /// Run the model on body sentences (one per element) and return its order and gain (every
+  /// figure, even when the decline test would stop early; for tests and the evaluation tool).
   public func decide(_ sentences: [String]) -> Decision {
-    let n = sentences.count
-    let analysed = model.analyze(sentences)
-    let (pair, adj) = model.scores(analysed)
-    let first = model.firstScores(analysed)
-    let order = OrderModel.search(
-      pair: pair, adjacent: adj, first: first, n: n, exactUpTo: exactUpTo, beamWidth: beamWidth, beamUpTo: beamUpTo)
-    let given = OrderModel.score(Array(0..<n), pair: pair, adjacent: adj, first: first, n: n)
-    let best = OrderModel.score(order, pair: pair, adjacent: adj, first: first, n: n)
-    // The given order against random orders of the same sentences (a fixed seed, so the same
-    // document always gets the same answer).
+    evaluate(sentences, stopEarly: false)!
+  }
+
+  /// How far the given order scores above random orders of the same sentences, in standard
+  /// deviations: (whole score, neighbour part, pairwise part). The random orders come from a fixed
+  /// seed, so the same document always gets the same answer. Needs no n × n matrix: each order
+  /// costs O(n + k) (k = pairs with a directional feature, `OrderModel.directionalPairs`), since
+  /// its pairwise score is Σ u(o_x)·(n − 1 − 2x) plus the directional terms, and its neighbour
+  /// score n − 1 look-ups of `OrderModel.adjacency`.
+  func randomOrderZ(_ ss: [OrderModel.Sentence], first: [Double]) -> (Double, Double, Double) {
+    let n = ss.count
+    let u = model.unaryScores(ss)
+    let sparse = model.directionalPairs(ss)
     var rng = SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n))
     let samples = n <= 60 ? 24 : 8
     var sum = 0.0, squares = 0.0, aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
     var perm = Array(0..<n)
+    var pos = [Int](repeating: 0, count: n)
+    func parts(_ perm: [Int]) -> (Double, Double) {
+      var p = 0.0
+      var a = 0.0
+      for x in 0..<n {
+        let o = perm[x]
+        pos[o] = x
+        p += u[o] * Double(n - 1 - 2 * x)
+        if x + 1 < n { a += model.adjacency(ss[o], ss[perm[x + 1]]) }
+      }
+      for (i, j, d) in sparse { p += pos[i] < pos[j] ? d : -d }
+      return (p, a)
+    }
+    let (givenP, givenA) = parts(perm)
+    let given = givenP + givenA + (n > 0 ? first[0] : 0)
     for _ in 0..<samples {
       perm.shuffle(using: &rng)
-      let (p, a) = OrderModel.scoreParts(perm, pair: pair, adjacent: adj, n: n)
+      let (p, a) = parts(perm)
       let v = p + a + first[perm[0]]
       sum += v
       squares += v * v
@@ -256,20 +275,36 @@ public struct RestoreOrder: Stage {
       pSum += p
       pSq += p * p
     }
-    let mean = sum / Double(samples)
-    let sd = max((squares / Double(samples) - mean * mean).squareRoot(), 1e-9)
-    let (givenP, givenA) = OrderModel.scoreParts(Array(0..<n), pair: pair, adjacent: adj, n: n)
     func z(_ g: Double, _ s: Double, _ q: Double) -> Double {
       let m = s / Double(samples)
       return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
     }
-    let aZ = z(givenA, aSum, aSq)
-    let pZ = z(givenP, pSum, pSq)
+    return (z(given, sum, squares), z(givenA, aSum, aSq), z(givenP, pSum, pSq))
+  }
+
+  /// The model's decision. With `stopEarly`, returns nil as soon as one decline condition fails,
+  /// cheapest first: the hard signs of disorder (linear in the text), then the random-order
+  /// z-scores (O(n + k) each), and only then the O(n²) pair scores and the search. All conditions must hold for a
+  /// reorder, so the order of the tests does not change the outcome.
+  func evaluate(_ sentences: [String], stopEarly: Bool) -> Decision? {
+    let n = sentences.count
+    let analysed = model.analyze(sentences)
+    let identity = Array(0..<n)
+    let violations = OrderModel.violations(analysed, order: identity)
+    if stopEarly && violations < minViolations { return nil }
+    let first = model.firstScores(analysed)
+    let (givenZ, aZ, pZ) = randomOrderZ(analysed, first: first)
+    if stopEarly && (givenZ > givenZMax || aZ > adjacentZMax) { return nil }
+    // Only now the O(n²) pair and neighbour matrices, for the search.
+    let (pair, adj) = model.scores(analysed)
+    let order = OrderModel.search(
+      pair: pair, adjacent: adj, first: first, n: n, exactUpTo: exactUpTo, beamWidth: beamWidth, beamUpTo: beamUpTo)
+    let given = OrderModel.score(identity, pair: pair, adjacent: adj, first: first, n: n)
+    let best = OrderModel.score(order, pair: pair, adjacent: adj, first: first, n: n)
     let pairs = Double(max(n * (n - 1) / 2, 1))
     return Decision(
-      order: order, gainPerPair: (best - given) / pairs, givenZ: (given - mean) / sd,
-      givenViolations: OrderModel.violations(analysed, order: Array(0..<n)), adjacentZ: aZ, pairZ: pZ,
-      sentences: analysed)
+      order: order, gainPerPair: (best - given) / pairs, givenZ: givenZ,
+      givenViolations: violations, adjacentZ: aZ, pairZ: pZ, sentences: analysed)
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -279,6 +314,7 @@ public struct RestoreOrder: Stage {
     var nonBlank = 0
     var multi = 0
     var sawBlank = false
+    var plainBody = 0
     for f in frags {
       if f.isBlank {
         if nonBlank > 0 { sawBlank = true }
@@ -287,8 +323,12 @@ public struct RestoreOrder: Stage {
       if sawBlank { return }  // paragraph structure
       nonBlank += 1
       if Self.looksMultiSentence(f.text) { multi += 1 }
+      if FragmentClassifier.isPlainBody(f.text) { plainBody += 1 }
     }
     guard nonBlank >= minSentences, Double(multi) <= Double(nonBlank) * (1 - fragmentedShare) + 1e-9 else { return }
+    // Lines that are body sentences without any pattern: more than `max-sentences` of them and the
+    // document is too long, before any regular expression runs.
+    guard plainBody <= maxSentences else { return }
 
     // 2. Fragment kinds.
     var kinds: [FragmentKind] = []
@@ -308,8 +348,8 @@ public struct RestoreOrder: Stage {
 
     // 4. The model's order, and whether it gains enough over the given one.
     let texts = body.map { frags[$0].text }
-    let decision = decide(texts)
-    guard decision.gainPerPair >= gainThreshold, decision.givenZ <= givenZMax,
+    guard let decision = evaluate(texts, stopEarly: true),
+      decision.gainPerPair >= gainThreshold, decision.givenZ <= givenZMax,
       decision.givenViolations >= minViolations, decision.adjacentZ <= adjacentZMax,
       decision.order != Array(0..<body.count)
     else { return }

@@ -241,6 +241,32 @@ import Testing
     #expect(changes.allSatisfy { $0.action == .move })
   }
 
+  /// The decline test scores random orders without the n × n matrices: unary scores plus the
+  /// sparse directional pairs must give back every entry of the pair matrix, and `adjacency` every
+  /// entry of the neighbour matrix.
+  @Test func sparseScoresMatchTheMatrices() throws {
+    guard let text = try? Self.example() else { return }
+    let body = Self.lines(text).filter { Self.stage.kind(of: $0) == .body }
+    let model = Self.stage.model
+    let ss = model.analyze(body)
+    let n = ss.count
+    let (pair, adj) = model.scores(ss)
+    let u = model.unaryScores(ss)
+    var d = [Double](repeating: 0, count: n * n)
+    let sparse = model.directionalPairs(ss)
+    #expect(!sparse.isEmpty)
+    for (a, b, v) in sparse { d[a * n + b] = v }
+    var worst = 0.0
+    for a in 0..<n {
+      for b in 0..<n where a != b {
+        let expected = a < b ? u[a] - u[b] + d[a * n + b] : -(u[b] - u[a] + d[b * n + a])
+        worst = max(worst, abs(pair[a * n + b] - expected))
+        worst = max(worst, abs(adj[a * n + b] - model.adjacency(ss[a], ss[b])))
+      }
+    }
+    #expect(worst < 1e-9)
+  }
+
   @Test func deterministic() throws {
     guard let text = try? Self.example() else { return }
     let first = Self.pipeline.clean(text).text
