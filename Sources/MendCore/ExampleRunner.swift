@@ -17,7 +17,7 @@ public enum ExampleRunner {
     let stage: any Stage
     do {
       if let config = rules.stages.first(where: { $0.id == example.stageID }), config.options == example.options,
-        let built = config.built
+        config.builtOptions == config.options, let built = config.built
       {
         stage = built
       } else {

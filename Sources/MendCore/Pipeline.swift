@@ -20,7 +20,8 @@ public struct Pipeline: Sendable {
     for config in rules.stages where config.enabled {
       guard let spec = StageRegistry.spec(config.id) else { continue }
       do {
-        entries.append(Entry(id: config.id, stage: try config.built ?? spec.make(config.options)))
+        let reusable = config.builtOptions == config.options ? config.built : nil
+        entries.append(Entry(id: config.id, stage: try reusable ?? spec.make(config.options)))
       } catch let e as RulesError {
         throw e
       } catch {

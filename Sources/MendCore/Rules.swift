@@ -42,6 +42,8 @@ public struct StageConfig: Sendable {
   /// The stage built from `options` when the rules loaded (building checks lexicons and patterns;
   /// the pipeline reuses it instead of building again).
   public var built: (any Stage)?
+  /// The options `built` was made from (a caller may change `options` afterwards).
+  public var builtOptions: StageOptions?
   public let file: String
   public let line: Int
   public let column: Int
@@ -190,7 +192,7 @@ struct RulesLoader {
       for o in spec.options { values[o.name] = o.defaultValue }
       config = StageConfig(
         id: id, enabled: true, options: StageOptions(values: values, baseDirectory: baseDir),
-        examples: [], built: nil, file: file, line: mark(node).0, column: mark(node).1)
+        examples: [], built: nil, builtOptions: nil, file: file, line: mark(node).0, column: mark(node).1)
     }
     if let en = m["enabled"] {
       guard let b = en.bool, en.scalar != nil else {
@@ -237,6 +239,7 @@ struct RulesLoader {
     // Building the stage checks lexicons and patterns now, not at first use.
     do {
       config.built = try spec.make(config.options)
+      config.builtOptions = config.options
     } catch let e as RulesError {
       throw e
     } catch {

@@ -47,18 +47,8 @@ enum Corpus {
   }
 }
 
-/// A small deterministic generator (SplitMix64), so damage is the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// The evaluations damage text with a seeded generator, so runs are reproducible.
+typealias SeededRandom = SplitMix64
 
 /// `mend-eval corpus-stats`: what the evaluation corpus holds, per split.
 struct CorpusStats: ParsableCommand {

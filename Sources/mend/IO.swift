@@ -100,7 +100,7 @@ enum InputReader {
       var out = [UInt8]()
       out.reserveCapacity(bytes.count)
       while off < bytes.count {
-        let len = validSequenceLength(bytes, off)
+        let len = bytes.withUnsafeBufferPointer { UTF8Check.sequenceLength($0, off) }
         if len > 0 {
           out.append(contentsOf: bytes[off..<(off + len)])
           off += len
@@ -130,51 +130,8 @@ enum InputReader {
     return (line, offset - lineStart + 1)
   }
 
-  /// Byte length of a valid UTF-8 sequence at `i`, or 0.
-  @inline(__always)
-  static func validSequenceLength(_ b: [UInt8], _ i: Int) -> Int {
-    let c = b[i]
-    if c < 0x80 { return 1 }
-    let n = b.count
-    switch c {
-    case 0xC2...0xDF:
-      return i + 1 < n && b[i + 1] & 0xC0 == 0x80 ? 2 : 0
-    case 0xE0...0xEF:
-      guard i + 2 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 else { return 0 }
-      if c == 0xE0 && b[i + 1] < 0xA0 { return 0 }
-      if c == 0xED && b[i + 1] >= 0xA0 { return 0 }
-      return 3
-    case 0xF0...0xF4:
-      guard i + 3 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80, b[i + 3] & 0xC0 == 0x80 else { return 0 }
-      if c == 0xF0 && b[i + 1] < 0x90 { return 0 }
-      if c == 0xF4 && b[i + 1] >= 0x90 { return 0 }
-      return 4
-    default:
-      return 0
-    }
-  }
-
   static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
-    b.withUnsafeBufferPointer { buf -> Int? in
-      var i = 0
-      let n = buf.count
-      let raw = UnsafeRawPointer(buf.baseAddress)
-      while i < n {
-        // Skip ASCII eight bytes at a time.
-        if let raw, i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-          i += 8
-          continue
-        }
-        if buf[i] < 0x80 {
-          i += 1
-          continue
-        }
-        let len = validSequenceLength(b, i)
-        if len == 0 { return i }
-        i += len
-      }
-      return nil
-    }
+    b.withUnsafeBufferPointer { UTF8Check.firstInvalid($0) }
   }
 }
 

@@ -4,16 +4,7 @@ import Testing
 /// Seeded random documents built from pieces real scraped text contains: the default pipeline
 /// must be idempotent and deterministic on all of them.
 @Suite struct PropertyTests {
-  struct Rng: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
+  typealias Rng = SplitMix64
 
   static let pieces = [
     "The", "president", "said", "on", "Wednesday", "Moscows", "Chinas", "dont", "its", "it's", "Xi", "Jinping",
@@ -23,7 +14,7 @@ import Testing
   ]
 
   static func document(seed: UInt64) -> String {
-    var rng = Rng(state: seed)
+    var rng = Rng(seed: seed)
     var s = ""
     let n = Int.random(in: 0..<120, using: &rng)
     for _ in 0..<n {
