@@ -466,7 +466,8 @@ public struct OrderModel: Sendable {
     return h
   }
 
-  static func sortedUnique(_ xs: [UInt64]) -> [UInt64] {
+  /// The elements sorted, each once.
+  static func sortedUnique<T: Comparable>(_ xs: [T]) -> [T] {
     if xs.count < 2 { return xs }
     var s = xs.sorted()
     var w = 1
@@ -477,6 +478,7 @@ public struct OrderModel: Sendable {
     s.removeLast(s.count - w)
     return s
   }
+
 
   @inline(__always) static func contains(_ xs: [UInt64], _ k: UInt64) -> Bool {
     var lo = 0
@@ -601,7 +603,7 @@ public struct OrderModel: Sendable {
       for k in s.acronymsUsed { for a in acronymIndex[k] ?? [] { add(a, b) } }
       for k in s.definite { for a in indefiniteIndex[k] ?? [] { add(a, b) } }
     }
-    candidates = Self.sortedUniqueInts(candidates)
+    candidates = Self.sortedUnique(candidates)
     let wName = weights[Feature.nameIntroduction.rawValue]
     let wAcr = weights[Feature.acronymIntroduction.rawValue]
     let wInd = weights[Feature.indefiniteBeforeDefinite.rawValue]
@@ -615,18 +617,6 @@ public struct OrderModel: Sendable {
       if d != 0 { out.append((a, b, d)) }
     }
     return out
-  }
-
-  static func sortedUniqueInts(_ xs: [Int]) -> [Int] {
-    if xs.count < 2 { return xs }
-    var s = xs.sorted()
-    var w = 1
-    for r in 1..<s.count where s[r] != s[w - 1] {
-      s[w] = s[r]
-      w += 1
-    }
-    s.removeLast(s.count - w)
-    return s
   }
 
   /// The neighbour score of "b right after a" (the same as `scores(_:).adjacent[a*n+b]`).

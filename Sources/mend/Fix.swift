@@ -145,36 +145,12 @@ struct Fix: ParsableCommand {
     for p in paths {
       var isDir: ObjCBool = false
       if p != "-" && fm.fileExists(atPath: p, isDirectory: &isDir) && isDir.boolValue {
-        result.append(contentsOf: walk(p).map { Input(path: $0, fromWalk: true) })
+        result.append(contentsOf: InputExpander.walk(p, include: include, exclude: exclude).map { Input(path: $0, fromWalk: true) })
       } else {
         result.append(Input(path: p, fromWalk: false))
       }
     }
     return result
-  }
-
-  func walk(_ root: String) -> [String] {
-    var files: [String] = []
-    let fm = FileManager.default
-    guard let it = fm.enumerator(atPath: root) else { return [] }
-    while let rel = it.nextObject() as? String {
-      let name = (rel as NSString).lastPathComponent
-      let full = root.hasSuffix("/") ? root + rel : root + "/" + rel
-      var isDir: ObjCBool = false
-      fm.fileExists(atPath: full, isDirectory: &isDir)
-      if name.hasPrefix(".") || exclude.contains(where: { Self.glob($0, rel) || Self.glob($0, name) }) {
-        if isDir.boolValue { it.skipDescendants() }
-        continue
-      }
-      if isDir.boolValue { continue }
-      if !include.isEmpty && !include.contains(where: { Self.glob($0, rel) || Self.glob($0, name) }) { continue }
-      files.append(full)
-    }
-    return files.sorted()
-  }
-
-  static func glob(_ pattern: String, _ s: String) -> Bool {
-    fnmatch(pattern, s, 0) == 0
   }
 
   static func explainLine(_ c: Change, path: String) -> String {
