@@ -245,6 +245,14 @@ public final class DedupIndex {
     return h
   }
 
+  /// The LSH band keys of a signature (empty when near-duplicate detection is off or the document
+  /// has no words): the keys `add` looks candidates up by, for a dedup spread over machines.
+  public func bandKeys(_ signature: [UInt32]) -> [UInt64] {
+    guard config.near && signature.count == config.numPerm && config.bands > 0 else { return [] }
+    let rows = config.numPerm / config.bands
+    return signature.withUnsafeBufferPointer { s in (0..<config.bands).map { bandKey($0, s, rows: rows) } }
+  }
+
   /// Decide about the next document, in input order; kept documents join the index.
   public func add(_ fp: DocFingerprint) -> Verdict {
     let ordinal = count

@@ -10,7 +10,7 @@ struct Mend: ParsableCommand {
       (invalid UTF-8, binary or unreadable file), 78 rules error.
       """,
     version: "0.1.0",
-    subcommands: [Fix.self, CorpusCommand.self, DedupCommand.self, Segment.self, TestRules.self, ListStages.self],
+    subcommands: [Fix.self, CorpusCommand.self, DedupCommand.self, DedupKeys.self, Segment.self, TestRules.self, ListStages.self],
     defaultSubcommand: Fix.self
   )
 }

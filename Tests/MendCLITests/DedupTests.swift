@@ -80,3 +80,39 @@ import Testing
     #expect(rem.allSatisfy { $0.contains(#""kind":"boilerplate""#) && $0.contains(#""duplicate_of":"d0""#) })
   }
 }
+
+@Suite struct DedupKeysTests {
+  /// The map step of the Spark job: one output line per input line, in order, with the same
+  /// fingerprints for copies and different ones for different texts.
+  @Test func oneKeyLinePerInputLine() throws {
+    let arts = try CLI.articles(limit: 3)
+    var lines = [
+      try CLI.jsonLine(["id": "a", "text": arts[0].1]),
+      "",
+      #"{"id": "broken", "text": "no end"#,
+      try CLI.jsonLine(["id": "b", "text": "  " + arts[0].1.uppercased()]),
+      try CLI.jsonLine(["id": "c", "text": arts[1].1]),
+      try CLI.jsonLine(["text": ""]),
+    ]
+    lines.append(try CLI.jsonLine(["id": 7, "text": arts[2].1]))
+    let r = try CLI.run(["dedup-keys", "--jobs", "2"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("<stdin>:3:"), "\(r.stderr)")
+    let out = try r.out.split(separator: "\n").map {
+      try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+    }
+    #expect(out.count == lines.count)
+    guard out.count == lines.count else { return }
+    #expect(out[1]["skip"] as? String == "blank")
+    #expect(out[2]["skip"] as? String == "malformed")
+    #expect(out[0]["id"] as? String == "a" && out[6]["id"] as? Int == 7)
+    #expect(out[5]["id"] as? String == "<stdin>:6" && out[5]["exact"] is NSNull)
+    // Case and spacing do not change the exact hash; a different article has different keys.
+    #expect(out[0]["exact"] as? String == out[3]["exact"] as? String)
+    #expect(out[0]["exact"] as? String != out[4]["exact"] as? String)
+    let bands0 = out[0]["bands"] as! [String], bands4 = out[4]["bands"] as! [String]
+    #expect(bands0.count == 32 && (out[0]["sig"] as! String).count == 128 * 8)
+    #expect(Set(bands0).isDisjoint(with: bands4))
+    #expect(out[0]["threshold"] as? Double == 0.7)
+  }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import MendCore
+
+/// `mend dedup-keys`: the map step of cross-document dedup beyond one machine. For every input
+/// line it writes exactly one output line (so a Spark job can zip the two): the record's id, its
+/// exact-duplicate hash, its MinHash signature and its LSH band keys, computed with the rules
+/// file's `dedup:` settings — the same fingerprints `mend dedup` decides on. Deciding (keep-first
+/// over the band collisions) is the reduce step; `scripts/spark/mend_spark.py` does it.
+struct DedupKeys: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dedup-keys",
+    abstract: "Print each JSONL record's dedup fingerprint (exact hash, MinHash signature, LSH band keys).",
+    discussion: """
+      One output line per input line, in input order: \
+      {"id":ID,"exact":HEX|null,"sig":HEX|null,"bands":[HEX,...],"threshold":T} for a record, \
+      {"skip":"blank"} for a blank line and {"skip":"malformed"} for a line that is not a JSON \
+      object (also reported on stderr as FILE:LINE:COL). `exact` is null for a record without \
+      words; `sig` and `bands` are null/empty when near-duplicate detection is off. Exit 0 even \
+      when lines are malformed (they are marked, nothing is lost); 74 on I/O errors, 78 on a \
+      rules error. This is the map step of scripts/spark/mend_spark.py.
+      """)
+
+  @Option(name: .long, help: "A rules file whose `dedup:` section sets the parameters.")
+  var rules: String?
+
+  @Option(name: .long, help: "The text field(s) compared (repeatable; a string or an array of strings).")
+  var field: [String] = []
+
+  @Option(name: .long, help: "The field that identifies a record (default 'id'; records without it are named FILE:LINE).")
+  var idField: String = "id"
+
+  @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Argument(help: "JSONL files (.jsonl or .jsonl.gz); '-' or nothing reads stdin.")
+  var inputs: [String] = []
+
+  func validate() throws {
+    if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+  }
+
+  func run() throws {
+    let set: RuleSet
+    do { set = try RulesLocator.load(userRules: rules) } catch let e as RulesError {
+      throw fail(e.description, code: Exit.rules)
+    }
+    let config = set.dedup
+    let fields = field.isEmpty ? ["text"] : field
+    let files = inputs.isEmpty ? ["-"] : inputs
+    let hasher = MinHasher(config)
+    let index = DedupIndex(config)
+    let idField = idField
+    let out: OutputFile
+    do { out = try OutputFile(path: nil) } catch let e as InputError { throw fail(e.description, code: Exit.io) }
+    let pool = OrderedPool<(String, LineBatchReader.Batch), ([UInt8], [String])>(
+      jobs: jobs, makeState: { () },
+      work: { _, item in
+        Self.keysBatch(item.1, path: item.0 == "-" ? "<stdin>" : item.0, fields: fields, idField: idField, hasher: hasher, index: index)
+      })
+    var ioError: InputError? = nil
+    for path in files {
+      let reader: LineBatchReader
+      do { reader = try LineBatchReader(path: path, batchBytes: 1 << 20) } catch let e as InputError {
+        throw fail(e.description, code: Exit.io)
+      }
+      let batches = AnySequence {
+        AnyIterator { () -> (String, LineBatchReader.Batch)? in
+          do {
+            if let b = try reader.next() { return (path, b) }
+          } catch let e as InputError { ioError = ioError ?? e } catch {}
+          return nil
+        }
+      }
+      pool.run(batches) { r in
+        for m in r.1 { Stderr.print(m) }
+        do { try out.write(r.0) } catch let e as InputError { ioError = ioError ?? e } catch {}
+      }
+      if let e = ioError { throw fail(e.description, code: Exit.io) }
+    }
+  }
+
+  static func keysBatch(
+    _ batch: LineBatchReader.Batch, path: String, fields: [String], idField: String, hasher: MinHasher, index: DedupIndex
+  ) -> ([UInt8], [String]) {
+    var out: [UInt8] = []
+    var messages: [String] = []
+    let threshold = Array(String(hasher.config.threshold).utf8)
+    DedupCommand.forEachLine(batch) { line, lineNo in
+      if DedupCommand.isBlank(line) {
+        out.append(contentsOf: #"{"skip":"blank"}"#.utf8)
+        out.append(0x0A)
+        return
+      }
+      var s = JSONLineScanner(line)
+      guard let scanned = try? s.scanRecord() else {
+        var s2 = JSONLineScanner(line)
+        var msg = "malformed JSONL record"
+        var off = 0
+        do { _ = try s2.scanRecord() } catch let e as JSONSyntaxError {
+          msg = "malformed JSONL record: " + e.message
+          off = e.offset
+        } catch {}
+        messages.append("\(path):\(lineNo):\(off + 1): error: \(msg)")
+        out.append(contentsOf: #"{"skip":"malformed"}"#.utf8)
+        out.append(0x0A)
+        return
+      }
+      let texts = DedupCommand.texts(line, scanned.members, fields: fields).map(\.1)
+      let fp = hasher.fingerprint(texts)
+      out.append(contentsOf: #"{"id":"#.utf8)
+      out.append(contentsOf: DedupCommand.idBytes(line, scanned.members, idField: idField, path: path, lineNo: lineNo))
+      out.append(contentsOf: #","exact":"#.utf8)
+      if let e = fp.exact {
+        out.append(0x22)
+        hex(e.a, into: &out)
+        hex(e.b, into: &out)
+        out.append(0x22)
+      } else {
+        out.append(contentsOf: "null".utf8)
+      }
+      out.append(contentsOf: #","sig":"#.utf8)
+      let keys = index.bandKeys(fp.signature)
+      if fp.signature.isEmpty {
+        out.append(contentsOf: "null".utf8)
+      } else {
+        out.append(0x22)
+        for v in fp.signature { hex32(v, into: &out) }
+        out.append(0x22)
+      }
+      out.append(contentsOf: #","bands":["#.utf8)
+      for (k, key) in keys.enumerated() {
+        if k > 0 { out.append(0x2C) }
+        out.append(0x22)
+        hex(key, into: &out)
+        out.append(0x22)
+      }
+      out.append(contentsOf: #"],"threshold":"#.utf8)
+      out.append(contentsOf: threshold)
+      out.append(contentsOf: "}\n".utf8)
+    }
+    return (out, messages)
+  }
+
+  static let digits = Array("0123456789abcdef".utf8)
+
+  static func hex(_ v: UInt64, into out: inout [UInt8]) {
+    for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((v >> UInt64(shift)) & 0xF)]) }
+  }
+
+  static func hex32(_ v: UInt32, into out: inout [UInt8]) {
+    for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((v >> UInt32(shift)) & 0xF)]) }
+  }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The Spark job (scripts/spark/mend_spark.py, Spark local[2]) against mend on one machine, on a
+# small corpus of Wikinews articles with injected exact and near copies, a blank and a malformed
+# line: the repaired output must be byte-identical to `mend dedup | mend corpus`, and the removed
+# records (id, duplicate_of, kind) the same set. Also the repair-only path against `mend corpus`.
+# Usage: scripts/test-spark.sh [path/to/mend]   (needs pyspark and a Java runtime)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mend=$(realpath "${1:-.build/release/mend}")
+corpus=../shared/corpora/wikinews-en/wikinews.jsonl
+python3 -c 'import pyspark' 2>/dev/null || { echo "spark: pyspark is not installed (pip install pyspark)" >&2; exit 1; }
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+python3 scripts/spark/make-test-corpus.py "$corpus" "$dir/corpus.jsonl"
+printf 'version: 1\nextends: default\ndedup:\n  boilerplate: false\n' >"$dir/rules.yml"
+
+# Reference: one machine. Exit 65 = the malformed line was passed through (expected).
+set +e
+"$mend" dedup --rules "$dir/rules.yml" --removed "$dir/ref-removed.jsonl" "$dir/corpus.jsonl" >"$dir/ref-dedup.jsonl" 2>/dev/null
+rc1=$?
+"$mend" corpus --field text --rules "$dir/rules.yml" --jobs 1 --no-progress <"$dir/ref-dedup.jsonl" >"$dir/ref-out.jsonl" 2>/dev/null
+rc2=$?
+"$mend" corpus --field text --rules "$dir/rules.yml" --jobs 1 --no-progress <"$dir/corpus.jsonl" >"$dir/ref-repair.jsonl" 2>/dev/null
+rc3=$?
+set -e
+[ "$rc1 $rc2 $rc3" = "65 65 65" ] || { echo "spark: unexpected reference exit codes $rc1 $rc2 $rc3" >&2; exit 1; }
+
+spark() { python3 scripts/spark/mend_spark.py --master 'local[2]' --mend "$mend" --rules "$dir/rules.yml" \
+  --input "$dir/corpus.jsonl" --partitions 3 "$@" 2>"$dir/spark.log" || { tail -30 "$dir/spark.log" >&2; exit 1; }; }
+spark --output "$dir/out" --dedup --removed "$dir/removed" --summary "$dir/summary.json"
+spark --output "$dir/repair"
+
+fail=0
+if cat "$dir"/out/part-* | cmp -s - "$dir/ref-out.jsonl"; then echo "spark: dedup + repair output identical to mend dedup | mend corpus ($(wc -l <"$dir/ref-out.jsonl") lines)"
+else echo "spark: FAIL dedup + repair output differs from mend dedup | mend corpus"; fail=1; fi
+if cat "$dir"/repair/part-* | cmp -s - "$dir/ref-repair.jsonl"; then echo "spark: repair-only output identical to mend corpus ($(wc -l <"$dir/ref-repair.jsonl") lines)"
+else echo "spark: FAIL repair-only output differs from mend corpus"; fail=1; fi
+python3 - "$dir" <<'PY' || fail=1
+import glob, json, sys
+d = sys.argv[1]
+key = lambda r: (r["id"], r["duplicate_of"], r["kind"])
+ref = {key(json.loads(l)) for l in open(d + "/ref-removed.jsonl")}
+got = {key(json.loads(l)) for f in sorted(glob.glob(d + "/removed/part-*")) for l in open(f)}
+summary = json.load(open(d + "/summary.json"))
+print("spark: removed %d records (%d exact, %d near); mend dedup removed %d; same (id, duplicate_of, kind): %d"
+      % (len(got), summary["exact_duplicates"], summary["near_duplicates"], len(ref), len(ref & got)))
+if ref != got or len(ref) < 100:
+    print("spark: FAIL removed sets differ: only mend %s, only spark %s" % (sorted(ref - got)[:5], sorted(got - ref)[:5]))
+    sys.exit(1)
+PY
+[ $fail = 0 ] && echo "spark: 3 passed, 0 failed" || { echo "spark: FAILED"; exit 1; }
