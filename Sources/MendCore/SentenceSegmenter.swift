@@ -2,6 +2,8 @@ import CICU
 
 /// Sentence boundaries from ICU (`en@ss=standard` by default), corrected with the abbreviation list
 /// from the rules (ICU alone splits after titles such as `Gen.` and inside some `U.S.` uses).
+/// For `en` the boundaries are computed on the UTF-8 bytes by `SentenceRules`, which gives ICU's
+/// result (tested against ICU) several times faster; ICU's iterator is opened only when needed.
 ///
 /// Not thread-safe: every pipeline run makes its own (a clone of a shared template is cheap).
 public final class SentenceSegmenter {

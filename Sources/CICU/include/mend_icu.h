@@ -42,8 +42,8 @@ int32_t mend_sentence_breaks16(void *iter, const char *utf8, int32_t len, int32_
 int32_t mend_sentence_break_property(uint32_t c);
 
 /// The break suppressions ICU applies for a locale with `@ss=standard` (CLDR's list, e.g. "Mr."),
-/// written into buf as UTF-8, each followed by a newline. Returns the byte count (more than cap
-/// when buf was too small; nothing is written then), 0 when the locale has no suppressions
+/// written into buf as UTF-8, each followed by a newline. Returns the byte count (when it is more
+/// than cap, only the entries that fit were written: call again with a larger buf), 0 when the locale has no suppressions
 /// (no `ss=standard` keyword, or no list in ICU's data), negative on an ICU error.
 int32_t mend_sentence_suppressions(const char *locale, char *buf, int32_t cap);
 
