@@ -76,7 +76,10 @@ final class SentenceRules: @unchecked Sendable {
       var buf = [CChar](repeating: 0, count: Int(cap))
       let n = mend_sentence_suppressions(locale, &buf, cap)
       if n < 0 { return nil }
-      if n > cap { cap = n; continue }
+      if n > cap {
+        cap = n
+        continue
+      }
       let bytes = buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }
       let entries = bytes.split(separator: 0x0A).map(Array.init)
       if entries.contains(where: { $0.contains { $0 >= 0x80 } }) { return nil }
@@ -86,7 +89,8 @@ final class SentenceRules: @unchecked Sendable {
 
   /// The two tries exactly as `SimpleFilteredBreakIteratorBuilder::build` makes them.
   private static func buildTries(_ list: [[UInt8]]) -> (ByteTrie, ByteTrie)? {
-    let partialValue: UInt8 = 1, matchValue: UInt8 = 2
+    let partialValue: UInt8 = 1
+    let matchValue: UInt8 = 2
     // ICU's set: sorted by code unit, no repeats (ASCII: byte order).
     var strs: [[UInt8]] = []
     for s in list.sorted(by: { $0.lexicographicallyPrecedes($1) }) where strs.last != s { strs.append(s) }
@@ -183,7 +187,8 @@ final class SentenceRules: @unchecked Sendable {
       cp = UInt32(b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
       len = 3
     } else {
-      cp = UInt32(b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+      cp =
+        UInt32(b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
         | UInt32(p[i + 3] & 0x3F)
       len = 4
     }

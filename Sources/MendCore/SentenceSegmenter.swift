@@ -84,7 +84,10 @@ public final class SentenceSegmenter {
     var i = 0
     while i < n {
       let b = buf[i]
-      if b == 0x2E || b == 0x21 || b == 0x3F || b >= 0x80 { hasTerminal = true; break }
+      if b == 0x2E || b == 0x21 || b == 0x3F || b >= 0x80 {
+        hasTerminal = true
+        break
+      }
       i += 1
     }
     if !hasTerminal { return [0..<n] }

@@ -67,7 +67,8 @@ struct Segment: ParsableCommand {
       var i = start
       while i < n {
         let e = memchr(base + i, 0x0A, n - i).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
-        frags.append(Fragment(text: String(decoding: UnsafeBufferPointer(rebasing: buf[i..<e]), as: UTF8.self), line: line))
+        frags.append(
+          Fragment(text: String(decoding: UnsafeBufferPointer(rebasing: buf[i..<e]), as: UTF8.self), line: line))
         line += 1
         i = e + 1
         // A block ends after a line; never before one that starts with a byte-order mark (the

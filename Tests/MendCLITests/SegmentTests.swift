@@ -10,7 +10,8 @@ import Testing
   }
 
   @Test func oneSentenceALine() throws {
-    let text = "\u{FEFF}He met Dr. Smith in the U.S. Army. Then he left!\r\n\nIt cost 3.5 dollars.  She asked, “Really?”\n"
+    let text =
+      "\u{FEFF}He met Dr. Smith in the U.S. Army. Then he left!\r\n\nIt cost 3.5 dollars.  She asked, “Really?”\n"
     let r = try CLI.run(["segment", try write(Array(text.utf8))])
     #expect(r.status == 0)
     #expect(
@@ -26,7 +27,8 @@ import Testing
   /// Lines are handled a block at a time; the result must not depend on where blocks end (here
   /// several blocks, a byte-order mark starting a later line, lines without a final newline).
   @Test func blocksDoNotChangeTheResult() throws {
-    let unit = "First one. Second one?\n\u{FEFF}Mr. Brown came. He sat.\nNo final stop here\n\nA line with  two spaces. Next.\n"
+    let unit =
+      "First one. Second one?\n\u{FEFF}Mr. Brown came. He sat.\nNo final stop here\n\nA line with  two spaces. Next.\n"
     let one = try CLI.run(["segment", try write(Array(unit.utf8), "unit.txt")])
     #expect(one.status == 0)
     let copies = 3000  // about 300 KB: more than one block

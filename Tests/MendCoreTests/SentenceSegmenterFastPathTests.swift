@@ -52,7 +52,9 @@ import Testing
       for line in p.split(separator: "\n", omittingEmptySubsequences: true) { c.check(String(line)) }
       if p.contains("\n") { c.check(p) }
     }
-    print("fast path vs ICU on \(c.texts) lines of wikinews paragraphs (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches")
+    print(
+      "fast path vs ICU on \(c.texts) lines of wikinews paragraphs (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches"
+    )
     #expect(c.texts > 4000)
     #expect(c.texts - c.fastTexts == paras.filter { $0.contains("\n") }.count)
     #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
@@ -63,7 +65,9 @@ import Testing
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let c = Comparison()
     for line in text.split(separator: "\n", omittingEmptySubsequences: true) { c.check(String(line)) }
-    print("fast path vs ICU on \(c.texts) lines of \(path) (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches")
+    print(
+      "fast path vs ICU on \(c.texts) lines of \(path) (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches"
+    )
     #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
   }
 
@@ -144,7 +148,9 @@ import Testing
       }
       c.check(s)
     }
-    print("fast path vs ICU on \(c.texts) random code-point texts (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches")
+    print(
+      "fast path vs ICU on \(c.texts) random code-point texts (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches"
+    )
     #expect(c.fastTexts > c.texts / 2)
     #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
   }
@@ -180,6 +186,9 @@ import Testing
     for t in Self.edgeCases {
       #expect(fast.sentenceStrings(in: t) == icu.sentenceStrings(in: t), "\(t.debugDescription)")
     }
-    #expect(fast.sentenceStrings(in: "He met Gen. Lee in the U.S. Army. Then left.") == ["He met Gen. Lee in the U.S. Army.", "Then left."])
+    #expect(
+      fast.sentenceStrings(in: "He met Gen. Lee in the U.S. Army. Then left.") == [
+        "He met Gen. Lee in the U.S. Army.", "Then left.",
+      ])
   }
 }
