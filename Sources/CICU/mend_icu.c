@@ -3,6 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/udata.h>
+#include <unicode/uloc.h>
+#include <unicode/ures.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_err.h>
 #include <unicode/uclean.h>
@@ -170,6 +174,62 @@ int32_t mend_sentence_breaks16(void *iter, const char *utf8, int32_t len, int32_
   // Do not keep a pointer to the thread's buffer inside the iterator.
   ubrk_setText(bi, NULL, 0, &status);
   return count;
+}
+
+int32_t mend_sentence_break_property(uint32_t c) {
+  return u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK);
+}
+
+int32_t mend_locale_base_name(const char *locale, char *buf, int32_t cap) {
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t n = uloc_getBaseName(locale, buf, cap, &status);
+  if (U_FAILURE(status) || status == U_STRING_NOT_TERMINATED_WARNING) return -1;
+  return n;
+}
+
+int32_t mend_sentence_suppressions(const char *locale, char *buf, int32_t cap) {
+  // The same lookup as ICU's FilteredBreakIteratorBuilder (filteredbrk.cpp), which ubrk_open
+  // uses for a sentence iterator whose locale has the keyword ss=standard.
+  UErrorCode status = U_ZERO_ERROR;
+  char value[32];
+  int32_t kl = uloc_getKeywordValue(locale, "ss", value, (int32_t)sizeof value, &status);
+  if (U_FAILURE(status) || kl <= 0 || strcmp(value, "standard") != 0) return 0;
+  char base[ULOC_FULLNAME_CAPACITY];
+  status = U_ZERO_ERROR;
+  uloc_getBaseName(locale, base, (int32_t)sizeof base, &status);
+  if (U_FAILURE(status)) return -1;
+  UResourceBundle *b = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", base, &status);
+  if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING) { ures_close(b); return 0; }
+  status = U_ZERO_ERROR;
+  UResourceBundle *ex = ures_getByKey(b, "exceptions", NULL, &status);
+  if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING) { ures_close(ex); ures_close(b); return 0; }
+  status = U_ZERO_ERROR;
+  UResourceBundle *sb = ures_getByKey(ex, "SentenceBreak", NULL, &status);
+  if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING) {
+    ures_close(sb); ures_close(ex); ures_close(b);
+    return 0;
+  }
+  int32_t total = 0;
+  int32_t size = ures_getSize(sb);
+  for (int32_t i = 0; i < size; i++) {
+    status = U_ZERO_ERROR;
+    int32_t len = 0;
+    const UChar *s = ures_getStringByIndex(sb, i, &len, &status);
+    if (U_FAILURE(status)) { total = -2; break; }
+    int32_t n8 = 0;
+    char tmp[256];
+    u_strToUTF8(tmp, (int32_t)sizeof tmp, &n8, s, len, &status);
+    if (U_FAILURE(status) || n8 >= (int32_t)sizeof tmp) { total = -3; break; }
+    if (total + n8 + 1 <= cap) {
+      memcpy(buf + total, tmp, (size_t)n8);
+      buf[total + n8] = '\n';
+    }
+    total += n8 + 1;
+  }
+  ures_close(sb);
+  ures_close(ex);
+  ures_close(b);
+  return total;
 }
 
 int32_t mend_encode_legacy(const char *charset, const char *utf8, int32_t len, char *out, int32_t cap) {

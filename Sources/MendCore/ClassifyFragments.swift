@@ -19,7 +19,7 @@ public struct FragmentClassifier: @unchecked Sendable {
     caption: [String], credit: [String], date: [String], url: [String], dateline: [String],
     headlineMaxWords: Int
   ) throws {
-    func compile(_ xs: [String]) throws -> [NSRegularExpression] { try xs.map { try NSRegularExpression(pattern: $0) } }
+    func compile(_ xs: [String]) throws -> [NSRegularExpression] { try xs.map { try RegexCache.compile($0) } }
     self.caption = try compile(caption)
     self.credit = try compile(credit)
     self.date = try compile(date)

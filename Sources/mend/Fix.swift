@@ -49,6 +49,25 @@ struct Fix: ParsableCommand {
   @Option(name: .long, help: "Write every removed line or sentence (its text in 'before', with path, line and column) to this file as JSON lines, so nothing is lost.")
   var removed: String?
 
+  /// `mend PATH...` with every option at its default, built without ArgumentParser (whose
+  /// reflection costs milliseconds of start-up); main.swift uses it when no argument is an option
+  /// or a subcommand. A debug build checks it against the parser's result. Add new options here.
+  static func withDefaults(paths: [String]) -> Fix {
+    var f = Fix()
+    f.paths = paths
+    f.rules = nil
+    f.inPlace = false
+    f.check = false
+    f.diff = false
+    f.explain = false
+    f.format = .text
+    f.lossy = false
+    f.include = []
+    f.exclude = []
+    f.removed = nil
+    return f
+  }
+
   func validate() throws {
     if inPlace && (check || diff) {
       throw ValidationError("--in-place cannot be combined with --check or --diff")

@@ -1,7 +1,11 @@
 import ArgumentParser
 import MendCore
 
-/// `mend segment`: normalise and print one sentence per line (ICU + the abbreviation list).
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `mend segment`: normalise and print one sentence per line (ICU's rules + the abbreviation list).
 struct Segment: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "segment",
@@ -15,6 +19,11 @@ struct Segment: ParsableCommand {
 
   @Flag(name: .long, help: "Replace invalid UTF-8 with U+FFFD instead of failing.")
   var lossy = false
+
+  /// Lines are normalised and segmented a block at a time: the same result as one document
+  /// (normalize-unicode works line by line), without holding every line of a large file as a
+  /// String at once.
+  static let blockBytes = 1 << 18
 
   func run() throws {
     let set: RuleSet
@@ -30,20 +39,10 @@ struct Segment: ParsableCommand {
     var failed = false
     for path in paths.isEmpty ? ["-"] : paths {
       do {
-        let (text, _) = try InputReader.decode(try InputReader.readBytes(path), path: path, lossy: lossy)
-        let (doc, _) = pipeline.run(Document(text: text), segmenter: segmenter)
-        for f in doc.fragments {
-          var t = f.text
-          t.withUTF8 { buf in
-            for r in segmenter.sentences(inUTF8: buf) {
-              var e = r.upperBound
-              while e > r.lowerBound && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
-              if e > r.lowerBound {
-                out.writeBytes(UnsafeBufferPointer(rebasing: buf[r.lowerBound..<e]))
-                out.write("\n")
-              }
-            }
-          }
+        // The whole file is read and checked first: invalid UTF-8 prints nothing of the file.
+        var (text, _) = try InputReader.decode(try InputReader.readBytes(path), path: path, lossy: lossy)
+        text.withUTF8 { buf in
+          Self.segment(buf, pipeline: pipeline, segmenter: segmenter, blockBytes: Self.blockBytes, out: out)
         }
       } catch let e as InputError {
         out.flush()
@@ -53,5 +52,46 @@ struct Segment: ParsableCommand {
     }
     out.flush()
     if failed { throw ExitCode(Exit.input) }
+  }
+
+  /// Normalise and segment valid UTF-8 text, a block of whole lines at a time.
+  static func segment(
+    _ buf: UnsafeBufferPointer<UInt8>, pipeline: Pipeline, segmenter: SentenceSegmenter, blockBytes: Int, out: Stdout
+  ) {
+    let n = buf.count
+    guard let base = buf.baseAddress else { return }
+    var start = 0
+    var line = 1
+    while start < n {
+      var frags: [Fragment] = []
+      var i = start
+      while i < n {
+        let e = memchr(base + i, 0x0A, n - i).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+        frags.append(
+          Fragment(text: String(decoding: UnsafeBufferPointer(rebasing: buf[i..<e]), as: UTF8.self), line: line))
+        line += 1
+        i = e + 1
+        // A block ends after a line; never before one that starts with a byte-order mark (the
+        // stage treats a BOM on the first line of a document differently).
+        if i - start >= blockBytes && !(i + 2 < n && buf[i] == 0xEF && buf[i + 1] == 0xBB && buf[i + 2] == 0xBF) {
+          break
+        }
+      }
+      start = i
+      let (doc, _) = pipeline.run(Document(fragments: frags, endsWithNewline: false), segmenter: segmenter)
+      for f in doc.fragments {
+        var t = f.text
+        t.withUTF8 { tb in
+          for r in segmenter.sentences(inUTF8: tb) {
+            var e = r.upperBound
+            while e > r.lowerBound && (tb[e - 1] == 0x20 || tb[e - 1] == 0x09) { e -= 1 }
+            if e > r.lowerBound {
+              out.writeBytes(UnsafeBufferPointer(rebasing: tb[r.lowerBound..<e]))
+              out.write("\n")
+            }
+          }
+        }
+      }
+    }
   }
 }

@@ -15,4 +15,25 @@ struct Mend: ParsableCommand {
   )
 }
 
-Mend.main()
+// `mend PATH...` (the default subcommand, no options) skips the parser: its reflection over six
+// subcommands costs several milliseconds of start-up. Everything else goes through ArgumentParser.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let subcommandNames: Set<String> = ["fix", "corpus", "dedup", "segment", "test-rules", "stages", "help"]
+#if DEBUG
+  precondition(subcommandNames == Set(Mend.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]))
+#endif
+if !arguments.isEmpty && arguments.allSatisfy({ !$0.hasPrefix("-") }) && !subcommandNames.contains(arguments[0]) {
+  let fix = Fix.withDefaults(paths: arguments)
+  #if DEBUG
+    if let parsed = try? Fix.parse(arguments) {
+      precondition(String(reflecting: parsed) == String(reflecting: fix), "Fix.withDefaults is out of date")
+    }
+  #endif
+  do {
+    try fix.run()
+  } catch {
+    Mend.exit(withError: error)
+  }
+} else {
+  Mend.main()
+}

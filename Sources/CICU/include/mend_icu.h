@@ -36,6 +36,21 @@ int32_t mend_sentence_breaks(void *iter, const char *utf8, int32_t len, int32_t 
 /// The same through a UTF-16 copy (faster for ICU); offsets are still UTF-8 byte offsets.
 int32_t mend_sentence_breaks16(void *iter, const char *utf8, int32_t len, int32_t *breaks, int32_t cap);
 
+/// The Unicode Sentence_Break property of a code point (ICU's UCHAR_SENTENCE_BREAK values:
+/// 0 Other, 1 ATerm, 2 Close, 3 Format, 4 Lower, 5 Numeric, 6 OLetter, 7 Sep, 8 Sp, 9 STerm,
+/// 10 Upper, 11 CR, 12 Extend, 13 LF, 14 SContinue).
+int32_t mend_sentence_break_property(uint32_t c);
+
+/// The break suppressions ICU applies for a locale with `@ss=standard` (CLDR's list, e.g. "Mr."),
+/// written into buf as UTF-8, each followed by a newline. Returns the byte count (when it is more
+/// than cap, only the entries that fit were written: call again with a larger buf), 0 when the locale has no suppressions
+/// (no `ss=standard` keyword, or no list in ICU's data), negative on an ICU error.
+int32_t mend_sentence_suppressions(const char *locale, char *buf, int32_t cap);
+
+/// The base name of a locale (language, script, region, variant; no keywords) into buf.
+/// Returns its length, or a negative value on an ICU error.
+int32_t mend_locale_base_name(const char *locale, char *buf, int32_t cap);
+
 /// Encode UTF-8 text into a legacy charset (e.g. "windows-1252", "ISO-8859-1") with ICU's converters.
 /// Returns the byte count written to out, -1 when a character has no mapping in the charset,
 /// -2 when out is too small, other negatives on ICU errors.
