@@ -6,15 +6,50 @@ extension DedupText {
   /// first `minWords` words at such places. A line whose fingerprints all occur once in the
   /// document cannot hold a repeat (nor be the first copy of one), and skips the segmenter and
   /// the full tokenisation.
-  static func linesWithRepeatCandidates(_ document: Document, minWords: Int) -> [Bool] {
+  static func linesWithRepeatCandidates(_ document: Document, minWords: Int, segmenter: SentenceSegmenter? = nil) -> [Bool] {
     let count = document.fragments.count
+    // A line's fingerprints depend only on its text: with a segmenter they are kept in its
+    // per-thread cache, so a line seen before costs a hash and a compare.
+    let cache = segmenter.map { UnitsCache.of($0) }
+    cache?.trim()
     var fps: [UInt64] = []
     var lineEnd = [Int](repeating: 0, count: count)
-    var toks: [Token] = []
-    var table = HashTable64(capacity: count * 2)
     for (fi, fragment) in document.fragments.enumerated() {
       var text = fragment.text
       text.withUTF8 { buf in
+        if let cache {
+          let r = cache.fingerprints(for: buf, text: fragment.text, minWords: minWords)
+          if !r.isEmpty { cache.fingerprintStore.withUnsafeBufferPointer { fps.append(contentsOf: $0[r]) } }
+        } else {
+          lineFingerprints(buf, minWords: minWords, into: &fps)
+        }
+      }
+      lineEnd[fi] = fps.count
+    }
+    var table = HashTable64(capacity: fps.count + 1)
+    for h in fps {
+      if let c = table[h] {
+        if c < 2 { table[h] = 2 }
+      } else {
+        table[h] = 1
+      }
+    }
+    var out = [Bool](repeating: false, count: count)
+    var k = 0
+    for fi in 0..<count {
+      while k < lineEnd[fi] {
+        if table[fps[k]] == 2 { out[fi] = true }
+        k += 1
+      }
+      k = lineEnd[fi]
+    }
+    return out
+  }
+
+  /// The fingerprints of one line: at the line's start and after each place a sentence can
+  /// start, a hash of the next `minWords` words (none when fewer follow).
+  static func lineFingerprints(_ buf: UnsafeBufferPointer<UInt8>, minWords: Int, into fps: inout [UInt64]) {
+        var toks: [Token] = []
         let n = buf.count
         // After a candidate place: the fingerprint of the next `minWords` words.
         func add(_ from: Int) {
@@ -24,11 +59,6 @@ extension DedupText {
           var h: UInt64 = 0x51_7CC1_B727_220A
           for t in toks { h = mix(h ^ t.hash) }
           fps.append(h)
-          if let c = table[h] {
-            if c < 2 { table[h] = 2 }
-          } else {
-            table[h] = 1
-          }
         }
         if n == 0 { return }
         // The start of the next word at or after `from` (the tokenizer's word starts).
@@ -71,19 +101,6 @@ extension DedupText {
             add(j)
           }
         }
-      }
-      lineEnd[fi] = fps.count
-    }
-    var out = [Bool](repeating: false, count: count)
-    var k = 0
-    for fi in 0..<count {
-      while k < lineEnd[fi] {
-        if table[fps[k]] == 2 { out[fi] = true }
-        k += 1
-      }
-      k = lineEnd[fi]
-    }
-    return out
   }
 
   /// The first `words` tokens of `buf[range]` (the tokenizer's words, so equal texts give equal

@@ -56,6 +56,8 @@ public struct RemoveNearDuplicates: Stage {
   let soft: HashTable64
   let negations: HashTable64
   let keeper: DedupText.Keeper
+  /// Identifies the options a cached sketch depends on (soft words and sketch size).
+  let sketchConfig: UInt64
 
   public init(options: StageOptions) {
     minWords = max(2, options.int("min-words"))
@@ -71,12 +73,17 @@ public struct RemoveNearDuplicates: Stage {
     soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
+    var config = DedupText.mix(UInt64(sketch) &+ 1)
+    for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
+    sketchConfig = config
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
     let us = units.units
     if us.count < 2 { return }
+    guard let cache = units.cache else { return }
+    cache.prepareSketches(config: sketchConfig)
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
     // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
@@ -91,15 +98,28 @@ public struct RemoveNearDuplicates: Stage {
     var touched: [Int32] = []
     var sig: [UInt64] = []
     var best: [(count: UInt8, unit: Int32)] = []
-    // The sketch of every indexed unit, for a cheap check before the alignment.
-    var sketchStart = [Int32](repeating: -1, count: us.count)
-    var sketchCount = [UInt8](repeating: 0, count: us.count)
-    var sketches: [UInt64] = []
     for i in 0..<us.count {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }
-      signature(units.tokens(of: u), into: &sig)
+      // The sketch depends only on the unit's words: computed once per cached unit.
+      let ku = u.cached
+      if cache.sketchStart[ku] < 0 {
+        signature(units.tokens(of: u), into: &sig)
+        cache.sketchStart[ku] = Int32(cache.sketchWords.count)
+        cache.sketchCount[ku] = UInt8(sig.count)
+        cache.sketchWords.append(contentsOf: sig)
+        var words = SIMD4<UInt64>()
+        for t in units.tokens(of: u) { words |= DedupText.UnitsCache.filterBit(t.hash) }
+        var sketched = SIMD4<UInt64>()
+        for h in sig { sketched |= DedupText.UnitsCache.filterBit(h) }
+        cache.wordFilter[ku] = words
+        cache.sketchFilter[ku] = sketched
+      } else {
+        let s0 = Int(cache.sketchStart[ku])
+        sig.removeAll(keepingCapacity: true)
+        sig.append(contentsOf: cache.sketchWords[s0..<(s0 + Int(cache.sketchCount[ku]))])
+      }
       if sig.isEmpty { continue }
       for h in sig {
         guard let slot = postingSlot[h] else { continue }
@@ -133,11 +153,17 @@ public struct RemoveNearDuplicates: Stage {
           // Identical keys are exact repeats, which remove-repeated-sentences has already judged
           // (kept on purpose: a refrain, or shorter than its min-words).
           if removed[ci] || us[ci].key == u.key { continue }
-          // One copy holds the other: nearly all the sketch words of one are in the other.
-          let cs = Int(sketchStart[ci])
-          let cSketch = sketches[cs..<(cs + Int(sketchCount[ci]))]
-          if missingMore(sig[...], in: units.tokens(of: us[ci]), than: 2) && missingMore(cSketch, in: units.tokens(of: u), than: 2) {
-            continue
+          // One copy holds the other: nearly all the sketch words of one are in the other. The
+          // filters give a lower bound of the missing words (a sketch bit the other unit's
+          // filter lacks is a word it lacks), so most pairs are settled without a scan.
+          let kc = us[ci].cached
+          let lowU = Self.missingBound(cache.sketchFilter[ku], cache.wordFilter[kc])
+          let lowC = Self.missingBound(cache.sketchFilter[kc], cache.wordFilter[ku])
+          if lowU > 2 && lowC > 2 { continue }
+          if lowU > 2 || missingMore(sig[...], in: units.tokens(of: us[ci]), than: 2) {
+            let cs = Int(cache.sketchStart[kc])
+            let cSketch = cache.sketchWords[cs..<(cs + Int(cache.sketchCount[kc]))]
+            if lowC > 2 || missingMore(cSketch, in: units.tokens(of: u), than: 2) { continue }
           }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)) {
             kept = keeper.resolve(
@@ -148,9 +174,6 @@ public struct RemoveNearDuplicates: Stage {
         }
       }
       if kept == i {
-        sketchStart[i] = Int32(sketches.count)
-        sketchCount[i] = UInt8(sig.count)
-        sketches.append(contentsOf: sig)
         for h in sig {
           let slot: Int
           if let s = postingSlot[h] {
@@ -170,6 +193,14 @@ public struct RemoveNearDuplicates: Stage {
       }
     }
     DedupText.apply(plan, to: &document, &context)
+  }
+
+  /// How many bits of a sketch filter the other unit's word filter lacks: a lower bound of the
+  /// sketch words the other unit lacks.
+  @inline(__always)
+  static func missingBound(_ sketch: SIMD4<UInt64>, _ words: SIMD4<UInt64>) -> Int {
+    let m = sketch & ~words
+    return m[0].nonzeroBitCount + m[1].nonzeroBitCount + m[2].nonzeroBitCount + m[3].nonzeroBitCount
   }
 
   /// Whether more than `limit` of the words are not among the tokens (stops counting there).

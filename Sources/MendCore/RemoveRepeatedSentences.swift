@@ -33,7 +33,7 @@ public struct RemoveRepeatedSentences: Stage {
     if document.fragments.count < 1 { return }
     // Only lines that may hold a repeat (a cheap fingerprint of the first words after each place
     // a sentence can start occurs twice) go through the segmenter and the tokenizer.
-    let candidates = DedupText.linesWithRepeatCandidates(document, minWords: minWords)
+    let candidates = DedupText.linesWithRepeatCandidates(document, minWords: minWords, segmenter: context.segmenter)
     if !candidates.contains(true) { return }
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences, only: candidates)
     let us = units.units
