@@ -1,3 +1,4 @@
+import Foundation
 import CICU
 
 #if canImport(Glibc)
@@ -740,4 +741,42 @@ struct HashTable64 {
     count = 0
     for i in oldUsed.indices where oldUsed[i] { self[oldKeys[i]] = oldValues[i] }
   }
+}
+
+extension DedupText {
+  /// Speaker labels at the start of a unit (`((Name))` in Wikinews interviews, `Q:`, `SMITH:`):
+  /// their words do not count towards a stage's `min-words`, so an interview's formulaic answer
+  /// (`((Name)) Yes, definitely.`) that opens two different answers is not a repeated sentence.
+  /// Checked only for a unit about to be removed, so the regex stays off the hot path.
+  struct SpeakerLabels {
+    let regex: NSRegularExpression?
+
+    init(options: StageOptions) {
+      let patterns = options.list("speaker-labels")
+      regex =
+        patterns.isEmpty
+        ? nil
+        : try? NSRegularExpression(pattern: "^\\s*(?:" + patterns.map { "(?:" + $0 + ")" }.joined(separator: "|") + ")")
+    }
+
+    /// The unit's words after a leading speaker label.
+    func words(_ u: Unit, in document: Document) -> Int {
+      let total = u.tokenEnd - u.tokenStart
+      guard let regex else { return total }
+      let bytes = Array(document.fragments[u.fragment].text.utf8)[u.range]
+      let s = String(decoding: bytes, as: UTF8.self)
+      guard let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)), m.range.length > 0,
+        let r = Range(m.range, in: s)
+      else { return total }
+      var label = String(s[r])
+      var toks: [Token] = []
+      label.withUTF8 { DedupText.tokenize($0, 0..<$0.count, into: &toks) }
+      return max(0, total - toks.count)
+    }
+  }
+
+  static let speakerLabelOption = OptionSpec(
+    "speaker-labels", .regexList,
+    default: .list([#"\(\([^()]{1,80}\)\)"#, #"(?:Q|A|[A-Z][A-Z.'’ -]{1,30}):(?=\s)"#]),
+    help: "Speaker labels at the start of a sentence (interview transcripts); their words do not count towards min-words.")
 }

@@ -26,6 +26,7 @@ public struct RemoveNearDuplicates: Stage {
       OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit, those sharing most index words first."),
       OptionSpec("soft-words", .stringList, default: .list(Self.defaultSoftWords), help: "Words that may differ between copies (function words and attribution verbs)."),
       OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
+      DedupText.speakerLabelOption,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -56,6 +57,7 @@ public struct RemoveNearDuplicates: Stage {
   let soft: HashTable64
   let negations: HashTable64
   let keeper: DedupText.Keeper
+  let labels: DedupText.SpeakerLabels
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
 
@@ -73,6 +75,7 @@ public struct RemoveNearDuplicates: Stage {
     soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
+    labels = DedupText.SpeakerLabels(options: options)
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -84,63 +87,99 @@ public struct RemoveNearDuplicates: Stage {
     if us.count < 2 { return }
     guard let cache = units.cache else { return }
     cache.prepareSketches(config: sketchConfig)
+    // The sketch depends only on the unit's words: computed once per cached unit, before the
+    // loop, so the loop reads the cache's arrays without copying them.
+    var sig: [UInt64] = []
+    var compared = 0
+    for u in us {
+      let words = u.tokenEnd - u.tokenStart
+      if words < minWords || words > maxWords { continue }
+      compared += 1
+      let ku = u.cached
+      if cache.sketchStart[ku] >= 0 { continue }
+      signature(units.tokens(of: u), into: &sig)
+      cache.sketchStart[ku] = Int32(cache.sketchWords.count)
+      cache.sketchCount[ku] = UInt8(sig.count)
+      cache.sketchWords.append(contentsOf: sig)
+      var wordBits = SIMD4<UInt64>()
+      for t in units.tokens(of: u) { wordBits |= DedupText.UnitsCache.filterBit(t.hash) }
+      var sketchBits = SIMD4<UInt64>()
+      for h in sig { sketchBits |= DedupText.UnitsCache.filterBit(h) }
+      cache.wordFilter[ku] = wordBits
+      cache.sketchFilter[ku] = sketchBits
+    }
+    if compared < 2 { return }
+    let sketchStart = cache.sketchStart
+    let sketchCount = cache.sketchCount
+    let sketchWords = cache.sketchWords
+    let wordFilter = cache.wordFilter
+    let sketchFilter = cache.sketchFilter
+    func sketch(_ k: Int) -> ArraySlice<UInt64> {
+      let s0 = Int(sketchStart[k])
+      return sketchWords[s0..<(s0 + Int(sketchCount[k]))]
+    }
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
+    // With at most max-posting units no posting list can be capped, so comparing each unit with
+    // every indexed earlier one through the sketch filters finds the same candidates as the
+    // postings, without building them (most documents).
+    let pairwise = compared <= maxPosting
+    // The indexed units and their sketch filters side by side, scanned in order.
+    var indexed: [Int32] = []
+    var indexedBits: [SIMD4<UInt64>] = []
     // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
     // length; entry -> unit and the next (older) entry.
-    var postingSlot = HashTable64(capacity: 256)
+    var postingSlot = HashTable64(capacity: pairwise ? 1 : 256)
     var slotHead: [Int32] = []
     var slotCount: [Int32] = []
     var entryUnit: [Int32] = []
     var entryNext: [Int32] = []
     // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
-    var shared = [UInt8](repeating: 0, count: us.count)
+    var shared = [UInt8](repeating: 0, count: pairwise ? 0 : us.count)
     var touched: [Int32] = []
-    var sig: [UInt64] = []
     var best: [(count: UInt8, unit: Int32)] = []
     for i in 0..<us.count {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }
-      // The sketch depends only on the unit's words: computed once per cached unit.
       let ku = u.cached
-      if cache.sketchStart[ku] < 0 {
-        signature(units.tokens(of: u), into: &sig)
-        cache.sketchStart[ku] = Int32(cache.sketchWords.count)
-        cache.sketchCount[ku] = UInt8(sig.count)
-        cache.sketchWords.append(contentsOf: sig)
-        var words = SIMD4<UInt64>()
-        for t in units.tokens(of: u) { words |= DedupText.UnitsCache.filterBit(t.hash) }
-        var sketched = SIMD4<UInt64>()
-        for h in sig { sketched |= DedupText.UnitsCache.filterBit(h) }
-        cache.wordFilter[ku] = words
-        cache.sketchFilter[ku] = sketched
-      } else {
-        let s0 = Int(cache.sketchStart[ku])
-        sig.removeAll(keepingCapacity: true)
-        sig.append(contentsOf: cache.sketchWords[s0..<(s0 + Int(cache.sketchCount[ku]))])
-      }
+      let sig = sketch(ku)
       if sig.isEmpty { continue }
-      for h in sig {
-        guard let slot = postingSlot[h] else { continue }
-        var e = slotHead[Int(slot)]
-        while e >= 0 {
-          let c = entryUnit[Int(e)]
-          e = entryNext[Int(e)]
-          if removed[Int(c)] { continue }
-          if shared[Int(c)] == 0 { touched.append(c) }
-          shared[Int(c)] &+= 1
-        }
-      }
       // Near copies share most of their sketch: at least two words (one for a tiny sketch).
       let need = UInt8(min(2, sig.count))
       best.removeAll(keepingCapacity: true)
-      for c in touched {
-        let k = shared[Int(c)]
-        shared[Int(c)] = 0
-        if k >= need { best.append((k, c)) }
+      if pairwise {
+        let bits = sketchFilter[ku]
+        for x in indexed.indices {
+          // A shared sketch word sets the same bit in both filters.
+          if bits & indexedBits[x] == SIMD4<UInt64>() { continue }
+          let c = indexed[x]
+          let ci = Int(c)
+          if removed[ci] { continue }
+          let other = sketch(us[ci].cached)
+          var k: UInt8 = 0
+          for h in sig where other.contains(h) { k += 1 }
+          if k >= need { best.append((k, c)) }
+        }
+      } else {
+        for h in sig {
+          guard let slot = postingSlot[h] else { continue }
+          var e = slotHead[Int(slot)]
+          while e >= 0 {
+            let c = entryUnit[Int(e)]
+            e = entryNext[Int(e)]
+            if removed[Int(c)] { continue }
+            if shared[Int(c)] == 0 { touched.append(c) }
+            shared[Int(c)] &+= 1
+          }
+        }
+        for c in touched {
+          let k = shared[Int(c)]
+          shared[Int(c)] = 0
+          if k >= need { best.append((k, c)) }
+        }
+        touched.removeAll(keepingCapacity: true)
       }
-      touched.removeAll(keepingCapacity: true)
       var kept = i
       if !best.isEmpty {
         if best.count > maxChecks {
@@ -157,15 +196,15 @@ public struct RemoveNearDuplicates: Stage {
           // filters give a lower bound of the missing words (a sketch bit the other unit's
           // filter lacks is a word it lacks), so most pairs are settled without a scan.
           let kc = us[ci].cached
-          let lowU = Self.missingBound(cache.sketchFilter[ku], cache.wordFilter[kc])
-          let lowC = Self.missingBound(cache.sketchFilter[kc], cache.wordFilter[ku])
+          let lowU = Self.missingBound(sketchFilter[ku], wordFilter[kc])
+          let lowC = Self.missingBound(sketchFilter[kc], wordFilter[ku])
           if lowU > 2 && lowC > 2 { continue }
-          if lowU > 2 || missingMore(sig[...], in: units.tokens(of: us[ci]), than: 2) {
-            let cs = Int(cache.sketchStart[kc])
-            let cSketch = cache.sketchWords[cs..<(cs + Int(cache.sketchCount[kc]))]
-            if lowC > 2 || missingMore(cSketch, in: units.tokens(of: u), than: 2) { continue }
+          if lowU > 2 || missingMore(sig, in: units.tokens(of: us[ci]), than: 2) {
+            if lowC > 2 || missingMore(sketch(kc), in: units.tokens(of: u), than: 2) { continue }
           }
-          if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)) {
+          if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
+            min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords
+          {
             kept = keeper.resolve(
               ci, i, units: units, removed: &removed, plan: &plan, rule: us[ci].wholeLine && u.wholeLine ? "line" : "sentence",
               similarity: sim, what: "near-duplicate")
@@ -174,6 +213,11 @@ public struct RemoveNearDuplicates: Stage {
         }
       }
       if kept == i {
+        if pairwise {
+          indexed.append(Int32(i))
+          indexedBits.append(sketchFilter[ku])
+          continue
+        }
         for h in sig {
           let slot: Int
           if let s = postingSlot[h] {
