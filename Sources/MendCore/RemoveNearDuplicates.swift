@@ -23,7 +23,7 @@ public struct RemoveNearDuplicates: Stage {
       OptionSpec("sentences", .bool, default: .bool(true), help: "Also compare the sentences of lines that hold several."),
       OptionSpec("sketch", .int, default: .int(8), help: "Content words per unit in the candidate index."),
       OptionSpec("max-posting", .int, default: .int(64), help: "A word indexed for more units than this stops finding candidates (keeps long documents linear)."),
-      OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit, those sharing most index words first."),
+      OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit (those the word filters leave open), those sharing most index words first."),
       OptionSpec("soft-words", .stringList, default: .list(Self.defaultSoftWords), help: "Words that may differ between copies (function words and attribution verbs)."),
       OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
       DedupText.speakerLabelOption,
@@ -138,11 +138,23 @@ public struct RemoveNearDuplicates: Stage {
     var shared = [UInt8](repeating: 0, count: pairwise ? 0 : us.count)
     var touched: [Int32] = []
     var best: [(count: UInt8, unit: Int32)] = []
+    var key: UInt64 = 0
+    // A candidate worth aligning: not an exact repeat (identical keys are remove-repeated-
+    // sentences' call: kept on purpose as a refrain, or shorter than its min-words), and the
+    // filters leave open that one copy holds nearly all the other's sketch words (a lower bound
+    // of the missing words: a sketch bit the other unit's filter lacks is a word it lacks).
+    // Settled before candidates are ranked, so max-checks counts only candidates that can pass.
+    func mayHold(_ ku: Int, _ c: DedupText.Unit) -> Bool {
+      if c.key == key { return false }
+      let kc = c.cached
+      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= 2 || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= 2
+    }
     for i in 0..<us.count {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }
       let ku = u.cached
+      key = u.key
       let sig = sketch(ku)
       if sig.isEmpty { continue }
       // Near copies share most of their sketch: at least two words (one for a tiny sketch).
@@ -159,7 +171,7 @@ public struct RemoveNearDuplicates: Stage {
           let other = sketch(us[ci].cached)
           var k: UInt8 = 0
           for h in sig where other.contains(h) { k += 1 }
-          if k >= need { best.append((k, c)) }
+          if k >= need && mayHold(ku, us[ci]) { best.append((k, c)) }
         }
       } else {
         for h in sig {
@@ -176,7 +188,7 @@ public struct RemoveNearDuplicates: Stage {
         for c in touched {
           let k = shared[Int(c)]
           shared[Int(c)] = 0
-          if k >= need { best.append((k, c)) }
+          if k >= need && mayHold(ku, us[Int(c)]) { best.append((k, c)) }
         }
         touched.removeAll(keepingCapacity: true)
       }
