@@ -123,10 +123,11 @@ public struct RemoveNearDuplicates: Stage {
     // With at most max-posting units no posting list can be capped, so comparing each unit with
     // every indexed earlier one through the sketch filters finds the same candidates as the
     // postings, without building them (most documents).
-    let pairwise = compared <= maxPosting
-    // The indexed units and their sketch filters side by side, scanned in order.
+    let pairwise = compared <= min(maxPosting, 64)
+    // The indexed units (at most 64 here, so a set of them is a UInt64), and for each of the 256
+    // filter bits the set of indexed units whose sketch sets it.
     var indexed: [Int32] = []
-    var indexedBits: [SIMD4<UInt64>] = []
+    var unitsWithBit = [UInt64](repeating: 0, count: pairwise ? 256 : 0)
     // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
     // length; entry -> unit and the next (older) entry.
     var postingSlot = HashTable64(capacity: pairwise ? 1 : 256)
@@ -161,10 +162,12 @@ public struct RemoveNearDuplicates: Stage {
       let need = UInt8(min(2, sig.count))
       best.removeAll(keepingCapacity: true)
       if pairwise {
-        let bits = sketchFilter[ku]
-        for x in indexed.indices {
-          // A shared sketch word sets the same bit in both filters.
-          if bits & indexedBits[x] == SIMD4<UInt64>() { continue }
+        // A shared sketch word sets the same bit in both filters.
+        var sharing: UInt64 = 0
+        for h in sig { sharing |= unitsWithBit[Int(h >> 56)] }
+        while sharing != 0 {
+          let x = sharing.trailingZeroBitCount
+          sharing &= sharing &- 1
           let c = indexed[x]
           let ci = Int(c)
           if removed[ci] { continue }
@@ -226,8 +229,9 @@ public struct RemoveNearDuplicates: Stage {
       }
       if kept == i {
         if pairwise {
+          let bit: UInt64 = 1 << UInt64(indexed.count)
           indexed.append(Int32(i))
-          indexedBits.append(sketchFilter[ku])
+          for h in sig { unitsWithBit[Int(h >> 56)] |= bit }
           continue
         }
         for h in sig {
