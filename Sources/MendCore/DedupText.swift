@@ -1,3 +1,4 @@
+import Foundation
 import CICU
 
 #if canImport(Glibc)
@@ -202,6 +203,8 @@ enum DedupText {
     var bytes: Int
     /// Capital letters: a lower-cased copy loses to the original.
     var capitals: Int
+    /// The unit's index in the units cache (where its sketch is kept).
+    var cached: Int = -1
   }
 
   struct Units {
@@ -209,6 +212,8 @@ enum DedupText {
     var tokens: [Token] = []
     /// Units of each fragment: `firstUnit[f]..<firstUnit[f+1]`.
     var firstUnit: [Int] = []
+    /// The cache the units came from.
+    var cache: UnitsCache?
 
     func tokens(of u: Unit) -> ArraySlice<Token> { tokens[u.tokenStart..<u.tokenEnd] }
   }
@@ -284,13 +289,7 @@ enum DedupText {
   /// second sentence stage, and every repeated line, reuse them instead of breaking and
   /// tokenising again.
   static func units(_ document: Document, segmenter: SentenceSegmenter, sentences: Bool, only: [Bool]? = nil) -> Units {
-    let cache: UnitsCache
-    if let c = segmenter.dedupUnitsCache as? UnitsCache {
-      cache = c
-    } else {
-      cache = UnitsCache()
-      segmenter.dedupUnitsCache = cache
-    }
+    let cache = UnitsCache.of(segmenter)
     cache.trim()
     var result = Units()
     result.firstUnit.reserveCapacity(document.fragments.count + 1)
@@ -310,11 +309,13 @@ enum DedupText {
         result.units.append(
           Unit(
             fragment: fi, line: fragment.line, range: c.range, wholeLine: entry.whole, tokenStart: c.tokenStart,
-            tokenEnd: c.tokenEnd, key: c.key, terminal: c.terminal, bytes: c.range.count, capitals: Int(c.capitals)))
+            tokenEnd: c.tokenEnd, key: c.key, terminal: c.terminal, bytes: c.range.count, capitals: Int(c.capitals),
+            cached: k))
       }
     }
     result.firstUnit.append(result.units.count)
     result.tokens = cache.tokens
+    result.cache = cache
     return result
   }
 
@@ -342,14 +343,102 @@ enum DedupText {
     var table = HashTable64(capacity: 1024)
     var bytes = 0
 
+    /// The repeat prefilter's fingerprints of recent lines (`linesWithRepeatCandidates`).
+    struct FingerprintEntry {
+      var text: String
+      var minWords: Int
+      var range: Range<Int>
+    }
+    var fingerprintStore: [UInt64] = []
+    var fingerprintEntries: [FingerprintEntry] = []
+    var fingerprintTable = HashTable64(capacity: 1024)
+
+    /// The near-duplicate sketch of each cached unit (computed on first use, for one
+    /// configuration of soft words and sketch size): its words, a 256-bit filter of the unit's
+    /// words and one of its sketch words (a bit per word: a bit of the sketch missing from the
+    /// other unit's filter is a word the other unit lacks).
+    var sketchConfig: UInt64 = 0
+    var sketchStart: [Int32] = []
+    var sketchCount: [UInt8] = []
+    var sketchWords: [UInt64] = []
+    var wordFilter: [SIMD4<UInt64>] = []
+    var sketchFilter: [SIMD4<UInt64>] = []
+
+    static func of(_ segmenter: SentenceSegmenter) -> UnitsCache {
+      if let c = segmenter.dedupUnitsCache as? UnitsCache { return c }
+      let cache = UnitsCache()
+      segmenter.dedupUnitsCache = cache
+      return cache
+    }
+
     func trim() {
-      if tokens.count > 4_000_000 || entries.count > 500_000 || bytes > 64_000_000 {
+      if tokens.count > 4_000_000 || entries.count > 500_000 || bytes > 64_000_000 || fingerprintStore.count > 4_000_000
+        || fingerprintEntries.count > 500_000
+      {
         tokens = []
         units = []
         entries = []
         table = HashTable64(capacity: 1024)
         bytes = 0
+        fingerprintStore = []
+        fingerprintEntries = []
+        fingerprintTable = HashTable64(capacity: 1024)
+        sketchStart = []
+        sketchCount = []
+        sketchWords = []
+        wordFilter = []
+        sketchFilter = []
       }
+    }
+
+    /// The fingerprints of a line (a range of `fingerprintStore`), computed on a miss.
+    func fingerprints(for buf: UnsafeBufferPointer<UInt8>, text: String, minWords: Int) -> Range<Int> {
+      let h = DedupText.lineHash(buf) ^ (UInt64(minWords) &* 0x9E37_79B9_7F4A_7C15)
+      let hit = fingerprintTable[h]
+      if let e32 = hit {
+        let e = fingerprintEntries[Int(e32)]
+        if e.minWords == minWords && e.text.utf8.count == buf.count {
+          var t = e.text
+          let same = t.withUTF8 { memcmp($0.baseAddress!, buf.baseAddress!, buf.count) == 0 }
+          if same { return e.range }
+        }
+      }
+      let start = fingerprintStore.count
+      DedupText.lineFingerprints(buf, minWords: minWords, into: &fingerprintStore)
+      let range = start..<fingerprintStore.count
+      if hit == nil {
+        fingerprintTable[h] = Int32(fingerprintEntries.count)
+        fingerprintEntries.append(FingerprintEntry(text: text, minWords: minWords, range: range))
+        bytes += buf.count
+      }
+      return range
+    }
+
+    /// Make the sketch arrays cover every cached unit, for this configuration (another
+    /// configuration empties them).
+    func prepareSketches(config: UInt64) {
+      if config != sketchConfig {
+        sketchConfig = config
+        sketchStart = []
+        sketchCount = []
+        sketchWords = []
+        wordFilter = []
+        sketchFilter = []
+      }
+      let missing = units.count - sketchStart.count
+      if missing > 0 {
+        sketchStart.append(contentsOf: repeatElement(-1, count: missing))
+        sketchCount.append(contentsOf: repeatElement(0, count: missing))
+        wordFilter.append(contentsOf: repeatElement(SIMD4<UInt64>(), count: missing))
+        sketchFilter.append(contentsOf: repeatElement(SIMD4<UInt64>(), count: missing))
+      }
+    }
+
+    @inline(__always)
+    static func filterBit(_ h: UInt64) -> SIMD4<UInt64> {
+      var v = SIMD4<UInt64>()
+      v[Int(h >> 62)] = 1 << ((h >> 56) & 63)
+      return v
     }
 
     /// The entry of a line, built on a miss.
@@ -652,4 +741,42 @@ struct HashTable64 {
     count = 0
     for i in oldUsed.indices where oldUsed[i] { self[oldKeys[i]] = oldValues[i] }
   }
+}
+
+extension DedupText {
+  /// Speaker labels at the start of a unit (`((Name))` in Wikinews interviews, `Q:`, `SMITH:`):
+  /// their words do not count towards a stage's `min-words`, so an interview's formulaic answer
+  /// (`((Name)) Yes, definitely.`) that opens two different answers is not a repeated sentence.
+  /// Checked only for a unit about to be removed, so the regex stays off the hot path.
+  struct SpeakerLabels {
+    let regex: NSRegularExpression?
+
+    init(options: StageOptions) {
+      let patterns = options.list("speaker-labels")
+      regex =
+        patterns.isEmpty
+        ? nil
+        : try? NSRegularExpression(pattern: "^\\s*(?:" + patterns.map { "(?:" + $0 + ")" }.joined(separator: "|") + ")")
+    }
+
+    /// The unit's words after a leading speaker label.
+    func words(_ u: Unit, in document: Document) -> Int {
+      let total = u.tokenEnd - u.tokenStart
+      guard let regex else { return total }
+      let bytes = Array(document.fragments[u.fragment].text.utf8)[u.range]
+      let s = String(decoding: bytes, as: UTF8.self)
+      guard let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)), m.range.length > 0,
+        let r = Range(m.range, in: s)
+      else { return total }
+      var label = String(s[r])
+      var toks: [Token] = []
+      label.withUTF8 { DedupText.tokenize($0, 0..<$0.count, into: &toks) }
+      return max(0, total - toks.count)
+    }
+  }
+
+  static let speakerLabelOption = OptionSpec(
+    "speaker-labels", .regexList,
+    default: .list([#"\(\([^()]{1,80}\)\)"#, #"(?:Q|A|[A-Z][A-Z.'’ -]{1,30}):(?=\s)"#]),
+    help: "Speaker labels at the start of a sentence (interview transcripts); their words do not count towards min-words.")
 }

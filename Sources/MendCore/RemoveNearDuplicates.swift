@@ -23,9 +23,10 @@ public struct RemoveNearDuplicates: Stage {
       OptionSpec("sentences", .bool, default: .bool(true), help: "Also compare the sentences of lines that hold several."),
       OptionSpec("sketch", .int, default: .int(8), help: "Content words per unit in the candidate index."),
       OptionSpec("max-posting", .int, default: .int(64), help: "A word indexed for more units than this stops finding candidates (keeps long documents linear)."),
-      OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit, those sharing most index words first."),
+      OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit (those the word filters leave open), those sharing most index words first."),
       OptionSpec("soft-words", .stringList, default: .list(Self.defaultSoftWords), help: "Words that may differ between copies (function words and attribution verbs)."),
       OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
+      DedupText.speakerLabelOption,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -56,6 +57,9 @@ public struct RemoveNearDuplicates: Stage {
   let soft: HashTable64
   let negations: HashTable64
   let keeper: DedupText.Keeper
+  let labels: DedupText.SpeakerLabels
+  /// Identifies the options a cached sketch depends on (soft words and sketch size).
+  let sketchConfig: UInt64
 
   public init(options: StageOptions) {
     minWords = max(2, options.int("min-words"))
@@ -71,56 +75,126 @@ public struct RemoveNearDuplicates: Stage {
     soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
+    labels = DedupText.SpeakerLabels(options: options)
+    var config = DedupText.mix(UInt64(sketch) &+ 1)
+    for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
+    sketchConfig = config
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
     let us = units.units
     if us.count < 2 { return }
+    guard let cache = units.cache else { return }
+    cache.prepareSketches(config: sketchConfig)
+    // The sketch depends only on the unit's words: computed once per cached unit, before the
+    // loop, so the loop reads the cache's arrays without copying them.
+    var sig: [UInt64] = []
+    var compared = 0
+    for u in us {
+      let words = u.tokenEnd - u.tokenStart
+      if words < minWords || words > maxWords { continue }
+      compared += 1
+      let ku = u.cached
+      if cache.sketchStart[ku] >= 0 { continue }
+      signature(units.tokens(of: u), into: &sig)
+      cache.sketchStart[ku] = Int32(cache.sketchWords.count)
+      cache.sketchCount[ku] = UInt8(sig.count)
+      cache.sketchWords.append(contentsOf: sig)
+      var wordBits = SIMD4<UInt64>()
+      for t in units.tokens(of: u) { wordBits |= DedupText.UnitsCache.filterBit(t.hash) }
+      var sketchBits = SIMD4<UInt64>()
+      for h in sig { sketchBits |= DedupText.UnitsCache.filterBit(h) }
+      cache.wordFilter[ku] = wordBits
+      cache.sketchFilter[ku] = sketchBits
+    }
+    if compared < 2 { return }
+    let sketchStart = cache.sketchStart
+    let sketchCount = cache.sketchCount
+    let sketchWords = cache.sketchWords
+    let wordFilter = cache.wordFilter
+    let sketchFilter = cache.sketchFilter
+    func sketch(_ k: Int) -> ArraySlice<UInt64> {
+      let s0 = Int(sketchStart[k])
+      return sketchWords[s0..<(s0 + Int(sketchCount[k]))]
+    }
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
+    // With at most max-posting units no posting list can be capped, so comparing each unit with
+    // every indexed earlier one through the sketch filters finds the same candidates as the
+    // postings, without building them (most documents).
+    let pairwise = compared <= min(maxPosting, 64)
+    // The indexed units (at most 64 here, so a set of them is a UInt64), and for each of the 256
+    // filter bits the set of indexed units whose sketch sets it.
+    var indexed: [Int32] = []
+    var unitsWithBit = [UInt64](repeating: 0, count: pairwise ? 256 : 0)
     // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
     // length; entry -> unit and the next (older) entry.
-    var postingSlot = HashTable64(capacity: 256)
+    var postingSlot = HashTable64(capacity: pairwise ? 1 : 256)
     var slotHead: [Int32] = []
     var slotCount: [Int32] = []
     var entryUnit: [Int32] = []
     var entryNext: [Int32] = []
     // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
-    var shared = [UInt8](repeating: 0, count: us.count)
+    var shared = [UInt8](repeating: 0, count: pairwise ? 0 : us.count)
     var touched: [Int32] = []
-    var sig: [UInt64] = []
     var best: [(count: UInt8, unit: Int32)] = []
-    // The sketch of every indexed unit, for a cheap check before the alignment.
-    var sketchStart = [Int32](repeating: -1, count: us.count)
-    var sketchCount = [UInt8](repeating: 0, count: us.count)
-    var sketches: [UInt64] = []
+    var key: UInt64 = 0
+    // A candidate worth aligning: not an exact repeat (identical keys are remove-repeated-
+    // sentences' call: kept on purpose as a refrain, or shorter than its min-words), and the
+    // filters leave open that one copy holds nearly all the other's sketch words (a lower bound
+    // of the missing words: a sketch bit the other unit's filter lacks is a word it lacks).
+    // Settled before candidates are ranked, so max-checks counts only candidates that can pass.
+    func mayHold(_ ku: Int, _ c: DedupText.Unit) -> Bool {
+      if c.key == key { return false }
+      let kc = c.cached
+      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= 2 || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= 2
+    }
     for i in 0..<us.count {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }
-      signature(units.tokens(of: u), into: &sig)
+      let ku = u.cached
+      key = u.key
+      let sig = sketch(ku)
       if sig.isEmpty { continue }
-      for h in sig {
-        guard let slot = postingSlot[h] else { continue }
-        var e = slotHead[Int(slot)]
-        while e >= 0 {
-          let c = entryUnit[Int(e)]
-          e = entryNext[Int(e)]
-          if removed[Int(c)] { continue }
-          if shared[Int(c)] == 0 { touched.append(c) }
-          shared[Int(c)] &+= 1
-        }
-      }
       // Near copies share most of their sketch: at least two words (one for a tiny sketch).
       let need = UInt8(min(2, sig.count))
       best.removeAll(keepingCapacity: true)
-      for c in touched {
-        let k = shared[Int(c)]
-        shared[Int(c)] = 0
-        if k >= need { best.append((k, c)) }
+      if pairwise {
+        // A shared sketch word sets the same bit in both filters.
+        var sharing: UInt64 = 0
+        for h in sig { sharing |= unitsWithBit[Int(h >> 56)] }
+        while sharing != 0 {
+          let x = sharing.trailingZeroBitCount
+          sharing &= sharing &- 1
+          let c = indexed[x]
+          let ci = Int(c)
+          if removed[ci] { continue }
+          let other = sketch(us[ci].cached)
+          var k: UInt8 = 0
+          for h in sig where other.contains(h) { k += 1 }
+          if k >= need && mayHold(ku, us[ci]) { best.append((k, c)) }
+        }
+      } else {
+        for h in sig {
+          guard let slot = postingSlot[h] else { continue }
+          var e = slotHead[Int(slot)]
+          while e >= 0 {
+            let c = entryUnit[Int(e)]
+            e = entryNext[Int(e)]
+            if removed[Int(c)] { continue }
+            if shared[Int(c)] == 0 { touched.append(c) }
+            shared[Int(c)] &+= 1
+          }
+        }
+        for c in touched {
+          let k = shared[Int(c)]
+          shared[Int(c)] = 0
+          if k >= need && mayHold(ku, us[Int(c)]) { best.append((k, c)) }
+        }
+        touched.removeAll(keepingCapacity: true)
       }
-      touched.removeAll(keepingCapacity: true)
       var kept = i
       if !best.isEmpty {
         if best.count > maxChecks {
@@ -133,13 +207,19 @@ public struct RemoveNearDuplicates: Stage {
           // Identical keys are exact repeats, which remove-repeated-sentences has already judged
           // (kept on purpose: a refrain, or shorter than its min-words).
           if removed[ci] || us[ci].key == u.key { continue }
-          // One copy holds the other: nearly all the sketch words of one are in the other.
-          let cs = Int(sketchStart[ci])
-          let cSketch = sketches[cs..<(cs + Int(sketchCount[ci]))]
-          if missingMore(sig[...], in: units.tokens(of: us[ci]), than: 2) && missingMore(cSketch, in: units.tokens(of: u), than: 2) {
-            continue
+          // One copy holds the other: nearly all the sketch words of one are in the other. The
+          // filters give a lower bound of the missing words (a sketch bit the other unit's
+          // filter lacks is a word it lacks), so most pairs are settled without a scan.
+          let kc = us[ci].cached
+          let lowU = Self.missingBound(sketchFilter[ku], wordFilter[kc])
+          let lowC = Self.missingBound(sketchFilter[kc], wordFilter[ku])
+          if lowU > 2 && lowC > 2 { continue }
+          if lowU > 2 || missingMore(sig, in: units.tokens(of: us[ci]), than: 2) {
+            if lowC > 2 || missingMore(sketch(kc), in: units.tokens(of: u), than: 2) { continue }
           }
-          if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)) {
+          if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
+            min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords
+          {
             kept = keeper.resolve(
               ci, i, units: units, removed: &removed, plan: &plan, rule: us[ci].wholeLine && u.wholeLine ? "line" : "sentence",
               similarity: sim, what: "near-duplicate")
@@ -148,9 +228,12 @@ public struct RemoveNearDuplicates: Stage {
         }
       }
       if kept == i {
-        sketchStart[i] = Int32(sketches.count)
-        sketchCount[i] = UInt8(sig.count)
-        sketches.append(contentsOf: sig)
+        if pairwise {
+          let bit: UInt64 = 1 << UInt64(indexed.count)
+          indexed.append(Int32(i))
+          for h in sig { unitsWithBit[Int(h >> 56)] |= bit }
+          continue
+        }
         for h in sig {
           let slot: Int
           if let s = postingSlot[h] {
@@ -170,6 +253,14 @@ public struct RemoveNearDuplicates: Stage {
       }
     }
     DedupText.apply(plan, to: &document, &context)
+  }
+
+  /// How many bits of a sketch filter the other unit's word filter lacks: a lower bound of the
+  /// sketch words the other unit lacks.
+  @inline(__always)
+  static func missingBound(_ sketch: SIMD4<UInt64>, _ words: SIMD4<UInt64>) -> Int {
+    let m = sketch & ~words
+    return m[0].nonzeroBitCount + m[1].nonzeroBitCount + m[2].nonzeroBitCount + m[3].nonzeroBitCount
   }
 
   /// Whether more than `limit` of the words are not among the tokens (stops counting there).

@@ -12,6 +12,7 @@ public struct RemoveRepeatedSentences: Stage {
       OptionSpec("sentences", .bool, default: .bool(true), help: "Also compare the sentences of lines that hold several (from the sentence segmenter)."),
       OptionSpec("keep-refrains", .bool, default: .bool(false), help: "Keep repeated whole lines of at most refrain-max-words words (a poem's or song's refrain)."),
       OptionSpec("refrain-max-words", .int, default: .int(12), help: "With keep-refrains: the longest line treated as a refrain."),
+      DedupText.speakerLabelOption,
     ] + DedupText.keeperOptions,
     make: { RemoveRepeatedSentences(options: $0) })
 
@@ -20,6 +21,7 @@ public struct RemoveRepeatedSentences: Stage {
   let keepRefrains: Bool
   let refrainMaxWords: Int
   let keeper: DedupText.Keeper
+  let labels: DedupText.SpeakerLabels
 
   public init(options: StageOptions) {
     minWords = max(1, options.int("min-words"))
@@ -27,13 +29,14 @@ public struct RemoveRepeatedSentences: Stage {
     keepRefrains = options.bool("keep-refrains")
     refrainMaxWords = options.int("refrain-max-words")
     keeper = DedupText.Keeper(options: options)
+    labels = DedupText.SpeakerLabels(options: options)
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     if document.fragments.count < 1 { return }
     // Only lines that may hold a repeat (a cheap fingerprint of the first words after each place
     // a sentence can start occurs twice) go through the segmenter and the tokenizer.
-    let candidates = DedupText.linesWithRepeatCandidates(document, minWords: minWords)
+    let candidates = DedupText.linesWithRepeatCandidates(document, minWords: minWords, segmenter: context.segmenter)
     if !candidates.contains(true) { return }
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences, only: candidates)
     let us = units.units
@@ -55,6 +58,8 @@ public struct RemoveRepeatedSentences: Stage {
         let c = Int(c32)
         // Confirm the words themselves (a 64-bit key collision is unlikely, but cheap to rule out).
         guard units.tokens(of: us[c]).elementsEqual(units.tokens(of: u), by: { $0.hash == $1.hash }) else { continue }
+        // A short answer after a speaker label (`((Name)) Yes, definitely.`) is not a repeat.
+        if labels.words(u, in: document) < minWords { continue }
         let what = us[c].fragment == u.fragment ? "repeats a sentence" : "exact repeat"
         seen[u.key] = Int32(keeper.resolve(
           c, i, units: units, removed: &removed, plan: &plan, rule: u.wholeLine && us[c].wholeLine ? "line" : "sentence",

@@ -47,6 +47,14 @@ struct DedupEval: ParsableCommand {
     var rng = SeededRandom(seed: seed)
 
     var cleanRemovals: [Change] = []
+    // Removals on the undamaged articles, sorted: the article itself holds the same words
+    // elsewhere (and that copy stays), holds a near copy that stays, or neither.
+    var sourceExact: [Change] = []
+    var sourceNear: [(removed: Change, kept: String)] = []
+    var falsePositives: [Change] = []
+    // Texts the stages remove from an undamaged article as a repeat of the article's own copy.
+    var sourceRepeatTexts = Set<String>()
+    var lostSourceRepeats = 0
     var cleanLines = 0
     var doubled = 0
     var doubledFixed = 0
@@ -78,8 +86,26 @@ struct DedupEval: ParsableCommand {
       }
       if lines.count < 4 { continue }
       cleanLines += lines.count
-      let (_, cleanLog) = pipeline.run(Document(text: lines.joined(separator: "\n") + "\n"), segmenter: segmenter)
-      cleanRemovals += cleanLog.changes.filter { $0.applied }
+      let (cleanDoc, cleanLog) = pipeline.run(Document(text: lines.joined(separator: "\n") + "\n"), segmenter: segmenter)
+      let applied = cleanLog.changes.filter { $0.applied }
+      cleanRemovals += applied
+      var cleanOut: [Int: String] = [:]
+      for f in cleanDoc.fragments { cleanOut[f.line] = f.text }
+      for c in applied where c.action == .remove {
+        // The kept copy is named in the reason ("... of line N"); it must survive in the output.
+        let kept = Self.keptLine(c.reason).flatMap { cleanOut[$0] }
+        let sameWords = kept.map { Self.words($0) == Self.words(c.before) } ?? false
+        let sameWordsElsewhere = cleanOut.values.contains { Self.words($0) == Self.words(c.before) }
+        if sameWords || (c.stage == "remove-repeated-sentences" && sameWordsElsewhere) {
+          sourceExact.append(c)
+          sourceRepeatTexts.insert(c.before)
+        } else if let kept, c.stage == "remove-near-duplicates" {
+          sourceNear.append((c, kept))
+          sourceRepeatTexts.insert(c.before)
+        } else {
+          falsePositives.append(c)
+        }
+      }
 
       for _ in 0..<rounds {
         originalLines += lines.count
@@ -170,8 +196,12 @@ struct DedupEval: ParsableCommand {
         // Original sentences lost: an original text that no output line carries any more (a
         // sentence the source itself repeats counts as kept when one copy stays).
         for t in Set(lines) where texts[t] == nil {
-          lost += 1
-          showMiss("lost", t)
+          if sourceRepeatTexts.contains(t) {
+            lostSourceRepeats += 1
+          } else {
+            lost += 1
+            showMiss("lost", t)
+          }
         }
       }
     }
@@ -182,7 +212,12 @@ struct DedupEval: ParsableCommand {
     func sum(_ d: [Kind: Int], _ ks: [Kind]) -> Int { ks.reduce(0) { $0 + d[$1, default: 0] } }
     print("mend-eval dedup: split \(split.rawValue), seed \(seed), \(articles.count) articles, \(rounds) rounds each")
     print("undamaged articles: \(cleanLines) lines, dedup changes: \(cleanRemovals.count) (\(cleanRemovals.filter { $0.action == .remove }.count) removals)")
-    for c in cleanRemovals.prefix(max(show, 5)) { print("  clean change: line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)': \(c.reason)") }
+    print("  repeats the article itself holds, same words (one copy stays): \(sourceExact.count)")
+    for c in sourceExact.prefix(max(show, 10)) { print("    line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)': \(c.reason)") }
+    print("  near repeats the article itself holds (one copy stays): \(sourceNear.count)")
+    for (c, kept) in sourceNear.prefix(max(show, 10)) { print("    line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)'\n      kept: '\(kept)'") }
+    print("  other removals (false positives): \(falsePositives.count)")
+    for c in falsePositives.prefix(max(show, 10)) { print("    line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)': \(c.reason)") }
     print("doubled lines fixed:      \(pct(doubledFixed, doubled))")
     print("exact duplicates removed: \(pct(sum(resolved, exactKinds), sum(total, exactKinds)))")
     for k in exactKinds { print("  \(k.rawValue): \(pct(resolved[k, default: 0], total[k, default: 0]))") }
@@ -192,6 +227,7 @@ struct DedupEval: ParsableCommand {
     print("complete copy kept:       \(pct(sum(complete, allKinds), sum(resolved, allKinds)))")
     for k in allKinds { print("  \(k.rawValue): \(pct(complete[k, default: 0], resolved[k, default: 0]))") }
     print("original sentences lost:  \(lost) of \(originalLines) (distinct texts no output line carries)")
+    print("  not counted above: \(lostSourceRepeats) removed as a near repeat of the article's own copy, as on the undamaged article")
   }
 
   func measureSpeed(_ path: String) throws {
@@ -231,6 +267,18 @@ struct DedupEval: ParsableCommand {
   static let negations: Set<String> = ["not", "no", "never", "nor", "without", "cannot"]
 
   func words(_ s: String) -> Int { s.split(separator: " ").count }
+
+  /// A text's words, lower-cased, without punctuation or apostrophes (to tell an exact repeat).
+  static func words(_ s: String) -> [String] {
+    s.lowercased().unicodeScalars.filter { !"'’‘".unicodeScalars.contains($0) }
+      .split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }
+  }
+
+  /// The line a removal's reason names as the kept copy ("... of line 34 ...").
+  static func keptLine(_ reason: String) -> Int? {
+    guard let r = reason.range(of: " of line ") else { return nil }
+    return Int(reason[r.upperBound...].prefix { $0.isNumber })
+  }
 
   /// A near copy of a sentence: truncated (60–90% of its words, no final punctuation), `said`
   /// made `says`, or one word dropped (not the first, not a negation).

@@ -59,6 +59,27 @@ import Testing
     #expect(StageRun.run(spec, t).changes.isEmpty)
   }
 
+  /// From a Wikinews interview (test split): two different answers open with the same short
+  /// reply after the speaker label. The label's words do not count, so the reply is too short to
+  /// be a repeated sentence; a long repeated answer after a label still goes.
+  @Test func shortAnswerAfterASpeakerLabelStays() {
+    let t = """
+      ((Anthony Boccaletti))  Yes, definitely.  This is exactly why we are observing very young stars.
+      ((WN))  Could there be more planets?
+      ((Anthony Boccaletti))  Yes, definitely.  Definitely.  Because we see a lot of spirals.
+      ((Anthony Boccaletti))  Yes definitely.  We already asked for more telescope time.
+
+      """
+    let r = StageRun.run(spec, t)
+    #expect(r.changes.isEmpty)
+    #expect(r.text == t)
+    // Without labels in the rules the label's words count, and the reply goes.
+    #expect(!StageRun.run(spec, t, ["speaker-labels": .list([])]).changes.isEmpty)
+    let long = "((WN))  The firm has two arms in Melbourne and Sydney.\nQ: Tell us more.\n((WN))  The firm has two arms in Melbourne and Sydney.\n"
+    #expect(StageRun.run(spec, long).text == "((WN))  The firm has two arms in Melbourne and Sydney.\nQ: Tell us more.\n")
+    #expect(StageRun.run(spec, "A: Yes, of course.\nQ: More?\nA: Yes, of course.\n").changes.isEmpty)
+  }
+
   @Test func shortRepeatsStay() {
     #expect(StageRun.run(spec, "Yes.\nNo.\nYes.\nThank you.\nThank you.\n").changes.isEmpty)
   }
