@@ -169,6 +169,7 @@ public struct OrderModel: Sendable {
   static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> [Token] {
     var out: [Token] = []
     let n = buf.count
+    out.reserveCapacity(n / 5 + 4)  // about a word every 6 bytes in English: one allocation
     var i = 0
     var sawBreak = true
     while i < n {
@@ -1033,7 +1034,8 @@ extension OrderModel {
   /// document-level analysis): a line up to the first plain body line that opens with a pronoun,
   /// connective or back-reference; each surname (last word of a run of capitalised words) first
   /// seen alone; each defined acronym (`(FSB)`) first used bare. It counts at least what
-  /// `violations` counts on the body lines (it looks at every line, lets only plain body lines —
+  /// `violations` counts on the body lines (it looks at every line that ends like a sentence — a
+  /// superset of the body lines —, lets only plain body lines —
   /// `FragmentClassifier.isPlainBody` — mark a name as seen, and takes both a word and its form
   /// without a final "s"), so a document it finds below `min-violations` is one the full test
   /// would decline too.
@@ -1054,6 +1056,9 @@ extension OrderModel {
     for (li, t) in texts.enumerated() {
       var t = t
       t.withUTF8 { buf in
+        // A line that does not end like a sentence is never a body sentence (headline, caption,
+        // date, URL): the full count does not see it either.
+        guard FragmentClassifier.endsLikeSentence(buf) else { return }
         let ts = Self.tokenize(buf)
         guard !ts.isEmpty else { return }
         if !sawPlain && opening == 0 {

@@ -351,7 +351,11 @@ public struct RestoreOrder: Stage {
       if sawBlank { return }  // paragraph structure
       nonBlank += 1
       let (isMulti, isPlain) = Self.scanLine(f.text)
-      if isMulti { multi += 1 }
+      if isMulti {
+        multi += 1
+        // Prose (lines of several sentences): no count of lines can make up for this many.
+        if Double(multi) > Double(frags.count) * (1 - fragmentedShare) + 1e-9 { return }
+      }
       if isPlain { plainBody += 1 }
       texts.append(f.text)
       plain.append(isPlain)

@@ -301,6 +301,9 @@ import Testing
     // Text in order with its names introduced in full shows no sign.
     let inOrder = docs[3]
     #expect(Self.stage.model.quickViolations(inOrder, plainBody: inOrder.map { FragmentClassifier.isPlainBody($0) }) == 0)
+    // A headline is never a body sentence: its bare surname is no sign of disorder.
+    let headed = ["Obama wins second term", "President Barack Obama won a second term on Tuesday, defeating Mitt Romney.", "Romney conceded the election in a speech in Boston."]
+    #expect(Self.stage.model.quickViolations(headed, plainBody: headed.map { FragmentClassifier.isPlainBody($0) }) == 0)
     // A bare surname before the full name, and a bare acronym before its definition, each count.
     #expect(Self.stage.model.quickViolations(docs[0], plainBody: docs[0].map { FragmentClassifier.isPlainBody($0) }) >= 1)
     #expect(Self.stage.model.quickViolations(docs[1], plainBody: docs[1].map { FragmentClassifier.isPlainBody($0) }) >= 1)
