@@ -31,7 +31,12 @@ public struct FragmentClassifier: @unchecked Sendable {
   /// Whether the last visible character ends a sentence.
   public static func endsLikeSentence(_ text: String) -> Bool {
     var text = text
-    return text.withUTF8 { buf -> Bool in
+    return text.withUTF8 { endsLikeSentence($0) }
+  }
+
+  /// Whether the last visible character of the UTF-8 bytes ends a sentence.
+  public static func endsLikeSentence(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    do {
       var e = buf.count
       while e > 0 && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
       // Skip closing quotes and brackets: " ' ) ] ” ’

@@ -169,6 +169,7 @@ public struct OrderModel: Sendable {
   static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> [Token] {
     var out: [Token] = []
     let n = buf.count
+    out.reserveCapacity(n / 5 + 4)  // about a word every 6 bytes in English: one allocation
     var i = 0
     var sawBreak = true
     while i < n {
@@ -287,10 +288,10 @@ public struct OrderModel: Sendable {
       }
     }
     // Document-level: capitalised words seen anywhere not at the start of a sentence.
-    var capKeys = Set<UInt64>()
-    var innerCapKeys = Set<UInt64>()
+    var capKeys = GrowingKeySet(capacity: 64)
+    var innerCapKeys = GrowingKeySet(capacity: 64)
     // Words of multi-word names anywhere ("Xi" of "Xi Jinping"), so that a sentence may open with one.
-    var nameKeys = Set<UInt64>()
+    var nameKeys = GrowingKeySet(capacity: 64)
     for ts in tokens {
       for (i, t) in ts.enumerated() where t.capitalized && !functionWords.contains(t.key) {
         capKeys.insert(t.key)
@@ -418,25 +419,23 @@ public struct OrderModel: Sendable {
     // Document-level features: references and introductions across sentences, centrality.
     let n = out.count
     if n > 1 {
-      var longCount: [UInt64: Int] = [:]
-      var shortCount: [UInt64: Int] = [:]
+      var longCount = KeyCounter(capacity: 64)
+      var shortCount = KeyCounter(capacity: 64)
+      var docFreq = KeyCounter(capacity: 256)
       for s in out {
-        for k in s.longKeys { longCount[k, default: 0] += 1 }
-        for k in s.shortKeys { shortCount[k, default: 0] += 1 }
-      }
-      var docFreq: [UInt64: Int] = [:]
-      for s in out {
-        for k in s.content { docFreq[k, default: 0] += 1 }
-        for k in s.entityKeys { docFreq[k &+ 1, default: 0] += 1 }
+        for k in s.longKeys { longCount.add(k) }
+        for k in s.shortKeys { shortCount.add(k) }
+        for k in s.content { docFreq.add(k) }
+        for k in s.entityKeys { docFreq.add(k &+ 1) }
       }
       for i in 0..<n {
         var refs = 0
         var intros = 0
         for k in out[i].shortKeys where Self.contains(out[i].longKeys, k) == false {
-          if (longCount[k] ?? 0) > 0 { refs += 1 }
+          if longCount[k] > 0 { refs += 1 }
         }
         for k in out[i].longKeys {
-          let others = (shortCount[k] ?? 0) - (Self.contains(out[i].shortKeys, k) ? 1 : 0)
+          let others = shortCount[k] - (Self.contains(out[i].shortKeys, k) ? 1 : 0)
           if others > 0 { intros += 1 }
         }
         out[i].unary[Feature.shortReferences.rawValue] = Double(min(refs, 3))
@@ -446,8 +445,8 @@ public struct OrderModel: Sendable {
         // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a word
         // with how many others").
         var shared = 0
-        for k in out[i].content { shared += min((docFreq[k] ?? 1) - 1, 1) }
-        for k in out[i].entityKeys { shared += min((docFreq[k &+ 1] ?? 1) - 1, 1) }
+        for k in out[i].content { shared += min(max(docFreq[k], 1) - 1, 1) }
+        for k in out[i].entityKeys { shared += min(max(docFreq[k &+ 1], 1) - 1, 1) }
         let total = out[i].content.count + out[i].entityKeys.count
         out[i].unary[Feature.centrality.rawValue] = total == 0 ? 0 : Double(shared) / Double(total)
       }
@@ -517,26 +516,26 @@ public struct OrderModel: Sendable {
   public static func violations(_ ss: [Sentence], order: [Int]) -> Int {
     guard let first = order.first else { return 0 }
     var v = ss[first].opensWithReference ? 1 : 0
-    var long = Set<UInt64>()
-    var defined = Set<UInt64>()
+    var long = GrowingKeySet(capacity: 32)
+    var defined = GrowingKeySet(capacity: 8)
     for s in ss {
       // Only surnames count here: a first word ("European" of "European Union") is too often an
       // adjective or a word of its own.
-      long.formUnion(s.lastKeys)
-      defined.formUnion(s.acronymsDefined)
+      for k in s.lastKeys { long.insert(k) }
+      for k in s.acronymsDefined { defined.insert(k) }
     }
-    var seen = Set<UInt64>()
-    var seenAcronyms = Set<UInt64>()
+    var seen = GrowingKeySet(capacity: 64)
+    var seenAcronyms = GrowingKeySet(capacity: 8)
     for i in order {
       let s = ss[i]
       for k in s.shortKeys where long.contains(k) && !seen.contains(k) && !contains(s.longKeys, k) { v += 1 }
       for k in s.acronymsUsed where defined.contains(k) && !seenAcronyms.contains(k) && !contains(s.acronymsDefined, k) {
         v += 1
       }
-      seen.formUnion(s.shortKeys)
-      seen.formUnion(s.longKeys)
-      seenAcronyms.formUnion(s.acronymsUsed)
-      seenAcronyms.formUnion(s.acronymsDefined)
+      for k in s.shortKeys { seen.insert(k) }
+      for k in s.longKeys { seen.insert(k) }
+      for k in s.acronymsUsed { seenAcronyms.insert(k) }
+      for k in s.acronymsDefined { seenAcronyms.insert(k) }
     }
     return v
   }
@@ -838,5 +837,322 @@ public struct KeySet: Sendable {
         i = (i + 1) & mask
       }
     }
+  }
+}
+
+// MARK: Quick cohesion (the cheap decline test)
+
+extension OrderModel {
+  /// Neighbour cohesion of lines in their given order against what a random order of the same
+  /// lines would show (a diagnostic for `mend-eval order --dump`; on Wikinews it separates text in
+  /// order from shuffled text too weakly to be a decline test of its own), in one pass over the bytes: content words (≥ 4 bytes, not a function word,
+  /// ASCII-lowercased, hashed) shared by neighbours, `given`, against the expectation over random
+  /// orders, `expected` = (n − 1) · Σ_k C(df_k, 2) / C(n, 2) (each pair of lines is adjacent in a
+  /// random order with probability 2 / n). Text in order shares far more words between neighbours
+  /// than chance; a shuffled text about as many. No `String` is built and nothing is O(n²).
+  public struct Cohesion: Sendable {
+    public var lines: Int
+    public var given: Double
+    public var expected: Double
+    /// (given − expected) / √(expected + 1): how far above chance the given order's neighbours cohere.
+    public var z: Double { (given - expected) / (expected + 1).squareRoot() }
+  }
+
+  public func quickCohesion(_ texts: [String]) -> Cohesion {
+    var keys: [UInt64] = []
+    keys.reserveCapacity(texts.count * 16)
+    var starts: [Int] = [0]
+    starts.reserveCapacity(texts.count + 1)
+    for t in texts {
+      var t = t
+      let lineStart = keys.count
+      t.withUTF8 { buf in
+        let n = buf.count
+        var i = 0
+        while i < n {
+          let b = buf[i]
+          guard Self.isWordByte(b) else { i += 1; continue }
+          var h = Self.fnvOffset
+          var j = i
+          var last: UInt8 = 0
+          var prev = h
+          while j < n {
+            let c = buf[j]
+            guard Self.isWordByte(c) else { break }
+            prev = h
+            h = (h ^ UInt64(Self.lower(c))) &* Self.fnvPrime
+            last = c
+            j += 1
+          }
+          if j - i >= 4 && !functionWords.contains(h) {
+            // Plural / stripped possessive "s" folded, as the model's content words are.
+            keys.append(last == 0x73 || last == 0x53 ? prev : h)
+          }
+          i = j
+        }
+      }
+      // Each key once per line.
+      if keys.count - lineStart > 1 {
+        keys[lineStart...].sort()
+        var w = lineStart + 1
+        for r in (lineStart + 1)..<keys.count where keys[r] != keys[w - 1] {
+          keys[w] = keys[r]
+          w += 1
+        }
+        keys.removeLast(keys.count - w)
+      }
+      starts.append(keys.count)
+    }
+    let n = texts.count
+    guard n >= 2 else { return Cohesion(lines: n, given: 0, expected: 0) }
+    // Shared words of neighbours.
+    var given = 0
+    keys.withUnsafeBufferPointer { k in
+      for x in 0..<(n - 1) {
+        var i = starts[x], j = starts[x + 1]
+        let ie = starts[x + 1], je = starts[x + 2]
+        while i < ie && j < je {
+          if k[i] < k[j] { i += 1 } else if k[i] > k[j] { j += 1 } else { given += 1; i += 1; j += 1 }
+        }
+      }
+    }
+    // Document frequencies in an open-addressing table.
+    var bits = 4
+    while (1 << bits) < keys.count * 2 { bits += 1 }
+    let mask = (1 << bits) - 1
+    let shift = UInt64(64 - bits)
+    var table = [UInt64](repeating: 0, count: 1 << bits)
+    var counts = [Int32](repeating: 0, count: 1 << bits)
+    var pairs = 0
+    for key in keys {
+      let k = key == 0 ? 1 : key
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
+      table[i] = k
+      pairs += Int(counts[i])  // C(df + 1, 2) − C(df, 2) = df
+      counts[i] += 1
+    }
+    let expected = Double(n - 1) * Double(pairs) / Double(n * (n - 1) / 2)
+    return Cohesion(lines: n, given: Double(given), expected: expected)
+  }
+}
+
+// MARK: Quick hard signs (the cheap decline test)
+
+/// Counts of word hashes, open addressing, growing (per document).
+struct KeyCounter {
+  var keys: [UInt64]
+  var counts: [Int32]
+  var used = 0
+  var zero: Int32 = 0
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    counts = [Int32](repeating: 0, count: size)
+  }
+
+  @inline(__always) func slot(_ k: UInt64) -> Int {
+    let mask = keys.count - 1
+    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - keys.count.trailingZeroBitCount))
+    while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+    return i
+  }
+
+  /// The count of `k` (0 when absent).
+  @inline(__always) subscript(_ k: UInt64) -> Int {
+    if k == 0 { return Int(zero) }
+    let i = slot(k)
+    return keys[i] == k ? Int(counts[i]) : 0
+  }
+
+  @inline(__always) mutating func add(_ k: UInt64) {
+    if k == 0 { zero += 1; return }
+    if (used + 1) * 2 > keys.count {
+      let oldKeys = keys
+      let oldCounts = counts
+      keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+      counts = [Int32](repeating: 0, count: oldKeys.count * 2)
+      for (x, c) in zip(oldKeys, oldCounts) where x != 0 {
+        let i = slot(x)
+        keys[i] = x
+        counts[i] = c
+      }
+    }
+    let i = slot(k)
+    if keys[i] == 0 {
+      keys[i] = k
+      used += 1
+    }
+    counts[i] += 1
+  }
+}
+
+/// A small open-addressing set of word hashes that grows (per document, for the quick tests).
+struct GrowingKeySet {
+  var table: [UInt64]
+  var count = 0
+  var hasZero = false
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    table = [UInt64](repeating: 0, count: size)
+  }
+
+  @inline(__always) func slot(_ k: UInt64) -> Int {
+    let mask = table.count - 1
+    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - table.count.trailingZeroBitCount))
+    while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
+    return i
+  }
+
+  @inline(__always) func contains(_ k: UInt64) -> Bool {
+    if k == 0 { return hasZero }
+    return table[slot(k)] == k
+  }
+
+  @inline(__always) mutating func insert(_ k: UInt64) {
+    if k == 0 { hasZero = true; return }
+    if (count + 1) * 2 > table.count {
+      let old = table
+      table = [UInt64](repeating: 0, count: old.count * 2)
+      count = 0
+      for x in old where x != 0 { insert(x) }
+    }
+    let i = slot(k)
+    if table[i] == 0 {
+      table[i] = k
+      count += 1
+    }
+  }
+}
+
+extension OrderModel {
+  /// An upper bound of `violations` on the given order, from the bytes alone (no `Sentence`, no
+  /// document-level analysis): a line up to the first plain body line that opens with a pronoun,
+  /// connective or back-reference; each surname (last word of a run of capitalised words) first
+  /// seen alone; each defined acronym (`(FSB)`) first used bare. It counts at least what
+  /// `violations` counts on the body lines (it looks at every line that ends like a sentence — a
+  /// superset of the body lines —, lets only plain body lines —
+  /// `FragmentClassifier.isPlainBody` — mark a name as seen, and takes both a word and its form
+  /// without a final "s"), so a document it finds below `min-violations` is one the full test
+  /// would decline too.
+  public func quickViolations(_ texts: [String], plainBody: [Bool]) -> Int {
+    struct Cap {
+      var key: UInt64
+      var stem: UInt64
+      var line: Int32
+      var first: Bool
+      var inRun: Bool
+      var allCaps: Bool
+      var inParens: Bool
+    }
+    var caps: [Cap] = []
+    caps.reserveCapacity(texts.count * 6)
+    var opening = 0
+    var sawPlain = false
+    for (li, t) in texts.enumerated() {
+      var t = t
+      t.withUTF8 { buf in
+        // A line that does not end like a sentence is never a body sentence (headline, caption,
+        // date, URL): the full count does not see it either.
+        guard FragmentClassifier.endsLikeSentence(buf) else { return }
+        let ts = Self.tokenize(buf)
+        guard !ts.isEmpty else { return }
+        if !sawPlain && opening == 0 {
+          let f = ts[0]
+          if pronouns.contains(f.key) || connectives.contains(f.key)
+            || (ts.count > 1 && connectives.contains(Self.pairKey(buf, ts[0], ts[1])))
+            || (f.key == Self.keyThe && ts.count > 1 && (backReferences.contains(ts[1].key) || backReferences.contains(ts[1].stemKey)))
+          {
+            opening = 1
+          }
+        }
+        var i = 0
+        while i < ts.count {
+          let tok = ts[i]
+          guard tok.capitalized, !functionWords.contains(tok.key), !titles.contains(tok.key) else { i += 1; continue }
+          var j = i + 1
+          while j < ts.count && ts[j].capitalized && !ts[j].breakBefore && !functionWords.contains(ts[j].key)
+            && !titles.contains(ts[j].key)
+          {
+            j += 1
+          }
+          let run = j - i >= 2
+          for p in i..<j {
+            caps.append(
+              Cap(
+                key: ts[p].key, stem: ts[p].stemKey, line: Int32(li), first: p == 0, inRun: run,
+                allCaps: ts[p].allCaps, inParens: ts[p].inParens))
+          }
+          if run { caps[caps.count - 1].line = Int32(li) | (1 << 30) }  // marks the run's last word
+          i = j
+        }
+      }
+      if plainBody[li] { sawPlain = true }
+    }
+    if caps.isEmpty { return opening }
+    var long = GrowingKeySet(capacity: 64)
+    var defined = GrowingKeySet(capacity: 16)
+    for c in caps {
+      if c.line & (1 << 30) != 0 {
+        long.insert(c.key)
+        long.insert(c.stem)
+      }
+      if c.allCaps && c.inParens { defined.insert(c.key) }
+    }
+    if long.count == 0 && defined.count == 0 && !defined.hasZero { return opening }
+    var v = opening
+    var seen = GrowingKeySet(capacity: caps.count)
+    var counted = GrowingKeySet(capacity: 64)
+    var start = 0
+    while start < caps.count {
+      let line = caps[start].line & ~(1 << 30)
+      var end = start
+      while end < caps.count && caps[end].line & ~(1 << 30) == line { end += 1 }
+      // Words of runs in this line (a name given in full here is not a bare use).
+      var runKeys: [UInt64] = []
+      var definedHere: [UInt64] = []
+      for c in caps[start..<end] {
+        if c.inRun { runKeys.append(c.key); runKeys.append(c.stem) }
+        if c.allCaps && c.inParens { definedHere.append(c.key) }
+      }
+      for c in caps[start..<end] where !c.inRun {
+        if c.allCaps && !c.inParens && defined.contains(c.key) && !seen.contains(c.key ^ 1) && !counted.contains(c.key ^ 1)
+          && !definedHere.contains(c.key)
+        {
+          v += 1
+          counted.insert(c.key ^ 1)
+        }
+        if long.contains(c.key) && !seen.contains(c.key) && !counted.contains(c.key) && !runKeys.contains(c.key) {
+          v += 1
+          counted.insert(c.key)
+        } else if c.stem != c.key && long.contains(c.stem) && !seen.contains(c.stem) && !counted.contains(c.stem)
+          && !runKeys.contains(c.stem)
+        {
+          v += 1
+          counted.insert(c.stem)
+        }
+      }
+      if plainBody[Int(line)] {
+        for c in caps[start..<end] where !c.first || c.inRun {
+          seen.insert(c.key)
+          seen.insert(c.stem)
+          if c.allCaps { seen.insert(c.key ^ 1) }
+        }
+      }
+      start = end
+    }
+    return v
+  }
+
+  static func pairKey(_ buf: UnsafeBufferPointer<UInt8>, _ a: Token, _ b: Token) -> UInt64 {
+    var h = fnvOffset
+    for p in a.start..<a.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
+    h = (h ^ 0x20) &* fnvPrime
+    for p in b.start..<b.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
+    return h
   }
 }

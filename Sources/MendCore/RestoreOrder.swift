@@ -200,6 +200,30 @@ public struct RestoreOrder: Stage {
     }
   }
 
+  /// One pass over a line's bytes: (`looksMultiSentence`, `FragmentClassifier.isPlainBody`).
+  static func scanLine(_ text: String) -> (Bool, Bool) {
+    var text = text
+    return text.withUTF8 { buf -> (Bool, Bool) in
+      let n = buf.count
+      var multi = false
+      var slash = false
+      var i = 0
+      while i < n {
+        let b = buf[i]
+        if b == 0x2F {
+          slash = true
+        } else if (b == 0x2E || b == 0x21 || b == 0x3F) && i >= 1 && i + 2 < n && buf[i + 1] == 0x20 && !multi {
+          let c = buf[i + 2]
+          let before = buf[i - 1]
+          if ((c >= 0x41 && c <= 0x5A) || c == 0x22) && before >= 0x61 && before <= 0x7A { multi = true }
+        }
+        i += 1
+      }
+      let plain = n > 40 && !slash && FragmentClassifier.endsLikeSentence(buf)
+      return (multi, plain)
+    }
+  }
+
   /// The kind of one fragment, as this stage's patterns classify it.
   public func kind(of text: String) -> FragmentKind { classifier.classify(text) }
 
@@ -315,6 +339,10 @@ public struct RestoreOrder: Stage {
     var multi = 0
     var sawBlank = false
     var plainBody = 0
+    var texts: [String] = []
+    var plain: [Bool] = []
+    texts.reserveCapacity(frags.count)
+    plain.reserveCapacity(frags.count)
     for f in frags {
       if f.isBlank {
         if nonBlank > 0 { sawBlank = true }
@@ -322,13 +350,24 @@ public struct RestoreOrder: Stage {
       }
       if sawBlank { return }  // paragraph structure
       nonBlank += 1
-      if Self.looksMultiSentence(f.text) { multi += 1 }
-      if FragmentClassifier.isPlainBody(f.text) { plainBody += 1 }
+      let (isMulti, isPlain) = Self.scanLine(f.text)
+      if isMulti {
+        multi += 1
+        // Prose (lines of several sentences): no count of lines can make up for this many.
+        if Double(multi) > Double(frags.count) * (1 - fragmentedShare) + 1e-9 { return }
+      }
+      if isPlain { plainBody += 1 }
+      texts.append(f.text)
+      plain.append(isPlain)
     }
     guard nonBlank >= minSentences, Double(multi) <= Double(nonBlank) * (1 - fragmentedShare) + 1e-9 else { return }
     // Lines that are body sentences without any pattern: more than `max-sentences` of them and the
     // document is too long, before any regular expression runs.
     guard plainBody <= maxSentences else { return }
+    // Too few hard signs of disorder, counted from the bytes before any regular expression or
+    // sentence break runs (an upper bound of the full count below, so nothing the full test would
+    // reorder is lost): text in order, the common case, leaves here.
+    if minViolations > 0 && model.quickViolations(texts, plainBody: plain) < minViolations { return }
 
     // 2. Fragment kinds.
     var kinds: [FragmentKind] = []
@@ -347,8 +386,7 @@ public struct RestoreOrder: Stage {
     guard Double(single) >= fragmentedShare * Double(body.count) else { return }
 
     // 4. The model's order, and whether it gains enough over the given one.
-    let texts = body.map { frags[$0].text }
-    guard let decision = evaluate(texts, stopEarly: true),
+    guard let decision = evaluate(body.map { frags[$0].text }, stopEarly: true),
       decision.gainPerPair >= gainThreshold, decision.givenZ <= givenZMax,
       decision.givenViolations >= minViolations, decision.adjacentZ <= adjacentZMax,
       decision.order != Array(0..<body.count)

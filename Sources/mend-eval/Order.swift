@@ -27,6 +27,8 @@ struct OrderEval: ParsableCommand {
   var rounds = 5
   @Flag(help: "Print one line per article.")
   var verbose = false
+  @Flag(help: "Print the decline-test statistics of every article of the split, in order and shuffled, as TSV.")
+  var dump = false
 
   /// An article as one sentence per line.
   struct Doc {
@@ -93,6 +95,10 @@ struct OrderEval: ParsableCommand {
     }
     if bench {
       try runBench(ruleSet, segmenter: segmenter)
+      return
+    }
+    if dump {
+      try runDump(stage, segmenter: segmenter)
       return
     }
     let articles = try Corpus.load(corpus, split: split)
@@ -226,6 +232,35 @@ struct OrderEval: ParsableCommand {
       let tb = time(base, texts)
       let tf = time(full, texts)
       print("\(name): \(texts.count) docs, \(Int(bytes / Double(texts.count))) bytes/doc; without \(f(bytes / tb / 1e6)) MB/s, with \(f(bytes / tf / 1e6)) MB/s; restore-order adds \(pct((tf - tb) / tb)) (\(f((tf - tb) / Double(texts.count) * 1e6)) µs/doc)")
+    }
+  }
+
+  // MARK: Decline statistics
+
+  func runDump(_ stage: RestoreOrder, segmenter: SentenceSegmenter) throws {
+    let articles = try Corpus.load(corpus, split: split)
+    let ds = docs(articles, segmenter: segmenter)
+    var rng = SeededRandom(seed: seed)
+    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv")
+    for d in ds {
+      var perm = Array(0..<d.lines.count)
+      perm.shuffle(using: &rng)
+      for (sh, p) in [(0, Array(0..<d.lines.count)), (1, perm)] {
+        let lines = p.map { d.lines[$0] }
+        let body = (0..<lines.count).filter { stage.kind(of: lines[$0]) == .body }
+        let c = stage.model.quickCohesion(lines)
+        var row = "\(d.id)\t\(sh)\t\(lines.count)\t\(body.count)"
+        if body.count >= 3 {
+          let dec = stage.decide(body.map { lines[$0] })
+          let orig = dec.order.map { p[body[$0]] }
+          row += "\t\(dec.givenViolations)\t\(f(dec.givenZ))\t\(f(dec.adjacentZ))\t\(f(dec.pairZ))"
+          row += "\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t\(f(Self.kendallTau(orig)))"
+          row += "\t\(stage.model.quickViolations(lines, plainBody: lines.map { FragmentClassifier.isPlainBody($0) }))"
+        } else {
+          row += "\t0\t0\t0\t0\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t0\t0"
+        }
+        print(row)
+      }
     }
   }
 

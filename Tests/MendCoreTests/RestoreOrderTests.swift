@@ -244,6 +244,71 @@ import Testing
   /// The decline test scores random orders without the n × n matrices: unary scores plus the
   /// sparse directional pairs must give back every entry of the pair matrix, and `adjacency` every
   /// entry of the neighbour matrix.
+  // MARK: The one-pass cohesion test
+
+  @Test func quickCohesionCountsSharedWordsAndChance() {
+    // Neighbours share "banana" and "cherry": 2. Document frequencies apple 1, banana 2, cherry 2,
+    // dates 1 → 2 pairs of lines share a word; a random order of 3 lines has each pair adjacent
+    // with probability 2/3 → expected (3 − 1) · 2 / 3.
+    let c = Self.stage.model.quickCohesion(["Apple banana.", "Banana cherry.", "Cherry dates."])
+    #expect(c.lines == 3)
+    #expect(c.given == 2)
+    #expect(abs(c.expected - 4.0 / 3.0) < 1e-9)
+    // Function words and short words do not count; a plural "s" is folded.
+    let d = Self.stage.model.quickCohesion(["They were with the bridges.", "The bridge was with them.", "Nothing else."])
+    #expect(d.given == 1)
+  }
+
+  @Test func quickCohesionSeparatesOrderFromShuffle() {
+    // A chain: each line shares one word with the next.
+    let words = ["harbour", "engine", "captain", "anchor", "weather", "storm", "cargo", "island", "lighthouse", "rescue", "beacon", "signal"]
+    var lines: [String] = []
+    for i in 0..<(words.count - 1) { lines.append("The \(words[i]) met the \(words[i + 1]).") }
+    let inOrder = Self.stage.model.quickCohesion(lines)
+    var shuffled = lines
+    var rng = SplitMix64(seed: 7)
+    shuffled.shuffle(using: &rng)
+    let mixed = Self.stage.model.quickCohesion(shuffled)
+    #expect(inOrder.given == Double(lines.count - 1))
+    #expect(inOrder.z > mixed.z + 1)
+  }
+
+  // MARK: The quick count of hard signs
+
+  @Test func quickViolationsBoundTheFullCount() throws {
+    var docs: [[String]] = [
+      ["Putin said the talks went well.", "Chinese president Xi Jinping spoke to Vladimir Putin on Wednesday.", "Putin thanked him."],
+      ["The FSB said the suspects were detained.", "The Federal Security Service (FSB) arrested two men on Monday in Moscow.", "But they denied it."],
+      ["20240105", "Photograph: Jane Roe/AP", "Scholz said the pact would be ratified this year.", "German chancellor Olaf Scholz met Emmanuel Macron.", "Macron called the deal historic."],
+      ["The city council of Springfield approved a new budget on Tuesday after months of debate.", "Mayor Jane Doe said the plan was balanced.", "Doe had vetoed an earlier draft in March."],
+    ]
+    if let text = try? Self.example() {
+      let lines = Self.lines(text)
+      docs.append(lines)
+      var rng = SplitMix64(seed: 11)
+      for _ in 0..<20 {
+        var l = lines
+        l.shuffle(using: &rng)
+        docs.append(l)
+      }
+    }
+    for lines in docs {
+      let body = lines.filter { Self.stage.kind(of: $0) == .body }
+      let full = OrderModel.violations(Self.stage.model.analyze(body), order: Array(0..<body.count))
+      let quick = Self.stage.model.quickViolations(lines, plainBody: lines.map { FragmentClassifier.isPlainBody($0) })
+      #expect(quick >= full, "\(lines.first ?? "")")
+    }
+    // Text in order with its names introduced in full shows no sign.
+    let inOrder = docs[3]
+    #expect(Self.stage.model.quickViolations(inOrder, plainBody: inOrder.map { FragmentClassifier.isPlainBody($0) }) == 0)
+    // A headline is never a body sentence: its bare surname is no sign of disorder.
+    let headed = ["Obama wins second term", "President Barack Obama won a second term on Tuesday, defeating Mitt Romney.", "Romney conceded the election in a speech in Boston."]
+    #expect(Self.stage.model.quickViolations(headed, plainBody: headed.map { FragmentClassifier.isPlainBody($0) }) == 0)
+    // A bare surname before the full name, and a bare acronym before its definition, each count.
+    #expect(Self.stage.model.quickViolations(docs[0], plainBody: docs[0].map { FragmentClassifier.isPlainBody($0) }) >= 1)
+    #expect(Self.stage.model.quickViolations(docs[1], plainBody: docs[1].map { FragmentClassifier.isPlainBody($0) }) >= 1)
+  }
+
   @Test func sparseScoresMatchTheMatrices() throws {
     guard let text = try? Self.example() else { return }
     let body = Self.lines(text).filter { Self.stage.kind(of: $0) == .body }
