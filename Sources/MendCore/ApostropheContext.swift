@@ -97,9 +97,29 @@ struct ContextRule: Sendable {
     return ContextRule(from: from.lowercased(), to: to, suggestOnly: suggest, conditions: conds, text: s)
   }
 
-  /// Parse `name: w1 w2 w3` class definitions.
-  static func parseClasses(_ lines: [String]) throws -> [String: ByteWordSet] {
+  /// Classes from a lexicon file of `CLASS WORD` lines (rules/lexicons/apostrophe-classes.txt,
+  /// built from WordNet by scripts/build-apostrophe-classes.py).
+  static func classFile(_ bytes: [UInt8]) -> [String: ByteWordSet] {
+    var hashes: [String: [UInt64]] = [:]
+    for line in bytes.split(separator: 0x0A) {
+      guard let sp = line.firstIndex(of: 0x20), line.first != 0x23 else { continue }
+      let name = String(decoding: line[line.startIndex..<sp], as: UTF8.self)
+      let word = Bytes.lowered(line[(sp + 1)...])
+      if word.isEmpty { continue }
+      hashes[name, default: []].append(ByteWordSet.hash(word))
+    }
     var out: [String: ByteWordSet] = [:]
+    for (name, hs) in hashes {
+      var set = ByteWordSet(capacity: hs.count)
+      for h in hs { set.insert(hash: h) }
+      out[name] = set
+    }
+    return out
+  }
+
+  /// Parse `name: w1 w2 w3` class definitions (added to `base`, the classes of a class file).
+  static func parseClasses(_ lines: [String], base: [String: ByteWordSet] = [:]) throws -> [String: ByteWordSet] {
+    var out = base
     for l in lines {
       guard let c = l.firstIndex(of: ":") else {
         throw RuleSyntaxError(rule: l, why: "a class is 'name: word word ...'")
