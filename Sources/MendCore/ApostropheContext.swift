@@ -100,19 +100,39 @@ struct ContextRule: Sendable {
   /// Classes from a lexicon file of `CLASS WORD` lines (rules/lexicons/apostrophe-classes.txt,
   /// built from WordNet by scripts/build-apostrophe-classes.py).
   static func classFile(_ bytes: [UInt8]) -> [String: ByteWordSet] {
-    var hashes: [String: [UInt64]] = [:]
-    for line in bytes.split(separator: 0x0A) {
-      guard let sp = line.firstIndex(of: 0x20), line.first != 0x23 else { continue }
-      let name = String(decoding: line[line.startIndex..<sp], as: UTF8.self)
-      let word = Bytes.lowered(line[(sp + 1)...])
-      if word.isEmpty { continue }
-      hashes[name, default: []].append(ByteWordSet.hash(word))
+    // On bytes, no String or Array per line: about 30 k lines are read at every start.
+    var names: [[UInt8]] = []
+    var hashes: [[UInt64]] = []
+    bytes.withUnsafeBufferPointer { buf in
+      let n = buf.count
+      var i = 0
+      while i < n {
+        var j = i
+        var sp = -1
+        while j < n && buf[j] != 0x0A {
+          if sp < 0 && buf[j] == 0x20 { sp = j }
+          j += 1
+        }
+        if sp > i && sp + 1 < j && buf[i] != 0x23 {
+          let name = UnsafeBufferPointer(rebasing: buf[i..<sp])
+          let k: Int
+          if let f = names.firstIndex(where: { $0.elementsEqual(name) }) {
+            k = f
+          } else {
+            names.append(Array(name))
+            hashes.append([])
+            k = names.count - 1
+          }
+          hashes[k].append(RepairApostrophes.hashLowered(buf, sp + 1, j))
+        }
+        i = j + 1
+      }
     }
     var out: [String: ByteWordSet] = [:]
-    for (name, hs) in hashes {
+    for (name, hs) in zip(names, hashes) {
       var set = ByteWordSet(capacity: hs.count)
-      for h in hs { set.insert(hash: h) }
-      out[name] = set
+      set.insertGrouped(hs)
+      out[String(decoding: name, as: UTF8.self)] = set
     }
     return out
   }

@@ -8,11 +8,8 @@ struct PossessiveScorer: Sendable {
   /// Feature hash → possessive count << 32 | plain count.
   let counts: HashLineMap
   let logPrior: Double
-  /// Pseudo-count toward the prior (see the score-smoothing option); 0: add 0.5 to both counts.
-  let smoothing: Double
-  let prior: Double
 
-  init(text bytes: [UInt8], smoothing: Double = 0) {
+  init(text bytes: [UInt8]) {
     var counts = HashLineMap(capacity: 4096)
     func number(_ s: ArraySlice<UInt8>) -> Int32? {
       guard !s.isEmpty else { return nil }
@@ -31,8 +28,6 @@ struct PossessiveScorer: Sendable {
     self.counts = counts
     let t = Self.pair(counts[ByteWordSet.hash("total")] ?? (1 << 32 | 1))
     logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
-    prior = (Double(t.0) + 1) / (Double(t.0) + Double(t.1) + 2)
-    self.smoothing = smoothing
   }
 
   @inline(__always)
@@ -105,9 +100,6 @@ struct PossessiveScorer: Sendable {
   func term(_ h: UInt64) -> Double {
     guard let v = counts[h] else { return 0 }
     let (a, b) = Self.pair(v)
-    if smoothing > 0 {
-      return log((Double(a) + smoothing * prior) / (Double(b) + smoothing * (1 - prior))) - logPrior
-    }
     return log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
   }
 

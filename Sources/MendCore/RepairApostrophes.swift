@@ -20,13 +20,12 @@ public struct RepairApostrophes: Stage {
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
       OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
       OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
-      OptionSpec("score-smoothing", .double, default: .double(0), help: "Pseudo-count that pulls each mined feature's odds toward the prior (a form seen twice, always possessive, is weak evidence); 0: add 0.5 to both counts."),
       OptionSpec("style", .choice(["auto", "ascii", "curly"]), default: .string("auto"), help: "Apostrophe to insert: the one the document uses (auto, ASCII when none), or always ' or ’."),
       OptionSpec("contractions", .bool, default: .bool(true), help: "Restore contractions and names from the apostrophe-words lexicon."),
       OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
       OptionSpec("name-prefixes", .stringList, default: .list(["O", "D"]), help: "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
       OptionSpec("intact-documents", .choice(["suggest", "apply"]), default: .string("suggest"), help: "In a document that still has apostrophes inside words, inferred repairs (possessives, context rules, name patterns) are only suggested."),
-      OptionSpec("class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"), help: "More word classes for the context rules, 'CLASS WORD' lines (WordNet adverbs and adjectives)."),
+      OptionSpec("class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"), help: "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."),
       OptionSpec("classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
       OptionSpec("context-rules", .stringList, default: .list([]), help: "'FROM -> TO: SLOT=ALTS; SLOT!=ALTS' rules for forms that are also words; 'TO?' only suggests."),
       OptionSpec("phrases", .stringList, default: .list(["rock n roll -> rock 'n' roll"]), help: "Multi-word forms: 'words -> restored words'."),
@@ -87,7 +86,7 @@ public struct RepairApostrophes: Stage {
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
-    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")), smoothing: options.double("score-smoothing"))
+    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")))
     scoreApply = options.double("score-apply")
     scoreSuggest = options.double("score-suggest")
     documentBonus = options.double("document-bonus")
