@@ -97,9 +97,49 @@ struct ContextRule: Sendable {
     return ContextRule(from: from.lowercased(), to: to, suggestOnly: suggest, conditions: conds, text: s)
   }
 
-  /// Parse `name: w1 w2 w3` class definitions.
-  static func parseClasses(_ lines: [String]) throws -> [String: ByteWordSet] {
+  /// Classes from a lexicon file of `CLASS WORD` lines (rules/lexicons/apostrophe-classes.txt,
+  /// built from WordNet by scripts/build-apostrophe-classes.py).
+  static func classFile(_ bytes: [UInt8]) -> [String: ByteWordSet] {
+    // On bytes, no String or Array per line: about 30 k lines are read at every start.
+    var names: [[UInt8]] = []
+    var hashes: [[UInt64]] = []
+    bytes.withUnsafeBufferPointer { buf in
+      let n = buf.count
+      var i = 0
+      while i < n {
+        var j = i
+        var sp = -1
+        while j < n && buf[j] != 0x0A {
+          if sp < 0 && buf[j] == 0x20 { sp = j }
+          j += 1
+        }
+        if sp > i && sp + 1 < j && buf[i] != 0x23 {
+          let name = UnsafeBufferPointer(rebasing: buf[i..<sp])
+          let k: Int
+          if let f = names.firstIndex(where: { $0.elementsEqual(name) }) {
+            k = f
+          } else {
+            names.append(Array(name))
+            hashes.append([])
+            k = names.count - 1
+          }
+          hashes[k].append(RepairApostrophes.hashLowered(buf, sp + 1, j))
+        }
+        i = j + 1
+      }
+    }
     var out: [String: ByteWordSet] = [:]
+    for (name, hs) in zip(names, hashes) {
+      var set = ByteWordSet(capacity: hs.count)
+      set.insertGrouped(hs)
+      out[String(decoding: name, as: UTF8.self)] = set
+    }
+    return out
+  }
+
+  /// Parse `name: w1 w2 w3` class definitions (added to `base`, the classes of a class file).
+  static func parseClasses(_ lines: [String], base: [String: ByteWordSet] = [:]) throws -> [String: ByteWordSet] {
+    var out = base
     for l in lines {
       guard let c = l.firstIndex(of: ":") else {
         throw RuleSyntaxError(rule: l, why: "a class is 'name: word word ...'")

@@ -25,6 +25,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
       OptionSpec("name-prefixes", .stringList, default: .list(["O", "D"]), help: "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
       OptionSpec("intact-documents", .choice(["suggest", "apply"]), default: .string("suggest"), help: "In a document that still has apostrophes inside words, inferred repairs (possessives, context rules, name patterns) are only suggested."),
+      OptionSpec("class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"), help: "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."),
       OptionSpec("classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
       OptionSpec("context-rules", .stringList, default: .list([]), help: "'FROM -> TO: SLOT=ALTS; SLOT!=ALTS' rules for forms that are also words; 'TO?' only suggests."),
       OptionSpec("phrases", .stringList, default: .list(["rock n roll -> rock 'n' roll"]), help: "Multi-word forms: 'words -> restored words'."),
@@ -78,6 +79,9 @@ public struct RepairApostrophes: Stage {
   let pluralDeterminers: ByteWordSet
   let prepositions: ByteWordSet
   let headVerbs: ByteWordSet
+  /// WordNet nouns and adjectives (class-file): what a possessive name is followed by.
+  let nounClass: ByteWordSet
+  let adjectiveClass: ByteWordSet
 
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
@@ -117,7 +121,8 @@ public struct RepairApostrophes: Stage {
     possessives = options.bool("possessives")
     namePrefixes = Set(options.list("name-prefixes").compactMap { $0.utf8.count == 1 ? $0.utf8.first : nil })
     inferInIntact = options.string("intact-documents") == "apply"
-    let classes = try ContextRule.parseClasses(options.list("classes"))
+    let classes = try ContextRule.parseClasses(
+      options.list("classes"), base: ContextRule.classFile(try Self.read(options.path("class-file"))))
     self.classes = classes
     var rules: [String: [ContextRule]] = [:]
     for r in options.list("context-rules") {
@@ -145,6 +150,8 @@ public struct RepairApostrophes: Stage {
     pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
     prepositions = classes["prepositions"] ?? ByteWordSet()
     headVerbs = classes["head-verbs"] ?? ByteWordSet()
+    nounClass = classes["noun"] ?? ByteWordSet()
+    adjectiveClass = classes["adjective"] ?? ByteWordSet()
   }
 
   static func read(_ path: String) throws -> [UInt8] {
@@ -195,6 +202,10 @@ public struct RepairApostrophes: Stage {
     var line = 0
     /// A context rule decided this form (its replacement, the rule text, suggest only).
     var rule: (after: [UInt8], text: String, suggest: Bool)?
+    /// A name or acronym before a noun (`Macrons statement`): see `nameContext`.
+    var named = false
+    /// The next word is capitalised (`Angelos Tsiaras`).
+    var nextCap = false
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -707,10 +718,11 @@ public struct RepairApostrophes: Stage {
     _ = afterMarker
     if !confusable {
       // `why` of a plain use only marks the form as plain in the document (never shown).
-      candidates.append(
-        Candidate(
-          fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
-          nextWord: plainUse ? "" : (next.word ?? ""), plainUse: plainUse, why: plainUse ? "line \(line)" : ""))
+      var cand = Candidate(
+        fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
+        nextWord: plainUse ? "" : (next.word ?? ""), plainUse: plainUse, why: plainUse ? "line \(line)" : "")
+      cand.nextCap = next.capitalised
+      candidates.append(cand)
       return
     }
     // Confusable from here on (X+s is also a word): decide what the candidate can lead to before
@@ -732,13 +744,15 @@ public struct RepairApostrophes: Stage {
     let score = scorer.score(buf, token: s, e, next: next, prev: prev)
     // Confusable candidates without a rule or a plural pattern only matter when their score (with
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
-    if rule == nil && pluralPattern == nil && score + max(documentBonus, 0) < scoreSuggest { return }
+    let named = c != .lower && nameContext(c, prev: prev, next: next)
+    if rule == nil && pluralPattern == nil && !named && score + max(documentBonus, 0) < scoreSuggest { return }
     var cand = Candidate(
       fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
       nextWord: next.word ?? "", plainUse: plainUse, why: "")
     cand.pluralPattern = pluralPattern
     cand.rule = rule
     cand.confusable = true
+    cand.named = named
     cand.score = score
     if score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     candidates.append(cand)
@@ -806,6 +820,10 @@ public struct RepairApostrophes: Stage {
           if documentBonus != 0 { c.why += c.why.isEmpty ? "never a plain plural in this document" : ", never a plain plural in this document" }
         }
       }
+      if c.named, !c.plainUse, let l = standalone[ByteWordSet.hash(c.base)] {
+        proposals.append(namedPossessive(c, standaloneLine: l))
+        continue
+      }
       guard !c.plainUse, c.score >= scoreSuggest else { continue }
       let baseText = String(decoding: c.base, as: UTF8.self)
       var evidence = ""
@@ -834,11 +852,16 @@ public struct RepairApostrophes: Stage {
       } else {
         continue
       }
-      proposals.append(
-        Proposal(
-          fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive",
-          reason: "'\(baseText)s' is no word; \(evidence); '\(c.nextWord)' can follow a possessive",
-          confidence: c.lexicon ? 0.95 : 0.9, applied: true, inferred: true))
+      var p = Proposal(
+        fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive",
+        reason: "'\(baseText)s' is no word; \(evidence); '\(c.nextWord)' can follow a possessive",
+        confidence: c.lexicon ? 0.95 : 0.9, applied: true, inferred: true)
+      if c.nextCap && Bytes.isUpper(c.base.first ?? 0) && standalone[ByteWordSet.hash(c.base)] == nil
+        && possessiveBases.contains(c.base) && !words.contains(Bytes.lowered(c.base))
+      {
+        suggestOnlyBeforeName(&p, baseText)
+      }
+      proposals.append(p)
     }
   }
 }
