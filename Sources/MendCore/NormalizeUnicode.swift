@@ -51,24 +51,42 @@ public struct NormalizeUnicode: Stage {
     asciiDashes = options.string("dashes") == "ascii"
   }
 
+  /// Off only in tests: every fragment that needs more than ASCII space runs goes through the
+  /// scalar editor, the reference the byte paths are checked against.
+  var bytePaths = true
+
   public func run(_ document: inout Document, _ context: inout StageContext) {
-    var out: [Fragment] = []
-    out.reserveCapacity(document.fragments.count)
-    for (index, fragment) in document.fragments.enumerated() {
-      let needs = scan(fragment.text, first: index == 0)
+    // Fragments are edited in place; a lone CR splits one into several (rare), which shifts
+    // the positions of the ones after it.
+    var k = 0
+    var original = 0
+    while k < document.fragments.count {
+      let fragment = document.fragments[k]
+      var needs = scan(fragment.text, first: original == 0)
+      original += 1
       if needs.isEmpty {
-        out.append(fragment)
+        k += 1
         continue
       }
-      if needs == .nonASCII && isNormalized(fragment.text) {
-        out.append(fragment)
-        continue
+      if needs.contains(.nonASCII) && needs.isDisjoint(with: [.entities, .mojibake]) && isNormalized(fragment.text) {
+        // Normalisation runs on the original text when nothing before it edits (entities and
+        // mojibake do): a normalised text needs no NFC step.
+        needs.remove(.nonASCII)
+        if needs.isEmpty {
+          k += 1
+          continue
+        }
       }
       if needs == .spaceRuns {
         // The common case in real text (two spaces after a period): collapse on bytes.
-        var f = fragment
-        f.text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
-        out.append(f)
+        document.fragments[k].text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
+        k += 1
+        continue
+      }
+      if needs == .spaces && spaces && bytePaths {
+        // Odd spaces (mostly NBSP), runs and ends, on bytes, with the scalar editor's records.
+        document.fragments[k].text = normalizeSpacesOnBytes(fragment.text, line: fragment.line, &context)
+        k += 1
         continue
       }
       var editor = ScalarEditor(fragment.text, line: fragment.line)
@@ -76,6 +94,8 @@ public struct NormalizeUnicode: Stage {
       var pieces: [[Unicode.Scalar]] = []
       if needs.contains(.lineEnds) { pieces = editor.splitLineEnds(&context) }
       if pieces.isEmpty { pieces = [editor.scalars] }
+      var made: [Fragment] = []
+      made.reserveCapacity(pieces.count)
       for piece in pieces {
         var e = ScalarEditor(scalars: piece, line: fragment.line)
         if needs.contains(.entities) { e.decodeEntities(&context) }
@@ -92,10 +112,11 @@ public struct NormalizeUnicode: Stage {
         }
         var f = fragment
         f.text = e.string
-        out.append(f)
+        made.append(f)
       }
+      document.fragments.replaceSubrange(k...k, with: made)
+      k += made.count
     }
-    document.fragments = out
   }
 
   /// What a fragment may need, found by one pass over its bytes (the hot path: most lines need
@@ -124,6 +145,7 @@ public struct NormalizeUnicode: Stage {
         needs.insert(.spaceRuns)
       }
       var prevSpace = false
+      var mojibakeLead = false
       var i = 0
       let raw = UnsafeRawPointer(buf.baseAddress!)
       while i < n {
@@ -173,7 +195,12 @@ public struct NormalizeUnicode: Stage {
           if (b1 >= 0x80 && b1 <= 0x9F) || b1 == 0xAD { needs.insert(.controls) }
           if b1 >= 0x80 { needs.insert(.mojibake) }  // U+0080...U+00BF can be misread bytes
         case 0xC3:
-          if b1 >= 0x82 && b1 <= 0xB4 { needs.insert(.mojibake) }
+          if b1 >= 0x82 && b1 <= 0xB4 {
+            needs.insert(.mojibake)
+            // A lead character U+00C2...U+00F4 followed at once by a character that a byte
+            // 0x80...0xBF turns into under Windows-1252 or Latin-1: where a mojibake run can start.
+            if b2 == 0xC2 || b2 == 0xC5 || b2 == 0xC6 || b2 == 0xCB || b2 == 0xE2 { mojibakeLead = true }
+          }
         case 0xC5, 0xC6, 0xCB:
           needs.insert(.mojibake)  // Windows-1252's Œ œ Š š Ž ž Ÿ ƒ ˆ ˜
         case 0xE1:
@@ -200,12 +227,13 @@ public struct NormalizeUnicode: Stage {
         default:
           break
         }
-        i += 1
+        // The continuation bytes need nothing of their own.
+        i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
       }
       if !mojibake { needs.remove(.mojibake) }
       if !controls { needs.remove(.controls) }
       // The mojibake pass needs a lead character U+00C2...U+00F4 to start from.
-      if needs.contains(.mojibake) && !hasMojibakeLead(buf) { needs.remove(.mojibake) }
+      if !mojibakeLead { needs.remove(.mojibake) }
       if form == nil { needs.remove(.nonASCII) }
       if needs.contains(.spaceRuns) && needs != .spaceRuns {
         needs.remove(.spaceRuns)
@@ -227,8 +255,6 @@ public struct NormalizeUnicode: Stage {
   func collapseSpaceRuns(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
     var text = text
     return text.withUTF8 { buf -> String in
-      var out = [UInt8]()
-      out.reserveCapacity(buf.count)
       var start = 0
       var end = buf.count
       if trim {
@@ -245,24 +271,164 @@ public struct NormalizeUnicode: Stage {
             reason: "space at the start of a line")
         }
       }
-      var i = start
-      var col = 0  // scalars written so far: columns are reported in the edited text
-      while i < end {
-        let b = buf[i]
-        out.append(b)
-        if b & 0xC0 != 0x80 { col += 1 }
-        if b == 0x20 && spaces && i + 1 < end && buf[i + 1] == 0x20 {
-          var j = i + 1
-          while j < end && buf[j] == 0x20 { j += 1 }
+      guard spaces && end > start else { return String(decoding: buf[start..<end], as: UTF8.self) }
+      let base = buf.baseAddress!
+      return String(unsafeUninitializedCapacity: end - start) { out in
+        var written = 0
+        var col = 0  // scalars written so far: columns are reported in the edited text
+        var last = start  // bytes before this are written
+        var i = start
+        while let at = Self.nextDoubleSpace(base, from: i, to: end) {
+          var j = at + 2
+          while j < end && base[j] == 0x20 { j += 1 }
+          let kept = at + 1 - last  // up to and with the run's first space
+          (out.baseAddress! + written).update(from: base + last, count: kept)
+          written += kept
+          col += kept - Self.continuationBytes(base + last, kept)
           ctx.record(
-            rule: "space-run", line: line, column: col,
-            before: String(repeating: " ", count: j - i), after: " ", reason: "a run of \(j - i) spaces")
+            rule: "space-run", line: line, column: col, before: Self.spaces(j - at), after: " ",
+            reason: Self.runReason(j - at))
+          last = j
+          i = j
+        }
+        (out.baseAddress! + written).update(from: base + last, count: end - last)
+        return written + end - last
+      }
+    }
+  }
+
+  /// Offset of the first of two ASCII spaces in a row in base[from..<to], eight bytes at a time.
+  @inline(__always)
+  static func nextDoubleSpace(_ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+    var i = from
+    let raw = UnsafeRawPointer(base)
+    // Windows of eight bytes, seven apart, so every adjacent pair lies inside one of them.
+    while i + 8 <= end {
+      let sp = zeroBytes(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020)
+      let pair = sp & (sp >> 8)
+      if pair != 0 { return i + pair.trailingZeroBitCount / 8 }
+      i += 7
+    }
+    while i + 1 < end {
+      if base[i] == 0x20 && base[i + 1] == 0x20 { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  /// UTF-8 continuation bytes (10xxxxxx) among count bytes: bytes minus these = scalars.
+  @inline(__always)
+  static func continuationBytes(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    var n = 0
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= count {
+      let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      if x & high != 0 { n += (x & ~(x << 1) & high).nonzeroBitCount }
+      i += 8
+    }
+    while i < count {
+      if p[i] & 0xC0 == 0x80 { n += 1 }
+      i += 1
+    }
+    return n
+  }
+
+  static let runReasons: [String] = (0..<64).map { "a run of \($0) spaces" }
+  static let spaceStrings: [String] = (0..<64).map { String(repeating: " ", count: $0) }
+
+  @inline(__always)
+  static func runReason(_ n: Int) -> String { n < runReasons.count ? runReasons[n] : "a run of \(n) spaces" }
+  @inline(__always)
+  static func spaces(_ n: Int) -> String { n < spaceStrings.count ? spaceStrings[n] : String(repeating: " ", count: n) }
+
+  /// The scalar of an odd space (see `ScalarEditor.isOddSpace`) starting at b[i], or nil.
+  @inline(__always)
+  static func oddSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32? {
+    let c = b[i]
+    let n = b.count
+    if c == 0xC2 { return i + 1 < n && b[i + 1] == 0xA0 ? 0xA0 : nil }
+    guard c >= 0xE1 && c <= 0xE3, i + 2 < n else { return nil }
+    let v = (UInt32(c) & 0x0F) << 12 | (UInt32(b[i + 1]) & 0x3F) << 6 | (UInt32(b[i + 2]) & 0x3F)
+    return ScalarEditor.isOddSpace(v) ? v : nil
+  }
+
+  static let oddSpaceReasons: [UInt32: String] = {
+    var d: [UInt32: String] = [:]
+    for v: UInt32 in [0xA0, 0x1680, 0x202F, 0x205F, 0x3000] + Array(0x2000...0x200A) {
+      d[v] = "odd space U+\(String(v, radix: 16, uppercase: true))"
+    }
+    return d
+  }()
+
+  /// `ScalarEditor.normalizeSpaces(trim:)` on bytes, for a fragment that needs nothing else:
+  /// odd spaces become a space, then runs of spaces become one, then the ends are trimmed, with
+  /// the same change records (rules, columns, texts, reasons, order).
+  func normalizeSpacesOnBytes(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    var text = text
+    return text.withUTF8 { buf -> String in
+      // Odd spaces: one scalar for one, so columns are those of the original.
+      var a = [UInt8]()
+      a.reserveCapacity(buf.count)
+      var col = 0
+      var i = 0
+      let n = buf.count
+      while i < n {
+        let c = buf[i]
+        if c < 0x80 {
+          a.append(c)
+          i += 1
+          col += 1
+          continue
+        }
+        let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+        if let v = Self.oddSpace(buf, i) {
+          ctx.record(
+            rule: "space", line: line, column: col + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
+            after: " ", reason: Self.oddSpaceReasons[v] ?? "odd space U+\(String(v, radix: 16, uppercase: true))")
+          a.append(0x20)
+        } else {
+          a.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<(i + len)]))
+        }
+        i += len
+        col += 1
+      }
+      // Runs: columns in the text as edited so far.
+      var b = [UInt8]()
+      b.reserveCapacity(a.count)
+      col = 0
+      i = 0
+      while i < a.count {
+        let c = a[i]
+        b.append(c)
+        if c & 0xC0 != 0x80 { col += 1 }
+        if c == 0x20 && i + 1 < a.count && a[i + 1] == 0x20 {
+          var j = i + 1
+          while j < a.count && a[j] == 0x20 { j += 1 }
+          ctx.record(rule: "space-run", line: line, column: col, before: Self.spaces(j - i), after: " ", reason: Self.runReason(j - i))
           i = j
           continue
         }
         i += 1
       }
-      return String(decoding: out, as: UTF8.self)
+      guard trim else { return String(decoding: b, as: UTF8.self) }
+      return b.withUnsafeBufferPointer { out -> String in
+        var e = out.count
+        while e > 0 && (out[e - 1] == 0x20 || out[e - 1] == 0x09) { e -= 1 }
+        if e < out.count {
+          ctx.record(
+            rule: "trim", line: line, column: Self.column(out, e), before: String(decoding: out[e...], as: UTF8.self),
+            after: "", reason: "space at the end of a line")
+        }
+        var s = 0
+        while s < e && (out[s] == 0x20 || out[s] == 0x09) { s += 1 }
+        if s > 0 {
+          ctx.record(
+            rule: "trim", line: line, column: 1, before: String(decoding: out[..<s], as: UTF8.self), after: "",
+            reason: "space at the start of a line")
+        }
+        return String(decoding: out[s..<e], as: UTF8.self)
+      }
     }
   }
 
@@ -281,21 +447,6 @@ public struct NormalizeUnicode: Stage {
     if b == 0xE2 && b1 == 0x80 { return b2 >= 0x90 }  // U+2010...U+203F
     if b == 0xE2 && b1 == 0x81 { return b2 <= 0x9E }  // U+2040...U+205E
     if b == 0xE2 && b1 == 0x82 && b2 == 0xAC { return true }  // €
-    return false
-  }
-
-  /// A lead character U+00C2...U+00F4 followed at once by a character that a byte 0x80...0xBF
-  /// turns into under Windows-1252 or Latin-1: where a mojibake run can start.
-  func hasMojibakeLead(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = 0
-    let n = buf.count - 2
-    while i < n {
-      if buf[i] == 0xC3 && buf[i + 1] >= 0x82 && buf[i + 1] <= 0xB4 {
-        let next = buf[i + 2]
-        if next == 0xC2 || next == 0xC5 || next == 0xC6 || next == 0xCB || next == 0xE2 { return true }
-      }
-      i += 1
-    }
     return false
   }
 

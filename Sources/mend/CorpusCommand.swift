@@ -1,4 +1,5 @@
 import ArgumentParser
+import CZlib
 import Foundation
 import MendCore
 
@@ -204,6 +205,7 @@ struct CorpusCommand: ParsableCommand {
     var stats = CorpusStats()
     var rawDone: Int64 = 0
     let started = Date()
+    mend_tune_malloc()
 
     let pool = OrderedPool<Item, Result>(
       jobs: jobs, makeState: { pipeline.makeSegmenter() },

@@ -102,17 +102,12 @@ extension LineBatchReader {
   /// Line feeds in a buffer, eight bytes at a time.
   static func countNewlines(_ b: UnsafeBufferPointer<UInt8>) -> Int {
     guard let base = b.baseAddress else { return 0 }
-    let raw = UnsafeRawPointer(base)
     var count = 0
-    var i = 0
-    while i + 8 <= b.count {
-      let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      count += SWAR.zeroBytes(x ^ 0x0A0A_0A0A_0A0A_0A0A).nonzeroBitCount
-      i += 8
-    }
-    while i < b.count {
-      if b[i] == 0x0A { count += 1 }
-      i += 1
+    var p = UnsafeRawPointer(base)
+    let end = UnsafeRawPointer(base + b.count)
+    while p < end, let hit = memchr(p, 0x0A, p.distance(to: end)) {
+      count += 1
+      p = UnsafeRawPointer(hit) + 1
     }
     return count
   }
