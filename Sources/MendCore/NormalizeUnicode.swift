@@ -757,9 +757,12 @@ struct ScalarEditor {
     return s.properties.isEmoji && s.value > 0xFF || s.value == 0xFE0F || (0x1F3FB...0x1F3FF).contains(s.value)
   }
 
+  /// One pass (removing in place one at a time was quadratic in the controls of a line); each
+  /// record has the column the character had when it was removed, as before.
   mutating func removeControls(_ ctx: inout StageContext) {
-    var i = 0
-    while i < scalars.count {
+    var out: [Unicode.Scalar] = []
+    out.reserveCapacity(scalars.count)
+    for i in scalars.indices {
       let s = scalars[i]
       let v = s.value
       var remove = false
@@ -771,18 +774,22 @@ struct ScalarEditor {
         remove = true
         what = v == 0x00AD ? "soft hyphen" : "zero-width character"
       } else if v == 0x200D {
-        let inEmoji = i > 0 && i + 1 < scalars.count && Self.isEmojiLike(scalars[i - 1]) && Self.isEmojiLike(scalars[i + 1])
+        // Its neighbours as they stand: the last kept character and the next one.
+        let inEmoji = !out.isEmpty && i + 1 < scalars.count && Self.isEmojiLike(out.last) && Self.isEmojiLike(scalars[i + 1])
         if !inEmoji {
           remove = true
           what = "zero-width joiner outside an emoji sequence"
         }
       }
       if remove {
-        replace(i..<(i + 1), with: [], rule: "control", reason: what, &ctx)
+        ctx.record(
+          rule: "control", line: line, column: out.count + 1, before: Self.text(scalars[i..<(i + 1)]), after: "",
+          reason: what)
       } else {
-        i += 1
+        out.append(s)
       }
     }
+    if out.count != scalars.count { scalars = out }
   }
 
   @inline(__always)
@@ -793,22 +800,35 @@ struct ScalarEditor {
   mutating func normalizeSpaces(trim: Bool, _ ctx: inout StageContext) {
     var i = 0
     while i < scalars.count {
-      if Self.isOddSpace(scalars[i].value) {
-        replace(i..<(i + 1), with: [" "], rule: "space", reason: "odd space U+\(String(scalars[i].value, radix: 16, uppercase: true))", &ctx)
+      let v = scalars[i].value
+      if Self.isOddSpace(v) {
+        ctx.record(
+          rule: "space", line: line, column: i + 1, before: Self.text(scalars[i..<(i + 1)]), after: " ",
+          reason: NormalizeUnicode.oddSpaceReasons[v] ?? "odd space U+\(String(v, radix: 16, uppercase: true))")
+        scalars[i] = " "
       }
       i += 1
     }
+    // Runs in one pass; each record has the run's column in the text as edited so far.
+    var out: [Unicode.Scalar] = []
+    out.reserveCapacity(scalars.count)
     i = 0
     while i < scalars.count {
-      if scalars[i] == " " {
+      let s = scalars[i]
+      if s == " " && i + 1 < scalars.count && scalars[i + 1] == " " {
         var j = i + 1
         while j < scalars.count && scalars[j] == " " { j += 1 }
-        if j - i > 1 {
-          replace(i..<j, with: [" "], rule: "space-run", reason: "a run of \(j - i) spaces", &ctx)
-        }
+        ctx.record(
+          rule: "space-run", line: line, column: out.count + 1, before: NormalizeUnicode.spaces(j - i), after: " ",
+          reason: NormalizeUnicode.runReason(j - i))
+        out.append(" ")
+        i = j
+        continue
       }
+      out.append(s)
       i += 1
     }
+    if out.count != scalars.count { scalars = out }
     if trim { trimSpaces(&ctx) }
   }
 
