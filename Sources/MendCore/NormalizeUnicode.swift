@@ -89,6 +89,12 @@ public struct NormalizeUnicode: Stage {
         k += 1
         continue
       }
+      if needs.contains(.controls) && needs.isSubset(of: [.controls, .spaces]) && spaces && bytePaths {
+        // Zero-width characters (ZWJ/ZWNJ in Indic text, soft hyphens) and controls, then spaces.
+        document.fragments[k].text = removeControlsOnBytes(fragment.text, line: fragment.line, &context)
+        k += 1
+        continue
+      }
       var editor = ScalarEditor(fragment.text, line: fragment.line)
       if needs.contains(.bom) { editor.removeBOM(&context) }
       var pieces: [[Unicode.Scalar]] = []
@@ -366,7 +372,66 @@ public struct NormalizeUnicode: Stage {
   /// the same change records (rules, columns, texts, reasons, order).
   func normalizeSpacesOnBytes(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
     var text = text
+    return text.withUTF8 { normalizeSpacesOnBytes($0, line: line, &ctx) }
+  }
+
+  /// `ScalarEditor.removeControls` then `normalizeSpaces(trim:)` on bytes, for a fragment that
+  /// needs nothing else (its NFC question settled), with the same records.
+  func removeControlsOnBytes(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    var text = text
     return text.withUTF8 { buf -> String in
+      var out = [UInt8]()
+      out.reserveCapacity(buf.count)
+      var kept = 0
+      var last: Unicode.Scalar? = nil
+      var i = 0
+      let n = buf.count
+      while i < n {
+        let (v, len) = Self.scalar(buf, i)
+        var remove = false
+        var what = ""
+        if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
+          remove = true
+          what = "control character"
+        } else if ScalarEditor.isZeroWidth(v) {
+          remove = true
+          what = v == 0x00AD ? "soft hyphen" : "zero-width character"
+        } else if v == 0x200D {
+          // Its neighbours as they stand: the last kept character and the next one.
+          let next: Unicode.Scalar? = i + len < n ? Unicode.Scalar(Self.scalar(buf, i + len).0) : nil
+          let inEmoji = last != nil && next != nil && ScalarEditor.isEmojiLike(last) && ScalarEditor.isEmojiLike(next)
+          if !inEmoji {
+            remove = true
+            what = "zero-width joiner outside an emoji sequence"
+          }
+        }
+        if remove {
+          ctx.record(
+            rule: "control", line: line, column: kept + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
+            after: "", reason: what)
+        } else {
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<(i + len)]))
+          kept += 1
+          last = Unicode.Scalar(v)
+        }
+        i += len
+      }
+      return out.withUnsafeBufferPointer { normalizeSpacesOnBytes($0, line: line, &ctx) }
+    }
+  }
+
+  /// The scalar value and length of the UTF-8 sequence at b[i] (valid UTF-8).
+  @inline(__always)
+  static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+    let c = UInt32(b[i])
+    if c < 0x80 { return (c, 1) }
+    if c < 0xE0 { return ((c & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
+    if c < 0xF0 { return ((c & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3) }
+    return ((c & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F), 4)
+  }
+
+  func normalizeSpacesOnBytes(_ buf: UnsafeBufferPointer<UInt8>, line: Int, _ ctx: inout StageContext) -> String {
+    do {
       // Odd spaces: one scalar for one, so columns are those of the original.
       var a = [UInt8]()
       a.reserveCapacity(buf.count)

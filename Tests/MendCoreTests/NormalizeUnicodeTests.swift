@@ -93,6 +93,7 @@ import Testing
     "word", "The", "a", " ", "  ", "   ", "\u{A0}", "\u{A0}\u{A0}", " \u{A0}", "\u{2009}", "\u{202F}", "\u{3000}",
     "\u{205F}", "\u{1680}", "\t", "’", "é", "e\u{301}", "Ã©", "â€™", "&amp;", "\r", "\u{200B}", "\u{AD}", "café",
     "東京", "😀", "\u{2014}", "Â ", "\u{1}", "\u{FEFF}", "\u{301}", " .", "Ωμέγα", "x\u{A0}y",
+    "\u{200D}", "👩\u{200D}💻", "क\u{200D}ष", "\u{200C}", "\u{85}", "\u{7F}", "\u{180E}", "हिन्दी", "ক্ষ",
   ]
 
   func pipelines(_ overrides: [String: OptionValue]) throws -> (fast: Pipeline, reference: Pipeline) {
