@@ -380,44 +380,62 @@ public struct NormalizeUnicode: Stage {
   func removeControlsOnBytes(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
     var text = text
     return text.withUTF8 { buf -> String in
-      var out = [UInt8]()
-      out.reserveCapacity(buf.count)
-      var kept = 0
-      var last: Unicode.Scalar? = nil
-      var i = 0
       let n = buf.count
+      let base = buf.baseAddress!
+      let raw = UnsafeRawPointer(base)
+      var out = [UInt8]()
+      out.reserveCapacity(n)
+      var keptOut = 0  // scalars in out
+      var runStart = 0  // buf[runStart..<i] is kept and not yet copied
+      var i = 0
       while i < n {
+        if i + 8 <= n {
+          // Eight ASCII bytes with no control character (a tab goes the slow way, and stays).
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          if x & Self.high == 0 && (Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)) == 0 {
+            i += 8
+            continue
+          }
+        }
         let (v, len) = Self.scalar(buf, i)
-        var remove = false
-        var what = ""
+        var what: String? = nil
         if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
-          remove = true
           what = "control character"
         } else if ScalarEditor.isZeroWidth(v) {
-          remove = true
           what = v == 0x00AD ? "soft hyphen" : "zero-width character"
         } else if v == 0x200D {
           // Its neighbours as they stand: the last kept character and the next one.
+          var last: Unicode.Scalar? = nil
+          if i > runStart {
+            last = Unicode.Scalar(Self.scalar(buf, Self.leadBefore(base, i)).0)
+          } else if !out.isEmpty {
+            last = out.withUnsafeBufferPointer { o in Unicode.Scalar(Self.scalar(o, Self.leadBefore(o.baseAddress!, o.count)).0) }
+          }
           let next: Unicode.Scalar? = i + len < n ? Unicode.Scalar(Self.scalar(buf, i + len).0) : nil
           let inEmoji = last != nil && next != nil && ScalarEditor.isEmojiLike(last) && ScalarEditor.isEmojiLike(next)
-          if !inEmoji {
-            remove = true
-            what = "zero-width joiner outside an emoji sequence"
-          }
+          if !inEmoji { what = "zero-width joiner outside an emoji sequence" }
         }
-        if remove {
+        if let what {
+          out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+          keptOut += i - runStart - Self.continuationBytes(base + runStart, i - runStart)
           ctx.record(
-            rule: "control", line: line, column: kept + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
+            rule: "control", line: line, column: keptOut + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
             after: "", reason: what)
-        } else {
-          out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<(i + len)]))
-          kept += 1
-          last = Unicode.Scalar(v)
+          runStart = i + len
         }
         i += len
       }
+      out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
       return out.withUnsafeBufferPointer { normalizeSpacesOnBytes($0, line: line, &ctx) }
     }
+  }
+
+  /// Offset of the first byte of the UTF-8 sequence that ends just before `end`.
+  @inline(__always)
+  static func leadBefore(_ p: UnsafePointer<UInt8>, _ end: Int) -> Int {
+    var j = end - 1
+    while j > 0 && p[j] & 0xC0 == 0x80 { j -= 1 }
+    return j
   }
 
   /// The scalar value and length of the UTF-8 sequence at b[i] (valid UTF-8).
@@ -432,49 +450,62 @@ public struct NormalizeUnicode: Stage {
 
   func normalizeSpacesOnBytes(_ buf: UnsafeBufferPointer<UInt8>, line: Int, _ ctx: inout StageContext) -> String {
     do {
+      let n = buf.count
+      guard let base = buf.baseAddress else { return "" }
+      let raw = UnsafeRawPointer(base)
       // Odd spaces: one scalar for one, so columns are those of the original.
       var a = [UInt8]()
-      a.reserveCapacity(buf.count)
-      var col = 0
+      a.reserveCapacity(n)
+      var col = 0  // scalars in buf[..<counted]
+      var counted = 0
+      var runStart = 0
       var i = 0
-      let n = buf.count
       while i < n {
+        if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & Self.high == 0 {
+          i += 8
+          continue
+        }
         let c = buf[i]
         if c < 0x80 {
-          a.append(c)
           i += 1
-          col += 1
           continue
         }
         let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
         if let v = Self.oddSpace(buf, i) {
+          col += i - counted - Self.continuationBytes(base + counted, i - counted)
           ctx.record(
             rule: "space", line: line, column: col + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
             after: " ", reason: Self.oddSpaceReasons[v] ?? "odd space U+\(String(v, radix: 16, uppercase: true))")
+          a.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
           a.append(0x20)
-        } else {
-          a.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<(i + len)]))
+          col += 1
+          counted = i + len
+          runStart = i + len
         }
         i += len
-        col += 1
       }
+      a.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
       // Runs: columns in the text as edited so far.
       var b = [UInt8]()
       b.reserveCapacity(a.count)
-      col = 0
-      i = 0
-      while i < a.count {
-        let c = a[i]
-        b.append(c)
-        if c & 0xC0 != 0x80 { col += 1 }
-        if c == 0x20 && i + 1 < a.count && a[i + 1] == 0x20 {
-          var j = i + 1
-          while j < a.count && a[j] == 0x20 { j += 1 }
-          ctx.record(rule: "space-run", line: line, column: col, before: Self.spaces(j - i), after: " ", reason: Self.runReason(j - i))
+      a.withUnsafeBufferPointer { ab in
+        guard let ap = ab.baseAddress else { return }
+        let end = ab.count
+        var col = 0
+        var last = 0
+        var i = 0
+        while let at = Self.nextDoubleSpace(ap, from: i, to: end) {
+          var j = at + 2
+          while j < end && ap[j] == 0x20 { j += 1 }
+          let kept = at + 1 - last  // up to and with the run's first space
+          b.append(contentsOf: UnsafeBufferPointer(start: ap + last, count: kept))
+          col += kept - Self.continuationBytes(ap + last, kept)
+          ctx.record(
+            rule: "space-run", line: line, column: col, before: Self.spaces(j - at), after: " ", reason: Self.runReason(j - at))
+          last = j
           i = j
-          continue
         }
-        i += 1
+        b.append(contentsOf: UnsafeBufferPointer(start: ap + last, count: end - last))
       }
       guard trim else { return String(decoding: b, as: UTF8.self) }
       return b.withUnsafeBufferPointer { out -> String in
