@@ -45,3 +45,14 @@ size_t mend_gzip_member(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
   deflateEnd(&s);
   return r == Z_STREAM_END ? n : 0;
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void mend_tune_malloc(void) {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What a fragment is, as far as the classifying stage could tell.
 public enum FragmentKind: String, Codable, Sendable, CaseIterable {
   case unknown, blank, caption, credit, date, url, headline, standfirst, dateline, body
@@ -93,6 +99,32 @@ public struct Document: Sendable, Equatable {
         pos += 1
       }
       return pos
+    }
+  }
+
+  /// Whether the document has exactly the text of `other`, byte for byte (String's `==` compares
+  /// canonical equivalence, so it would call an NFC-only change "no change"). Fragments a stage
+  /// did not touch share their storage and compare in O(1).
+  public func hasSameText(as other: Document) -> Bool {
+    guard fragments.count == other.fragments.count,
+      endsWithNewline == other.endsWithNewline || fragments.isEmpty
+    else { return false }
+    for k in fragments.indices where !Self.sameUTF8(fragments[k].text, other.fragments[k].text) { return false }
+    return true
+  }
+
+  /// Byte equality of two strings.
+  @inline(__always)
+  public static func sameUTF8(_ a: String, _ b: String) -> Bool {
+    let n = a.utf8.count
+    guard n == b.utf8.count else { return false }
+    if n == 0 { return true }
+    var a = a
+    var b = b
+    return a.withUTF8 { pa in
+      b.withUTF8 { pb in
+        pa.baseAddress! == pb.baseAddress! || memcmp(pa.baseAddress!, pb.baseAddress!, n) == 0
+      }
     }
   }
 }

@@ -51,24 +51,48 @@ public struct NormalizeUnicode: Stage {
     asciiDashes = options.string("dashes") == "ascii"
   }
 
+  /// Off only in tests: every fragment that needs more than ASCII space runs goes through the
+  /// scalar editor, the reference the byte paths are checked against.
+  var bytePaths = true
+
   public func run(_ document: inout Document, _ context: inout StageContext) {
-    var out: [Fragment] = []
-    out.reserveCapacity(document.fragments.count)
-    for (index, fragment) in document.fragments.enumerated() {
-      let needs = scan(fragment.text, first: index == 0)
+    // Fragments are edited in place; a lone CR splits one into several (rare), which shifts
+    // the positions of the ones after it.
+    var k = 0
+    var original = 0
+    while k < document.fragments.count {
+      let fragment = document.fragments[k]
+      var needs = scan(fragment.text, first: original == 0)
+      original += 1
       if needs.isEmpty {
-        out.append(fragment)
+        k += 1
         continue
       }
-      if needs == .nonASCII && isNormalized(fragment.text) {
-        out.append(fragment)
-        continue
+      if needs.contains(.nonASCII) && needs.isDisjoint(with: [.entities, .mojibake]) && isNormalized(fragment.text) {
+        // Normalisation runs on the original text when nothing before it edits (entities and
+        // mojibake do): a normalised text needs no NFC step.
+        needs.remove(.nonASCII)
+        if needs.isEmpty {
+          k += 1
+          continue
+        }
       }
       if needs == .spaceRuns {
         // The common case in real text (two spaces after a period): collapse on bytes.
-        var f = fragment
-        f.text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
-        out.append(f)
+        document.fragments[k].text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
+        k += 1
+        continue
+      }
+      if needs == .spaces && spaces && bytePaths {
+        // Odd spaces (mostly NBSP), runs and ends, on bytes, with the scalar editor's records.
+        document.fragments[k].text = normalizeSpacesOnBytes(fragment.text, line: fragment.line, &context)
+        k += 1
+        continue
+      }
+      if needs.contains(.controls) && needs.isSubset(of: [.controls, .spaces]) && spaces && bytePaths {
+        // Zero-width characters (ZWJ/ZWNJ in Indic text, soft hyphens) and controls, then spaces.
+        document.fragments[k].text = removeControlsOnBytes(fragment.text, line: fragment.line, &context)
+        k += 1
         continue
       }
       var editor = ScalarEditor(fragment.text, line: fragment.line)
@@ -76,6 +100,8 @@ public struct NormalizeUnicode: Stage {
       var pieces: [[Unicode.Scalar]] = []
       if needs.contains(.lineEnds) { pieces = editor.splitLineEnds(&context) }
       if pieces.isEmpty { pieces = [editor.scalars] }
+      var made: [Fragment] = []
+      made.reserveCapacity(pieces.count)
       for piece in pieces {
         var e = ScalarEditor(scalars: piece, line: fragment.line)
         if needs.contains(.entities) { e.decodeEntities(&context) }
@@ -92,10 +118,11 @@ public struct NormalizeUnicode: Stage {
         }
         var f = fragment
         f.text = e.string
-        out.append(f)
+        made.append(f)
       }
+      document.fragments.replaceSubrange(k...k, with: made)
+      k += made.count
     }
-    document.fragments = out
   }
 
   /// What a fragment may need, found by one pass over its bytes (the hot path: most lines need
@@ -124,6 +151,7 @@ public struct NormalizeUnicode: Stage {
         needs.insert(.spaceRuns)
       }
       var prevSpace = false
+      var mojibakeLead = false
       var i = 0
       let raw = UnsafeRawPointer(buf.baseAddress!)
       while i < n {
@@ -173,7 +201,12 @@ public struct NormalizeUnicode: Stage {
           if (b1 >= 0x80 && b1 <= 0x9F) || b1 == 0xAD { needs.insert(.controls) }
           if b1 >= 0x80 { needs.insert(.mojibake) }  // U+0080...U+00BF can be misread bytes
         case 0xC3:
-          if b1 >= 0x82 && b1 <= 0xB4 { needs.insert(.mojibake) }
+          if b1 >= 0x82 && b1 <= 0xB4 {
+            needs.insert(.mojibake)
+            // A lead character U+00C2...U+00F4 followed at once by a character that a byte
+            // 0x80...0xBF turns into under Windows-1252 or Latin-1: where a mojibake run can start.
+            if b2 == 0xC2 || b2 == 0xC5 || b2 == 0xC6 || b2 == 0xCB || b2 == 0xE2 { mojibakeLead = true }
+          }
         case 0xC5, 0xC6, 0xCB:
           needs.insert(.mojibake)  // Windows-1252's Œ œ Š š Ž ž Ÿ ƒ ˆ ˜
         case 0xE1:
@@ -200,12 +233,13 @@ public struct NormalizeUnicode: Stage {
         default:
           break
         }
-        i += 1
+        // The continuation bytes need nothing of their own.
+        i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
       }
       if !mojibake { needs.remove(.mojibake) }
       if !controls { needs.remove(.controls) }
       // The mojibake pass needs a lead character U+00C2...U+00F4 to start from.
-      if needs.contains(.mojibake) && !hasMojibakeLead(buf) { needs.remove(.mojibake) }
+      if !mojibakeLead { needs.remove(.mojibake) }
       if form == nil { needs.remove(.nonASCII) }
       if needs.contains(.spaceRuns) && needs != .spaceRuns {
         needs.remove(.spaceRuns)
@@ -227,8 +261,6 @@ public struct NormalizeUnicode: Stage {
   func collapseSpaceRuns(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
     var text = text
     return text.withUTF8 { buf -> String in
-      var out = [UInt8]()
-      out.reserveCapacity(buf.count)
       var start = 0
       var end = buf.count
       if trim {
@@ -245,24 +277,254 @@ public struct NormalizeUnicode: Stage {
             reason: "space at the start of a line")
         }
       }
-      var i = start
-      var col = 0  // scalars written so far: columns are reported in the edited text
-      while i < end {
-        let b = buf[i]
-        out.append(b)
-        if b & 0xC0 != 0x80 { col += 1 }
-        if b == 0x20 && spaces && i + 1 < end && buf[i + 1] == 0x20 {
-          var j = i + 1
-          while j < end && buf[j] == 0x20 { j += 1 }
+      guard spaces && end > start else { return String(decoding: buf[start..<end], as: UTF8.self) }
+      let base = buf.baseAddress!
+      return String(unsafeUninitializedCapacity: end - start) { out in
+        var written = 0
+        var col = 0  // scalars written so far: columns are reported in the edited text
+        var last = start  // bytes before this are written
+        var i = start
+        while let at = Self.nextDoubleSpace(base, from: i, to: end) {
+          var j = at + 2
+          while j < end && base[j] == 0x20 { j += 1 }
+          let kept = at + 1 - last  // up to and with the run's first space
+          (out.baseAddress! + written).update(from: base + last, count: kept)
+          written += kept
+          col += kept - Self.continuationBytes(base + last, kept)
           ctx.record(
-            rule: "space-run", line: line, column: col,
-            before: String(repeating: " ", count: j - i), after: " ", reason: "a run of \(j - i) spaces")
+            rule: "space-run", line: line, column: col, before: Self.spaces(j - at), after: " ",
+            reason: Self.runReason(j - at))
+          last = j
           i = j
+        }
+        (out.baseAddress! + written).update(from: base + last, count: end - last)
+        return written + end - last
+      }
+    }
+  }
+
+  /// Offset of the first of two ASCII spaces in a row in base[from..<to], eight bytes at a time.
+  @inline(__always)
+  static func nextDoubleSpace(_ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+    var i = from
+    let raw = UnsafeRawPointer(base)
+    // Windows of eight bytes, seven apart, so every adjacent pair lies inside one of them.
+    while i + 8 <= end {
+      let sp = zeroBytes(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020)
+      let pair = sp & (sp >> 8)
+      if pair != 0 { return i + pair.trailingZeroBitCount / 8 }
+      i += 7
+    }
+    while i + 1 < end {
+      if base[i] == 0x20 && base[i + 1] == 0x20 { return i }
+      i += 1
+    }
+    return nil
+  }
+
+  /// UTF-8 continuation bytes (10xxxxxx) among count bytes: bytes minus these = scalars.
+  @inline(__always)
+  static func continuationBytes(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    var n = 0
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= count {
+      let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      if x & high != 0 { n += (x & ~(x << 1) & high).nonzeroBitCount }
+      i += 8
+    }
+    while i < count {
+      if p[i] & 0xC0 == 0x80 { n += 1 }
+      i += 1
+    }
+    return n
+  }
+
+  static let runReasons: [String] = (0..<64).map { "a run of \($0) spaces" }
+  static let spaceStrings: [String] = (0..<64).map { String(repeating: " ", count: $0) }
+
+  @inline(__always)
+  static func runReason(_ n: Int) -> String { n < runReasons.count ? runReasons[n] : "a run of \(n) spaces" }
+  @inline(__always)
+  static func spaces(_ n: Int) -> String { n < spaceStrings.count ? spaceStrings[n] : String(repeating: " ", count: n) }
+
+  /// The scalar of an odd space (see `ScalarEditor.isOddSpace`) starting at b[i], or nil.
+  @inline(__always)
+  static func oddSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32? {
+    let c = b[i]
+    let n = b.count
+    if c == 0xC2 { return i + 1 < n && b[i + 1] == 0xA0 ? 0xA0 : nil }
+    guard c >= 0xE1 && c <= 0xE3, i + 2 < n else { return nil }
+    let v = (UInt32(c) & 0x0F) << 12 | (UInt32(b[i + 1]) & 0x3F) << 6 | (UInt32(b[i + 2]) & 0x3F)
+    return ScalarEditor.isOddSpace(v) ? v : nil
+  }
+
+  static let oddSpaceReasons: [UInt32: String] = {
+    var d: [UInt32: String] = [:]
+    for v: UInt32 in [0xA0, 0x1680, 0x202F, 0x205F, 0x3000] + Array(0x2000...0x200A) {
+      d[v] = "odd space U+\(String(v, radix: 16, uppercase: true))"
+    }
+    return d
+  }()
+
+  /// `ScalarEditor.normalizeSpaces(trim:)` on bytes, for a fragment that needs nothing else:
+  /// odd spaces become a space, then runs of spaces become one, then the ends are trimmed, with
+  /// the same change records (rules, columns, texts, reasons, order).
+  func normalizeSpacesOnBytes(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    var text = text
+    return text.withUTF8 { normalizeSpacesOnBytes($0, line: line, &ctx) }
+  }
+
+  /// `ScalarEditor.removeControls` then `normalizeSpaces(trim:)` on bytes, for a fragment that
+  /// needs nothing else (its NFC question settled), with the same records.
+  func removeControlsOnBytes(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    var text = text
+    return text.withUTF8 { buf -> String in
+      let n = buf.count
+      let base = buf.baseAddress!
+      let raw = UnsafeRawPointer(base)
+      var out = [UInt8]()
+      out.reserveCapacity(n)
+      var keptOut = 0  // scalars in out
+      var runStart = 0  // buf[runStart..<i] is kept and not yet copied
+      var i = 0
+      while i < n {
+        if i + 8 <= n {
+          // Eight ASCII bytes with no control character (a tab goes the slow way, and stays).
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          if x & Self.high == 0 && (Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)) == 0 {
+            i += 8
+            continue
+          }
+        }
+        let (v, len) = Self.scalar(buf, i)
+        var what: String? = nil
+        if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
+          what = "control character"
+        } else if ScalarEditor.isZeroWidth(v) {
+          what = v == 0x00AD ? "soft hyphen" : "zero-width character"
+        } else if v == 0x200D {
+          // Its neighbours as they stand: the last kept character and the next one.
+          var last: Unicode.Scalar? = nil
+          if i > runStart {
+            last = Unicode.Scalar(Self.scalar(buf, Self.leadBefore(base, i)).0)
+          } else if !out.isEmpty {
+            last = out.withUnsafeBufferPointer { o in Unicode.Scalar(Self.scalar(o, Self.leadBefore(o.baseAddress!, o.count)).0) }
+          }
+          let next: Unicode.Scalar? = i + len < n ? Unicode.Scalar(Self.scalar(buf, i + len).0) : nil
+          let inEmoji = last != nil && next != nil && ScalarEditor.isEmojiLike(last) && ScalarEditor.isEmojiLike(next)
+          if !inEmoji { what = "zero-width joiner outside an emoji sequence" }
+        }
+        if let what {
+          out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+          keptOut += i - runStart - Self.continuationBytes(base + runStart, i - runStart)
+          ctx.record(
+            rule: "control", line: line, column: keptOut + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
+            after: "", reason: what)
+          runStart = i + len
+        }
+        i += len
+      }
+      out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
+      return out.withUnsafeBufferPointer { normalizeSpacesOnBytes($0, line: line, &ctx) }
+    }
+  }
+
+  /// Offset of the first byte of the UTF-8 sequence that ends just before `end`.
+  @inline(__always)
+  static func leadBefore(_ p: UnsafePointer<UInt8>, _ end: Int) -> Int {
+    var j = end - 1
+    while j > 0 && p[j] & 0xC0 == 0x80 { j -= 1 }
+    return j
+  }
+
+  /// The scalar value and length of the UTF-8 sequence at b[i] (valid UTF-8).
+  @inline(__always)
+  static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+    let c = UInt32(b[i])
+    if c < 0x80 { return (c, 1) }
+    if c < 0xE0 { return ((c & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
+    if c < 0xF0 { return ((c & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3) }
+    return ((c & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F), 4)
+  }
+
+  func normalizeSpacesOnBytes(_ buf: UnsafeBufferPointer<UInt8>, line: Int, _ ctx: inout StageContext) -> String {
+    do {
+      let n = buf.count
+      guard let base = buf.baseAddress else { return "" }
+      let raw = UnsafeRawPointer(base)
+      // Odd spaces: one scalar for one, so columns are those of the original.
+      var a = [UInt8]()
+      a.reserveCapacity(n)
+      var col = 0  // scalars in buf[..<counted]
+      var counted = 0
+      var runStart = 0
+      var i = 0
+      while i < n {
+        if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & Self.high == 0 {
+          i += 8
           continue
         }
-        i += 1
+        let c = buf[i]
+        if c < 0x80 {
+          i += 1
+          continue
+        }
+        let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+        if let v = Self.oddSpace(buf, i) {
+          col += i - counted - Self.continuationBytes(base + counted, i - counted)
+          ctx.record(
+            rule: "space", line: line, column: col + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
+            after: " ", reason: Self.oddSpaceReasons[v] ?? "odd space U+\(String(v, radix: 16, uppercase: true))")
+          a.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+          a.append(0x20)
+          col += 1
+          counted = i + len
+          runStart = i + len
+        }
+        i += len
       }
-      return String(decoding: out, as: UTF8.self)
+      a.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
+      // Runs: columns in the text as edited so far.
+      var b = [UInt8]()
+      b.reserveCapacity(a.count)
+      a.withUnsafeBufferPointer { ab in
+        guard let ap = ab.baseAddress else { return }
+        let end = ab.count
+        var col = 0
+        var last = 0
+        var i = 0
+        while let at = Self.nextDoubleSpace(ap, from: i, to: end) {
+          var j = at + 2
+          while j < end && ap[j] == 0x20 { j += 1 }
+          let kept = at + 1 - last  // up to and with the run's first space
+          b.append(contentsOf: UnsafeBufferPointer(start: ap + last, count: kept))
+          col += kept - Self.continuationBytes(ap + last, kept)
+          ctx.record(
+            rule: "space-run", line: line, column: col, before: Self.spaces(j - at), after: " ", reason: Self.runReason(j - at))
+          last = j
+          i = j
+        }
+        b.append(contentsOf: UnsafeBufferPointer(start: ap + last, count: end - last))
+      }
+      guard trim else { return String(decoding: b, as: UTF8.self) }
+      return b.withUnsafeBufferPointer { out -> String in
+        var e = out.count
+        while e > 0 && (out[e - 1] == 0x20 || out[e - 1] == 0x09) { e -= 1 }
+        if e < out.count {
+          ctx.record(
+            rule: "trim", line: line, column: Self.column(out, e), before: String(decoding: out[e...], as: UTF8.self),
+            after: "", reason: "space at the end of a line")
+        }
+        var s = 0
+        while s < e && (out[s] == 0x20 || out[s] == 0x09) { s += 1 }
+        if s > 0 {
+          ctx.record(
+            rule: "trim", line: line, column: 1, before: String(decoding: out[..<s], as: UTF8.self), after: "",
+            reason: "space at the start of a line")
+        }
+        return String(decoding: out[s..<e], as: UTF8.self)
+      }
     }
   }
 
@@ -281,21 +543,6 @@ public struct NormalizeUnicode: Stage {
     if b == 0xE2 && b1 == 0x80 { return b2 >= 0x90 }  // U+2010...U+203F
     if b == 0xE2 && b1 == 0x81 { return b2 <= 0x9E }  // U+2040...U+205E
     if b == 0xE2 && b1 == 0x82 && b2 == 0xAC { return true }  // €
-    return false
-  }
-
-  /// A lead character U+00C2...U+00F4 followed at once by a character that a byte 0x80...0xBF
-  /// turns into under Windows-1252 or Latin-1: where a mojibake run can start.
-  func hasMojibakeLead(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = 0
-    let n = buf.count - 2
-    while i < n {
-      if buf[i] == 0xC3 && buf[i + 1] >= 0x82 && buf[i + 1] <= 0xB4 {
-        let next = buf[i + 2]
-        if next == 0xC2 || next == 0xC5 || next == 0xC6 || next == 0xCB || next == 0xE2 { return true }
-      }
-      i += 1
-    }
     return false
   }
 
@@ -606,9 +853,12 @@ struct ScalarEditor {
     return s.properties.isEmoji && s.value > 0xFF || s.value == 0xFE0F || (0x1F3FB...0x1F3FF).contains(s.value)
   }
 
+  /// One pass (removing in place one at a time was quadratic in the controls of a line); each
+  /// record has the column the character had when it was removed, as before.
   mutating func removeControls(_ ctx: inout StageContext) {
-    var i = 0
-    while i < scalars.count {
+    var out: [Unicode.Scalar] = []
+    out.reserveCapacity(scalars.count)
+    for i in scalars.indices {
       let s = scalars[i]
       let v = s.value
       var remove = false
@@ -620,18 +870,22 @@ struct ScalarEditor {
         remove = true
         what = v == 0x00AD ? "soft hyphen" : "zero-width character"
       } else if v == 0x200D {
-        let inEmoji = i > 0 && i + 1 < scalars.count && Self.isEmojiLike(scalars[i - 1]) && Self.isEmojiLike(scalars[i + 1])
+        // Its neighbours as they stand: the last kept character and the next one.
+        let inEmoji = !out.isEmpty && i + 1 < scalars.count && Self.isEmojiLike(out.last) && Self.isEmojiLike(scalars[i + 1])
         if !inEmoji {
           remove = true
           what = "zero-width joiner outside an emoji sequence"
         }
       }
       if remove {
-        replace(i..<(i + 1), with: [], rule: "control", reason: what, &ctx)
+        ctx.record(
+          rule: "control", line: line, column: out.count + 1, before: Self.text(scalars[i..<(i + 1)]), after: "",
+          reason: what)
       } else {
-        i += 1
+        out.append(s)
       }
     }
+    if out.count != scalars.count { scalars = out }
   }
 
   @inline(__always)
@@ -642,22 +896,35 @@ struct ScalarEditor {
   mutating func normalizeSpaces(trim: Bool, _ ctx: inout StageContext) {
     var i = 0
     while i < scalars.count {
-      if Self.isOddSpace(scalars[i].value) {
-        replace(i..<(i + 1), with: [" "], rule: "space", reason: "odd space U+\(String(scalars[i].value, radix: 16, uppercase: true))", &ctx)
+      let v = scalars[i].value
+      if Self.isOddSpace(v) {
+        ctx.record(
+          rule: "space", line: line, column: i + 1, before: Self.text(scalars[i..<(i + 1)]), after: " ",
+          reason: NormalizeUnicode.oddSpaceReasons[v] ?? "odd space U+\(String(v, radix: 16, uppercase: true))")
+        scalars[i] = " "
       }
       i += 1
     }
+    // Runs in one pass; each record has the run's column in the text as edited so far.
+    var out: [Unicode.Scalar] = []
+    out.reserveCapacity(scalars.count)
     i = 0
     while i < scalars.count {
-      if scalars[i] == " " {
+      let s = scalars[i]
+      if s == " " && i + 1 < scalars.count && scalars[i + 1] == " " {
         var j = i + 1
         while j < scalars.count && scalars[j] == " " { j += 1 }
-        if j - i > 1 {
-          replace(i..<j, with: [" "], rule: "space-run", reason: "a run of \(j - i) spaces", &ctx)
-        }
+        ctx.record(
+          rule: "space-run", line: line, column: out.count + 1, before: NormalizeUnicode.spaces(j - i), after: " ",
+          reason: NormalizeUnicode.runReason(j - i))
+        out.append(" ")
+        i = j
+        continue
       }
+      out.append(s)
       i += 1
     }
+    if out.count != scalars.count { scalars = out }
     if trim { trimSpaces(&ctx) }
   }
 

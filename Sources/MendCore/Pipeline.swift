@@ -55,9 +55,11 @@ public struct Pipeline: Sendable {
     let seg = segmenter ?? makeSegmenter()
     var log = ChangeLog()
     for e in entries {
-      var ctx = StageContext(stageID: e.id, log: log, segmenter: seg)
+      // The log moves into the context and back (no copy of its changes per stage).
+      var ctx = StageContext(stageID: e.id, log: ChangeLog(), segmenter: seg)
+      swap(&ctx.log, &log)
       e.stage.run(&doc, &ctx)
-      log = ctx.log
+      swap(&ctx.log, &log)
     }
     return (doc, log)
   }

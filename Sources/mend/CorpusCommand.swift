@@ -1,4 +1,5 @@
 import ArgumentParser
+import CZlib
 import Foundation
 import MendCore
 
@@ -204,6 +205,7 @@ struct CorpusCommand: ParsableCommand {
     var stats = CorpusStats()
     var rawDone: Int64 = 0
     let started = Date()
+    mend_tune_malloc()
 
     let pool = OrderedPool<Item, Result>(
       jobs: jobs, makeState: { pipeline.makeSegmenter() },
@@ -308,8 +310,10 @@ struct RecordProcessor {
       var start = 0
       var lineNo = batch.firstLine
       while start < all.count {
-        var end = start
-        while end < all.count && all[end] != 0x0A { end += 1 }
+        var end = all.count
+        if let hit = memchr(all.baseAddress! + start, 0x0A, all.count - start) {
+          end = all.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
         let hasNL = end < all.count
         let line = UnsafeBufferPointer(rebasing: all[start..<end])
         r.stats.inputBytes += Int64(end - start + (hasNL ? 1 : 0))
@@ -355,23 +359,23 @@ struct RecordProcessor {
     var suggestions = 0
     var changed = false
     func clean(_ range: Range<Int>) {
-      let text: String
+      let input: Document
       do {
-        text = try JSONString.decode(UnsafeBufferPointer(rebasing: line[range]), base: range.lowerBound)
+        input = try JSONString.decodeDocument(UnsafeBufferPointer(rebasing: line[range]), base: range.lowerBound)
       } catch let e as JSONSyntaxError {
         if reportMalformed {
           r.messages.append("\(path):\(lineNo):\(e.offset + 1): warning: \(e.message) in a repaired field; the value was left unchanged")
         }
         return
       } catch { return }
-      let (doc, log) = pipeline.run(Document(text: text), segmenter: segmenter)
-      for c in log.changes {
-        if c.applied { counts[c.stage, default: 0] += 1 } else { suggestions += 1 }
-      }
-      let out = doc.text
-      if out != text {
+      let (doc, log) = pipeline.run(input, segmenter: segmenter)
+      Self.count(log.changes, into: &counts, suggestions: &suggestions)
+      if !doc.hasSameText(as: input) {
         changed = true
-        splice.edits.append((range, JSONString.encoded(out)))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count + 64)
+        JSONString.encode(document: doc, into: &bytes)
+        splice.edits.append((range, bytes))
       }
     }
     for f in fields {
@@ -422,6 +426,22 @@ struct RecordProcessor {
     }
   }
 
+  /// Applied changes per stage and suggestions. A stage's changes come together, so the
+  /// dictionary is touched once per run of one stage, not once per change.
+  static func count(_ changes: [Change], into counts: inout [String: Int], suggestions: inout Int) {
+    var k = 0
+    let n = changes.count
+    while k < n {
+      let stage = changes[k].stage
+      var applied = 0
+      while k < n && changes[k].stage == stage {
+        if changes[k].applied { applied += 1 } else { suggestions += 1 }
+        k += 1
+      }
+      if applied > 0 { counts[stage, default: 0] += applied }
+    }
+  }
+
   func processTextFile(_ path: String, relative: String, outputDir: String?, inPlace: Bool, segmenter: SentenceSegmenter) -> CorpusCommand.Result {
     var r = CorpusCommand.Result()
     do {
@@ -435,15 +455,14 @@ struct RecordProcessor {
       r.stats.documents = 1
       let (doc, log) = pipeline.run(Document(text: text), segmenter: segmenter)
       var counts: [String: Int] = [:]
-      for c in log.changes {
-        if c.applied { counts[c.stage, default: 0] += 1 } else { r.stats.suggestions += 1 }
-      }
+      Self.count(log.changes, into: &counts, suggestions: &r.stats.suggestions)
       for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
       let out = doc.text
-      if out != text { r.stats.changedDocuments = 1 }
+      let same = Document.sameUTF8(out, text)
+      if !same { r.stats.changedDocuments = 1 }
       if check { return r }
       if inPlace {
-        if out != text { try AtomicWriter.write(out, to: path) }
+        if !same { try AtomicWriter.write(out, to: path) }
         r.stats.outputBytes = Int64(out.utf8.count)
       } else if let dir = outputDir {
         let target = dir + "/" + relative

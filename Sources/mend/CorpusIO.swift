@@ -50,16 +50,24 @@ final class LineBatchReader {
 
   /// The next batch of whole lines (the last line may lack its newline), or nil at the end.
   func next() throws -> Batch? {
-    var buf = carry
+    var buf: [UInt8] = []
+    buf.reserveCapacity(max(batchBytes, carry.count) + chunkSize)
+    buf.append(contentsOf: carry)
     carry = []
     var searchFrom = 0
     var lastNL = -1
     while true {
       // Find the last newline if we have enough bytes.
       if buf.count >= batchBytes || eof {
-        var k = buf.count - 1
-        while k >= searchFrom && buf[k] != 0x0A { k -= 1 }
-        if k >= searchFrom { lastNL = k }
+        if buf.count > searchFrom {
+          let from = searchFrom
+          let k = buf.withUnsafeBufferPointer { b -> Int in
+            var k = b.count - 1
+            while k >= from && b[k] != 0x0A { k -= 1 }
+            return k >= from ? k : -1
+          }
+          if k >= 0 { lastNL = k }
+        }
         if lastNL >= 0 || eof { break }
         searchFrom = buf.count
       }
@@ -83,11 +91,25 @@ final class LineBatchReader {
       buf.removeLast(buf.count - lastNL - 1)
     }
     let first = nextLine
-    var lines = 0
-    for c in buf where c == 0x0A { lines += 1 }
+    var lines = buf.withUnsafeBufferPointer { Self.countNewlines($0) }
     if buf.last != 0x0A { lines += 1 }
     nextLine += lines
     return Batch(bytes: buf, firstLine: first)
+  }
+}
+
+extension LineBatchReader {
+  /// Line feeds in a buffer, eight bytes at a time.
+  static func countNewlines(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let base = b.baseAddress else { return 0 }
+    var count = 0
+    var p = UnsafeRawPointer(base)
+    let end = UnsafeRawPointer(base + b.count)
+    while p < end, let hit = memchr(p, 0x0A, p.distance(to: end)) {
+      count += 1
+      p = UnsafeRawPointer(hit) + 1
+    }
+    return count
   }
 }
 

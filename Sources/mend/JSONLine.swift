@@ -1,6 +1,12 @@
 /// Byte-level JSON for JSONL records: validate a line, find top-level values by key, decode and
 /// encode strings, and splice new values into the original bytes so that every other byte of the
 /// record stays as it was.
+import MendCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 struct JSONSyntaxError: Error {
   /// 0-based byte offset in the line.
   let offset: Int
@@ -158,7 +164,16 @@ struct JSONLineScanner {
     let start = i
     i += 1
     let n = b.count
+    let raw = UnsafeRawPointer(b.baseAddress!)
     while i < n {
+      // Eight plain ASCII bytes at a time (no quote, backslash or control character). (Swift's
+      // SIMD16 compiled to a generic, much slower loop here.)
+      while i + 8 <= n {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        if SWAR.hasSpecialJSONByte(x) { break }
+        i += 8
+      }
+      guard i < n else { break }
       let c = b[i]
       if c == UInt8(ascii: "\"") {
         i += 1
@@ -365,5 +380,188 @@ struct Splice {
       pos = e.range.upperBound
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<b.count]))
+  }
+}
+
+/// Eight bytes at a time.
+enum SWAR {
+  static let high: UInt64 = 0x8080_8080_8080_8080
+  static let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+  /// 0x80 in each byte of x that is zero, exactly (no false positives).
+  @inline(__always)
+  static func zeroBytes(_ x: UInt64) -> UInt64 {
+    ~(((x & low7) &+ low7) | x) & high
+  }
+
+  /// Whether x holds a byte that is not plain ASCII inside a JSON string: a byte >= 0x80, a
+  /// control character (< 0x20), a quote or a backslash.
+  @inline(__always)
+  static func hasSpecialJSONByte(_ x: UInt64) -> Bool {
+    if x & high != 0 { return true }
+    return zeroBytes(x & 0x6060_6060_6060_6060) | zeroBytes(x ^ 0x2222_2222_2222_2222)
+      | zeroBytes(x ^ 0x5C5C_5C5C_5C5C_5C5C) != 0
+  }
+
+  /// Whether x holds a byte that must be escaped in a JSON string: a control character, a quote or
+  /// a backslash (bytes >= 0x80 are written as they are).
+  @inline(__always)
+  static func hasEscapedJSONByte(_ x: UInt64) -> Bool {
+    // A byte < 0x20 has bits 5 and 6 clear; a byte >= 0x80 with them clear is masked out.
+    (zeroBytes(x & 0xE0E0_E0E0_E0E0_E0E0) | zeroBytes(x ^ 0x2222_2222_2222_2222)
+      | zeroBytes(x ^ 0x5C5C_5C5C_5C5C_5C5C)) != 0
+  }
+}
+
+extension JSONString {
+  /// Decode a validated JSON string value (with its quotes) straight into a document: one
+  /// fragment per line, exactly as `Document(text: decode(s))`, without building the whole text.
+  /// Lines with no escape are made from the record's bytes directly.
+  static func decodeDocument(_ s: UnsafeBufferPointer<UInt8>, base: Int = 0) throws -> Document {
+    let n = s.count - 2
+    guard n > 0 else { return Document(fragments: [], endsWithNewline: false) }
+    let body = UnsafeBufferPointer(start: s.baseAddress! + 1, count: n)
+    let p = body.baseAddress!
+    var frags: [Fragment] = []
+    var scratch: [UInt8] = []
+    var usingScratch = false
+    var segStart = 0
+    var i = 0
+    var lines = 0
+
+    func u4(_ at: Int) -> UInt32 {
+      (hex(body[at])! << 12) | (hex(body[at + 1])! << 8) | (hex(body[at + 2])! << 4) | hex(body[at + 3])!
+    }
+    func emitLine(upTo end: Int) {
+      lines += 1
+      let text: String
+      if usingScratch {
+        scratch.append(contentsOf: UnsafeBufferPointer(start: p + segStart, count: end - segStart))
+        text = String(decoding: scratch, as: UTF8.self)
+        scratch.removeAll(keepingCapacity: true)
+        usingScratch = false
+      } else {
+        text = String(decoding: UnsafeBufferPointer(start: p + segStart, count: end - segStart), as: UTF8.self)
+      }
+      frags.append(Fragment(text: text, line: lines))
+    }
+
+    while i < n {
+      guard let hit = memchr(p + i, 0x5C, n - i) else { break }
+      let j = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      let e = body[j + 1]
+      if e == UInt8(ascii: "n") {
+        emitLine(upTo: j)
+        i = j + 2
+        segStart = i
+        continue
+      }
+      scratch.append(contentsOf: UnsafeBufferPointer(start: p + segStart, count: j - segStart))
+      usingScratch = true
+      i = j + 2
+      switch e {
+      case UInt8(ascii: "b"): scratch.append(0x08)
+      case UInt8(ascii: "f"): scratch.append(0x0C)
+      case UInt8(ascii: "r"): scratch.append(0x0D)
+      case UInt8(ascii: "t"): scratch.append(0x09)
+      case UInt8(ascii: "u"):
+        var v = u4(j + 2)
+        i = j + 6
+        if v >= 0xD800 && v < 0xDC00 {
+          guard i + 5 < n, body[i] == UInt8(ascii: "\\"), body[i + 1] == UInt8(ascii: "u") else {
+            throw JSONSyntaxError(offset: base + 1 + j, message: "lone surrogate escape")
+          }
+          let lo = u4(i + 2)
+          guard lo >= 0xDC00 && lo < 0xE000 else {
+            throw JSONSyntaxError(offset: base + 1 + j, message: "lone surrogate escape")
+          }
+          v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
+          i += 6
+        } else if v >= 0xDC00 && v < 0xE000 {
+          throw JSONSyntaxError(offset: base + 1 + j, message: "lone surrogate escape")
+        }
+        if v == 0x0A {
+          // An escaped line feed (\u000a) ends the line like \n.
+          segStart = i
+          emitLine(upTo: i)
+          continue
+        }
+        appendUTF8(v, to: &scratch)
+      default: scratch.append(e)  // \" \\ \/
+      }
+      segStart = i
+    }
+    if usingScratch || segStart < n {
+      emitLine(upTo: n)
+      return Document(fragments: frags, endsWithNewline: false)
+    }
+    return Document(fragments: frags, endsWithNewline: lines > 0)
+  }
+
+  @inline(__always)
+  static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+    if v < 0x80 {
+      out.append(UInt8(v))
+    } else if v < 0x800 {
+      out.append(UInt8(0xC0 | v >> 6))
+      out.append(UInt8(0x80 | v & 0x3F))
+    } else if v < 0x10000 {
+      out.append(UInt8(0xE0 | v >> 12))
+      out.append(UInt8(0x80 | (v >> 6) & 0x3F))
+      out.append(UInt8(0x80 | v & 0x3F))
+    } else {
+      out.append(UInt8(0xF0 | v >> 18))
+      out.append(UInt8(0x80 | (v >> 12) & 0x3F))
+      out.append(UInt8(0x80 | (v >> 6) & 0x3F))
+      out.append(UInt8(0x80 | v & 0x3F))
+    }
+  }
+
+  /// Append the bytes of `b` escaped for a JSON string (no quotes), as `encode` does.
+  static func appendEscaped(_ buf: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    guard let base = buf.baseAddress else { return }
+    let raw = UnsafeRawPointer(base)
+    let n = buf.count
+    var runStart = 0
+    var i = 0
+    while i < n {
+      if i + 8 <= n && !SWAR.hasEscapedJSONByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+        i += 8
+        continue
+      }
+      let c = buf[i]
+      if c >= 0x20 && c != 0x22 && c != 0x5C {
+        i += 1
+        continue
+      }
+      out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+      i += 1
+      runStart = i
+      switch c {
+      case 0x22: out.append(contentsOf: [0x5C, 0x22])
+      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+      case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+      case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+      case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+      case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+      default:
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]])
+      }
+    }
+    out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
+  }
+
+  /// Append a document's text (fragments joined by LF) as a JSON string with quotes: the same
+  /// bytes as `encode(document.text, into:)`, without building the text.
+  static func encode(document: Document, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for (k, f) in document.fragments.enumerated() {
+      if k > 0 { out.append(contentsOf: [0x5C, UInt8(ascii: "n")]) }
+      var t = f.text
+      t.withUTF8 { appendEscaped($0, into: &out) }
+    }
+    if document.endsWithNewline && !document.fragments.isEmpty { out.append(contentsOf: [0x5C, UInt8(ascii: "n")]) }
+    out.append(UInt8(ascii: "\""))
   }
 }

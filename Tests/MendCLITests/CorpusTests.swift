@@ -39,6 +39,41 @@ import Testing
     #expect(plainLines[3] == Self.records[3])
   }
 
+  /// The repaired value is decoded line by line and encoded from the lines: every escape form
+  /// (\n, \u000a, surrogate pairs, control escapes), a final line break, empty values, and a change
+  /// that only NFC makes (canonically equal, but not the same bytes) must come out right.
+  @Test func repairedValuesDecodeAndEncodeEveryEscape() throws {
+    let dir = CLI.scratch("escapes")
+    let rules = dir + "/only-nu.yml"
+    var yml = "version: 1\nextends: default\nstages:\n"
+    for id in ["repair-apostrophes", "repair-credits", "remove-boilerplate", "remove-tandem-repeats",
+      "remove-repeated-sentences", "remove-near-duplicates", "restore-order"] {
+      yml += "  - id: \(id)\n    enabled: false\n"
+    }
+    try yml.write(toFile: rules, atomically: true, encoding: .utf8)
+    let records: [(String, String)] = [
+      (#"{"text":"a  b\u000ac\n\n\\\"\ud83d\ude00\t\u0001x\n","k":"\u00e9"}"#,
+       #"{"text":"a b\nc\n\n\\\"😀\tx\n","k":"\u00e9"}"#),
+      (#"{"text":"e\u0301 caf"}"#, #"{"text":"é caf"}"#),
+      (#"{"text":"\ud800 x  y"}"#, #"{"text":"\ud800 x  y"}"#),
+      (#"{"text":""}"#, #"{"text":""}"#),
+      (#"{"text":"\n"}"#, #"{"text":"\n"}"#),
+      (#"{"text":"x  \n"}"#, #"{"text":"x\n"}"#),
+      (#"{"text":"  \u000A"}"#, #"{"text":"\n"}"#),
+      (#"{"text":"a\r\nb\u0009"}"#, #"{"text":"a\nb"}"#),
+      (#"{"text":"clean\nlines\n"}"#, #"{"text":"clean\nlines\n"}"#),
+    ]
+    try (records.map(\.0).joined(separator: "\n") + "\n").write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["corpus", dir + "/in.jsonl", "--rules", rules, "--jobs", "1"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("lone surrogate"))
+    let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines.count == records.count + 1)
+    for (k, rec) in records.enumerated() where k < lines.count {
+      #expect(lines[k] == rec.1, "record \(k + 1)")
+    }
+  }
+
   @Test func severalFieldsAndArraysOfStrings() throws {
     let dir = CLI.scratch("fields")
     let input = dir + "/in.jsonl"

@@ -1,5 +1,5 @@
 import Foundation
-import MendCore
+@testable import MendCore
 import Testing
 
 @Suite struct NormalizeUnicodeTests {
@@ -83,6 +83,66 @@ import Testing
     let ent = try #require(changes.first { $0.rule == "html-entity" })
     #expect(ent.column == 6)
     #expect(ent.line == 1)
+  }
+}
+
+/// The byte paths of normalize-unicode (space runs; odd spaces, runs and ends) must give the same
+/// text and the same change records as the scalar editor they stand in for.
+@Suite struct NormalizeUnicodeBytePathTests {
+  static let pieces = [
+    "word", "The", "a", " ", "  ", "   ", "\u{A0}", "\u{A0}\u{A0}", " \u{A0}", "\u{2009}", "\u{202F}", "\u{3000}",
+    "\u{205F}", "\u{1680}", "\t", "’", "é", "e\u{301}", "Ã©", "â€™", "&amp;", "\r", "\u{200B}", "\u{AD}", "café",
+    "東京", "😀", "\u{2014}", "Â ", "\u{1}", "\u{FEFF}", "\u{301}", " .", "Ωμέγα", "x\u{A0}y",
+    "\u{200D}", "👩\u{200D}💻", "क\u{200D}ष", "\u{200C}", "\u{85}", "\u{7F}", "\u{180E}", "हिन्दी", "ক্ষ",
+  ]
+
+  func pipelines(_ overrides: [String: OptionValue]) throws -> (fast: Pipeline, reference: Pipeline) {
+    let spec = try #require(StageRegistry.spec("normalize-unicode"))
+    let options = StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: ".")
+    let fast = NormalizeUnicode(options: options)
+    var reference = fast
+    reference.bytePaths = false
+    return (Pipeline(entries: [.init(id: spec.id, stage: fast)]), Pipeline(entries: [.init(id: spec.id, stage: reference)]))
+  }
+
+  @Test(arguments: [
+    [:], ["trim": OptionValue.bool(false)], ["form": .string("none")], ["form": .string("nfkc")],
+    ["controls": .bool(false), "mojibake": .bool(false)],
+  ] as [[String: OptionValue]])
+  func sameTextAndRecordsAsTheScalarEditor(_ overrides: [String: OptionValue]) throws {
+    let (fast, reference) = try pipelines(overrides)
+    var rng = TestRandom(state: 11)
+    var lines: [String] = []
+    for _ in 0..<3000 {
+      let n = Int.random(in: 0..<12, using: &rng)
+      lines.append((0..<n).map { _ in Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)] }.joined())
+    }
+    let text = lines.joined(separator: "\n") + "\n"
+    let a = fast.clean(text)
+    let b = reference.clean(text)
+    #expect(a.text == b.text)
+    #expect(a.changes.count == b.changes.count)
+    for (x, y) in zip(a.changes, b.changes) where x != y {
+      Issue.record("line \(x.line): \(x) != \(y)")
+      break
+    }
+  }
+
+  /// The space-run path keeps its records: trim first, then each run at its column in the
+  /// trimmed text, counted in scalars.
+  @Test func spaceRunRecords() throws {
+    let (fast, _) = try pipelines([:])
+    let (text, changes) = fast.clean("  é  x   y    z\tw  end  ")
+    #expect(text == "é x y z\tw end")
+    #expect(changes.map(\.rule) == ["trim", "trim", "space-run", "space-run", "space-run", "space-run"])
+    #expect(changes.map(\.column) == [23, 1, 2, 4, 6, 10])
+    #expect(changes.map(\.before) == ["  ", "  ", "  ", "   ", "    ", "  "])
+    #expect(changes[4].reason == "a run of 4 spaces")
+    let long = String(repeating: " ", count: 70)
+    let (t2, c2) = fast.clean("a" + long + "b")
+    #expect(t2 == "a b")
+    #expect(c2.first?.reason == "a run of 70 spaces")
+    #expect(c2.first?.before == long)
   }
 }
 
