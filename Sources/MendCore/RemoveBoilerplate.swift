@@ -21,7 +21,11 @@ public struct RemoveBoilerplate: Stage {
   final class Patterns: @unchecked Sendable {
     let combined: NSRegularExpression?
     let each: [(String, NSRegularExpression)]
+    /// The ways a match can start, derived from the patterns (nil: not derivable): lines that
+    /// start otherwise never reach the regex engine.
+    let prefixes: RegexPrefixFilter?
     init(_ patterns: [String], caseInsensitive: Bool) throws {
+      prefixes = RegexPrefixFilter(patterns: patterns, caseInsensitive: caseInsensitive)
       let opts: NSRegularExpression.Options = caseInsensitive ? [.caseInsensitive] : []
       each = try patterns.map { ($0, try NSRegularExpression(pattern: "^(?:" + $0 + ")$", options: opts)) }
       combined =
@@ -64,6 +68,15 @@ public struct RemoveBoilerplate: Stage {
     let quick = t.withUTF8 { buf -> Bool in
       let n = buf.count
       if n == 0 || n > maxBytes { return false }
+      if let f = patterns.prefixes {
+        // The trimmed line's start (bytes; the same as trimming characters when the first
+        // remaining byte is ASCII, and mayMatch passes any non-ASCII start).
+        var s = 0
+        var e = n
+        while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+        while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
+        if !f.mayMatch(UnsafeBufferPointer(rebasing: buf[s..<e])) { return false }
+      }
       var words = 0
       var inWord = false
       for b in buf {

@@ -66,12 +66,14 @@ public struct RepairApostrophes: Stage {
   let contractions: Bool
   let possessives: Bool
   let namePrefixes: Set<UInt8>
+  /// `namePrefixes` as a 256-entry table for the scan.
+  let namePrefixTable: [Bool]
   let inferInIntact: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
   /// The same rules by the hash of their lower-cased form: also consulted for possessive
   /// candidates that are plain words (`last years relatively` → `last year's`).
-  let rulesByHash: [UInt64: [ContextRule]]
+  let rulesByHash: RulesByHash
   let phrases: [Phrase]
   let notAfterPossessive: ByteWordSet
   let pluralMarkers: ByteWordSet
@@ -116,6 +118,9 @@ public struct RepairApostrophes: Stage {
     contractions = options.bool("contractions")
     possessives = options.bool("possessives")
     namePrefixes = Set(options.list("name-prefixes").compactMap { $0.utf8.count == 1 ? $0.utf8.first : nil })
+    var npt = [Bool](repeating: false, count: 256)
+    for b in namePrefixes { npt[Int(b)] = true }
+    namePrefixTable = npt
     inferInIntact = options.string("intact-documents") == "apply"
     let classes = try ContextRule.parseClasses(options.list("classes"))
     self.classes = classes
@@ -127,7 +132,7 @@ public struct RepairApostrophes: Stage {
     self.rules = rules
     var byHash: [UInt64: [ContextRule]] = [:]
     for (k, v) in rules { byHash[ByteWordSet.hash(k)] = v }
-    rulesByHash = byHash
+    rulesByHash = RulesByHash(byHash)
     var phrases: [Phrase] = []
     for p in options.list("phrases") {
       guard let r = p.range(of: "->") else { throw RuleSyntaxError(rule: p, why: "a phrase is 'words -> restored words'") }
@@ -237,23 +242,28 @@ public struct RepairApostrophes: Stage {
   func runLoaded(_ document: inout Document, _ context: inout StageContext) {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
-    var capsSeen = HashLineMap()
     var plainSeen = HashLineMap()
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
     var tokens: [Token] = []
 
-    for (fi, fragment) in document.fragments.enumerated() {
-      var text = fragment.text
+    for fi in document.fragments.indices {
+      var text = document.fragments[fi].text
+      let line = document.fragments[fi].line
       text.withUTF8 { buf in
         tokenize(buf, into: &tokens, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
-        scan(buf, tokens: tokens, fragment: fi, line: fragment.line, proposals: &proposals, candidates: &candidates, capsSeen: &capsSeen, plainSeen: &plainSeen)
+        scan(buf, tokens: tokens, fragment: fi, line: line, proposals: &proposals, candidates: &candidates, plainSeen: &plainSeen)
       }
     }
 
     let intact = internalAscii + internalCurly > 0
-    resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
+    if !candidates.isEmpty {
+      // Names standing on their own are only looked up for some candidates: gathered on first need.
+      let doc = document
+      let capsSeen = StandaloneNames { self.standaloneNames(doc) }
+      resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
+    }
     if proposals.isEmpty { return }
 
     let curly: Bool
@@ -313,66 +323,84 @@ public struct RepairApostrophes: Stage {
     _ buf: UnsafeBufferPointer<UInt8>, into tokens: inout [Token], internalAscii: inout Int,
     internalCurly: inout Int, anyCurly: inout Bool
   ) {
-    tokens.removeAll(keepingCapacity: true)
     let n = buf.count
-    guard let p = buf.baseAddress else { return }
-    Self.byteClass.withUnsafeBufferPointer { cls in
-    var i = 0
-    while i < n {
-      let b = p[i]
-      let c = cls[Int(b)]
-      if c == 0 { i += 1; continue }
-      if c == 2 {
-        // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
-        if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
-          if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { anyCurly = true }
-          i += 3
-          continue
+    guard let p = buf.baseAddress, n > 0 else {
+      tokens.removeAll(keepingCapacity: true)
+      return
+    }
+    var ia = internalAscii
+    var ic = internalCurly
+    var curly = anyCurly
+    // A token takes a byte and a separator: at most n / 2 + 1 of them. Written in place (no
+    // per-token append checks), with `glued` decided as each token ends.
+    tokens = [Token](unsafeUninitializedCapacity: n / 2 + 2) { out, count in
+      var m = 0
+      Self.byteClass.withUnsafeBufferPointer { cls in
+        var i = 0
+        while i < n {
+          let b = p[i]
+          let c = cls[Int(b)]
+          if c == 0 { i += 1; continue }
+          if c == 2 {
+            // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+            if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+              if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { curly = true }
+              i += 3
+              continue
+            }
+            if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
+          }
+          let start = i
+          var ascii = c == 1
+          i += 1
+          while i < n {
+            let x = p[i]
+            let k = cls[Int(x)]
+            if k == 1 { i += 1; continue }
+            if k == 0 { break }
+            if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
+            if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
+            ascii = false
+            i += 1
+          }
+          (out.baseAddress! + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: Self.glued(buf, start, i)))
+          m += 1
+          if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { ia += 1 }
+          if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { ic += 1 }
         }
-        if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
       }
-      let start = i
-      var ascii = c == 1
-      i += 1
-      while i < n {
-        let x = p[i]
-        let k = cls[Int(x)]
-        if k == 1 { i += 1; continue }
-        if k == 0 { break }
-        if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
-        if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
-        ascii = false
-        i += 1
-      }
-      tokens.append(Token(start: start, end: i, ascii: ascii, glued: false))
-      if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { internalAscii += 1 }
-      if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { internalCurly += 1 }
+      count = m
     }
-    }
-    // Mark tokens glued to apostrophes, hyphens, slashes and inner dots.
-    for k in tokens.indices {
-      let s = tokens[k].start
-      let e = tokens[k].end
-      var glued = false
-      if s > 0 {
-        let p = buf[s - 1]
-        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26 || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) { glued = true }
+    internalAscii = ia
+    internalCurly = ic
+    anyCurly = curly
+  }
+
+  /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
+  @inline(__always)
+  static func glued(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    let n = buf.count
+    if s > 0 {
+      let p = buf[s - 1]
+      if p != 0x20 {
+        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26 || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) { return true }
         // An apostrophe inside a word (don't, O’Brien); an opening quote after a space is not.
-        if p == 0x27 && s > 1 && Bytes.isAlnum(buf[s - 2]) { glued = true }
-        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3 && (Bytes.isAlnum(buf[s - 4]) || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99) { glued = true }
+        if p == 0x27 && s > 1 && Bytes.isAlnum(buf[s - 2]) { return true }
+        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3 && (Bytes.isAlnum(buf[s - 4]) || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99) { return true }
       }
-      if e < n {
-        let q = buf[e]
-        if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26 || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) { glued = true }
-        // An apostrophe inside a word, or after an s (leaders'); a closing quote otherwise.
-        let apostropheAfter = q == 0x27 ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
-        if apostropheAfter > 0 {
-          let after = e + apostropheAfter
-          if after < n && Bytes.isAlnum(buf[after]) || buf[e - 1] == 0x73 || buf[e - 1] == 0x53 { glued = true }
-        }
-      }
-      tokens[k].glued = glued
     }
+    if e < n {
+      let q = buf[e]
+      if q == 0x20 { return false }
+      if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26 || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) { return true }
+      // An apostrophe inside a word, or after an s (leaders'); a closing quote otherwise.
+      let apostropheAfter = q == 0x27 ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
+      if apostropheAfter > 0 {
+        let after = e + apostropheAfter
+        if after < n && Bytes.isAlnum(buf[after]) || buf[e - 1] == 0x73 || buf[e - 1] == 0x53 { return true }
+      }
+    }
+    return false
   }
 
   /// The context of token k on one side.
@@ -486,23 +514,44 @@ public struct RepairApostrophes: Stage {
     }
   }
 
+  /// Capitalised tokens standing on their own (not the first word of New York), by hash, with the
+  /// first line they are on: evidence that a base is a name (Moscow for Moscows).
+  func standaloneNames(_ document: Document) -> HashLineMap {
+    var capsSeen = HashLineMap()
+    var tokens: [Token] = []
+    var a = 0
+    var c = 0
+    var any = false
+    for f in document.fragments {
+      var text = f.text
+      let line = f.line
+      text.withUTF8 { buf in
+        tokenize(buf, into: &tokens, internalAscii: &a, internalCurly: &c, anyCurly: &any)
+        for k in tokens.indices {
+          let t = tokens[k]
+          let len = t.end - t.start
+          let first = buf[t.start]
+          if Bytes.isUpper(first) && len >= 2 && !t.glued && buf[t.end - 1] != 0x73 {
+            let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
+            if !nextCap {
+              let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
+              capsSeen.insertIfAbsent(h, line)
+            }
+          }
+        }
+      }
+    }
+    return capsSeen
+  }
+
   func scan(
     _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
-    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout HashLineMap,
-    plainSeen: inout HashLineMap
+    proposals: inout [Proposal], candidates: inout [Candidate], plainSeen: inout HashLineMap
   ) {
     for k in tokens.indices {
       let t = tokens[k]
       let len = t.end - t.start
       let first = buf[t.start]
-      if Bytes.isUpper(first) && len >= 2 && !t.glued && buf[t.end - 1] != 0x73 {
-        // A name standing on its own (not the first word of New York) is evidence for Names.
-        let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
-        if !nextCap {
-          let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
-          capsSeen.insertIfAbsent(h, line)
-        }
-      }
       if t.glued { continue }
       if !t.ascii {
         if possessives && buf[t.end - 1] == 0x73 && Bytes.isUpper(first) {
@@ -528,7 +577,7 @@ public struct RepairApostrophes: Stage {
         possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         continue
       }
-      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixes.contains(first) {
+      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixTable[Int(first)] {
         nameCandidate(buf, tokens, k, fragment: fragment, proposals: &proposals)
       }
     }
@@ -773,7 +822,7 @@ public struct RepairApostrophes: Stage {
   static let theHash = ByteWordSet.hash("the")
   static let aHash = ByteWordSet.hash("a")
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: HashLineMap, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
+  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
@@ -850,6 +899,46 @@ extension ByteWordSet {
   }
 }
 
+
+/// Context rules by the hash of their lower-cased form, in an open-addressing table (a Swift
+/// Dictionary hashes each UInt64 key with SipHash on the hot path).
+struct RulesByHash: Sendable {
+  private let index: HashLineMap
+  private let lists: [[ContextRule]]
+
+  init(_ byHash: [UInt64: [ContextRule]]) {
+    var index = HashLineMap(capacity: byHash.count)
+    var lists: [[ContextRule]] = []
+    for (h, rs) in byHash.sorted(by: { $0.key < $1.key }) {
+      index.insertIfAbsent(h, lists.count)
+      lists.append(rs)
+    }
+    self.index = index
+    self.lists = lists
+  }
+
+  var isEmpty: Bool { lists.isEmpty }
+
+  @inline(__always)
+  subscript(_ h: UInt64) -> [ContextRule]? {
+    guard let i = index[h] else { return nil }
+    return lists[i]
+  }
+}
+
+/// `standalone` evidence of repair-apostrophes, gathered by a second look at the document the
+/// first time a candidate needs it (most documents never do).
+final class StandaloneNames {
+  private var map: HashLineMap?
+  private let build: () -> HashLineMap
+
+  init(_ build: @escaping () -> HashLineMap) { self.build = build }
+
+  subscript(_ h: UInt64) -> Int? {
+    if map == nil { map = build() }
+    return map![h]
+  }
+}
 
 /// The two SCOWL word sets of repair-apostrophes, read and hashed on first use (thread-safe).
 final class LazyWordTables: @unchecked Sendable {
