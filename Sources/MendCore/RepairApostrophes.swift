@@ -55,6 +55,9 @@ public struct RepairApostrophes: Stage {
   let maxKeyLength: Int
   /// Last two letters (lower-cased) of the table's keys, as a 65 536-entry table.
   let keyLastBytes: [Bool]
+  /// (length, first letter, last letter) of the table's keys as a 32 768-bit set (see `keyShapeIndex`):
+  /// most tokens leave the scan on one bit test.
+  let keyShapes: [UInt64]
   /// Letters that a one-letter phrase word (the n of rock n roll) can be.
   let phraseBytes: [Bool]
   let tableEntries: [TableEntry]
@@ -114,6 +117,12 @@ public struct RepairApostrophes: Stage {
       lastBytes[Int(Bytes.lower(e.key[e.key.count - 2])) << 8 | Int(Bytes.lower(e.key[e.key.count - 1]))] = true
     }
     keyLastBytes = lastBytes
+    var shapes = [UInt64](repeating: 0, count: 512)
+    for e in entries where e.key.count >= 2 {
+      let i = Self.keyShapeIndex(e.key.count, e.key[0], e.key[e.key.count - 1])
+      shapes[i >> 6] |= 1 << UInt64(i & 63)
+    }
+    keyShapes = shapes
     style = options.string("style")
     contractions = options.bool("contractions")
     possessives = options.bool("possessives")
@@ -247,13 +256,14 @@ public struct RepairApostrophes: Stage {
     var internalCurly = 0
     var anyCurly = false
     var tokens: [Token] = []
+    var caps: [CapsToken] = []
 
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       let line = document.fragments[fi].line
       text.withUTF8 { buf in
         tokenize(buf, into: &tokens, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
-        scan(buf, tokens: tokens, fragment: fi, line: line, proposals: &proposals, candidates: &candidates, plainSeen: &plainSeen)
+        scan(buf, tokens: tokens, fragment: fi, line: line, proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
       }
     }
 
@@ -261,7 +271,7 @@ public struct RepairApostrophes: Stage {
     if !candidates.isEmpty {
       // Names standing on their own are only looked up for some candidates: gathered on first need.
       let doc = document
-      let capsSeen = StandaloneNames { self.standaloneNames(doc) }
+      let capsSeen = StandaloneNames { self.standaloneNames(doc, caps, candidates) }
       resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
     }
     if proposals.isEmpty { return }
@@ -363,7 +373,7 @@ public struct RepairApostrophes: Stage {
             ascii = false
             i += 1
           }
-          (out.baseAddress! + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: Self.glued(buf, start, i)))
+          (out.baseAddress! + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: (start == 0 || p[start - 1] == 0x20) && (i == n || p[i] == 0x20) ? false : Self.glued(buf, start, i)))
           m += 1
           if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { ia += 1 }
           if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { ic += 1 }
@@ -449,6 +459,17 @@ public struct RepairApostrophes: Stage {
   }
 
   @inline(__always)
+  static func keyShapeIndex(_ len: Int, _ first: UInt8, _ last: UInt8) -> Int {
+    (len & 31) << 10 | Int(Bytes.lower(first) & 31) << 5 | Int(Bytes.lower(last) & 31)
+  }
+
+  @inline(__always)
+  func keyShapeMay(_ len: Int, _ first: UInt8, _ last: UInt8) -> Bool {
+    let i = Self.keyShapeIndex(len, first, last)
+    return keyShapes.withUnsafeBufferPointer { $0[i >> 6] } & (1 << UInt64(i & 63)) != 0
+  }
+
+  @inline(__always)
   static func hashLowered(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for i in s..<e {
@@ -514,30 +535,41 @@ public struct RepairApostrophes: Stage {
     }
   }
 
-  /// Capitalised tokens standing on their own (not the first word of New York), by hash, with the
-  /// first line they are on: evidence that a base is a name (Moscow for Moscows).
-  func standaloneNames(_ document: Document) -> HashLineMap {
+  /// A capitalised token standing on its own (not the first word of New York): evidence that a
+  /// base is a name (Moscow for Moscows). Kept as a position; hashed only if a candidate asks.
+  struct CapsToken {
+    var fragment: Int
+    var start: Int
+    var end: Int
+    var line: Int
+  }
+
+  /// The standalone names a candidate can ask about (bases of candidates without lexicon
+  /// evidence), by hash, with the first line they stand on.
+  func standaloneNames(_ document: Document, _ caps: [CapsToken], _ candidates: [Candidate]) -> HashLineMap {
+    var need = HashLineMap()
+    var shapes = [UInt64](repeating: 0, count: 512)
+    for c in candidates where !c.lexicon {
+      guard let f = c.base.first, let l = c.base.last else { continue }
+      need.insertIfAbsent(ByteWordSet.hash(c.base), 0)
+      let i = Self.keyShapeIndex(c.base.count, f, l)
+      shapes[i >> 6] |= 1 << UInt64(i & 63)
+    }
     var capsSeen = HashLineMap()
-    var tokens: [Token] = []
-    var a = 0
-    var c = 0
-    var any = false
-    for f in document.fragments {
-      var text = f.text
-      let line = f.line
+    var j = 0
+    while j < caps.count {
+      let fi = caps[j].fragment
+      var text = document.fragments[fi].text
       text.withUTF8 { buf in
-        tokenize(buf, into: &tokens, internalAscii: &a, internalCurly: &c, anyCurly: &any)
-        for k in tokens.indices {
-          let t = tokens[k]
-          let len = t.end - t.start
-          let first = buf[t.start]
-          if Bytes.isUpper(first) && len >= 2 && !t.glued && buf[t.end - 1] != 0x73 {
-            let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
-            if !nextCap {
-              let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
-              capsSeen.insertIfAbsent(h, line)
-            }
-          }
+        while j < caps.count && caps[j].fragment == fi {
+          let t = caps[j]
+          j += 1
+          let s = t.start
+          let e = t.end
+          let i = Self.keyShapeIndex(e - s, buf[s], buf[e - 1])
+          if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+          let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
+          if need[h] != nil { capsSeen.insertIfAbsent(h, t.line) }
         }
       }
     }
@@ -546,12 +578,20 @@ public struct RepairApostrophes: Stage {
 
   func scan(
     _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
-    proposals: inout [Proposal], candidates: inout [Candidate], plainSeen: inout HashLineMap
+    proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
+    plainSeen: inout HashLineMap
   ) {
     for k in tokens.indices {
       let t = tokens[k]
       let len = t.end - t.start
       let first = buf[t.start]
+      if Bytes.isUpper(first) && len >= 2 && !t.glued && buf[t.end - 1] != 0x73 {
+        // A name standing on its own (not the first word of New York) is evidence for Names.
+        let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
+        if !nextCap {
+          caps.append(CapsToken(fragment: fragment, start: t.start, end: t.end, line: line))
+        }
+      }
       if t.glued { continue }
       if !t.ascii {
         if possessives && buf[t.end - 1] == 0x73 && Bytes.isUpper(first) {
@@ -566,7 +606,7 @@ public struct RepairApostrophes: Stage {
       if len > 24 { continue }
       let last = buf[t.end - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
-      if contractions && len <= maxKeyLength
+      if contractions && len <= maxKeyLength && keyShapeMay(len, first, last)
         && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
         let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
       {
