@@ -168,6 +168,9 @@ public struct RepairApostrophes: Stage {
 
   // MARK: - Running
 
+  /// A line's tokens (in a buffer the run reuses for every line).
+  typealias Tokens = UnsafeBufferPointer<Token>
+
   /// A token: a run of letters and digits (non-ASCII letters included), as byte offsets.
   struct Token {
     var start: Int
@@ -255,14 +258,23 @@ public struct RepairApostrophes: Stage {
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
-    var tokens: [Token] = []
     var caps: [CapsToken] = []
+    // One token buffer for all lines, grown as needed (a line of n bytes has at most n / 2 + 1).
+    var capacity = 256
+    var scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+    defer { scratch.deallocate() }
 
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       let line = document.fragments[fi].line
       text.withUTF8 { buf in
-        tokenize(buf, into: &tokens, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+        if buf.count / 2 + 2 > capacity {
+          scratch.deallocate()
+          capacity = max(buf.count / 2 + 2, capacity * 2)
+          scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+        }
+        let m = tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+        let tokens = Tokens(start: scratch, count: m)
         scan(buf, tokens: tokens, fragment: fi, line: line, proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
       }
     }
@@ -329,22 +341,24 @@ public struct RepairApostrophes: Stage {
 
   /// Split a line into word tokens on bytes, and count the apostrophes inside words (the
   /// document's style, and whether it was stripped at all).
+  /// The tokens of a line, written to `out` (room for buf.count / 2 + 2); returns their count.
   func tokenize(
-    _ buf: UnsafeBufferPointer<UInt8>, into tokens: inout [Token], internalAscii: inout Int,
+    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, internalAscii: inout Int,
     internalCurly: inout Int, anyCurly: inout Bool
-  ) {
+  ) -> Int {
     let n = buf.count
-    guard let p = buf.baseAddress, n > 0 else {
-      tokens.removeAll(keepingCapacity: true)
-      return
-    }
+    guard let p = buf.baseAddress, n > 0 else { return 0 }
     var ia = internalAscii
     var ic = internalCurly
     var curly = anyCurly
     // A token takes a byte and a separator: at most n / 2 + 1 of them. Written in place (no
     // per-token append checks), with `glued` decided as each token ends.
-    tokens = [Token](unsafeUninitializedCapacity: n / 2 + 2) { out, count in
-      var m = 0
+    let raw = UnsafeRawPointer(p)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let low7 = ones &* 0x7F
+    let high = ones &* 0x80
+    var m = 0
+    do {
       Self.byteClass.withUnsafeBufferPointer { cls in
         var i = 0
         while i < n {
@@ -363,6 +377,18 @@ public struct RepairApostrophes: Stage {
           let start = i
           var ascii = c == 1
           i += 1
+          // Eight ASCII letters or digits at a time (exact SWAR range tests on bytes below 0x80).
+          while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let t = x & low7
+            let digit = ((ones &* (127 + 0x3A)) &- t) & ~x & (t &+ ones &* (127 - 0x2F))
+            let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
+            let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
+            let other = ~(digit | upper | lower) & high
+            if other == 0 { i += 8; continue }
+            i += other.trailingZeroBitCount >> 3
+            break
+          }
           while i < n {
             let x = p[i]
             let k = cls[Int(x)]
@@ -373,17 +399,17 @@ public struct RepairApostrophes: Stage {
             ascii = false
             i += 1
           }
-          (out.baseAddress! + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: (start == 0 || p[start - 1] == 0x20) && (i == n || p[i] == 0x20) ? false : Self.glued(buf, start, i)))
+          (out + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: (start == 0 || p[start - 1] == 0x20) && (i == n || p[i] == 0x20) ? false : Self.glued(buf, start, i)))
           m += 1
           if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { ia += 1 }
           if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { ic += 1 }
         }
       }
-      count = m
     }
     internalAscii = ia
     internalCurly = ic
     anyCurly = curly
+    return m
   }
 
   /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
@@ -414,7 +440,7 @@ public struct RepairApostrophes: Stage {
   }
 
   /// The context of token k on one side.
-  func slot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, next: Bool, distance: Int = 1) -> SlotView {
+  func slot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, next: Bool, distance: Int = 1) -> SlotView {
     var v = SlotView()
     var cur = k
     for step in 1...distance {
@@ -577,7 +603,7 @@ public struct RepairApostrophes: Stage {
   }
 
   func scan(
-    _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
+    _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, fragment: Int, line: Int,
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
     plainSeen: inout HashLineMap
   ) {
@@ -624,7 +650,7 @@ public struct RepairApostrophes: Stage {
   }
 
   func handleTableEntry(
-    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int,
+    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int,
     proposals: inout [Proposal]
   ) {
     let t = tokens[k]
@@ -664,7 +690,7 @@ public struct RepairApostrophes: Stage {
         confidence: 0.99, applied: true, inferred: false))
   }
 
-  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int) -> Bool {
+  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> Bool {
     for c in r.conditions {
       let v: SlotView
       switch c.slot {
@@ -679,7 +705,7 @@ public struct RepairApostrophes: Stage {
     return true
   }
 
-  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
     for p in phrases {
       guard let pos = p.words.indices.first(where: { p.words[$0] != p.replacements[$0] }) else { continue }
       let s = k - pos
@@ -707,7 +733,7 @@ public struct RepairApostrophes: Stage {
   }
 
   /// `OBrien` → `O'Brien`: a prefix letter, a capitalised name, and no such word.
-  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
     let t = tokens[k]
     for i in (t.start + 2)..<t.end where !Bytes.isLower(buf[i]) { return }
     let p = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
@@ -728,7 +754,7 @@ public struct RepairApostrophes: Stage {
   }
 
   func possessiveCandidate(
-    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, line: Int,
+    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, line: Int,
     into candidates: inout [Candidate], plainSeen: inout HashLineMap
   ) {
     let t = tokens[k]
@@ -836,7 +862,7 @@ public struct RepairApostrophes: Stage {
   /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
   /// prepositional phrase and then a finite verb in the rules' `head-verb` class: the plural
   /// cannot be the subject, so it owns the noun.
-  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, prev: SlotView, next: SlotView) -> String? {
+  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, prev: SlotView, next: SlotView) -> String? {
     guard prev.hasWord, pluralDeterminers.contains(hash: prev.hash), next.hasWord, next.lastByte() != 0x73,
       possessiveBases.contains(hash: next.hash), !headVerbs.contains(hash: next.hash)
     else { return nil }
