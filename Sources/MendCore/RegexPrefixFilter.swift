@@ -22,7 +22,7 @@ struct RegexPrefixFilter: Sendable {
   let buckets: [[[UInt16]]]
 
   /// nil when some pattern is outside the modelled subset or its prefixes are too many.
-  init?(patterns: [String], caseInsensitive: Bool, maxPrefixes: Int = 4096) {
+  init?(patterns: [String], caseInsensitive: Bool, maxPrefixes: Int = 4096, longest: Int = 8) {
     var nodes: [Node] = []
     for p in patterns {
       var parser = Parser(Array(p.unicodeScalars), caseInsensitive: caseInsensitive)
@@ -30,9 +30,11 @@ struct RegexPrefixFilter: Sendable {
       nodes.append(n)
     }
     let whole = Node.alt(nodes)
-    for k in stride(from: 4, through: 1, by: -1) {
-      var sets = PrefixSets(k: k, cap: maxPrefixes)
-      guard let set = sets.prefixes(whole) else { continue }
+    // The longest prefixes whose set stays small select best (lines like "What ..." or "Most of
+    // ..." start like "whatsapp" and "most popular" only for four characters).
+    for k in [8, 6, 4, 3, 2, 1] where k <= longest {
+      let sets = PrefixSets(cap: maxPrefixes)
+      guard let set = sets.prefixes(whole, k) else { continue }
       // A pattern that may start with anything (or match the empty line only) filters nothing.
       if set.contains(where: { $0.isEmpty || $0[0] == Self.open }) { return nil }
       var b = [[[UInt16]]](repeating: [], count: 128)
@@ -252,18 +254,19 @@ struct RegexPrefixFilter: Sendable {
     }
   }
 
-  /// The prefix sets: for a node, every string s of length <= k such that s is the first k
-  /// characters of a match (length k, or ending in `open`), or a whole match shorter than k.
+  /// The prefix sets: for a node and a length k, every string s of length <= k such that s is the
+  /// first k characters of a match (length k, or ending in `open`), or a whole match shorter than
+  /// k. A sequence asks each item only for as many characters as its shortest live prefix still
+  /// needs (so `sign up [a-z ]{0,40}` never expands the class).
   struct PrefixSets {
-    let k: Int
     let cap: Int
 
-    func done(_ p: [UInt16]) -> Bool { p.count >= k || p.last == RegexPrefixFilter.open }
+    func done(_ p: [UInt16], _ k: Int) -> Bool { p.count >= k || p.last == RegexPrefixFilter.open }
 
-    func concat(_ a: Set<[UInt16]>, _ b: Set<[UInt16]>) -> Set<[UInt16]>? {
+    func concat(_ a: Set<[UInt16]>, _ b: Set<[UInt16]>, _ k: Int) -> Set<[UInt16]>? {
       var out = Set<[UInt16]>()
       for x in a {
-        if done(x) {
+        if done(x, k) {
           out.insert(x)
           continue
         }
@@ -277,7 +280,18 @@ struct RegexPrefixFilter: Sendable {
       return out.count > cap ? nil : out
     }
 
-    func prefixes(_ n: Node) -> Set<[UInt16]>? {
+    /// The characters still needed after the live (not yet done) prefixes of `acc`; 0 when none.
+    func needed(_ acc: Set<[UInt16]>, _ k: Int) -> Int {
+      var shortest = k
+      var live = false
+      for x in acc where !done(x, k) {
+        live = true
+        shortest = min(shortest, x.count)
+      }
+      return live ? k - shortest : 0
+    }
+
+    func prefixes(_ n: Node, _ k: Int) -> Set<[UInt16]>? {
       switch n {
       case .empty: return [[]]
       case .open: return [[RegexPrefixFilter.open]]
@@ -285,31 +299,35 @@ struct RegexPrefixFilter: Sendable {
       case .seq(let items):
         var acc: Set<[UInt16]> = [[]]
         for it in items {
-          guard let p = prefixes(it), let c = concat(acc, p) else { return nil }
+          let rem = needed(acc, k)
+          if rem == 0 { break }
+          guard let p = prefixes(it, rem), let c = concat(acc, p, k) else { return nil }
           acc = c
         }
         return acc
       case .alt(let bs):
         var out = Set<[UInt16]>()
         for b in bs {
-          guard let p = prefixes(b) else { return nil }
+          guard let p = prefixes(b, k) else { return nil }
           out.formUnion(p)
           if out.count > cap { return nil }
         }
         return out
       case .repeatNode(let a, let lo, let hi):
         // Beyond k copies nothing new fits in k characters (a copy is empty or adds one).
-        guard let p = prefixes(a) else { return nil }
+        guard let p = prefixes(a, k) else { return nil }
         var acc: Set<[UInt16]> = [[]]
         for _ in 0..<min(lo, k) {
-          guard let c = concat(acc, p) else { return nil }
+          if needed(acc, k) == 0 { break }
+          guard let c = concat(acc, p, k) else { return nil }
           acc = c
         }
         let extra = hi.map { min($0 - lo, k) } ?? k
         var optional = p
         optional.insert([])
         for _ in 0..<extra {
-          guard let c = concat(acc, optional) else { return nil }
+          if needed(acc, k) == 0 { break }
+          guard let c = concat(acc, optional, k) else { return nil }
           if c == acc { break }
           acc = c
         }

@@ -785,18 +785,20 @@ public struct RepairApostrophes: Stage {
     // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
     let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
     var lexicon = possessiveBases.contains(hash: baseHash)
+    // Read with the base's lookup so that the two table reads (often cache misses) overlap.
+    let tokIsWord = words.contains(hash: tokHash)
     if c == .lower && !lexicon { return }
     if plainSWords.contains(hash: tokHash) { return }
     var confusable = false
     if c == .lower {
-      confusable = words.contains(hash: tokHash)
+      confusable = tokIsWord
     } else if c == .upper {
       // NASAs, CEOs: acronym plurals are common; decided by the score with document evidence.
       confusable = true
     } else {
       // Paris, Thomas, Athens, Americans stay; a form with context rules (Tuesdays) is decided
       // by them alone.
-      if words.contains(hash: tokHash) && rulesByHash[lowerHash] == nil { return }
+      if tokIsWord && rulesByHash[lowerHash] == nil { return }
       // Party (of the Labour Party) is the noun party: its possessive is attested.
       if !lexicon { lexicon = possessiveBases.contains(hash: baseLowerHash) }
       if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }

@@ -24,6 +24,9 @@ public struct RepairCredits: Stage {
   /// The smallest and largest of those bytes when all are ASCII (lets the skip test look at eight
   /// bytes at once); nil otherwise.
   let firstRange: (lo: UInt8, hi: UInt8)?
+  /// Up to four ASCII first bytes, each repeated in the eight bytes of a word (an equality test
+  /// selects better than the range); empty otherwise.
+  let firstWords: [UInt64]
 
   init(options: StageOptions) {
     creditWords = options.list("credit-words").map { Array($0.utf8) }
@@ -35,6 +38,9 @@ public struct RepairCredits: Stage {
     firstBytes = table
     let firsts = creditWords.compactMap(\.first)
     if let lo = firsts.min(), let hi = firsts.max(), lo > 0, hi < 0x80 { firstRange = (lo, hi) } else { firstRange = nil }
+    let distinct = Set(firsts).sorted()
+    // Padded to four with repeats of the first.
+    firstWords = firstRange != nil && distinct.count <= 4 ? (0..<4).map { UInt64(distinct[min($0, distinct.count - 1)]) &* 0x0101_0101_0101_0101 } : []
   }
 
   /// Whether the line holds a credit word followed by a space or a colon, where a credit word
@@ -50,10 +56,23 @@ public struct RepairCredits: Stage {
       let high = ones &* 0x80
       let m = UInt64(lo) - 1  // lo > 0: a credit word never starts with NUL
       let nn = UInt64(hi) + 1
+      let useEq = !firstWords.isEmpty
+      let (w0, w1, w2, w3) = useEq ? (firstWords[0], firstWords[1], firstWords[2], firstWords[3]) : (0, 0, 0, 0)
       while i + 8 <= n {
         let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        let t = x & low7
-        let hit = ((ones &* (127 + nn)) &- t) & ~x & (t &+ ones &* (127 - m)) & high
+        var hit: UInt64 = 0
+        if useEq {
+          // A zero byte in x ^ w where x has the byte (may also flag a byte after a real match;
+          // the bytes are then checked one by one).
+          let v0 = x ^ w0
+          let v1 = x ^ w1
+          let v2 = x ^ w2
+          let v3 = x ^ w3
+          hit = ((v0 &- ones) & ~v0 | (v1 &- ones) & ~v1 | (v2 &- ones) & ~v2 | (v3 &- ones) & ~v3) & high
+        } else {
+          let t = x & low7
+          hit = ((ones &* (127 + nn)) &- t) & ~x & (t &+ ones &* (127 - m)) & high
+        }
         if hit == 0 { i += 8; continue }
         let end = i + 8
         while i < end {

@@ -82,15 +82,37 @@ import Testing
       all += frontier
     }
     for ci in [true, false] {
+      for longest in [3, 4] {
+        let f = RegexPrefixFilter(patterns: patterns, caseInsensitive: ci, longest: longest)!
+        var rejected = 0
+        for s in all {
+          let m = regexMatches(patterns, s, caseInsensitive: ci)
+          let may = mayMatch(f, s)
+          if m { #expect(may, "\(s) matches but was filtered out") }
+          if !may { rejected += 1 }
+        }
+        #expect(rejected > all.count / 2)
+      }
+    }
+    // Longer strings with the default (longest) prefixes.
+    var rng = TestRandom(state: 11)
+    for ci in [true, false] {
       let f = RegexPrefixFilter(patterns: patterns, caseInsensitive: ci)!
+      var matched = 0
       var rejected = 0
-      for s in all {
-        let m = regexMatches(patterns, s, caseInsensitive: ci)
+      for _ in 0..<30_000 {
+        var s = ""
+        for _ in 0..<Int(rng.next() % 12) { s += alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        if rng.next() % 2 == 0 { s = "aab" + s }  // some that match the first pattern's start
         let may = mayMatch(f, s)
-        if m { #expect(may, "\(s) matches but was filtered out") }
+        if regexMatches(patterns, s, caseInsensitive: ci) {
+          matched += 1
+          #expect(may, "\(s) matches but was filtered out")
+        }
         if !may { rejected += 1 }
       }
-      #expect(rejected > all.count / 2)
+      #expect(matched > 10)
+      #expect(rejected > 2_000)  // strings of eight characters or more that start no way a pattern can
     }
   }
 
@@ -118,6 +140,10 @@ import Testing
       }
     }
     #expect(matched > 100)
+    // Eight characters decide: "What ..." and "Most of ..." do not start like whatsapp or most popular.
+    #expect(f.k == 8)
+    #expect(!mayMatch(f, "What the talks meant."))
+    #expect(!mayMatch(f, "Most of the talks went on."))
     #expect(!mayMatch(f, "The talks went on."))
     #expect(!mayMatch(f, "Moscow said on Monday that the talks would go on."))
     #expect(mayMatch(f, "ſhare"))  // non-ASCII start: the regex decides (case folding)
@@ -133,7 +159,7 @@ import Testing
     #expect(mayMatch(f, "abzzzz"))
     #expect(mayMatch(f, "xssss"))
     #expect(mayMatch(f, "q1"))
-    #expect(!mayMatch(f, "acbd"))
-    #expect(!mayMatch(f, "zzzz"))
+    #expect(!mayMatch(f, "acbdefghij"))
+    #expect(!mayMatch(f, "zzzzzzzzzz"))
   }
 }
