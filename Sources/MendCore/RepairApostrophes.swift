@@ -47,6 +47,8 @@ public struct RepairApostrophes: Stage {
   /// The SCOWL tables; empty until `run` meets a document that needs a lookup (see `tables`).
   var words = ByteWordSet()
   var possessiveBases = ByteWordSet()
+  /// A small filter in front of `possessiveBases` (most lookups of lower-case X+s miss it).
+  var possessiveBaseBits = HashBits()
   /// Builds `words` and `possessiveBases` on first need (about 100 k hash inserts), so loading
   /// the rules and running on text that never needs them costs nothing.
   let tables: LazyWordTables
@@ -218,6 +220,7 @@ public struct RepairApostrophes: Stage {
     if needsTables(document) {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()
+      loaded.possessiveBaseBits = tables.baseBits()
       loaded.runLoaded(&document, &context)
     } else {
       runLoaded(&document, &context)
@@ -784,10 +787,9 @@ public struct RepairApostrophes: Stage {
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
     // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
     let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
-    var lexicon = possessiveBases.contains(hash: baseHash)
-    // Read with the base's lookup so that the two table reads (often cache misses) overlap.
-    let tokIsWord = words.contains(hash: tokHash)
+    var lexicon = possessiveBaseBits.mayContain(baseHash) && possessiveBases.contains(hash: baseHash)
     if c == .lower && !lexicon { return }
+    let tokIsWord = words.contains(hash: tokHash)
     if plainSWords.contains(hash: tokHash) { return }
     var confusable = false
     if c == .lower {
@@ -1021,6 +1023,19 @@ final class LazyWordTables: @unchecked Sendable {
     }
     self.wordsPath = wordsPath
     self.basesPath = basesPath
+  }
+
+  private var bits: HashBits?
+
+  /// The filter over the possessive bases (built with them, once).
+  func baseBits() -> HashBits {
+    let bases = get().1
+    lock.lock()
+    defer { lock.unlock() }
+    if let b = bits { return b }
+    let b = HashBits(bases)
+    bits = b
+    return b
   }
 
   func get() -> (ByteWordSet, ByteWordSet) {
