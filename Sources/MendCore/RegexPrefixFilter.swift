@@ -54,12 +54,14 @@ struct RegexPrefixFilter: Sendable {
   }
 
   /// Whether a match of any pattern can be the whole of `t` (the trimmed line): false only when
-  /// none can.
+  /// none can. An ASCII line matches only if some element of the set is a prefix of it (a whole
+  /// match, a match before a final line terminator, or the first k characters) or reaches `open`
+  /// within it.
   @inline(__always)
   func mayMatch(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = t.count
-    if n < k { return true }
-    for i in 0..<k where t[i] >= 0x80 { return true }
+    if n == 0 { return true }
+    for i in 0..<min(k, n) where t[i] >= 0x80 { return true }
     let first = caseInsensitive ? Bytes.lower(t[0]) : t[0]
     for p in buckets[Int(first)] {
       var ok = true
@@ -67,6 +69,8 @@ struct RegexPrefixFilter: Sendable {
       while i < p.count {
         let e = p[i]
         if e == Self.open { break }
+        // A line shorter than p: a match of it would be a shorter element of the set.
+        if i >= n { ok = false; break }
         if e != Self.any {
           let c = caseInsensitive ? Bytes.lower(t[i]) : t[i]
           if UInt16(c) != e { ok = false; break }

@@ -46,21 +46,27 @@ public struct RemoveBoilerplate: Stage {
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     guard let combined = patterns.combined else { return }
+    // The document is rebuilt only when a line goes (most have none).
+    var removed: [Int] = []
+    for (i, f) in document.fragments.enumerated() where match(f.text, combined) {
+      let which = patterns.each.first { match(f.text, $0.1) }?.0 ?? "?"
+      context.record(
+        rule: "pattern", action: .remove, line: f.line, column: 1, before: f.text, after: "",
+        reason: "boilerplate: the whole line matches /\(which)/")
+      removed.append(i)
+    }
+    if removed.isEmpty { return }
     var out: [Fragment] = []
-    out.reserveCapacity(document.fragments.count)
-    var removedAny = false
-    for f in document.fragments {
-      if match(f.text, combined) {
-        let which = patterns.each.first { match(f.text, $0.1) }?.0 ?? "?"
-        context.record(
-          rule: "pattern", action: .remove, line: f.line, column: 1, before: f.text, after: "",
-          reason: "boilerplate: the whole line matches /\(which)/")
-        removedAny = true
+    out.reserveCapacity(document.fragments.count - removed.count)
+    var r = 0
+    for (i, f) in document.fragments.enumerated() {
+      if r < removed.count && removed[r] == i {
+        r += 1
       } else {
         out.append(f)
       }
     }
-    if removedAny { document.fragments = out }
+    document.fragments = out
   }
 
   func match(_ text: String, _ re: NSRegularExpression) -> Bool {
