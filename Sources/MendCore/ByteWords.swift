@@ -149,6 +149,11 @@ public struct ByteWordSet: Sendable {
 
   public func contains(_ s: String) -> Bool { contains(hash: Self.hash(s)) }
 
+  /// Every stored hash (to build filters over the set).
+  func forEachHash(_ body: (UInt64) -> Void) {
+    for h in table where h != 0 { body(h) }
+  }
+
   /// Read a lexicon file's bytes (the rules loader has already checked that it exists).
   public static func load(path: String) throws -> ByteWordSet {
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -173,6 +178,36 @@ enum Bytes {
   @inline(__always) static func upper(_ b: UInt8) -> UInt8 { isLower(b) ? b & 0xDF : b }
 
   static func lowered<C: Collection>(_ s: C) -> [UInt8] where C.Element == UInt8 { s.map(lower) }
+}
+
+/// A two-probe bit filter over a ByteWordSet's hashes (about 16 bits a word, so it stays in cache
+/// where the set's table does not): `mayContain` false means the set has no such hash; true
+/// means ask the set.
+struct HashBits: Sendable {
+  private var bits: [UInt64]
+  private var mask: Int
+
+  init(_ set: ByteWordSet = ByteWordSet()) {
+    var size = 1 << 12
+    while size < set.count * 16 { size <<= 1 }
+    var bits = [UInt64](repeating: 0, count: size >> 6)
+    let mask = size - 1
+    set.forEachHash { h in
+      let a = Int(truncatingIfNeeded: h >> 20) & mask
+      let b = Int(truncatingIfNeeded: h >> 42) & mask
+      bits[a >> 6] |= 1 << UInt64(a & 63)
+      bits[b >> 6] |= 1 << UInt64(b & 63)
+    }
+    self.bits = bits
+    self.mask = mask
+  }
+
+  @inline(__always)
+  func mayContain(_ h: UInt64) -> Bool {
+    let a = Int(truncatingIfNeeded: h >> 20) & mask
+    let b = Int(truncatingIfNeeded: h >> 42) & mask
+    return bits.withUnsafeBufferPointer { $0[a >> 6] & (1 << UInt64(a & 63)) != 0 && $0[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+  }
 }
 
 /// A map from 64-bit word hashes to a small value (the first line a word was seen on), with

@@ -21,7 +21,11 @@ public struct RemoveBoilerplate: Stage {
   final class Patterns: @unchecked Sendable {
     let combined: NSRegularExpression?
     let each: [(String, NSRegularExpression)]
+    /// The ways a match can start, derived from the patterns (nil: not derivable): lines that
+    /// start otherwise never reach the regex engine.
+    let prefixes: RegexPrefixFilter?
     init(_ patterns: [String], caseInsensitive: Bool) throws {
+      prefixes = RegexPrefixFilter(patterns: patterns, caseInsensitive: caseInsensitive)
       let opts: NSRegularExpression.Options = caseInsensitive ? [.caseInsensitive] : []
       each = try patterns.map { ($0, try NSRegularExpression(pattern: "^(?:" + $0 + ")$", options: opts)) }
       combined =
@@ -42,21 +46,27 @@ public struct RemoveBoilerplate: Stage {
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     guard let combined = patterns.combined else { return }
+    // The document is rebuilt only when a line goes (most have none).
+    var removed: [Int] = []
+    for (i, f) in document.fragments.enumerated() where match(f.text, combined) {
+      let which = patterns.each.first { match(f.text, $0.1) }?.0 ?? "?"
+      context.record(
+        rule: "pattern", action: .remove, line: f.line, column: 1, before: f.text, after: "",
+        reason: "boilerplate: the whole line matches /\(which)/")
+      removed.append(i)
+    }
+    if removed.isEmpty { return }
     var out: [Fragment] = []
-    out.reserveCapacity(document.fragments.count)
-    var removedAny = false
-    for f in document.fragments {
-      if match(f.text, combined) {
-        let which = patterns.each.first { match(f.text, $0.1) }?.0 ?? "?"
-        context.record(
-          rule: "pattern", action: .remove, line: f.line, column: 1, before: f.text, after: "",
-          reason: "boilerplate: the whole line matches /\(which)/")
-        removedAny = true
+    out.reserveCapacity(document.fragments.count - removed.count)
+    var r = 0
+    for (i, f) in document.fragments.enumerated() {
+      if r < removed.count && removed[r] == i {
+        r += 1
       } else {
         out.append(f)
       }
     }
-    if removedAny { document.fragments = out }
+    document.fragments = out
   }
 
   func match(_ text: String, _ re: NSRegularExpression) -> Bool {
@@ -64,6 +74,15 @@ public struct RemoveBoilerplate: Stage {
     let quick = t.withUTF8 { buf -> Bool in
       let n = buf.count
       if n == 0 || n > maxBytes { return false }
+      if let f = patterns.prefixes {
+        // The trimmed line's start (bytes; the same as trimming characters when the first
+        // remaining byte is ASCII, and mayMatch passes any non-ASCII start).
+        var s = 0
+        var e = n
+        while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+        while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
+        if !f.mayMatch(UnsafeBufferPointer(rebasing: buf[s..<e])) { return false }
+      }
       var words = 0
       var inWord = false
       for b in buf {

@@ -48,6 +48,8 @@ public struct RepairApostrophes: Stage {
   /// The SCOWL tables; empty until `run` meets a document that needs a lookup (see `tables`).
   var words = ByteWordSet()
   var possessiveBases = ByteWordSet()
+  /// A small filter in front of `possessiveBases` (most lookups of lower-case X+s miss it).
+  var possessiveBaseBits = HashBits()
   /// Builds `words` and `possessiveBases` on first need (about 100 k hash inserts), so loading
   /// the rules and running on text that never needs them costs nothing.
   let tables: LazyWordTables
@@ -56,6 +58,9 @@ public struct RepairApostrophes: Stage {
   let maxKeyLength: Int
   /// Last two letters (lower-cased) of the table's keys, as a 65 536-entry table.
   let keyLastBytes: [Bool]
+  /// (length, first letter, last letter) of the table's keys as a 32 768-bit set (see `keyShapeIndex`):
+  /// most tokens leave the scan on one bit test.
+  let keyShapes: [UInt64]
   /// Letters that a one-letter phrase word (the n of rock n roll) can be.
   let phraseBytes: [Bool]
   let tableEntries: [TableEntry]
@@ -67,12 +72,14 @@ public struct RepairApostrophes: Stage {
   let contractions: Bool
   let possessives: Bool
   let namePrefixes: Set<UInt8>
+  /// `namePrefixes` as a 256-entry table for the scan.
+  let namePrefixTable: [Bool]
   let inferInIntact: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
   /// The same rules by the hash of their lower-cased form: also consulted for possessive
   /// candidates that are plain words (`last years relatively` → `last year's`).
-  let rulesByHash: [UInt64: [ContextRule]]
+  let rulesByHash: RulesByHash
   let phrases: [Phrase]
   let notAfterPossessive: ByteWordSet
   let pluralMarkers: ByteWordSet
@@ -116,10 +123,19 @@ public struct RepairApostrophes: Stage {
       lastBytes[Int(Bytes.lower(e.key[e.key.count - 2])) << 8 | Int(Bytes.lower(e.key[e.key.count - 1]))] = true
     }
     keyLastBytes = lastBytes
+    var shapes = [UInt64](repeating: 0, count: 512)
+    for e in entries where e.key.count >= 2 {
+      let i = Self.keyShapeIndex(e.key.count, e.key[0], e.key[e.key.count - 1])
+      shapes[i >> 6] |= 1 << UInt64(i & 63)
+    }
+    keyShapes = shapes
     style = options.string("style")
     contractions = options.bool("contractions")
     possessives = options.bool("possessives")
     namePrefixes = Set(options.list("name-prefixes").compactMap { $0.utf8.count == 1 ? $0.utf8.first : nil })
+    var npt = [Bool](repeating: false, count: 256)
+    for b in namePrefixes { npt[Int(b)] = true }
+    namePrefixTable = npt
     inferInIntact = options.string("intact-documents") == "apply"
     let classes = try ContextRule.parseClasses(
       options.list("classes"), base: ContextRule.classFile(try Self.read(options.path("class-file"))))
@@ -132,7 +148,7 @@ public struct RepairApostrophes: Stage {
     self.rules = rules
     var byHash: [UInt64: [ContextRule]] = [:]
     for (k, v) in rules { byHash[ByteWordSet.hash(k)] = v }
-    rulesByHash = byHash
+    rulesByHash = RulesByHash(byHash)
     var phrases: [Phrase] = []
     for p in options.list("phrases") {
       guard let r = p.range(of: "->") else { throw RuleSyntaxError(rule: p, why: "a phrase is 'words -> restored words'") }
@@ -160,6 +176,9 @@ public struct RepairApostrophes: Stage {
   }
 
   // MARK: - Running
+
+  /// A line's tokens (in a buffer the run reuses for every line).
+  typealias Tokens = UnsafeBufferPointer<Token>
 
   /// A token: a run of letters and digits (non-ASCII letters included), as byte offsets.
   struct Token {
@@ -212,6 +231,7 @@ public struct RepairApostrophes: Stage {
     if needsTables(document) {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()
+      loaded.possessiveBaseBits = tables.baseBits()
       loaded.runLoaded(&document, &context)
     } else {
       runLoaded(&document, &context)
@@ -248,23 +268,38 @@ public struct RepairApostrophes: Stage {
   func runLoaded(_ document: inout Document, _ context: inout StageContext) {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
-    var capsSeen = HashLineMap()
     var plainSeen = HashLineMap()
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
-    var tokens: [Token] = []
+    var caps: [CapsToken] = []
+    // One token buffer for all lines, grown as needed (a line of n bytes has at most n / 2 + 1).
+    var capacity = 256
+    var scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+    defer { scratch.deallocate() }
 
-    for (fi, fragment) in document.fragments.enumerated() {
-      var text = fragment.text
+    for fi in document.fragments.indices {
+      var text = document.fragments[fi].text
+      let line = document.fragments[fi].line
       text.withUTF8 { buf in
-        tokenize(buf, into: &tokens, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
-        scan(buf, tokens: tokens, fragment: fi, line: fragment.line, proposals: &proposals, candidates: &candidates, capsSeen: &capsSeen, plainSeen: &plainSeen)
+        if buf.count / 2 + 2 > capacity {
+          scratch.deallocate()
+          capacity = max(buf.count / 2 + 2, capacity * 2)
+          scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+        }
+        let m = tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+        let tokens = Tokens(start: scratch, count: m)
+        scan(buf, tokens: tokens, fragment: fi, line: line, proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
       }
     }
 
     let intact = internalAscii + internalCurly > 0
-    resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
+    if !candidates.isEmpty {
+      // Names standing on their own are only looked up for some candidates: gathered on first need.
+      let doc = document
+      let capsSeen = StandaloneNames { self.standaloneNames(doc, caps, candidates) }
+      resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
+    }
     if proposals.isEmpty { return }
 
     let curly: Bool
@@ -320,74 +355,106 @@ public struct RepairApostrophes: Stage {
 
   /// Split a line into word tokens on bytes, and count the apostrophes inside words (the
   /// document's style, and whether it was stripped at all).
+  /// The tokens of a line, written to `out` (room for buf.count / 2 + 2); returns their count.
   func tokenize(
-    _ buf: UnsafeBufferPointer<UInt8>, into tokens: inout [Token], internalAscii: inout Int,
+    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, internalAscii: inout Int,
     internalCurly: inout Int, anyCurly: inout Bool
-  ) {
-    tokens.removeAll(keepingCapacity: true)
+  ) -> Int {
     let n = buf.count
-    guard let p = buf.baseAddress else { return }
-    Self.byteClass.withUnsafeBufferPointer { cls in
-    var i = 0
-    while i < n {
-      let b = p[i]
-      let c = cls[Int(b)]
-      if c == 0 { i += 1; continue }
-      if c == 2 {
-        // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
-        if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
-          if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { anyCurly = true }
-          i += 3
-          continue
+    guard let p = buf.baseAddress, n > 0 else { return 0 }
+    var ia = internalAscii
+    var ic = internalCurly
+    var curly = anyCurly
+    // A token takes a byte and a separator: at most n / 2 + 1 of them. Written in place (no
+    // per-token append checks), with `glued` decided as each token ends.
+    let raw = UnsafeRawPointer(p)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let low7 = ones &* 0x7F
+    let high = ones &* 0x80
+    var m = 0
+    do {
+      Self.byteClass.withUnsafeBufferPointer { cls in
+        var i = 0
+        while i < n {
+          let b = p[i]
+          let c = cls[Int(b)]
+          if c == 0 { i += 1; continue }
+          if c == 2 {
+            // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+            if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+              if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { curly = true }
+              i += 3
+              continue
+            }
+            if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
+          }
+          let start = i
+          var ascii = c == 1
+          i += 1
+          // Eight ASCII letters or digits at a time (exact SWAR range tests on bytes below 0x80).
+          while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let t = x & low7
+            let digit = ((ones &* (127 + 0x3A)) &- t) & ~x & (t &+ ones &* (127 - 0x2F))
+            let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
+            let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
+            let other = ~(digit | upper | lower) & high
+            if other == 0 { i += 8; continue }
+            i += other.trailingZeroBitCount >> 3
+            break
+          }
+          while i < n {
+            let x = p[i]
+            let k = cls[Int(x)]
+            if k == 1 { i += 1; continue }
+            if k == 0 { break }
+            if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
+            if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
+            ascii = false
+            i += 1
+          }
+          (out + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: (start == 0 || p[start - 1] == 0x20) && (i == n || p[i] == 0x20) ? false : Self.glued(buf, start, i)))
+          m += 1
+          if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { ia += 1 }
+          if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { ic += 1 }
         }
-        if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
       }
-      let start = i
-      var ascii = c == 1
-      i += 1
-      while i < n {
-        let x = p[i]
-        let k = cls[Int(x)]
-        if k == 1 { i += 1; continue }
-        if k == 0 { break }
-        if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
-        if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
-        ascii = false
-        i += 1
-      }
-      tokens.append(Token(start: start, end: i, ascii: ascii, glued: false))
-      if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { internalAscii += 1 }
-      if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { internalCurly += 1 }
     }
-    }
-    // Mark tokens glued to apostrophes, hyphens, slashes and inner dots.
-    for k in tokens.indices {
-      let s = tokens[k].start
-      let e = tokens[k].end
-      var glued = false
-      if s > 0 {
-        let p = buf[s - 1]
-        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26 || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) { glued = true }
+    internalAscii = ia
+    internalCurly = ic
+    anyCurly = curly
+    return m
+  }
+
+  /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
+  @inline(__always)
+  static func glued(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    let n = buf.count
+    if s > 0 {
+      let p = buf[s - 1]
+      if p != 0x20 {
+        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26 || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) { return true }
         // An apostrophe inside a word (don't, O’Brien); an opening quote after a space is not.
-        if p == 0x27 && s > 1 && Bytes.isAlnum(buf[s - 2]) { glued = true }
-        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3 && (Bytes.isAlnum(buf[s - 4]) || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99) { glued = true }
+        if p == 0x27 && s > 1 && Bytes.isAlnum(buf[s - 2]) { return true }
+        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3 && (Bytes.isAlnum(buf[s - 4]) || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99) { return true }
       }
-      if e < n {
-        let q = buf[e]
-        if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26 || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) { glued = true }
-        // An apostrophe inside a word, or after an s (leaders'); a closing quote otherwise.
-        let apostropheAfter = q == 0x27 ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
-        if apostropheAfter > 0 {
-          let after = e + apostropheAfter
-          if after < n && Bytes.isAlnum(buf[after]) || buf[e - 1] == 0x73 || buf[e - 1] == 0x53 { glued = true }
-        }
-      }
-      tokens[k].glued = glued
     }
+    if e < n {
+      let q = buf[e]
+      if q == 0x20 { return false }
+      if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26 || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) { return true }
+      // An apostrophe inside a word, or after an s (leaders'); a closing quote otherwise.
+      let apostropheAfter = q == 0x27 ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
+      if apostropheAfter > 0 {
+        let after = e + apostropheAfter
+        if after < n && Bytes.isAlnum(buf[after]) || buf[e - 1] == 0x73 || buf[e - 1] == 0x53 { return true }
+      }
+    }
+    return false
   }
 
   /// The context of token k on one side.
-  func slot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, next: Bool, distance: Int = 1) -> SlotView {
+  func slot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, next: Bool, distance: Int = 1) -> SlotView {
     var v = SlotView()
     var cur = k
     for step in 1...distance {
@@ -429,6 +496,17 @@ public struct RepairApostrophes: Stage {
       cur = other
     }
     return v
+  }
+
+  @inline(__always)
+  static func keyShapeIndex(_ len: Int, _ first: UInt8, _ last: UInt8) -> Int {
+    (len & 31) << 10 | Int(Bytes.lower(first) & 31) << 5 | Int(Bytes.lower(last) & 31)
+  }
+
+  @inline(__always)
+  func keyShapeMay(_ len: Int, _ first: UInt8, _ last: UInt8) -> Bool {
+    let i = Self.keyShapeIndex(len, first, last)
+    return keyShapes.withUnsafeBufferPointer { $0[i >> 6] } & (1 << UInt64(i & 63)) != 0
   }
 
   @inline(__always)
@@ -497,9 +575,50 @@ public struct RepairApostrophes: Stage {
     }
   }
 
+  /// A capitalised token standing on its own (not the first word of New York): evidence that a
+  /// base is a name (Moscow for Moscows). Kept as a position; hashed only if a candidate asks.
+  struct CapsToken {
+    var fragment: Int
+    var start: Int
+    var end: Int
+    var line: Int
+  }
+
+  /// The standalone names a candidate can ask about (bases of candidates without lexicon
+  /// evidence), by hash, with the first line they stand on.
+  func standaloneNames(_ document: Document, _ caps: [CapsToken], _ candidates: [Candidate]) -> HashLineMap {
+    var need = HashLineMap()
+    var shapes = [UInt64](repeating: 0, count: 512)
+    for c in candidates where !c.lexicon {
+      guard let f = c.base.first, let l = c.base.last else { continue }
+      need.insertIfAbsent(ByteWordSet.hash(c.base), 0)
+      let i = Self.keyShapeIndex(c.base.count, f, l)
+      shapes[i >> 6] |= 1 << UInt64(i & 63)
+    }
+    var capsSeen = HashLineMap()
+    var j = 0
+    while j < caps.count {
+      let fi = caps[j].fragment
+      var text = document.fragments[fi].text
+      text.withUTF8 { buf in
+        while j < caps.count && caps[j].fragment == fi {
+          let t = caps[j]
+          j += 1
+          let s = t.start
+          let e = t.end
+          let i = Self.keyShapeIndex(e - s, buf[s], buf[e - 1])
+          if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+          let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
+          if need[h] != nil { capsSeen.insertIfAbsent(h, t.line) }
+        }
+      }
+    }
+    return capsSeen
+  }
+
   func scan(
-    _ buf: UnsafeBufferPointer<UInt8>, tokens: [Token], fragment: Int, line: Int,
-    proposals: inout [Proposal], candidates: inout [Candidate], capsSeen: inout HashLineMap,
+    _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, fragment: Int, line: Int,
+    proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
     plainSeen: inout HashLineMap
   ) {
     for k in tokens.indices {
@@ -510,8 +629,7 @@ public struct RepairApostrophes: Stage {
         // A name standing on its own (not the first word of New York) is evidence for Names.
         let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
         if !nextCap {
-          let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[t.start..<t.end]))
-          capsSeen.insertIfAbsent(h, line)
+          caps.append(CapsToken(fragment: fragment, start: t.start, end: t.end, line: line))
         }
       }
       if t.glued { continue }
@@ -528,7 +646,7 @@ public struct RepairApostrophes: Stage {
       if len > 24 { continue }
       let last = buf[t.end - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
-      if contractions && len <= maxKeyLength
+      if contractions && len <= maxKeyLength && keyShapeMay(len, first, last)
         && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
         let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
       {
@@ -539,14 +657,14 @@ public struct RepairApostrophes: Stage {
         possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         continue
       }
-      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixes.contains(first) {
+      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixTable[Int(first)] {
         nameCandidate(buf, tokens, k, fragment: fragment, proposals: &proposals)
       }
     }
   }
 
   func handleTableEntry(
-    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int,
+    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int,
     proposals: inout [Proposal]
   ) {
     let t = tokens[k]
@@ -586,7 +704,7 @@ public struct RepairApostrophes: Stage {
         confidence: 0.99, applied: true, inferred: false))
   }
 
-  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int) -> Bool {
+  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> Bool {
     for c in r.conditions {
       let v: SlotView
       switch c.slot {
@@ -601,7 +719,7 @@ public struct RepairApostrophes: Stage {
     return true
   }
 
-  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
     for p in phrases {
       guard let pos = p.words.indices.first(where: { p.words[$0] != p.replacements[$0] }) else { continue }
       let s = k - pos
@@ -629,7 +747,7 @@ public struct RepairApostrophes: Stage {
   }
 
   /// `OBrien` → `O'Brien`: a prefix letter, a capitalised name, and no such word.
-  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
     let t = tokens[k]
     for i in (t.start + 2)..<t.end where !Bytes.isLower(buf[i]) { return }
     let p = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
@@ -650,7 +768,7 @@ public struct RepairApostrophes: Stage {
   }
 
   func possessiveCandidate(
-    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, fragment: Int, line: Int,
+    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, line: Int,
     into candidates: inout [Candidate], plainSeen: inout HashLineMap
   ) {
     let t = tokens[k]
@@ -680,19 +798,20 @@ public struct RepairApostrophes: Stage {
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
     // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
     let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
-    var lexicon = possessiveBases.contains(hash: baseHash)
+    var lexicon = possessiveBaseBits.mayContain(baseHash) && possessiveBases.contains(hash: baseHash)
     if c == .lower && !lexicon { return }
+    let tokIsWord = words.contains(hash: tokHash)
     if plainSWords.contains(hash: tokHash) { return }
     var confusable = false
     if c == .lower {
-      confusable = words.contains(hash: tokHash)
+      confusable = tokIsWord
     } else if c == .upper {
       // NASAs, CEOs: acronym plurals are common; decided by the score with document evidence.
       confusable = true
     } else {
       // Paris, Thomas, Athens, Americans stay; a form with context rules (Tuesdays) is decided
       // by them alone.
-      if words.contains(hash: tokHash) && rulesByHash[lowerHash] == nil { return }
+      if tokIsWord && rulesByHash[lowerHash] == nil { return }
       // Party (of the Labour Party) is the noun party: its possessive is attested.
       if !lexicon { lexicon = possessiveBases.contains(hash: baseLowerHash) }
       if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }
@@ -761,7 +880,7 @@ public struct RepairApostrophes: Stage {
   /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
   /// prepositional phrase and then a finite verb in the rules' `head-verb` class: the plural
   /// cannot be the subject, so it owns the noun.
-  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ k: Int, prev: SlotView, next: SlotView) -> String? {
+  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, prev: SlotView, next: SlotView) -> String? {
     guard prev.hasWord, pluralDeterminers.contains(hash: prev.hash), next.hasWord, next.lastByte() != 0x73,
       possessiveBases.contains(hash: next.hash), !headVerbs.contains(hash: next.hash)
     else { return nil }
@@ -787,7 +906,7 @@ public struct RepairApostrophes: Stage {
   static let theHash = ByteWordSet.hash("the")
   static let aHash = ByteWordSet.hash("a")
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: HashLineMap, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
+  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
@@ -874,6 +993,46 @@ extension ByteWordSet {
 }
 
 
+/// Context rules by the hash of their lower-cased form, in an open-addressing table (a Swift
+/// Dictionary hashes each UInt64 key with SipHash on the hot path).
+struct RulesByHash: Sendable {
+  private let index: HashLineMap
+  private let lists: [[ContextRule]]
+
+  init(_ byHash: [UInt64: [ContextRule]]) {
+    var index = HashLineMap(capacity: byHash.count)
+    var lists: [[ContextRule]] = []
+    for (h, rs) in byHash.sorted(by: { $0.key < $1.key }) {
+      index.insertIfAbsent(h, lists.count)
+      lists.append(rs)
+    }
+    self.index = index
+    self.lists = lists
+  }
+
+  var isEmpty: Bool { lists.isEmpty }
+
+  @inline(__always)
+  subscript(_ h: UInt64) -> [ContextRule]? {
+    guard let i = index[h] else { return nil }
+    return lists[i]
+  }
+}
+
+/// `standalone` evidence of repair-apostrophes, gathered by a second look at the document the
+/// first time a candidate needs it (most documents never do).
+final class StandaloneNames {
+  private var map: HashLineMap?
+  private let build: () -> HashLineMap
+
+  init(_ build: @escaping () -> HashLineMap) { self.build = build }
+
+  subscript(_ h: UInt64) -> Int? {
+    if map == nil { map = build() }
+    return map![h]
+  }
+}
+
 /// The two SCOWL word sets of repair-apostrophes, read and hashed on first use (thread-safe).
 final class LazyWordTables: @unchecked Sendable {
   let wordsPath: String
@@ -887,6 +1046,19 @@ final class LazyWordTables: @unchecked Sendable {
     }
     self.wordsPath = wordsPath
     self.basesPath = basesPath
+  }
+
+  private var bits: HashBits?
+
+  /// The filter over the possessive bases (built with them, once).
+  func baseBits() -> HashBits {
+    let bases = get().1
+    lock.lock()
+    defer { lock.unlock() }
+    if let b = bits { return b }
+    let b = HashBits(bases)
+    bits = b
+    return b
   }
 
   func get() -> (ByteWordSet, ByteWordSet) {

@@ -21,6 +21,12 @@ public struct RepairCredits: Stage {
   let maxNameWords: Int
   /// Bytes a credit word starts with, as a 256-entry table (faster than a Set on every byte).
   let firstBytes: [Bool]
+  /// The smallest and largest of those bytes when all are ASCII (lets the skip test look at eight
+  /// bytes at once); nil otherwise.
+  let firstRange: (lo: UInt8, hi: UInt8)?
+  /// Up to four ASCII first bytes, each repeated in the eight bytes of a word (an equality test
+  /// selects better than the range); empty otherwise.
+  let firstWords: [UInt64]
 
   init(options: StageOptions) {
     creditWords = options.list("credit-words").map { Array($0.utf8) }
@@ -30,28 +36,76 @@ public struct RepairCredits: Stage {
     var table = [Bool](repeating: false, count: 256)
     for w in creditWords { if let f = w.first { table[Int(f)] = true } }
     firstBytes = table
+    let firsts = creditWords.compactMap(\.first)
+    if let lo = firsts.min(), let hi = firsts.max(), lo > 0, hi < 0x80 { firstRange = (lo, hi) } else { firstRange = nil }
+    let distinct = Set(firsts).sorted()
+    // Padded to four with repeats of the first.
+    firstWords = firstRange != nil && distinct.count <= 4 ? (0..<4).map { UInt64(distinct[min($0, distinct.count - 1)]) &* 0x0101_0101_0101_0101 } : []
+  }
+
+  /// Whether the line holds a credit word followed by a space or a colon, where a credit word
+  /// starts a word or follows a lower-case letter.
+  func hasCredit(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = buf.count
+    var i = 0
+    if let (lo, hi) = firstRange, let base = UnsafeRawPointer(buf.baseAddress) {
+      // Eight bytes at a time: skip words with no byte in lo...hi (exact SWAR range test on
+      // bytes below 0x80; bytes from 0x80 never start a credit word here).
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let low7 = ones &* 0x7F
+      let high = ones &* 0x80
+      let m = UInt64(lo) - 1  // lo > 0: a credit word never starts with NUL
+      let nn = UInt64(hi) + 1
+      let useEq = !firstWords.isEmpty
+      let (w0, w1, w2, w3) = useEq ? (firstWords[0], firstWords[1], firstWords[2], firstWords[3]) : (0, 0, 0, 0)
+      while i + 8 <= n {
+        let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        var hit: UInt64 = 0
+        if useEq {
+          // A zero byte in x ^ w where x has the byte (may also flag a byte after a real match;
+          // the bytes are then checked one by one).
+          let v0 = x ^ w0
+          let v1 = x ^ w1
+          let v2 = x ^ w2
+          let v3 = x ^ w3
+          hit = ((v0 &- ones) & ~v0 | (v1 &- ones) & ~v1 | (v2 &- ones) & ~v2 | (v3 &- ones) & ~v3) & high
+        } else {
+          let t = x & low7
+          hit = ((ones &* (127 + nn)) &- t) & ~x & (t &+ ones &* (127 - m)) & high
+        }
+        if hit == 0 { i += 8; continue }
+        let end = i + 8
+        while i < end {
+          if isCreditStart(buf, i) { return true }
+          i += 1
+        }
+      }
+    }
+    while i < n {
+      if isCreditStart(buf, i) { return true }
+      i += 1
+    }
+    return false
+  }
+
+  @inline(__always)
+  func isCreditStart(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+    let n = buf.count
+    guard firstBytes[Int(buf[i])] && (i == 0 || buf[i - 1] == 0x20 || Bytes.isLower(buf[i - 1])) else { return false }
+    for w in creditWords where i + w.count < n {
+      var ok = true
+      for j in 1..<w.count where buf[i + j] != w[j] { ok = false; break }
+      if ok && (buf[i + w.count] == 0x20 || buf[i + w.count] == 0x3A) { return true }
+    }
+    return false
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       // Skip fast: the line must hold a credit word followed by a space or a colon.
-      let hasCredit = text.withUTF8 { buf -> Bool in
-        let n = buf.count
-        var i = 0
-        while i < n {
-          if firstBytes[Int(buf[i])] && (i == 0 || buf[i - 1] == 0x20 || Bytes.isLower(buf[i - 1])) {
-            for w in creditWords where i + w.count < n {
-              var ok = true
-              for j in 1..<w.count where buf[i + j] != w[j] { ok = false; break }
-              if ok && (buf[i + w.count] == 0x20 || buf[i + w.count] == 0x3A) { return true }
-            }
-          }
-          i += 1
-        }
-        return false
-      }
-      if !hasCredit { continue }
+      let found = text.withUTF8 { self.hasCredit($0) }
+      if !found { continue }
       let b = Array(text.utf8)
       var inserts: [(at: Int, byte: UInt8, rule: String, reason: String)] = []
       var i = 0

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MendCore
@@ -52,5 +53,113 @@ import Testing
     let r = run(lines.joined(separator: "\n"))
     #expect(r.changes.count == 1000)
     #expect(r.document.fragments.count == 99_000)
+  }
+}
+
+/// The prefix filter must pass every line a pattern matches (it only saves regex runs).
+@Suite struct RegexPrefixFilterTests {
+  func regexMatches(_ patterns: [String], _ line: String, caseInsensitive: Bool = true) -> Bool {
+    let opts: NSRegularExpression.Options = caseInsensitive ? [.caseInsensitive] : []
+    for p in patterns {
+      let re = try! NSRegularExpression(pattern: "^(?:" + p + ")$", options: opts)
+      if re.firstMatch(in: line, options: [], range: NSRange(location: 0, length: (line as NSString).length)) != nil { return true }
+    }
+    return false
+  }
+
+  func mayMatch(_ f: RegexPrefixFilter, _ line: String) -> Bool {
+    var s = line
+    return s.withUTF8 { f.mayMatch($0) }
+  }
+
+  @Test func passesEveryShortStringAPatternMatches() {
+    let patterns = ["a{2,3}b", "(ab|c)*d", "x?y+z", "[a-c ]{0,3}x", "b\\.c?", "(?:z|yy)a+?", "cab{1,}", "d\\bx"]
+    let alphabet = ["a", "b", "c", "d", "x", "y", "z", "A", " ", "."]
+    var all: [String] = [""]
+    var frontier: [String] = [""]
+    for _ in 0..<4 {
+      frontier = frontier.flatMap { s in alphabet.map { s + $0 } }
+      all += frontier
+    }
+    for ci in [true, false] {
+      for longest in [3, 4] {
+        let f = RegexPrefixFilter(patterns: patterns, caseInsensitive: ci, longest: longest)!
+        var rejected = 0
+        for s in all {
+          let m = regexMatches(patterns, s, caseInsensitive: ci)
+          let may = mayMatch(f, s)
+          if m { #expect(may, "\(s) matches but was filtered out") }
+          if !may { rejected += 1 }
+        }
+        #expect(rejected > all.count / 2)
+      }
+    }
+    // Longer strings with the default (longest) prefixes.
+    var rng = TestRandom(state: 11)
+    for ci in [true, false] {
+      let f = RegexPrefixFilter(patterns: patterns, caseInsensitive: ci)!
+      var matched = 0
+      var rejected = 0
+      for _ in 0..<30_000 {
+        var s = ""
+        for _ in 0..<Int(rng.next() % 12) { s += alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        if rng.next() % 2 == 0 { s = "aab" + s }  // some that match the first pattern's start
+        let may = mayMatch(f, s)
+        if regexMatches(patterns, s, caseInsensitive: ci) {
+          matched += 1
+          #expect(may, "\(s) matches but was filtered out")
+        }
+        if !may { rejected += 1 }
+      }
+      #expect(matched > 10)
+      #expect(rejected > 2_000)  // strings of eight characters or more that start no way a pattern can
+    }
+  }
+
+  @Test func passesTheRulesPatternsOnFurnitureLines() {
+    guard case .list(let patterns) = RemoveBoilerplateTests.patterns else { Issue.record("no patterns"); return }
+    let f = RegexPrefixFilter(patterns: patterns, caseInsensitive: true)
+    #expect(f != nil)
+    guard let f else { return }
+    let pieces = ["Share", "share this", "on", "via", "article", "Facebook", "twitter", "X", "Read more", "here", ":", "…",
+                  "Photograph", "Photos:", "Image:", "AP", "/", "Reuters", "Sign up", "to", "for", "our", "the", "morning",
+                  "newsletter", ".", "!", "Advertisement", "Related", "stories", "Most popular", "click", "tap", "subscribe",
+                  "copy link", "email", "Illustration", "Composite", "photograph", "Alexei", "Druzhinin/AP", "recommended"]
+    var rng = TestRandom(state: 7)
+    var matched = 0
+    for _ in 0..<20_000 {
+      var line = ""
+      for j in 0..<Int(rng.next() % 5 + 1) {
+        if j > 0 && rng.next() % 4 != 0 { line += " " }
+        line += pieces[Int(rng.next() % UInt64(pieces.count))]
+      }
+      if rng.next() % 3 == 0 { line = line.uppercased() }
+      if regexMatches(patterns, line) {
+        matched += 1
+        #expect(mayMatch(f, line), "\(line) matches but was filtered out")
+      }
+    }
+    #expect(matched > 100)
+    // Eight characters decide: "What ..." and "Most of ..." do not start like whatsapp or most popular.
+    #expect(f.k == 8)
+    #expect(!mayMatch(f, "What the talks meant."))
+    #expect(!mayMatch(f, "Most of the talks went on."))
+    #expect(!mayMatch(f, "The talks went on."))
+    #expect(!mayMatch(f, "Moscow said on Monday that the talks would go on."))
+    #expect(mayMatch(f, "ſhare"))  // non-ASCII start: the regex decides (case folding)
+  }
+
+  @Test(arguments: ["^abc", "abc$", "(?i)abc", "(?=a)bc", "\\p{L}bc", ".*x", "[^a]bc", "\\Qab\\E", "(?<n>ab)", "a[[b]]"])
+  func givesNoFilterForUnmodelledStarts(_ p: String) {
+    #expect(RegexPrefixFilter(patterns: ["read more", p], caseInsensitive: true) == nil)
+  }
+
+  @Test func anythingAfterUnmodelledPartsPasses() {
+    let f = RegexPrefixFilter(patterns: ["ab.c", "xé+", "q\\d"], caseInsensitive: true)!
+    #expect(mayMatch(f, "abzzzz"))
+    #expect(mayMatch(f, "xssss"))
+    #expect(mayMatch(f, "q1"))
+    #expect(!mayMatch(f, "acbdefghij"))
+    #expect(!mayMatch(f, "zzzzzzzzzz"))
   }
 }
