@@ -585,11 +585,12 @@ public struct RepairApostrophes: Stage {
   }
 
   /// The standalone names a candidate can ask about (bases of candidates without lexicon
-  /// evidence), by hash, with the first line they stand on.
+  /// evidence, of names before a noun, and of names before another capitalised word), by hash,
+  /// with the first line they stand on.
   func standaloneNames(_ document: Document, _ caps: [CapsToken], _ candidates: [Candidate]) -> HashLineMap {
     var need = HashLineMap()
     var shapes = [UInt64](repeating: 0, count: 512)
-    for c in candidates where !c.lexicon {
+    for c in candidates where !c.lexicon || c.named || c.nextCap {
       guard let f = c.base.first, let l = c.base.last else { continue }
       need.insertIfAbsent(ByteWordSet.hash(c.base), 0)
       let i = Self.keyShapeIndex(c.base.count, f, l)
