@@ -168,6 +168,28 @@ struct LexiconLoadError: Error, CustomStringConvertible {
   var description: String { "cannot read lexicon file '\(path)'" }
 }
 
+/// UTF-8 encoding of one scalar value into a byte buffer.
+public enum UTF8Bytes {
+  @inline(__always)
+  public static func append(_ v: UInt32, to out: inout [UInt8]) {
+    if v < 0x80 {
+      out.append(UInt8(v))
+    } else if v < 0x800 {
+      out.append(UInt8(0xC0 | v >> 6))
+      out.append(UInt8(0x80 | v & 0x3F))
+    } else if v < 0x10000 {
+      out.append(UInt8(0xE0 | v >> 12))
+      out.append(UInt8(0x80 | (v >> 6) & 0x3F))
+      out.append(UInt8(0x80 | v & 0x3F))
+    } else {
+      out.append(UInt8(0xF0 | v >> 18))
+      out.append(UInt8(0x80 | (v >> 12) & 0x3F))
+      out.append(UInt8(0x80 | (v >> 6) & 0x3F))
+      out.append(UInt8(0x80 | v & 0x3F))
+    }
+  }
+}
+
 /// Byte-level helpers for ASCII word tests.
 enum Bytes {
   @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }

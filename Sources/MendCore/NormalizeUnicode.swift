@@ -601,24 +601,7 @@ struct ScalarEditor {
   static func encode<S: Sequence>(_ xs: S) -> String where S.Element == Unicode.Scalar {
     var bytes = [UInt8]()
     bytes.reserveCapacity(xs.underestimatedCount * 2)
-    for s in xs {
-      let v = s.value
-      if v < 0x80 {
-        bytes.append(UInt8(v))
-      } else if v < 0x800 {
-        bytes.append(UInt8(0xC0 | v >> 6))
-        bytes.append(UInt8(0x80 | v & 0x3F))
-      } else if v < 0x10000 {
-        bytes.append(UInt8(0xE0 | v >> 12))
-        bytes.append(UInt8(0x80 | (v >> 6) & 0x3F))
-        bytes.append(UInt8(0x80 | v & 0x3F))
-      } else {
-        bytes.append(UInt8(0xF0 | v >> 18))
-        bytes.append(UInt8(0x80 | (v >> 12) & 0x3F))
-        bytes.append(UInt8(0x80 | (v >> 6) & 0x3F))
-        bytes.append(UInt8(0x80 | v & 0x3F))
-      }
-    }
+    for s in xs { UTF8Bytes.append(s.value, to: &bytes) }
     return String(decoding: bytes, as: UTF8.self)
   }
 

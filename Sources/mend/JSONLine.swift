@@ -336,27 +336,7 @@ enum JSONString {
   static func encode(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var s = s
-    s.withUTF8 { buf in
-      var runStart = 0
-      for i in 0..<buf.count {
-        let c = buf[i]
-        if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i]))
-        runStart = i + 1
-        switch c {
-        case 0x22: out.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-        case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-        case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-        default:
-          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]])
-        }
-      }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<buf.count]))
-    }
+    s.withUTF8 { appendEscaped($0, into: &out) }
     out.append(UInt8(ascii: "\""))
   }
 
@@ -486,7 +466,7 @@ extension JSONString {
           emitLine(upTo: i)
           continue
         }
-        appendUTF8(v, to: &scratch)
+        UTF8Bytes.append(v, to: &scratch)
       default: scratch.append(e)  // \" \\ \/
       }
       segStart = i
@@ -498,24 +478,7 @@ extension JSONString {
     return Document(fragments: frags, endsWithNewline: lines > 0)
   }
 
-  @inline(__always)
-  static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-    if v < 0x80 {
-      out.append(UInt8(v))
-    } else if v < 0x800 {
-      out.append(UInt8(0xC0 | v >> 6))
-      out.append(UInt8(0x80 | v & 0x3F))
-    } else if v < 0x10000 {
-      out.append(UInt8(0xE0 | v >> 12))
-      out.append(UInt8(0x80 | (v >> 6) & 0x3F))
-      out.append(UInt8(0x80 | v & 0x3F))
-    } else {
-      out.append(UInt8(0xF0 | v >> 18))
-      out.append(UInt8(0x80 | (v >> 12) & 0x3F))
-      out.append(UInt8(0x80 | (v >> 6) & 0x3F))
-      out.append(UInt8(0x80 | v & 0x3F))
-    }
-  }
+
 
   /// Append the bytes of `b` escaped for a JSON string (no quotes), as `encode` does.
   static func appendEscaped(_ buf: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
