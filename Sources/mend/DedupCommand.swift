@@ -24,14 +24,7 @@ struct DedupCommand: ParsableCommand {
   @Argument(help: "JSONL files (.jsonl or .jsonl.gz), directories or globs; '-' or nothing reads stdin.")
   var inputs: [String] = []
 
-  @Option(name: .long, help: "A rules file whose `dedup:` section sets the parameters.")
-  var rules: String?
-
-  @Option(name: .long, help: "The text field(s) compared (repeatable; a string or an array of strings).")
-  var field: [String] = []
-
-  @Option(name: .long, help: "The field that identifies a record (default 'id'; records without it are named FILE:LINE).")
-  var idField: String = "id"
+  @OptionGroup var fingerprint: DedupFingerprintOptions
 
   @Option(name: .shortAndLong, help: "Output file for kept records ('.gz' compresses); default stdout.")
   var output: String?
@@ -84,12 +77,8 @@ struct DedupCommand: ParsableCommand {
   }
 
   func run() throws {
-    let set: RuleSet
-    do { set = try RulesLocator.load(userRules: rules) } catch let e as RulesError {
-      throw fail(e.description, code: Exit.rules)
-    }
-    let config = set.dedup
-    let fields = field.isEmpty ? ["text"] : field
+    let config = try fingerprint.config()
+    let fields = fingerprint.fields
     var files: [String]
     do { files = try InputExpander.expand(inputs, include: [], exclude: []) } catch let e as InputError {
       throw fail(e.description, code: Exit.input)
@@ -114,7 +103,7 @@ struct DedupCommand: ParsableCommand {
     let display: (String) -> String = { $0 == spool ? "<stdin>" : $0 }
     let started = Date()
     let hasher = MinHasher(config)
-    let idField = idField
+    let idField = fingerprint.idField
     let skipMalformed = skipMalformed
     let total = files.reduce(Int64(0)) { $0 + InputExpander.fileSize($1) }
     let progress = Progress(enabled: self.progress, totalBytes: 2 * total)
@@ -418,5 +407,28 @@ struct DedupCommand: ParsableCommand {
       kept.append(contentsOf: nl)
     }
     return (kept, removed, removedLines)
+  }
+}
+
+/// What `dedup` and `dedup-keys` fingerprint: the rules' `dedup:` settings, the compared fields,
+/// the id field.
+struct DedupFingerprintOptions: ParsableArguments {
+  @Option(name: .long, help: "A rules file whose `dedup:` section sets the parameters.")
+  var rules: String?
+
+  @Option(name: .long, help: "The text field(s) compared (repeatable; a string or an array of strings).")
+  var field: [String] = []
+
+  @Option(name: .long, help: "The field that identifies a record (default 'id'; records without it are named FILE:LINE).")
+  var idField: String = "id"
+
+  /// The compared fields (`text` when none is given).
+  var fields: [String] { field.isEmpty ? ["text"] : field }
+
+  /// The `dedup:` section of the rules (exit 78 on a rules error).
+  func config() throws -> DedupConfig {
+    do { return try RulesLocator.load(userRules: rules).dedup } catch let e as RulesError {
+      throw fail(e.description, code: Exit.rules)
+    }
   }
 }

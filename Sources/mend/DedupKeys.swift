@@ -21,17 +21,10 @@ struct DedupKeys: ParsableCommand {
       rules error. This is the map step of scripts/spark/mend_spark.py.
       """)
 
-  @Option(name: .long, help: "A rules file whose `dedup:` section sets the parameters.")
-  var rules: String?
-
-  @Option(name: .long, help: "The text field(s) compared (repeatable; a string or an array of strings).")
-  var field: [String] = []
-
-  @Option(name: .long, help: "The field that identifies a record (default 'id'; records without it are named FILE:LINE).")
-  var idField: String = "id"
+  @OptionGroup var fingerprint: DedupFingerprintOptions
 
   @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
-  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+  var jobs: Int = OrderedPool<Int, Int>.defaultJobs
 
   @Argument(help: "JSONL files (.jsonl or .jsonl.gz); '-' or nothing reads stdin.")
   var inputs: [String] = []
@@ -41,16 +34,12 @@ struct DedupKeys: ParsableCommand {
   }
 
   func run() throws {
-    let set: RuleSet
-    do { set = try RulesLocator.load(userRules: rules) } catch let e as RulesError {
-      throw fail(e.description, code: Exit.rules)
-    }
-    let config = set.dedup
-    let fields = field.isEmpty ? ["text"] : field
+    let config = try fingerprint.config()
+    let fields = fingerprint.fields
     let files = inputs.isEmpty ? ["-"] : inputs
     let hasher = MinHasher(config)
     let index = DedupIndex(config)
-    let idField = idField
+    let idField = fingerprint.idField
     let out: OutputFile
     do { out = try OutputFile(path: nil) } catch let e as InputError { throw fail(e.description, code: Exit.io) }
     let pool = OrderedPool<(String, LineBatchReader.Batch), ([UInt8], [String])>(

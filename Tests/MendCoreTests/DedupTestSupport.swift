@@ -20,16 +20,12 @@ enum StageRun {
   }
 }
 
+/// The library's seeded generator, for reproducible test data.
+typealias TestRandom = SplitMix64
+
 /// Deterministic pseudo-words for long-document tests.
-struct TestRandom: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+extension SplitMix64 {
+  init(state: UInt64) { self.init(seed: state) }
 
   /// 50 000 distinct pseudo-words, made once.
   static let vocabulary: [String] = {

@@ -221,7 +221,7 @@ import Testing
   // MARK: Bounds
 
   @Test func thousandLineDocumentFinishes() {
-    var rng = SplitMix(seed: 7)
+    var rng = SplitMix64(seed: 7)
     let names = ["Anna Berg", "Carl Dahl", "Eva Falk", "Gus Holm", "Ida Jung", "Karl Lund"]
     let verbs = ["visited", "praised", "criticised", "met", "called", "thanked"]
     let places = ["Oslo", "Bergen", "Malmo", "Turku", "Aarhus", "Tromso"]
@@ -336,18 +336,5 @@ import Testing
     guard let text = try? Self.example() else { return }
     let first = Self.pipeline.clean(text).text
     for _ in 0..<5 { #expect(Self.pipeline.clean(text).text == first) }
-  }
-}
-
-/// A tiny seeded generator for test data.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
