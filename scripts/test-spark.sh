@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Spark job (scripts/spark/mend_spark.py, Spark local[2]) against mend on one machine, on a
-# small corpus of Wikinews articles with injected exact and near copies, a blank and a malformed
-# line: the repaired output must be byte-identical to `mend dedup | mend corpus`, and the removed
-# records (id, duplicate_of, kind) the same set. Also the repair-only path against `mend corpus`.
+# small corpus of Wikinews articles with injected exact and near copies, recurring footer lines
+# (boilerplate), a blank and a malformed line: the repaired output must be byte-identical to `mend dedup | mend corpus`, and the removed
+# records and lines (id, duplicate_of, kind, text) the same set. Also the repair-only path against `mend corpus`.
 # Usage: scripts/test-spark.sh [path/to/mend]   (needs pyspark and a Java runtime)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ python3 -c 'import pyspark' 2>/dev/null || { echo "spark: pyspark is not install
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 python3 scripts/spark/make-test-corpus.py "$corpus" "$dir/corpus.jsonl"
-printf 'version: 1\nextends: default\ndedup:\n  boilerplate: false\n' >"$dir/rules.yml"
+printf 'version: 1\nextends: default\n' >"$dir/rules.yml"
 
 # Reference: one machine. Exit 65 = the malformed line was passed through (expected).
 set +e
@@ -38,13 +38,15 @@ else echo "spark: FAIL repair-only output differs from mend corpus"; fail=1; fi
 python3 - "$dir" <<'PY' || fail=1
 import glob, json, sys
 d = sys.argv[1]
-key = lambda r: (r["id"], r["duplicate_of"], r["kind"])
+key = lambda r: (r["id"], r["duplicate_of"], r["kind"], r.get("text"))
 ref = {key(json.loads(l)) for l in open(d + "/ref-removed.jsonl")}
 got = {key(json.loads(l)) for f in sorted(glob.glob(d + "/removed/part-*")) for l in open(f)}
 summary = json.load(open(d + "/summary.json"))
-print("spark: removed %d records (%d exact, %d near); mend dedup removed %d; same (id, duplicate_of, kind): %d"
-      % (len(got), summary["exact_duplicates"], summary["near_duplicates"], len(ref), len(ref & got)))
-if ref != got or len(ref) < 100:
+boiler = sum(1 for k in ref if k[2] == "boilerplate")
+print("spark: removed %d records (%d exact, %d near) and %d boilerplate lines; mend dedup removed %d (%d lines); same (id, duplicate_of, kind, text): %d"
+      % (len(got) - summary["boilerplate_lines_removed"], summary["exact_duplicates"], summary["near_duplicates"],
+         summary["boilerplate_lines_removed"], len(ref) - boiler, boiler, len(ref & got)))
+if ref != got or len(ref) - boiler < 100 or boiler < 20:
     print("spark: FAIL removed sets differ: only mend %s, only spark %s" % (sorted(ref - got)[:5], sorted(got - ref)[:5]))
     sys.exit(1)
 PY

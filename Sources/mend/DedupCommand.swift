@@ -378,35 +378,55 @@ struct DedupCommand: ParsableCommand {
       }
       var splice = Splice()
       if boilerplate {
-        for f in fields {
-          guard let m = scanned.members.first(where: { $0.key == f }), line[m.value.lowerBound] == UInt8(ascii: "\"") else { continue }
-          guard let text = try? JSONString.decode(UnsafeBufferPointer(rebasing: line[m.value])) else { continue }
-          var keptLines: [Substring] = []
-          var dropped = false
-          for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if BoilerplateCounter.trimmedLength(l) >= minLength, let first = decisions.boilerplate[BoilerplateCounter.hash(line: l)], first != me {
-              dropped = true
-              removedLines += 1
-              removed.append(contentsOf: "{\"id\":".utf8)
-              removed.append(contentsOf: decisions.ids[me])
-              removed.append(contentsOf: ",\"duplicate_of\":".utf8)
-              removed.append(contentsOf: decisions.ids[first])
-              removed.append(contentsOf: ",\"kind\":\"boilerplate\",\"field\":".utf8)
-              JSONString.encode(f, into: &removed)
-              removed.append(contentsOf: ",\"text\":".utf8)
-              JSONString.encode(String(l), into: &removed)
-              removed.append(contentsOf: "}\n".utf8)
-            } else {
-              keptLines.append(l)
-            }
-          }
-          if dropped { splice.edits.append((m.value, JSONString.encoded(keptLines.joined(separator: "\n")))) }
+        removedLines += dropLines(
+          line, scanned.members, fields: fields, minLength: minLength, id: decisions.ids[me], splice: &splice, removed: &removed
+        ) { h in
+          guard let first = decisions.boilerplate[h], first != me else { return nil }
+          return decisions.ids[first]
         }
       }
       if splice.edits.isEmpty { kept.append(contentsOf: line) } else { splice.apply(to: line, into: &kept) }
       kept.append(contentsOf: nl)
     }
     return (kept, removed, removedLines)
+  }
+}
+
+extension DedupCommand {
+  /// Remove from the record's string fields every line (trimmed length ≥ minLength) for which
+  /// `duplicateOf` (given the line's boilerplate hash) names the id of the document it
+  /// duplicates; the edits go to `splice`, one side-file record per removed line to `removed`.
+  /// Returns the number of lines removed. Shared by `mend dedup` and `mend dedup-apply`.
+  static func dropLines(
+    _ line: UnsafeBufferPointer<UInt8>, _ members: [(key: String, value: Range<Int>)], fields: [String], minLength: Int,
+    id: [UInt8], splice: inout Splice, removed: inout [UInt8], duplicateOf: (UInt64) -> [UInt8]?
+  ) -> Int {
+    var count = 0
+    for f in fields {
+      guard let m = members.first(where: { $0.key == f }), line[m.value.lowerBound] == UInt8(ascii: "\"") else { continue }
+      guard let text = try? JSONString.decode(UnsafeBufferPointer(rebasing: line[m.value])) else { continue }
+      var keptLines: [Substring] = []
+      var dropped = false
+      for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        if BoilerplateCounter.trimmedLength(l) >= minLength, let of = duplicateOf(BoilerplateCounter.hash(line: l)) {
+          dropped = true
+          count += 1
+          removed.append(contentsOf: "{\"id\":".utf8)
+          removed.append(contentsOf: id)
+          removed.append(contentsOf: ",\"duplicate_of\":".utf8)
+          removed.append(contentsOf: of)
+          removed.append(contentsOf: ",\"kind\":\"boilerplate\",\"field\":".utf8)
+          JSONString.encode(f, into: &removed)
+          removed.append(contentsOf: ",\"text\":".utf8)
+          JSONString.encode(String(l), into: &removed)
+          removed.append(contentsOf: "}\n".utf8)
+        } else {
+          keptLines.append(l)
+        }
+      }
+      if dropped { splice.edits.append((m.value, JSONString.encoded(keptLines.joined(separator: "\n")))) }
+    }
+    return count
   }
 }
 

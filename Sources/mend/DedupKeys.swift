@@ -13,7 +13,10 @@ struct DedupKeys: ParsableCommand {
     abstract: "Print each JSONL record's dedup fingerprint (exact hash, MinHash signature, LSH band keys).",
     discussion: """
       One output line per input line, in input order: \
-      {"id":ID,"exact":HEX|null,"sig":HEX|null,"bands":[HEX,...],"threshold":T} for a record, \
+      {"id":ID,"exact":HEX|null,"sig":HEX|null,"bands":[HEX,...],"threshold":T,"lines":[HEX,...],\
+      "min_docs":N} for a record (`lines`: the hashes of its lines that may be boilerplate, and \
+      `min_docs`: in how many kept documents a line must occur to be boilerplate; both only when \
+      boilerplate removal is on), \
       {"skip":"blank"} for a blank line and {"skip":"malformed"} for a line that is not a JSON \
       object (also reported on stderr as FILE:LINE:COL). `exact` is null for a record without \
       words; `sig` and `bands` are null/empty when near-duplicate detection is off. Exit 0 even \
@@ -126,6 +129,16 @@ struct DedupKeys: ParsableCommand {
       }
       out.append(contentsOf: #"],"threshold":"#.utf8)
       out.append(contentsOf: threshold)
+      if hasher.config.boilerplate {
+        out.append(contentsOf: #","lines":["#.utf8)
+        for (k, h) in fp.lineHashes.enumerated() {
+          if k > 0 { out.append(0x2C) }
+          out.append(0x22)
+          hex(h, into: &out)
+          out.append(0x22)
+        }
+        out.append(contentsOf: #"],"min_docs":\#(hasher.config.boilerplateMinDocs)"#.utf8)
+      }
       out.append(contentsOf: "}\n".utf8)
     }
     return (out, messages)

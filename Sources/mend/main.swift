@@ -10,7 +10,7 @@ struct Mend: ParsableCommand {
       (invalid UTF-8, binary or unreadable file), 78 rules error.
       """,
     version: "0.1.0",
-    subcommands: [Fix.self, CorpusCommand.self, DedupCommand.self, DedupKeys.self, Segment.self, TestRules.self, ListStages.self],
+    subcommands: [Fix.self, CorpusCommand.self, DedupCommand.self, DedupKeys.self, DedupApply.self, Segment.self, TestRules.self, ListStages.self],
     defaultSubcommand: Fix.self
   )
 }
@@ -18,7 +18,7 @@ struct Mend: ParsableCommand {
 // `mend PATH...` (the default subcommand, no options) skips the parser: its reflection over six
 // subcommands costs several milliseconds of start-up. Everything else goes through ArgumentParser.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let subcommandNames: Set<String> = ["fix", "corpus", "dedup", "dedup-keys", "segment", "test-rules", "stages", "help"]
+let subcommandNames: Set<String> = ["fix", "corpus", "dedup", "dedup-keys", "dedup-apply", "segment", "test-rules", "stages", "help"]
 #if DEBUG
   precondition(subcommandNames == Set(Mend.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]))
 #endif

@@ -116,3 +116,39 @@ import Testing
     #expect(out[0]["threshold"] as? Double == 0.7)
   }
 }
+
+@Suite struct DedupApplyTests {
+  /// The apply step of the Spark job removes exactly the lines whose dedup-keys hashes it is
+  /// given, keeps other fields byte for byte, reports each removed line, and passes malformed
+  /// lines through with an error naming the line.
+  @Test func removesTheGivenBoilerplateLines() throws {
+    let footer = "Follow us for breaking news, analysis and live updates every day."
+    let record = #"{"id": "d2",  "text": "First line of the story.\n"# + footer + #"\nLast line.", "n": [1, 2.50]}"#
+    let keys = try CLI.run(["dedup-keys"], stdin: Data((record + "\n").utf8))
+    #expect(keys.status == 0, "\(keys.stderr)")
+    let k = try JSONSerialization.jsonObject(with: Data(keys.out.utf8)) as! [String: Any]
+    let hashes = k["lines"] as? [String] ?? []
+    #expect(hashes.count == 1, "only the footer is long enough to be boilerplate: \(hashes)")
+    #expect(k["min_docs"] as? Int == 10)
+    guard let h = hashes.first else { return }
+    let input = [
+      #"{"\#(h)":"d0"}"# + "\t" + record,
+      "\t" + record,
+      #"{"0123":"d0"}"# + "\t" + record,
+      "no tab here",
+      #"{"\#(h)":"d0"}"# + "\t" + "{broken",
+    ].joined(separator: "\n") + "\n"
+    let r = try CLI.run(["dedup-apply"], stdin: Data(input.utf8))
+    #expect(r.status == 65, "a line without a directive is an input error")
+    #expect(r.stderr.contains("<stdin>:4:1: error"), "\(r.stderr)")
+    let out = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(out.count == 7, "\(out)")
+    guard out.count == 7 else { return }
+    #expect(out[0] == "K\t" + record.replacingOccurrences(of: #"\n"# + footer, with: ""))
+    #expect(out[1].hasPrefix("R\t{\"id\":\"d2\",\"duplicate_of\":\"d0\",\"kind\":\"boilerplate\",\"field\":\"text\",\"text\":\"Follow us"))
+    #expect(out[2] == "K\t" + record, "an empty directive changes nothing")
+    #expect(out[3] == "K\t" + record, "a hash the record does not have changes nothing")
+    #expect(out[4] == "K\tno tab here")
+    #expect(out[5] == "K\t{broken" && out[6] == "")
+  }
+}

@@ -4,8 +4,8 @@
 Usage: make-test-corpus.py WIKINEWS_JSONL OUT_JSONL [SEED]
 Every Wikinews article once (paragraphs joined by newlines, apostrophes stripped from every third
 article so the repair stages have work), plus injected copies at random later positions: exact
-copies, and near copies (a paragraph dropped, `said` -> `says`, a word removed). One malformed
-line and one blank line are mixed in; those must be passed through, never dropped.
+copies, and near copies (a paragraph dropped, `said` -> `says`, a word removed). Two footer lines recur
+in many articles (boilerplate). One malformed line and one blank line are mixed in; those must be passed through, never dropped.
 """
 import json
 import random
@@ -20,6 +20,14 @@ for i, line in enumerate(open(src, encoding="utf-8")):
     if i % 3 == 0:
         text = text.replace("'", "").replace("\u2019", "")
     docs.append({"id": a["id"], "title": a["title"], "text": text})
+# Boilerplate: two footer lines, each in about 8 % of the articles (so in more than
+# boilerplate_min_docs of them), which both mend dedup and the Spark job must remove from all but
+# the first article that has them.
+for d in docs:
+    for footer in ("Follow us for breaking news, analysis and live updates every day.",
+                   "This story was produced with the help of our readers' tips."):
+        if rng.random() < 0.08:
+            d["text"] += "\n" + footer
 
 out = list(docs)
 for k, d in enumerate(docs):

@@ -18,12 +18,14 @@ Steps:
      keep-first in input order over the (few) candidate records, exactly as `mend dedup` does on one
      machine: a record is an exact duplicate of the first kept record with its hash, else a near
      duplicate of its most similar kept candidate.
-  3. Kept records (and malformed lines, passed through unchanged) are piped through
+  3. (--dedup, when the rules' `dedup:` section has boilerplate on) Spark counts, over the kept
+     records, how many contain each line `mend dedup-keys` listed; lines in at least
+     boilerplate_min_docs of them are boilerplate, kept in the first record that has them and
+     removed from the others by `mend dedup-apply` (the same code as `mend dedup`), each removed
+     line going to --removed with the id of that first record.
+  4. Kept records (and malformed lines, passed through unchanged) are piped through
      `mend corpus --field ...` (the rules file's stages) and written in order. Removed records go to
      --removed with the id of the record they duplicate.
-
-Not done here (see README): boilerplate lines recurring across documents (`mend dedup` does them on
-one machine).
 
 The binary and the rules folder are shipped to executors with SparkContext.addFile. On a cluster,
 build mend with `swift build -c release --static-swift-stdlib` so executors need only libc and the
@@ -168,7 +170,7 @@ def main():
     codec = "org.apache.hadoop.io.compress.GzipCodec" if a.gzip else None
 
     lines = sc.textFile(a.input, minPartitions=a.partitions) if a.partitions else sc.textFile(a.input)
-    summary = {"records": 0, "exact_duplicates": 0, "near_duplicates": 0, "malformed": 0}
+    summary = {"records": 0, "exact_duplicates": 0, "near_duplicates": 0, "boilerplate_lines_removed": 0, "malformed": 0}
     if a.dedup:
         keys = lines.mapPartitions(mend_pipe(["dedup-keys", "--jobs", "1", "--id-field", a.id_field] + field_args, a.rules))
         # zip checks that every partition gave exactly one key line per input line.
@@ -214,8 +216,41 @@ def main():
                         % (json.dumps(key["id"], ensure_ascii=False), json.dumps(dup_ids.value.get(dup), ensure_ascii=False),
                            kind, sim, line))
 
-            indexed.filter(lambda t: t[0] in gone.value).map(side).saveAsTextFile(a.removed, codec)
-        kept = indexed.filter(lambda t: t[0] not in gone.value).map(lambda t: t[1])
+            removed_rdd = indexed.filter(lambda t: t[0] in gone.value).map(side)
+        kept_docs = indexed.filter(lambda t: t[0] not in gone.value)
+        min_docs = first[2].get("min_docs") if first else None
+        if min_docs:
+            # Boilerplate: lines that at least min_docs kept documents contain; every document but
+            # the first that has such a line loses it (`mend dedup-apply` removes it exactly as
+            # `mend dedup` does and reports it as an R line for the side file).
+            boiler = dict(
+                kept_docs.filter(lambda t: "skip" not in t[2])
+                .flatMap(lambda t: [(h, (1, t[0])) for h in t[2].get("lines", ())])
+                .reduceByKey(lambda x, y: (x[0] + y[0], min(x[1], y[1])))
+                .filter(lambda kv: kv[1][0] >= min_docs)
+                .map(lambda kv: (kv[0], kv[1][1])).collect())
+            firsts = sc.broadcast(set(boiler.values()))
+            first_ids = dict(indexed.filter(lambda t: t[0] in firsts.value).map(lambda t: (t[0], t[2]["id"])).collect())
+            boiler_ids = sc.broadcast({h: first_ids[n] for h, n in boiler.items()})
+            bfirst = sc.broadcast(boiler)
+
+            def directive(t):
+                n, line, key = t
+                drop = {h: boiler_ids.value[h] for h in key.get("lines", ()) if h in bfirst.value and bfirst.value[h] != n}
+                return (json.dumps(drop, ensure_ascii=False) if drop else "") + "\t" + line
+
+            applied = kept_docs.map(directive).mapPartitions(
+                mend_pipe(["dedup-apply", "--id-field", a.id_field] + field_args, a.rules))
+            applied.cache()
+            kept = applied.filter(lambda l: l.startswith("K\t")).map(lambda l: l[2:])
+            boiler_removed = applied.filter(lambda l: l.startswith("R\t")).map(lambda l: l[2:])
+            summary["boilerplate_lines_removed"] = boiler_removed.count()
+            if a.removed:
+                removed_rdd = sc.union([removed_rdd, boiler_removed])
+        else:
+            kept = kept_docs.map(lambda t: t[1])
+        if a.removed:
+            removed_rdd.saveAsTextFile(a.removed, codec)
     else:
         kept = lines
     if a.no_repair:
