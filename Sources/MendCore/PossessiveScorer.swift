@@ -8,8 +8,15 @@ struct PossessiveScorer: Sendable {
   /// Feature hash → possessive count << 32 | plain count.
   let counts: HashLineMap
   let logPrior: Double
+  /// Form (lower-cased X+s, hashed as `t:FORM`) → 10·log10(f(X's) / f(X+s)) from word
+  /// frequencies of a large corpus (possessive-odds.txt, scripts/build-possessive-odds.py).
+  /// When a form is listed, these odds are the prior of its mined `t:` count (see `formTerm`).
+  let formOdds: HashLineMap
+  /// How many observations the large-corpus odds count as (a Beta prior's strength).
+  let oddsWeight: Double
 
-  init(text bytes: [UInt8]) {
+  init(text bytes: [UInt8], odds: [UInt8] = [], oddsWeight: Double = 5) {
+    self.oddsWeight = oddsWeight
     var counts = HashLineMap(capacity: 4096)
     func number(_ s: ArraySlice<UInt8>) -> Int32? {
       guard !s.isEmpty else { return nil }
@@ -26,6 +33,17 @@ struct PossessiveScorer: Sendable {
       counts.insertIfAbsent(parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }, Int(a) << 32 | Int(b))
     }
     self.counts = counts
+    var formOdds = HashLineMap(capacity: 16384)
+    for line in odds.split(separator: 0x0A) {
+      guard let sp = line.firstIndex(of: 0x20) else { continue }
+      var digits = line[(sp + 1)...]
+      let negative = digits.first == 0x2D
+      if negative { digits = digits.dropFirst() }
+      guard let v = number(digits) else { continue }
+      let key = Array("t:".utf8) + Bytes.lowered(line[..<sp])
+      formOdds.insertIfAbsent(ByteWordSet.hash(key), Int(negative ? -v : v))
+    }
+    self.formOdds = formOdds
     let t = Self.pair(counts[ByteWordSet.hash("total")] ?? (1 << 32 | 1))
     logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
   }
@@ -103,11 +121,24 @@ struct PossessiveScorer: Sendable {
     return log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
   }
 
+  /// The form's term. With large-corpus odds (p0 = f(X's) / (f(X's) + f(X+s))), the mined counts
+  /// a (possessive) and b (plain) update them as a Beta prior worth `oddsWeight` observations:
+  /// log((a + w·p0) / (b + w·(1 − p0))), so a form seen twice as a possessive in 1 MB of news
+  /// (attorneys 2/0) no longer outweighs the many plain uses in a large corpus. Else the mined count.
+  @inline(__always)
+  func formTerm(_ h: UInt64) -> Double {
+    guard let d = formOdds[h] else { return term(h) }
+    let odds = pow(10, Double(d) / 10)
+    let p0 = odds / (1 + odds)
+    let (a, b) = counts[h].map(Self.pair) ?? (0, 0)
+    return log((Double(a) + oddsWeight * p0) / (Double(b) + oddsWeight * (1 - p0))) - logPrior
+  }
+
   /// Log-odds (possessive vs plain) of X+s at s..<e (the features of `features`, without
   /// allocating).
   func score(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> Double {
     var total = logPrior
-    total += term(Self.hash(prefix: "t:", buf, s, e))
+    total += formTerm(Self.hash(prefix: "t:", buf, s, e))
     if next.hasWord, let b = next.buf { total += term(Self.hash(prefix: "n:", b, next.ws, next.we)) } else { total += term(Self.nextPunct) }
     if prev.hasWord, let b = prev.buf { total += term(Self.hash(prefix: "p:", b, prev.ws, prev.we)) } else { total += term(Self.prevPunct) }
     total += term(Self.shapeHashList[Self.shapeIndex(next)])
@@ -122,6 +153,10 @@ struct PossessiveScorer: Sendable {
       "n": next.word ?? "<punct>", "p": prev.word ?? "<punct>", "ns": Self.shape(next),
     ]
     for (kind, h) in features(buf, token: s, e, next: next, prev: prev) {
+      if kind == "t", let d = formOdds[h] {
+        notes.append("t:\(names[kind]!) odds \(d) dB")
+        continue
+      }
       guard let v = counts[h] else { continue }
       let (a, b) = Self.pair(v)
       notes.append("\(kind):\(names[kind]!) \(a)/\(b)")
@@ -138,10 +173,23 @@ extension RepairApostrophes {
   /// spelling shares (`statement`, `internal`; WordNet classes `noun`, `adjective` of the
   /// class-file; no -ed word: `Egyptians raised`). Applied only when the name stands on its own in
   /// the document (see resolvePossessives). On the fit split: 82 possessives, 0 plain words.
+  ///
+  /// An acronym (`RIAAs takedown notice`, `, EFFs attorney`) may also follow punctuation, the
+  /// start of the line or a capitalised word: on the fit split an acronym standing on its own in
+  /// the document + s before a lower-case noun or adjective was X's 11 times and a plural 0 times
+  /// (whatever came before it).
   func nameContext(_ c: Case, prev: SlotView, next: SlotView) -> Bool {
-    guard prev.hasWord, let pb = prev.buf, Bytes.isLower(pb[prev.ws]) else { return false }
-    if pluralMarkers.contains(hash: prev.hash) { return false }
-    if pluralDeterminers.contains(hash: prev.hash) && !(c == .upper && prev.hash == Self.theHash) { return false }
+    if c == .upper && !prev.hasWord {
+      // Punctuation or the line start before the acronym.
+    } else {
+      guard prev.hasWord, let pb = prev.buf, c == .upper || Bytes.isLower(pb[prev.ws]) else { return false }
+      if Bytes.isDigit(pb[prev.ws]) { return false }
+    }
+    // (ByteWordSet.contains(hash: 0) is true: look words up only when there is one.)
+    if prev.hasWord {
+      if pluralMarkers.contains(hash: prev.hash) { return false }
+      if pluralDeterminers.contains(hash: prev.hash) && !(c == .upper && prev.hash == Self.theHash) { return false }
+    }
     guard next.hasWord, let nb = next.buf else { return false }
     for i in next.ws..<next.we where !Bytes.isLower(nb[i]) { return false }
     if notAfterPossessive.contains(hash: next.hash) || next.endsWith(0x65, 0x64) { return false }
@@ -150,9 +198,10 @@ extension RepairApostrophes {
 
   func namedPossessive(_ c: Candidate, standaloneLine: Int) -> Proposal {
     let baseText = String(decoding: c.base, as: UTF8.self)
+    let acronym = !c.base.contains(where: Bytes.isLower)
     return Proposal(
       fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-name",
-      reason: "'\(baseText)' stands on its own (line \(standaloneLine)); '\(baseText)s' before the noun or adjective '\(c.nextWord)' after a lower-case word",
+      reason: "'\(baseText)' stands on its own (line \(standaloneLine)); '\(baseText)s' before the noun or adjective '\(c.nextWord)'\(acronym ? " (an acronym)" : " after a lower-case word")",
       confidence: 0.9, applied: true, inferred: true)
   }
 

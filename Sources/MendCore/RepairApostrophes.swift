@@ -17,6 +17,8 @@ public struct RepairApostrophes: Stage {
       OptionSpec("apostrophe-words", .lexicon, default: .string("lexicons/apostrophe-words.txt"), help: "stripped->restored forms (dont->don't); a trailing comma marks a form that is also a word, decided only by context rules."),
       OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
       OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
+      OptionSpec("possessive-odds", .lexicon, default: .string("lexicons/possessive-odds.txt"), help: "'FORM DECIBELS' lines: 10·log10 of how much more often X's than X+s is written in a large corpus; the prior of its mined count."),
+      OptionSpec("odds-weight", .double, default: .double(5), help: "How many mined observations the possessive-odds of a form count as."),
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
       OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
       OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
@@ -93,7 +95,7 @@ public struct RepairApostrophes: Stage {
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
-    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")))
+    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")), odds: try Self.read(options.path("possessive-odds")), oddsWeight: options.double("odds-weight"))
     scoreApply = options.double("score-apply")
     scoreSuggest = options.double("score-suggest")
     documentBonus = options.double("document-bonus")
