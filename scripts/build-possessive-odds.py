@@ -5,7 +5,8 @@ Usage: python3 scripts/build-possessive-odds.py
 (pip install wordfreq==3.1.1; run after build-apostrophe-lexicons.py). Writes
 rules/lexicons/possessive-odds.txt, lines `FORM DECIBELS`, sorted (byte order) and unique: for each
 lower-cased form X+s that a stripped singular possessive X's would look like and that is also a
-plain word or an acronym plural (governments, nations, worlds, ceos), 10 * log10(f(X's) / f(X+s))
+plain word or an acronym plural (governments, nations, worlds, ceos), or whose X is a name that is
+no lower-case word (afghanistans, angelos), 10 * log10(f(X's) / f(X+s))
 with f the wordfreq 3.1.1 English frequency (its 'large' list: Wikipedia, subtitles, news, books,
 web text, Twitter, Reddit). A form neither spelling of which wordfreq lists is left out; a spelling
 it does not list counts as its smallest listed frequency (zipf 1.0) less a tenth.
@@ -29,8 +30,11 @@ for x in bases:
         continue
     form = x.lower() + "s"
     acronym = len(x) >= 2 and x.isupper()
-    if form not in words_lower and not acronym:
-        continue  # no plain word: decided without odds
+    # A name that is no lower-case word (Afghanistan, Angelo): before a capitalised word its X+s
+    # is a possessive (Afghanistans Maidan) or a name (Angelos Tsiaras); the odds tell which.
+    name = x[0].isupper() and not acronym and x.lower() not in words
+    if form not in words_lower and not acronym and not name:
+        continue  # no plain word, no name: decided without odds
     if form in out:
         continue
     poss = zipf_frequency(x.lower() + "'s", "en")

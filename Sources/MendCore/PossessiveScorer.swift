@@ -205,6 +205,19 @@ extension RepairApostrophes {
       confidence: 0.9, applied: true, inferred: true)
   }
 
+  /// `Afghanistans Maidan Wardak`, `Londons Royal Veterinary College`: a name + s before a
+  /// capitalised word is a possessive when X's is written far more often than X+s in a large corpus
+  /// (possessive-odds ≥ name-odds-apply dB: afghanistans +18, keplers +11), and a name such as
+  /// Angelos (−1) or Carlos (−20) otherwise. On the fit split (capitalised X+s, no word, x no
+  /// lower-case word, a capital after it): 25 of 32 possessives at ≥ 10 dB, 0 of 2 plain words.
+  func oddsSayPossessive(_ p: inout Proposal, _ base: [UInt8]) -> Bool {
+    guard let d = scorer.formOdds[ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(base) + [0x73])],
+      Double(d) >= nameOddsApply
+    else { return false }
+    p.reason += "; '\(String(decoding: base, as: UTF8.self))'s' is written \(d) dB more often than '\(String(decoding: base, as: UTF8.self))s' (possessive-odds)"
+    return true
+  }
+
   /// `astronomer Angelos Tsiaras`: a capitalised X+s before a capitalised word, where X is a name
   /// known only from the lexicon (SCOWL lists X's with this case and x is no lower-case word; X
   /// never stands on its own in the document), is a name far more often than a possessive (fit

@@ -19,6 +19,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
       OptionSpec("possessive-odds", .lexicon, default: .string("lexicons/possessive-odds.txt"), help: "'FORM DECIBELS' lines: 10·log10 of how much more often X's than X+s is written in a large corpus; the prior of its mined count."),
       OptionSpec("odds-weight", .double, default: .double(5), help: "How many mined observations the possessive-odds of a form count as."),
+      OptionSpec("name-odds-apply", .double, default: .double(10), help: "Decibels of possessive-odds at which a name + s before a capitalised word (Afghanistans Maidan) is applied rather than only suggested."),
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
       OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
       OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
@@ -68,6 +69,7 @@ public struct RepairApostrophes: Stage {
   let tableEntries: [TableEntry]
   let scorer: PossessiveScorer
   let scoreApply: Double
+  let nameOddsApply: Double
   let scoreSuggest: Double
   let documentBonus: Double
   let style: String
@@ -97,6 +99,7 @@ public struct RepairApostrophes: Stage {
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
     scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")), odds: try Self.read(options.path("possessive-odds")), oddsWeight: options.double("odds-weight"))
     scoreApply = options.double("score-apply")
+    nameOddsApply = options.double("name-odds-apply")
     scoreSuggest = options.double("score-suggest")
     documentBonus = options.double("document-bonus")
     var table: [UInt64: TableEntry] = [:]
@@ -981,7 +984,7 @@ public struct RepairApostrophes: Stage {
       if c.nextCap && Bytes.isUpper(c.base.first ?? 0) && standalone[ByteWordSet.hash(c.base)] == nil
         && possessiveBases.contains(c.base) && !words.contains(Bytes.lowered(c.base))
       {
-        suggestOnlyBeforeName(&p, baseText)
+        if !oddsSayPossessive(&p, c.base) { suggestOnlyBeforeName(&p, baseText) }
       }
       proposals.append(p)
     }
