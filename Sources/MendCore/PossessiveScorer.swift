@@ -11,28 +11,40 @@ struct PossessiveScorer: Sendable {
   /// Form (lower-cased X+s, hashed as `t:FORM`) → 10·log10(f(X's) / f(X+s)) from word
   /// frequencies of a large corpus (possessive-odds.txt, scripts/build-possessive-odds.py).
   /// When a form is listed, these odds are the prior of its mined `t:` count (see `formTerm`).
-  let formOdds: HashLineMap
+  /// Empty until `loadOdds()` (17 k lines: read on first need, like the SCOWL tables).
+  private(set) var formOdds: HashLineMap
+  private let oddsSource: LazyFormOdds?
   /// How many observations the large-corpus odds count as (a Beta prior's strength).
   let oddsWeight: Double
 
+  /// With the odds file's text (parsed now).
   init(text bytes: [UInt8], odds: [UInt8] = [], oddsWeight: Double = 5) {
-    self.oddsWeight = oddsWeight
-    var counts = HashLineMap(capacity: 4096)
-    func number(_ s: ArraySlice<UInt8>) -> Int32? {
-      guard !s.isEmpty else { return nil }
-      var v: Int32 = 0
-      for d in s {
-        guard Bytes.isDigit(d) else { return nil }
-        v = v &* 10 &+ Int32(d - 0x30)
-      }
-      return v
+    self.init(text: bytes, odds: Self.parseOdds(odds), source: nil, oddsWeight: oddsWeight)
+  }
+
+  /// With the odds file's path (read and parsed by the first `loadOdds()` of any copy).
+  init(text bytes: [UInt8], oddsPath: String, oddsWeight: Double) throws {
+    guard FileManager.default.isReadableFile(atPath: oddsPath) else { throw LexiconLoadError(path: oddsPath) }
+    self.init(text: bytes, odds: HashLineMap(), source: LazyFormOdds(path: oddsPath), oddsWeight: oddsWeight)
+  }
+
+  /// Fill `formOdds` (once per process; later calls copy the built table).
+  mutating func loadOdds() {
+    if let s = oddsSource { formOdds = s.get() }
+  }
+
+  static func number(_ s: ArraySlice<UInt8>) -> Int32? {
+    guard !s.isEmpty else { return nil }
+    var v: Int32 = 0
+    for d in s {
+      guard Bytes.isDigit(d) else { return nil }
+      v = v &* 10 &+ Int32(d - 0x30)
     }
-    for line in bytes.split(separator: 0x0A) {
-      let parts = line.split(separator: 0x20)
-      guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
-      counts.insertIfAbsent(parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }, Int(a) << 32 | Int(b))
-    }
-    self.counts = counts
+    return v
+  }
+
+  /// `FORM DECIBELS` lines → hash of `t:` + lower-cased FORM → decibels.
+  static func parseOdds(_ odds: [UInt8]) -> HashLineMap {
     var formOdds = HashLineMap(capacity: 16384)
     for line in odds.split(separator: 0x0A) {
       guard let sp = line.firstIndex(of: 0x20) else { continue }
@@ -43,7 +55,21 @@ struct PossessiveScorer: Sendable {
       let key = Array("t:".utf8) + Bytes.lowered(line[..<sp])
       formOdds.insertIfAbsent(ByteWordSet.hash(key), Int(negative ? -v : v))
     }
-    self.formOdds = formOdds
+    return formOdds
+  }
+
+  private init(text bytes: [UInt8], odds: HashLineMap, source: LazyFormOdds?, oddsWeight: Double) {
+    self.oddsWeight = oddsWeight
+    self.formOdds = odds
+    self.oddsSource = source
+    let number = Self.number
+    var counts = HashLineMap(capacity: 4096)
+    for line in bytes.split(separator: 0x0A) {
+      let parts = line.split(separator: 0x20)
+      guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
+      counts.insertIfAbsent(parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }, Int(a) << 32 | Int(b))
+    }
+    self.counts = counts
     let t = Self.pair(counts[ByteWordSet.hash("total")] ?? (1 << 32 | 1))
     logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
   }
@@ -162,6 +188,25 @@ struct PossessiveScorer: Sendable {
       notes.append("\(kind):\(names[kind]!) \(a)/\(b)")
     }
     return notes.joined(separator: ", ")
+  }
+}
+
+/// possessive-odds.txt, read and parsed on first use (thread-safe, once per process).
+final class LazyFormOdds: @unchecked Sendable {
+  let path: String
+  private let lock = NSLock()
+  private var built: HashLineMap?
+
+  init(path: String) { self.path = path }
+
+  func get() -> HashLineMap {
+    lock.lock()
+    defer { lock.unlock() }
+    if let b = built { return b }
+    // Readable when the rules loaded; an unreadable file later gives no odds.
+    let b = PossessiveScorer.parseOdds((try? ByteWordSet.readFile(path)) ?? [])
+    built = b
+    return b
   }
 }
 

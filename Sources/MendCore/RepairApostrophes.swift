@@ -67,7 +67,7 @@ public struct RepairApostrophes: Stage {
   /// Letters that a one-letter phrase word (the n of rock n roll) can be.
   let phraseBytes: [Bool]
   let tableEntries: [TableEntry]
-  let scorer: PossessiveScorer
+  var scorer: PossessiveScorer
   let scoreApply: Double
   let nameOddsApply: Double
   let scoreSuggest: Double
@@ -97,7 +97,7 @@ public struct RepairApostrophes: Stage {
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
-    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")), odds: try Self.read(options.path("possessive-odds")), oddsWeight: options.double("odds-weight"))
+    scorer = try PossessiveScorer(text: try Self.read(options.path("possessive-stats")), oddsPath: options.path("possessive-odds"), oddsWeight: options.double("odds-weight"))
     scoreApply = options.double("score-apply")
     nameOddsApply = options.double("name-odds-apply")
     scoreSuggest = options.double("score-suggest")
@@ -237,6 +237,7 @@ public struct RepairApostrophes: Stage {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()
       loaded.possessiveBaseBits = tables.baseBits()
+      loaded.scorer.loadOdds()
       loaded.runLoaded(&document, &context)
     } else {
       runLoaded(&document, &context)
