@@ -272,4 +272,38 @@ extension RepairApostrophes {
     p.confidence = 0.5
     p.reason += "; only suggested: a capitalised word follows and '\(baseText)' never stands on its own here (a name such as Angelos Tsiaras?)"
   }
+
+  /// `Qabooss burial` → `Qaboos's`: the scan keeps no capitalised token ending in s as a
+  /// standalone name (most are plurals or X+s candidates themselves), so a base that ends in s
+  /// (Qaboos, Conyers) is looked for here: the exact bytes as a whole token, capitalised, not
+  /// followed by a capitalised word (not the first word of a longer name). Runs only for such
+  /// candidates without lexicon evidence (rare), over the document's lines.
+  func standaloneBasesEndingInS(_ document: Document, _ candidates: [Candidate], into seen: inout HashLineMap) {
+    var bases: [[UInt8]] = []
+    for c in candidates where c.base.count >= 3 && Bytes.isUpper(c.base[0]) && (c.base.last == 0x73) && (!c.lexicon || c.named || c.nextCap) {
+      if seen[ByteWordSet.hash(c.base)] == nil && !bases.contains(c.base) { bases.append(c.base) }
+    }
+    if bases.isEmpty { return }
+    for f in document.fragments {
+      var text = f.text
+      text.withUTF8 { buf in
+        let n = buf.count
+        for base in bases {
+          let m = base.count
+          var i = 0
+          while i + m <= n {
+            if buf[i] != base[0] || (i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80)) { i += 1; continue }
+            var j = 1
+            while j < m && buf[i + j] == base[j] { j += 1 }
+            if j == m && (i + m == n || !(Bytes.isAlnum(buf[i + m]) || buf[i + m] >= 0x80 || buf[i + m] == 0x27)) {
+              // Not the first word of a longer name: the next word (after one space) is no capital.
+              let nextCap = i + m + 1 < n && buf[i + m] == 0x20 && Bytes.isUpper(buf[i + m + 1])
+              if !nextCap { seen.insertIfAbsent(ByteWordSet.hash(base), f.line) }
+            }
+            i += 1
+          }
+        }
+      }
+    }
+  }
 }

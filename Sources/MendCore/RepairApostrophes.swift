@@ -620,6 +620,7 @@ public struct RepairApostrophes: Stage {
         }
       }
     }
+    standaloneBasesEndingInS(document, candidates, into: &capsSeen)
     return capsSeen
   }
 

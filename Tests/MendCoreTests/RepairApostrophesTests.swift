@@ -116,6 +116,8 @@ import Testing
     ("Putin spoke about Moscows sovereignty", "Putin spoke about Moscow's sovereignty"),
     ("the companys board met", "the company's board met"),
     ("Xi said so. On Xis 69th birthday", "Xi said so. On Xi's 69th birthday"),
+    // X ending in s stands on its own (the scan keeps no capitalised token ending in s).
+    ("Sultan Qaboos bin Said died.\nBefore Qabooss burial, mourning began.", "Sultan Qaboos bin Said died.\nBefore Qaboos's burial, mourning began."),
     ("Beijing is Chinas capital", "Beijing is China's capital"),
     ("Prices rose after last years drought", "Prices rose after last year's drought"),
     ("The court adjourned until Tuesdays hearing", "The court adjourned until Tuesday's hearing"),
@@ -130,6 +132,7 @@ import Testing
     "The leaders met. Many leaders agreed.",
     "Chinas support is Chinas.",
     "Xis plan",  // no evidence that Xi is a name here
+    "The Qaboos Grand Mosque opened. Qabooss reign ended.",  // Qaboos only starts a longer name
     "CEOs and MPs met in the 1990s.",
     "Athens and Brussels, Williams and Jones",
     "In the last years of his life he rested on Tuesdays and Fridays.",
