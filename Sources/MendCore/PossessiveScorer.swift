@@ -306,4 +306,59 @@ extension RepairApostrophes {
       }
     }
   }
+
+  /// `the United Kingdoms chief diplomat`, `the Soviet Unions highest honor`: a capitalised form
+  /// that is also a plain word (kingdoms, unions), after a capitalised word P inside the sentence
+  /// and before a lower-case word that can follow a possessive. It is applied when the document
+  /// also has `P X` on its own (`United Kingdom`, not followed by s or an apostrophe): X is then
+  /// the end of the name P X, and the name + s before a lower-case word is its possessive.
+  /// Returns P's bytes, or nil.
+  func namePairPrefix(prev: SlotView, next: SlotView) -> [UInt8]? {
+    guard prev.hasWord, prev.capitalised, let pb = prev.buf, next.hasWord, let nb = next.buf else { return nil }
+    guard Bytes.isLower(nb[next.ws]), !notAfterPossessive.contains(hash: next.hash) else { return nil }
+    return Array(UnsafeBufferPointer(rebasing: pb[prev.ws..<prev.we]))
+  }
+
+  static func pairHash(_ prefix: [UInt8], _ base: [UInt8]) -> UInt64 {
+    ByteWordSet.hash(prefix + [0x20] + base)
+  }
+
+  func pairPossessive(_ c: Candidate, prefix: [UInt8], line: Int) -> Proposal {
+    let name = String(decoding: prefix + [0x20] + c.base, as: UTF8.self)
+    return Proposal(
+      fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-name",
+      reason: "'\(name)' is a name in this document (line \(line)); '\(String(decoding: c.base, as: UTF8.self))s' ends it before '\(c.nextWord)'",
+      confidence: 0.9, applied: true, inferred: true)
+  }
+
+  /// Finds `P X` (a whole token pair, X not followed by a letter, digit or apostrophe) for the
+  /// candidates with a `pairName`, by byte search over the document's lines; only called when
+  /// such a candidate asks.
+  func namePairs(_ document: Document, _ candidates: [Candidate], into seen: inout HashLineMap) {
+    var pairs: [[UInt8]] = []
+    for c in candidates where c.pairName != nil && !c.plainUse {
+      let p = c.pairName! + [0x20] + c.base
+      if !pairs.contains(p) { pairs.append(p) }
+    }
+    if pairs.isEmpty { return }
+    for f in document.fragments {
+      var text = f.text
+      text.withUTF8 { buf in
+        let n = buf.count
+        for pair in pairs {
+          let m = pair.count
+          var i = 0
+          while i + m <= n {
+            if buf[i] != pair[0] || (i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80)) { i += 1; continue }
+            var j = 1
+            while j < m && buf[i + j] == pair[j] { j += 1 }
+            if j == m && (i + m == n || !(Bytes.isAlnum(buf[i + m]) || buf[i + m] >= 0x80 || buf[i + m] == 0x27)) {
+              seen.insertIfAbsent(ByteWordSet.hash(pair), f.line)
+            }
+            i += 1
+          }
+        }
+      }
+    }
+  }
 }

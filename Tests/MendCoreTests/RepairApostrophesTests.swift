@@ -85,6 +85,8 @@ import Testing
     // A name + s before a capital, X's far more frequent than X+s in a large corpus.
     ("It was in the centre of Afghanistans Maidan Wardak province.", "It was in the centre of Afghanistan's Maidan Wardak province."),
     ("He studied at Londons Royal Veterinary College.", "He studied at London's Royal Veterinary College."),
+    // A capitalised plain word ending a name that the document uses without the s.
+    ("Johnson is the United Kingdom leader.\nHe was the United Kingdoms chief diplomat.", "Johnson is the United Kingdom leader.\nHe was the United Kingdom's chief diplomat."),
   ])
   func namePossessives(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -98,6 +100,9 @@ import Testing
     "Water, said UCL astronomer Angelos Tsiaras.",  // a first name, no possessive
     "Then Carlos Ghosn fled, and Marcos Pontes flew.",  // carlo's / carlos: -20 dB
     "He lives near Pollards Hill.",  // +5 dB: below name-odds-apply
+    "He was the United Kingdoms chief diplomat.",  // no `United Kingdom` in the document
+    "The Boy Scout went home. The Boy Scouts are here.",  // a plural before a verb
+    "He met the Red Hat team. The Red Hats and Blue Hats left.",
     "The MP spoke. MPs voted, and 20 MPs abstained.",  // acronym plurals before a verb
     "The NGO said so. NGOs working there agreed.",
     "The ID was lost. IDs came later.",
