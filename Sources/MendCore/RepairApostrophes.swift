@@ -957,7 +957,8 @@ public struct RepairApostrophes: Stage {
         proposals.append(namedPossessive(c, standaloneLine: l))
         continue
       }
-      if let p = c.pairName, !c.plainUse, let l = standalone[Self.pairHash(p, c.base)] {
+      // Only suggested, so only where the mined odds would not apply it anyway.
+      if let p = c.pairName, !c.plainUse, c.score < scoreApply, let l = standalone[Self.pairHash(p, c.base)] {
         proposals.append(pairPossessive(c, prefix: p, line: l))
         continue
       }

@@ -85,8 +85,6 @@ import Testing
     // A name + s before a capital, X's far more frequent than X+s in a large corpus.
     ("It was in the centre of Afghanistans Maidan Wardak province.", "It was in the centre of Afghanistan's Maidan Wardak province."),
     ("He studied at Londons Royal Veterinary College.", "He studied at London's Royal Veterinary College."),
-    // A capitalised plain word ending a name that the document uses without the s.
-    ("Johnson is the United Kingdom leader.\nHe was the United Kingdoms chief diplomat.", "Johnson is the United Kingdom leader.\nHe was the United Kingdom's chief diplomat."),
   ])
   func namePossessives(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -110,6 +108,14 @@ import Testing
   ])
   func namesEndingInSLeftAlone(_ input: String) {
     #expect(fix(input) == input)
+  }
+
+  // A capitalised plain word ending a name that the document uses without the s: suggested only,
+  // as the plural of such a name looks the same.
+  @Test func nameEndingIsOnlySuggested() {
+    let c = changes("Johnson is the United Kingdom leader.\nHe was the United Kingdoms chief diplomat.")
+    #expect(c.contains { !$0.applied && $0.after == "Kingdom's" && $0.rule == "possessive-name" })
+    #expect(fix("The Boy Scout went home. The Boy Scouts gather here.") == "The Boy Scout went home. The Boy Scouts gather here.")
   }
 
   @Test func nameBeforeACapitalIsOnlySuggested() {
