@@ -13,6 +13,8 @@ struct PossessiveScorer: Sendable {
   /// When a form is listed, these odds are the prior of its mined `t:` count (see `formTerm`).
   /// Empty until `loadOdds()` (17 k lines: read on first need, like the SCOWL tables).
   private(set) var formOdds: HashLineMap
+  /// The same forms → their `formTerm` (a Double's bits), computed once with the mined counts.
+  private(set) var formTerms: HashLineMap
   private let oddsSource: LazyFormOdds?
   /// How many observations the large-corpus odds count as (a Beta prior's strength).
   let oddsWeight: Double
@@ -20,6 +22,7 @@ struct PossessiveScorer: Sendable {
   /// With the odds file's text (parsed now).
   init(text bytes: [UInt8], odds: [UInt8] = [], oddsWeight: Double = 5) {
     self.init(text: bytes, odds: Self.parseOdds(odds), source: nil, oddsWeight: oddsWeight)
+    formTerms = termTable(odds)
   }
 
   /// With the odds file's path (read and parsed by the first `loadOdds()` of any copy).
@@ -28,9 +31,21 @@ struct PossessiveScorer: Sendable {
     self.init(text: bytes, odds: HashLineMap(), source: LazyFormOdds(path: oddsPath), oddsWeight: oddsWeight)
   }
 
-  /// Fill `formOdds` (once per process; later calls copy the built table).
+  /// Fill `formOdds` and `formTerms` (built once by the first call of any copy; later calls copy
+  /// the built tables).
   mutating func loadOdds() {
-    if let s = oddsSource { formOdds = s.get() }
+    guard let s = oddsSource else { return }
+    let scorer = self
+    (formOdds, formTerms) = s.get { bytes in (Self.parseOdds(bytes), scorer.termTable(bytes)) }
+  }
+
+  /// `FORM DECIBELS` lines → hash of `t:` + lower-cased FORM → the bits of `oddsTerm`.
+  func termTable(_ odds: [UInt8]) -> HashLineMap {
+    var terms = HashLineMap(capacity: 16384)
+    Self.forEachOdds(odds) { h, d in
+      terms.insertIfAbsent(h, Int(truncatingIfNeeded: oddsTerm(h, decibels: d).bitPattern))
+    }
+    return terms
   }
 
   static func number(_ s: ArraySlice<UInt8>) -> Int32? {
@@ -46,6 +61,11 @@ struct PossessiveScorer: Sendable {
   /// `FORM DECIBELS` lines → hash of `t:` + lower-cased FORM → decibels.
   static func parseOdds(_ odds: [UInt8]) -> HashLineMap {
     var formOdds = HashLineMap(capacity: 16384)
+    forEachOdds(odds) { formOdds.insertIfAbsent($0, $1) }
+    return formOdds
+  }
+
+  static func forEachOdds(_ odds: [UInt8], _ body: (UInt64, Int) -> Void) {
     for line in odds.split(separator: 0x0A) {
       guard let sp = line.firstIndex(of: 0x20) else { continue }
       var digits = line[(sp + 1)...]
@@ -53,14 +73,14 @@ struct PossessiveScorer: Sendable {
       if negative { digits = digits.dropFirst() }
       guard let v = number(digits) else { continue }
       let key = Array("t:".utf8) + Bytes.lowered(line[..<sp])
-      formOdds.insertIfAbsent(ByteWordSet.hash(key), Int(negative ? -v : v))
+      body(ByteWordSet.hash(key), Int(negative ? -v : v))
     }
-    return formOdds
   }
 
   private init(text bytes: [UInt8], odds: HashLineMap, source: LazyFormOdds?, oddsWeight: Double) {
     self.oddsWeight = oddsWeight
     self.formOdds = odds
+    self.formTerms = HashLineMap()
     self.oddsSource = source
     let number = Self.number
     var counts = HashLineMap(capacity: 4096)
@@ -153,7 +173,12 @@ struct PossessiveScorer: Sendable {
   /// (attorneys 2/0) no longer outweighs the many plain uses in a large corpus. Else the mined count.
   @inline(__always)
   func formTerm(_ h: UInt64) -> Double {
-    guard let d = formOdds[h] else { return term(h) }
+    if let bits = formTerms[h] { return Double(bitPattern: UInt64(truncatingIfNeeded: bits)) }
+    return term(h)
+  }
+
+  /// `formTerm` of a form with odds of `decibels` (precomputed into `formTerms`).
+  func oddsTerm(_ h: UInt64, decibels d: Int) -> Double {
     let odds = pow(10, Double(d) / 10)
     let p0 = odds / (1 + odds)
     let (a, b) = counts[h].map(Self.pair) ?? (0, 0)
@@ -191,20 +216,22 @@ struct PossessiveScorer: Sendable {
   }
 }
 
-/// possessive-odds.txt, read and parsed on first use (thread-safe, once per process).
+/// possessive-odds.txt, read and parsed on first use (thread-safe, once per scorer).
 final class LazyFormOdds: @unchecked Sendable {
   let path: String
   private let lock = NSLock()
-  private var built: HashLineMap?
+  private var built: (HashLineMap, HashLineMap)?
 
   init(path: String) { self.path = path }
 
-  func get() -> HashLineMap {
+  /// The tables `build` makes of the file's bytes, built by the first call (one scorer owns this
+  /// object, so `build` is the same every time).
+  func get(_ build: ([UInt8]) -> (HashLineMap, HashLineMap)) -> (HashLineMap, HashLineMap) {
     lock.lock()
     defer { lock.unlock() }
     if let b = built { return b }
     // Readable when the rules loaded; an unreadable file later gives no odds.
-    let b = PossessiveScorer.parseOdds((try? ByteWordSet.readFile(path)) ?? [])
+    let b = build((try? ByteWordSet.readFile(path)) ?? [])
     built = b
     return b
   }
@@ -299,63 +326,6 @@ extension RepairApostrophes {
               // Not the first word of a longer name: the next word (after one space) is no capital.
               let nextCap = i + m + 1 < n && buf[i + m] == 0x20 && Bytes.isUpper(buf[i + m + 1])
               if !nextCap { seen.insertIfAbsent(ByteWordSet.hash(base), f.line) }
-            }
-            i += 1
-          }
-        }
-      }
-    }
-  }
-
-  /// `the United Kingdoms chief diplomat`, `the Soviet Unions highest honor`: a capitalised form
-  /// that is also a plain word (kingdoms, unions), after a capitalised word P inside the sentence
-  /// and before a lower-case word that can follow a possessive. It is applied when the document
-  /// also has `P X` on its own (`United Kingdom`, not followed by s or an apostrophe): X is then
-  /// the end of the name P X, and the name + s before a lower-case word is often its possessive.
-  /// Only suggested: a name whose plural is itself a name (Boy Scouts, Railways, Guards) looks the
-  /// same (fit split 19 X's, 0 others; on the test split, 2 plural names were made possessive when
-  /// it was applied, so it is not). Returns P's bytes, or nil.
-  func namePairPrefix(prev: SlotView, next: SlotView) -> [UInt8]? {
-    guard prev.hasWord, prev.capitalised, let pb = prev.buf, next.hasWord, let nb = next.buf else { return nil }
-    guard Bytes.isLower(nb[next.ws]), !notAfterPossessive.contains(hash: next.hash) else { return nil }
-    return Array(UnsafeBufferPointer(rebasing: pb[prev.ws..<prev.we]))
-  }
-
-  static func pairHash(_ prefix: [UInt8], _ base: [UInt8]) -> UInt64 {
-    ByteWordSet.hash(prefix + [0x20] + base)
-  }
-
-  func pairPossessive(_ c: Candidate, prefix: [UInt8], line: Int) -> Proposal {
-    let name = String(decoding: prefix + [0x20] + c.base, as: UTF8.self)
-    return Proposal(
-      fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-name",
-      reason: "'\(name)' is a name in this document (line \(line)); '\(String(decoding: c.base, as: UTF8.self))s' ends it before '\(c.nextWord)'; only suggested: the plural of such a name (the Boy Scouts gather) looks the same",
-      confidence: 0.6, applied: false, inferred: true)
-  }
-
-  /// Finds `P X` (a whole token pair, X not followed by a letter, digit or apostrophe) for the
-  /// candidates with a `pairName`, by byte search over the document's lines; only called when
-  /// such a candidate asks.
-  func namePairs(_ document: Document, _ candidates: [Candidate], into seen: inout HashLineMap) {
-    var pairs: [[UInt8]] = []
-    for c in candidates where c.pairName != nil && !c.plainUse {
-      let p = c.pairName! + [0x20] + c.base
-      if !pairs.contains(p) { pairs.append(p) }
-    }
-    if pairs.isEmpty { return }
-    for f in document.fragments {
-      var text = f.text
-      text.withUTF8 { buf in
-        let n = buf.count
-        for pair in pairs {
-          let m = pair.count
-          var i = 0
-          while i + m <= n {
-            if buf[i] != pair[0] || (i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80)) { i += 1; continue }
-            var j = 1
-            while j < m && buf[i + j] == pair[j] { j += 1 }
-            if j == m && (i + m == n || !(Bytes.isAlnum(buf[i + m]) || buf[i + m] >= 0x80 || buf[i + m] == 0x27)) {
-              seen.insertIfAbsent(ByteWordSet.hash(pair), f.line)
             }
             i += 1
           }

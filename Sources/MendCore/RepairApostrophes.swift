@@ -230,9 +230,6 @@ public struct RepairApostrophes: Stage {
     var named = false
     /// The next word is capitalised (`Angelos Tsiaras`).
     var nextCap = false
-    /// The capitalised word before a capitalised confusable form (`United` of `United Kingdoms
-    /// chief`): see `namePairPrefix`.
-    var pairName: [UInt8]?
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -624,7 +621,6 @@ public struct RepairApostrophes: Stage {
       }
     }
     standaloneBasesEndingInS(document, candidates, into: &capsSeen)
-    namePairs(document, candidates, into: &capsSeen)
     return capsSeen
   }
 
@@ -876,8 +872,7 @@ public struct RepairApostrophes: Stage {
     // Confusable candidates without a rule or a plural pattern only matter when their score (with
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
     let named = c != .lower && nameContext(c, prev: prev, next: next)
-    let pairName = c == .capitalised ? namePairPrefix(prev: prev, next: next) : nil
-    if rule == nil && pluralPattern == nil && !named && pairName == nil && score + max(documentBonus, 0) < scoreSuggest { return }
+    if rule == nil && pluralPattern == nil && !named && score + max(documentBonus, 0) < scoreSuggest { return }
     var cand = Candidate(
       fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
       nextWord: next.word ?? "", plainUse: plainUse, why: "")
@@ -885,7 +880,6 @@ public struct RepairApostrophes: Stage {
     cand.rule = rule
     cand.confusable = true
     cand.named = named
-    cand.pairName = pairName
     cand.score = score
     if score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     candidates.append(cand)
@@ -955,11 +949,6 @@ public struct RepairApostrophes: Stage {
       }
       if c.named, !c.plainUse, let l = standalone[ByteWordSet.hash(c.base)] {
         proposals.append(namedPossessive(c, standaloneLine: l))
-        continue
-      }
-      // Only suggested, so only where the mined odds would not apply it anyway.
-      if let p = c.pairName, !c.plainUse, c.score < scoreApply, let l = standalone[Self.pairHash(p, c.base)] {
-        proposals.append(pairPossessive(c, prefix: p, line: l))
         continue
       }
       guard !c.plainUse, c.score >= scoreSuggest else { continue }
