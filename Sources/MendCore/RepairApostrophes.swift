@@ -237,6 +237,7 @@ public struct RepairApostrophes: Stage {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()
       loaded.possessiveBaseBits = tables.baseBits()
+      // Scores are only computed for X+s candidates, which needsTables finds.
       loaded.scorer.loadOdds()
       loaded.runLoaded(&document, &context)
     } else {
