@@ -98,8 +98,8 @@ import Testing
     "Water, said UCL astronomer Angelos Tsiaras.",  // a first name, no possessive
     "Then Carlos Ghosn fled, and Marcos Pontes flew.",  // carlo's / carlos: -20 dB
     "He lives near Pollards Hill.",  // +5 dB: below name-odds-apply
-    "He was the United Kingdoms chief diplomat.",  // no `United Kingdom` in the document
-    "The Boy Scout went home. The Boy Scouts are here.",  // a plural before a verb
+    "He was the United Kingdoms chief diplomat.",  // a capitalised plain word after a capitalised word
+    "The Boy Scout went home. The Boy Scouts are here.",  // a plural name before a verb
     "He met the Red Hat team. The Red Hats and Blue Hats left.",
     "The MP spoke. MPs voted, and 20 MPs abstained.",  // acronym plurals before a verb
     "The NGO said so. NGOs working there agreed.",
