@@ -8,18 +8,82 @@ struct PossessiveScorer: Sendable {
   /// Feature hash → possessive count << 32 | plain count.
   let counts: HashLineMap
   let logPrior: Double
+  /// Form (lower-cased X+s, hashed as `t:FORM`) → 10·log10(f(X's) / f(X+s)) from word
+  /// frequencies of a large corpus (possessive-odds.txt, scripts/build-possessive-odds.py).
+  /// When a form is listed, these odds are the prior of its mined `t:` count (see `formTerm`).
+  /// Empty until `loadOdds()` (17 k lines: read on first need, like the SCOWL tables).
+  private(set) var formOdds: HashLineMap
+  /// The same forms → their `formTerm` (a Double's bits), computed once with the mined counts.
+  private(set) var formTerms: HashLineMap
+  private let oddsSource: LazyFormOdds?
+  /// How many observations the large-corpus odds count as (a Beta prior's strength).
+  let oddsWeight: Double
 
-  init(text bytes: [UInt8]) {
-    var counts = HashLineMap(capacity: 4096)
-    func number(_ s: ArraySlice<UInt8>) -> Int32? {
-      guard !s.isEmpty else { return nil }
-      var v: Int32 = 0
-      for d in s {
-        guard Bytes.isDigit(d) else { return nil }
-        v = v &* 10 &+ Int32(d - 0x30)
-      }
-      return v
+  /// With the odds file's text (parsed now).
+  init(text bytes: [UInt8], odds: [UInt8] = [], oddsWeight: Double = 5) {
+    self.init(text: bytes, odds: Self.parseOdds(odds), source: nil, oddsWeight: oddsWeight)
+    formTerms = termTable(odds)
+  }
+
+  /// With the odds file's path (read and parsed by the first `loadOdds()` of any copy).
+  init(text bytes: [UInt8], oddsPath: String, oddsWeight: Double) throws {
+    guard FileManager.default.isReadableFile(atPath: oddsPath) else { throw LexiconLoadError(path: oddsPath) }
+    self.init(text: bytes, odds: HashLineMap(), source: LazyFormOdds(path: oddsPath), oddsWeight: oddsWeight)
+  }
+
+  /// Fill `formOdds` and `formTerms` (built once by the first call of any copy; later calls copy
+  /// the built tables).
+  mutating func loadOdds() {
+    guard let s = oddsSource else { return }
+    let scorer = self
+    (formOdds, formTerms) = s.get { bytes in (Self.parseOdds(bytes), scorer.termTable(bytes)) }
+  }
+
+  /// `FORM DECIBELS` lines → hash of `t:` + lower-cased FORM → the bits of `oddsTerm`.
+  func termTable(_ odds: [UInt8]) -> HashLineMap {
+    var terms = HashLineMap(capacity: 16384)
+    Self.forEachOdds(odds) { h, d in
+      terms.insertIfAbsent(h, Int(truncatingIfNeeded: oddsTerm(h, decibels: d).bitPattern))
     }
+    return terms
+  }
+
+  static func number(_ s: ArraySlice<UInt8>) -> Int32? {
+    guard !s.isEmpty else { return nil }
+    var v: Int32 = 0
+    for d in s {
+      guard Bytes.isDigit(d) else { return nil }
+      v = v &* 10 &+ Int32(d - 0x30)
+    }
+    return v
+  }
+
+  /// `FORM DECIBELS` lines → hash of `t:` + lower-cased FORM → decibels.
+  static func parseOdds(_ odds: [UInt8]) -> HashLineMap {
+    var formOdds = HashLineMap(capacity: 16384)
+    forEachOdds(odds) { formOdds.insertIfAbsent($0, $1) }
+    return formOdds
+  }
+
+  static func forEachOdds(_ odds: [UInt8], _ body: (UInt64, Int) -> Void) {
+    for line in odds.split(separator: 0x0A) {
+      guard let sp = line.firstIndex(of: 0x20) else { continue }
+      var digits = line[(sp + 1)...]
+      let negative = digits.first == 0x2D
+      if negative { digits = digits.dropFirst() }
+      guard let v = number(digits) else { continue }
+      let key = Array("t:".utf8) + Bytes.lowered(line[..<sp])
+      body(ByteWordSet.hash(key), Int(negative ? -v : v))
+    }
+  }
+
+  private init(text bytes: [UInt8], odds: HashLineMap, source: LazyFormOdds?, oddsWeight: Double) {
+    self.oddsWeight = oddsWeight
+    self.formOdds = odds
+    self.formTerms = HashLineMap()
+    self.oddsSource = source
+    let number = Self.number
+    var counts = HashLineMap(capacity: 4096)
     for line in bytes.split(separator: 0x0A) {
       let parts = line.split(separator: 0x20)
       guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
@@ -103,11 +167,29 @@ struct PossessiveScorer: Sendable {
     return log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
   }
 
+  /// The form's term. With large-corpus odds (p0 = f(X's) / (f(X's) + f(X+s))), the mined counts
+  /// a (possessive) and b (plain) update them as a Beta prior worth `oddsWeight` observations:
+  /// log((a + w·p0) / (b + w·(1 − p0))), so a form seen twice as a possessive in 1 MB of news
+  /// (attorneys 2/0) no longer outweighs the many plain uses in a large corpus. Else the mined count.
+  @inline(__always)
+  func formTerm(_ h: UInt64) -> Double {
+    if let bits = formTerms[h] { return Double(bitPattern: UInt64(truncatingIfNeeded: bits)) }
+    return term(h)
+  }
+
+  /// `formTerm` of a form with odds of `decibels` (precomputed into `formTerms`).
+  func oddsTerm(_ h: UInt64, decibels d: Int) -> Double {
+    let odds = pow(10, Double(d) / 10)
+    let p0 = odds / (1 + odds)
+    let (a, b) = counts[h].map(Self.pair) ?? (0, 0)
+    return log((Double(a) + oddsWeight * p0) / (Double(b) + oddsWeight * (1 - p0))) - logPrior
+  }
+
   /// Log-odds (possessive vs plain) of X+s at s..<e (the features of `features`, without
   /// allocating).
   func score(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> Double {
     var total = logPrior
-    total += term(Self.hash(prefix: "t:", buf, s, e))
+    total += formTerm(Self.hash(prefix: "t:", buf, s, e))
     if next.hasWord, let b = next.buf { total += term(Self.hash(prefix: "n:", b, next.ws, next.we)) } else { total += term(Self.nextPunct) }
     if prev.hasWord, let b = prev.buf { total += term(Self.hash(prefix: "p:", b, prev.ws, prev.we)) } else { total += term(Self.prevPunct) }
     total += term(Self.shapeHashList[Self.shapeIndex(next)])
@@ -122,11 +204,36 @@ struct PossessiveScorer: Sendable {
       "n": next.word ?? "<punct>", "p": prev.word ?? "<punct>", "ns": Self.shape(next),
     ]
     for (kind, h) in features(buf, token: s, e, next: next, prev: prev) {
+      if kind == "t", let d = formOdds[h] {
+        notes.append("t:\(names[kind]!) odds \(d) dB")
+        continue
+      }
       guard let v = counts[h] else { continue }
       let (a, b) = Self.pair(v)
       notes.append("\(kind):\(names[kind]!) \(a)/\(b)")
     }
     return notes.joined(separator: ", ")
+  }
+}
+
+/// possessive-odds.txt, read and parsed on first use (thread-safe, once per scorer).
+final class LazyFormOdds: @unchecked Sendable {
+  let path: String
+  private let lock = NSLock()
+  private var built: (HashLineMap, HashLineMap)?
+
+  init(path: String) { self.path = path }
+
+  /// The tables `build` makes of the file's bytes, built by the first call (one scorer owns this
+  /// object, so `build` is the same every time).
+  func get(_ build: ([UInt8]) -> (HashLineMap, HashLineMap)) -> (HashLineMap, HashLineMap) {
+    lock.lock()
+    defer { lock.unlock() }
+    if let b = built { return b }
+    // Readable when the rules loaded; an unreadable file later gives no odds.
+    let b = build((try? ByteWordSet.readFile(path)) ?? [])
+    built = b
+    return b
   }
 }
 
@@ -138,10 +245,23 @@ extension RepairApostrophes {
   /// spelling shares (`statement`, `internal`; WordNet classes `noun`, `adjective` of the
   /// class-file; no -ed word: `Egyptians raised`). Applied only when the name stands on its own in
   /// the document (see resolvePossessives). On the fit split: 82 possessives, 0 plain words.
+  ///
+  /// An acronym (`RIAAs takedown notice`, `, EFFs attorney`) may also follow punctuation, the
+  /// start of the line or a capitalised word: on the fit split an acronym standing on its own in
+  /// the document + s before a lower-case noun or adjective was X's 11 times and a plural 0 times
+  /// (whatever came before it).
   func nameContext(_ c: Case, prev: SlotView, next: SlotView) -> Bool {
-    guard prev.hasWord, let pb = prev.buf, Bytes.isLower(pb[prev.ws]) else { return false }
-    if pluralMarkers.contains(hash: prev.hash) { return false }
-    if pluralDeterminers.contains(hash: prev.hash) && !(c == .upper && prev.hash == Self.theHash) { return false }
+    if c == .upper && !prev.hasWord {
+      // Punctuation or the line start before the acronym.
+    } else {
+      guard prev.hasWord, let pb = prev.buf, c == .upper || Bytes.isLower(pb[prev.ws]) else { return false }
+      if Bytes.isDigit(pb[prev.ws]) { return false }
+    }
+    // (ByteWordSet.contains(hash: 0) is true: look words up only when there is one.)
+    if prev.hasWord {
+      if pluralMarkers.contains(hash: prev.hash) { return false }
+      if pluralDeterminers.contains(hash: prev.hash) && !(c == .upper && prev.hash == Self.theHash) { return false }
+    }
     guard next.hasWord, let nb = next.buf else { return false }
     for i in next.ws..<next.we where !Bytes.isLower(nb[i]) { return false }
     if notAfterPossessive.contains(hash: next.hash) || next.endsWith(0x65, 0x64) { return false }
@@ -150,10 +270,24 @@ extension RepairApostrophes {
 
   func namedPossessive(_ c: Candidate, standaloneLine: Int) -> Proposal {
     let baseText = String(decoding: c.base, as: UTF8.self)
+    let acronym = !c.base.contains(where: Bytes.isLower)
     return Proposal(
       fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-name",
-      reason: "'\(baseText)' stands on its own (line \(standaloneLine)); '\(baseText)s' before the noun or adjective '\(c.nextWord)' after a lower-case word",
+      reason: "'\(baseText)' stands on its own (line \(standaloneLine)); '\(baseText)s' before the noun or adjective '\(c.nextWord)'\(acronym ? " (an acronym)" : " after a lower-case word")",
       confidence: 0.9, applied: true, inferred: true)
+  }
+
+  /// `Afghanistans Maidan Wardak`, `Londons Royal Veterinary College`: a name + s before a
+  /// capitalised word is a possessive when X's is written far more often than X+s in a large corpus
+  /// (possessive-odds ≥ name-odds-apply dB: afghanistans +18, keplers +11), and a name such as
+  /// Angelos (−1) or Carlos (−20) otherwise. On the fit split (capitalised X+s, no word, x no
+  /// lower-case word, a capital after it): 25 of 32 possessives at ≥ 10 dB, 0 of 2 plain words.
+  func oddsSayPossessive(_ p: inout Proposal, _ base: [UInt8]) -> Bool {
+    guard let d = scorer.formOdds[ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(base) + [0x73])],
+      Double(d) >= nameOddsApply
+    else { return false }
+    p.reason += "; '\(String(decoding: base, as: UTF8.self))'s' is written \(d) dB more often than '\(String(decoding: base, as: UTF8.self))s' (possessive-odds)"
+    return true
   }
 
   /// `astronomer Angelos Tsiaras`: a capitalised X+s before a capitalised word, where X is a name
@@ -164,5 +298,39 @@ extension RepairApostrophes {
     p.applied = false
     p.confidence = 0.5
     p.reason += "; only suggested: a capitalised word follows and '\(baseText)' never stands on its own here (a name such as Angelos Tsiaras?)"
+  }
+
+  /// `Qabooss burial` → `Qaboos's`: the scan keeps no capitalised token ending in s as a
+  /// standalone name (most are plurals or X+s candidates themselves), so a base that ends in s
+  /// (Qaboos, Conyers) is looked for here: the exact bytes as a whole token, capitalised, not
+  /// followed by a capitalised word (not the first word of a longer name). Runs only for such
+  /// candidates without lexicon evidence (rare), over the document's lines.
+  func standaloneBasesEndingInS(_ document: Document, _ candidates: [Candidate], into seen: inout HashLineMap) {
+    var bases: [[UInt8]] = []
+    for c in candidates where c.base.count >= 3 && Bytes.isUpper(c.base[0]) && (c.base.last == 0x73) && (!c.lexicon || c.named || c.nextCap) {
+      if seen[ByteWordSet.hash(c.base)] == nil && !bases.contains(c.base) { bases.append(c.base) }
+    }
+    if bases.isEmpty { return }
+    for f in document.fragments {
+      var text = f.text
+      text.withUTF8 { buf in
+        let n = buf.count
+        for base in bases {
+          let m = base.count
+          var i = 0
+          while i + m <= n {
+            if buf[i] != base[0] || (i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80)) { i += 1; continue }
+            var j = 1
+            while j < m && buf[i + j] == base[j] { j += 1 }
+            if j == m && (i + m == n || !(Bytes.isAlnum(buf[i + m]) || buf[i + m] >= 0x80 || buf[i + m] == 0x27)) {
+              // Not the first word of a longer name: the next word (after one space) is no capital.
+              let nextCap = i + m + 1 < n && buf[i + m] == 0x20 && Bytes.isUpper(buf[i + m + 1])
+              if !nextCap { seen.insertIfAbsent(ByteWordSet.hash(base), f.line) }
+            }
+            i += 1
+          }
+        }
+      }
+    }
   }
 }

@@ -17,6 +17,9 @@ public struct RepairApostrophes: Stage {
       OptionSpec("apostrophe-words", .lexicon, default: .string("lexicons/apostrophe-words.txt"), help: "stripped->restored forms (dont->don't); a trailing comma marks a form that is also a word, decided only by context rules."),
       OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
       OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
+      OptionSpec("possessive-odds", .lexicon, default: .string("lexicons/possessive-odds.txt"), help: "'FORM DECIBELS' lines: 10·log10 of how much more often X's than X+s is written in a large corpus; the prior of its mined count."),
+      OptionSpec("odds-weight", .double, default: .double(5), help: "How many mined observations the possessive-odds of a form count as."),
+      OptionSpec("name-odds-apply", .double, default: .double(10), help: "Decibels of possessive-odds at which a name + s before a capitalised word (Afghanistans Maidan) is applied rather than only suggested."),
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
       OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
       OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
@@ -64,8 +67,9 @@ public struct RepairApostrophes: Stage {
   /// Letters that a one-letter phrase word (the n of rock n roll) can be.
   let phraseBytes: [Bool]
   let tableEntries: [TableEntry]
-  let scorer: PossessiveScorer
+  var scorer: PossessiveScorer
   let scoreApply: Double
+  let nameOddsApply: Double
   let scoreSuggest: Double
   let documentBonus: Double
   let style: String
@@ -93,8 +97,9 @@ public struct RepairApostrophes: Stage {
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
-    scorer = PossessiveScorer(text: try Self.read(options.path("possessive-stats")))
+    scorer = try PossessiveScorer(text: try Self.read(options.path("possessive-stats")), oddsPath: options.path("possessive-odds"), oddsWeight: options.double("odds-weight"))
     scoreApply = options.double("score-apply")
+    nameOddsApply = options.double("name-odds-apply")
     scoreSuggest = options.double("score-suggest")
     documentBonus = options.double("document-bonus")
     var table: [UInt64: TableEntry] = [:]
@@ -232,6 +237,8 @@ public struct RepairApostrophes: Stage {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()
       loaded.possessiveBaseBits = tables.baseBits()
+      // Scores are only computed for X+s candidates, which needsTables finds.
+      loaded.scorer.loadOdds()
       loaded.runLoaded(&document, &context)
     } else {
       runLoaded(&document, &context)
@@ -614,6 +621,7 @@ public struct RepairApostrophes: Stage {
         }
       }
     }
+    standaloneBasesEndingInS(document, candidates, into: &capsSeen)
     return capsSeen
   }
 
@@ -979,7 +987,7 @@ public struct RepairApostrophes: Stage {
       if c.nextCap && Bytes.isUpper(c.base.first ?? 0) && standalone[ByteWordSet.hash(c.base)] == nil
         && possessiveBases.contains(c.base) && !words.contains(Bytes.lowered(c.base))
       {
-        suggestOnlyBeforeName(&p, baseText)
+        if !oddsSayPossessive(&p, c.base) { suggestOnlyBeforeName(&p, baseText) }
       }
       proposals.append(p)
     }

@@ -97,6 +97,8 @@ struct Apostrophes: ParsableCommand {
     }
 
     var outputs: [String] = []
+    // The changes recorded on each output line (for --show-errors).
+    var lineChanges: [[Change]] = []
     var suggestions = 0
     var edits = 0
     var bytes = 0
@@ -117,6 +119,9 @@ struct Apostrophes: ParsableCommand {
         edits += changes.filter(\.applied).count
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         precondition(lines.count == doc.count, "line count changed")
+        var perLine = [[Change]](repeating: [], count: lines.count)
+        for c in changes where c.line >= 1 && c.line <= lines.count { perLine[c.line - 1].append(c) }
+        lineChanges += perLine
         outputs += lines
       }
     }
@@ -126,7 +131,7 @@ struct Apostrophes: ParsableCommand {
     var fp = tp
     var fn = tp
     var shown = 0
-    for (r, o) in zip(references, outputs) {
+    for (li, (r, o)) in zip(references, outputs).enumerated() {
       let rc = r.split(separator: " ", omittingEmptySubsequences: false)
       let oc = o.split(separator: " ", omittingEmptySubsequences: false)
       guard rc.count == oc.count else {
@@ -147,6 +152,12 @@ struct Apostrophes: ParsableCommand {
           shown += 1
           let window = oc[max(0, j - 5)..<min(oc.count, j + 6)].joined(separator: " ")
           print("  \(ra ? (rb ? "WRONG" : "MISS ") : "FALSE") \(ka) -> \(kb)   | \(window)")
+          if li < lineChanges.count {
+            let stripped = ka.replacingOccurrences(of: "'", with: "")
+            for c in lineChanges[li] where c.before.replacingOccurrences(of: "'", with: "") == stripped || c.after == kb {
+              print("      \(c.applied ? "applied" : "suggested") \(c.rule): \(c.before) -> \(c.after): \(c.reason)")
+            }
+          }
         }
       }
     }

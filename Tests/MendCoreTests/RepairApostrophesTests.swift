@@ -79,6 +79,12 @@ import Testing
     ("Warren spoke. Biden praised Warrens endorsement.", "Warren spoke. Biden praised Warren's endorsement."),
     ("Ford said so. It was an investigation of Fords internal testing.", "Ford said so. It was an investigation of Ford's internal testing."),
     ("It was the NCAs investigation that the NCA began.", "It was the NCA's investigation that the NCA began."),
+    // An acronym also after punctuation or the line start.
+    ("The EFF wrote to GitHub. In the letter, EFFs attorney said so.", "The EFF wrote to GitHub. In the letter, EFF's attorney said so."),
+    ("The RIAA sued.\nRIAAs spokesman declined to comment.", "The RIAA sued.\nRIAA's spokesman declined to comment."),
+    // A name + s before a capital, X's far more frequent than X+s in a large corpus.
+    ("It was in the centre of Afghanistans Maidan Wardak province.", "It was in the centre of Afghanistan's Maidan Wardak province."),
+    ("He studied at Londons Royal Veterinary College.", "He studied at London's Royal Veterinary College."),
   ])
   func namePossessives(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -90,6 +96,15 @@ import Testing
     "Egypt said so. Egyptians raised cattle.",  // -ed: a verb
     "Warren spoke. We saw warrens everywhere.",
     "Water, said UCL astronomer Angelos Tsiaras.",  // a first name, no possessive
+    "Then Carlos Ghosn fled, and Marcos Pontes flew.",  // carlo's / carlos: -20 dB
+    "He lives near Pollards Hill.",  // +5 dB: below name-odds-apply
+    "He was the United Kingdoms chief diplomat.",  // a capitalised plain word after a capitalised word
+    "The Boy Scout went home. The Boy Scouts are here.",  // a plural name before a verb
+    "He met the Red Hat team. The Red Hats and Blue Hats left.",
+    "The MP spoke. MPs voted, and 20 MPs abstained.",  // acronym plurals before a verb
+    "The NGO said so. NGOs working there agreed.",
+    "The ID was lost. IDs came later.",
+    "The CEO spoke. Two CEOs salaries rose.",  // a quantity before it
   ])
   func namesEndingInSLeftAlone(_ input: String) {
     #expect(fix(input) == input)
@@ -104,6 +119,8 @@ import Testing
     ("Putin spoke about Moscows sovereignty", "Putin spoke about Moscow's sovereignty"),
     ("the companys board met", "the company's board met"),
     ("Xi said so. On Xis 69th birthday", "Xi said so. On Xi's 69th birthday"),
+    // X ending in s stands on its own (the scan keeps no capitalised token ending in s).
+    ("Sultan Qaboos bin Said died.\nBefore Qabooss burial, mourning began.", "Sultan Qaboos bin Said died.\nBefore Qaboos's burial, mourning began."),
     ("Beijing is Chinas capital", "Beijing is China's capital"),
     ("Prices rose after last years drought", "Prices rose after last year's drought"),
     ("The court adjourned until Tuesdays hearing", "The court adjourned until Tuesday's hearing"),
@@ -118,9 +135,17 @@ import Testing
     "The leaders met. Many leaders agreed.",
     "Chinas support is Chinas.",
     "Xis plan",  // no evidence that Xi is a name here
+    "The Qaboos Grand Mosque opened. Qabooss reign ended.",  // Qaboos only starts a longer name
     "CEOs and MPs met in the 1990s.",
     "Athens and Brussels, Williams and Jones",
     "In the last years of his life he rested on Tuesdays and Fridays.",
+    // Plural + noun compounds and plurals before a post-modifier: the large-corpus odds of the
+    // form (possessive-odds.txt) outweigh a few mined possessives (attorneys: 2 of 2 in the fit
+    // split, but f(attorney's) / f(attorneys) = 10^-0.7 in wordfreq).
+    "On Monday, attorneys general from sixteen states filed suit.",
+    "The lawsuit was brought by attorneys general from Maine and New York.",
+    "He raised the sales tax. The news agency said the students union agreed.",
+    "He tried to save his own and his colleagues lives.",  // colleagues': a plural possessive
   ])
   func wordsEndingInSLeftAlone(_ input: String) {
     #expect(fix(input) == input)
