@@ -133,6 +133,8 @@ public struct ByteWordSet: Sendable {
 
   @inline(__always)
   public func contains(hash h: UInt64) -> Bool {
+    // 0 marks an empty slot (`hash` never returns it), so it is never a member.
+    if h == 0 { return false }
     var i = Int(truncatingIfNeeded: h) & mask
     while true {
       let v = table[i]
