@@ -158,17 +158,27 @@ public struct NormalizeUnicode: Stage {
         // Eight ASCII bytes at a time: skip a chunk with no control, '&', DEL or double space.
         if i + 8 <= n {
           let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          if x & Self.high == 0 {
-            let space = Self.zeroBytes(x ^ 0x2020_2020_2020_2020)
-            let special =
-              Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x2626_2626_2626_2626)
-              | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)
-            let double = space & (space >> 8) != 0 || (prevSpace && space & 0x80 != 0)
-            if special == 0 && !(double && spaces) {
-              prevSpace = space & 0x8000_0000_0000_0000 != 0
-              i += 8
-              continue
-            }
+          let space = Self.zeroBytes(x ^ 0x2020_2020_2020_2020)
+          // Each flag is exact for its byte (zeroBytes has no false positives), so every byte
+          // before the first flag is plain ASCII (no control, '&', DEL) that starts no space run.
+          var stop =
+            (x & Self.high) | Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x2626_2626_2626_2626)
+            | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)
+          if spaces {
+            stop |= space & (space >> 8)
+            if prevSpace { stop |= space & 0x80 }
+          }
+          if stop == 0 {
+            prevSpace = space & 0x8000_0000_0000_0000 != 0
+            i += 8
+            continue
+          }
+          // Skip the plain bytes before the first flagged one (a non-ASCII character, most
+          // often) instead of taking them one at a time.
+          let f = stop.trailingZeroBitCount >> 3
+          if f > 0 {
+            prevSpace = (space >> UInt64(8 * f - 1)) & 1 != 0
+            i += f
           }
         }
         let b = buf[i]

@@ -62,18 +62,29 @@ public struct RepairCredits: Stage {
         let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         var hit: UInt64 = 0
         if useEq {
-          // A zero byte in x ^ w where x has the byte (may also flag a byte after a real match;
-          // the bytes are then checked one by one).
+          // A zero byte in x ^ w where x has the byte, exact per byte (no borrow from a
+          // neighbour), so only the flagged bytes are checked.
           let v0 = x ^ w0
           let v1 = x ^ w1
           let v2 = x ^ w2
           let v3 = x ^ w3
-          hit = ((v0 &- ones) & ~v0 | (v1 &- ones) & ~v1 | (v2 &- ones) & ~v2 | (v3 &- ones) & ~v3) & high
+          hit =
+            ~(((v0 & low7) &+ low7) | v0) & high | ~(((v1 & low7) &+ low7) | v1) & high
+            | ~(((v2 & low7) &+ low7) | v2) & high | ~(((v3 & low7) &+ low7) | v3) & high
         } else {
           let t = x & low7
           hit = ((ones &* (127 + nn)) &- t) & ~x & (t &+ ones &* (127 - m)) & high
         }
         if hit == 0 { i += 8; continue }
+        if useEq {
+          // Each flagged byte is one of the first bytes: the others cannot start a credit word.
+          while hit != 0 {
+            if isCreditStart(buf, i + hit.trailingZeroBitCount >> 3) { return true }
+            hit &= hit &- 1
+          }
+          i += 8
+          continue
+        }
         let end = i + 8
         while i < end {
           if isCreditStart(buf, i) { return true }
