@@ -475,7 +475,8 @@ public struct RepairApostrophes: Stage {
     let high = ones &* 0x80
     // All state is local to the closure (kept in registers, not captured).
     let (st, curly) = keyShapes.withUnsafeBufferPointer { shapes in
-      namePrefixTable.withUnsafeBufferPointer { prefixes -> (BlockTokenizer, Bool) in
+      namePrefixTable.withUnsafeBufferPointer { prefixes in
+      Self.glueBytes.withUnsafeBufferPointer { glue -> (BlockTokenizer, Bool) in
         var st = BlockTokenizer(m: 0, np: 0, ia: internalAscii, ic: internalCurly)
         var curly = anyCurly
         var inToken = false
@@ -567,7 +568,8 @@ public struct RepairApostrophes: Stage {
             // `emit`, written out (the hot call; the compiler kept it a call).
             let s = block + ks
             let e = block + ke
-            let glued = (s == 0 || p[s - 1] == 0x20) && (e == n || p[e] == 0x20) ? false : Self.glued(buf, s, e)
+            let glued =
+              (s == 0 || glue[Int(p[s - 1])] & 1 == 0) && (e == n || glue[Int(p[e])] & 2 == 0) ? false : Self.glued(buf, s, e)
             (out + st.m).initialize(to: Token(start: s, end: e, ascii: highMask & span == 0, glued: glued))
             // The same test as in `emit`, without branches (a third of the tokens pass, at random).
             let first = p[s]
@@ -595,12 +597,23 @@ public struct RepairApostrophes: Stage {
         if inToken { Self.emit(tokStart, n, ascii: !carryHigh, buf, out, picked, shapes, prefixes, &st) }
         return (st, curly)
       }
+      }
     }
     internalAscii = st.ia
     internalCurly = st.ic
     anyCurly = curly
     pickedCount = st.np
     return st.m
+  }
+
+  /// The bytes next to a token that can make it glued (see `glued`): bit 0 before the token
+  /// (- / @ _ & . ' and the last byte of ’ ‘), bit 1 after it (- / @ _ & . ' and the lead byte of
+  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it.
+  static let glueBytes: [UInt8] = (0..<256).map { b in
+    var v: UInt8 = 0
+    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0x98, 0x99].contains(b) { v |= 1 }
+    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0xE2].contains(b) { v |= 2 }
+    return v
   }
 
   /// The 0x80 bits of the eight bytes of y (nothing else set) as an 8-bit mask, byte j to bit j.
