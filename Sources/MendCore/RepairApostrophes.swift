@@ -48,6 +48,13 @@ public struct RepairApostrophes: Stage {
     let replacements: [[UInt8]]
   }
 
+  /// The calling thread's memo of `suffixFacts` (set while a document runs with the tables).
+  var suffixMemo: SuffixMemo?
+
+  /// Off only in tests: `scan` then looks at every token and nothing is memoised (the reference
+  /// the token filter and `SuffixMemo` are checked against).
+  var fastPaths = true
+
   /// The SCOWL tables; empty until `run` meets a document that needs a lookup (see `tables`).
   var words = ByteWordSet()
   var possessiveBases = ByteWordSet()
@@ -239,6 +246,7 @@ public struct RepairApostrophes: Stage {
       loaded.possessiveBaseBits = tables.baseBits()
       // Scores are only computed for X+s candidates, which needsTables finds.
       loaded.scorer.loadOdds()
+      if fastPaths { loaded.suffixMemo = SuffixMemo.forThisThread(owner: tables) }
       loaded.runLoaded(&document, &context)
     } else {
       runLoaded(&document, &context)
@@ -283,7 +291,12 @@ public struct RepairApostrophes: Stage {
     // One token buffer for all lines, grown as needed (a line of n bytes has at most n / 2 + 1).
     var capacity = 256
     var scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
-    defer { scratch.deallocate() }
+    // The indices of the tokens `scan` can act on (see `tokenize`), in the same reused way.
+    var picked = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+    defer {
+      scratch.deallocate()
+      picked.deallocate()
+    }
 
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
@@ -291,12 +304,22 @@ public struct RepairApostrophes: Stage {
       text.withUTF8 { buf in
         if buf.count / 2 + 2 > capacity {
           scratch.deallocate()
+          picked.deallocate()
           capacity = max(buf.count / 2 + 2, capacity * 2)
           scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+          picked = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         }
-        let m = tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+        var np = 0
+        let m =
+          fastPaths
+          ? tokenizeBlocks(
+            buf, into: scratch, picked: picked, pickedCount: &np, internalAscii: &internalAscii,
+            internalCurly: &internalCurly, anyCurly: &anyCurly)
+          : tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
         let tokens = Tokens(start: scratch, count: m)
-        scan(buf, tokens: tokens, fragment: fi, line: line, proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
+        scan(
+          buf, tokens: tokens, only: fastPaths ? UnsafeBufferPointer(start: picked, count: np) : nil, fragment: fi, line: line,
+          proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
       }
     }
 
@@ -431,6 +454,216 @@ public struct RepairApostrophes: Stage {
     internalCurly = ic
     anyCurly = curly
     return m
+  }
+
+  /// The tokens of a line, as `tokenize` finds them, 64 bytes at a time: a bit mask of the bytes
+  /// that belong to tokens (ASCII letters and digits, and bytes of non-ASCII characters other
+  /// than the separators U+2000...U+207F and U+00A0...U+00BF), whose runs are the tokens. For
+  /// valid UTF-8 (a String) that is the same set of tokens, with the same `ascii`, `glued` and
+  /// apostrophe counts; `RepairApostrophesFastPathTests` checks it against `tokenize`.
+  ///
+  /// Also writes to `picked` the indices of the tokens `scan` can act on. Conservative by
+  /// construction: `scan` does nothing for a glued token, and for any other it acts only when the
+  /// first byte is a capital (standalone names, non-ASCII possessives, names, possessives of
+  /// names), the last byte is `s` (possessives), the token is one byte long (phrases), the first
+  /// byte is a name prefix (OBrien), or (length, first, last) is a key shape of the contraction
+  /// table (`keyShapeMay`, the test `scan` makes first). Every other token (`the`, `and`, most of
+  /// them) is never looked at again.
+  func tokenizeBlocks(
+    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, picked: UnsafeMutablePointer<Int32>,
+    pickedCount: inout Int, internalAscii: inout Int, internalCurly: inout Int, anyCurly: inout Bool
+  ) -> Int {
+    pickedCount = 0
+    let n = buf.count
+    guard let p = buf.baseAddress, n > 0 else { return 0 }
+    let raw = UnsafeRawPointer(p)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let low7 = ones &* 0x7F
+    let high = ones &* 0x80
+    // All state is local to the closure (kept in registers, not captured).
+    let (st, curly) = keyShapes.withUnsafeBufferPointer { shapes in
+      namePrefixTable.withUnsafeBufferPointer { prefixes in
+      Self.glueBytes.withUnsafeBufferPointer { glue -> (BlockTokenizer, Bool) in
+        var st = BlockTokenizer(m: 0, np: 0, ia: internalAscii, ic: internalCurly)
+        var curly = anyCurly
+        var inToken = false
+        var tokStart = 0
+        // A non-ASCII byte in the part of the open token that lies in earlier blocks.
+        var carryHigh = false
+        // Separator bytes that spill from the block before (a sequence that starts at its end).
+        var spill: UInt64 = 0
+        var block = 0
+        while block < n {
+          let len = min(64, n - block)
+          var mask: UInt64 = 0
+          var highMask: UInt64 = 0
+          var leads: UInt64 = 0
+          var j = 0
+          while j + 8 <= len {
+            let x = raw.loadUnaligned(fromByteOffset: block + j, as: UInt64.self)
+            let t = x & low7
+            let digit = ((ones &* (127 + 0x3A)) &- t) & ~x & (t &+ ones &* (127 - 0x2F))
+            let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
+            let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
+            let hi = x & high
+            mask |= Self.gatherHigh((digit | upper | lower | hi) & high) << UInt64(j)
+            if hi != 0 {
+              highMask |= Self.gatherHigh(hi) << UInt64(j)
+              let e2 = x ^ (ones &* 0xE2)
+              let c2 = x ^ (ones &* 0xC2)
+              let z = (~(((e2 & low7) &+ low7) | e2) | ~(((c2 & low7) &+ low7) | c2)) & high
+              leads |= Self.gatherHigh(z) << UInt64(j)
+            }
+            j += 8
+          }
+          while j < len {
+            let b = p[block + j]
+            if b >= 0x80 {
+              mask |= 1 << UInt64(j)
+              highMask |= 1 << UInt64(j)
+              if b == 0xE2 || b == 0xC2 { leads |= 1 << UInt64(j) }
+            } else if Bytes.isAlnum(b) {
+              mask |= 1 << UInt64(j)
+            }
+            j += 1
+          }
+          mask &= ~spill
+          spill = 0
+          while leads != 0 {
+            // U+2000...U+207F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+            let k = leads.trailingZeroBitCount
+            leads &= leads &- 1
+            let i = block + k
+            var width = 0
+            if p[i] == 0xE2 {
+              if i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+                width = 3
+                if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { curly = true }
+              }
+            } else if i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF {
+              width = 2
+            }
+            if width > 0 {
+              let bits: UInt64 = width == 3 ? 7 : 3
+              mask &= ~(bits << UInt64(k))
+              if k + width > 64 { spill = bits >> UInt64(64 - k) }
+            }
+          }
+          // Token starts and ends are the changes between neighbouring bits; they alternate.
+          var trans = mask ^ (mask << 1 | (inToken ? 1 : 0))
+          if inToken && trans != 0 {
+            // The token open from the blocks before ends here.
+            let k = trans.trailingZeroBitCount
+            trans &= trans &- 1
+            let span = (UInt64(1) << UInt64(k)) &- 1
+            Self.emit(tokStart, block + k, ascii: !carryHigh && highMask & span == 0, buf, out, picked, shapes, prefixes, &st)
+            inToken = false
+          }
+          while trans != 0 {
+            let ks = trans.trailingZeroBitCount
+            trans &= trans &- 1
+            if trans == 0 {
+              // Open at the end of the block (k < 64: a token that fills the block's end stays open).
+              inToken = true
+              tokStart = block + ks
+              carryHigh = highMask >> UInt64(ks) != 0
+              break
+            }
+            let ke = trans.trailingZeroBitCount
+            trans &= trans &- 1
+            let span = (UInt64(1) << UInt64(ke)) &- (UInt64(1) << UInt64(ks))
+            // `emit`, written out (the hot call; the compiler kept it a call).
+            let s = block + ks
+            let e = block + ke
+            let glued =
+              (s == 0 || glue[Int(p[s - 1])] & 1 == 0) && (e == n || glue[Int(p[e])] & 2 == 0) ? false : Self.glued(buf, s, e)
+            (out + st.m).initialize(to: Token(start: s, end: e, ascii: highMask & span == 0, glued: glued))
+            // The same test as in `emit`, without branches (a third of the tokens pass, at random).
+            let first = p[s]
+            let last = p[e - 1]
+            let len = ke - ks
+            let shape = Self.keyShapeIndex(len, first, last)
+            let pass =
+              (first &- 0x41 < 26 ? 1 : 0) | (last == 0x73 ? 1 : 0) | (len == 1 ? 1 : 0) | (prefixes[Int(first)] ? 1 : 0)
+              | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1
+            picked[st.np] = Int32(truncatingIfNeeded: st.m)
+            st.np += pass & (glued ? 0 : 1)
+            st.m += 1
+            if e + 1 < n {
+              let q = p[e]
+              if q == 0x27 && Bytes.isAlnum(p[e + 1]) { st.ia += 1 }
+              if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { st.ic += 1 }
+            }
+          }
+          if inToken && trans == 0 && block + 64 <= n && tokStart < block {
+            // Open through the whole block.
+            if highMask != 0 { carryHigh = true }
+          }
+          block += 64
+        }
+        if inToken { Self.emit(tokStart, n, ascii: !carryHigh, buf, out, picked, shapes, prefixes, &st) }
+        return (st, curly)
+      }
+      }
+    }
+    internalAscii = st.ia
+    internalCurly = st.ic
+    anyCurly = curly
+    pickedCount = st.np
+    return st.m
+  }
+
+  /// The bytes next to a token that can make it glued (see `glued`): bit 0 before the token
+  /// (- / @ _ & . ' and the last byte of ’ ‘), bit 1 after it (- / @ _ & . ' and the lead byte of
+  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it.
+  static let glueBytes: [UInt8] = (0..<256).map { b in
+    var v: UInt8 = 0
+    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0x98, 0x99].contains(b) { v |= 1 }
+    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0xE2].contains(b) { v |= 2 }
+    return v
+  }
+
+  /// The 0x80 bits of the eight bytes of y (nothing else set) as an 8-bit mask, byte j to bit j.
+  @inline(__always)
+  static func gatherHigh(_ y: UInt64) -> UInt64 { ((y >> 7) &* 0x0102_0408_1020_4080) >> 56 }
+
+  /// The counters of `tokenizeBlocks` (a struct passed inout, so nothing is boxed).
+  struct BlockTokenizer {
+    var m: Int
+    var np: Int
+    var ia: Int
+    var ic: Int
+  }
+
+  /// One token of `tokenizeBlocks`: written, picked for `scan` or not, apostrophes after it counted.
+  @inline(__always)
+  static func emit(
+    _ s: Int, _ e: Int, ascii: Bool, _ buf: UnsafeBufferPointer<UInt8>, _ out: UnsafeMutablePointer<Token>,
+    _ picked: UnsafeMutablePointer<Int32>, _ shapes: UnsafeBufferPointer<UInt64>, _ prefixes: UnsafeBufferPointer<Bool>,
+    _ st: inout BlockTokenizer
+  ) {
+    let p = buf.baseAddress!
+    let n = buf.count
+    let glued = (s == 0 || p[s - 1] == 0x20) && (e == n || p[e] == 0x20) ? false : Self.glued(buf, s, e)
+    (out + st.m).initialize(to: Token(start: s, end: e, ascii: ascii, glued: glued))
+    if !glued {
+      let first = p[s]
+      let last = p[e - 1]
+      let len = e - s
+      let shape = Self.keyShapeIndex(len, first, last)
+      if Bytes.isUpper(first) || last == 0x73 || len == 1 || prefixes[Int(first)]
+        || shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0
+      {
+        picked[st.np] = Int32(truncatingIfNeeded: st.m)
+        st.np += 1
+      }
+    }
+    st.m += 1
+    if e + 1 < n {
+      let q = p[e]
+      if q == 0x27 && Bytes.isAlnum(p[e + 1]) { st.ia += 1 }
+      if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { st.ic += 1 }
+    }
   }
 
   /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
@@ -625,12 +858,15 @@ public struct RepairApostrophes: Stage {
     return capsSeen
   }
 
+  /// Look at every token of a line, or only at those of `only` (the ones `tokenize` picked).
   func scan(
-    _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, fragment: Int, line: Int,
+    _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, only: UnsafeBufferPointer<Int32>? = nil, fragment: Int, line: Int,
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
     plainSeen: inout HashLineMap
   ) {
-    for k in tokens.indices {
+    let count = only?.count ?? tokens.count
+    for j in 0..<count {
+      let k = only.map { Int($0[j]) } ?? j
       let t = tokens[k]
       let len = t.end - t.start
       let first = buf[t.start]
@@ -807,10 +1043,11 @@ public struct RepairApostrophes: Stage {
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
     // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
     let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
-    var lexicon = possessiveBaseBits.mayContain(baseHash) && possessiveBases.contains(hash: baseHash)
+    let facts = suffixFacts(tokHash: tokHash, baseHash: baseHash)
+    var lexicon = facts & SuffixMemo.lexicon != 0
     if c == .lower && !lexicon { return }
-    let tokIsWord = words.contains(hash: tokHash)
-    if plainSWords.contains(hash: tokHash) { return }
+    let tokIsWord = facts & SuffixMemo.word != 0
+    if facts & SuffixMemo.plainS != 0 { return }
     var confusable = false
     if c == .lower {
       confusable = tokIsWord
@@ -884,6 +1121,23 @@ public struct RepairApostrophes: Stage {
     cand.score = score
     if score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     candidates.append(cand)
+  }
+
+  /// What the word tables say about X+s (exact case): X is a possessive base, X+s is a word, X+s
+  /// is a plain s-word. Remembered per thread across documents (`SuffixMemo`): the same few
+  /// thousand plurals come back all the time, and the tables are large enough to miss the cache.
+  /// The answer is a function of the token's bytes (through their hashes), so it is the same
+  /// whether it comes from the memo or the tables; the memo is keyed by the 64-bit hash of X+s,
+  /// as the tables themselves are.
+  @inline(__always)
+  func suffixFacts(tokHash: UInt64, baseHash: UInt64) -> UInt8 {
+    if let memo = suffixMemo, let v = memo.get(tokHash) { return v }
+    var v: UInt8 = SuffixMemo.known
+    if possessiveBaseBits.mayContain(baseHash) && possessiveBases.contains(hash: baseHash) { v |= SuffixMemo.lexicon }
+    if words.contains(hash: tokHash) { v |= SuffixMemo.word }
+    if plainSWords.contains(hash: tokHash) { v |= SuffixMemo.plainS }
+    suffixMemo?.set(tokHash, v)
+    return v
   }
 
   /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
@@ -1078,5 +1332,69 @@ final class LazyWordTables: @unchecked Sendable {
     let b = ((try? ByteWordSet.load(path: wordsPath)) ?? ByteWordSet(), (try? ByteWordSet.load(path: basesPath)) ?? ByteWordSet())
     built = b
     return b
+  }
+}
+
+
+/// Per-thread memo of `RepairApostrophes.suffixFacts` by the hash of X+s: direct-mapped, 8192
+/// entries (72 KB, stays in the cache where the 2 MB word table does not). Tied to the word tables
+/// it was filled from (`owner`, kept alive by the memo, so a new stage's tables never meet old
+/// answers); another owner on the same thread clears it.
+final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisThread)
+  static let known: UInt8 = 1
+  static let lexicon: UInt8 = 2
+  static let word: UInt8 = 4
+  static let plainS: UInt8 = 8
+  static let size = 8192
+
+  private(set) var owner: AnyObject
+  private let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: SuffixMemo.size)
+  private let values = UnsafeMutablePointer<UInt8>.allocate(capacity: SuffixMemo.size)
+
+  init(owner: AnyObject) {
+    self.owner = owner
+    keys.initialize(repeating: 0, count: Self.size)
+    values.initialize(repeating: 0, count: Self.size)
+  }
+
+  deinit {
+    keys.deallocate()
+    values.deallocate()
+  }
+
+  @inline(__always)
+  func get(_ h: UInt64) -> UInt8? {
+    let i = Int(truncatingIfNeeded: h) & (Self.size - 1)
+    return keys[i] == h ? values[i] : nil
+  }
+
+  @inline(__always)
+  func set(_ h: UInt64, _ v: UInt8) {
+    let i = Int(truncatingIfNeeded: h) & (Self.size - 1)
+    keys[i] = h
+    values[i] = v
+  }
+
+  private static let key: pthread_key_t = {
+    var k = pthread_key_t()
+    pthread_key_create(&k) { p in
+      if let p { Unmanaged<SuffixMemo>.fromOpaque(p).release() }
+    }
+    return k
+  }()
+
+  /// The calling thread's memo, emptied first if it was filled from other tables.
+  static func forThisThread(owner: AnyObject) -> SuffixMemo {
+    if let p = pthread_getspecific(key) {
+      let m = Unmanaged<SuffixMemo>.fromOpaque(p).takeUnretainedValue()
+      if m.owner !== owner {
+        m.owner = owner
+        m.keys.update(repeating: 0, count: size)
+      }
+      return m
+    }
+    let m = SuffixMemo(owner: owner)
+    pthread_setspecific(key, Unmanaged.passRetained(m).toOpaque())
+    return m
   }
 }

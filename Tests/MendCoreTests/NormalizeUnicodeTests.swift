@@ -128,6 +128,39 @@ import Testing
     }
   }
 
+  /// The scan's eight- and sixteen-byte skips find the same needs as looking at every byte, on
+  /// lines of long plain runs with the pieces inside (at every offset, so every piece meets both
+  /// word boundaries), for each option set.
+  @Test(arguments: [
+    [:], ["trim": OptionValue.bool(false)], ["spaces": .bool(false)], ["entities": .bool(false), "controls": .bool(false)],
+  ] as [[String: OptionValue]])
+  func scanSkipsFindWhatEveryByteFinds(_ overrides: [String: OptionValue]) throws {
+    let spec = try #require(StageRegistry.spec("normalize-unicode"))
+    let options = StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: ".")
+    let fast = NormalizeUnicode(options: options)
+    var reference = fast
+    reference.swarScan = false
+    var rng = TestRandom(state: 5)
+    let plain = ["abcdefghijklmnop", "word word word x", "Lorem ipsum dolo", "0123456789.,;:!?", "a b c d e f g h "]
+    var differ = 0
+    var seen = Set<UInt16>()
+    for _ in 0..<4000 {
+      var line = ""
+      for _ in 0..<Int.random(in: 1...6, using: &rng) {
+        let p = plain[Int.random(in: 0..<plain.count, using: &rng)]
+        line += String(p.prefix(Int.random(in: 0...p.count, using: &rng)))
+        if Bool.random(using: &rng) { line += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)] }
+      }
+      let a = fast.scan(line, first: true)
+      let b = reference.scan(line, first: true)
+      if a != b { differ += 1 }
+      seen.insert(b.rawValue)
+    }
+    #expect(differ == 0)
+    // The lines reach many different needs (a skip that swallowed a kind of byte would show).
+    #expect(seen.count > 10)
+  }
+
   /// The space-run path keeps its records: trim first, then each run at its column in the
   /// trimmed text, counted in scalars.
   @Test func spaceRunRecords() throws {

@@ -1,4 +1,4 @@
-import MendCore
+@testable import MendCore
 import Testing
 
 /// The repair-apostrophes stage, run through the default rules (lexicons and context rules).
@@ -201,5 +201,56 @@ import Testing
       let normalised = Array(Set(lines)).sorted { $0.lexicographicallyPrecedes($1) }
       #expect(lines == normalised, "\(name) is not sorted and unique")
     }
+  }
+}
+
+/// The fast paths of repair-apostrophes (the token filter of `tokenize`, the per-thread memo of
+/// the word tables) change nothing: same text and same records as looking at every token with
+/// no memo, on random text made of the forms every branch of `scan` acts on.
+@Suite struct RepairApostrophesFastPathTests {
+  static let pieces: [String] = [
+    "dont", "Dont", "DONT", "cant", "its", "Its", "ITS", "were", "Were", "well", "id", "Id", "ID", "ill", "hell", "shell",
+    "wed", "im", "Im", "youre", "theyre", "lets", "whos", "OBrien", "Obrien", "OBRIEN", "DSouza", "OLeary", "OAuth", "LOreal",
+    "Quran", "Qurans", "rock", "n", "N", "roll", "Moscows", "leaders", "years", "Chinas", "NASAs", "CEOs", "Qabooss",
+    "viruss", "bosss", "press", "Tuesdays", "Clarks", "Bills", "Macrons", "Warrens", "Zürichs", "Ålands", "nations",
+    "Earths", "Paris", "Thomas", "Americans", "Party", "Partys", "the", "The", "a", "two", "on", "call", "Wednesday",
+    "fell", "statement", "sovereignty", "own", "been", "Moscow", "China", "Clark", "Conan", "Dinesh", "Angelos",
+    "Tsiaras", "59", "year", "last", "relatively", "in", "house", "internal", "said", "s", "S", "o", "d", "x", "é",
+    "don't", "O’Brien", "it’s", "Macron", "NASA", "investigation", "officials", "states", "new", "York",
+    "rock n roll", "Rock N Roll", "Conan OBrien", "the leaders call on Wednesday fell", "its been", "its own",
+    "Moscow said", "Moscows sovereignty", "last years relatively", "Macrons statement", "Xis 69th birthday",
+  ]
+  static let gaps: [String] = [" ", " ", " ", " ", " ", ", ", ". ", "! ", ": ", " \"", "\" ", "-", "/", "'", "’", " ‘", "  ", " (", ") ", "@", "_", "&", "."]
+
+  @Test func sameRecordsAsEveryToken() throws {
+    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
+    let fast = try #require(entry.stage as? RepairApostrophes)
+    var reference = fast
+    reference.fastPaths = false
+    let a = Pipeline(entries: [.init(id: entry.id, stage: fast)])
+    let b = Pipeline(entries: [.init(id: entry.id, stage: reference)])
+    var rng = TestRandom(state: 7)
+    var edits = 0
+    for doc in 0..<600 {
+      var lines: [String] = []
+      for _ in 0..<Int.random(in: 1...6, using: &rng) {
+        var line = ""
+        for w in 0..<Int.random(in: 1...18, using: &rng) {
+          if w > 0 { line += Self.gaps[Int.random(in: 0..<Self.gaps.count, using: &rng)] }
+          line += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)]
+        }
+        lines.append(line)
+      }
+      var text = lines.joined(separator: "\n")
+      // Half the documents have no apostrophe at all (stripped), so inferred repairs apply.
+      if doc % 2 == 0 { text = text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "") }
+      let x = a.clean(text)
+      let y = b.clean(text)
+      #expect(x.text == y.text)
+      #expect(x.changes == y.changes)
+      edits += x.changes.count
+    }
+    // The text exercises the stage (a filter that drops a kind of token shows up here).
+    #expect(edits > 1000)
   }
 }

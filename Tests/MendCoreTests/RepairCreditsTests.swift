@@ -1,4 +1,4 @@
-import MendCore
+@testable import MendCore
 import Testing
 
 @Suite struct RepairCreditsTests {
@@ -32,5 +32,36 @@ import Testing
     let cs = Self.pipeline.clean("Photograph Alexei DruzhininAP").changes
     #expect(cs.map(\.rule) == ["credit-colon", "credit-slash"])
     #expect(cs.allSatisfy { $0.applied && !$0.reason.isEmpty })
+  }
+}
+
+/// The credit pre-scan (`hasCredit`, memchr per first byte, or SWAR) finds a credit start exactly
+/// where looking at every byte does.
+@Suite struct RepairCreditsPrescanTests {
+  static let pieces = [
+    "Photograph", "Photographs", "Photo", "Photos:", "Illustration", "Composite", "Image", "Picture", "Graphic",
+    "Pho", "Im", "I", "P", "C", "G", "Photograph:", "xPhoto", "aImage", " ", " ", ":", "/", "é", "’", "AP", "Getty Images",
+    "Alexei", "DruzhininAP", "the", "President", "China", "Government", "Ihoto", "Grap",
+  ]
+
+  @Test func sameAsEveryByte() throws {
+    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-credits" })
+    let stage = try #require(entry.stage as? RepairCredits)
+    var rng = TestRandom(state: 3)
+    var found = 0
+    for _ in 0..<5000 {
+      var line = ""
+      for _ in 0..<Int.random(in: 1...10, using: &rng) {
+        line += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)]
+        if Int.random(in: 0..<3, using: &rng) == 0 { line += " " }
+      }
+      var text = line
+      let (fast, every) = text.withUTF8 { buf in
+        (stage.hasCredit(buf), (0..<buf.count).contains { stage.isCreditStart(buf, $0) })
+      }
+      #expect(fast == every, "\(line)")
+      if every { found += 1 }
+    }
+    #expect(found > 500 && found < 4500)
   }
 }
