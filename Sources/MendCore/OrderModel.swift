@@ -452,33 +452,46 @@ public struct OrderModel: Sendable {
       var longCount = KeyCounter(capacity: 64)
       var shortCount = KeyCounter(capacity: 64)
       var docFreq = KeyCounter(capacity: 256)
-      for i in 0..<n {
-        for k in out[i].longKeys { longCount.add(k) }
-        for k in out[i].shortKeys { shortCount.add(k) }
-        for k in out[i].content { docFreq.add(k) }
-        for k in out[i].entityKeys { docFreq.add(k &+ 1) }
+      var refsOf = [Int](repeating: 0, count: n)
+      var introsOf = [Int](repeating: 0, count: n)
+      var centralityOf = [Double](repeating: 0, count: n)
+      // Read through a buffer pointer: `out[i].field` on the array copies the whole sentence.
+      out.withUnsafeBufferPointer { op in
+        for i in 0..<n {
+          for k in op[i].longKeys { longCount.add(k) }
+          for k in op[i].shortKeys { shortCount.add(k) }
+          for k in op[i].content { docFreq.add(k) }
+          for k in op[i].entityKeys { docFreq.add(k &+ 1) }
+        }
+        for i in 0..<n {
+          var refs = 0
+          var intros = 0
+          for k in op[i].shortKeys where Self.contains(op[i].longKeys, k) == false {
+            if longCount[k] > 0 { refs += 1 }
+          }
+          for k in op[i].longKeys {
+            let others = shortCount[k] - (Self.contains(op[i].shortKeys, k) ? 1 : 0)
+            if others > 0 { intros += 1 }
+          }
+          refsOf[i] = refs
+          introsOf[i] = intros
+          // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a
+          // word with how many others").
+          var shared = 0
+          for k in op[i].content { shared += min(max(docFreq[k], 1) - 1, 1) }
+          for k in op[i].entityKeys { shared += min(max(docFreq[k &+ 1], 1) - 1, 1) }
+          let total = op[i].content.count + op[i].entityKeys.count
+          centralityOf[i] = total == 0 ? 0 : Double(shared) / Double(total)
+        }
       }
       for i in 0..<n {
-        var refs = 0
-        var intros = 0
-        for k in out[i].shortKeys where Self.contains(out[i].longKeys, k) == false {
-          if longCount[k] > 0 { refs += 1 }
-        }
-        for k in out[i].longKeys {
-          let others = shortCount[k] - (Self.contains(out[i].shortKeys, k) ? 1 : 0)
-          if others > 0 { intros += 1 }
-        }
+        let refs = refsOf[i]
+        let intros = introsOf[i]
         out[i].unary[Feature.shortReferences.rawValue] = Double(min(refs, 3))
         out[i].unary[Feature.introductions.rawValue] = Double(min(intros, 3))
         if refs > 0 { out[i].signals.append("refers to a name given in full elsewhere") }
         if intros > 0 { out[i].signals.append("introduces a name used short elsewhere") }
-        // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a word
-        // with how many others").
-        var shared = 0
-        for k in out[i].content { shared += min(max(docFreq[k], 1) - 1, 1) }
-        for k in out[i].entityKeys { shared += min(max(docFreq[k &+ 1], 1) - 1, 1) }
-        let total = out[i].content.count + out[i].entityKeys.count
-        out[i].unary[Feature.centrality.rawValue] = total == 0 ? 0 : Double(shared) / Double(total)
+        out[i].unary[Feature.centrality.rawValue] = centralityOf[i]
       }
     }
     return out

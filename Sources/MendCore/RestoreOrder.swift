@@ -280,11 +280,14 @@ public struct RestoreOrder: Stage {
     func parts(_ perm: [Int]) -> (Double, Double) {
       var p = 0.0
       var a = 0.0
-      for x in 0..<n {
-        let o = perm[x]
-        pos[o] = x
-        p += u[o] * Double(n - 1 - 2 * x)
-        if x + 1 < n { a += model.adjacency(ss[o], ss[perm[x + 1]]) }
+      // Sentences read through a buffer pointer (an array subscript would copy each one).
+      ss.withUnsafeBufferPointer { sp in
+        for x in 0..<n {
+          let o = perm[x]
+          pos[o] = x
+          p += u[o] * Double(n - 1 - 2 * x)
+          if x + 1 < n { a += model.adjacency(sp[o], sp[perm[x + 1]]) }
+        }
       }
       for (i, j, d) in sparse { p += pos[i] < pos[j] ? d : -d }
       return (p, a)
