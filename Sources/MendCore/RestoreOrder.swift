@@ -385,7 +385,16 @@ public struct RestoreOrder: Stage {
     // 2. Fragment kinds.
     var kinds: [FragmentKind] = []
     kinds.reserveCapacity(frags.count)
-    for f in frags { kinds.append(classifier.classify(f.text)) }
+    // A plain body line (found by the byte pass above) is what `classify` returns for it at once.
+    var ti = 0
+    for f in frags {
+      if f.isBlank {
+        kinds.append(classifier.classify(f.text))
+        continue
+      }
+      kinds.append(plain[ti] ? .body : classifier.classify(f.text))
+      ti += 1
+    }
     for i in 0..<frags.count { document.fragments[i].kind = kinds[i] }
     let body = (0..<frags.count).filter { kinds[$0] == .body }
     guard body.count >= minSentences, body.count <= maxSentences else { return }
