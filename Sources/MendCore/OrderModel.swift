@@ -1187,13 +1187,15 @@ extension OrderModel {
     var seen = GrowingKeySet(capacity: caps.count)
     var counted = GrowingKeySet(capacity: 64)
     var start = 0
+    // Words of runs in a line (a name given in full there is not a bare use); reused per line.
+    var runKeys: [UInt64] = []
+    var definedHere: [UInt64] = []
     while start < caps.count {
       let line = caps[start].line & ~(1 << 30)
       var end = start
       while end < caps.count && caps[end].line & ~(1 << 30) == line { end += 1 }
-      // Words of runs in this line (a name given in full here is not a bare use).
-      var runKeys: [UInt64] = []
-      var definedHere: [UInt64] = []
+      runKeys.removeAll(keepingCapacity: true)
+      definedHere.removeAll(keepingCapacity: true)
       for c in caps[start..<end] {
         if c.inRun { runKeys.append(c.key); runKeys.append(c.stem) }
         if c.allCaps && c.inParens { definedHere.append(c.key) }
@@ -1376,13 +1378,17 @@ extension OrderModel {
     }
     while i < n {
       let b = buf[i]
+      if b == 0x20 {  // the usual byte between words
+        i += 1
+        continue
+      }
       if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
         sawBreak = true
         i += 3
         continue
       }
       if !Self.isWordByte(b) {
-        if b != 0x20 { sawBreak = true }
+        sawBreak = true
         i += 1
         continue
       }
