@@ -129,4 +129,31 @@ import Testing
     let without = try Pipeline(rules: rules)
     #expect(without.clean(text).text != text)
   }
+
+  /// The one-sentence-a-line check stops early only when the share can no longer be reached: a
+  /// document exactly at `fragmented-share` (3 of its 4 body lines hold one sentence, the first
+  /// holds two) is still reordered. An early exit off by one line would leave it alone.
+  @Test func oneSentenceCheckAtTheShareStillReorders() throws {
+    var rules = Repo.rules
+    for i in rules.stages.indices {
+      rules.stages[i].enabled = rules.stages[i].id == RestoreOrder.id
+      if rules.stages[i].id == RestoreOrder.id { rules.stages[i].options.values["fragmented-share"] = .double(0.75) }
+    }
+    let pipeline = try Pipeline(rules: rules)
+    let text = """
+      Photograph: Jane Roe/AP
+      The pair signed the agreement in Berlin. It runs for ten years.
+      20240105
+      Scholz said the pact would be ratified this year.
+      German chancellor Olaf Scholz and French president Emmanuel Macron met on Friday to sign a defence pact.
+      Macron called the deal historic.
+
+      """
+    let (out, changes) = pipeline.clean(text)
+    #expect(out != text)
+    #expect(changes.contains { $0.action == .move })
+    // One more line of two sentences and the share is out of reach: left alone.
+    let prose = text.replacingOccurrences(of: "Macron called the deal historic.", with: "Macron called the deal historic. He spoke in Paris.")
+    #expect(pipeline.clean(prose).text == prose)
+  }
 }
