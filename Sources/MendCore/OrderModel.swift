@@ -168,8 +168,14 @@ public struct OrderModel: Sendable {
 
   static func tokenize(_ buf: UnsafeBufferPointer<UInt8>) -> [Token] {
     var out: [Token] = []
+    out.reserveCapacity(buf.count / 5 + 4)  // about a word every 6 bytes in English: one allocation
+    tokenize(buf, into: &out)
+    return out
+  }
+
+  /// Appends the tokens of `buf` to `out` (one flat array for a whole document).
+  static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, into out: inout [Token]) {
     let n = buf.count
-    out.reserveCapacity(n / 5 + 4)  // about a word every 6 bytes in English: one allocation
     var i = 0
     var sawBreak = true
     while i < n {
@@ -245,7 +251,6 @@ public struct OrderModel: Sendable {
       sawBreak = false
       i = j
     }
-    return out
   }
 
   static let keyThe = hash("the")
@@ -254,17 +259,24 @@ public struct OrderModel: Sendable {
 
   /// Analyse the sentences of one document (each a string of one sentence).
   public func analyze(_ texts: [String]) -> [Sentence] {
-    var tokens: [[Token]] = []
-    tokens.reserveCapacity(texts.count)
+    // One flat token array for the document; sentence si holds tokens bounds[si]..<bounds[si + 1].
+    var all: [Token] = []
+    var bytes = 0
+    for t in texts { bytes += t.utf8.count }
+    all.reserveCapacity(bytes / 5 + 4 * texts.count)
+    var bounds: [Int] = [0]
+    bounds.reserveCapacity(texts.count + 1)
     var quotes: [Bool] = []
     var years: [Bool] = []
+    quotes.reserveCapacity(texts.count)
+    years.reserveCapacity(texts.count)
     for t in texts {
       var t = t
       t.withUTF8 { buf in
-        let ts = Self.tokenize(buf)
-        tokens.append(ts)
+        let first = all.count
+        Self.tokenize(buf, into: &all)
         var y = false
-        for tok in ts where tok.end - tok.start == 4 {
+        for tok in all[first...] where tok.end - tok.start == 4 {
           let a = buf[tok.start]
           let b = buf[tok.start + 1]
           if ((a == 0x31 && b == 0x39) || (a == 0x32 && b == 0x30)) && buf[tok.start + 2] >= 0x30
@@ -286,13 +298,26 @@ public struct OrderModel: Sendable {
         }
         quotes.append(q)
       }
+      bounds.append(all.count)
+    }
+    return all.withUnsafeBufferPointer { allp in
+      analyze(texts, tokens: allp, bounds: bounds, quotes: quotes, years: years)
+    }
+  }
+
+  func analyze(
+    _ texts: [String], tokens allp: UnsafeBufferPointer<Token>, bounds: [Int], quotes: [Bool], years: [Bool]
+  ) -> [Sentence] {
+    @inline(__always) func line(_ si: Int) -> UnsafeBufferPointer<Token> {
+      UnsafeBufferPointer(rebasing: allp[bounds[si]..<bounds[si + 1]])
     }
     // Document-level: capitalised words seen anywhere not at the start of a sentence.
     var capKeys = GrowingKeySet(capacity: 64)
     var innerCapKeys = GrowingKeySet(capacity: 64)
     // Words of multi-word names anywhere ("Xi" of "Xi Jinping"), so that a sentence may open with one.
     var nameKeys = GrowingKeySet(capacity: 64)
-    for ts in tokens {
+    for si in 0..<texts.count {
+      let ts = line(si)
       for (i, t) in ts.enumerated() where t.capitalized && !functionWords.contains(t.key) {
         capKeys.insert(t.key)
         if i > 0 { innerCapKeys.insert(t.key) }
@@ -302,13 +327,18 @@ public struct OrderModel: Sendable {
         }
       }
     }
+    var isEntity: [Bool] = []
+    var keys: [UInt64] = []
     var out: [Sentence] = []
     out.reserveCapacity(texts.count)
-    for (si, ts) in tokens.enumerated() {
+    for si in 0..<texts.count {
+      let ts = line(si)
       var s = Sentence()
-      // Entity-like tokens.
-      var isEntity = [Bool](repeating: false, count: ts.count)
-      var keys = [UInt64](repeating: 0, count: ts.count)
+      // Entity-like tokens (buffers reused across sentences).
+      isEntity.removeAll(keepingCapacity: true)
+      isEntity.append(contentsOf: repeatElement(false, count: ts.count))
+      keys.removeAll(keepingCapacity: true)
+      keys.append(contentsOf: repeatElement(0, count: ts.count))
       var hasTitle = false
       for (i, t) in ts.enumerated() {
         var k = t.key
@@ -405,15 +435,15 @@ public struct OrderModel: Sendable {
       s.unary[Feature.year.rawValue] = years[si] ? 1 : 0
       s.unary[Feature.background.rawValue] = background ? 1 : 0
       s.unary[Feature.attribution.rawValue] = attribution ? 1 : 0
-      s.longKeys = Self.sortedUnique(s.longKeys)
-      s.lastKeys = Self.sortedUnique(s.lastKeys)
-      s.shortKeys = Self.sortedUnique(s.shortKeys)
-      s.entityKeys = Self.sortedUnique(s.entityKeys)
-      s.acronymsDefined = Self.sortedUnique(s.acronymsDefined)
-      s.acronymsUsed = Self.sortedUnique(s.acronymsUsed)
-      s.indefinite = Self.sortedUnique(s.indefinite)
-      s.definite = Self.sortedUnique(s.definite)
-      s.content = Self.sortedUnique(s.content)
+      Self.sortUnique(&s.longKeys)
+      Self.sortUnique(&s.lastKeys)
+      Self.sortUnique(&s.shortKeys)
+      Self.sortUnique(&s.entityKeys)
+      Self.sortUnique(&s.acronymsDefined)
+      Self.sortUnique(&s.acronymsUsed)
+      Self.sortUnique(&s.indefinite)
+      Self.sortUnique(&s.definite)
+      Self.sortUnique(&s.content)
       out.append(s)
     }
     // Document-level features: references and introductions across sentences, centrality.
@@ -422,33 +452,46 @@ public struct OrderModel: Sendable {
       var longCount = KeyCounter(capacity: 64)
       var shortCount = KeyCounter(capacity: 64)
       var docFreq = KeyCounter(capacity: 256)
-      for s in out {
-        for k in s.longKeys { longCount.add(k) }
-        for k in s.shortKeys { shortCount.add(k) }
-        for k in s.content { docFreq.add(k) }
-        for k in s.entityKeys { docFreq.add(k &+ 1) }
+      var refsOf = [Int](repeating: 0, count: n)
+      var introsOf = [Int](repeating: 0, count: n)
+      var centralityOf = [Double](repeating: 0, count: n)
+      // Read through a buffer pointer: `out[i].field` on the array copies the whole sentence.
+      out.withUnsafeBufferPointer { op in
+        for i in 0..<n {
+          for k in op[i].longKeys { longCount.add(k) }
+          for k in op[i].shortKeys { shortCount.add(k) }
+          for k in op[i].content { docFreq.add(k) }
+          for k in op[i].entityKeys { docFreq.add(k &+ 1) }
+        }
+        for i in 0..<n {
+          var refs = 0
+          var intros = 0
+          for k in op[i].shortKeys where Self.contains(op[i].longKeys, k) == false {
+            if longCount[k] > 0 { refs += 1 }
+          }
+          for k in op[i].longKeys {
+            let others = shortCount[k] - (Self.contains(op[i].shortKeys, k) ? 1 : 0)
+            if others > 0 { intros += 1 }
+          }
+          refsOf[i] = refs
+          introsOf[i] = intros
+          // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a
+          // word with how many others").
+          var shared = 0
+          for k in op[i].content { shared += min(max(docFreq[k], 1) - 1, 1) }
+          for k in op[i].entityKeys { shared += min(max(docFreq[k &+ 1], 1) - 1, 1) }
+          let total = op[i].content.count + op[i].entityKeys.count
+          centralityOf[i] = total == 0 ? 0 : Double(shared) / Double(total)
+        }
       }
       for i in 0..<n {
-        var refs = 0
-        var intros = 0
-        for k in out[i].shortKeys where Self.contains(out[i].longKeys, k) == false {
-          if longCount[k] > 0 { refs += 1 }
-        }
-        for k in out[i].longKeys {
-          let others = shortCount[k] - (Self.contains(out[i].shortKeys, k) ? 1 : 0)
-          if others > 0 { intros += 1 }
-        }
+        let refs = refsOf[i]
+        let intros = introsOf[i]
         out[i].unary[Feature.shortReferences.rawValue] = Double(min(refs, 3))
         out[i].unary[Feature.introductions.rawValue] = Double(min(intros, 3))
         if refs > 0 { out[i].signals.append("refers to a name given in full elsewhere") }
         if intros > 0 { out[i].signals.append("introduces a name used short elsewhere") }
-        // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a word
-        // with how many others").
-        var shared = 0
-        for k in out[i].content { shared += min(max(docFreq[k], 1) - 1, 1) }
-        for k in out[i].entityKeys { shared += min(max(docFreq[k &+ 1], 1) - 1, 1) }
-        let total = out[i].content.count + out[i].entityKeys.count
-        out[i].unary[Feature.centrality.rawValue] = total == 0 ? 0 : Double(shared) / Double(total)
+        out[i].unary[Feature.centrality.rawValue] = centralityOf[i]
       }
     }
     return out
@@ -463,6 +506,18 @@ public struct OrderModel: Sendable {
       for p in b.start..<b.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
     }
     return h
+  }
+
+  /// Sorts the elements in place and keeps each once (no new array).
+  static func sortUnique(_ s: inout [UInt64]) {
+    if s.count < 2 { return }
+    s.sort()
+    var w = 1
+    for r in 1..<s.count where s[r] != s[w - 1] {
+      s[w] = s[r]
+      w += 1
+    }
+    s.removeLast(s.count - w)
   }
 
   /// The elements sorted, each once.
@@ -587,20 +642,41 @@ public struct OrderModel: Sendable {
   /// O(n + matches), not O(n²). Sorted, so sums over it are deterministic.
   public func directionalPairs(_ ss: [Sentence]) -> [(Int, Int, Double)] {
     let n = ss.count
-    var longIndex: [UInt64: [Int]] = [:]
-    var acronymIndex: [UInt64: [Int]] = [:]
-    var indefiniteIndex: [UInt64: [Int]] = [:]
-    for (i, s) in ss.enumerated() {
-      for k in s.longKeys { longIndex[k, default: []].append(i) }
-      for k in s.acronymsDefined { acronymIndex[k, default: []].append(i) }
-      for k in s.indefinite { indefiniteIndex[k, default: []].append(i) }
+    // Indexes as flat arrays of (key, sentence) sorted by key (no dictionary of arrays).
+    struct Entry: Comparable {
+      var key: UInt64
+      var index: Int
+      static func < (x: Entry, y: Entry) -> Bool { x.key != y.key ? x.key < y.key : x.index < y.index }
     }
+    var longIndex: [Entry] = []
+    var acronymIndex: [Entry] = []
+    var indefiniteIndex: [Entry] = []
+    for i in 0..<n {
+      for k in ss[i].longKeys { longIndex.append(Entry(key: k, index: i)) }
+      for k in ss[i].acronymsDefined { acronymIndex.append(Entry(key: k, index: i)) }
+      for k in ss[i].indefinite { indefiniteIndex.append(Entry(key: k, index: i)) }
+    }
+    longIndex.sort()
+    acronymIndex.sort()
+    indefiniteIndex.sort()
     var candidates: [Int] = []
-    func add(_ a: Int, _ b: Int) { if a != b { candidates.append(min(a, b) * n + max(a, b)) } }
-    for (b, s) in ss.enumerated() {
-      for k in s.shortKeys { for a in longIndex[k] ?? [] { add(a, b) } }
-      for k in s.acronymsUsed { for a in acronymIndex[k] ?? [] { add(a, b) } }
-      for k in s.definite { for a in indefiniteIndex[k] ?? [] { add(a, b) } }
+    func add(_ index: [Entry], _ k: UInt64, _ b: Int) {
+      var lo = 0
+      var hi = index.count
+      while lo < hi {
+        let m = (lo + hi) >> 1
+        if index[m].key < k { lo = m + 1 } else { hi = m }
+      }
+      while lo < index.count && index[lo].key == k {
+        let a = index[lo].index
+        if a != b { candidates.append(min(a, b) * n + max(a, b)) }
+        lo += 1
+      }
+    }
+    for b in 0..<n {
+      if !longIndex.isEmpty { for k in ss[b].shortKeys { add(longIndex, k, b) } }
+      if !acronymIndex.isEmpty { for k in ss[b].acronymsUsed { add(acronymIndex, k, b) } }
+      if !indefiniteIndex.isEmpty { for k in ss[b].definite { add(indefiniteIndex, k, b) } }
     }
     candidates = Self.sortedUnique(candidates)
     let wName = weights[Feature.nameIntroduction.rawValue]
@@ -1030,7 +1106,8 @@ struct GrowingKeySet {
 }
 
 extension OrderModel {
-  /// An upper bound of `violations` on the given order, from the bytes alone (no `Sentence`, no
+  /// The reference implementation of `quickViolations` (through `tokenize`), kept for the test
+  /// that the lean byte pass counts the same. An upper bound of `violations` on the given order, from the bytes alone (no `Sentence`, no
   /// document-level analysis): a line up to the first plain body line that opens with a pronoun,
   /// connective or back-reference; each surname (last word of a run of capitalised words) first
   /// seen alone; each defined acronym (`(FSB)`) first used bare. It counts at least what
@@ -1039,16 +1116,8 @@ extension OrderModel {
   /// `FragmentClassifier.isPlainBody` — mark a name as seen, and takes both a word and its form
   /// without a final "s"), so a document it finds below `min-violations` is one the full test
   /// would decline too.
-  public func quickViolations(_ texts: [String], plainBody: [Bool]) -> Int {
-    struct Cap {
-      var key: UInt64
-      var stem: UInt64
-      var line: Int32
-      var first: Bool
-      var inRun: Bool
-      var allCaps: Bool
-      var inParens: Bool
-    }
+  func quickViolationsTokenized(_ texts: [String], plainBody: [Bool]) -> Int {
+    typealias Cap = QuickCap
     var caps: [Cap] = []
     caps.reserveCapacity(texts.count * 6)
     var opening = 0
@@ -1093,7 +1162,17 @@ extension OrderModel {
       }
       if plainBody[li] { sawPlain = true }
     }
-    if caps.isEmpty { return opening }
+    return Self.countQuick(caps, opening: opening, plainBody: plainBody)
+  }
+
+  /// The count of `quickViolations` from the capitalised words of a document's lines.
+  static func countQuick(_ caps: [QuickCap], opening: Int, plainBody: [Bool]) -> Int {
+    countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: Int.max).count
+  }
+
+  static func countQuickSigns(_ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int) -> QuickSigns {
+    var out = QuickSigns(count: opening, expected: 0, variance: 0)
+    if caps.isEmpty { return out }
     var long = GrowingKeySet(capacity: 64)
     var defined = GrowingKeySet(capacity: 16)
     for c in caps {
@@ -1103,18 +1182,20 @@ extension OrderModel {
       }
       if c.allCaps && c.inParens { defined.insert(c.key) }
     }
-    if long.count == 0 && defined.count == 0 && !defined.hasZero { return opening }
+    if long.count == 0 && defined.count == 0 && !defined.hasZero { return out }
     var v = opening
     var seen = GrowingKeySet(capacity: caps.count)
     var counted = GrowingKeySet(capacity: 64)
     var start = 0
+    // Words of runs in a line (a name given in full there is not a bare use); reused per line.
+    var runKeys: [UInt64] = []
+    var definedHere: [UInt64] = []
     while start < caps.count {
       let line = caps[start].line & ~(1 << 30)
       var end = start
       while end < caps.count && caps[end].line & ~(1 << 30) == line { end += 1 }
-      // Words of runs in this line (a name given in full here is not a bare use).
-      var runKeys: [UInt64] = []
-      var definedHere: [UInt64] = []
+      runKeys.removeAll(keepingCapacity: true)
+      definedHere.removeAll(keepingCapacity: true)
       for c in caps[start..<end] {
         if c.inRun { runKeys.append(c.key); runKeys.append(c.stem) }
         if c.allCaps && c.inParens { definedHere.append(c.key) }
@@ -1145,7 +1226,9 @@ extension OrderModel {
       }
       start = end
     }
-    return v
+    out.count = v
+    if v >= expectationFrom { (out.expected, out.variance) = randomOrderSigns(caps, long: long, defined: defined) }
+    return out
   }
 
   static func pairKey(_ buf: UnsafeBufferPointer<UInt8>, _ a: Token, _ b: Token) -> UInt64 {
@@ -1154,5 +1237,289 @@ extension OrderModel {
     h = (h ^ 0x20) &* fnvPrime
     for p in b.start..<b.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
     return h
+  }
+}
+
+// MARK: Lean quick hard signs (one byte pass, no tokens)
+
+extension OrderModel {
+  /// One capitalised word seen by `quickViolations`, in a flat per-document array.
+  struct QuickCap {
+    var key: UInt64
+    var stem: UInt64
+    /// Line index; bit 30 marks the last word of a run of two or more capitalised words.
+    var line: Int32
+    var first: Bool
+    var inRun: Bool
+    var allCaps: Bool
+    var inParens: Bool
+  }
+
+  /// The same count as `quickViolationsTokenized` (a test checks they agree), in one pass over
+  /// each line's bytes with no per-line token array: only capitalised words (and a line's first
+  /// two words, for its opening) are hashed, into one flat array per document.
+  public func quickViolations(_ texts: [String], plainBody: [Bool]) -> Int {
+    quickSigns(texts, plainBody: plainBody).count
+  }
+
+  /// The quick count of hard signs of disorder in the given order, and how many a random order of
+  /// the same lines would show: each sign is one event (a surname's first mention is bare, an
+  /// acronym's first mention is bare, the first line opens with a reference) whose chance in a
+  /// random order is the share of the lines that would trigger it.
+  public struct QuickSigns: Sendable {
+    /// The signs in the given order (`quickViolations`).
+    public var count: Int
+    /// Their expected number, and its variance, over random orders of the same lines.
+    public var expected: Double
+    public var variance: Double
+    /// (count − expected) / √variance: text in order shows far fewer signs than chance.
+    public var z: Double { (Double(count) - expected) / max(variance, 0.25).squareRoot() }
+  }
+
+  /// `expectationFrom`: the expectation is computed only when the count reaches it (below, the
+  /// count alone declines).
+  public func quickSigns(_ texts: [String], plainBody: [Bool], expectationFrom: Int = 0) -> QuickSigns {
+    var caps: [QuickCap] = []
+    caps.reserveCapacity(texts.count * 6)
+    var opening = 0
+    var sawPlain = false
+    var scanned = 0
+    var opens = 0
+    for (li, t) in texts.enumerated() {
+      var t = t
+      t.withUTF8 { buf in
+        guard FragmentClassifier.endsLikeSentence(buf) else { return }
+        scanned += 1
+        if scanCaps(buf, line: Int32(li), checkOpening: !sawPlain && opening == 0, caps: &caps, opening: &opening) {
+          opens += 1
+        }
+      }
+      if plainBody[li] { sawPlain = true }
+    }
+    var signs = Self.countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: expectationFrom)
+    if scanned > 0 && signs.count >= expectationFrom {
+      let p = Double(opens) / Double(scanned)
+      signs.expected += p
+      signs.variance += p * (1 - p)
+    }
+    return signs
+  }
+
+  /// The expected number of name and acronym signs over random orders: for a surname with `f`
+  /// lines that give it in full and `b` lines that use it bare, the first of them is bare with
+  /// chance b / (b + f) (the same for an acronym and the lines that define it).
+  static func randomOrderSigns(_ caps: [QuickCap], long: GrowingKeySet, defined: GrowingKeySet) -> (Double, Double) {
+    var full = KeyCounter(capacity: 32)
+    var bare = KeyCounter(capacity: 32)
+    var start = 0
+    var here: [UInt64] = []
+    var bareHere: [UInt64] = []
+    while start < caps.count {
+      let line = caps[start].line & ~(1 << 30)
+      var end = start
+      while end < caps.count && caps[end].line & ~(1 << 30) == line { end += 1 }
+      here.removeAll(keepingCapacity: true)
+      bareHere.removeAll(keepingCapacity: true)
+      for c in caps[start..<end] {
+        if c.inRun && long.contains(c.key) && !here.contains(c.key) { here.append(c.key) }
+        if c.allCaps && c.inParens && !here.contains(c.key ^ 1) { here.append(c.key ^ 1) }
+      }
+      for c in caps[start..<end] where !c.inRun {
+        var k = c.key
+        if c.allCaps && !c.inParens && defined.contains(c.key) {
+          k = c.key ^ 1
+        } else if !long.contains(k) {
+          guard c.stem != c.key && long.contains(c.stem) else { continue }
+          k = c.stem
+        }
+        if !here.contains(k) && !bareHere.contains(k) { bareHere.append(k) }
+      }
+      for k in here { full.add(k) }
+      for k in bareHere { bare.add(k) }
+      start = end
+    }
+    var e = 0.0
+    var v = 0.0
+    for (i, k) in bare.keys.enumerated() where k != 0 {
+      let b = Double(bare.counts[i])
+      let f = Double(full[k])
+      guard f > 0 else { continue }
+      let p = b / (b + f)
+      e += p
+      v += p * (1 - p)
+    }
+    return (e, v)
+  }
+
+  /// Appends the line's capitalised words (runs marked as `quickViolationsTokenized` marks them)
+  /// and, with `checkOpening`, sets `opening` to 1 when the line opens with a reference. Token
+  /// boundaries, keys and flags follow `tokenize` exactly.
+  @inline(__always)
+  func scanCaps(
+    _ buf: UnsafeBufferPointer<UInt8>, line: Int32, checkOpening: Bool, caps: inout [QuickCap], opening: inout Int
+  ) -> Bool {
+    var opens = false
+    let n = buf.count
+    var i = 0
+    var sawBreak = true
+    var index = 0  // token index in the line
+    var runStart = -1  // index into caps of the current run's first word, or -1
+    var runLen = 0
+    // The first two tokens, for the opening.
+    var k0: UInt64 = 0, k1: UInt64 = 0, s1: UInt64 = 0
+    var p0: UInt64 = 0
+    func closeRun() {
+      if runLen >= 2 {
+        for p in runStart..<caps.count { caps[p].inRun = true }
+        caps[caps.count - 1].line = line | (1 << 30)
+      }
+      runStart = -1
+      runLen = 0
+    }
+    while i < n {
+      let b = buf[i]
+      if b == 0x20 {  // the usual byte between words
+        i += 1
+        continue
+      }
+      if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
+        sawBreak = true
+        i += 3
+        continue
+      }
+      if !Self.isWordByte(b) {
+        sawBreak = true
+        i += 1
+        continue
+      }
+      let start = i
+      let cap = b >= 0x41 && b <= 0x5A
+      let hashIt = cap || index < 2
+      var j = i
+      var h = Self.fnvOffset
+      var stem = Self.fnvOffset
+      var pairH = p0  // for the second token: "first second" as pairKey hashes it
+      var last: UInt8 = 0
+      var upperCount = 0
+      var letterCount = 0
+      var possessiveAt = -1
+      if hashIt {
+        while j < n {
+          let c = buf[j]
+          if Self.isWordByte(c) {
+            if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
+            stem = h
+            h = (h ^ UInt64(Self.lower(c))) &* Self.fnvPrime
+            if index == 1 { pairH = (pairH ^ UInt64(Self.lower(c))) &* Self.fnvPrime }
+            last = c
+            if c >= 0x41 && c <= 0x5A { upperCount += 1 }
+            if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) { letterCount += 1 }
+            j += 1
+            continue
+          }
+          if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
+            if c == 0x27 && possessiveAt < 0 { possessiveAt = j }
+            h = (h ^ UInt64(c)) &* Self.fnvPrime
+            if index == 1 { pairH = (pairH ^ UInt64(c)) &* Self.fnvPrime }
+            last = c
+            j += 1
+            continue
+          }
+          if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
+            if possessiveAt < 0 { possessiveAt = j }
+            h = (h ^ 0x27) &* Self.fnvPrime
+            if index == 1 {
+              pairH = (pairH ^ 0xE2) &* Self.fnvPrime
+              pairH = (pairH ^ 0x80) &* Self.fnvPrime
+              pairH = (pairH ^ 0x99) &* Self.fnvPrime
+            }
+            j += 3
+            continue
+          }
+          break
+        }
+      } else {
+        while j < n {
+          let c = buf[j]
+          // Most bytes of a lower-case word: one comparison.
+          if c &- 0x61 < 26 {
+            j += 1
+            continue
+          }
+          if Self.isWordByte(c) {
+            if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
+            j += 1
+            continue
+          }
+          if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
+            j += 1
+            continue
+          }
+          if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
+            j += 3
+            continue
+          }
+          break
+        }
+      }
+      let breakBefore = sawBreak || start == 0
+      sawBreak = false
+      i = j
+      var key = h
+      var stemKey = last == 0x73 ? stem : h
+      if hashIt && possessiveAt > 0 {
+        var k = Self.fnvOffset
+        var p = start
+        while p < possessiveAt {
+          k = (k ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime
+          p += 1
+        }
+        key = k
+        stemKey = k
+      }
+      if index == 0 {
+        k0 = key
+        // pairKey: the first token's bytes, lower-cased, then a space.
+        var q = Self.fnvOffset
+        for p in start..<j { q = (q ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime }
+        p0 = (q ^ 0x20) &* Self.fnvPrime
+      } else if index == 1 {
+        k1 = key
+        s1 = stemKey
+        if pronouns.contains(k0) || connectives.contains(k0) || connectives.contains(pairH)
+          || (k0 == Self.keyThe && (backReferences.contains(k1) || backReferences.contains(s1)))
+        {
+          opens = true
+          if checkOpening { opening = 1 }
+        }
+      }
+      let qualifies = cap && !functionWords.contains(key) && !titles.contains(key)
+      if qualifies {
+        if runStart >= 0 && !breakBefore {
+          runLen += 1
+        } else {
+          if runStart >= 0 { closeRun() }
+          runStart = caps.count
+          runLen = 1
+        }
+        let inParens = start > 0 && buf[start - 1] == 0x28 && j < n && buf[j] == 0x29
+        caps.append(
+          QuickCap(
+            key: key, stem: stemKey, line: line, first: index == 0, inRun: false,
+            allCaps: letterCount >= 2 && letterCount == upperCount && letterCount <= 6, inParens: inParens))
+      } else if runStart >= 0 {
+        closeRun()
+      }
+      index += 1
+    }
+    if runStart >= 0 { closeRun() }
+    if index == 1 {
+      // A one-word line: only the single-word tests apply.
+      if pronouns.contains(k0) || connectives.contains(k0) {
+        opens = true
+        if checkOpening { opening = 1 }
+      }
+    }
+    return opens
   }
 }

@@ -83,6 +83,7 @@ public struct RestoreOrder: Stage {
       OptionSpec("fragmented-share", .double, default: .double(0.9), help: "Share of body lines that must hold exactly one sentence for the document to count as fragmented."),
       OptionSpec("gain-threshold", .double, default: .double(0.05), help: "Reorder only when the model's score gain over the given order, per sentence pair, is at least this."),
       OptionSpec("min-violations", .int, default: .int(2), help: "Reorder only with at least this many hard signs of disorder in the given order: a first sentence that opens with a back-reference, a name first given short although its full form is in the text, an acronym used before its definition."),
+      OptionSpec("signs-z-min", .double, default: .double(-1.882), help: "Reorder only when the given order shows at least this many standard deviations more hard signs of disorder than a random order of the same lines would (text in order shows far fewer than chance; counted from the bytes, before any other analysis)."),
       OptionSpec("adjacent-z-max", .double, default: .double(2.876), help: "Reorder only when the given order's neighbour cohesion is at most this many standard deviations above a random order's."),
       OptionSpec("given-order-z-max", .double, default: .double(0.858), help: "Reorder only when the given order scores at most this many standard deviations above a random order (text in order scores high)."),
       OptionSpec("exact-up-to", .int, default: .int(9), help: "Search every order exactly (dynamic programming) up to this many sentences."),
@@ -131,6 +132,7 @@ public struct RestoreOrder: Stage {
   public let givenZMax: Double
   public let minViolations: Int
   public let adjacentZMax: Double
+  public let signsZMin: Double
   let exactUpTo: Int
   let beamWidth: Int
   let beamUpTo: Int
@@ -175,6 +177,7 @@ public struct RestoreOrder: Stage {
     givenZMax = options.double("given-order-z-max")
     minViolations = options.int("min-violations")
     adjacentZMax = options.double("adjacent-z-max")
+    signsZMin = options.double("signs-z-min")
     exactUpTo = options.int("exact-up-to")
     beamWidth = options.int("beam-width")
     beamUpTo = options.int("beam-up-to")
@@ -277,11 +280,14 @@ public struct RestoreOrder: Stage {
     func parts(_ perm: [Int]) -> (Double, Double) {
       var p = 0.0
       var a = 0.0
-      for x in 0..<n {
-        let o = perm[x]
-        pos[o] = x
-        p += u[o] * Double(n - 1 - 2 * x)
-        if x + 1 < n { a += model.adjacency(ss[o], ss[perm[x + 1]]) }
+      // Sentences read through a buffer pointer (an array subscript would copy each one).
+      ss.withUnsafeBufferPointer { sp in
+        for x in 0..<n {
+          let o = perm[x]
+          pos[o] = x
+          p += u[o] * Double(n - 1 - 2 * x)
+          if x + 1 < n { a += model.adjacency(sp[o], sp[perm[x + 1]]) }
+        }
       }
       for (i, j, d) in sparse { p += pos[i] < pos[j] ? d : -d }
       return (p, a)
@@ -367,21 +373,44 @@ public struct RestoreOrder: Stage {
     // Too few hard signs of disorder, counted from the bytes before any regular expression or
     // sentence break runs (an upper bound of the full count below, so nothing the full test would
     // reorder is lost): text in order, the common case, leaves here.
-    if minViolations > 0 && model.quickViolations(texts, plainBody: plain) < minViolations { return }
+    if minViolations > 0 || signsZMin > -1e9 {
+      let signs = model.quickSigns(texts, plainBody: plain, expectationFrom: minViolations)
+      if signs.count < minViolations { return }
+      // Far fewer signs than a random order of the same lines would show: text in order whose
+      // few signs are noise (a surname shared by two people, a name split by a crude sentence
+      // splitter). A rule of its own, checked here because it is as cheap as the count.
+      if signs.z < signsZMin { return }
+    }
 
     // 2. Fragment kinds.
     var kinds: [FragmentKind] = []
     kinds.reserveCapacity(frags.count)
-    for f in frags { kinds.append(classifier.classify(f.text)) }
+    // A plain body line (found by the byte pass above) is what `classify` returns for it at once.
+    var ti = 0
+    for f in frags {
+      if f.isBlank {
+        kinds.append(classifier.classify(f.text))
+        continue
+      }
+      kinds.append(plain[ti] ? .body : classifier.classify(f.text))
+      ti += 1
+    }
     for i in 0..<frags.count { document.fragments[i].kind = kinds[i] }
     let body = (0..<frags.count).filter { kinds[$0] == .body }
     guard body.count >= minSentences, body.count <= maxSentences else { return }
 
-    // 3. One sentence per body line (ICU, with the rules' abbreviations).
+    // 3. One sentence per body line (ICU, with the rules' abbreviations). Before the model: on
+    // prose that the byte test above let through it declines far more cheaply. It stops as soon
+    // as even all the remaining lines holding one sentence could not reach the share (the same
+    // outcome as counting them all).
     var single = 0
-    for i in body {
+    for (k, i) in body.enumerated() {
       let ranges = context.segmenter.sentences(in: frags[i].text)
-      if ranges.count <= 1 { single += 1 }
+      if ranges.count <= 1 {
+        single += 1
+      } else if Double(single + body.count - k - 1) < fragmentedShare * Double(body.count) {
+        return
+      }
     }
     guard Double(single) >= fragmentedShare * Double(body.count) else { return }
 

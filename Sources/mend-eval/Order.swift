@@ -29,6 +29,8 @@ struct OrderEval: ParsableCommand {
   var verbose = false
   @Flag(help: "Print the decline-test statistics of every article of the split, in order and shuffled, as TSV.")
   var dump = false
+  @Option(help: "With --dump: read documents as given (JSONL, the field 'text', one fragment a line) instead of the corpus split, and print one row each (shuffled = 0).")
+  var jsonl: String?
 
   /// An article as one sentence per line.
   struct Doc {
@@ -85,6 +87,7 @@ struct OrderEval: ParsableCommand {
       options.values["given-order-z-max"] = .double(1e9)
       options.values["adjacent-z-max"] = .double(1e9)
       options.values["min-violations"] = .int(0)
+      options.values["signs-z-min"] = .double(-1e9)
       options.values["gain-threshold"] = .double(-1e9)
     }
     let stage = try RestoreOrder(options: options)
@@ -238,14 +241,26 @@ struct OrderEval: ParsableCommand {
   // MARK: Decline statistics
 
   func runDump(_ stage: RestoreOrder, segmenter: SentenceSegmenter) throws {
-    let articles = try Corpus.load(corpus, split: split)
-    let ds = docs(articles, segmenter: segmenter)
+    var ds: [Doc] = []
+    if let jsonl {
+      let data = try String(contentsOfFile: jsonl, encoding: .utf8)
+      for line in data.split(separator: "\n") {
+        guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let text = obj["text"] as? String
+        else { continue }
+        let id = obj["id"] as? String ?? "\(ds.count)"
+        ds.append(Doc(id: id, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+      }
+    } else {
+      ds = docs(try Corpus.load(corpus, split: split), segmenter: segmenter)
+    }
     var rng = SeededRandom(seed: seed)
-    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv")
+    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv\tqe\tqvar\tqvz")
     for d in ds {
       var perm = Array(0..<d.lines.count)
       perm.shuffle(using: &rng)
-      for (sh, p) in [(0, Array(0..<d.lines.count)), (1, perm)] {
+      let variants = jsonl == nil ? [(0, Array(0..<d.lines.count)), (1, perm)] : [(0, Array(0..<d.lines.count))]
+      for (sh, p) in variants {
         let lines = p.map { d.lines[$0] }
         let body = (0..<lines.count).filter { stage.kind(of: lines[$0]) == .body }
         let c = stage.model.quickCohesion(lines)
@@ -255,9 +270,10 @@ struct OrderEval: ParsableCommand {
           let orig = dec.order.map { p[body[$0]] }
           row += "\t\(dec.givenViolations)\t\(f(dec.givenZ))\t\(f(dec.adjacentZ))\t\(f(dec.pairZ))"
           row += "\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t\(f(Self.kendallTau(orig)))"
-          row += "\t\(stage.model.quickViolations(lines, plainBody: lines.map { FragmentClassifier.isPlainBody($0) }))"
+          let q = stage.model.quickSigns(lines, plainBody: lines.map { FragmentClassifier.isPlainBody($0) })
+          row += "\t\(q.count)\t\(f(q.expected))\t\(f(q.variance))\t\(f(q.z))"
         } else {
-          row += "\t0\t0\t0\t0\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t0\t0"
+          row += "\t0\t0\t0\t0\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t0\t0\t0\t0\t0"
         }
         print(row)
       }
@@ -444,6 +460,22 @@ struct OrderEval: ParsableCommand {
     }
     let zMax = rule.z
     let threshold = 0.0
+    // The quick signs' z: the shuffled fit articles the rule lets through fix the bound (the
+    // lowest z among them, less a margin of 0.5), so the new test takes none of them away.
+    func signsZ(_ lines: [String]) -> Double {
+      st.model.quickSigns(lines, plainBody: lines.map { FragmentClassifier.isPlainBody($0) }).z
+    }
+    var lowest = Double.infinity
+    for (i, e) in shuffled.enumerated() where e.givenZ <= rule.z && e.adjacentZ <= rule.a && e.givenViolations >= rule.v {
+      lowest = min(lowest, signsZ(perms[i].map { ds[i][$0] }))
+    }
+    let signsZMin = (lowest - 0.5).isFinite ? lowest - 0.5 : -1e9
+    let alsoDeclined = inOrder.indices.filter { i in
+      let d = inOrder[i]
+      return d.givenZ <= rule.z && d.adjacentZ <= rule.a && d.givenViolations >= rule.v && signsZ(ds[i]) < signsZMin
+    }.count
+    let inOrderLow = ds.filter { signsZ($0) < signsZMin }.count
+    print("# quick signs z of shuffled articles let through: lowest \(f(lowest)); in-order articles below \(f(signsZMin)): \(inOrderLow)/\(ds.count) (\(alsoDeclined) of them touched by the other conditions)")
     print("# shuffled fit articles the decline test lets through: \(rule.through)/\(ds.count)")
     print("# paste into rules/mend.yml under restore-order's options:")
     for (i, feat) in OrderModel.Feature.allCases.enumerated() {
@@ -456,5 +488,6 @@ struct OrderEval: ParsableCommand {
     print("      given-order-z-max: \(f(zMax))")
     print("      min-violations: \(rule.v)")
     print("      adjacent-z-max: \(f(min(rule.a, 1e6)))")
+    print("      signs-z-min: \(f(signsZMin))")
   }
 }

@@ -27,6 +27,7 @@ import Testing
         rules.stages[i].options.values["given-order-z-max"] = .double(1e9)
         rules.stages[i].options.values["adjacent-z-max"] = .double(1e9)
         rules.stages[i].options.values["min-violations"] = .int(0)
+        rules.stages[i].options.values["signs-z-min"] = .double(-1e9)
       }
     }
     do { return try Pipeline(rules: rules) } catch { fatalError("\(error)") }
