@@ -60,6 +60,12 @@ public struct RemoveNearDuplicates: Stage {
   let labels: DedupText.SpeakerLabels
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
+  /// "One copy holds the other": at most this many of one unit's sketch words may be missing
+  /// from the other unit's words (also a premise of `DocScan.mayHoldNearDuplicate`).
+  static let maxMissing = 2
+  /// The cheap document pass that skips documents where no pair can pass (off only in tests,
+  /// which compare both paths).
+  var fastPath = true
 
   public init(options: StageOptions) {
     minWords = max(2, options.int("min-words"))
@@ -82,6 +88,14 @@ public struct RemoveNearDuplicates: Stage {
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
+    // Most documents provably hold no pair that `similarity` accepts (the argument is at
+    // `DocScan.mayHoldNearDuplicate`): they skip the segmenter, the units and the index.
+    if fastPath
+      && !DedupText.DocScan.of(document, segmenter: context.segmenter).mayHoldNearDuplicate(
+        minWords: minWords, maxWords: maxWords, minCoverage: minCoverage, soft: soft, sketch: self.sketch)
+    {
+      return
+    }
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
     let us = units.units
     if us.count < 2 { return }
@@ -148,7 +162,7 @@ public struct RemoveNearDuplicates: Stage {
     func mayHold(_ ku: Int, _ c: DedupText.Unit) -> Bool {
       if c.key == key { return false }
       let kc = c.cached
-      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= 2 || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= 2
+      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= Self.maxMissing || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= Self.maxMissing
     }
     for i in 0..<us.count {
       let u = us[i]
@@ -213,9 +227,9 @@ public struct RemoveNearDuplicates: Stage {
           let kc = us[ci].cached
           let lowU = Self.missingBound(sketchFilter[ku], wordFilter[kc])
           let lowC = Self.missingBound(sketchFilter[kc], wordFilter[ku])
-          if lowU > 2 && lowC > 2 { continue }
-          if lowU > 2 || missingMore(sig, in: units.tokens(of: us[ci]), than: 2) {
-            if lowC > 2 || missingMore(sketch(kc), in: units.tokens(of: u), than: 2) { continue }
+          if lowU > Self.maxMissing && lowC > Self.maxMissing { continue }
+          if lowU > Self.maxMissing || missingMore(sig, in: units.tokens(of: us[ci]), than: Self.maxMissing) {
+            if lowC > Self.maxMissing || missingMore(sketch(kc), in: units.tokens(of: u), than: Self.maxMissing) { continue }
           }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
             min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords
