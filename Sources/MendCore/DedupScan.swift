@@ -27,9 +27,12 @@ import CICU
 ///   before them: an apostrophe-like character only continues a word already started, and the
 ///   SATerm before it ended that word); Sp characters are spaces (no word).
 /// - a non-ASCII character the tokenizer reads as a letter but whose Sentence_Break class is
-///   ATerm, STerm, Close, Sp, Sep, CR, LF, Extend or Format (a danda, U+2028, NEL, a combining
-///   mark after a full stop, a fullwidth bracket: `isBreakerLetter`, from ICU's property) makes
-///   the line irregular; the ASCII letters and digits are Upper, Lower or Numeric.
+///   ATerm, STerm, Close, Sp, Sep, CR or LF (a danda, U+2028, NEL, a fullwidth bracket:
+///   `breakerClass`, from ICU's property) may stand only at the end of a word, and then the
+///   next word starts a piece; followed by a letter in the same word it makes the line
+///   irregular. An Extend or Format character (a combining mark) that starts a word makes the
+///   line irregular (inside a word, SB5 attaches it to the letter before). The ASCII letters and
+///   digits are Upper, Lower or Numeric.
 /// So a unit starts at a piece start, its tokens are exactly the line's tokens from there
 /// (the tokenizer's state is fresh at a piece start, and no line token crosses the next unit's
 /// start), and it ends where the next unit, hence a piece, starts: a unit is a run of whole
@@ -51,7 +54,8 @@ extension DedupText {
     /// Lines where the argument above does not hold: they go to the exact path.
     var irregular: [Bool] = []
     var anyIrregular = false
-    nonisolated(unsafe) static var debugRuns = false
+    /// Words with non-ASCII letters seen recently (their normalisation goes through ICU).
+    let nonASCIIWords = NonASCIIWords()
 
     func matches(_ document: Document) -> Bool {
       let fs = document.fragments
@@ -88,7 +92,8 @@ extension DedupText {
           linePiece.append(Int32(pieceToken.count))
           var text = f.text
           let (k, irr) = text.withUTF8 {
-            DedupText.scanLine($0, into: store.baseAddress! + tokenCount, first: tokenCount, pieces: &pieceToken)
+            DedupText.scanLine(
+              $0, into: store.baseAddress! + tokenCount, first: tokenCount, pieces: &pieceToken, words: nonASCIIWords)
           }
           tokenCount += k
           irregular.append(irr)
@@ -115,50 +120,114 @@ extension DedupText {
       return s
     }
 
-    /// `remove-repeated-sentences`' candidate lines: a unit of at least `minWords` words starts
-    /// at a piece start, and its first `minWords` tokens are the line's tokens from there, so two
-    /// equal units give equal fingerprints (a hash of those tokens) at their pieces. A line none
-    /// of whose fingerprints occurs twice in the document (and that is regular) holds no unit
-    /// that repeats another, nor the first copy of one. Nil: no candidate at all.
+    /// `remove-repeated-sentences`' candidate lines. A unit of at least `minWords` words starts
+    /// at a piece start and ends where a piece ends (the next piece's start or the line's end),
+    /// and its words are the line's words in between, so two equal units give equal
+    /// fingerprints of their first `minWords` words (taken at every piece start), of their last
+    /// `minWords` words (taken at every piece end), and equal word counts. A regular line none of
+    /// whose (start, end, count) triples occurs at another place in the document holds no unit
+    /// that repeats another, nor the first copy of one. (Triples are formed only in lines that
+    /// have both a start and an end fingerprint occurring twice.) Nil: no candidate at all.
     func repeatCandidates(minWords: Int) -> [Bool]? {
       let lines = texts.count
-      var fps: [UInt64] = []
-      var fpLine: [Int32] = []
+      let pieces = pieceToken.count
+      // Per piece: the fingerprint of the first words from its start and of the last words
+      // before its start (0: none); per line, of its last words.
+      var startFP = [UInt64](repeating: 0, count: pieces)
+      var endFP = [UInt64](repeating: 0, count: pieces)
+      var lineEndFP = [UInt64](repeating: 0, count: lines)
+      var all: [UInt64] = []
       tokens.withUnsafeBufferPointer { toks in
         for f in 0..<lines {
+          let start = Int(lineToken[f])
           let end = Int(lineToken[f + 1])
+          if end - start < minWords { continue }
           for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
             let t = Int(pieceToken[p])
-            if t + minWords > end { break }
-            var h: UInt64 = 0x51_7CC1_B727_220A
-            for k in t..<(t + minWords) { h = DedupText.mix(h ^ toks[k].hash) }
-            fps.append(h)
-            fpLine.append(Int32(f))
+            if t + minWords <= end {
+              var h: UInt64 = 0x51_7CC1_B727_220A
+              for k in t..<(t + minWords) { h = DedupText.mix(h ^ toks[k].hash) }
+              startFP[p] = h | 1
+              all.append(h | 1)
+            }
+            if t - minWords >= start {
+              var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
+              for k in (t - minWords)..<t { h = DedupText.mix(h ^ toks[k].hash) }
+              endFP[p] = h & ~1
+              all.append(h & ~1)
+            }
+          }
+          var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
+          for k in (end - minWords)..<end { h = DedupText.mix(h ^ toks[k].hash) }
+          lineEndFP[f] = h & ~1
+          all.append(h & ~1)
+        }
+      }
+      if all.count < 2 && !anyIrregular { return nil }
+      // Fingerprints seen twice (start ones are odd, end ones even).
+      var counts = HashTable64(capacity: all.count)
+      for h in all { counts[h] = min(2, (counts[h] ?? 0) + 1) }
+      // Triples of the lines with a repeated start and a repeated end.
+      var triples: [UInt64] = []
+      var tripleLine: [Int32] = []
+      var forced: [Int] = []
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        let end = Int(lineToken[f + 1])
+        var hasStart = false
+        var hasEnd = counts[lineEndFP[f]] == 2 && lineEndFP[f] != 0
+        for p in p0..<p1 {
+          if startFP[p] != 0 && counts[startFP[p]] == 2 { hasStart = true }
+          if endFP[p] != 0 && counts[endFP[p]] == 2 { hasEnd = true }
+        }
+        if !(hasStart && hasEnd) { continue }
+        // A line of many pieces would make too many triples: it is a candidate as it is.
+        if p1 - p0 > 64 {
+          forced.append(f)
+          continue
+        }
+        for p in p0..<p1 where startFP[p] != 0 && counts[startFP[p]] == 2 {
+          let t = Int(pieceToken[p])
+          // Ends: later pieces' starts, then the line's end.
+          var q = p + 1
+          while q <= p1 {
+            let (e, fp) = q < p1 ? (Int(pieceToken[q]), endFP[q]) : (end, lineEndFP[f])
+            q += 1
+            if e - t < minWords || fp == 0 || counts[fp] != 2 { continue }
+            triples.append(DedupText.mix(startFP[p] ^ DedupText.mix(fp &+ UInt64(e - t))))
+            tripleLine.append(Int32(f))
           }
         }
       }
-      if fps.count < 2 && !anyIrregular { return nil }
-      var out: [Bool]? = nil
-      if fps.count >= 2 {
-        var table = HashTable64(capacity: fps.count)
-        for (k, h) in fps.enumerated() {
+      var out = [Bool](repeating: false, count: lines)
+      var found = false
+      if triples.count >= 2 {
+        var table = HashTable64(capacity: triples.count)
+        for (k, h) in triples.enumerated() {
           if let first = table[h] {
-            if out == nil { out = [Bool](repeating: false, count: lines) }
-            out![Int(fpLine[Int(first)])] = true
-            out![Int(fpLine[k])] = true
+            out[Int(tripleLine[Int(first)])] = true
+            out[Int(tripleLine[k])] = true
+            found = true
           } else {
             table[h] = Int32(k)
           }
         }
       }
-      if anyIrregular {
-        if out == nil { out = [Bool](repeating: false, count: lines) }
-        for f in 0..<lines where irregular[f] { out![f] = true }
+      for f in 0..<lines where irregular[f] {
+        out[f] = true
+        found = true
       }
-      return out
+      for f in forced {
+        out[f] = true
+        found = true
+      }
+      return found ? out : nil
     }
 
-    /// Whether `remove-near-duplicates` may find a pair in the document (false: provably none).
+    /// The pairs of lines (f, ℓ) where `remove-near-duplicates` may find a pair of units (C in
+    /// line f, D in line ℓ, possibly f = ℓ); empty: provably none in the document; nil: not
+    /// decided here (an irregular line, a very long document, more than `maxPairs` pairs).
     ///
     /// Why false is safe, from the stage's own definitions (`RemoveNearDuplicates.run` and
     /// `similarity`). A pair (u later, c earlier) is removed only when both of these hold:
@@ -185,22 +254,26 @@ extension DedupText {
     /// the piece in question) that holds the stems of all C's content words, and C's identical
     /// content words as often as 1 and 3 require (counted over C's word occurrences, which can
     /// only be more; s is bounded below by the largest count of one piece of the run), and D's
-    /// words are bounded (see `window`). When no run qualifies, the stage would change nothing,
-    /// whatever `min-containment`, `max-inserted-words`, `short-words`, `max-posting` or
-    /// `max-checks` are; `min-words`, `max-words`, `min-coverage`, `sketch` and `soft-words` are
-    /// read from the stage's options (a `min-coverage` of 0 or less only drops that bound).
+    /// words are bounded and C's words must be found in D often enough for the alignment (see
+    /// `window`). When no run qualifies, the stage would change nothing, whatever
+    /// `max-inserted-words`, `short-words`, `max-posting` or `max-checks` are; `min-words`,
+    /// `max-words`, `min-containment`, `min-coverage`, `sketch` and `soft-words` are read from the
+    /// stage's options (a threshold of 0 or less only drops its bound, never makes it unsafe).
     /// Filters (1 024 bits per line and per piece) can only say "present" wrongly, and two stems
     /// can only look equal wrongly, which keeps the test conservative.
-    func mayHoldNearDuplicate(minWords: Int, maxWords: Int, minCoverage: Double, soft: HashTable64, sketch: Int) -> Bool {
-      if anyIrregular { return true }
+    func nearDuplicateLines(
+      minWords: Int, maxWords: Int, minContainment: Double, minCoverage: Double, soft: HashTable64, sketch: Int,
+      maxPairs: Int = 64
+    ) -> [(Int, Int)]? {
+      if anyIrregular { return nil }
       let lines = texts.count
       let pieces = pieceToken.count
-      if lines == 0 || pieces < 2 || tokenCount < minWords { return false }
+      if lines == 0 || pieces < 2 || tokenCount < minWords { return [] }
       var longest = 0
       for f in 0..<lines { longest = max(longest, Int(lineToken[f + 1] - lineToken[f])) }
-      if longest < minWords { return false }
+      if longest < minWords { return [] }
       // Very long documents take the exact path (the index below is lines × 1 024 bits).
-      if lines > 8192 { return true }
+      if lines > 8192 { return nil }
       let fw = 16  // 1 024-bit filters
       let mw = (lines + 63) >> 6  // a set of lines
       // Per piece: filters of its content words' stems and of the words themselves; its words;
@@ -208,6 +281,9 @@ extension DedupText {
       // stem and the number of different stems.
       let pieceStem = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
       let pieceExact = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
+      // Every word (soft ones too) of each piece, and each word's filter bit.
+      let pieceAll = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
+      let allBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
       let lineExact = UnsafeMutablePointer<UInt64>.allocate(capacity: lines * fw)
       // For each stem filter bit, the set of lines holding it.
       let linesWith = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024 * mw)
@@ -219,10 +295,12 @@ extension DedupText {
       let stemCount = UnsafeMutablePointer<Int32>.allocate(capacity: pieces)
       let stemBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
       let exactBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
-      let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * fw + mw)
+      let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 3 * fw + mw)
       defer {
         pieceStem.deallocate()
         pieceExact.deallocate()
+        pieceAll.deallocate()
+        allBit.deallocate()
         lineExact.deallocate()
         linesWith.deallocate()
         cover.deallocate()
@@ -237,6 +315,7 @@ extension DedupText {
       }
       pieceStem.initialize(repeating: 0, count: pieces * fw)
       pieceExact.initialize(repeating: 0, count: pieces * fw)
+      pieceAll.initialize(repeating: 0, count: pieces * fw)
       lineExact.initialize(repeating: 0, count: lines * fw)
       linesWith.initialize(repeating: 0, count: 1024 * mw)
       @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
@@ -260,8 +339,12 @@ extension DedupText {
             distinct.removeAll(keepingCapacity: true)
             let ps = pieceStem + p * fw
             let pe = pieceExact + p * fw
+            let pa = pieceAll + p * fw
             for k in t0..<t1 {
               let t = toks[k]
+              let ab = UInt16(truncatingIfNeeded: t.hash >> 54)
+              allBit[k] = ab
+              pa[Int(ab >> 6)] |= 1 << UInt64(ab & 63)
               // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
               // lower-cased as there), so soft words and stems are exactly the stage's.
               if soft.contains(t.hash) { continue }
@@ -328,9 +411,21 @@ extension DedupText {
       // min-coverage × |D|). Extending a run of pieces only adds words, so for each first piece
       // of ℓ the longest run within that bound is the one to test; when ℓ is C's own line, D lies
       // before or after C.
+      //
+      // And `similarity` needs the alignment (a common subsequence of all words, soft ones too)
+      // to cover min-containment × the shorter copy (≥ `min-words` words) and min-coverage × the
+      // longer (≥ |C|): C's words found in D, counted over C's occurrences, are at least that.
       let winStem = scratch
       let winExact = scratch + fw
+      let winAll = scratch + 2 * fw
+      let alignedFloor = max(minContainment * Double(minWords), 0)
+      // Work is bounded (a few operations per word of the document); past the bound the
+      // document takes the exact path.
+      var budget = 16 * tokenCount + 50_000
       func window(_ f: Int, _ first: Int, _ last: Int, _ l: Int, words n: Int, need: Int) -> Bool {
+        let aligned = max(alignedFloor, minCoverage * Double(n))
+        let k0 = Int(pieceToken[first])
+        let k1 = k0 + n
         let cap = minCoverage > 0 ? min(maxWords, Int((Double(n) / minCoverage).rounded(.down))) : maxWords
         let q0 = Int(linePiece[l])
         let q1 = Int(linePiece[l + 1])
@@ -342,14 +437,18 @@ extension DedupText {
           for w in 0..<fw {
             winStem[w] = 0
             winExact[w] = 0
+            winAll[w] = 0
           }
           var m = 0
           var b = a
+          budget -= 8
           while b < limit && m + Int(pieceWords[b]) <= cap {
+            budget -= 4
             m += Int(pieceWords[b])
             for w in 0..<fw {
               winStem[w] |= pieceStem[b * fw + w]
               winExact[w] |= pieceExact[b * fw + w]
+              winAll[w] |= pieceAll[b * fw + w]
             }
             b += 1
           }
@@ -362,12 +461,17 @@ extension DedupText {
           if !ok { continue }
           var hits = 0
           for c in c0..<c1 where has(winExact, exactBit[c]) { hits += 1 }
-          if hits >= need { return true }
+          if hits < need { continue }
+          var found = 0
+          for k in k0..<k1 where has(winAll, allBit[k]) { found += 1 }
+          if Double(found) >= aligned { return true }
         }
         return false
       }
       // Every run of consecutive pieces of a line, with the lines covering all of it.
-      let mask = scratch + 2 * fw
+      let mask = scratch + 3 * fw
+      var pairs: [(Int, Int)] = []
+      var pairSet = Set<Int>()
       for f in 0..<lines {
         let p0 = Int(linePiece[f])
         let p1 = Int(linePiece[f + 1])
@@ -380,6 +484,8 @@ extension DedupText {
           var stems = 0
           for w in 0..<mw { mask[w] = ~0 }
           for j in i..<p1 {
+            if budget < 0 { return nil }
+            budget -= mw
             var any: UInt64 = 0
             let cv = cover + j * mw
             for w in 0..<mw {
@@ -409,38 +515,77 @@ extension DedupText {
                   for c in c0..<c1 where has(lineExact + l * fw, exactBit[c]) { hits += 1 }
                   if hits < need { continue }
                 }
+                budget -= c1 - c0
+                if pairSet.contains(f * lines + l) { continue }
                 if window(f, i, j, l, words: n, need: need) {
-                  if Self.debugRuns {
-                    print("RUN line \(f) pieces \(i)...\(j) words \(n): \(texts[f].prefix(200))\n  COVER \(l): \(texts[l].prefix(300))")
-                  }
-                  return true
+                  pairSet.insert(f * lines + l)
+                  pairs.append((f, l))
+                  if pairs.count > maxPairs { return nil }
                 }
               }
             }
           }
         }
       }
-      return false
+      return pairs
     }
   }
 
-  /// Whether a scalar the tokenizer reads as a letter has a Sentence_Break class that can stand
-  /// before a break or inside the `SATerm Close* Sp*` run (ATerm, STerm, Close, Sp, Sep, CR, LF,
-  /// Extend, Format): a word holding one makes its line irregular (see `DocScan`). ICU's property,
-  /// tabulated once for the BMP.
-  @inline(__always)
-  static func isBreakerLetter(_ v: UInt32) -> Bool {
-    if v < 0x10000 { return breakerLetters[Int(v)] }
-    return breakerClasses.contains(sentenceBreakProperty(v))
+  /// The tokens of words with non-ASCII letters, by their bytes: normalising one (lower-casing
+  /// and NFKC through ICU) costs far more than a look-up, and such words recur (names).
+  final class NonASCIIWords {
+    var table = HashTable64(capacity: 1024)
+    var tokens: [Token] = []
+    var bytes: [UInt8] = []
+    var start: [Int32] = []
+
+    func token(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Token {
+      let raw = UnsafeBufferPointer(rebasing: buf[r])
+      let h = DedupText.lineHash(raw)
+      if let e = table[h] {
+        let k = Int(e)
+        let s0 = Int(start[k])
+        let s1 = k + 1 < start.count ? Int(start[k + 1]) : bytes.count
+        if s1 - s0 == raw.count && bytes[s0..<s1].elementsEqual(raw) { return tokens[k] }
+        return DedupText.nonASCIIToken(DedupText.normalizedBytes(buf, r))
+      }
+      if tokens.count >= 50_000 {
+        table = HashTable64(capacity: 1024)
+        tokens.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        start.removeAll(keepingCapacity: true)
+      }
+      let t = DedupText.nonASCIIToken(DedupText.normalizedBytes(buf, r))
+      table[h] = Int32(tokens.count)
+      tokens.append(t)
+      start.append(Int32(bytes.count))
+      bytes.append(contentsOf: raw)
+      return t
+    }
   }
 
-  static let breakerClasses: Set<UInt8> = [
-    SentenceRules.aTerm, SentenceRules.sTerm, SentenceRules.close, SentenceRules.sp, SentenceRules.sep,
-    SentenceRules.cr, SentenceRules.lf, SentenceRules.extend, SentenceRules.format,
-  ]
+  /// The Sentence_Break class of a scalar the tokenizer reads as a letter, as `DocScan`'s
+  /// argument needs it: 1 when it can end, close or space a sentence or separate paragraphs
+  /// (ATerm, STerm, Close, Sp, Sep, CR, LF), 2 when it extends the previous character (Extend,
+  /// Format), 0 otherwise. ICU's property, tabulated once for the BMP.
+  @inline(__always)
+  static func breakerClass(_ v: UInt32) -> UInt8 {
+    if v < 0x10000 { return breakerTable[Int(v)] }
+    return classify(sentenceBreakProperty(v))
+  }
 
-  static let breakerLetters: [Bool] = (0..<0x10000).map { v in
-    v >= 0x80 && nonASCIIKind(UInt32(v)) == 0 && breakerClasses.contains(sentenceBreakProperty(UInt32(v)))
+  static func classify(_ c: UInt8) -> UInt8 {
+    switch c {
+    case SentenceRules.aTerm, SentenceRules.sTerm, SentenceRules.close, SentenceRules.sp, SentenceRules.sep,
+      SentenceRules.cr, SentenceRules.lf:
+      return 1
+    case SentenceRules.extend, SentenceRules.format: return 2
+    default: return 0
+    }
+  }
+
+  static let breakerTable: [UInt8] = (0..<0x10000).map { v in
+    v >= 0x80 && nonASCIIKind(UInt32(v)) == 0 ? classify(sentenceBreakProperty(UInt32(v))) : 0
   }
 
   /// `isASCIIAlnum` lower-cased, 0 for every other byte.
@@ -467,7 +612,8 @@ extension DedupText {
   /// `scanLine` writing the words to `out` (room for (n + 1) / 2 words), the pieces as indexes
   /// from `first`. Returns the number of words and whether the line is irregular.
   static func scanLine(
-    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, first: Int, pieces: inout [Int32]
+    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, first: Int, pieces: inout [Int32],
+    words: NonASCIIWords? = nil
   ) -> (Int, Bool) {
     var count = 0
     let n = buf.count
@@ -503,7 +649,13 @@ extension DedupText {
         var len: Int32 = 0
         var digits = false
         var nonASCII = false
+        // A letter whose Sentence_Break class can end a sentence (a danda, a fullwidth bracket,
+        // U+2028) may only end the word: the break after it then falls before the next word,
+        // which starts a piece. A letter after it, or a combining mark starting a word, could
+        // put a break inside the word: the line is irregular.
+        var afterBreaker = false
         while true {
+          if afterBreaker && i < n && low[Int(buf[i])] != 0 { irregular = true }
           while i < n {
             let c = low[Int(buf[i])]
             if c == 0 { break }
@@ -541,18 +693,23 @@ extension DedupText {
           let kind = nonASCIIKind(v)
           if kind == 2 { break }
           if kind == 0 {
-            if isBreakerLetter(v) { irregular = true }
+            switch breakerClass(v) {
+            case 1: afterBreaker = true
+            case 2: if len == 0 { irregular = true }
+            default: if afterBreaker { irregular = true }
+            }
             len += Int32(step)
             nonASCII = true
           }
           i += step
         }
         if nonASCII {
-          out[count] = nonASCIIToken(normalizedBytes(buf, tokStart..<i))
+          out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
         } else {
           out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
         }
         count += 1
+        if afterBreaker { pending = true }
       }
     }
     return (count, irregular)
