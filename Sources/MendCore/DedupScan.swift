@@ -392,7 +392,8 @@ extension DedupText {
             if any == 0 { break }
           }
           let fBit: UInt64 = 1 << UInt64(f & 63)
-          if cv[f >> 6] & fBit != 0 {
+          // (Lines of many pieces keep the bit: checking would be quadratic; keeping it is safe.)
+          if cv[f >> 6] & fBit != 0 && p1 - p0 <= 64 {
             for w in 0..<fw { others[w] = 0 }
             for q in p0..<p1 where q != p {
               for w in 0..<fw { others[w] |= pieceStem[q * fw + w] }
