@@ -340,6 +340,8 @@ enum DedupText {
     var tokens: [Token] = []
     var units: [CachedUnit] = []
     var entries: [Entry] = []
+    /// The last document's cheap pass (`DocScan`), shared by the sentence stages.
+    var scan: DocScan?
     var table = HashTable64(capacity: 1024)
     var bytes = 0
 

@@ -60,6 +60,12 @@ public struct RemoveNearDuplicates: Stage {
   let labels: DedupText.SpeakerLabels
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
+  /// "One copy holds the other": at most this many of one unit's sketch words may be missing
+  /// from the other unit's words (also a premise of `DocScan.nearDuplicateLines`).
+  static let maxMissing = 2
+  /// The cheap document pass that skips documents where no pair can pass (off only in tests,
+  /// which compare both paths).
+  var fastPath = true
 
   public init(options: StageOptions) {
     minWords = max(2, options.int("min-words"))
@@ -82,6 +88,11 @@ public struct RemoveNearDuplicates: Stage {
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
+    // Most documents provably hold no pair that `similarity` accepts: the cheap pass finds the
+    // few pairs of lines where one could be (the argument is at
+    // `DocScan.nearDuplicateLines`), and the stage's own tests on the units of those lines
+    // settle it. Only documents where a pair passes them take the full path below.
+    if fastPath && fastPathSkips(document, context.segmenter) { return }
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
     let us = units.units
     if us.count < 2 { return }
@@ -148,7 +159,7 @@ public struct RemoveNearDuplicates: Stage {
     func mayHold(_ ku: Int, _ c: DedupText.Unit) -> Bool {
       if c.key == key { return false }
       let kc = c.cached
-      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= 2 || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= 2
+      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= Self.maxMissing || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= Self.maxMissing
     }
     for i in 0..<us.count {
       let u = us[i]
@@ -213,9 +224,9 @@ public struct RemoveNearDuplicates: Stage {
           let kc = us[ci].cached
           let lowU = Self.missingBound(sketchFilter[ku], wordFilter[kc])
           let lowC = Self.missingBound(sketchFilter[kc], wordFilter[ku])
-          if lowU > 2 && lowC > 2 { continue }
-          if lowU > 2 || missingMore(sig, in: units.tokens(of: us[ci]), than: 2) {
-            if lowC > 2 || missingMore(sketch(kc), in: units.tokens(of: u), than: 2) { continue }
+          if lowU > Self.maxMissing && lowC > Self.maxMissing { continue }
+          if lowU > Self.maxMissing || missingMore(sig, in: units.tokens(of: us[ci]), than: Self.maxMissing) {
+            if lowC > Self.maxMissing || missingMore(sketch(kc), in: units.tokens(of: u), than: Self.maxMissing) { continue }
           }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
             min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords
@@ -253,6 +264,95 @@ public struct RemoveNearDuplicates: Stage {
       }
     }
     DedupText.apply(plan, to: &document, &context)
+  }
+
+  /// Whether the document provably holds no pair that `run` would remove (see above).
+  func fastPathSkips(_ document: Document, _ segmenter: SentenceSegmenter) -> Bool {
+    guard
+      let pairs = DedupText.DocScan.of(document, segmenter: segmenter).nearDuplicateLines(
+        minWords: minWords, maxWords: maxWords, minContainment: minContainment, minCoverage: minCoverage, soft: soft,
+        sketch: sketch)
+    else { return false }
+    return !anyPairPasses(pairs, document, segmenter)
+  }
+
+  /// Whether some pair of units, one in each line of one of the given pairs of lines (or two in
+  /// one line), passes every test `run` applies before removing: both compared (`min-words` to
+  /// `max-words` words, non-empty sketches), not an exact repeat, candidates (shared sketch
+  /// words), one holding the other's sketch, `similarity`, and the speaker-label guard. A pair
+  /// that `run` removes passes all of them, so false means `run` would change nothing — provided
+  /// every pair it could remove lies in one of these pairs of lines (`nearDuplicateLines`).
+  func anyPairPasses(_ pairs: [(Int, Int)], _ document: Document, _ segmenter: SentenceSegmenter) -> Bool {
+    if pairs.isEmpty { return false }
+    let cache = DedupText.UnitsCache.of(segmenter)
+    cache.trim()
+    var lineUnits: [Int: [DedupText.Unit]] = [:]
+    func unitsOf(_ f: Int) -> [DedupText.Unit] {
+      if let u = lineUnits[f] { return u }
+      let fragment = document.fragments[f]
+      var text = fragment.text
+      let e = text.withUTF8 { buf -> Int in
+        buf.isEmpty ? -1 : cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter)
+      }
+      var out: [DedupText.Unit] = []
+      if e >= 0 {
+        let entry = cache.entries[e]
+        for k in Int(entry.first)..<Int(entry.first + entry.count) {
+          let c = cache.units[k]
+          out.append(
+            DedupText.Unit(
+              fragment: f, line: fragment.line, range: c.range, wholeLine: entry.whole, tokenStart: c.tokenStart,
+              tokenEnd: c.tokenEnd, key: c.key, terminal: c.terminal, bytes: c.range.count, capitals: Int(c.capitals),
+              cached: k))
+        }
+      }
+      lineUnits[f] = out
+      return out
+    }
+    // Sketches once per unit (by its index in the cache); a bounded number of unit pairs, past
+    // which the document takes the full path.
+    var sketches: [Int: [UInt64]] = [:]
+    var scratch: [UInt64] = []
+    func sketchOf(_ x: DedupText.Unit, _ t: ArraySlice<DedupText.Token>) -> [UInt64] {
+      if let s = sketches[x.cached] { return s }
+      signature(t, into: &scratch)
+      sketches[x.cached] = scratch
+      return scratch
+    }
+    var budget = 20_000
+    for (f, l) in pairs {
+      let a = unitsOf(f)
+      let b = unitsOf(l)
+      budget -= a.count * b.count
+      if budget < 0 { return true }
+      let toks = cache.tokens
+      for x in a {
+        for y in b {
+          if f == l && x.range == y.range { continue }
+          let xFirst = x.fragment < y.fragment || (x.fragment == y.fragment && x.range.lowerBound < y.range.lowerBound)
+          let c = xFirst ? x : y
+          let u = xFirst ? y : x
+          let wc = c.tokenEnd - c.tokenStart
+          let wu = u.tokenEnd - u.tokenStart
+          if wc < minWords || wc > maxWords || wu < minWords || wu > maxWords || c.key == u.key { continue }
+          let tc = toks[c.tokenStart..<c.tokenEnd]
+          let tu = toks[u.tokenStart..<u.tokenEnd]
+          let sigC = sketchOf(c, tc)
+          let sigU = sketchOf(u, tu)
+          if sigC.isEmpty || sigU.isEmpty { continue }
+          var shared = 0
+          for h in sigU where sigC.contains(h) { shared += 1 }
+          if shared < min(2, sigU.count) { continue }
+          if missingMore(sigU[...], in: tc, than: Self.maxMissing) && missingMore(sigC[...], in: tu, than: Self.maxMissing) {
+            continue
+          }
+          if similarity(tc, tu, terminal: (c.terminal, u.terminal)) == nil { continue }
+          if min(labels.words(c, in: document), labels.words(u, in: document)) < minWords { continue }
+          return true
+        }
+      }
+    }
+    return false
   }
 
   /// How many bits of a sketch filter the other unit's word filter lacks: a lower bound of the

@@ -22,6 +22,9 @@ public struct RemoveRepeatedSentences: Stage {
   let refrainMaxWords: Int
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
+  /// The cheap document pass that skips lines without a candidate (off only in tests, which
+  /// compare both paths).
+  var fastPath = true
 
   public init(options: StageOptions) {
     minWords = max(1, options.int("min-words"))
@@ -34,10 +37,15 @@ public struct RemoveRepeatedSentences: Stage {
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
     if document.fragments.count < 1 { return }
-    // Only lines that may hold a repeat (a cheap fingerprint of the first words after each place
-    // a sentence can start occurs twice) go through the segmenter and the tokenizer.
-    let candidates = DedupText.linesWithRepeatCandidates(document, minWords: minWords, segmenter: context.segmenter)
-    if !candidates.contains(true) { return }
+    // Only lines that may hold a repeat (a fingerprint of the first words of a piece, where any
+    // unit starts, occurs twice; see `DocScan.repeatCandidates`) go through the segmenter and
+    // the units. Without the fast path every line does.
+    var candidates: [Bool]? = nil
+    if fastPath {
+      let scan = DedupText.DocScan.of(document, segmenter: context.segmenter)
+      guard let c = scan.repeatCandidates(minWords: minWords) else { return }
+      candidates = c
+    }
     let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences, only: candidates)
     let us = units.units
     if us.count < 2 { return }

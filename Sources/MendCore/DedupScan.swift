@@ -1,0 +1,725 @@
+import CICU
+
+/// The cheap document pass shared by `remove-repeated-sentences` and `remove-near-duplicates`:
+/// one byte pass per line gives the line's words (the tokenizer's `Token`s, identical to
+/// `DedupText.tokenize`) and its pseudo-sentences ("pieces"), without the sentence segmenter.
+/// From it each stage proves, for most documents, that it has nothing to do; only documents (for
+/// `remove-repeated-sentences`: only lines) with a possible candidate go through the exact path
+/// (sentence segmentation, units, sketches, alignment), which is unchanged.
+///
+/// ## Why every real unit is a run of whole pieces
+///
+/// A stage's unit is a whole line or one sentence of it, and sentences come from the segmenter,
+/// which applies the UAX #29 sentence rules (ICU's, or `SentenceRules`' emulation of them, plus
+/// suppressions that only remove breaks). Under those rules a break falls only
+/// (1) after `SATerm Close* Sp*` (SB9–SB11), or (2) after a paragraph separator (CR, LF, NEL,
+/// U+2028, U+2029). A piece starts at the line's first word and at the first word after any
+/// "trigger" byte standing between two words: `.`, `!`, `?`, a control byte, or a non-ASCII
+/// character the tokenizer treats as punctuation or an apostrophe. In a *regular* line (below)
+/// every break is followed by a piece start:
+/// - an ASCII SATerm (`.` `!` `?`) or CR/LF is a trigger. `!`, `?` and control bytes always end a
+///   word. A `.` is inside a word only when the tokenizer joins it (`3.5`, `U.S`, `e.g`), i.e. a
+///   letter or digit follows directly; then SB6 (ATerm × Numeric), SB7 ((Upper|Lower) ATerm ×
+///   Upper) and SB8 (ATerm × … Lower) forbid a break, except for a digit or a non-letter before
+///   the `.` and a capital after it (`5.Next`): such a line is irregular.
+/// - Close characters between the SATerm and the break are ASCII punctuation (no word), `«` `»`
+///   and the curly quotes (punctuation or apostrophe-like for the tokenizer, so no word starts
+///   before them: an apostrophe-like character only continues a word already started, and the
+///   SATerm before it ended that word); Sp characters are spaces (no word).
+/// - a non-ASCII character the tokenizer reads as a letter but whose Sentence_Break class is
+///   ATerm, STerm, Close, Sp, Sep, CR or LF (a danda, U+2028, NEL, a fullwidth bracket:
+///   `breakerClass`, from ICU's property) may stand only at the end of a word, and then the
+///   next word starts a piece; followed by a letter in the same word it makes the line
+///   irregular. An Extend or Format character (a combining mark) that starts a word makes the
+///   line irregular (inside a word, SB5 attaches it to the letter before). The ASCII letters and
+///   digits are Upper, Lower or Numeric.
+/// So a unit starts at a piece start, its tokens are exactly the line's tokens from there
+/// (the tokenizer's state is fresh at a piece start, and no line token crosses the next unit's
+/// start), and it ends where the next unit, hence a piece, starts: a unit is a run of whole
+/// consecutive pieces. Irregular lines are handed to the exact path.
+extension DedupText {
+  /// The words and pieces of one document's lines.
+  final class DocScan {
+    /// The lines scanned (compared with `==`, which is O(1) for the same string storage), so the
+    /// second stage reuses the pass when the first changed nothing.
+    var texts: [String] = []
+    /// The words of all lines: `tokens[0..<tokenCount]` (the array is kept longer, as storage).
+    var tokens: [Token] = []
+    var tokenCount = 0
+    /// Tokens of line f: `lineToken[f]..<lineToken[f+1]`.
+    var lineToken: [Int32] = []
+    /// First token of each piece; pieces of line f: `linePiece[f]..<linePiece[f+1]`.
+    var pieceToken: [Int32] = []
+    var linePiece: [Int32] = []
+    /// Lines where the argument above does not hold: they go to the exact path.
+    var irregular: [Bool] = []
+    var anyIrregular = false
+    /// Words with non-ASCII letters seen recently (their normalisation goes through ICU).
+    let nonASCIIWords = NonASCIIWords()
+
+    func matches(_ document: Document) -> Bool {
+      let fs = document.fragments
+      if fs.count != texts.count { return false }
+      for k in 0..<fs.count where fs[k].text != texts[k] { return false }
+      return true
+    }
+
+    func fill(_ document: Document) {
+      let count = document.fragments.count
+      texts.removeAll(keepingCapacity: true)
+      lineToken.removeAll(keepingCapacity: true)
+      pieceToken.removeAll(keepingCapacity: true)
+      linePiece.removeAll(keepingCapacity: true)
+      irregular.removeAll(keepingCapacity: true)
+      anyIrregular = false
+      texts.reserveCapacity(count)
+      lineToken.reserveCapacity(count + 1)
+      linePiece.reserveCapacity(count + 1)
+      irregular.reserveCapacity(count)
+      // A line of n bytes holds at most (n + 1) / 2 words (each but the last is followed by a
+      // byte that ends it), so the storage is sized once and written without appends.
+      var total = 0
+      for f in document.fragments { total += f.text.utf8.count }
+      let needed = total / 2 + count + 1
+      if tokens.count < needed {
+        tokens = [Token](repeating: Token(hash: 0, prefix: 0, length: 0, isNumber: false), count: max(needed, 2 * tokens.count))
+      }
+      tokenCount = 0
+      tokens.withUnsafeMutableBufferPointer { store in
+        for f in document.fragments {
+          texts.append(f.text)
+          lineToken.append(Int32(tokenCount))
+          linePiece.append(Int32(pieceToken.count))
+          var text = f.text
+          let (k, irr) = text.withUTF8 {
+            DedupText.scanLine(
+              $0, into: store.baseAddress! + tokenCount, first: tokenCount, pieces: &pieceToken, words: nonASCIIWords)
+          }
+          tokenCount += k
+          irregular.append(irr)
+          if irr { anyIrregular = true }
+        }
+      }
+      lineToken.append(Int32(tokenCount))
+      linePiece.append(Int32(pieceToken.count))
+    }
+
+    /// The scan of a document, reused from the previous stage when its lines are unchanged.
+    static func of(_ document: Document, segmenter: SentenceSegmenter) -> DocScan {
+      let cache = UnitsCache.of(segmenter)
+      if let s = cache.scan, s.matches(document) { return s }
+      let s = cache.scan ?? DocScan()
+      s.fill(document)
+      cache.scan = s
+      return s
+    }
+
+    static func of(_ document: Document) -> DocScan {
+      let s = DocScan()
+      s.fill(document)
+      return s
+    }
+
+    /// `remove-repeated-sentences`' candidate lines. A unit of at least `minWords` words starts
+    /// at a piece start and ends where a piece ends (the next piece's start or the line's end),
+    /// and its words are the line's words in between, so two equal units give equal
+    /// fingerprints of their first `minWords` words (taken at every piece start), of their last
+    /// `minWords` words (taken at every piece end), and equal word counts. A regular line none of
+    /// whose (start, end, count) triples occurs at another place in the document holds no unit
+    /// that repeats another, nor the first copy of one. (Triples are formed only in lines that
+    /// have both a start and an end fingerprint occurring twice.) Nil: no candidate at all.
+    func repeatCandidates(minWords: Int) -> [Bool]? {
+      let lines = texts.count
+      let pieces = pieceToken.count
+      // Per piece: the fingerprint of the first words from its start and of the last words
+      // before its start (0: none); per line, of its last words.
+      var startFP = [UInt64](repeating: 0, count: pieces)
+      var endFP = [UInt64](repeating: 0, count: pieces)
+      var lineEndFP = [UInt64](repeating: 0, count: lines)
+      var all: [UInt64] = []
+      tokens.withUnsafeBufferPointer { toks in
+        for f in 0..<lines {
+          let start = Int(lineToken[f])
+          let end = Int(lineToken[f + 1])
+          if end - start < minWords { continue }
+          for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
+            let t = Int(pieceToken[p])
+            if t + minWords <= end {
+              var h: UInt64 = 0x51_7CC1_B727_220A
+              for k in t..<(t + minWords) { h = DedupText.mix(h ^ toks[k].hash) }
+              startFP[p] = h | 1
+              all.append(h | 1)
+            }
+            if t - minWords >= start {
+              var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
+              for k in (t - minWords)..<t { h = DedupText.mix(h ^ toks[k].hash) }
+              endFP[p] = h & ~1
+              all.append(h & ~1)
+            }
+          }
+          var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
+          for k in (end - minWords)..<end { h = DedupText.mix(h ^ toks[k].hash) }
+          lineEndFP[f] = h & ~1
+          all.append(h & ~1)
+        }
+      }
+      if all.count < 2 && !anyIrregular { return nil }
+      // Fingerprints seen twice (start ones are odd, end ones even).
+      var counts = HashTable64(capacity: all.count)
+      for h in all { counts[h] = min(2, (counts[h] ?? 0) + 1) }
+      // Triples of the lines with a repeated start and a repeated end.
+      var triples: [UInt64] = []
+      var tripleLine: [Int32] = []
+      var forced: [Int] = []
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        let end = Int(lineToken[f + 1])
+        var hasStart = false
+        var hasEnd = counts[lineEndFP[f]] == 2 && lineEndFP[f] != 0
+        for p in p0..<p1 {
+          if startFP[p] != 0 && counts[startFP[p]] == 2 { hasStart = true }
+          if endFP[p] != 0 && counts[endFP[p]] == 2 { hasEnd = true }
+        }
+        if !(hasStart && hasEnd) { continue }
+        // A line of many pieces would make too many triples: it is a candidate as it is.
+        if p1 - p0 > 64 {
+          forced.append(f)
+          continue
+        }
+        for p in p0..<p1 where startFP[p] != 0 && counts[startFP[p]] == 2 {
+          let t = Int(pieceToken[p])
+          // Ends: later pieces' starts, then the line's end.
+          var q = p + 1
+          while q <= p1 {
+            let (e, fp) = q < p1 ? (Int(pieceToken[q]), endFP[q]) : (end, lineEndFP[f])
+            q += 1
+            if e - t < minWords || fp == 0 || counts[fp] != 2 { continue }
+            triples.append(DedupText.mix(startFP[p] ^ DedupText.mix(fp &+ UInt64(e - t))))
+            tripleLine.append(Int32(f))
+          }
+        }
+      }
+      var out = [Bool](repeating: false, count: lines)
+      var found = false
+      if triples.count >= 2 {
+        var table = HashTable64(capacity: triples.count)
+        for (k, h) in triples.enumerated() {
+          if let first = table[h] {
+            out[Int(tripleLine[Int(first)])] = true
+            out[Int(tripleLine[k])] = true
+            found = true
+          } else {
+            table[h] = Int32(k)
+          }
+        }
+      }
+      for f in 0..<lines where irregular[f] {
+        out[f] = true
+        found = true
+      }
+      for f in forced {
+        out[f] = true
+        found = true
+      }
+      return found ? out : nil
+    }
+
+    /// The pairs of lines (f, ℓ) where `remove-near-duplicates` may find a pair of units (C in
+    /// line f, D in line ℓ, possibly f = ℓ); empty: provably none in the document; nil: not
+    /// decided here (an irregular line, a very long document, more than `maxPairs` pairs).
+    ///
+    /// Why false is safe, from the stage's own definitions (`RemoveNearDuplicates.run` and
+    /// `similarity`). A pair (u later, c earlier) is removed only when both of these hold:
+    /// 1. it was a candidate: u's sketch (its `sketch` distinct content words, i.e. words not in
+    ///    `soft-words`, with the smallest hashes) and c's share at least min(2, |sketch(u)|)
+    ///    words; units with an empty sketch neither look for candidates nor are indexed.
+    /// 2. `similarity` accepts it, which requires that one copy, C, has no leftover content word
+    ///    in any gap (`onlyX && onlyY` is a veto): every content word of C is either aligned with
+    ///    an identical word of the other copy D or paired in its gap with a content word of D
+    ///    that shares its first 4 normalised bytes (an inflection, both ≥ 4 bytes, not numbers).
+    ///    So every content word of C has its *stem* (the 4-byte prefix for such words, the word
+    ///    itself otherwise) among D's content stems. And C has at least `min-words` words
+    ///    (`similarity` rejects a pair whose shorter copy has fewer; C is one of the two).
+    /// 3. one copy holds the other's sketch: at most `maxMissing` (2) words of sketch(u) are
+    ///    missing from c's words, or of sketch(c) from u's.
+    /// From 1: C and D share at least one identical content word, and at least two when C has two
+    /// different content stems (D then has two as well, so both sketches have ≥ 2 words).
+    /// From 3: with s = the number of different content stems of C (D has all of them, so both
+    /// C and D have ≥ s different content words and sketches of ≥ min(`sketch`, s) words), C
+    /// and D share at least min(`sketch`, s) − `maxMissing` identical content words.
+    /// D is another unit, inside one line ℓ and disjoint from C; units are runs of whole pieces
+    /// (see above). Hence a pair needs some line to hold a run of consecutive pieces C with
+    /// ≥ `min-words` words and ≥ 1 content word, and a line ℓ (when ℓ is C's own line: outside
+    /// the piece in question) that holds the stems of all C's content words, and C's identical
+    /// content words as often as 1 and 3 require (counted over C's word occurrences, which can
+    /// only be more; s is bounded below by the largest count of one piece of the run), and D's
+    /// words are bounded and C's words must be found in D often enough for the alignment (see
+    /// `window`). When no run qualifies, the stage would change nothing, whatever
+    /// `max-inserted-words`, `short-words`, `max-posting` or `max-checks` are; `min-words`,
+    /// `max-words`, `min-containment`, `min-coverage`, `sketch` and `soft-words` are read from the
+    /// stage's options (a threshold of 0 or less only drops its bound, never makes it unsafe).
+    /// Filters (1 024 bits per line and per piece) can only say "present" wrongly, and two stems
+    /// can only look equal wrongly, which keeps the test conservative.
+    func nearDuplicateLines(
+      minWords: Int, maxWords: Int, minContainment: Double, minCoverage: Double, soft: HashTable64, sketch: Int,
+      maxPairs: Int = 64
+    ) -> [(Int, Int)]? {
+      if anyIrregular { return nil }
+      let lines = texts.count
+      let pieces = pieceToken.count
+      if lines == 0 || pieces < 2 || tokenCount < minWords { return [] }
+      var longest = 0
+      for f in 0..<lines { longest = max(longest, Int(lineToken[f + 1] - lineToken[f])) }
+      if longest < minWords { return [] }
+      // Very long documents take the exact path (the index below is lines × 1 024 bits).
+      if lines > 8192 { return nil }
+      let fw = 16  // 1 024-bit filters
+      let mw = (lines + 63) >> 6  // a set of lines
+      // Per piece: filters of its content words' stems and of the words themselves; its words;
+      // its content words (the filter bit of the stem, of the word); the smallest and largest
+      // stem and the number of different stems.
+      let pieceStem = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
+      let pieceExact = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
+      // Every word (soft ones too) of each piece, and each word's filter bit.
+      let pieceAll = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
+      let allBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
+      let lineExact = UnsafeMutablePointer<UInt64>.allocate(capacity: lines * fw)
+      // For each stem filter bit, the set of lines holding it.
+      let linesWith = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024 * mw)
+      let cover = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * mw)
+      let pieceWords = UnsafeMutablePointer<Int32>.allocate(capacity: pieces)
+      let contentStart = UnsafeMutablePointer<Int32>.allocate(capacity: pieces + 1)
+      let stemLow = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces)
+      let stemHigh = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces)
+      let stemCount = UnsafeMutablePointer<Int32>.allocate(capacity: pieces)
+      let stemBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
+      let exactBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
+      let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 3 * fw + mw)
+      defer {
+        pieceStem.deallocate()
+        pieceExact.deallocate()
+        pieceAll.deallocate()
+        allBit.deallocate()
+        lineExact.deallocate()
+        linesWith.deallocate()
+        cover.deallocate()
+        pieceWords.deallocate()
+        contentStart.deallocate()
+        stemLow.deallocate()
+        stemHigh.deallocate()
+        stemCount.deallocate()
+        stemBit.deallocate()
+        exactBit.deallocate()
+        scratch.deallocate()
+      }
+      pieceStem.initialize(repeating: 0, count: pieces * fw)
+      pieceExact.initialize(repeating: 0, count: pieces * fw)
+      pieceAll.initialize(repeating: 0, count: pieces * fw)
+      lineExact.initialize(repeating: 0, count: lines * fw)
+      linesWith.initialize(repeating: 0, count: 1024 * mw)
+      @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
+        filter[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
+      }
+      var nContent = 0
+      var distinct: [UInt64] = []
+      tokens.withUnsafeBufferPointer { toks in
+        for f in 0..<lines {
+          let p0 = Int(linePiece[f])
+          let p1 = Int(linePiece[f + 1])
+          let lineEnd = Int(lineToken[f + 1])
+          let fBit: UInt64 = 1 << UInt64(f & 63)
+          for p in p0..<p1 {
+            let t0 = Int(pieceToken[p])
+            let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
+            pieceWords[p] = Int32(t1 - t0)
+            contentStart[p] = Int32(nContent)
+            var low = UInt64.max
+            var high: UInt64 = 0
+            distinct.removeAll(keepingCapacity: true)
+            let ps = pieceStem + p * fw
+            let pe = pieceExact + p * fw
+            let pa = pieceAll + p * fw
+            for k in t0..<t1 {
+              let t = toks[k]
+              let ab = UInt16(truncatingIfNeeded: t.hash >> 54)
+              allBit[k] = ab
+              pa[Int(ab >> 6)] |= 1 << UInt64(ab & 63)
+              // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
+              // lower-cased as there), so soft words and stems are exactly the stage's.
+              if soft.contains(t.hash) { continue }
+              let stem = t.length >= 4 && !t.isNumber ? DedupText.mix(UInt64(t.prefix) | 0x5354_454D_0000_0000) : t.hash
+              let sb = UInt16(truncatingIfNeeded: stem >> 54)
+              let eb = UInt16(truncatingIfNeeded: t.hash >> 54)
+              ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
+              pe[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
+              linesWith[Int(sb) * mw + (f >> 6)] |= fBit
+              stemBit[nContent] = sb
+              exactBit[nContent] = eb
+              nContent += 1
+              low = min(low, stem)
+              high = max(high, stem)
+              if distinct.count < sketch && !distinct.contains(stem) { distinct.append(stem) }
+            }
+            stemCount[p] = Int32(distinct.count)
+            stemLow[p] = low
+            stemHigh[p] = high
+            for w in 0..<fw { lineExact[f * fw + w] |= pe[w] }
+          }
+        }
+      }
+      contentStart[pieces] = Int32(nContent)
+      // Each piece's cover: the lines holding all its content stems (its own line only when the
+      // rest of the line does). A piece without content words is covered by every line.
+      let others = scratch
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        for p in p0..<p1 {
+          let cv = cover + p * mw
+          let c0 = Int(contentStart[p])
+          let c1 = Int(contentStart[p + 1])
+          for w in 0..<mw { cv[w] = ~0 }
+          if c1 == c0 { continue }
+          var any: UInt64 = 0
+          for c in c0..<c1 {
+            let row = linesWith + Int(stemBit[c]) * mw
+            any = 0
+            for w in 0..<mw {
+              cv[w] &= row[w]
+              any |= cv[w]
+            }
+            if any == 0 { break }
+          }
+          let fBit: UInt64 = 1 << UInt64(f & 63)
+          // (Lines of many pieces keep the bit: checking would be quadratic; keeping it is safe.)
+          if cv[f >> 6] & fBit != 0 && p1 - p0 <= 64 {
+            for w in 0..<fw { others[w] = 0 }
+            for q in p0..<p1 where q != p {
+              for w in 0..<fw { others[w] |= pieceStem[q * fw + w] }
+            }
+            var all = true
+            for c in c0..<c1 where !has(others, stemBit[c]) {
+              all = false
+              break
+            }
+            if !all { cv[f >> 6] &= ~fBit }
+          }
+        }
+      }
+      // D is one unit of ℓ: a run of its pieces with at least `min-words` and at most `max-words`
+      // words, and at most |C| / `min-coverage` (the aligned words are at most |C| and at least
+      // min-coverage × |D|). Extending a run of pieces only adds words, so for each first piece
+      // of ℓ the longest run within that bound is the one to test; when ℓ is C's own line, D lies
+      // before or after C.
+      //
+      // And `similarity` needs the alignment (a common subsequence of all words, soft ones too)
+      // to cover min-containment × the shorter copy (≥ `min-words` words) and min-coverage × the
+      // longer (≥ |C|): C's words found in D, counted over C's occurrences, are at least that.
+      let winStem = scratch
+      let winExact = scratch + fw
+      let winAll = scratch + 2 * fw
+      let alignedFloor = max(minContainment * Double(minWords), 0)
+      // Work is bounded (a few operations per word of the document); past the bound the
+      // document takes the exact path.
+      var budget = 16 * tokenCount + 50_000
+      func window(_ f: Int, _ first: Int, _ last: Int, _ l: Int, words n: Int, need: Int) -> Bool {
+        let aligned = max(alignedFloor, minCoverage * Double(n))
+        let k0 = Int(pieceToken[first])
+        let k1 = k0 + n
+        let cap = minCoverage > 0 ? min(maxWords, Int((Double(n) / minCoverage).rounded(.down))) : maxWords
+        let q0 = Int(linePiece[l])
+        let q1 = Int(linePiece[l + 1])
+        let c0 = Int(contentStart[first])
+        let c1 = Int(contentStart[last + 1])
+        for a in q0..<q1 {
+          if l == f && a >= first && a <= last { continue }
+          let limit = l == f && a < first ? first : q1
+          for w in 0..<fw {
+            winStem[w] = 0
+            winExact[w] = 0
+            winAll[w] = 0
+          }
+          var m = 0
+          var b = a
+          budget -= 8
+          while b < limit && m + Int(pieceWords[b]) <= cap {
+            budget -= 4
+            m += Int(pieceWords[b])
+            for w in 0..<fw {
+              winStem[w] |= pieceStem[b * fw + w]
+              winExact[w] |= pieceExact[b * fw + w]
+              winAll[w] |= pieceAll[b * fw + w]
+            }
+            b += 1
+          }
+          if m < minWords { continue }
+          var ok = true
+          for c in c0..<c1 where !has(winStem, stemBit[c]) {
+            ok = false
+            break
+          }
+          if !ok { continue }
+          var hits = 0
+          for c in c0..<c1 where has(winExact, exactBit[c]) { hits += 1 }
+          if hits < need { continue }
+          var found = 0
+          for k in k0..<k1 where has(winAll, allBit[k]) { found += 1 }
+          if Double(found) >= aligned { return true }
+        }
+        return false
+      }
+      // Every run of consecutive pieces of a line, with the lines covering all of it.
+      let mask = scratch + 3 * fw
+      var pairs: [(Int, Int)] = []
+      var pairSet = Set<Int>()
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        if Int(lineToken[f + 1] - lineToken[f]) < minWords { continue }
+        for i in p0..<p1 {
+          var n = 0
+          var content = false
+          var low = UInt64.max
+          var high: UInt64 = 0
+          var stems = 0
+          for w in 0..<mw { mask[w] = ~0 }
+          for j in i..<p1 {
+            if budget < 0 { return nil }
+            budget -= mw
+            var any: UInt64 = 0
+            let cv = cover + j * mw
+            for w in 0..<mw {
+              mask[w] &= cv[w]
+              any |= mask[w]
+            }
+            if any == 0 { break }
+            n += Int(pieceWords[j])
+            if contentStart[j + 1] > contentStart[j] {
+              content = true
+              low = min(low, stemLow[j])
+              high = max(high, stemHigh[j])
+              stems = max(stems, Int(stemCount[j]))
+            }
+            if n < minWords || !content { continue }
+            let need = max(low != high ? 2 : 1, min(sketch, stems) - RemoveNearDuplicates.maxMissing)
+            let c0 = Int(contentStart[i])
+            let c1 = Int(contentStart[j + 1])
+            for w in 0..<mw {
+              var bits = mask[w]
+              while bits != 0 {
+                let l = w * 64 + bits.trailingZeroBitCount
+                bits &= bits &- 1
+                if l >= lines { break }
+                if l != f {
+                  var hits = 0
+                  for c in c0..<c1 where has(lineExact + l * fw, exactBit[c]) { hits += 1 }
+                  if hits < need { continue }
+                }
+                budget -= c1 - c0
+                if pairSet.contains(f * lines + l) { continue }
+                if window(f, i, j, l, words: n, need: need) {
+                  pairSet.insert(f * lines + l)
+                  pairs.append((f, l))
+                  if pairs.count > maxPairs { return nil }
+                }
+              }
+            }
+          }
+        }
+      }
+      return pairs
+    }
+  }
+
+  /// The tokens of words with non-ASCII letters, by their bytes: normalising one (lower-casing
+  /// and NFKC through ICU) costs far more than a look-up, and such words recur (names).
+  final class NonASCIIWords {
+    var table = HashTable64(capacity: 1024)
+    var tokens: [Token] = []
+    var bytes: [UInt8] = []
+    var start: [Int32] = []
+
+    func token(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Token {
+      let raw = UnsafeBufferPointer(rebasing: buf[r])
+      let h = DedupText.lineHash(raw)
+      if let e = table[h] {
+        let k = Int(e)
+        let s0 = Int(start[k])
+        let s1 = k + 1 < start.count ? Int(start[k + 1]) : bytes.count
+        if s1 - s0 == raw.count && bytes[s0..<s1].elementsEqual(raw) { return tokens[k] }
+        return DedupText.nonASCIIToken(DedupText.normalizedBytes(buf, r))
+      }
+      if tokens.count >= 50_000 {
+        table = HashTable64(capacity: 1024)
+        tokens.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        start.removeAll(keepingCapacity: true)
+      }
+      let t = DedupText.nonASCIIToken(DedupText.normalizedBytes(buf, r))
+      table[h] = Int32(tokens.count)
+      tokens.append(t)
+      start.append(Int32(bytes.count))
+      bytes.append(contentsOf: raw)
+      return t
+    }
+  }
+
+  /// The Sentence_Break class of a scalar the tokenizer reads as a letter, as `DocScan`'s
+  /// argument needs it: 1 when it can end, close or space a sentence or separate paragraphs
+  /// (ATerm, STerm, Close, Sp, Sep, CR, LF), 2 when it extends the previous character (Extend,
+  /// Format), 0 otherwise. ICU's property, tabulated once for the BMP.
+  @inline(__always)
+  static func breakerClass(_ v: UInt32) -> UInt8 {
+    if v < 0x10000 { return breakerTable[Int(v)] }
+    return classify(sentenceBreakProperty(v))
+  }
+
+  static func classify(_ c: UInt8) -> UInt8 {
+    switch c {
+    case SentenceRules.aTerm, SentenceRules.sTerm, SentenceRules.close, SentenceRules.sp, SentenceRules.sep,
+      SentenceRules.cr, SentenceRules.lf:
+      return 1
+    case SentenceRules.extend, SentenceRules.format: return 2
+    default: return 0
+    }
+  }
+
+  static let breakerTable: [UInt8] = (0..<0x10000).map { v in
+    v >= 0x80 && nonASCIIKind(UInt32(v)) == 0 ? classify(sentenceBreakProperty(UInt32(v))) : 0
+  }
+
+  /// `isASCIIAlnum` lower-cased, 0 for every other byte.
+  static let lowerAlnum: [UInt8] = (0..<256).map { b -> UInt8 in
+    let c = UInt8(b)
+    if c >= 0x30 && c <= 0x39 { return c }
+    if c >= 0x61 && c <= 0x7A { return c }
+    if c >= 0x41 && c <= 0x5A { return c | 0x20 }
+    return 0
+  }
+
+  /// Tokenise a whole line (the same tokens as `tokenize`) and mark its pieces (the index in
+  /// `tokens` of each piece's first token, see `DocScan`). Returns whether the line is irregular.
+  static func scanLine(_ buf: UnsafeBufferPointer<UInt8>, tokens out: inout [Token], pieces: inout [Int32]) -> Bool {
+    var store = [Token](repeating: Token(hash: 0, prefix: 0, length: 0, isNumber: false), count: (buf.count + 1) / 2 + 1)
+    let first = out.count
+    let (k, irregular) = store.withUnsafeMutableBufferPointer {
+      scanLine(buf, into: $0.baseAddress!, first: first, pieces: &pieces)
+    }
+    out += store.prefix(k)
+    return irregular
+  }
+
+  /// `scanLine` writing the words to `out` (room for (n + 1) / 2 words), the pieces as indexes
+  /// from `first`. Returns the number of words and whether the line is irregular.
+  static func scanLine(
+    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, first: Int, pieces: inout [Int32],
+    words: NonASCIIWords? = nil
+  ) -> (Int, Bool) {
+    var count = 0
+    let n = buf.count
+    var i = 0
+    var pending = true
+    var irregular = false
+    lowerAlnum.withUnsafeBufferPointer { low in
+      while i < n {
+        // Between words: skip to the next word's first byte, noting triggers.
+        let b = buf[i]
+        if b < 0x80 {
+          if low[Int(b)] == 0 {
+            if b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 { pending = true }
+            i += 1
+            continue
+          }
+        } else {
+          let (v, len) = scalar(buf, i, n)
+          if nonASCIIKind(v) != 0 {
+            pending = true
+            i += len
+            continue
+          }
+        }
+        if pending {
+          pieces.append(Int32(first + count))
+          pending = false
+        }
+        // A word from i, exactly as `tokenize` reads it.
+        let tokStart = i
+        var h = fnvOffset
+        var prefix: UInt32 = 0
+        var len: Int32 = 0
+        var digits = false
+        var nonASCII = false
+        // A letter whose Sentence_Break class can end a sentence (a danda, a fullwidth bracket,
+        // U+2028) may only end the word: the break after it then falls before the next word,
+        // which starts a piece. A letter after it, or a combining mark starting a word, could
+        // put a break inside the word: the line is irregular.
+        var afterBreaker = false
+        while true {
+          if afterBreaker && i < n && low[Int(buf[i])] != 0 { irregular = true }
+          while i < n {
+            let c = low[Int(buf[i])]
+            if c == 0 { break }
+            h = (h ^ UInt64(c)) &* fnvPrime
+            if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
+            len += 1
+            if c <= 0x39 { digits = true }
+            i += 1
+          }
+          if i >= n { break }
+          let c = buf[i]
+          if c < 0x80 {
+            if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(buf[i + 1]) {
+              i += 1
+              continue
+            }
+            if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && buf[i + 1] >= 0x30 && buf[i + 1] <= 0x39
+              && buf[i - 1] >= 0x30 && buf[i - 1] <= 0x39
+            {
+              i += 1
+              continue
+            }
+            if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(buf[i + 1]) && (i < 2 || !isASCIIAlnum(buf[i - 2])) {
+              // A joined `.` (acronym): a break is possible after it only before a capital
+              // when no letter precedes it (SB7 needs Upper|Lower before the ATerm).
+              let next = buf[i + 1]
+              let prev = buf[i - 1]
+              if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
+              i += 1
+              continue
+            }
+            break
+          }
+          let (v, step) = scalar(buf, i, n)
+          let kind = nonASCIIKind(v)
+          if kind == 2 { break }
+          if kind == 0 {
+            switch breakerClass(v) {
+            case 1: afterBreaker = true
+            case 2: if len == 0 { irregular = true }
+            default: if afterBreaker { irregular = true }
+            }
+            len += Int32(step)
+            nonASCII = true
+          }
+          i += step
+        }
+        if nonASCII {
+          out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
+        } else {
+          out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+        }
+        count += 1
+        if afterBreaker { pending = true }
+      }
+    }
+    return (count, irregular)
+  }
+}
+
+extension DedupText {
+  /// ICU's Sentence_Break property of a scalar (for the tests that check the argument above).
+  static func sentenceBreakProperty(_ v: UInt32) -> UInt8 {
+    UInt8(truncatingIfNeeded: mend_sentence_break_property(v))
+  }
+}
