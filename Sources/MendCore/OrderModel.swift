@@ -1186,14 +1186,10 @@ extension OrderModel {
     var v = opening
     var seen = GrowingKeySet(capacity: caps.count)
     var counted = GrowingKeySet(capacity: 64)
-    var start = 0
     // Words of runs in a line (a name given in full there is not a bare use); reused per line.
     var runKeys: [UInt64] = []
     var definedHere: [UInt64] = []
-    while start < caps.count {
-      let line = caps[start].line & ~(1 << 30)
-      var end = start
-      while end < caps.count && caps[end].line & ~(1 << 30) == line { end += 1 }
+    forEachLine(caps) { line, start, end in
       runKeys.removeAll(keepingCapacity: true)
       definedHere.removeAll(keepingCapacity: true)
       for c in caps[start..<end] {
@@ -1224,7 +1220,6 @@ extension OrderModel {
           if c.allCaps { seen.insert(c.key ^ 1) }
         }
       }
-      start = end
     }
     out.count = v
     if v >= expectationFrom { (out.expected, out.variance) = randomOrderSigns(caps, long: long, defined: defined) }
@@ -1305,19 +1300,28 @@ extension OrderModel {
     return signs
   }
 
+  /// Calls `body(line, start, end)` for each line's run `caps[start..<end]` (caps are in line order).
+  @inline(__always)
+  static func forEachLine(_ caps: [QuickCap], _ body: (Int, Int, Int) -> Void) {
+    var start = 0
+    while start < caps.count {
+      let line = Int(caps[start].line & ~(1 << 30))
+      var end = start
+      while end < caps.count && Int(caps[end].line & ~(1 << 30)) == line { end += 1 }
+      body(line, start, end)
+      start = end
+    }
+  }
+
   /// The expected number of name and acronym signs over random orders: for a surname with `f`
   /// lines that give it in full and `b` lines that use it bare, the first of them is bare with
   /// chance b / (b + f) (the same for an acronym and the lines that define it).
   static func randomOrderSigns(_ caps: [QuickCap], long: GrowingKeySet, defined: GrowingKeySet) -> (Double, Double) {
     var full = KeyCounter(capacity: 32)
     var bare = KeyCounter(capacity: 32)
-    var start = 0
     var here: [UInt64] = []
     var bareHere: [UInt64] = []
-    while start < caps.count {
-      let line = caps[start].line & ~(1 << 30)
-      var end = start
-      while end < caps.count && caps[end].line & ~(1 << 30) == line { end += 1 }
+    forEachLine(caps) { _, start, end in
       here.removeAll(keepingCapacity: true)
       bareHere.removeAll(keepingCapacity: true)
       for c in caps[start..<end] {
@@ -1336,7 +1340,6 @@ extension OrderModel {
       }
       for k in here { full.add(k) }
       for k in bareHere { bare.add(k) }
-      start = end
     }
     var e = 0.0
     var v = 0.0
