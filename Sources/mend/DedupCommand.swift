@@ -297,28 +297,32 @@ struct DedupCommand: ParsableCommand {
     return JSONString.encoded("\(path):\(lineNo)")
   }
 
+  /// The record's members; for a malformed line nil, with an error naming the file, line and
+  /// column added to `messages`.
+  static func scanRecord(
+    _ line: UnsafeBufferPointer<UInt8>, path: String, lineNo: Int, messages: inout [String]
+  ) -> [(key: String, value: Range<Int>)]? {
+    var s = JSONLineScanner(line)
+    do { return try s.scanRecord().members } catch {
+      let e = error as? JSONSyntaxError
+      messages.append("\(path):\(lineNo):\((e?.offset ?? 0) + 1): error: malformed JSONL record" + (e.map { ": " + $0.message } ?? ""))
+      return nil
+    }
+  }
+
   static func fingerprintBatch(_ batch: LineBatchReader.Batch, path: String, fields: [String], idField: String, hasher: MinHasher) -> Pass1Result {
     var r = Pass1Result()
     forEachLine(batch) { line, lineNo in
       r.stats.inputBytes += Int64(line.count + 1)
       if isBlank(line) { return }
-      var s = JSONLineScanner(line)
-      guard let scanned = try? s.scanRecord() else {
-        var s2 = JSONLineScanner(line)
-        var msg = "malformed JSONL record"
-        var off = 0
-        do { _ = try s2.scanRecord() } catch let e as JSONSyntaxError {
-          msg = "malformed JSONL record: " + e.message
-          off = e.offset
-        } catch {}
-        r.messages.append("\(path):\(lineNo):\(off + 1): error: \(msg)")
+      guard let members = scanRecord(line, path: path, lineNo: lineNo, messages: &r.messages) else {
         r.stats.malformed += 1
         return
       }
       r.stats.documents += 1
-      let texts = texts(line, scanned.members, fields: fields).map(\.1)
+      let texts = texts(line, members, fields: fields).map(\.1)
       r.records.append(
-        Pass1Record(isDoc: true, id: idBytes(line, scanned.members, idField: idField, path: path, lineNo: lineNo), fp: hasher.fingerprint(texts)))
+        Pass1Record(isDoc: true, id: idBytes(line, members, idField: idField, path: path, lineNo: lineNo), fp: hasher.fingerprint(texts)))
     }
     return r
   }

@@ -84,24 +84,15 @@ struct DedupKeys: ParsableCommand {
         out.append(0x0A)
         return
       }
-      var s = JSONLineScanner(line)
-      guard let scanned = try? s.scanRecord() else {
-        var s2 = JSONLineScanner(line)
-        var msg = "malformed JSONL record"
-        var off = 0
-        do { _ = try s2.scanRecord() } catch let e as JSONSyntaxError {
-          msg = "malformed JSONL record: " + e.message
-          off = e.offset
-        } catch {}
-        messages.append("\(path):\(lineNo):\(off + 1): error: \(msg)")
+      guard let members = DedupCommand.scanRecord(line, path: path, lineNo: lineNo, messages: &messages) else {
         out.append(contentsOf: #"{"skip":"malformed"}"#.utf8)
         out.append(0x0A)
         return
       }
-      let texts = DedupCommand.texts(line, scanned.members, fields: fields).map(\.1)
+      let texts = DedupCommand.texts(line, members, fields: fields).map(\.1)
       let fp = hasher.fingerprint(texts)
       out.append(contentsOf: #"{"id":"#.utf8)
-      out.append(contentsOf: DedupCommand.idBytes(line, scanned.members, idField: idField, path: path, lineNo: lineNo))
+      out.append(contentsOf: DedupCommand.idBytes(line, members, idField: idField, path: path, lineNo: lineNo))
       out.append(contentsOf: #","exact":"#.utf8)
       if let e = fp.exact {
         out.append(0x22)
