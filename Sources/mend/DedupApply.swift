@@ -14,7 +14,9 @@ struct DedupApply: ParsableCommand {
     discussion: """
       Every input line is DIRECTIVE<TAB>RECORD. DIRECTIVE is empty or a JSON object \
       {"HASH":ID,...}: the boilerplate hashes (as `mend dedup-keys` prints them in `lines`) of \
-      lines to remove from this record, each with the id of the first document that has the line. \
+      lines to remove from this record, each with the id of the first document that has the line, \
+      and optionally "id":ID, the name of this record in R lines (the Spark job passes the name \
+      `mend dedup-keys` gave it, FILE:LINE for a record without an id field). \
       Every input line gives one output line K<TAB>RECORD (the record with those lines removed from \
       its --field strings, or unchanged), followed by one line R<TAB>{"id":...,"duplicate_of":..., \
       "kind":"boilerplate","field":...,"text":...} per removed line. A line without a TAB or with a \
@@ -72,10 +74,15 @@ struct DedupApply: ParsableCommand {
       return nil
     }
     var drop: [UInt64: [UInt8]] = [:]
+    var givenId: [UInt8]? = nil
     let directive = UnsafeBufferPointer(rebasing: line[..<tab])
     var ds = JSONLineScanner(directive)
     do {
       for m in try ds.scanRecord().members {
+        if m.key == "id" {
+          givenId = Array(directive[m.value])
+          continue
+        }
         guard let h = UInt64(m.key, radix: 16) else {
           throw JSONSyntaxError(offset: m.value.lowerBound, message: "'\(m.key)' is not a hexadecimal line hash")
         }
@@ -95,7 +102,7 @@ struct DedupApply: ParsableCommand {
     }
     var splice = Splice()
     var removed: [UInt8] = []
-    let id = DedupCommand.idBytes(record, scanned.members, idField: idField, path: "<stdin>", lineNo: lineNo)
+    let id = givenId ?? DedupCommand.idBytes(record, scanned.members, idField: idField, path: "<stdin>", lineNo: lineNo)
     _ = DedupCommand.dropLines(record, scanned.members, fields: fields, minLength: minLength, id: id, splice: &splice, removed: &removed) { drop[$0] }
     if splice.edits.isEmpty { out.append(contentsOf: record) } else { splice.apply(to: record, into: &out) }
     out.append(0x0A)

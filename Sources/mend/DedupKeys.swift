@@ -21,7 +21,9 @@ struct DedupKeys: ParsableCommand {
       object (also reported on stderr as FILE:LINE:COL). `exact` is null for a record without \
       words; `sig` and `bands` are null/empty when near-duplicate detection is off. Exit 0 even \
       when lines are malformed (they are marked, nothing is lost); 74 on I/O errors, 78 on a \
-      rules error. This is the map step of scripts/spark/mend_spark.py.
+      rules error. This is the map step of scripts/spark/mend_spark.py, which feeds each \
+      partition on stdin with --source and --first-line, so that records without an id are named \
+      SOURCE:LINE and malformed lines are reported at their place in the original file.
       """)
 
   @OptionGroup var fingerprint: DedupFingerprintOptions
@@ -29,11 +31,21 @@ struct DedupKeys: ParsableCommand {
   @Option(name: .shortAndLong, help: "Worker threads (default: the number of cores).")
   var jobs: Int = OrderedPool<Int, Int>.defaultJobs
 
+  @Option(name: .long, help: "The name stdin's lines come from (default '<stdin>'): in ids of records without one, and in messages.")
+  var source: String?
+
+  @Option(name: .long, help: "The line number, in --source, of stdin's first line (default 1).")
+  var firstLine: Int = 1
+
   @Argument(help: "JSONL files (.jsonl or .jsonl.gz); '-' or nothing reads stdin.")
   var inputs: [String] = []
 
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if firstLine < 1 { throw ValidationError("--first-line must be at least 1") }
+    if source != nil || firstLine != 1, !(inputs.isEmpty || inputs == ["-"]) {
+      throw ValidationError("--source and --first-line name stdin; they cannot be used with input files")
+    }
   }
 
   func run() throws {
@@ -43,12 +55,17 @@ struct DedupKeys: ParsableCommand {
     let hasher = MinHasher(config)
     let index = DedupIndex(config)
     let idField = fingerprint.idField
+    let stdinName = source ?? "<stdin>"
+    let lineOffset = firstLine - 1
     let out: OutputFile
     do { out = try OutputFile(path: nil) } catch let e as InputError { throw fail(e.description, code: Exit.io) }
     let pool = OrderedPool<(String, LineBatchReader.Batch), ([UInt8], [String])>(
       jobs: jobs, makeState: { () },
       work: { _, item in
-        Self.keysBatch(item.1, path: item.0 == "-" ? "<stdin>" : item.0, fields: fields, idField: idField, hasher: hasher, index: index)
+        let stdin = item.0 == "-"
+        return Self.keysBatch(
+          item.1, path: stdin ? stdinName : item.0, lineOffset: stdin ? lineOffset : 0, fields: fields, idField: idField,
+          hasher: hasher, index: index)
       })
     var ioError: InputError? = nil
     for path in files {
@@ -73,12 +90,14 @@ struct DedupKeys: ParsableCommand {
   }
 
   static func keysBatch(
-    _ batch: LineBatchReader.Batch, path: String, fields: [String], idField: String, hasher: MinHasher, index: DedupIndex
+    _ batch: LineBatchReader.Batch, path: String, lineOffset: Int = 0, fields: [String], idField: String, hasher: MinHasher,
+    index: DedupIndex
   ) -> ([UInt8], [String]) {
     var out: [UInt8] = []
     var messages: [String] = []
     let threshold = Array(String(hasher.config.threshold).utf8)
-    DedupCommand.forEachLine(batch) { line, lineNo in
+    DedupCommand.forEachLine(batch) { line, batchLineNo in
+      let lineNo = batchLineNo + lineOffset
       if DedupCommand.isBlank(line) {
         out.append(contentsOf: #"{"skip":"blank"}"#.utf8)
         out.append(0x0A)

@@ -151,4 +151,39 @@ import Testing
     #expect(out[4] == "K\tno tab here")
     #expect(out[5] == "K\t{broken" && out[6] == "")
   }
+
+  /// A directive's "id" names the record in R lines (the Spark job passes dedup-keys' FILE:LINE
+  /// name for a record without an id field); without it the record's own id field is used.
+  @Test func directiveIdNamesTheRecord() throws {
+    let footer = "Follow us for breaking news, analysis and live updates every day."
+    let record = #"{"text": "First line of the story.\n"# + footer + #""}"#
+    let keys = try CLI.run(["dedup-keys", "--source", "shard-7.jsonl", "--first-line", "41"], stdin: Data((record + "\n").utf8))
+    let k = try JSONSerialization.jsonObject(with: Data(keys.out.utf8)) as! [String: Any]
+    #expect(k["id"] as? String == "shard-7.jsonl:41", "\(keys.out)")
+    guard let h = (k["lines"] as? [String])?.first else { Issue.record("no boilerplate hash"); return }
+    let input = #"{"\#(h)":"d0","id":"shard-7.jsonl:41"}"# + "\t" + record + "\n"
+    let r = try CLI.run(["dedup-apply"], stdin: Data(input.utf8))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.out.contains("R\t{\"id\":\"shard-7.jsonl:41\",\"duplicate_of\":\"d0\""), "\(r.out)")
+    let plain = try CLI.run(["dedup-apply"], stdin: Data((#"{"\#(h)":"d0"}"# + "\t" + record + "\n").utf8))
+    #expect(plain.out.contains("R\t{\"id\":\"<stdin>:1\""), "\(plain.out)")
+  }
+}
+
+@Suite struct DedupKeysPlacementTests {
+  /// --source and --first-line place stdin's lines in the file they came from: ids of records
+  /// without one, and malformed-line messages.
+  @Test func sourceAndFirstLineNameStdin() throws {
+    let input = #"{"text":"one two three four five six"}"# + "\n" + "{broken\n" + #"{"id":"k","text":"x y z"}"# + "\n"
+    let r = try CLI.run(["dedup-keys", "--source", "part-3.jsonl", "--first-line", "1001"], stdin: Data(input.utf8))
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.out.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3)
+    #expect(lines.first?.hasPrefix(#"{"id":"part-3.jsonl:1001","#) == true, "\(lines)")
+    #expect(lines.dropFirst().first == #"{"skip":"malformed"}"#)
+    #expect(lines.last?.hasPrefix(#"{"id":"k","#) == true)
+    #expect(r.stderr.contains("part-3.jsonl:1002:"), "\(r.stderr)")
+    let bad = try CLI.run(["dedup-keys", "--first-line", "3", "some-file.jsonl"], stdin: Data())
+    #expect(bad.status != 0 && bad.stderr.contains("--source and --first-line"), "\(bad.stderr)")
+  }
 }

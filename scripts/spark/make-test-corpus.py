@@ -6,6 +6,7 @@ Every Wikinews article once (paragraphs joined by newlines, apostrophes stripped
 article so the repair stages have work), plus injected copies at random later positions: exact
 copies, and near copies (a paragraph dropped, `said` -> `says`, a word removed). Two footer lines recur
 in many articles (boilerplate). One malformed line and one blank line are mixed in; those must be passed through, never dropped.
+Every 29th record has no id (so removed records and their originals are named FILE:LINE).
 """
 import json
 import random
@@ -53,4 +54,6 @@ with open(dst, "w", encoding="utf-8") as f:
             f.write('{"id": "broken", "text": "no closing brace"\n')
         if k == 20:
             f.write("\n")
+        if k % 29 == 5:
+            d = {key: v for key, v in d.items() if key != "id"}
         f.write(json.dumps(d, ensure_ascii=False) + "\n")

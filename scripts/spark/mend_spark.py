@@ -44,16 +44,19 @@ from pyspark import SparkConf, SparkContext, SparkFiles
 MAX_WALK = 256  # as DedupIndex.maxChainWalk
 
 
-def mend_pipe(args, user_rules, ok_codes=(0,)):
-    """A mapPartitions function that streams a partition's lines through one mend process."""
+def mend_pipe(args, user_rules, ok_codes=(0,), partition_args=None):
+    """A mapPartitionsWithIndex function that streams a partition's lines through one mend process.
 
-    def run(lines):
+    partition_args(i), when given, adds arguments for partition i (dedup-keys' --source and
+    --first-line)."""
+
+    def run(index, lines):
         exe = SparkFiles.get("mend")
         if not os.access(exe, os.X_OK):
             os.chmod(exe, 0o755)
         env = dict(os.environ)
         env["MEND_RULES_DIR"] = SparkFiles.get("rules")
-        cmd = [exe] + args
+        cmd = [exe] + args + (partition_args(index) if partition_args else [])
         if user_rules:
             cmd += ["--rules", SparkFiles.get(os.path.basename(user_rules))]
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -90,6 +93,54 @@ def mend_pipe(args, user_rules, ok_codes=(0,)):
             sys.stderr.write(err[0].decode("utf-8", "replace"))
 
     return run
+
+
+def expand_inputs(sc, spec):
+    """The input files, in order: each comma-separated path, glob or directory of --input, as
+    Hadoop lists them (a directory's files sorted by name, skipping _ and . files as textFile does)."""
+    jvm = sc._jvm
+    conf = sc._jsc.hadoopConfiguration()
+    files = []
+    for part in spec.split(","):
+        path = jvm.org.apache.hadoop.fs.Path(part)
+        fs = path.getFileSystem(conf)
+        statuses = fs.globStatus(path)
+        if not statuses:
+            raise SystemExit("mend spark: no input matches %s" % part)
+        for st in statuses:
+            if st.isDirectory():
+                kids = [c.getPath() for c in fs.listStatus(st.getPath())
+                        if c.isFile() and not c.getPath().getName().startswith(("_", "."))]
+                files.extend(sorted(k.toString() for k in kids))
+            else:
+                files.append(st.getPath().toString())
+    return files
+
+
+def display_name(uri):
+    """A local file's path as mend prints it (file:/a/b -> /a/b); other URIs as they are."""
+    return uri[len("file:"):] if uri.startswith("file:/") else uri
+
+
+def read_sources(sc, spec, min_partitions):
+    """All input lines as one RDD whose partitions each hold lines of one file, in input order,
+    with, for partition i, source[i] (the file) and first_line[i] (its first line's number in it)."""
+    files = expand_inputs(sc, spec)
+    per_file = -(-min_partitions // len(files)) if min_partitions else None
+    rdds, source = [], []
+    for f in files:
+        rdd = sc.textFile(f, minPartitions=per_file) if per_file else sc.textFile(f)
+        rdds.append(rdd)
+        source.extend([display_name(f)] * rdd.getNumPartitions())
+    lines = sc.union(rdds) if len(rdds) > 1 else rdds[0]
+    counts = dict(lines.mapPartitionsWithIndex(lambda i, it: [(i, sum(1 for _ in it))]).collect())
+    first_line, line = [], 1
+    for i in range(len(source)):
+        if i > 0 and source[i] != source[i - 1]:
+            line = 1
+        first_line.append(line)
+        line += counts.get(i, 0)
+    return lines, source, first_line
 
 
 def similarity(a, b):
@@ -169,12 +220,18 @@ def main():
     started = time.time()
     codec = "org.apache.hadoop.io.compress.GzipCodec" if a.gzip else None
 
-    lines = sc.textFile(a.input, minPartitions=a.partitions) if a.partitions else sc.textFile(a.input)
     summary = {"records": 0, "exact_duplicates": 0, "near_duplicates": 0, "boilerplate_lines_removed": 0, "malformed": 0}
     if a.dedup:
-        keys = lines.mapPartitions(mend_pipe(["dedup-keys", "--jobs", "1", "--id-field", a.id_field] + field_args, a.rules))
+        lines, source, first_line = read_sources(sc, a.input, a.partitions)
+        # Each partition's records are named and reported at their place in their own file.
+        keys = lines.mapPartitionsWithIndex(mend_pipe(
+            ["dedup-keys", "--jobs", "1", "--id-field", a.id_field] + field_args, a.rules,
+            partition_args=lambda i: ["--source", source[i], "--first-line", str(first_line[i])]))
+        places = lines.mapPartitionsWithIndex(
+            lambda i, it: ((source[i], first_line[i] + k) for k, _ in enumerate(it)))
         # zip checks that every partition gave exactly one key line per input line.
-        indexed = lines.zip(keys).zipWithIndex().map(lambda t: (t[1], t[0][0], json.loads(t[0][1])))
+        indexed = (lines.zip(keys).zip(places).zipWithIndex()
+                   .map(lambda t: (t[1], t[0][0][0], json.loads(t[0][0][1]), t[0][1])))
         indexed.cache()
         docs = indexed.filter(lambda t: "skip" not in t[2])
         summary["records"] = docs.count()
@@ -209,12 +266,12 @@ def main():
                 .map(lambda t: (t[0], t[2]["id"])).collect()))
 
             def side(t):
-                n, line, key = t
+                n, line, key, (src, line_no) = t
                 dup, kind, sim = gone.value[n]
-                # The record's own bytes, as `mend dedup --removed` writes them.
-                return ('{"id":%s,"duplicate_of":%s,"kind":"%s","similarity":%.3f,"record":%s}'
+                # The record's own bytes and its place, as `mend dedup --removed` writes them.
+                return ('{"id":%s,"duplicate_of":%s,"kind":"%s","similarity":%.3f,"source":%s,"line":%d,"record":%s}'
                         % (json.dumps(key["id"], ensure_ascii=False), json.dumps(dup_ids.value.get(dup), ensure_ascii=False),
-                           kind, sim, line))
+                           kind, sim, json.dumps(src, ensure_ascii=False), line_no, line))
 
             removed_rdd = indexed.filter(lambda t: t[0] in gone.value).map(side)
         kept_docs = indexed.filter(lambda t: t[0] not in gone.value)
@@ -235,11 +292,14 @@ def main():
             bfirst = sc.broadcast(boiler)
 
             def directive(t):
-                n, line, key = t
+                n, line, key, _ = t
                 drop = {h: boiler_ids.value[h] for h in key.get("lines", ()) if h in bfirst.value and bfirst.value[h] != n}
-                return (json.dumps(drop, ensure_ascii=False) if drop else "") + "\t" + line
+                if not drop:
+                    return "\t" + line
+                # The record's name as dedup-keys gave it (FILE:LINE when it has no id field).
+                return json.dumps(dict(drop, id=key["id"]), ensure_ascii=False) + "\t" + line
 
-            applied = kept_docs.map(directive).mapPartitions(
+            applied = kept_docs.map(directive).mapPartitionsWithIndex(
                 mend_pipe(["dedup-apply", "--id-field", a.id_field] + field_args, a.rules))
             applied.cache()
             kept = applied.filter(lambda l: l.startswith("K\t")).map(lambda l: l[2:])
@@ -252,12 +312,12 @@ def main():
         if a.removed:
             removed_rdd.saveAsTextFile(a.removed, codec)
     else:
-        kept = lines
+        kept = sc.textFile(a.input, minPartitions=a.partitions) if a.partitions else sc.textFile(a.input)
     if a.no_repair:
         out = kept
     else:
         # Exit 65 means malformed lines were passed through unchanged (reported on stderr).
-        out = kept.mapPartitions(mend_pipe(["corpus", "--jobs", "1", "--no-progress"] + field_args, a.rules, ok_codes=(0, 65)))
+        out = kept.mapPartitionsWithIndex(mend_pipe(["corpus", "--jobs", "1", "--no-progress"] + field_args, a.rules, ok_codes=(0, 65)))
     out.saveAsTextFile(a.output, codec)
     summary["seconds"] = round(time.time() - started, 2)
     text = json.dumps(summary)
