@@ -13,9 +13,9 @@ word that a verb follows (to will would can could should may might must not they
 does). CLASS is a bucket of D / (D + V):
   n9 >= 0.9 (noun-like: surface, lawyer, website), n6 >= 0.6, m >= 0.2, v < 0.2 (verb-like: said,
   announced). A word with D + V = 0 is left out.
-repair-apostrophes uses the class of the word after a stripped X+s as one more feature of its
-possessive score (`nc:CLASS` in possessive-stats.txt, scripts/mine-possessive-stats.py): after
-`the governments` a noun-like word speaks for government's, a verb-like one for a plural.
+repair-apostrophes (option `word-classes`) treats an n9 word after a name or acronym + s as a
+word that a possessive is followed by (`the Courts decision`, `KSRTCs cooperative`): WordNet's
+noun class holds only nouns with no verb sense, the bigram counts say how a word is mostly used.
 """
 import glob
 import os

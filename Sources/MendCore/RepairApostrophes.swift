@@ -335,6 +335,7 @@ public struct RepairApostrophes: Stage {
       resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
     }
     if proposals.isEmpty { return }
+    if proposals.contains(where: { $0.rule == "name-prefix" }) { repeatNamePrefixes(document, &proposals) }
 
     let curly: Bool
     switch style {

@@ -185,6 +185,14 @@ import Testing
     #expect(fix("OPEC and OAuth and DVDs") == "OPEC and OAuth and DVDs")
     #expect(fix("The host Dinesh DSouza said") == "The host Dinesh D'Souza said")
     #expect(fix("DSouza said") == "DSouza said")
+    // Once the document has the name after a given name, the name on its own follows.
+    #expect(
+      fix("The host Dinesh DSouza spoke.\nDSouza had been ill. They thanked DSouza.")
+        == "The host Dinesh D'Souza spoke.\nD'Souza had been ill. They thanked D'Souza.")
+    // Not inside a longer token, and not for another name.
+    #expect(
+      fix("The host Dinesh DSouza spoke. The DSouzaFund paid, and DAmbrosio stayed.")
+        == "The host Dinesh D'Souza spoke. The DSouzaFund paid, and DAmbrosio stayed.")
   }
 
   @Test func styleFollowsTheDocument() {
