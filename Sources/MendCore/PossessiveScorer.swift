@@ -268,7 +268,7 @@ extension RepairApostrophes {
   /// class n9: `the Courts decision`, `KSRTCs cooperative`; WordNet's noun class leaves out every
   /// noun that is also a verb), and `the` may come before a capitalised name too (`the Houses
   /// decision`, `the Parliaments decision`). Chosen on the fit split without its dev fold (counts
-  /// mined without it): 6 more possessives, 0 plain words; dev fold +1, 0 plain words. Known
+  /// mined without it): 6 more possessives, 0 plain words; dev fold +2, 0 plain words. Known
   /// risk: a family plural before a noun (`the Fords house` → Ford's; Fords' was meant).
   func nameContext(_ c: Case, prev: SlotView, next: SlotView) -> Bool {
     if c == .upper && !prev.hasWord {
