@@ -18,6 +18,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
       OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
       OptionSpec("possessive-odds", .lexicon, default: .string("lexicons/possessive-odds.txt"), help: "'FORM DECIBELS' lines: 10·log10 of how much more often X's than X+s is written in a large corpus; the prior of its mined count."),
+      OptionSpec("word-classes", .lexicon, default: .string("lexicons/word-classes.txt"), help: "'WORD CLASS' lines: a lower-case word's noun-or-verb class from word bigram counts (n9 n6 m v); a name + s before a noun-like (n9) word is a possessive name in context ('' = none)."),
       OptionSpec("odds-weight", .double, default: .double(5), help: "How many mined observations the possessive-odds of a form count as."),
       OptionSpec("name-odds-apply", .double, default: .double(10), help: "Decibels of possessive-odds at which a name + s before a capitalised word (Afghanistans Maidan) is applied rather than only suggested."),
       OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
@@ -105,6 +106,9 @@ public struct RepairApostrophes: Stage {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
     scorer = try PossessiveScorer(text: try Self.read(options.path("possessive-stats")), oddsPath: options.path("possessive-odds"), oddsWeight: options.double("odds-weight"))
+    if !options.string("word-classes").isEmpty {
+      try scorer.useClasses(path: options.path("word-classes"))
+    }
     scoreApply = options.double("score-apply")
     nameOddsApply = options.double("name-odds-apply")
     scoreSuggest = options.double("score-suggest")
@@ -331,6 +335,7 @@ public struct RepairApostrophes: Stage {
       resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
     }
     if proposals.isEmpty { return }
+    if proposals.contains(where: { $0.rule == "name-prefix" }) { repeatNamePrefixes(document, &proposals) }
 
     let curly: Bool
     switch style {
@@ -1063,7 +1068,7 @@ public struct RepairApostrophes: Stage {
       if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }
     }
     let next = slot(buf, tokens, k, next: true)
-    var plainUse = !next.hasWord || notAfterPossessive.contains(hash: next.hash)
+    var plainUse = !next.hasWord || (notAfterPossessive.contains(hash: next.hash) && !Self.acronymAfterMixedCase(buf, s, e, next))
     if confusable && plainUse {
       // Only evidence that the word is a plain plural in this document.
       if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
