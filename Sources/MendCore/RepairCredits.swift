@@ -33,6 +33,10 @@ public struct RepairCredits: Stage {
   let firstWords: [UInt64]
   /// The distinct first bytes when there are at most four, all ASCII (else empty).
   let firstList: [UInt8]
+  /// (first byte, second byte) of every credit word as a 65 536-bit set, when every credit word
+  /// has two bytes or more (else empty): `isCreditStart` leaves on one bit test at the many
+  /// capitals that start no credit word (`I `, `Ch`, `Go`).
+  let firstPairs: [UInt64]
 
   init(options: StageOptions) {
     creditWords = options.list("credit-words").map { Array($0.utf8) }
@@ -48,6 +52,12 @@ public struct RepairCredits: Stage {
     // Padded to four with repeats of the first.
     firstList = firstRange != nil && distinct.count <= 4 ? distinct : []
     firstWords = firstRange != nil && distinct.count <= 4 ? (0..<4).map { UInt64(distinct[min($0, distinct.count - 1)]) &* 0x0101_0101_0101_0101 } : []
+    var pairs = [UInt64](repeating: 0, count: 1024)
+    for w in creditWords where w.count >= 2 {
+      let k = Int(w[0]) << 8 | Int(w[1])
+      pairs[k >> 6] |= 1 << UInt64(k & 63)
+    }
+    firstPairs = creditWords.allSatisfy { $0.count >= 2 } ? pairs : []
   }
 
   /// Whether the line holds a credit word followed by a space or a colon, where a credit word
@@ -124,6 +134,13 @@ public struct RepairCredits: Stage {
   func isCreditStart(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
     let n = buf.count
     guard firstBytes[Int(buf[i])] && (i == 0 || buf[i - 1] == 0x20 || Bytes.isLower(buf[i - 1])) else { return false }
+    // A credit word of two bytes or more matches only where its first two bytes are these two
+    // (and needs a byte after it, so none matches at i + 1 == n).
+    if !firstPairs.isEmpty {
+      guard i + 1 < n else { return false }
+      let k = Int(buf[i]) << 8 | Int(buf[i + 1])
+      if firstPairs[k >> 6] & (1 << UInt64(k & 63)) == 0 { return false }
+    }
     for w in creditWords where i + w.count < n {
       var ok = true
       for j in 1..<w.count where buf[i + j] != w[j] { ok = false; break }
