@@ -44,8 +44,10 @@ struct PossessiveScorer: Sendable {
 
   /// `parseOdds` and `termTable` of the same bytes in one pass over the file.
   func oddsTables(_ odds: [UInt8]) -> (HashLineMap, HashLineMap) {
-    var formOdds = HashLineMap(capacity: 16384)
-    var terms = HashLineMap(capacity: 16384)
+    // Room for every line from the start (no rehash when the 16 385th form arrives).
+    let lines = odds.reduce(into: 1) { n, b in if b == 0x0A { n += 1 } }
+    var formOdds = HashLineMap(capacity: max(16384, lines))
+    var terms = HashLineMap(capacity: max(16384, lines))
     Self.forEachOdds(odds) { h, d in
       formOdds.insertIfAbsent(h, d)
       terms.insertIfAbsent(h, Int(truncatingIfNeeded: oddsTerm(h, decibels: d).bitPattern))

@@ -35,7 +35,7 @@ import Testing
   }
 }
 
-/// The credit pre-scan (`hasCredit`, memchr per first byte, or SWAR) finds a credit start exactly
+/// The credit pre-scan (`hasCredit`, vector compares per first byte, or SWAR) finds a credit start exactly
 /// where looking at every byte does.
 @Suite struct RepairCreditsPrescanTests {
   static let pieces = [
