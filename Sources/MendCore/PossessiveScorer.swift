@@ -7,6 +7,9 @@ import Foundation
 struct PossessiveScorer: Sendable {
   /// Feature hash → possessive count << 32 | plain count.
   let counts: HashLineMap
+  /// Feature hash → the bits of its `term` (log-odds of the count minus the prior), for every key
+  /// of `counts`: `score` then takes no `log` per feature.
+  let terms: TermTable
   let logPrior: Double
   /// Form (lower-cased X+s, hashed as `t:FORM`) → 10·log10(f(X's) / f(X+s)) from word
   /// frequencies of a large corpus (possessive-odds.txt, scripts/build-possessive-odds.py).
@@ -49,7 +52,20 @@ struct PossessiveScorer: Sendable {
     }
     guard let s = oddsSource else { return }
     let scorer = self
-    (formOdds, formTerms) = s.get { bytes in (Self.parseOdds(bytes), scorer.termTable(bytes)) }
+    (formOdds, formTerms) = s.get { bytes in scorer.oddsTables(bytes) }
+  }
+
+  /// `parseOdds` and `termTable` of the same bytes in one pass over the file.
+  func oddsTables(_ odds: [UInt8]) -> (HashLineMap, HashLineMap) {
+    // Room for every line from the start (no rehash when the 16 385th form arrives).
+    let lines = odds.reduce(into: 1) { n, b in if b == 0x0A { n += 1 } }
+    var formOdds = HashLineMap(capacity: max(16384, lines))
+    var terms = HashLineMap(capacity: max(16384, lines))
+    Self.forEachOdds(odds) { h, d in
+      formOdds.insertIfAbsent(h, d)
+      terms.insertIfAbsent(h, Int(truncatingIfNeeded: oddsTerm(h, decibels: d).bitPattern))
+    }
+    return (formOdds, terms)
   }
 
   /// `FORM DECIBELS` lines → hash of `t:` + lower-cased FORM → the bits of `oddsTerm`.
@@ -78,15 +94,36 @@ struct PossessiveScorer: Sendable {
     return formOdds
   }
 
+  /// Each `FORM DECIBELS` line as (hash of `t:` + lower-cased FORM, decibels). On the bytes in
+  /// place (17 k lines are read on first need): the same lines, keys and values as splitting at
+  /// newlines (empty pieces dropped), cutting at the first space and reading an optional `-` and
+  /// then only digits (`number`).
   static func forEachOdds(_ odds: [UInt8], _ body: (UInt64, Int) -> Void) {
-    for line in odds.split(separator: 0x0A) {
-      guard let sp = line.firstIndex(of: 0x20) else { continue }
-      var digits = line[(sp + 1)...]
-      let negative = digits.first == 0x2D
-      if negative { digits = digits.dropFirst() }
-      guard let v = number(digits) else { continue }
-      let key = Array("t:".utf8) + Bytes.lowered(line[..<sp])
-      body(ByteWordSet.hash(key), Int(negative ? -v : v))
+    odds.withUnsafeBufferPointer { buf in
+      let n = buf.count
+      var i = 0
+      while i < n {
+        var j = i
+        var sp = -1
+        while j < n && buf[j] != 0x0A {
+          if sp < 0 && buf[j] == 0x20 { sp = j }
+          j += 1
+        }
+        defer { i = j + 1 }
+        guard sp >= 0 else { continue }
+        var d = sp + 1
+        let negative = d < j && buf[d] == 0x2D
+        if negative { d += 1 }
+        guard d < j else { continue }
+        var v: Int32 = 0
+        var ok = true
+        for q in d..<j {
+          guard Bytes.isDigit(buf[q]) else { ok = false; break }
+          v = v &* 10 &+ Int32(buf[q] - 0x30)
+        }
+        guard ok else { continue }
+        body(hash(prefix: "t:", buf, i, sp), Int(negative ? -v : v))
+      }
     }
   }
 
@@ -97,14 +134,19 @@ struct PossessiveScorer: Sendable {
     self.oddsSource = source
     let number = Self.number
     var counts = HashLineMap(capacity: 4096)
+    var keys: [UInt64] = []
     for line in bytes.split(separator: 0x0A) {
       let parts = line.split(separator: 0x20)
       guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
-      counts.insertIfAbsent(parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }, Int(a) << 32 | Int(b))
+      let h = parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }
+      counts.insertIfAbsent(h, Int(a) << 32 | Int(b))
+      keys.append(h)
     }
     self.counts = counts
     let t = Self.pair(counts[ByteWordSet.hash("total")] ?? (1 << 32 | 1))
-    logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
+    let logPrior = log((Double(t.0) + 1) / (Double(t.1) + 1))
+    self.logPrior = logPrior
+    self.terms = TermTable(keys.map { ($0, Self.countTerm(counts[$0]!, logPrior: logPrior).bitPattern) })
   }
 
   @inline(__always)
@@ -175,8 +217,13 @@ struct PossessiveScorer: Sendable {
 
   @inline(__always)
   func term(_ h: UInt64) -> Double {
-    guard let v = counts[h] else { return 0 }
-    let (a, b) = Self.pair(v)
+    terms[h] ?? 0
+  }
+
+  /// `term` of a mined count, as `term` gives it (computed once per key at load: the same
+  /// expression on the same numbers, so the same bits).
+  static func countTerm(_ v: Int, logPrior: Double) -> Double {
+    let (a, b) = pair(v)
     return log((Double(a) + 0.5) / (Double(b) + 0.5)) - logPrior
   }
 
@@ -201,8 +248,14 @@ struct PossessiveScorer: Sendable {
   /// Log-odds (possessive vs plain) of X+s at s..<e (the features of `features`, without
   /// allocating).
   func score(_ buf: UnsafeBufferPointer<UInt8>, token s: Int, _ e: Int, next: SlotView, prev: SlotView) -> Double {
+    score(formTerm: formTerm(Self.hash(prefix: "t:", buf, s, e)), next: next, prev: prev)
+  }
+
+  /// `score` with the form's term given (the same sum in the same order, so the same bits).
+  @inline(__always)
+  func score(formTerm ft: Double, next: SlotView, prev: SlotView) -> Double {
     var total = logPrior
-    total += formTerm(Self.hash(prefix: "t:", buf, s, e))
+    total += ft
     if next.hasWord, let b = next.buf { total += term(Self.hash(prefix: "n:", b, next.ws, next.we)) } else { total += term(Self.nextPunct) }
     if prev.hasWord, let b = prev.buf { total += term(Self.hash(prefix: "p:", b, prev.ws, prev.we)) } else { total += term(Self.prevPunct) }
     total += term(Self.shapeHashList[Self.shapeIndex(next)])
@@ -363,6 +416,69 @@ extension RepairApostrophes {
             i += 1
           }
         }
+      }
+    }
+  }
+}
+
+extension PossessiveScorer {
+  /// `String(format: "%.1f", x)` without Foundation's formatter (it took ~20 µs a call, once per
+  /// suggestion): the exact binary value of x rounded to one decimal, ties to even, as printf
+  /// rounds; `-` for every negative x (also `-0.0`). Exact for |x| < 10^15 (the integer part of
+  /// 10·|x| then fits in 57 bits); anything else goes to `String(format:)`.
+  /// `PossessiveScorerTests.oneDecimalIsPrintf` compares the two.
+  static func oneDecimal(_ x: Double) -> String {
+    guard x.isFinite, x.magnitude < 1e15 else { return String(format: "%.1f", x) }
+    let a = x.magnitude
+    var q: UInt64 = 0
+    // Below 0.04, 10·a < 0.5: rounds to 0 (subnormals included).
+    if a >= 0.04 {
+      // a = m · 2^e exactly, with a 53-bit m; e < 0 since a < 2^52.
+      let m = a.significandBitPattern | (1 << 52)
+      let shift = 52 - Int(a.exponent)
+      let t = m &* 10
+      q = t >> UInt64(shift)
+      let r = t & ((1 << UInt64(shift)) - 1)
+      let half: UInt64 = 1 << UInt64(shift - 1)
+      if r > half || (r == half && q & 1 == 1) { q += 1 }
+    }
+    return (x.sign == .minus ? "-" : "") + String(q / 10) + "." + String(q % 10)
+  }
+}
+
+/// Feature hash → a Double, open addressing with each key beside its value (one cache line per
+/// probe) and an inlined probe: the scorer's `terms`. Keys are the stage's hashes (never 0, the
+/// empty mark); the first value of a repeated key is kept, as `HashLineMap.insertIfAbsent` does.
+struct TermTable: Sendable {
+  private var slots: [UInt64]
+  private let mask: Int
+
+  init(_ pairs: [(UInt64, UInt64)]) {
+    var size = 64
+    while size < pairs.count * 2 { size <<= 1 }
+    var slots = [UInt64](repeating: 0, count: 2 * size)
+    let mask = size - 1
+    for (h, v) in pairs {
+      var i = Int(truncatingIfNeeded: h) & mask
+      while slots[2 * i] != 0 && slots[2 * i] != h { i = (i + 1) & mask }
+      if slots[2 * i] == 0 {
+        slots[2 * i] = h
+        slots[2 * i + 1] = v
+      }
+    }
+    self.slots = slots
+    self.mask = mask
+  }
+
+  @inline(__always)
+  subscript(_ h: UInt64) -> Double? {
+    slots.withUnsafeBufferPointer { p in
+      var i = Int(truncatingIfNeeded: h) & mask
+      while true {
+        let k = p[2 * i]
+        if k == h { return Double(bitPattern: p[2 * i + 1]) }
+        if k == 0 { return nil }
+        i = (i + 1) & mask
       }
     }
   }

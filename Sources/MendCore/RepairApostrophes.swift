@@ -580,8 +580,11 @@ public struct RepairApostrophes: Stage {
             // `emit`, written out (the hot call; the compiler kept it a call).
             let s = block + ks
             let e = block + ke
-            let glued =
-              (s == 0 || glue[Int(p[s - 1])] & 1 == 0) && (e == n || glue[Int(p[e])] & 2 == 0) ? false : Self.glued(buf, s, e)
+            // After the token a `.` glues only before a letter or digit (`U.S`, `3.5`; bit 2 of the
+            // table): `glued` looks at nothing else there, so a sentence end never calls it.
+            let ga = e == n ? 0 : glue[Int(p[e])]
+            let afterGlue = ga & 2 != 0 && (ga & 4 == 0 || e + 1 < n && Bytes.isAlnum(p[e + 1]))
+            let glued = (s == 0 || glue[Int(p[s - 1])] & 1 == 0) && !afterGlue ? false : Self.glued(buf, s, e)
             (out + st.m).initialize(to: Token(start: s, end: e, ascii: highMask & span == 0, glued: glued))
             // The same test as in `emit`, without branches (a third of the tokens pass, at random).
             let first = p[s]
@@ -620,11 +623,13 @@ public struct RepairApostrophes: Stage {
 
   /// The bytes next to a token that can make it glued (see `glued`): bit 0 before the token
   /// (- / @ _ & . ' and the last byte of ’ ‘), bit 1 after it (- / @ _ & . ' and the lead byte of
-  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it.
+  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it. Bit 2
+  /// (`.`): after the token it glues only when a letter or digit follows it.
   static let glueBytes: [UInt8] = (0..<256).map { b in
     var v: UInt8 = 0
     if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0x98, 0x99].contains(b) { v |= 1 }
     if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0xE2].contains(b) { v |= 2 }
+    if b == 0x2E { v |= 4 }
     return v
   }
 
@@ -928,7 +933,9 @@ public struct RepairApostrophes: Stage {
       guard let rs = rulesByHash[Self.hashLowered(buf, t.start, t.end)] else { return }
       // The next word starts a compound (its in-house team): context rules do not apply.
       if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
-      for r in rs where holds(r, buf, tokens, k) {
+      var views = SlotViews()
+      for i in rs.indices where holds(rs[i], buf, tokens, k, &views) {
+        let r = rs[i]
         let tok = Array(tokBuf)
         let word = String(decoding: tok, as: UTF8.self)
         var after = Array(r.to.utf8)
@@ -955,16 +962,37 @@ public struct RepairApostrophes: Stage {
   }
 
   func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> Bool {
-    for c in r.conditions {
+    var views = SlotViews()
+    return holds(r, buf, tokens, k, &views)
+  }
+
+  /// The four slots a context rule can look at around one token, each computed on first use.
+  /// `slot` is a function of the line, its tokens, the token and the slot alone, so the rules of
+  /// one token (`its` has ten) can share them: the same views as computing each one every time.
+  struct SlotViews {
+    var prev: SlotView?
+    var prev2: SlotView?
+    var next: SlotView?
+    var next2: SlotView?
+  }
+
+  /// `holds`, with the token's slots shared between calls through `views`.
+  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews) -> Bool {
+    let conditions = r.conditions
+    for j in conditions.indices {
       let v: SlotView
-      switch c.slot {
-      case .prev: v = slot(buf, tokens, k, next: false)
-      case .prev2: v = slot(buf, tokens, k, next: false, distance: 2)
-      case .next: v = slot(buf, tokens, k, next: true)
-      case .next2: v = slot(buf, tokens, k, next: true, distance: 2)
+      switch conditions[j].slot {
+      case .prev:
+        if let x = views.prev { v = x } else { v = slot(buf, tokens, k, next: false); views.prev = v }
+      case .prev2:
+        if let x = views.prev2 { v = x } else { v = slot(buf, tokens, k, next: false, distance: 2); views.prev2 = v }
+      case .next:
+        if let x = views.next { v = x } else { v = slot(buf, tokens, k, next: true); views.next = v }
+      case .next2:
+        if let x = views.next2 { v = x } else { v = slot(buf, tokens, k, next: true, distance: 2); views.next2 = v }
       }
-      let any = c.alts.contains { v.matches($0, classes: classes) }
-      if any == c.negated { return false }
+      let any = conditions[j].alts.contains { v.matches($0, classes: classes) }
+      if any == conditions[j].negated { return false }
     }
     return true
   }
@@ -1029,7 +1057,7 @@ public struct RepairApostrophes: Stage {
     if buf[e - 2] == 0x73 || buf[e - 2] == 0x53 {
       if e - s < 5 { return }
       let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
-      if words.contains(tok) || words.contains(hash: Self.hashLowered(buf, s, e)) || plainSWords.contains(tok) { return }
+      if ssIsWord(buf, s, e) { return }
       let next = slot(buf, tokens, k, next: true)
       guard next.hasWord, !notAfterPossessive.contains(hash: next.hash) else { return }
       let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
@@ -1048,7 +1076,7 @@ public struct RepairApostrophes: Stage {
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
     // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
     let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
-    let facts = suffixFacts(tokHash: tokHash, baseHash: baseHash)
+    let facts = suffixFacts(tokHash: tokHash, baseHash: baseHash, lowerHash: lowerHash, baseLowerHash: baseLowerHash)
     var lexicon = facts & SuffixMemo.lexicon != 0
     if c == .lower && !lexicon { return }
     let tokIsWord = facts & SuffixMemo.word != 0
@@ -1062,10 +1090,11 @@ public struct RepairApostrophes: Stage {
     } else {
       // Paris, Thomas, Athens, Americans stay; a form with context rules (Tuesdays) is decided
       // by them alone.
-      if tokIsWord && rulesByHash[lowerHash] == nil { return }
+      // (The three lookups of the lower-cased forms, from `suffixFacts`.)
+      if tokIsWord && facts & SuffixMemo.hasRules == 0 { return }
       // Party (of the Labour Party) is the noun party: its possessive is attested.
-      if !lexicon { lexicon = possessiveBases.contains(hash: baseLowerHash) }
-      if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { confusable = true }
+      if !lexicon { lexicon = facts & SuffixMemo.lexiconLower != 0 }
+      if facts & SuffixMemo.lowerWordish != 0 { confusable = true }
     }
     let next = slot(buf, tokens, k, next: true)
     var plainUse = !next.hasWord || (notAfterPossessive.contains(hash: next.hash) && !Self.acronymAfterMixedCase(buf, s, e, next))
@@ -1102,16 +1131,20 @@ public struct RepairApostrophes: Stage {
       pluralPattern = pluralPossessivePattern(buf, tokens, k, prev: prev, next: next)
     }
     var rule: (after: [UInt8], text: String, suggest: Bool)?
-    if !rulesByHash.isEmpty, let rs = rulesByHash[lowerHash] {
+    // `hasRules` of the facts is `rulesByHash[lowerHash] != nil`: look the list up only then.
+    if facts & SuffixMemo.hasRules != 0, let rs = rulesByHash[lowerHash] {
       // A matching context rule decides; without one, a capitalised plain word (Tuesdays) stays
       // and other forms go on to the mined odds.
-      if let r = rs.first(where: { holds($0, buf, tokens, k) }) {
+      // prev and next are the views `holds` computes for those slots.
+      var views = SlotViews(prev: prev, next: next)
+      if let i = rs.indices.first(where: { holds(rs[$0], buf, tokens, k, &views) }) {
+        let r = rs[i]
         rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
       } else if c != .lower && words.contains(hash: tokHash) {
         return
       }
     }
-    let score = scorer.score(buf, token: s, e, next: next, prev: prev)
+    let score = scorer.score(formTerm: formTerm(buf, s, e, tokHash: tokHash), next: next, prev: prev)
     // Confusable candidates without a rule or a plural pattern only matter when their score (with
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
     let named = c != .lower && nameContext(c, prev: prev, next: next)
@@ -1134,15 +1167,46 @@ public struct RepairApostrophes: Stage {
   /// The answer is a function of the token's bytes (through their hashes), so it is the same
   /// whether it comes from the memo or the tables; the memo is keyed by the 64-bit hash of X+s,
   /// as the tables themselves are.
+  /// Also what they say about the lower-cased forms (asked for capitalised tokens): the lower-cased
+  /// X is a possessive base, the lower-cased X+s is a word or a plain s-word, it has context rules.
+  /// All four hashes are functions of the token's bytes, so the memo's key still decides them all.
   @inline(__always)
-  func suffixFacts(tokHash: UInt64, baseHash: UInt64) -> UInt8 {
+  func suffixFacts(tokHash: UInt64, baseHash: UInt64, lowerHash: UInt64, baseLowerHash: UInt64) -> UInt8 {
     if let memo = suffixMemo, let v = memo.get(tokHash) { return v }
     var v: UInt8 = SuffixMemo.known
     if possessiveBaseBits.mayContain(baseHash) && possessiveBases.contains(hash: baseHash) { v |= SuffixMemo.lexicon }
     if words.contains(hash: tokHash) { v |= SuffixMemo.word }
     if plainSWords.contains(hash: tokHash) { v |= SuffixMemo.plainS }
+    if possessiveBases.contains(hash: baseLowerHash) { v |= SuffixMemo.lexiconLower }
+    if words.contains(hash: lowerHash) || plainSWords.contains(hash: lowerHash) { v |= SuffixMemo.lowerWordish }
+    if rulesByHash[lowerHash] != nil { v |= SuffixMemo.hasRules }
     suffixMemo?.set(tokHash, v)
     return v
+  }
+
+  /// `scorer.formTerm` of the token s..<e (its lower-cased bytes after `t:`), remembered per thread
+  /// by the token's exact hash like `suffixFacts` (a function of the token's bytes and the scorer,
+  /// which is built with the word tables that own the memo). The odds table it comes from is large
+  /// (17 k forms), the memo small and mostly hit.
+  @inline(__always)
+  func formTerm(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, tokHash: UInt64) -> Double {
+    if let memo = suffixMemo, let v = memo.term(tokHash) { return v }
+    let v = scorer.formTerm(PossessiveScorer.hash(prefix: "t:", buf, s, e))
+    suffixMemo?.setTerm(tokHash, v)
+    return v
+  }
+
+  /// The test of the X+ss branch of `possessiveCandidate`: the token is a word (as it is or
+  /// lower-cased) or a plain s-word. Remembered in `SuffixMemo` by the token's hash too: a token
+  /// whose last two bytes are s/S + s only ever reaches this branch, so its entry holds this answer
+  /// alone (and no X+s token's entry is ever read here).
+  @inline(__always)
+  func ssIsWord(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    let (_, tokHash, _, lowerHash) = Self.suffixHashes(buf, s, e)
+    if let memo = suffixMemo, let v = memo.get(tokHash) { return v & SuffixMemo.ssWord != 0 }
+    let w = words.contains(hash: tokHash) || words.contains(hash: lowerHash) || plainSWords.contains(hash: tokHash)
+    suffixMemo?.set(tokHash, SuffixMemo.known | (w ? SuffixMemo.ssWord : 0))
+    return w
   }
 
   /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
@@ -1225,7 +1289,7 @@ public struct RepairApostrophes: Stage {
       proposals.append(
         Proposal(
           fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-context",
-          reason: "'\(baseText)s' is also a word; \(evidence); mined context odds \(String(format: "%.1f", c.score)) (\(c.why))",
+          reason: "'\(baseText)s' is also a word; \(evidence); mined context odds \(PossessiveScorer.oneDecimal(c.score)) (\(c.why))",
           confidence: apply ? 0.9 : 0.6, applied: apply, inferred: true))
     }
     for c in candidates where !c.plainUse && !c.confusable {
@@ -1350,34 +1414,58 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
   static let lexicon: UInt8 = 2
   static let word: UInt8 = 4
   static let plainS: UInt8 = 8
+  static let ssWord: UInt8 = 16
+  static let lexiconLower: UInt8 = 32
+  static let lowerWordish: UInt8 = 64
+  static let hasRules: UInt8 = 128
   static let size = 8192
 
   private(set) var owner: AnyObject
-  private let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: SuffixMemo.size)
-  private let values = UnsafeMutablePointer<UInt8>.allocate(capacity: SuffixMemo.size)
+  /// One word per entry: the key's bits above the index bits (the index bits are the slot's own
+  /// position, so these identify the 64-bit key exactly) and the value in the index bits. The value
+  /// always has `known` set, so a filled entry is never 0 (an empty one is). One cache line per
+  /// lookup instead of a key and a separate value.
+  private let entries = UnsafeMutablePointer<UInt64>.allocate(capacity: SuffixMemo.size)
+  static let indexBits = UInt64(SuffixMemo.size - 1)
+
+  /// `formTerm` by the token's hash: (key, bits of the term) pairs, direct-mapped, key 0 = empty
+  /// (the stage's hashes are never 0).
+  private let terms = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * SuffixMemo.termSize)
+  static let termSize = 4096
 
   init(owner: AnyObject) {
     self.owner = owner
-    keys.initialize(repeating: 0, count: Self.size)
-    values.initialize(repeating: 0, count: Self.size)
+    entries.initialize(repeating: 0, count: Self.size)
+    terms.initialize(repeating: 0, count: 2 * Self.termSize)
   }
 
   deinit {
-    keys.deallocate()
-    values.deallocate()
+    entries.deallocate()
+    terms.deallocate()
+  }
+
+  @inline(__always)
+  func term(_ h: UInt64) -> Double? {
+    let i = 2 * (Int(truncatingIfNeeded: h) & (Self.termSize - 1))
+    return terms[i] == h ? Double(bitPattern: terms[i + 1]) : nil
+  }
+
+  @inline(__always)
+  func setTerm(_ h: UInt64, _ v: Double) {
+    let i = 2 * (Int(truncatingIfNeeded: h) & (Self.termSize - 1))
+    terms[i] = h
+    terms[i + 1] = v.bitPattern
   }
 
   @inline(__always)
   func get(_ h: UInt64) -> UInt8? {
-    let i = Int(truncatingIfNeeded: h) & (Self.size - 1)
-    return keys[i] == h ? values[i] : nil
+    let x = entries[Int(truncatingIfNeeded: h & Self.indexBits)]
+    return x != 0 && (x ^ h) & ~Self.indexBits == 0 ? UInt8(truncatingIfNeeded: x & Self.indexBits) : nil
   }
 
   @inline(__always)
   func set(_ h: UInt64, _ v: UInt8) {
-    let i = Int(truncatingIfNeeded: h) & (Self.size - 1)
-    keys[i] = h
-    values[i] = v
+    entries[Int(truncatingIfNeeded: h & Self.indexBits)] = h & ~Self.indexBits | UInt64(v | Self.known)
   }
 
   private static let key: pthread_key_t = {
@@ -1394,7 +1482,8 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
       let m = Unmanaged<SuffixMemo>.fromOpaque(p).takeUnretainedValue()
       if m.owner !== owner {
         m.owner = owner
-        m.keys.update(repeating: 0, count: size)
+        m.entries.update(repeating: 0, count: size)
+        m.terms.update(repeating: 0, count: 2 * termSize)
       }
       return m
     }

@@ -35,4 +35,69 @@ import Testing
     // must stay finite with any positive weight.
     #expect(term("attorneys", odds: "attorneys -7\n", weight: 0.001).isFinite)
   }
+
+  /// `oneDecimal` is `String(format: "%.1f")`: exact ties round to even (0.25 → 0.2, 0.75 → 0.8),
+  /// near-ties follow the binary value (0.15 is below 0.15: 0.1), negatives keep their sign.
+  @Test func oneDecimalIsPrintf() {
+    var values: [Double] = [0, -0.0, 0.04, 0.05, 0.049999, 0.05000001, -0.04, -0.05, 0.15, 0.25, 0.35, 0.45, 0.75, 1.25, -2.25, 2.5,
+      9.95, 99.95, 1e14 + 0.25, 123456.75, 1e-300, -1e-300, 5e-324, 1e15, -1e16, .infinity, -.infinity, .nan]
+    for k in -4000...4000 {
+      values.append(Double(k) / 4)
+      values.append(Double(k) / 20)
+      values.append(Double(k) * 0.05)
+      values.append(Double(k) / 100)
+    }
+    var rng = TestRandom(state: 5)
+    for _ in 0..<20000 {
+      values.append(Double.random(in: -60...60, using: &rng))
+      values.append(Double.random(in: -1...1, using: &rng) * pow(10, Double(Int.random(in: -5...14, using: &rng))))
+    }
+    var wrong = 0
+    for x in values where PossessiveScorer.oneDecimal(x) != String(format: "%.1f", x) {
+      wrong += 1
+      if wrong < 5 { Issue.record("\(x): \(PossessiveScorer.oneDecimal(x)) vs \(String(format: "%.1f", x))") }
+    }
+    #expect(wrong == 0)
+  }
+
+  /// The odds file read on bytes in place gives the same (key, decibels) pairs as splitting it the
+  /// obvious way (the shipped file and malformed lines).
+  @Test func oddsLinesAsSplitting() throws {
+    let shipped = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/possessive-odds.txt")
+    let odd = Array("\n\nx -\nx 12a\nnospace\nA  5\ny -5\r\nZ -0\nQ 7\n w 3\nlast 42".utf8)
+    for bytes in [shipped, odd, shipped + odd] {
+      var reference: [UInt64] = []
+      for line in bytes.split(separator: 0x0A) {
+        guard let sp = line.firstIndex(of: 0x20) else { continue }
+        var digits = line[(sp + 1)...]
+        let negative = digits.first == 0x2D
+        if negative { digits = digits.dropFirst() }
+        guard let v = PossessiveScorer.number(digits) else { continue }
+        reference.append(ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(line[..<sp])))
+        reference.append(UInt64(bitPattern: Int64(negative ? -v : v)))
+      }
+      var got: [UInt64] = []
+      PossessiveScorer.forEachOdds(bytes) { h, d in got += [h, UInt64(bitPattern: Int64(d))] }
+      #expect(got == reference)
+      #expect(reference.count > 4)
+    }
+  }
+
+  /// The precomputed terms are the log-odds of the mined counts, bit for bit.
+  @Test func termsAreTheCounts() throws {
+    let text = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/possessive-stats.txt")
+    let s = PossessiveScorer(text: text)
+    var checked = 0
+    for line in text.split(separator: 0x0A) {
+      let parts = line.split(separator: 0x20)
+      guard parts.count == 3, let a = PossessiveScorer.number(parts[1]), let b = PossessiveScorer.number(parts[2]) else { continue }
+      let h = ByteWordSet.hash(Array(parts[0]))
+      guard let v = s.counts[h], v == Int(a) << 32 | Int(b) else { continue }  // a repeated key keeps its first count
+      let expected = log((Double(a) + 0.5) / (Double(b) + 0.5)) - s.logPrior
+      #expect(s.term(h).bitPattern == expected.bitPattern)
+      checked += 1
+    }
+    #expect(checked > 2000)
+    #expect(s.term(ByteWordSet.hash("n:no-such-feature")) == 0)
+  }
 }

@@ -35,7 +35,7 @@ import Testing
   }
 }
 
-/// The credit pre-scan (`hasCredit`, memchr per first byte, or SWAR) finds a credit start exactly
+/// The credit pre-scan (`hasCredit`, vector compares per first byte, or SWAR) finds a credit start exactly
 /// where looking at every byte does.
 @Suite struct RepairCreditsPrescanTests {
   static let pieces = [
@@ -63,5 +63,35 @@ import Testing
       if every { found += 1 }
     }
     #expect(found > 500 && found < 4500)
+  }
+
+  /// `isCreditStart` (with its first-two-bytes filter) against the definition: a first byte at a
+  /// word start or after a lower-case letter, then a whole credit word and a space or a colon.
+  @Test func creditStartIsTheDefinition() throws {
+    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-credits" })
+    let stage = try #require(entry.stage as? RepairCredits)
+    let words = stage.creditWords
+    var rng = TestRandom(state: 11)
+    var starts = 0
+    for _ in 0..<5000 {
+      var line = ""
+      for _ in 0..<Int.random(in: 1...10, using: &rng) {
+        line += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)]
+        if Int.random(in: 0..<3, using: &rng) == 0 { line += " " }
+      }
+      let b = Array(line.utf8)
+      var text = line
+      text.withUTF8 { buf in
+        for i in 0..<b.count {
+          let atStart = i == 0 || b[i - 1] == 0x20 || (b[i - 1] >= 0x61 && b[i - 1] <= 0x7A)
+          let every = atStart && words.contains { w in
+            i + w.count < b.count && Array(b[i..<(i + w.count)]) == w && (b[i + w.count] == 0x20 || b[i + w.count] == 0x3A)
+          }
+          #expect(stage.isCreditStart(buf, i) == every, "\(line) at \(i)")
+          if every { starts += 1 }
+        }
+      }
+    }
+    #expect(starts > 500)
   }
 }
