@@ -1,5 +1,6 @@
 #include "mend_icu.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -66,13 +67,88 @@ int32_t mend_is_normalized(const char *utf8, int32_t len, int32_t form) {
   UErrorCode status = U_ZERO_ERROR;
   const UNormalizer2 *n2 = normalizer(form, &status);
   if (U_FAILURE(status)) return -1;
-  UChar *s = NULL;
-  int32_t n = to_utf16(utf8, len, &s);
-  if (n < 0) return n;
+  // UTF-16 never has more units than UTF-8 has bytes: one conversion into a buffer of len + 1
+  // units (on the stack for a usual line), no length pass first.
+  UChar stackBuf[1024];
+  UChar *s = stackBuf;
+  if (len + 1 > (int32_t)(sizeof stackBuf / sizeof stackBuf[0])) {
+    s = (UChar *)malloc(sizeof(UChar) * ((size_t)len + 1));
+    if (!s) return -99;
+  }
+  int32_t n = 0;
+  u_strFromUTF8(s, len + 1, &n, utf8, len, &status);
+  if (U_FAILURE(status)) {
+    if (s != stackBuf) free(s);
+    return -100 - status;
+  }
   UBool ok = unorm2_isNormalized(n2, s, n, &status);
-  free(s);
+  if (s != stackBuf) free(s);
   if (U_FAILURE(status)) return -1;
   return ok ? 1 : 0;
+}
+
+// NFC quick-check data per BMP code point: its canonical combining class when NFC_Quick_Check is
+// Yes, else 0xFF (classes go up to 240). Filled from ICU one 256-code-point block at a time, on
+// first need; a block is published with a compare-and-swap (a thread that loses frees its copy).
+#define MEND_NFC_NOT_YES 0xFF
+static _Atomic(uint8_t *) nfcBlocks[256];
+
+static uint8_t nfcEntry(UChar32 c) {
+  if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES) return MEND_NFC_NOT_YES;
+  return (uint8_t)u_getCombiningClass(c);
+}
+
+static const uint8_t *nfcBlock(uint32_t hi) {
+  uint8_t *b = atomic_load_explicit(&nfcBlocks[hi], memory_order_acquire);
+  if (b) return b;
+  uint8_t *fresh = (uint8_t *)malloc(256);
+  if (!fresh) return NULL;
+  for (uint32_t lo = 0; lo < 256; lo++) fresh[lo] = nfcEntry((UChar32)(hi << 8 | lo));
+  uint8_t *expected = NULL;
+  if (atomic_compare_exchange_strong_explicit(&nfcBlocks[hi], &expected, fresh, memory_order_acq_rel, memory_order_acquire)) {
+    return fresh;
+  }
+  free(fresh);
+  return expected;
+}
+
+int32_t mend_nfc_quick_yes(const uint8_t *p, int32_t len) {
+  uint8_t last = 0;
+  int32_t i = 0;
+  while (i < len) {
+    uint8_t b = p[i];
+    if (b < 0x80) {  // ASCII: Yes, class 0
+      last = 0;
+      i++;
+      continue;
+    }
+    UChar32 c;
+    if (b < 0xE0) {
+      if (i + 1 >= len) return 0;
+      c = (UChar32)(b & 0x1F) << 6 | (p[i + 1] & 0x3F);
+      i += 2;
+    } else if (b < 0xF0) {
+      if (i + 2 >= len) return 0;
+      c = (UChar32)(b & 0x0F) << 12 | (UChar32)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F);
+      i += 3;
+    } else {
+      if (i + 3 >= len) return 0;
+      c = (UChar32)(b & 0x07) << 18 | (UChar32)(p[i + 1] & 0x3F) << 12 | (UChar32)(p[i + 2] & 0x3F) << 6 | (p[i + 3] & 0x3F);
+      i += 4;
+    }
+    uint8_t cc;
+    if (c < 0x10000) {
+      const uint8_t *blk = nfcBlock((uint32_t)c >> 8);
+      if (!blk) return 0;
+      cc = blk[c & 0xFF];
+    } else {
+      cc = nfcEntry(c);  // outside the BMP (emoji, rare scripts): ask ICU directly
+    }
+    if (cc == MEND_NFC_NOT_YES) return 0;  // NO or MAYBE: ICU decides
+    if (cc != 0 && last > cc) return 0;    // marks out of canonical order: not NFC
+    last = cc;
+  }
+  return 1;
 }
 
 int32_t mend_normalize(const char *utf8, int32_t len, int32_t form, char **out) {

@@ -423,12 +423,23 @@ public struct NormalizeUnicode: Stage {
       var i = 0
       while i < n {
         if i + 8 <= n {
-          // Eight ASCII bytes with no control character (a tab goes the slow way, and stays).
+          // Only a character that starts with a byte < 0x20 (a tab goes this way too, and
+          // stays), 0x7F, 0xC2 (C1 controls, soft hyphen), 0xE1 (U+180E), 0xE2 (U+200B...U+200D,
+          // U+2060) or 0xEF (U+FEFF) can be removed here. Those are never continuation bytes
+          // (0x80...0xBF), and `zeroBytes` flags exactly the zero bytes, so every character that
+          // starts before the first flagged byte is kept: skip to it (eight bytes at a time, then
+          // past the continuation bytes of a character cut at the chunk's end).
           let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          if x & Self.high == 0 && (Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)) == 0 {
+          let stop =
+            Self.zeroBytes(x & 0xE0E0_E0E0_E0E0_E0E0) | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)
+            | Self.zeroBytes(x ^ 0xC2C2_C2C2_C2C2_C2C2) | Self.zeroBytes(x ^ 0xE1E1_E1E1_E1E1_E1E1)
+            | Self.zeroBytes(x ^ 0xE2E2_E2E2_E2E2_E2E2) | Self.zeroBytes(x ^ 0xEFEF_EFEF_EFEF_EFEF)
+          if stop == 0 {
             i += 8
+            while i < n && base[i] & 0xC0 == 0x80 { i += 1 }
             continue
           }
+          i += stop.trailingZeroBitCount >> 3  // a lead byte (or ASCII): where a character starts
         }
         let (v, len) = Self.scalar(buf, i)
         var what: String? = nil
@@ -494,9 +505,21 @@ public struct NormalizeUnicode: Stage {
       var runStart = 0
       var i = 0
       while i < n {
-        if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & Self.high == 0 {
-          i += 8
-          continue
+        if i + 8 <= n {
+          // Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be an odd space (see
+          // `oddSpace`); those are lead bytes, never continuation bytes, and `zeroBytes` is exact:
+          // skip to the first of them, eight bytes at a time and then past the continuation
+          // bytes of a character cut at the chunk's end.
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          let stop =
+            Self.zeroBytes(x ^ 0xC2C2_C2C2_C2C2_C2C2) | Self.zeroBytes(x ^ 0xE1E1_E1E1_E1E1_E1E1)
+            | Self.zeroBytes(x ^ 0xE2E2_E2E2_E2E2_E2E2) | Self.zeroBytes(x ^ 0xE3E3_E3E3_E3E3_E3E3)
+          if stop == 0 {
+            i += 8
+            while i < n && base[i] & 0xC0 == 0x80 { i += 1 }
+            continue
+          }
+          i += stop.trailingZeroBitCount >> 3
         }
         let c = buf[i]
         if c < 0x80 {
@@ -579,11 +602,20 @@ public struct NormalizeUnicode: Stage {
     return false
   }
 
+  /// Off only in tests: `isNormalized` then always asks ICU (the reference for the quick check).
+  var nfcQuickCheck = true
+
   func isNormalized(_ text: String) -> Bool {
     guard let form else { return true }
     var text = text
     return text.withUTF8 { buf in
-      buf.withMemoryRebound(to: CChar.self) { c in
+      // The standard's quick check answers YES only for NFC text (UAX #15 §9: every code point
+      // NFC_Quick_Check = Yes and combining classes in canonical order), so a YES needs no ICU
+      // (no UTF-16 copy); NO or MAYBE still goes to ICU's full check.
+      if nfcQuickCheck && form == Int32(MEND_NFC) && mend_nfc_quick_yes(buf.baseAddress, Int32(buf.count)) == 1 {
+        return true
+      }
+      return buf.withMemoryRebound(to: CChar.self) { c in
         mend_is_normalized(c.baseAddress, Int32(c.count), form) == 1
       }
     }
