@@ -162,7 +162,11 @@ public struct NormalizeUnicode: Stage {
         // Eight ASCII bytes at a time: skip a chunk with no control, '&', DEL or double space.
         // Sixteen plain ASCII bytes at a time first (no control, '&', DEL, space: the common
         // run inside words), then the exact eight-byte test below.
-        while swarScan && i + 16 <= n {
+        // After a non-ASCII character another one often follows (Indic, Cyrillic, CJK text): a
+        // lane that starts at a byte >= 0x80 stops at once without changing anything (its stop
+        // mask has that byte's high bit), so it is not tried there.
+        let laneable = buf[i] < 0x80
+        while swarScan && laneable && i + 16 <= n {
           let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
           let stop =
@@ -179,7 +183,7 @@ public struct NormalizeUnicode: Stage {
           i += 16
         }
         if i >= n { break }
-        if swarScan && i + 8 <= n {
+        if swarScan && i + 8 <= n && buf[i] < 0x80 {
           let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           let space = Self.zeroBytes(x ^ 0x2020_2020_2020_2020)
           // Each flag is exact for its byte (zeroBytes has no false positives), so every byte
