@@ -23,7 +23,7 @@ import Testing
   /// conjoining jamo (V/T are MAYBE), CJK, emoji and a QC=No character outside the BMP.
   static let nfcPieces: [String] = [
     "a", "Z", " ", "the ", "é", "e\u{301}", "\u{301}", "\u{316}", "\u{323}", "\u{302}", "\u{301}\u{316}", "\u{316}\u{301}",
-    "o\u{323}\u{302}", "o\u{302}\u{323}", "\u{305}", "\u{305}\u{316}", "\u{316}\u{305}", "\u{305}\u{93C}", "ö", "ñ", "n\u{303}", "\u{0915}", "\u{0928}\u{093C}", "\u{0929}", "\u{0915}\u{094D}\u{0937}",
+    "o\u{323}\u{302}", "o\u{302}\u{323}", "\u{305}", "\u{305}\u{316}", "\u{316}\u{305}", "\u{305}\u{93C}", "ö", "ñ", "n\u{303}", "\u{0915}", "\u{0928}\u{093C}", "\u{093C}", "\u{0921}", "\u{0922}", "\u{0930}", "\u{0933}", "\u{092B}\u{093C}", "\u{09A1}\u{09BC}", "\u{09C7}\u{09BE}", "\u{0B47}\u{0B3E}", "\u{09BE}", "\u{0929}", "\u{0915}\u{094D}\u{0937}",
     "\u{093F}", "\u{094D}", "\u{093C}\u{094D}", "\u{094D}\u{093C}", "\u{0958}", "\u{2126}", "\u{D55C}", "\u{1100}\u{1161}",
     "\u{1161}", "\u{11A8}", "中文", "😀", "👩\u{200D}💻", "\u{1D15E}", "\u{1D165}", "’", "—", "\u{0627}\u{0653}", "\u{0622}",
     "\u{05B8}\u{05B7}", "\u{0E49}\u{0E38}", "\u{0F71}\u{0F72}", "Å", "A\u{30A}", "\u{212B}", "ﬁ", "\u{FB2C}",
@@ -45,10 +45,14 @@ import Testing
     }
     // It must answer YES for most normalised text, or it saves nothing.
     #expect(yes * 10 > normalized * 6, "\(yes) of \(normalized)")
-    // Hindi without nukta needs no ICU; a nukta (MAYBE) and a decomposed é do.
+    // Hindi needs no ICU, also with a nukta after a consonant it does not compose with
+    // (फ़ U+095E is a composition exclusion); न + nukta composes (ऩ), and a decomposed é does.
     #expect(Self.quickYes("भारत की राजधानी नई दिल्ली है।"))
-    #expect(!Self.quickYes("फ़िल्म"))
+    #expect(Self.quickYes("फ़िल्म"))
+    #expect(!Self.quickYes("\u{928}\u{93C}"))
+    #expect(!Self.icuIsNFC("\u{928}\u{93C}"))
     #expect(!Self.quickYes("e\u{301}"))
+    #expect(Self.quickYes("ए\u{93C}"))  // nukta after a vowel letter: no composite
     // Marks that compose with nothing (QC Yes): in canonical order YES, out of it not.
     #expect(Self.quickYes("x\u{316}\u{305}"))
     #expect(!Self.quickYes("x\u{305}\u{316}"))
