@@ -169,14 +169,19 @@ public struct NormalizeUnicode: Stage {
         while swarScan && laneable && i + 16 <= n {
           let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+          if (a | b) & Self.high != 0 { break }
+          // All sixteen bytes are < 0x80 now, so the flags take fewer steps than `zeroBytes` and
+          // are the same, byte for byte: bit 7 of v + 0x60 is v ≥ 0x20 (a control when clear),
+          // of v + 0x01 is v == 0x7F, and `asciiZeroBytes` flags a zero byte of a word whose bytes
+          // are all < 0x80; no sum carries out of its byte (each is ≤ 0xDF).
           let stop =
-            ((a | b) & Self.high) | Self.zeroBytes(a & 0x6060_6060_6060_6060) | Self.zeroBytes(b & 0x6060_6060_6060_6060)
-            | Self.zeroBytes(a ^ 0x2626_2626_2626_2626) | Self.zeroBytes(b ^ 0x2626_2626_2626_2626)
-            | Self.zeroBytes(a ^ 0x7F7F_7F7F_7F7F_7F7F) | Self.zeroBytes(b ^ 0x7F7F_7F7F_7F7F_7F7F)
+            (~(a &+ 0x6060_6060_6060_6060) | ~(b &+ 0x6060_6060_6060_6060) | (a &+ 0x0101_0101_0101_0101)
+              | (b &+ 0x0101_0101_0101_0101)) & Self.high
+            | Self.asciiZeroBytes(a ^ 0x2626_2626_2626_2626) | Self.asciiZeroBytes(b ^ 0x2626_2626_2626_2626)
           // Spaces are allowed when no two are adjacent (within or across the words, or after the
           // previous byte).
-          let sa = Self.zeroBytes(a ^ 0x2020_2020_2020_2020)
-          let sb = Self.zeroBytes(b ^ 0x2020_2020_2020_2020)
+          let sa = Self.asciiZeroBytes(a ^ 0x2020_2020_2020_2020)
+          let sb = Self.asciiZeroBytes(b ^ 0x2020_2020_2020_2020)
           let pairs = sa & (sa >> 8) | sb & (sb >> 8) | (sa >> 56) & sb & 0x80 | (prevSpace ? sa & 0x80 : 0)
           if stop != 0 || (spaces && pairs != 0) { break }
           prevSpace = sb & 0x8000_0000_0000_0000 != 0
@@ -287,6 +292,13 @@ public struct NormalizeUnicode: Stage {
   }
 
   static let high: UInt64 = 0x8080_8080_8080_8080
+
+  /// 0x80 in each zero byte of x, exactly, when every byte of x is < 0x80 (then y + 0x7F has bit 7
+  /// set iff y ≠ 0, and no sum leaves its byte).
+  @inline(__always)
+  static func asciiZeroBytes(_ x: UInt64) -> UInt64 {
+    ~(x &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+  }
 
   /// 0x80 in each byte of x that is zero, exactly (no false positives).
   @inline(__always)
