@@ -94,18 +94,6 @@ public struct OrderModel: Sendable {
   let laterWords: KeySet
   let backgroundWords: KeySet
   let attributionWords: KeySet
-  /// The word lists `analyze` asks about every token, as one probe: bit `WordList.x` of
-  /// `wordLists.flags(k)` is set exactly when list x holds k (built from the same keys as the sets
-  /// above; a test checks every key and random ones against them).
-  let wordLists: KeyFlags
-  enum WordList {
-    static let function: UInt8 = 1
-    static let background: UInt8 = 2
-    static let attribution: UInt8 = 4
-    static let day: UInt8 = 8
-    static let summary: UInt8 = 16
-    static let later: UInt8 = 32
-  }
 
   public init(
     weights: [Double], adjacentOverlap: Double, adjacentEntity: Double, adjacentReference: Double,
@@ -129,12 +117,6 @@ public struct OrderModel: Sendable {
     self.laterWords = set(laterWords)
     self.backgroundWords = set(backgroundWords)
     self.attributionWords = set(attributionWords)
-    func keys(_ xs: [String]) -> [UInt64] { xs.map { Self.hash($0) } }
-    wordLists = KeyFlags([
-      (keys(functionWords + pronouns + connectives), WordList.function), (keys(backgroundWords), WordList.background),
-      (keys(attributionWords), WordList.attribution), (keys(dayWords), WordList.day),
-      (keys(summaryVerbs), WordList.summary), (keys(laterWords), WordList.later),
-    ])
   }
 
   // MARK: Hashing
@@ -411,12 +393,11 @@ public struct OrderModel: Sendable {
       var attribution = false
       for (i, t) in ts.enumerated() {
         let k = t.key
-        let lists = wordLists.flags(k)
-        if lists & WordList.background != 0 { background = true }
-        if lists & WordList.attribution != 0 { attribution = true }
-        if lists & WordList.day != 0 { day = true }
-        if lists & WordList.summary != 0 { summary = true }
-        if i > 0 && lists & WordList.later != 0 { later = true }
+        if backgroundWords.contains(k) { background = true }
+        if attributionWords.contains(k) { attribution = true }
+        if dayWords.contains(k) { day = true }
+        if summaryVerbs.contains(k) { summary = true }
+        if i > 0 && laterWords.contains(k) { later = true }
         if !t.capitalized || i == 0 {
           if (k == Self.keyA || k == Self.keyAn || k == Self.keyThe) {
             var p = i + 1
@@ -427,7 +408,7 @@ public struct OrderModel: Sendable {
               p += 1
             }
           }
-          if lists & WordList.function == 0 && t.end - t.start >= 4 && !t.capitalized {
+          if !functionWords.contains(k) && t.end - t.start >= 4 && !t.capitalized {
             s.content.append(t.stemKey)
           }
         }
@@ -933,48 +914,6 @@ public struct KeySet: Sendable {
         let v = t[i]
         if v == k { return true }
         if v == 0 { return false }
-        i = (i + 1) & mask
-      }
-    }
-  }
-}
-
-/// Word hashes with a byte of flags each (which of several lists hold the word), open addressing
-/// as `KeySet`: one probe answers every list.
-public struct KeyFlags: Sendable {
-  var table: [UInt64]
-  var flagsOf: [UInt8]
-  let shift: UInt64
-  var zeroFlags: UInt8 = 0
-
-  init(_ lists: [([UInt64], UInt8)]) {
-    let total = lists.reduce(0) { $0 + $1.0.count }
-    var bits: UInt64 = 4
-    while (1 << bits) < total * 4 { bits += 1 }
-    shift = 64 - bits
-    table = [UInt64](repeating: 0, count: 1 << Int(bits))
-    flagsOf = [UInt8](repeating: 0, count: 1 << Int(bits))
-    let mask = table.count - 1
-    for (keys, flag) in lists {
-      for k in keys {
-        if k == 0 { zeroFlags |= flag; continue }
-        var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
-        table[i] = k
-        flagsOf[i] |= flag
-      }
-    }
-  }
-
-  @inline(__always) func flags(_ k: UInt64) -> UInt8 {
-    if k == 0 { return zeroFlags }
-    let mask = table.count - 1
-    return table.withUnsafeBufferPointer { t in
-      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-      while true {
-        let v = t[i]
-        if v == k { return flagsOf.withUnsafeBufferPointer { $0[i] } }
-        if v == 0 { return 0 }
         i = (i + 1) & mask
       }
     }

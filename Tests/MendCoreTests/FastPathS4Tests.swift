@@ -107,30 +107,6 @@ import Testing
     return s
   }
 
-  /// `analyze` asks one flags table instead of six word-list sets: every key of every list and
-  /// 20,000 random keys get exactly the lists' answers.
-  @Test func wordListFlagsAreTheSets() {
-    let m = RestoreOrderTests.stage.model
-    let lists: [(KeySet, UInt8)] = [
-      (m.functionWords, OrderModel.WordList.function), (m.backgroundWords, OrderModel.WordList.background),
-      (m.attributionWords, OrderModel.WordList.attribution), (m.dayWords, OrderModel.WordList.day),
-      (m.summaryVerbs, OrderModel.WordList.summary), (m.laterWords, OrderModel.WordList.later),
-    ]
-    var keys: [UInt64] = [0]
-    for (set, _) in lists { keys += set.table.filter { $0 != 0 } }
-    var rng = SplitMix64(seed: 17)
-    for _ in 0..<20_000 { keys.append(rng.next()) }
-    var hits = 0
-    for k in keys {
-      let f = m.wordLists.flags(k)
-      for (set, bit) in lists {
-        #expect((f & bit != 0) == set.contains(k), "\(k) \(bit)")
-        if set.contains(k) { hits += 1 }
-      }
-    }
-    #expect(hits > 100)
-  }
-
   @Test func scanLineSameAsEveryByte() {
     var rng = SplitMix64(seed: 11)
     var multi = 0
