@@ -1,5 +1,6 @@
 #include "mend_icu.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -66,13 +67,134 @@ int32_t mend_is_normalized(const char *utf8, int32_t len, int32_t form) {
   UErrorCode status = U_ZERO_ERROR;
   const UNormalizer2 *n2 = normalizer(form, &status);
   if (U_FAILURE(status)) return -1;
-  UChar *s = NULL;
-  int32_t n = to_utf16(utf8, len, &s);
-  if (n < 0) return n;
+  // UTF-16 never has more units than UTF-8 has bytes: one conversion into a buffer of len + 1
+  // units (on the stack for a usual line), no length pass first.
+  UChar stackBuf[1024];
+  UChar *s = stackBuf;
+  if (len + 1 > (int32_t)(sizeof stackBuf / sizeof stackBuf[0])) {
+    s = (UChar *)malloc(sizeof(UChar) * ((size_t)len + 1));
+    if (!s) return -99;
+  }
+  int32_t n = 0;
+  u_strFromUTF8(s, len + 1, &n, utf8, len, &status);
+  if (U_FAILURE(status)) {
+    if (s != stackBuf) free(s);
+    return -100 - status;
+  }
   UBool ok = unorm2_isNormalized(n2, s, n, &status);
-  free(s);
+  if (s != stackBuf) free(s);
   if (U_FAILURE(status)) return -1;
   return ok ? 1 : 0;
+}
+
+// NFC quick-check data per BMP code point: its canonical combining class when NFC_Quick_Check is
+// Yes and it has no canonical decomposition; MEND_NFC_YES_DECOMPOSES for a Yes starter that has
+// one (é); MEND_NFC_MAYBE for a Maybe character without a decomposition (a nukta, a Hangul
+// vowel); else MEND_NFC_ASK (No, or Maybe with a decomposition). Classes go up to 240. Filled
+// from ICU one 256-code-point block at a time, on first need; a block is published with a
+// compare-and-swap (a thread that loses frees its copy).
+#define MEND_NFC_YES_DECOMPOSES 0xFD
+#define MEND_NFC_MAYBE 0xFE
+#define MEND_NFC_ASK 0xFF
+static _Atomic(uint8_t *) nfcBlocks[256];
+
+static uint8_t nfcEntry(UChar32 c) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&status);
+  if (U_FAILURE(status)) return MEND_NFC_ASK;
+  UChar d[8];
+  UErrorCode ds = U_ZERO_ERROR;
+  int decomposes = unorm2_getRawDecomposition(nfc, c, d, 8, &ds) >= 0 || ds == U_BUFFER_OVERFLOW_ERROR;
+  int32_t qc = u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK);
+  if (qc == UNORM_MAYBE) return decomposes ? MEND_NFC_ASK : MEND_NFC_MAYBE;
+  if (qc != UNORM_YES) return MEND_NFC_ASK;
+  uint8_t cc = (uint8_t)u_getCombiningClass(c);
+  if (!decomposes) return cc;
+  return cc == 0 ? MEND_NFC_YES_DECOMPOSES : MEND_NFC_ASK;
+}
+
+static const uint8_t *nfcBlock(uint32_t hi) {
+  uint8_t *b = atomic_load_explicit(&nfcBlocks[hi], memory_order_acquire);
+  if (b) return b;
+  uint8_t *fresh = (uint8_t *)malloc(256);
+  if (!fresh) return NULL;
+  for (uint32_t lo = 0; lo < 256; lo++) fresh[lo] = nfcEntry((UChar32)(hi << 8 | lo));
+  uint8_t *expected = NULL;
+  if (atomic_compare_exchange_strong_explicit(&nfcBlocks[hi], &expected, fresh, memory_order_acq_rel, memory_order_acquire)) {
+    return fresh;
+  }
+  free(fresh);
+  return expected;
+}
+
+// Why YES means NFC (NFC(x) = Compose(NFD(x)), UAX #15):
+// - Characters that are Yes never compose as the second of a pair, and when every character is
+//   Yes and the classes are in canonical order the text is NFC (the standard's quick check).
+// - One more case is decided here without ICU: a Maybe character m without a decomposition right
+//   after a starter s that is Yes and has no decomposition (a nukta after a Devanagari consonant).
+//   In NFD(x) s is still a starter right before m, so s is the last starter m can compose with,
+//   nothing blocks them, and s was not itself composed with an earlier character (it is Yes, so
+//   never a second of a pair). m stays unless s + m has a primary composite, which
+//   `unorm2_composePair` answers (it excludes composition exclusions, as NFC does: क + ़ stays,
+//   न + ़ becomes ऩ). Marks after m that are Yes never compose; any other Maybe character, or one
+//   not right after such a starter, makes the answer "ask ICU".
+int32_t mend_nfc_quick_yes(const uint8_t *p, int32_t len) {
+  uint8_t last = 0;
+  UChar32 prev = 0;
+  int prevPlainStarter = 0;
+  int32_t i = 0;
+  while (i < len) {
+    uint8_t b = p[i];
+    if (b < 0x80) {  // ASCII: Yes, class 0, no decomposition
+      last = 0;
+      prev = b;
+      prevPlainStarter = 1;
+      i++;
+      continue;
+    }
+    UChar32 c;
+    if (b < 0xE0) {
+      if (i + 1 >= len) return 0;
+      c = (UChar32)(b & 0x1F) << 6 | (p[i + 1] & 0x3F);
+      i += 2;
+    } else if (b < 0xF0) {
+      if (i + 2 >= len) return 0;
+      c = (UChar32)(b & 0x0F) << 12 | (UChar32)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F);
+      i += 3;
+    } else {
+      if (i + 3 >= len) return 0;
+      c = (UChar32)(b & 0x07) << 18 | (UChar32)(p[i + 1] & 0x3F) << 12 | (UChar32)(p[i + 2] & 0x3F) << 6 | (p[i + 3] & 0x3F);
+      i += 4;
+    }
+    uint8_t e;
+    if (c < 0x10000) {
+      const uint8_t *blk = nfcBlock((uint32_t)c >> 8);
+      if (!blk) return 0;
+      e = blk[c & 0xFF];
+    } else {
+      e = nfcEntry(c);  // outside the BMP (emoji, rare scripts): ask ICU directly
+    }
+    if (e == MEND_NFC_ASK) return 0;
+    uint8_t cc;
+    int plainStarter = 0;
+    if (e == MEND_NFC_MAYBE) {
+      if (!prevPlainStarter) return 0;
+      UErrorCode status = U_ZERO_ERROR;
+      const UNormalizer2 *nfc = unorm2_getNFCInstance(&status);
+      if (U_FAILURE(status) || unorm2_composePair(nfc, prev, c) >= 0) return 0;
+      cc = (uint8_t)u_getCombiningClass(c);
+    } else if (e == MEND_NFC_YES_DECOMPOSES) {
+      cc = 0;
+    } else {
+      cc = e;
+      plainStarter = cc == 0;
+    }
+    if (cc != 0 && last > cc) return 0;  // marks out of canonical order: not NFC
+    last = cc;
+    prev = c;
+    prevPlainStarter = plainStarter;
+  }
+  return 1;
 }
 
 int32_t mend_normalize(const char *utf8, int32_t len, int32_t form, char **out) {

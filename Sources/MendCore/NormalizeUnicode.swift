@@ -162,24 +162,33 @@ public struct NormalizeUnicode: Stage {
         // Eight ASCII bytes at a time: skip a chunk with no control, '&', DEL or double space.
         // Sixteen plain ASCII bytes at a time first (no control, '&', DEL, space: the common
         // run inside words), then the exact eight-byte test below.
-        while swarScan && i + 16 <= n {
+        // After a non-ASCII character another one often follows (Indic, Cyrillic, CJK text): a
+        // lane that starts at a byte >= 0x80 stops at once without changing anything (its stop
+        // mask has that byte's high bit), so it is not tried there.
+        let laneable = buf[i] < 0x80
+        while swarScan && laneable && i + 16 <= n {
           let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+          if (a | b) & Self.high != 0 { break }
+          // All sixteen bytes are < 0x80 now, so the flags take fewer steps than `zeroBytes` and
+          // are the same, byte for byte: bit 7 of v + 0x60 is v ≥ 0x20 (a control when clear),
+          // of v + 0x01 is v == 0x7F, and `asciiZeroBytes` flags a zero byte of a word whose bytes
+          // are all < 0x80; no sum carries out of its byte (each is ≤ 0xDF).
           let stop =
-            ((a | b) & Self.high) | Self.zeroBytes(a & 0x6060_6060_6060_6060) | Self.zeroBytes(b & 0x6060_6060_6060_6060)
-            | Self.zeroBytes(a ^ 0x2626_2626_2626_2626) | Self.zeroBytes(b ^ 0x2626_2626_2626_2626)
-            | Self.zeroBytes(a ^ 0x7F7F_7F7F_7F7F_7F7F) | Self.zeroBytes(b ^ 0x7F7F_7F7F_7F7F_7F7F)
+            (~(a &+ 0x6060_6060_6060_6060) | ~(b &+ 0x6060_6060_6060_6060) | (a &+ 0x0101_0101_0101_0101)
+              | (b &+ 0x0101_0101_0101_0101)) & Self.high
+            | Self.asciiZeroBytes(a ^ 0x2626_2626_2626_2626) | Self.asciiZeroBytes(b ^ 0x2626_2626_2626_2626)
           // Spaces are allowed when no two are adjacent (within or across the words, or after the
           // previous byte).
-          let sa = Self.zeroBytes(a ^ 0x2020_2020_2020_2020)
-          let sb = Self.zeroBytes(b ^ 0x2020_2020_2020_2020)
+          let sa = Self.asciiZeroBytes(a ^ 0x2020_2020_2020_2020)
+          let sb = Self.asciiZeroBytes(b ^ 0x2020_2020_2020_2020)
           let pairs = sa & (sa >> 8) | sb & (sb >> 8) | (sa >> 56) & sb & 0x80 | (prevSpace ? sa & 0x80 : 0)
           if stop != 0 || (spaces && pairs != 0) { break }
           prevSpace = sb & 0x8000_0000_0000_0000 != 0
           i += 16
         }
         if i >= n { break }
-        if swarScan && i + 8 <= n {
+        if swarScan && i + 8 <= n && buf[i] < 0x80 {
           let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           let space = Self.zeroBytes(x ^ 0x2020_2020_2020_2020)
           // Each flag is exact for its byte (zeroBytes has no false positives), so every byte
@@ -283,6 +292,13 @@ public struct NormalizeUnicode: Stage {
   }
 
   static let high: UInt64 = 0x8080_8080_8080_8080
+
+  /// 0x80 in each zero byte of x, exactly, when every byte of x is < 0x80 (then y + 0x7F has bit 7
+  /// set iff y ≠ 0, and no sum leaves its byte).
+  @inline(__always)
+  static func asciiZeroBytes(_ x: UInt64) -> UInt64 {
+    ~(x &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+  }
 
   /// 0x80 in each byte of x that is zero, exactly (no false positives).
   @inline(__always)
@@ -423,12 +439,23 @@ public struct NormalizeUnicode: Stage {
       var i = 0
       while i < n {
         if i + 8 <= n {
-          // Eight ASCII bytes with no control character (a tab goes the slow way, and stays).
+          // Only a character that starts with a byte < 0x20 (a tab goes this way too, and
+          // stays), 0x7F, 0xC2 (C1 controls, soft hyphen), 0xE1 (U+180E), 0xE2 (U+200B...U+200D,
+          // U+2060) or 0xEF (U+FEFF) can be removed here. Those are never continuation bytes
+          // (0x80...0xBF), and `zeroBytes` flags exactly the zero bytes, so every character that
+          // starts before the first flagged byte is kept: skip to it (eight bytes at a time, then
+          // past the continuation bytes of a character cut at the chunk's end).
           let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          if x & Self.high == 0 && (Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)) == 0 {
+          let stop =
+            Self.zeroBytes(x & 0xE0E0_E0E0_E0E0_E0E0) | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)
+            | Self.zeroBytes(x ^ 0xC2C2_C2C2_C2C2_C2C2) | Self.zeroBytes(x ^ 0xE1E1_E1E1_E1E1_E1E1)
+            | Self.zeroBytes(x ^ 0xE2E2_E2E2_E2E2_E2E2) | Self.zeroBytes(x ^ 0xEFEF_EFEF_EFEF_EFEF)
+          if stop == 0 {
             i += 8
+            while i < n && base[i] & 0xC0 == 0x80 { i += 1 }
             continue
           }
+          i += stop.trailingZeroBitCount >> 3  // a lead byte (or ASCII): where a character starts
         }
         let (v, len) = Self.scalar(buf, i)
         var what: String? = nil
@@ -494,9 +521,21 @@ public struct NormalizeUnicode: Stage {
       var runStart = 0
       var i = 0
       while i < n {
-        if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & Self.high == 0 {
-          i += 8
-          continue
+        if i + 8 <= n {
+          // Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be an odd space (see
+          // `oddSpace`); those are lead bytes, never continuation bytes, and `zeroBytes` is exact:
+          // skip to the first of them, eight bytes at a time and then past the continuation
+          // bytes of a character cut at the chunk's end.
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          let stop =
+            Self.zeroBytes(x ^ 0xC2C2_C2C2_C2C2_C2C2) | Self.zeroBytes(x ^ 0xE1E1_E1E1_E1E1_E1E1)
+            | Self.zeroBytes(x ^ 0xE2E2_E2E2_E2E2_E2E2) | Self.zeroBytes(x ^ 0xE3E3_E3E3_E3E3_E3E3)
+          if stop == 0 {
+            i += 8
+            while i < n && base[i] & 0xC0 == 0x80 { i += 1 }
+            continue
+          }
+          i += stop.trailingZeroBitCount >> 3
         }
         let c = buf[i]
         if c < 0x80 {
@@ -579,11 +618,20 @@ public struct NormalizeUnicode: Stage {
     return false
   }
 
+  /// Off only in tests: `isNormalized` then always asks ICU (the reference for the quick check).
+  var nfcQuickCheck = true
+
   func isNormalized(_ text: String) -> Bool {
     guard let form else { return true }
     var text = text
     return text.withUTF8 { buf in
-      buf.withMemoryRebound(to: CChar.self) { c in
+      // The standard's quick check answers YES only for NFC text (UAX #15 §9: every code point
+      // NFC_Quick_Check = Yes and combining classes in canonical order), so a YES needs no ICU
+      // (no UTF-16 copy); NO or MAYBE still goes to ICU's full check.
+      if nfcQuickCheck && form == Int32(MEND_NFC) && mend_nfc_quick_yes(buf.baseAddress, Int32(buf.count)) == 1 {
+        return true
+      }
+      return buf.withMemoryRebound(to: CChar.self) { c in
         mend_is_normalized(c.baseAddress, Int32(c.count), form) == 1
       }
     }

@@ -80,6 +80,10 @@ public struct OrderModel: Sendable {
   /// back-reference (a rule, not fitted: such a sentence cannot open a text).
   public var firstReference: Double = -5
 
+  /// Off only in tests: `scanCaps` then takes every byte through its word loop (the reference
+  /// for its eight-byte lane over lower-case words).
+  var quickFastLane = true
+
   let functionWords: KeySet
   let pronouns: KeySet
   let connectives: KeySet
@@ -1379,7 +1383,35 @@ extension OrderModel {
       runStart = -1
       runLen = 0
     }
+    let raw = UnsafeRawPointer(buf.baseAddress)
     while i < n {
+      // Fast lane: eight bytes that are all lower-case ASCII letters or spaces, once the line's
+      // first two words are hashed and no run of capitalised words is open. Why it is exact: at
+      // the top of this loop `i` is between words, so every letter run in the chunk is a word that
+      // starts with a lower-case letter (not hashed, `qualifies` false); for such a word the loop
+      // below only sets `sawBreak = false`, closes an open run (there is none) and counts `index`
+      // (already ≥ 2: it is read only while < 2 and as `== 1` at the end); a space changes
+      // nothing. A chunk ending inside a word continues that word exactly as the word loop
+      // below does (`skipLowerWordTail`). `quickFastLane = false` (tests) turns it off.
+      if quickFastLane && index >= 2 && runStart < 0 {
+        while i + 8 <= n {
+          let x = raw!.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          if x & 0x8080_8080_8080_8080 != 0 { break }
+          // Per byte (all < 0x80, so no carry crosses a byte): bit 7 of v + 0x1F is v ≥ 0x61,
+          // of v + 0x05 is v ≥ 0x7B.
+          let lower = (x &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(x &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080
+          let space = ~(((x ^ 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) & 0x8080_8080_8080_8080
+          if lower | space != 0x8080_8080_8080_8080 { break }
+          if lower != 0 { sawBreak = false }
+          i += 8
+          index += 1
+          if lower >> 63 != 0 {
+            // The chunk ends inside a word: the rest of it, as the word loop below takes it.
+            i = skipLowerWordTail(buf, from: i)
+          }
+        }
+        if i >= n { break }
+      }
       let b = buf[i]
       if b == 0x20 {  // the usual byte between words
         i += 1
@@ -1442,28 +1474,7 @@ extension OrderModel {
           break
         }
       } else {
-        while j < n {
-          let c = buf[j]
-          // Most bytes of a lower-case word: one comparison.
-          if c &- 0x61 < 26 {
-            j += 1
-            continue
-          }
-          if Self.isWordByte(c) {
-            if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
-            j += 1
-            continue
-          }
-          if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
-            j += 1
-            continue
-          }
-          if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
-            j += 3
-            continue
-          }
-          break
-        }
+        j = skipLowerWordTail(buf, from: j)
       }
       let breakBefore = sawBreak || start == 0
       sawBreak = false
@@ -1524,5 +1535,36 @@ extension OrderModel {
       }
     }
     return opens
+  }
+
+  /// The end of a word that is not hashed (it starts with a lower-case letter, or is past the
+  /// line's second word), from `j` inside it.
+  @inline(__always)
+  func skipLowerWordTail(_ buf: UnsafeBufferPointer<UInt8>, from j: Int) -> Int {
+    let n = buf.count
+    var j = j
+    while j < n {
+      let c = buf[j]
+      // Most bytes of a lower-case word: one comparison.
+      if c &- 0x61 < 26 {
+        j += 1
+        continue
+      }
+      if Self.isWordByte(c) {
+        if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
+        j += 1
+        continue
+      }
+      if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
+        j += 1
+        continue
+      }
+      if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
+        j += 3
+        continue
+      }
+      break
+    }
+    return j
   }
 }

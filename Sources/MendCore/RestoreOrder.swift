@@ -204,27 +204,57 @@ public struct RestoreOrder: Stage {
   }
 
   /// One pass over a line's bytes: (`looksMultiSentence`, `FragmentClassifier.isPlainBody`).
-  static func scanLine(_ text: String) -> (Bool, Bool) {
+  static func scanLine(_ text: String, swar: Bool = true) -> (Bool, Bool) {
     var text = text
     return text.withUTF8 { buf -> (Bool, Bool) in
       let n = buf.count
       var multi = false
       var slash = false
+      // Only a '/', '.', '!' or '?' can change `multi` or `slash` (the test at each looks at its
+      // neighbours, not at earlier bytes' results, and only ever sets a flag): eight bytes at a
+      // time, only the bytes found equal to one of them (exactly: `zeroBytes` flags a byte iff
+      // it is zero) are looked at, in order. `swar: false` (tests) is the reference.
       var i = 0
-      while i < n {
-        let b = buf[i]
-        if b == 0x2F {
-          slash = true
-        } else if (b == 0x2E || b == 0x21 || b == 0x3F) && i >= 1 && i + 2 < n && buf[i + 1] == 0x20 && !multi {
-          let c = buf[i + 2]
-          let before = buf[i - 1]
-          if ((c >= 0x41 && c <= 0x5A) || c == 0x22) && before >= 0x61 && before <= 0x7A { multi = true }
+      if let base = buf.baseAddress, swar {
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n && !(multi && slash) {
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          var m =
+            Self.zeroBytes(x ^ 0x2F2F_2F2F_2F2F_2F2F) | Self.zeroBytes(x ^ 0x2E2E_2E2E_2E2E_2E2E)
+            | Self.zeroBytes(x ^ 0x2121_2121_2121_2121) | Self.zeroBytes(x ^ 0x3F3F_3F3F_3F3F_3F3F)
+          while m != 0 {
+            Self.scanLineByte(buf, i + m.trailingZeroBitCount >> 3, &multi, &slash)
+            m &= m - 1
+          }
+          i += 8
         }
+      }
+      while i < n && !(multi && slash) {
+        Self.scanLineByte(buf, i, &multi, &slash)
         i += 1
       }
       let plain = n > 40 && !slash && FragmentClassifier.endsLikeSentence(buf)
       return (multi, plain)
     }
+  }
+
+  @inline(__always)
+  static func scanLineByte(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ multi: inout Bool, _ slash: inout Bool) {
+    let n = buf.count
+    let b = buf[i]
+    if b == 0x2F {
+      slash = true
+    } else if (b == 0x2E || b == 0x21 || b == 0x3F) && i >= 1 && i + 2 < n && buf[i + 1] == 0x20 && !multi {
+      let c = buf[i + 2]
+      let before = buf[i - 1]
+      if ((c >= 0x41 && c <= 0x5A) || c == 0x22) && before >= 0x61 && before <= 0x7A { multi = true }
+    }
+  }
+
+  /// 0x80 in each byte of x that is zero, exactly (no false positives).
+  @inline(__always)
+  static func zeroBytes(_ x: UInt64) -> UInt64 {
+    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
   }
 
   /// The kind of one fragment, as this stage's patterns classify it.

@@ -64,9 +64,27 @@ public struct RuleSet: Sendable {
   public var dedup = DedupConfig()
 
   /// Load a rules file. `defaultPath` is what `extends: default` means.
-  public static func load(path: String, defaultPath: String? = nil) throws -> RuleSet {
-    try RulesLoader(defaultPath: defaultPath).load(path: path, depth: 0)
+  ///
+  /// Stages are built (which checks their lexicons' contents and rule syntax) once, with their
+  /// final options, after every file is read. A disabled stage is not built unless
+  /// `buildDisabled` (`mend test-rules` asks for it): switching a stage off makes it cost nothing
+  /// at start-up. Its keys, option types, choices, regular expressions and lexicon paths are
+  /// checked either way, with the same messages.
+  public static func load(path: String, defaultPath: String? = nil, buildDisabled: Bool = false) throws -> RuleSet {
+    let loader = RulesLoader(defaultPath: defaultPath)
+    var set = try loader.load(path: path, depth: 0)
+    try loader.build(&set, disabledToo: buildDisabled)
+    return set
   }
+
+  /// Where a stage was last configured (file, line and column of its entry): build errors are
+  /// reported there.
+  struct EntryMark: Sendable {
+    let file: String
+    let line: Int
+    let column: Int
+  }
+  var lastEntry: [String: EntryMark] = [:]
 
   /// Every example in every enabled or disabled stage.
   public var examples: [RuleExample] { stages.flatMap(\.examples) }
@@ -239,16 +257,29 @@ struct RulesLoader {
         }
       }
     }
-    // Building the stage checks lexicons and patterns now, not at first use.
-    do {
-      config.built = try spec.make(config.options)
-      config.builtOptions = config.options
-    } catch let e as RulesError {
-      throw e
-    } catch {
-      throw err(file, node, "stage '\(id)' cannot be built: \(error)")
-    }
+    // The stage is built when every file is read (`build`), with its final options; a build
+    // error is reported at the last entry that configured it.
+    let (line, column) = mark(node)
+    set.lastEntry[id] = RuleSet.EntryMark(file: file, line: line, column: column)
     if let i = existing { set.stages[i] = config } else { set.stages.append(config) }
+  }
+
+  /// Build the stages of a loaded set (each once): the enabled ones, and the disabled ones too
+  /// when asked. Building checks lexicons and rule syntax now, not at first use.
+  func build(_ set: inout RuleSet, disabledToo: Bool) throws {
+    for k in set.stages.indices where set.stages[k].enabled || disabledToo {
+      let config = set.stages[k]
+      guard let spec = StageRegistry.spec(config.id) else { continue }
+      do {
+        set.stages[k].built = try spec.make(config.options)
+        set.stages[k].builtOptions = config.options
+      } catch let e as RulesError {
+        throw e
+      } catch {
+        let at = set.lastEntry[config.id] ?? RuleSet.EntryMark(file: config.file, line: config.line, column: config.column)
+        throw RulesError(file: at.file, line: at.line, column: at.column, message: "stage '\(config.id)' cannot be built: \(error)")
+      }
+    }
   }
 
   func checkValue(_ v: Node, _ spec: OptionSpec, file: String, baseDir: String) throws -> OptionValue {

@@ -201,14 +201,16 @@ enum RulesLocator {
     return nil
   }
 
-  static func load(userRules: String?) throws -> RuleSet {
+  /// `buildDisabled`: build the disabled stages too (checks their lexicons and rule syntax; for
+  /// `mend test-rules`).
+  static func load(userRules: String?, buildDisabled: Bool = false) throws -> RuleSet {
     let def = defaultRulesPath()
     if let user = userRules {
-      return try RuleSet.load(path: user, defaultPath: def)
+      return try RuleSet.load(path: user, defaultPath: def, buildDisabled: buildDisabled)
     }
     guard let d = def else {
       throw RulesError(file: "rules/mend.yml", line: 1, column: 1, message: "default rules not found; set MEND_RULES_DIR or pass --rules")
     }
-    return try RuleSet.load(path: d, defaultPath: nil)
+    return try RuleSet.load(path: d, defaultPath: nil, buildDisabled: buildDisabled)
   }
 }

@@ -14,7 +14,7 @@ struct TestRules: ParsableCommand {
   func run() throws {
     let set: RuleSet
     do {
-      set = try RulesLocator.load(userRules: rules)
+      set = try RulesLocator.load(userRules: rules, buildDisabled: true)
     } catch let e as RulesError {
       throw fail(e.description, code: Exit.rules)
     }

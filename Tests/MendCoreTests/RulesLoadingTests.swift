@@ -132,6 +132,46 @@ import Testing
     #expect(failures.first?.description.hasPrefix("\(path):7:9: error:") == true)
   }
 
+  /// A stage is built once, after every file is read: switched off, it is not built at all (it
+  /// costs nothing at start-up), unless `buildDisabled` asks (as `mend test-rules` does). A build
+  /// error of an enabled stage is located at the entry that configured it last; one of a
+  /// disabled stage is reported only with `buildDisabled`, with the same message.
+  @Test func stagesAreBuiltOnceAndOnlyWhenEnabled() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mend-rules-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("mine.yml").path
+    try "version: 1\nextends: default\nstages:\n  - id: repair-apostrophes\n    enabled: false\n"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let off = try RuleSet.load(path: path, defaultPath: Repo.defaultRules)
+    for s in off.stages { #expect((s.built != nil) == s.enabled, "\(s.id)") }
+    #expect(off.stages.contains { !$0.enabled })
+    let all = try RuleSet.load(path: path, defaultPath: Repo.defaultRules, buildDisabled: true)
+    #expect(all.stages.allSatisfy { $0.built != nil })
+
+    // A phrase without '->' cannot be built.
+    let broken = "version: 1\nextends: default\nstages:\n  - id: repair-apostrophes\n    options:\n      phrases: [\"rock n roll\"]\n"
+    try broken.write(toFile: path, atomically: true, encoding: .utf8)
+    for buildDisabled in [false, true] {
+      do {
+        _ = try RuleSet.load(path: path, defaultPath: Repo.defaultRules, buildDisabled: buildDisabled)
+        Issue.record("expected a build error")
+      } catch let e as RulesError {
+        #expect(e.description.hasPrefix("\(path):4:5: error: stage 'repair-apostrophes' cannot be built: "), "\(e)")
+        #expect(e.message.contains("a phrase is 'words -> restored words'"), "\(e)")
+      }
+    }
+    try (broken + "    enabled: false\n").write(toFile: path, atomically: true, encoding: .utf8)
+    let quiet = try RuleSet.load(path: path, defaultPath: Repo.defaultRules)
+    #expect(quiet.stages.first { $0.id == "repair-apostrophes" }?.built == nil)
+    do {
+      _ = try RuleSet.load(path: path, defaultPath: Repo.defaultRules, buildDisabled: true)
+      Issue.record("expected a build error with buildDisabled")
+    } catch let e as RulesError {
+      #expect(e.description.hasPrefix("\(path):4:5: error: stage 'repair-apostrophes' cannot be built: "), "\(e)")
+    }
+  }
+
   @Test func lexiconsAreSortedAndUnique() throws {
     let dir = Repo.path("rules/lexicons")
     for f in try FileManager.default.contentsOfDirectory(atPath: dir) where f.hasSuffix(".txt") {

@@ -17,6 +17,14 @@ enum { MEND_NFC = 0, MEND_NFKC = 1, MEND_NFD = 2, MEND_NFKD = 3 };
 /// 1 when the UTF-8 text is already in `form`, 0 when not, negative on an ICU error.
 int32_t mend_is_normalized(const char *utf8, int32_t len, int32_t form);
 
+/// 1 when valid UTF-8 text is surely NFC by the quick check of UAX #15 (section 9): every code
+/// point has NFC_Quick_Check = Yes and no non-zero combining class follows a larger one; also
+/// accepted: a Maybe character without a decomposition right after a Yes starter without one,
+/// when ICU's composePair says the two do not compose (a nukta after most Devanagari consonants;
+/// argued in mend_icu.c). 0 means "ask ICU's full check". Per-code-point data come from ICU
+/// (filled lazily, 256 code points at a time, thread-safe).
+int32_t mend_nfc_quick_yes(const uint8_t *utf8, int32_t len);
+
 /// Normalise UTF-8 text into a newly malloc'ed UTF-8 buffer (free it with mend_free).
 /// Returns the output length in bytes, or a negative value on an ICU error.
 int32_t mend_normalize(const char *utf8, int32_t len, int32_t form, char **out);
