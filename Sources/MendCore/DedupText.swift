@@ -708,7 +708,7 @@ struct HashTable64 {
   func contains(_ key: UInt64) -> Bool { self[key] != nil }
 
   subscript(key: UInt64) -> Int32? {
-    get {
+    @inline(__always) get {
       var i = Int(truncatingIfNeeded: key) & mask
       while used[i] {
         if keys[i] == key { return values[i] }
