@@ -1,5 +1,11 @@
 import CICU
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The cheap document pass shared by `remove-repeated-sentences` and `remove-near-duplicates`:
 /// one byte pass per line gives the line's words (the tokenizer's `Token`s, identical to
 /// `DedupText.tokenize`) and its pseudo-sentences ("pieces"), without the sentence segmenter.
@@ -351,7 +357,8 @@ extension DedupText {
         filter[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
       }
       var nContent = 0
-      var distinct: [UInt64] = []
+      // The first `sketch` different stems of a piece (their count is what is used).
+      let distinct = nd.distinct.reserve(sketch)
       do {
         let toks = self.tokens.p
         for f in 0..<lines {
@@ -366,7 +373,7 @@ extension DedupText {
             contentStart[p] = Int32(nContent)
             var low = UInt64.max
             var high: UInt64 = 0
-            distinct.removeAll(keepingCapacity: true)
+            var nDistinct = 0
             let ps = pieceStem + p * fw
             let pe = pieceExact + p * fw
             let pa = pieceAll + p * fw
@@ -389,9 +396,19 @@ extension DedupText {
               nContent += 1
               low = min(low, stem)
               high = max(high, stem)
-              if distinct.count < sketch && !distinct.contains(stem) { distinct.append(stem) }
+              if nDistinct < sketch {
+                var seen = false
+                for d in 0..<nDistinct where distinct[d] == stem {
+                  seen = true
+                  break
+                }
+                if !seen {
+                  distinct[nDistinct] = stem
+                  nDistinct += 1
+                }
+              }
             }
-            stemCount[p] = Int32(distinct.count)
+            stemCount[p] = Int32(nDistinct)
             stemLow[p] = low
             stemHigh[p] = high
             for w in 0..<fw { lineExact[f * fw + w] |= pe[w] }
@@ -674,7 +691,11 @@ extension DedupText {
         let k = Int(e)
         let s0 = Int(start[k])
         let s1 = k + 1 < start.count ? Int(start[k + 1]) : bytes.count
-        if s1 - s0 == raw.count && bytes[s0..<s1].elementsEqual(raw) { return tokens[k] }
+        if s1 - s0 == raw.count
+          && (raw.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + s0, raw.baseAddress!, raw.count) == 0 })
+        {
+          return tokens[k]
+        }
         return DedupText.nonASCIIToken(DedupText.normalizedBytes(buf, r))
       }
       if tokens.count >= 50_000 {
@@ -904,6 +925,7 @@ extension DedupText {
     let memoMark = Grow<Int32>()
     let memoStart = Grow<Int32>()
     let bitPieces = Grow<UInt64>()
+    let distinct = Grow<UInt64>()
   }
 
   /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to
