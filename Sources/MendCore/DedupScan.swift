@@ -317,9 +317,8 @@ extension DedupText {
       // stem and the number of different stems.
       let nd = scratch.near
       let pieceStem = nd.pieceStem.reserve(pieces * fw)
-      let pieceExact = nd.pieceExact.reserve(pieces * fw)
-      // Every word (soft ones too) of each piece, and each word's filter bit.
-      let pieceAll = nd.pieceAll.reserve(pieces * fw)
+      // Each word's filter bit (soft ones too); a window's filters of its exact content words
+      // and of all its words are made from these bits when its stems pass (rarely).
       let allBit = nd.allBit.reserve(tokenCount + 1)
       let lineExact = nd.lineExact.reserve(lines * fw)
       // For each stem filter bit, the set of lines holding it.
@@ -349,8 +348,6 @@ extension DedupText {
       let bitPieces = nd.bitPieces.reserve(1024)
       bitPieces.update(repeating: 0, count: 1024)
       pieceStem.update(repeating: 0, count: pieces * fw)
-      pieceExact.update(repeating: 0, count: pieces * fw)
-      pieceAll.update(repeating: 0, count: pieces * fw)
       lineExact.update(repeating: 0, count: lines * fw)
       linesWith.update(repeating: 0, count: 1024 * mw)
       @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
@@ -375,13 +372,11 @@ extension DedupText {
             var high: UInt64 = 0
             var nDistinct = 0
             let ps = pieceStem + p * fw
-            let pe = pieceExact + p * fw
-            let pa = pieceAll + p * fw
+            let le = lineExact + f * fw
             for k in t0..<t1 {
               let t = toks[k]
               let ab = UInt16(truncatingIfNeeded: t.hash >> 54)
               allBit[k] = ab
-              pa[Int(ab >> 6)] |= 1 << UInt64(ab & 63)
               // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
               // lower-cased as there), so soft words and stems are exactly the stage's.
               if soft.contains(t.hash) { continue }
@@ -389,7 +384,7 @@ extension DedupText {
               let sb = UInt16(truncatingIfNeeded: stem >> 54)
               let eb = UInt16(truncatingIfNeeded: t.hash >> 54)
               ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
-              pe[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
+              le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
               linesWith[Int(sb) * mw + (f >> 6)] |= fBit
               stemBit[nContent] = sb
               exactBit[nContent] = eb
@@ -411,7 +406,6 @@ extension DedupText {
             stemCount[p] = Int32(nDistinct)
             stemLow[p] = low
             stemHigh[p] = high
-            for w in 0..<fw { lineExact[f * fw + w] |= pe[w] }
           }
         }
       }
@@ -591,12 +585,16 @@ extension DedupText {
               winExact[w] = 0
               winAll[w] = 0
             }
-            budget -= 4 * (b - a)
-            for q in a..<b {
-              for w in 0..<fw {
-                winExact[w] |= pieceExact[q * fw + w]
-                winAll[w] |= pieceAll[q * fw + w]
-              }
+            let t0 = Int(pieceToken[a])
+            let t1 = b < q1 ? Int(pieceToken[b]) : Int(lineToken[l + 1])
+            budget -= 2 * (t1 - t0) + 8
+            for c in Int(contentStart[a])..<Int(contentStart[b]) {
+              let e = exactBit[c]
+              winExact[Int(e >> 6)] |= 1 << UInt64(e & 63)
+            }
+            for k in t0..<t1 {
+              let e = allBit[k]
+              winAll[Int(e >> 6)] |= 1 << UInt64(e & 63)
             }
             var hits = 0
             for c in c0..<c1 where has(winExact, exactBit[c]) { hits += 1 }
@@ -995,8 +993,6 @@ extension DedupText {
   /// The buffers of `DocScan.nearDuplicateLines`.
   final class NearScratch {
     let pieceStem = Grow<UInt64>()
-    let pieceExact = Grow<UInt64>()
-    let pieceAll = Grow<UInt64>()
     let allBit = Grow<UInt16>()
     let lineExact = Grow<UInt64>()
     let linesWith = Grow<UInt64>()
