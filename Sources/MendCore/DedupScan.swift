@@ -52,17 +52,17 @@ extension DedupText {
     /// The words of all lines: `tokens[0..<tokenCount]`. The buffers below are kept from one
     /// document to the next (one scan per thread, in the units cache) and written through
     /// pointers, without appends.
-    private(set) var tokens = Grow<Token>()
+    let tokens = Grow<Token>()
     var tokenCount = 0
     /// Tokens of line f: `lineToken[f]..<lineToken[f+1]`.
-    private(set) var lineToken = Grow<Int32>()
+    let lineToken = Grow<Int32>()
     /// First token of each piece (`pieceCount` of them); pieces of line f:
     /// `linePiece[f]..<linePiece[f+1]`.
-    private(set) var pieceToken = Grow<Int32>()
+    let pieceToken = Grow<Int32>()
     var pieceCount = 0
-    private(set) var linePiece = Grow<Int32>()
+    let linePiece = Grow<Int32>()
     /// Lines where the argument above does not hold: they go to the exact path.
-    private(set) var irregular = Grow<Bool>()
+    let irregular = Grow<Bool>()
     var anyIrregular = false
     /// Words with non-ASCII letters seen recently (their normalisation goes through ICU).
     let nonASCIIWords = NonASCIIWords()
@@ -1017,9 +1017,9 @@ extension DedupText {
   /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to
   /// the next without clearing: a slot is in use only when its stamp is the current generation.
   final class StampTable {
-    private var keys = Grow<UInt64>()
-    private var values = Grow<Int32>()
-    private var stamps = Grow<UInt32>()
+    private let keys = Grow<UInt64>()
+    private let values = Grow<Int32>()
+    private let stamps = Grow<UInt32>()
     private var slots = 0
     private var generation: UInt32 = 0
 

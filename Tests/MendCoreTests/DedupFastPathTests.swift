@@ -33,7 +33,15 @@ import Testing
     changes.map { "\($0.stage)/\($0.rule) \($0.action) \($0.line):\($0.column) \($0.before.debugDescription) \($0.reason)" }
   }
 
-  static let segmenter = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+  /// A segmenter per thread, as the pipeline has: the dedup scan and units cache live with the
+  /// segmenter, and the tests run in parallel (one shared segmenter raced between them).
+  static var segmenter: SentenceSegmenter {
+    let key = "DedupFastPathTests.segmenter"
+    if let s = Thread.current.threadDictionary[key] as? SentenceSegmenter { return s }
+    let s = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+    Thread.current.threadDictionary[key] = s
+    return s
+  }
 
   /// Whether the cheap pass alone (nil: undecided) and the whole fast path let the document
   /// through to the full path.
