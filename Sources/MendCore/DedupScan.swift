@@ -1,5 +1,11 @@
 import CICU
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The cheap document pass shared by `remove-repeated-sentences` and `remove-near-duplicates`:
 /// one byte pass per line gives the line's words (the tokenizer's `Token`s, identical to
 /// `DedupText.tokenize`) and its pseudo-sentences ("pieces"), without the sentence segmenter.
@@ -43,19 +49,25 @@ extension DedupText {
     /// The lines scanned (compared with `==`, which is O(1) for the same string storage), so the
     /// second stage reuses the pass when the first changed nothing.
     var texts: [String] = []
-    /// The words of all lines: `tokens[0..<tokenCount]` (the array is kept longer, as storage).
-    var tokens: [Token] = []
+    /// The words of all lines: `tokens[0..<tokenCount]`. The buffers below are kept from one
+    /// document to the next (one scan per thread, in the units cache) and written through
+    /// pointers, without appends.
+    let tokens = Grow<Token>()
     var tokenCount = 0
     /// Tokens of line f: `lineToken[f]..<lineToken[f+1]`.
-    var lineToken: [Int32] = []
-    /// First token of each piece; pieces of line f: `linePiece[f]..<linePiece[f+1]`.
-    var pieceToken: [Int32] = []
-    var linePiece: [Int32] = []
+    let lineToken = Grow<Int32>()
+    /// First token of each piece (`pieceCount` of them); pieces of line f:
+    /// `linePiece[f]..<linePiece[f+1]`.
+    let pieceToken = Grow<Int32>()
+    var pieceCount = 0
+    let linePiece = Grow<Int32>()
     /// Lines where the argument above does not hold: they go to the exact path.
-    var irregular: [Bool] = []
+    let irregular = Grow<Bool>()
     var anyIrregular = false
     /// Words with non-ASCII letters seen recently (their normalisation goes through ICU).
     let nonASCIIWords = NonASCIIWords()
+    /// Reusable buffers of the candidate searches (`repeatCandidates`, `nearDuplicateLines`).
+    let scratch = ScanScratch()
 
     func matches(_ document: Document) -> Bool {
       let fs = document.fragments
@@ -67,41 +79,44 @@ extension DedupText {
     func fill(_ document: Document) {
       let count = document.fragments.count
       texts.removeAll(keepingCapacity: true)
-      lineToken.removeAll(keepingCapacity: true)
-      pieceToken.removeAll(keepingCapacity: true)
-      linePiece.removeAll(keepingCapacity: true)
-      irregular.removeAll(keepingCapacity: true)
-      anyIrregular = false
       texts.reserveCapacity(count)
-      lineToken.reserveCapacity(count + 1)
-      linePiece.reserveCapacity(count + 1)
-      irregular.reserveCapacity(count)
+      anyIrregular = false
       // A line of n bytes holds at most (n + 1) / 2 words (each but the last is followed by a
-      // byte that ends it), so the storage is sized once and written without appends.
+      // byte that ends it), and at most as many pieces, so the storage is sized once.
       var total = 0
       for f in document.fragments { total += f.text.utf8.count }
       let needed = total / 2 + count + 1
-      if tokens.count < needed {
-        tokens = [Token](repeating: Token(hash: 0, prefix: 0, length: 0, isNumber: false), count: max(needed, 2 * tokens.count))
-      }
-      tokenCount = 0
-      tokens.withUnsafeMutableBufferPointer { store in
-        for f in document.fragments {
-          texts.append(f.text)
-          lineToken.append(Int32(tokenCount))
-          linePiece.append(Int32(pieceToken.count))
-          var text = f.text
-          let (k, irr) = text.withUTF8 {
-            DedupText.scanLine(
-              $0, into: store.baseAddress! + tokenCount, first: tokenCount, pieces: &pieceToken, words: nonASCIIWords)
+      let toks = tokens.reserve(needed)
+      let pieces = pieceToken.reserve(needed)
+      let lt = lineToken.reserve(count + 1)
+      let lp = linePiece.reserve(count + 1)
+      let irr = irregular.reserve(count + 1)
+      let words = nonASCIIWords
+      var nt = 0
+      var np = 0
+      var anyIrr = false
+      for (k, f) in document.fragments.enumerated() {
+        texts.append(f.text)
+        lt[k] = Int32(nt)
+        lp[k] = Int32(np)
+        let scanned =
+          f.text.utf8.withContiguousStorageIfAvailable {
+            DedupText.scanWords($0, out: toks + nt, first: nt, pieces: pieces + np, words: words)
           }
-          tokenCount += k
-          irregular.append(irr)
-          if irr { anyIrregular = true }
-        }
+          ?? {
+            var text = f.text
+            return text.withUTF8 { DedupText.scanWords($0, out: toks + nt, first: nt, pieces: pieces + np, words: words) }
+          }()
+        nt += scanned.words
+        np += scanned.pieces
+        irr[k] = scanned.irregular
+        if scanned.irregular { anyIrr = true }
       }
-      lineToken.append(Int32(tokenCount))
-      linePiece.append(Int32(pieceToken.count))
+      lt[count] = Int32(nt)
+      lp[count] = Int32(np)
+      tokenCount = nt
+      pieceCount = np
+      anyIrregular = anyIrr
     }
 
     /// The scan of a document, reused from the previous stage when its lines are unchanged.
@@ -130,43 +145,61 @@ extension DedupText {
     /// have both a start and an end fingerprint occurring twice.) Nil: no candidate at all.
     func repeatCandidates(minWords: Int) -> [Bool]? {
       let lines = texts.count
-      let pieces = pieceToken.count
+      let pieces = pieceCount
+      let toks = self.tokens.p
+      let lineToken = self.lineToken.p
+      let linePiece = self.linePiece.p
+      let pieceToken = self.pieceToken.p
       // Per piece: the fingerprint of the first words from its start and of the last words
       // before its start (0: none); per line, of its last words.
-      var startFP = [UInt64](repeating: 0, count: pieces)
-      var endFP = [UInt64](repeating: 0, count: pieces)
-      var lineEndFP = [UInt64](repeating: 0, count: lines)
-      var all: [UInt64] = []
-      tokens.withUnsafeBufferPointer { toks in
-        for f in 0..<lines {
-          let start = Int(lineToken[f])
-          let end = Int(lineToken[f + 1])
-          if end - start < minWords { continue }
-          for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
-            let t = Int(pieceToken[p])
-            if t + minWords <= end {
-              var h: UInt64 = 0x51_7CC1_B727_220A
-              for k in t..<(t + minWords) { h = DedupText.mix(h ^ toks[k].hash) }
-              startFP[p] = h | 1
-              all.append(h | 1)
-            }
-            if t - minWords >= start {
-              var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
-              for k in (t - minWords)..<t { h = DedupText.mix(h ^ toks[k].hash) }
-              endFP[p] = h & ~1
-              all.append(h & ~1)
-            }
+      let startFP = scratch.startFP.reserve(pieces)
+      let endFP = scratch.endFP.reserve(pieces)
+      let lineEndFP = scratch.lineEndFP.reserve(lines)
+      let all = scratch.all.reserve(2 * pieces + lines)
+      var nAll = 0
+      for f in 0..<lines {
+        let start = Int(lineToken[f])
+        let end = Int(lineToken[f + 1])
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        if end - start < minWords {
+          for p in p0..<p1 {
+            startFP[p] = 0
+            endFP[p] = 0
           }
-          var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
-          for k in (end - minWords)..<end { h = DedupText.mix(h ^ toks[k].hash) }
-          lineEndFP[f] = h & ~1
-          all.append(h & ~1)
+          lineEndFP[f] = 0
+          continue
         }
+        for p in p0..<p1 {
+          let t = Int(pieceToken[p])
+          startFP[p] = 0
+          endFP[p] = 0
+          if t + minWords <= end {
+            var h: UInt64 = 0x51_7CC1_B727_220A
+            for k in t..<(t + minWords) { h = DedupText.mix(h ^ toks[k].hash) }
+            startFP[p] = h | 1
+            all[nAll] = h | 1
+            nAll += 1
+          }
+          if t - minWords >= start {
+            var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
+            for k in (t - minWords)..<t { h = DedupText.mix(h ^ toks[k].hash) }
+            endFP[p] = h & ~1
+            all[nAll] = h & ~1
+            nAll += 1
+          }
+        }
+        var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
+        for k in (end - minWords)..<end { h = DedupText.mix(h ^ toks[k].hash) }
+        lineEndFP[f] = h & ~1
+        all[nAll] = h & ~1
+        nAll += 1
       }
-      if all.count < 2 && !anyIrregular { return nil }
-      // Fingerprints seen twice (start ones are odd, end ones even).
-      var counts = HashTable64(capacity: all.count)
-      for h in all { counts[h] = min(2, (counts[h] ?? 0) + 1) }
+      if nAll < 2 && !anyIrregular { return nil }
+      // Fingerprints seen twice (start ones are odd, end ones even; 0 is never one).
+      let counts = scratch.table.begin(nAll)
+      for k in 0..<nAll { counts.increment(all[k]) }
+      @inline(__always) func twice(_ h: UInt64) -> Bool { h != 0 && counts.value(h) >= 2 }
       // Triples of the lines with a repeated start and a repeated end.
       var triples: [UInt64] = []
       var tripleLine: [Int32] = []
@@ -176,10 +209,10 @@ extension DedupText {
         let p1 = Int(linePiece[f + 1])
         let end = Int(lineToken[f + 1])
         var hasStart = false
-        var hasEnd = counts[lineEndFP[f]] == 2 && lineEndFP[f] != 0
+        var hasEnd = twice(lineEndFP[f])
         for p in p0..<p1 {
-          if startFP[p] != 0 && counts[startFP[p]] == 2 { hasStart = true }
-          if endFP[p] != 0 && counts[endFP[p]] == 2 { hasEnd = true }
+          if twice(startFP[p]) { hasStart = true }
+          if twice(endFP[p]) { hasEnd = true }
         }
         if !(hasStart && hasEnd) { continue }
         // A line of many pieces would make too many triples: it is a candidate as it is.
@@ -187,42 +220,42 @@ extension DedupText {
           forced.append(f)
           continue
         }
-        for p in p0..<p1 where startFP[p] != 0 && counts[startFP[p]] == 2 {
+        for p in p0..<p1 where twice(startFP[p]) {
           let t = Int(pieceToken[p])
           // Ends: later pieces' starts, then the line's end.
           var q = p + 1
           while q <= p1 {
             let (e, fp) = q < p1 ? (Int(pieceToken[q]), endFP[q]) : (end, lineEndFP[f])
             q += 1
-            if e - t < minWords || fp == 0 || counts[fp] != 2 { continue }
+            if e - t < minWords || !twice(fp) { continue }
             triples.append(DedupText.mix(startFP[p] ^ DedupText.mix(fp &+ UInt64(e - t))))
             tripleLine.append(Int32(f))
           }
         }
       }
-      var out = [Bool](repeating: false, count: lines)
-      var found = false
+      var out: [Bool]? = nil
+      func mark(_ f: Int) {
+        if out == nil { out = [Bool](repeating: false, count: lines) }
+        out![f] = true
+      }
       if triples.count >= 2 {
-        var table = HashTable64(capacity: triples.count)
+        let table = scratch.table.begin(triples.count)
         for (k, h) in triples.enumerated() {
-          if let first = table[h] {
-            out[Int(tripleLine[Int(first)])] = true
-            out[Int(tripleLine[k])] = true
-            found = true
+          let first = table.value(h) - 1
+          if first >= 0 {
+            mark(Int(tripleLine[Int(first)]))
+            mark(Int(tripleLine[k]))
           } else {
-            table[h] = Int32(k)
+            table.set(h, Int32(k + 1))
           }
         }
       }
-      for f in 0..<lines where irregular[f] {
-        out[f] = true
-        found = true
+      if anyIrregular {
+        let irregular = self.irregular.p
+        for f in 0..<lines where irregular[f] { mark(f) }
       }
-      for f in forced {
-        out[f] = true
-        found = true
-      }
-      return found ? out : nil
+      for f in forced { mark(f) }
+      return out
     }
 
     /// The pairs of lines (f, ℓ) where `remove-near-duplicates` may find a pair of units (C in
@@ -267,7 +300,10 @@ extension DedupText {
     ) -> [(Int, Int)]? {
       if anyIrregular { return nil }
       let lines = texts.count
-      let pieces = pieceToken.count
+      let pieces = pieceCount
+      let lineToken = self.lineToken.p
+      let linePiece = self.linePiece.p
+      let pieceToken = self.pieceToken.p
       if lines == 0 || pieces < 2 || tokenCount < minWords { return [] }
       var longest = 0
       for f in 0..<lines { longest = max(longest, Int(lineToken[f + 1] - lineToken[f])) }
@@ -279,51 +315,49 @@ extension DedupText {
       // Per piece: filters of its content words' stems and of the words themselves; its words;
       // its content words (the filter bit of the stem, of the word); the smallest and largest
       // stem and the number of different stems.
-      let pieceStem = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
-      let pieceExact = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
-      // Every word (soft ones too) of each piece, and each word's filter bit.
-      let pieceAll = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * fw)
-      let allBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
-      let lineExact = UnsafeMutablePointer<UInt64>.allocate(capacity: lines * fw)
+      let nd = scratch.near
+      let pieceStem = nd.pieceStem.reserve(pieces * fw)
+      // Each word's filter bit (soft ones too); a window's filters of its exact content words
+      // and of all its words are made from these bits when its stems pass (rarely).
+      let allBit = nd.allBit.reserve(tokenCount + 1)
+      let lineExact = nd.lineExact.reserve(lines * fw)
       // For each stem filter bit, the set of lines holding it.
-      let linesWith = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024 * mw)
-      let cover = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces * mw)
-      let pieceWords = UnsafeMutablePointer<Int32>.allocate(capacity: pieces)
-      let contentStart = UnsafeMutablePointer<Int32>.allocate(capacity: pieces + 1)
-      let stemLow = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces)
-      let stemHigh = UnsafeMutablePointer<UInt64>.allocate(capacity: pieces)
-      let stemCount = UnsafeMutablePointer<Int32>.allocate(capacity: pieces)
-      let stemBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
-      let exactBit = UnsafeMutablePointer<UInt16>.allocate(capacity: tokenCount + 1)
-      let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 3 * fw + mw)
-      defer {
-        pieceStem.deallocate()
-        pieceExact.deallocate()
-        pieceAll.deallocate()
-        allBit.deallocate()
-        lineExact.deallocate()
-        linesWith.deallocate()
-        cover.deallocate()
-        pieceWords.deallocate()
-        contentStart.deallocate()
-        stemLow.deallocate()
-        stemHigh.deallocate()
-        stemCount.deallocate()
-        stemBit.deallocate()
-        exactBit.deallocate()
-        scratch.deallocate()
-      }
-      pieceStem.initialize(repeating: 0, count: pieces * fw)
-      pieceExact.initialize(repeating: 0, count: pieces * fw)
-      pieceAll.initialize(repeating: 0, count: pieces * fw)
-      lineExact.initialize(repeating: 0, count: lines * fw)
-      linesWith.initialize(repeating: 0, count: 1024 * mw)
+      let linesWith = nd.linesWith.reserve(1024 * mw)
+      let cover = nd.cover.reserve(pieces * mw)
+      let pieceWords = nd.pieceWords.reserve(pieces)
+      let contentStart = nd.contentStart.reserve(pieces + 1)
+      let stemLow = nd.stemLow.reserve(pieces)
+      let stemHigh = nd.stemHigh.reserve(pieces)
+      let stemCount = nd.stemCount.reserve(pieces)
+      let stemBit = nd.stemBit.reserve(tokenCount + 1)
+      let exactBit = nd.exactBit.reserve(tokenCount + 1)
+      // The stems of a line's pieces after each piece (for the own-line test).
+      let after = nd.after.reserve((pieces + 1) * fw)
+      let scratch = nd.small.reserve(4 * fw + mw)
+      // The stems of C as sets of a line's pieces (`window`).
+      let stemMask = nd.stemMask.reserve(tokenCount + 1)
+      // `window`'s sets of line f's stems in other lines: line ℓ's are at memoStart[ℓ] when
+      // memoMark[ℓ] is the current generation (a new one for each line f).
+      let memoCapacity = 1 << 18
+      let memo = nd.memo.reserve(memoCapacity)
+      let memoMark = nd.memoMark.reserve(lines)
+      memoMark.update(repeating: 0, count: lines)
+      let memoStart = nd.memoStart.reserve(lines)
+      var memoGeneration: Int32 = 0
+      var memoCount = 0
+      let bitPieces = nd.bitPieces.reserve(1024)
+      bitPieces.update(repeating: 0, count: 1024)
+      pieceStem.update(repeating: 0, count: pieces * fw)
+      lineExact.update(repeating: 0, count: lines * fw)
+      linesWith.update(repeating: 0, count: 1024 * mw)
       @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
         filter[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
       }
       var nContent = 0
-      var distinct: [UInt64] = []
-      tokens.withUnsafeBufferPointer { toks in
+      // The first `sketch` different stems of a piece (their count is what is used).
+      let distinct = nd.distinct.reserve(sketch)
+      do {
+        let toks = self.tokens.p
         for f in 0..<lines {
           let p0 = Int(linePiece[f])
           let p1 = Int(linePiece[f + 1])
@@ -336,15 +370,13 @@ extension DedupText {
             contentStart[p] = Int32(nContent)
             var low = UInt64.max
             var high: UInt64 = 0
-            distinct.removeAll(keepingCapacity: true)
+            var nDistinct = 0
             let ps = pieceStem + p * fw
-            let pe = pieceExact + p * fw
-            let pa = pieceAll + p * fw
+            let le = lineExact + f * fw
             for k in t0..<t1 {
               let t = toks[k]
               let ab = UInt16(truncatingIfNeeded: t.hash >> 54)
               allBit[k] = ab
-              pa[Int(ab >> 6)] |= 1 << UInt64(ab & 63)
               // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
               // lower-cased as there), so soft words and stems are exactly the stage's.
               if soft.contains(t.hash) { continue }
@@ -352,19 +384,28 @@ extension DedupText {
               let sb = UInt16(truncatingIfNeeded: stem >> 54)
               let eb = UInt16(truncatingIfNeeded: t.hash >> 54)
               ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
-              pe[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
+              le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
               linesWith[Int(sb) * mw + (f >> 6)] |= fBit
               stemBit[nContent] = sb
               exactBit[nContent] = eb
               nContent += 1
               low = min(low, stem)
               high = max(high, stem)
-              if distinct.count < sketch && !distinct.contains(stem) { distinct.append(stem) }
+              if nDistinct < sketch {
+                var seen = false
+                for d in 0..<nDistinct where distinct[d] == stem {
+                  seen = true
+                  break
+                }
+                if !seen {
+                  distinct[nDistinct] = stem
+                  nDistinct += 1
+                }
+              }
             }
-            stemCount[p] = Int32(distinct.count)
+            stemCount[p] = Int32(nDistinct)
             stemLow[p] = low
             stemHigh[p] = high
-            for w in 0..<fw { lineExact[f * fw + w] |= pe[w] }
           }
         }
       }
@@ -372,10 +413,23 @@ extension DedupText {
       // Each piece's cover: the lines holding all its content stems (its own line only when the
       // rest of the line does). A piece without content words is covered by every line.
       let others = scratch
+      let before = scratch + fw
       for f in 0..<lines {
         let p0 = Int(linePiece[f])
         let p1 = Int(linePiece[f + 1])
+        // after[p]: the stems of the line's pieces after p; before: of the pieces before p.
+        if p1 == p0 { continue }
+        for w in 0..<fw {
+          after[(p1 - 1 - p0) * fw + w] = 0
+          before[w] = 0
+        }
+        if p1 - p0 > 1 {
+          for p in stride(from: p1 - 1, to: p0, by: -1) {
+            for w in 0..<fw { after[(p - 1 - p0) * fw + w] = after[(p - p0) * fw + w] | pieceStem[p * fw + w] }
+          }
+        }
         for p in p0..<p1 {
+          defer { for w in 0..<fw { before[w] |= pieceStem[p * fw + w] } }
           let cv = cover + p * mw
           let c0 = Int(contentStart[p])
           let c1 = Int(contentStart[p + 1])
@@ -392,12 +446,8 @@ extension DedupText {
             if any == 0 { break }
           }
           let fBit: UInt64 = 1 << UInt64(f & 63)
-          // (Lines of many pieces keep the bit: checking would be quadratic; keeping it is safe.)
-          if cv[f >> 6] & fBit != 0 && p1 - p0 <= 64 {
-            for w in 0..<fw { others[w] = 0 }
-            for q in p0..<p1 where q != p {
-              for w in 0..<fw { others[w] |= pieceStem[q * fw + w] }
-            }
+          if cv[f >> 6] & fBit != 0 {
+            for w in 0..<fw { others[w] = before[w] | after[(p - p0) * fw + w] }
             var all = true
             for c in c0..<c1 where !has(others, stemBit[c]) {
               all = false
@@ -432,51 +482,143 @@ extension DedupText {
         let q1 = Int(linePiece[l + 1])
         let c0 = Int(contentStart[first])
         let c1 = Int(contentStart[last + 1])
-        for a in q0..<q1 {
-          if l == f && a >= first && a <= last { continue }
-          let limit = l == f && a < first ? first : q1
-          for w in 0..<fw {
-            winStem[w] = 0
-            winExact[w] = 0
-            winAll[w] = 0
-          }
-          var m = 0
-          var b = a
-          budget -= 8
-          while b < limit && m + Int(pieceWords[b]) <= cap {
-            budget -= 4
-            m += Int(pieceWords[b])
-            for w in 0..<fw {
-              winStem[w] |= pieceStem[b * fw + w]
-              winExact[w] |= pieceExact[b * fw + w]
-              winAll[w] |= pieceAll[b * fw + w]
+        // For a line of at most 64 pieces, each stem of C as the set of ℓ's pieces that hold it
+        // (C's own pieces left out), so a window holds all C's stems when it meets every set.
+        // The sets of all content words of line f in line ℓ are made once per (f, ℓ) and kept
+        // while f is the line being searched.
+        let useMasks = q1 - q0 <= 64
+        if useMasks {
+          let cf0 = Int(contentStart[Int(linePiece[f])])
+          let cf1 = Int(contentStart[Int(linePiece[f + 1])])
+          if memoMark[l] != memoGeneration {
+            if memoCount + (cf1 - cf0) > memoCapacity {
+              memoGeneration += 1
+              memoCount = 0
             }
-            b += 1
+            if memoCount + (cf1 - cf0) <= memoCapacity {
+              // Each stem bit of ℓ as the set of ℓ's pieces holding it (a table of 1 024 sets,
+              // cleared again after use).
+              for q in q0..<q1 {
+                for c in Int(contentStart[q])..<Int(contentStart[q + 1]) { bitPieces[Int(stemBit[c])] |= 1 << UInt64(q - q0) }
+              }
+              for c in cf0..<cf1 { memo[memoCount + c - cf0] = bitPieces[Int(stemBit[c])] }
+              for c in Int(contentStart[q0])..<Int(contentStart[q1]) { bitPieces[Int(stemBit[c])] = 0 }
+              budget -= 2 * Int(contentStart[q1] - contentStart[q0]) + (cf1 - cf0) + 4
+              memoMark[l] = memoGeneration
+              memoStart[l] = Int32(memoCount)
+              memoCount += cf1 - cf0
+            }
           }
-          if m < minWords { continue }
-          var ok = true
-          for c in c0..<c1 where !has(winStem, stemBit[c]) {
-            ok = false
-            break
+          var own: UInt64 = 0
+          if l == f { for q in first...last { own |= 1 << UInt64(q - q0) } }
+          if memoMark[l] == memoGeneration {
+            let base = Int(memoStart[l]) - cf0
+            for c in c0..<c1 {
+              let m = memo[base + c] & ~own
+              if m == 0 { return false }
+              stemMask[c - c0] = m
+            }
+            budget -= c1 - c0
+          } else {
+            for c in c0..<c1 {
+              let bit = stemBit[c]
+              let wi = Int(bit >> 6)
+              let bm: UInt64 = 1 << UInt64(bit & 63)
+              var m: UInt64 = 0
+              for q in q0..<q1 where pieceStem[q * fw + wi] & bm != 0 { m |= 1 << UInt64(q - q0) }
+              m &= ~own
+              if m == 0 { return false }
+              stemMask[c - c0] = m
+            }
+            budget -= (c1 - c0) * (q1 - q0) / 4 + 4
           }
-          if !ok { continue }
-          var hits = 0
-          for c in c0..<c1 where has(winExact, exactBit[c]) { hits += 1 }
-          if hits < need { continue }
-          var found = 0
-          for k in k0..<k1 where has(winAll, allBit[k]) { found += 1 }
-          if Double(found) >= aligned { return true }
         }
-        return false
+        // The window of each first piece a is the longest run from a within the bounds (two
+        // pointers: its end b never moves back as a grows, within one side of C). A window whose
+        // end equals the previous window's end is a subset of it, and every test below (words,
+        // stems, hits, aligned words) can only fail on a subset of a window where it failed, so
+        // it is skipped.
+        func side(_ lo: Int, _ hi: Int) -> Bool {
+          var b = lo
+          var m = 0
+          var prevEnd = -1
+          for a in lo..<hi {
+            if b <= a {
+              b = a
+              m = 0
+            } else {
+              m -= Int(pieceWords[a - 1])
+            }
+            while b < hi && m + Int(pieceWords[b]) <= cap {
+              m += Int(pieceWords[b])
+              b += 1
+            }
+            budget -= 2
+            if b == prevEnd { continue }
+            prevEnd = b
+            if m < minWords { continue }
+            // Stems first (the test that fails most), then the exact words, then all words.
+            if useMasks {
+              let width = b - a
+              let win: UInt64 = (width >= 64 ? ~0 : (1 << UInt64(width)) &- 1) << UInt64(a - q0)
+              budget -= c1 - c0
+              var ok = true
+              for c in 0..<(c1 - c0) where stemMask[c] & win == 0 {
+                ok = false
+                break
+              }
+              if !ok { continue }
+            } else {
+              for w in 0..<fw { winStem[w] = 0 }
+              budget -= 2 * (b - a) + 4
+              for q in a..<b {
+                for w in 0..<fw { winStem[w] |= pieceStem[q * fw + w] }
+              }
+              var ok = true
+              for c in c0..<c1 where !has(winStem, stemBit[c]) {
+                ok = false
+                break
+              }
+              if !ok { continue }
+            }
+            for w in 0..<fw {
+              winExact[w] = 0
+              winAll[w] = 0
+            }
+            let t0 = Int(pieceToken[a])
+            let t1 = b < q1 ? Int(pieceToken[b]) : Int(lineToken[l + 1])
+            budget -= 2 * (t1 - t0) + 8
+            for c in Int(contentStart[a])..<Int(contentStart[b]) {
+              let e = exactBit[c]
+              winExact[Int(e >> 6)] |= 1 << UInt64(e & 63)
+            }
+            for k in t0..<t1 {
+              let e = allBit[k]
+              winAll[Int(e >> 6)] |= 1 << UInt64(e & 63)
+            }
+            var hits = 0
+            for c in c0..<c1 where has(winExact, exactBit[c]) { hits += 1 }
+            if hits < need { continue }
+            var found = 0
+            for k in k0..<k1 where has(winAll, allBit[k]) { found += 1 }
+            if Double(found) >= aligned { return true }
+          }
+          return false
+        }
+        // D lies before or after C in C's own line.
+        if l == f { return side(q0, first) || side(last + 1, q1) }
+        return side(q0, q1)
       }
       // Every run of consecutive pieces of a line, with the lines covering all of it.
-      let mask = scratch + 3 * fw
+      let mask = scratch + 4 * fw
       var pairs: [(Int, Int)] = []
       var pairSet = Set<Int>()
       for f in 0..<lines {
         let p0 = Int(linePiece[f])
         let p1 = Int(linePiece[f + 1])
         if Int(lineToken[f + 1] - lineToken[f]) < minWords { continue }
+        memoGeneration += 1
+        memoCount = 0
         for i in p0..<p1 {
           var n = 0
           var content = false
@@ -547,7 +689,11 @@ extension DedupText {
         let k = Int(e)
         let s0 = Int(start[k])
         let s1 = k + 1 < start.count ? Int(start[k + 1]) : bytes.count
-        if s1 - s0 == raw.count && bytes[s0..<s1].elementsEqual(raw) { return tokens[k] }
+        if s1 - s0 == raw.count
+          && (raw.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + s0, raw.baseAddress!, raw.count) == 0 })
+        {
+          return tokens[k]
+        }
         return DedupText.nonASCIIToken(DedupText.normalizedBytes(buf, r))
       }
       if tokens.count >= 50_000 {
@@ -601,119 +747,371 @@ extension DedupText {
   /// Tokenise a whole line (the same tokens as `tokenize`) and mark its pieces (the index in
   /// `tokens` of each piece's first token, see `DocScan`). Returns whether the line is irregular.
   static func scanLine(_ buf: UnsafeBufferPointer<UInt8>, tokens out: inout [Token], pieces: inout [Int32]) -> Bool {
-    var store = [Token](repeating: Token(hash: 0, prefix: 0, length: 0, isNumber: false), count: (buf.count + 1) / 2 + 1)
-    let first = out.count
-    let (k, irregular) = store.withUnsafeMutableBufferPointer {
-      scanLine(buf, into: $0.baseAddress!, first: first, pieces: &pieces)
+    let room = (buf.count + 1) / 2 + 1
+    let store = UnsafeMutablePointer<Token>.allocate(capacity: room)
+    let ps = UnsafeMutablePointer<Int32>.allocate(capacity: room)
+    defer {
+      store.deallocate()
+      ps.deallocate()
     }
-    out += store.prefix(k)
-    return irregular
+    let r = scanWords(buf, out: store, first: out.count, pieces: ps, words: nil)
+    out += UnsafeBufferPointer(start: store, count: r.words)
+    pieces += UnsafeBufferPointer(start: ps, count: r.pieces)
+    return r.irregular
   }
 
-  /// `scanLine` writing the words to `out` (room for (n + 1) / 2 words), the pieces as indexes
-  /// from `first`. Returns the number of words and whether the line is irregular.
-  static func scanLine(
-    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, first: Int, pieces: inout [Int32],
-    words: NonASCIIWords? = nil
-  ) -> (Int, Bool) {
+  /// `lowerAlnum` as a pointer (no bounds check, no lazy-global check in the loop).
+  static let lowerAlnumTable: UnsafePointer<UInt8> = {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 { p[b] = lowerAlnum[b] }
+    return UnsafePointer(p)
+  }()
+
+  /// `scanWords` for a line without non-ASCII bytes: the same steps, less the cases of non-ASCII
+  /// characters (separators, apostrophes, letters, sentence-breaking letters).
+  static func scanASCIIWords(
+    _ p: UnsafePointer<UInt8>, _ n: Int, out: UnsafeMutablePointer<Token>, first: Int, pieces: UnsafeMutablePointer<Int32>
+  ) -> (words: Int, pieces: Int, irregular: Bool) {
+    let low = lowerAlnumTable
     var count = 0
-    let n = buf.count
+    var np = 0
     var i = 0
     var pending = true
     var irregular = false
-    lowerAlnum.withUnsafeBufferPointer { low in
-      while i < n {
-        // Between words: skip to the next word's first byte, noting triggers.
-        let b = buf[i]
-        if b < 0x80 {
-          if low[Int(b)] == 0 {
-            if b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 { pending = true }
-            i += 1
-            continue
-          }
-        } else {
-          let (v, len) = scalar(buf, i, n)
-          if nonASCIIKind(v) != 0 {
-            pending = true
-            i += len
-            continue
-          }
+    while i < n {
+      let b = p[i]
+      if low[Int(b)] == 0 {
+        if b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 { pending = true }
+        i += 1
+        continue
+      }
+      if pending {
+        pieces[np] = Int32(first + count)
+        np += 1
+        pending = false
+      }
+      var h = fnvOffset
+      var prefix: UInt32 = 0
+      var len: Int32 = 0
+      var digits = false
+      while true {
+        while i < n && len < 4 {
+          let c = low[Int(p[i])]
+          if c == 0 { break }
+          h = (h ^ UInt64(c)) &* fnvPrime
+          prefix |= UInt32(c) << (8 * UInt32(len))
+          len += 1
+          if c <= 0x39 { digits = true }
+          i += 1
         }
-        if pending {
-          pieces.append(Int32(first + count))
-          pending = false
-        }
-        // A word from i, exactly as `tokenize` reads it.
-        let tokStart = i
-        var h = fnvOffset
-        var prefix: UInt32 = 0
-        var len: Int32 = 0
-        var digits = false
-        var nonASCII = false
-        // A letter whose Sentence_Break class can end a sentence (a danda, a fullwidth bracket,
-        // U+2028) may only end the word: the break after it then falls before the next word,
-        // which starts a piece. A letter after it, or a combining mark starting a word, could
-        // put a break inside the word: the line is irregular.
-        var afterBreaker = false
-        while true {
-          if afterBreaker && i < n && low[Int(buf[i])] != 0 { irregular = true }
+        if len >= 4 {
           while i < n {
-            let c = low[Int(buf[i])]
+            let c = low[Int(p[i])]
             if c == 0 { break }
             h = (h ^ UInt64(c)) &* fnvPrime
-            if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
             len += 1
             if c <= 0x39 { digits = true }
             i += 1
           }
-          if i >= n { break }
-          let c = buf[i]
-          if c < 0x80 {
-            if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(buf[i + 1]) {
-              i += 1
-              continue
-            }
-            if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && buf[i + 1] >= 0x30 && buf[i + 1] <= 0x39
-              && buf[i - 1] >= 0x30 && buf[i - 1] <= 0x39
-            {
-              i += 1
-              continue
-            }
-            if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(buf[i + 1]) && (i < 2 || !isASCIIAlnum(buf[i - 2])) {
-              // A joined `.` (acronym): a break is possible after it only before a capital
-              // when no letter precedes it (SB7 needs Upper|Lower before the ATerm).
-              let next = buf[i + 1]
-              let prev = buf[i - 1]
-              if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
-              i += 1
-              continue
-            }
-            break
-          }
-          let (v, step) = scalar(buf, i, n)
-          let kind = nonASCIIKind(v)
-          if kind == 2 { break }
-          if kind == 0 {
-            switch breakerClass(v) {
-            case 1: afterBreaker = true
-            case 2: if len == 0 { irregular = true }
-            default: if afterBreaker { irregular = true }
-            }
-            len += Int32(step)
-            nonASCII = true
-          }
-          i += step
         }
-        if nonASCII {
-          out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
+        if i >= n { break }
+        let c = p[i]
+        if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) {
+          i += 1
+          continue
+        }
+        if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39
+          && p[i - 1] >= 0x30 && p[i - 1] <= 0x39
+        {
+          i += 1
+          continue
+        }
+        if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) && (i < 2 || !isASCIIAlnum(p[i - 2])) {
+          let next = p[i + 1]
+          let prev = p[i - 1]
+          if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
+          i += 1
+          continue
+        }
+        break
+      }
+      out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+      count += 1
+    }
+    return (count, np, irregular)
+  }
+
+  /// `scanLine` writing the words to `out` and the pieces (as token indexes from `first`) to
+  /// `pieces`, each with room for (n + 1) / 2 entries. Every piece starts a word, so a line has
+  /// at most as many pieces as words. All state is local (no captured variables), so the loop
+  /// keeps it in registers.
+  static func scanWords(
+    _ buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<Token>, first: Int, pieces: UnsafeMutablePointer<Int32>,
+    words: NonASCIIWords?
+  ) -> (words: Int, pieces: Int, irregular: Bool) {
+    let n = buf.count
+    guard n > 0, let p = buf.baseAddress else { return (0, 0, false) }
+    // Most lines are plain ASCII (8 bytes at a time to find out): they take the loop below
+    // without the non-ASCII cases, which never arise in them.
+    do {
+      let raw = UnsafeRawPointer(p)
+      var acc: UInt64 = 0
+      var k = 0
+      while k + 8 <= n {
+        acc |= raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+        k += 8
+      }
+      while k < n {
+        acc |= UInt64(p[k])
+        k += 1
+      }
+      if acc & 0x8080_8080_8080_8080 == 0 { return scanASCIIWords(p, n, out: out, first: first, pieces: pieces) }
+    }
+    let low = lowerAlnumTable
+    var count = 0
+    var np = 0
+    var i = 0
+    var pending = true
+    var irregular = false
+    while i < n {
+      // Between words: skip to the next word's first byte, noting triggers.
+      let b = p[i]
+      if b < 0x80 {
+        if low[Int(b)] == 0 {
+          if b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 { pending = true }
+          i += 1
+          continue
+        }
+      } else {
+        let (v, len) = scalar(buf, i, n)
+        if nonASCIIKind(v) != 0 {
+          pending = true
+          i += len
+          continue
+        }
+      }
+      if pending {
+        pieces[np] = Int32(first + count)
+        np += 1
+        pending = false
+      }
+      // A word from i, exactly as `tokenize` reads it.
+      let tokStart = i
+      var h = fnvOffset
+      var prefix: UInt32 = 0
+      var len: Int32 = 0
+      var digits = false
+      var nonASCII = false
+      // A letter whose Sentence_Break class can end a sentence (a danda, a fullwidth bracket,
+      // U+2028) may only end the word: the break after it then falls before the next word,
+      // which starts a piece. A letter after it, or a combining mark starting a word, could
+      // put a break inside the word: the line is irregular.
+      var afterBreaker = false
+      while true {
+        if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
+        // The word's first four bytes (the prefix), then the rest.
+        while i < n && len < 4 {
+          let c = low[Int(p[i])]
+          if c == 0 { break }
+          h = (h ^ UInt64(c)) &* fnvPrime
+          prefix |= UInt32(c) << (8 * UInt32(len))
+          len += 1
+          if c <= 0x39 { digits = true }
+          i += 1
+        }
+        if len >= 4 {
+          while i < n {
+            let c = low[Int(p[i])]
+            if c == 0 { break }
+            h = (h ^ UInt64(c)) &* fnvPrime
+            len += 1
+            if c <= 0x39 { digits = true }
+            i += 1
+          }
+        }
+        if i >= n { break }
+        let c = p[i]
+        if c < 0x80 {
+          if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) {
+            i += 1
+            continue
+          }
+          if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39
+            && p[i - 1] >= 0x30 && p[i - 1] <= 0x39
+          {
+            i += 1
+            continue
+          }
+          if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) && (i < 2 || !isASCIIAlnum(p[i - 2])) {
+            // A joined `.` (acronym): a break is possible after it only before a capital
+            // when no letter precedes it (SB7 needs Upper|Lower before the ATerm).
+            let next = p[i + 1]
+            let prev = p[i - 1]
+            if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
+            i += 1
+            continue
+          }
+          break
+        }
+        let (v, step) = scalar(buf, i, n)
+        let kind = nonASCIIKind(v)
+        if kind == 2 { break }
+        if kind == 0 {
+          switch breakerClass(v) {
+          case 1: afterBreaker = true
+          case 2: if len == 0 { irregular = true }
+          default: if afterBreaker { irregular = true }
+          }
+          len += Int32(step)
+          nonASCII = true
+        }
+        i += step
+      }
+      if nonASCII {
+        out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
+      } else {
+        out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+      }
+      count += 1
+      if afterBreaker { pending = true }
+    }
+    return (count, np, irregular)
+  }
+}
+
+extension DedupText {
+  /// The buffers of `DocScan`'s candidate searches, kept from one document to the next.
+  final class ScanScratch {
+    let startFP = Grow<UInt64>()
+    let endFP = Grow<UInt64>()
+    let lineEndFP = Grow<UInt64>()
+    let all = Grow<UInt64>()
+    let table = StampTable()
+    let near = NearScratch()
+  }
+
+  /// The buffers of `DocScan.nearDuplicateLines`.
+  final class NearScratch {
+    let pieceStem = Grow<UInt64>()
+    let allBit = Grow<UInt16>()
+    let lineExact = Grow<UInt64>()
+    let linesWith = Grow<UInt64>()
+    let cover = Grow<UInt64>()
+    let pieceWords = Grow<Int32>()
+    let contentStart = Grow<Int32>()
+    let stemLow = Grow<UInt64>()
+    let stemHigh = Grow<UInt64>()
+    let stemCount = Grow<Int32>()
+    let stemBit = Grow<UInt16>()
+    let exactBit = Grow<UInt16>()
+    let after = Grow<UInt64>()
+    let small = Grow<UInt64>()
+    let stemMask = Grow<UInt64>()
+    let memo = Grow<UInt64>()
+    let memoMark = Grow<Int32>()
+    let memoStart = Grow<Int32>()
+    let bitPieces = Grow<UInt64>()
+    let distinct = Grow<UInt64>()
+  }
+
+  /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to
+  /// the next without clearing: a slot is in use only when its stamp is the current generation.
+  final class StampTable {
+    private let keys = Grow<UInt64>()
+    private let values = Grow<Int32>()
+    private let stamps = Grow<UInt32>()
+    private var slots = 0
+    private var generation: UInt32 = 0
+
+    /// An empty map for up to n keys (the previous one's entries are forgotten).
+    func begin(_ n: Int) -> View {
+      var size = 16
+      while size < 2 * n { size <<= 1 }
+      if size > slots {
+        slots = size
+        keys.reserve(size)
+        values.reserve(size)
+        stamps.reserve(size).initialize(repeating: 0, count: size)
+        generation = 0
+      }
+      generation &+= 1
+      if generation == 0 {
+        stamps.p.update(repeating: 0, count: slots)
+        generation = 1
+      }
+      return View(keys: keys.p, values: values.p, stamps: stamps.p, mask: size - 1, generation: generation)
+    }
+
+    /// The map in use (it must not outlive the next `begin`); a missing key reads as 0.
+    struct View {
+      let keys: UnsafeMutablePointer<UInt64>
+      let values: UnsafeMutablePointer<Int32>
+      let stamps: UnsafeMutablePointer<UInt32>
+      let mask: Int
+      let generation: UInt32
+
+      @inline(__always)
+      func slot(_ key: UInt64) -> (Int, Bool) {
+        var i = Int(truncatingIfNeeded: key) & mask
+        while stamps[i] == generation {
+          if keys[i] == key { return (i, true) }
+          i = (i + 1) & mask
+        }
+        return (i, false)
+      }
+
+      @inline(__always)
+      func value(_ key: UInt64) -> Int32 {
+        let (i, found) = slot(key)
+        return found ? values[i] : 0
+      }
+
+      @inline(__always)
+      func set(_ key: UInt64, _ v: Int32) {
+        let (i, found) = slot(key)
+        if !found {
+          stamps[i] = generation
+          keys[i] = key
+        }
+        values[i] = v
+      }
+
+      /// Count a key (up to 2: "seen twice" is all the callers ask).
+      @inline(__always)
+      func increment(_ key: UInt64) {
+        let (i, found) = slot(key)
+        if found {
+          values[i] = min(2, values[i] + 1)
         } else {
-          out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+          stamps[i] = generation
+          keys[i] = key
+          values[i] = 1
         }
-        count += 1
-        if afterBreaker { pending = true }
       }
     }
-    return (count, irregular)
+  }
+
+  /// A buffer kept from one document to the next: grown (its contents dropped) when too small,
+  /// read and written through its pointer. For plain values only (no references).
+  final class Grow<T> {
+    private(set) var p: UnsafeMutablePointer<T>
+    private(set) var capacity = 0
+
+    init() { p = .allocate(capacity: 1) }
+    deinit { p.deallocate() }
+
+    /// Room for n values (previous contents are not kept when it grows).
+    @discardableResult
+    func reserve(_ n: Int) -> UnsafeMutablePointer<T> {
+      if n > capacity {
+        p.deallocate()
+        capacity = max(n, 2 * capacity)
+        p = .allocate(capacity: capacity)
+      }
+      return p
+    }
+
+    subscript(i: Int) -> T { p[i] }
   }
 }
 

@@ -46,7 +46,11 @@ enum DedupText {
 
   /// Tokenise `buf[range]` into normalised words, appending to `out`. ASCII words are hashed as
   /// they are read; a word with non-ASCII letters is re-read and normalised (rare in English).
-  static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Token]) {
+  /// `words` (optional) keeps the tokens of non-ASCII words by their bytes: the same bytes give
+  /// the same token, so it only saves the ICU normalisation.
+  static func tokenize(
+    _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Token], words: NonASCIIWords? = nil
+  ) {
     var i = range.lowerBound
     let end = range.upperBound
     var h = fnvOffset
@@ -95,7 +99,8 @@ enum DedupText {
       if boundary {
         if len > 0 {
           if nonASCII {
-            out.append(nonASCIIToken(normalizedBytes(buf, tokStart..<min(i, end))))
+            let r = tokStart..<min(i, end)
+            out.append(words?.token(buf, r) ?? nonASCIIToken(normalizedBytes(buf, r)))
           } else {
             out.append(Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits))
           }
@@ -342,6 +347,8 @@ enum DedupText {
     var entries: [Entry] = []
     /// The last document's cheap pass (`DocScan`), shared by the sentence stages.
     var scan: DocScan?
+    /// The tokens of recent words with non-ASCII letters (ICU normalisation saved on a repeat).
+    let nonASCIIWords = NonASCIIWords()
     var table = HashTable64(capacity: 1024)
     var bytes = 0
 
@@ -479,7 +486,7 @@ enum DedupText {
         while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
         if s == e { continue }
         let t0 = tokens.count
-        DedupText.tokenize(buf, s..<e, into: &tokens)
+        DedupText.tokenize(buf, s..<e, into: &tokens, words: nonASCIIWords)
         let t1 = tokens.count
         if t1 == t0 { continue }
         var key: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -708,7 +715,7 @@ struct HashTable64 {
   func contains(_ key: UInt64) -> Bool { self[key] != nil }
 
   subscript(key: UInt64) -> Int32? {
-    get {
+    @inline(__always) get {
       var i = Int(truncatingIfNeeded: key) & mask
       while used[i] {
         if keys[i] == key { return values[i] }

@@ -286,38 +286,49 @@ public struct RemoveNearDuplicates: Stage {
     if pairs.isEmpty { return false }
     let cache = DedupText.UnitsCache.of(segmenter)
     cache.trim()
-    var lineUnits: [Int: [DedupText.Unit]] = [:]
-    func unitsOf(_ f: Int) -> [DedupText.Unit] {
-      if let u = lineUnits[f] { return u }
+    // The units of each line involved (`lineFirst`, `lineCount`; built on first use).
+    var units: [DedupText.Unit] = []
+    var lineFirst = [Int32](repeating: -1, count: document.fragments.count)
+    var lineCount = [Int32](repeating: 0, count: document.fragments.count)
+    func unitsOf(_ f: Int) -> Range<Int> {
+      if lineFirst[f] >= 0 { return Int(lineFirst[f])..<Int(lineFirst[f] + lineCount[f]) }
+      let start = units.count
       let fragment = document.fragments[f]
       var text = fragment.text
       let e = text.withUTF8 { buf -> Int in
         buf.isEmpty ? -1 : cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter)
       }
-      var out: [DedupText.Unit] = []
       if e >= 0 {
         let entry = cache.entries[e]
         for k in Int(entry.first)..<Int(entry.first + entry.count) {
           let c = cache.units[k]
-          out.append(
+          units.append(
             DedupText.Unit(
               fragment: f, line: fragment.line, range: c.range, wholeLine: entry.whole, tokenStart: c.tokenStart,
               tokenEnd: c.tokenEnd, key: c.key, terminal: c.terminal, bytes: c.range.count, capitals: Int(c.capitals),
               cached: k))
         }
       }
-      lineUnits[f] = out
-      return out
+      lineFirst[f] = Int32(start)
+      lineCount[f] = Int32(units.count - start)
+      return start..<units.count
     }
-    // Sketches once per unit (by its index in the cache); a bounded number of unit pairs, past
-    // which the document takes the full path.
-    var sketches: [Int: [UInt64]] = [:]
-    var scratch: [UInt64] = []
-    func sketchOf(_ x: DedupText.Unit, _ t: ArraySlice<DedupText.Token>) -> [UInt64] {
-      if let s = sketches[x.cached] { return s }
-      signature(t, into: &scratch)
-      sketches[x.cached] = scratch
-      return scratch
+    // Sketches and word filters once per cached unit, kept in the cache as `run` keeps them
+    // (the same `signature`, so the same words).
+    var sig: [UInt64] = []
+    func prepare(_ x: DedupText.Unit, _ t: ArraySlice<DedupText.Token>) {
+      let k = x.cached
+      if cache.sketchStart[k] >= 0 { return }
+      signature(t, into: &sig)
+      cache.sketchStart[k] = Int32(cache.sketchWords.count)
+      cache.sketchCount[k] = UInt8(sig.count)
+      cache.sketchWords.append(contentsOf: sig)
+      var wordBits = SIMD4<UInt64>()
+      for w in t { wordBits |= DedupText.UnitsCache.filterBit(w.hash) }
+      var sketchBits = SIMD4<UInt64>()
+      for h in sig { sketchBits |= DedupText.UnitsCache.filterBit(h) }
+      cache.wordFilter[k] = wordBits
+      cache.sketchFilter[k] = sketchBits
     }
     var budget = 20_000
     for (f, l) in pairs {
@@ -325,9 +336,12 @@ public struct RemoveNearDuplicates: Stage {
       let b = unitsOf(l)
       budget -= a.count * b.count
       if budget < 0 { return true }
+      cache.prepareSketches(config: sketchConfig)
       let toks = cache.tokens
-      for x in a {
-        for y in b {
+      for xi in a {
+        for yi in b {
+          let x = units[xi]
+          let y = units[yi]
           if f == l && x.range == y.range { continue }
           let xFirst = x.fragment < y.fragment || (x.fragment == y.fragment && x.range.lowerBound < y.range.lowerBound)
           let c = xFirst ? x : y
@@ -337,15 +351,25 @@ public struct RemoveNearDuplicates: Stage {
           if wc < minWords || wc > maxWords || wu < minWords || wu > maxWords || c.key == u.key { continue }
           let tc = toks[c.tokenStart..<c.tokenEnd]
           let tu = toks[u.tokenStart..<u.tokenEnd]
-          let sigC = sketchOf(c, tc)
-          let sigU = sketchOf(u, tu)
-          if sigC.isEmpty || sigU.isEmpty { continue }
+          prepare(c, tc)
+          prepare(u, tu)
+          let kc = c.cached
+          let ku = u.cached
+          let nc = Int(cache.sketchCount[kc])
+          let nu = Int(cache.sketchCount[ku])
+          if nc == 0 || nu == 0 { continue }
+          let sc = Int(cache.sketchStart[kc])
+          let su = Int(cache.sketchStart[ku])
+          let sigC = cache.sketchWords[sc..<(sc + nc)]
+          let sigU = cache.sketchWords[su..<(su + nu)]
           var shared = 0
           for h in sigU where sigC.contains(h) { shared += 1 }
-          if shared < min(2, sigU.count) { continue }
-          if missingMore(sigU[...], in: tc, than: Self.maxMissing) && missingMore(sigC[...], in: tu, than: Self.maxMissing) {
-            continue
-          }
+          if shared < min(2, nu) { continue }
+          // One copy holds the other's sketch: the filters' lower bound first, then the words.
+          let lowU = Self.missingBound(cache.sketchFilter[ku], cache.wordFilter[kc])
+          let lowC = Self.missingBound(cache.sketchFilter[kc], cache.wordFilter[ku])
+          let uHeld = lowU <= Self.maxMissing && !missingMore(sigU, in: tc, than: Self.maxMissing)
+          if !uHeld && (lowC > Self.maxMissing || missingMore(sigC, in: tu, than: Self.maxMissing)) { continue }
           if similarity(tc, tu, terminal: (c.terminal, u.terminal)) == nil { continue }
           if min(labels.words(c, in: document), labels.words(u, in: document)) < minWords { continue }
           return true

@@ -33,7 +33,15 @@ import Testing
     changes.map { "\($0.stage)/\($0.rule) \($0.action) \($0.line):\($0.column) \($0.before.debugDescription) \($0.reason)" }
   }
 
-  static let segmenter = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+  /// A segmenter per thread, as the pipeline has: the dedup scan and units cache live with the
+  /// segmenter, and the tests run in parallel (one shared segmenter raced between them).
+  static var segmenter: SentenceSegmenter {
+    let key = "DedupFastPathTests.segmenter"
+    if let s = Thread.current.threadDictionary[key] as? SentenceSegmenter { return s }
+    let s = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+    Thread.current.threadDictionary[key] = s
+    return s
+  }
 
   /// Whether the cheap pass alone (nil: undecided) and the whole fast path let the document
   /// through to the full path.
@@ -170,6 +178,56 @@ import Testing
     #expect(full.1.contains { $0.stage == RemoveNearDuplicates.id && $0.action == .remove }, "the case must be a real near-duplicate")
     #expect(fast.0 == full.0)
     #expect(Self.describe(fast.1) == Self.describe(full.1))
+  }
+
+  /// `nearDuplicateLines`' window search: the copy is one sentence of a long paragraph, after and
+  /// before other sentences, so the window that holds it is not the first one tried, several
+  /// windows end at the same piece, and a paragraph of more than 64 pieces takes the search
+  /// without piece sets. A search that skipped a window it must test loses these.
+  @Test(arguments: [10, 30, 70])
+  func nearDuplicateInsideALongParagraphIsStillRemoved(_ sentences: Int) {
+    let fillers = [
+      "Rain fell.", "Trade slowed in spring.", "A quiet week for markets followed.", "Nobody spoke.",
+      "The ferry left at dawn with ninety passengers aboard.", "Crowds gathered.",
+    ]
+    var r = TestRandom(state: UInt64(sentences))
+    var before: [String] = []
+    var after: [String] = []
+    for k in 0..<sentences {
+      let s = fillers[Int(r.next() % UInt64(fillers.count))]
+      if k < sentences * 2 / 3 { before.append(s) } else { after.append(s) }
+    }
+    // The first line is the contained copy (the sentence in the paragraph has two more content
+    // words), so only a window of the paragraph can hold it.
+    let contained = "Engineers from Lyon finished the new tunnel under the harbour in March."
+    let longer = "Engineers from Lyon finished the new tunnel under the harbour in March, weeks early."
+    let text = contained + "\n" + (before + [longer] + after).joined(separator: " ")
+    let mayHold = Self.nearDuplicateMayHold(text)
+    #expect(mayHold.lines, "the cheap pass would skip this document")
+    #expect(mayHold.stage, "the fast path would skip this document")
+    let fast = Self.run(text, fast: true)
+    let full = Self.run(text, fast: false)
+    #expect(full.1.contains { $0.stage == RemoveNearDuplicates.id && $0.action == .remove }, "the case must be a real near-duplicate")
+    #expect(fast.0 == full.0)
+    #expect(Self.describe(fast.1) == Self.describe(full.1))
+  }
+
+  /// The same sentence twice in one paragraph, with the other sentences between: the search must
+  /// look on both sides of the sentence (and not count the sentence's own words as the copy's).
+  @Test func nearDuplicateOnBothSidesInOneLine() {
+    let a = "The regional council rejected the proposal to build a second bridge over the river on Tuesday."
+    let b = "The regional council rejects the proposal to build a second bridge over the river."
+    let filler = "Rain fell. Trade slowed in spring. Nobody spoke."
+    for text in [a + " " + filler + " " + b, b + " " + filler + " " + a, filler + " " + a + " " + filler + " " + b + " " + filler] {
+      let mayHold = Self.nearDuplicateMayHold(text)
+      #expect(mayHold.lines, "\(text)")
+      let fast = Self.run(text, fast: true)
+      let full = Self.run(text, fast: false)
+      #expect(full.1.contains { $0.stage == RemoveNearDuplicates.id && $0.action == .remove })
+      #expect(fast.0 == full.0)
+    }
+    // A sentence alone in its line with nothing like it elsewhere: no pair, not even with itself.
+    #expect(!Self.nearDuplicateMayHold(a + " " + filler).lines)
   }
 
   @Test(arguments: [
