@@ -104,28 +104,18 @@ struct ContextRule: Sendable {
     var names: [[UInt8]] = []
     var hashes: [[UInt64]] = []
     bytes.withUnsafeBufferPointer { buf in
-      let n = buf.count
-      var i = 0
-      while i < n {
-        var j = i
-        var sp = -1
-        while j < n && buf[j] != 0x0A {
-          if sp < 0 && buf[j] == 0x20 { sp = j }
-          j += 1
+      Bytes.forEachSpacedLine(buf) { i, sp, j in
+        guard sp > i && sp + 1 < j && buf[i] != 0x23 else { return }
+        let name = UnsafeBufferPointer(rebasing: buf[i..<sp])
+        let k: Int
+        if let f = names.firstIndex(where: { $0.elementsEqual(name) }) {
+          k = f
+        } else {
+          names.append(Array(name))
+          hashes.append([])
+          k = names.count - 1
         }
-        if sp > i && sp + 1 < j && buf[i] != 0x23 {
-          let name = UnsafeBufferPointer(rebasing: buf[i..<sp])
-          let k: Int
-          if let f = names.firstIndex(where: { $0.elementsEqual(name) }) {
-            k = f
-          } else {
-            names.append(Array(name))
-            hashes.append([])
-            k = names.count - 1
-          }
-          hashes[k].append(RepairApostrophes.hashLowered(buf, sp + 1, j))
-        }
-        i = j + 1
+        hashes[k].append(RepairApostrophes.hashLowered(buf, sp + 1, j))
       }
     }
     var out: [String: ByteWordSet] = [:]

@@ -202,6 +202,24 @@ enum Bytes {
   @inline(__always) static func upper(_ b: UInt8) -> UInt8 { isLower(b) ? b & 0xDF : b }
 
   static func lowered<C: Collection>(_ s: C) -> [UInt8] where C.Element == UInt8 { s.map(lower) }
+
+  /// Each line of a `KEY VALUE` lexicon file, on the bytes in place: `body(start, space, end)`
+  /// with the line's bounds in `buf` (without the newline) and its first space (-1 when none).
+  @inline(__always)
+  static func forEachSpacedLine(_ buf: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, Int) -> Void) {
+    let n = buf.count
+    var i = 0
+    while i < n {
+      var j = i
+      var sp = -1
+      while j < n && buf[j] != 0x0A {
+        if sp < 0 && buf[j] == 0x20 { sp = j }
+        j += 1
+      }
+      body(i, sp, j)
+      i = j + 1
+    }
+  }
 }
 
 /// A two-probe bit filter over a ByteWordSet's hashes (about 16 bits a word, so it stays in cache

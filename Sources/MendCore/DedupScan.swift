@@ -767,6 +767,55 @@ extension DedupText {
     return UnsafePointer(p)
   }()
 
+  /// The ASCII letters and digits of a word from `i` (its first four lower-cased bytes in
+  /// `prefix`, all of them hashed into `h`), up to the first other byte. Shared by both word
+  /// loops; inlined, so their state stays in registers.
+  @inline(__always)
+  static func wordRun(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
+    _ prefix: inout UInt32, _ len: inout Int32, _ digits: inout Bool
+  ) {
+    while i < n && len < 4 {
+      let c = low[Int(p[i])]
+      if c == 0 { return }
+      h = (h ^ UInt64(c)) &* fnvPrime
+      prefix |= UInt32(c) << (8 * UInt32(len))
+      len += 1
+      if c <= 0x39 { digits = true }
+      i += 1
+    }
+    while i < n {
+      let c = low[Int(p[i])]
+      if c == 0 { return }
+      h = (h ^ UInt64(c)) &* fnvPrime
+      len += 1
+      if c <= 0x39 { digits = true }
+      i += 1
+    }
+  }
+
+  /// The ASCII byte at `i` (after a word's run) joins the word to what follows, as `tokenize`
+  /// reads it: an apostrophe before a letter or digit, a `,` `.` `:` between digits, a `.`
+  /// inside an acronym (which makes the line irregular when a sentence break is possible after
+  /// it: before a capital with no letter before the dot, as SB7 needs Upper|Lower before ATerm).
+  @inline(__always)
+  static func asciiJoins(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, len: Int32, digits: Bool, irregular: inout Bool) -> Bool {
+    let c = p[i]
+    if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) { return true }
+    if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39
+      && p[i - 1] >= 0x30 && p[i - 1] <= 0x39
+    {
+      return true
+    }
+    if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) && (i < 2 || !isASCIIAlnum(p[i - 2])) {
+      let next = p[i + 1]
+      let prev = p[i - 1]
+      if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
+      return true
+    }
+    return false
+  }
+
   /// `scanWords` for a line without non-ASCII bytes: the same steps, less the cases of non-ASCII
   /// characters (separators, apostrophes, letters, sentence-breaking letters).
   static func scanASCIIWords(
@@ -795,41 +844,9 @@ extension DedupText {
       var len: Int32 = 0
       var digits = false
       while true {
-        while i < n && len < 4 {
-          let c = low[Int(p[i])]
-          if c == 0 { break }
-          h = (h ^ UInt64(c)) &* fnvPrime
-          prefix |= UInt32(c) << (8 * UInt32(len))
-          len += 1
-          if c <= 0x39 { digits = true }
-          i += 1
-        }
-        if len >= 4 {
-          while i < n {
-            let c = low[Int(p[i])]
-            if c == 0 { break }
-            h = (h ^ UInt64(c)) &* fnvPrime
-            len += 1
-            if c <= 0x39 { digits = true }
-            i += 1
-          }
-        }
+        wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
         if i >= n { break }
-        let c = p[i]
-        if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) {
-          i += 1
-          continue
-        }
-        if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39
-          && p[i - 1] >= 0x30 && p[i - 1] <= 0x39
-        {
-          i += 1
-          continue
-        }
-        if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) && (i < 2 || !isASCIIAlnum(p[i - 2])) {
-          let next = p[i + 1]
-          let prev = p[i - 1]
-          if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
+        if asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) {
           i += 1
           continue
         }
@@ -910,44 +927,11 @@ extension DedupText {
       while true {
         if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
         // The word's first four bytes (the prefix), then the rest.
-        while i < n && len < 4 {
-          let c = low[Int(p[i])]
-          if c == 0 { break }
-          h = (h ^ UInt64(c)) &* fnvPrime
-          prefix |= UInt32(c) << (8 * UInt32(len))
-          len += 1
-          if c <= 0x39 { digits = true }
-          i += 1
-        }
-        if len >= 4 {
-          while i < n {
-            let c = low[Int(p[i])]
-            if c == 0 { break }
-            h = (h ^ UInt64(c)) &* fnvPrime
-            len += 1
-            if c <= 0x39 { digits = true }
-            i += 1
-          }
-        }
+        wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
         if i >= n { break }
         let c = p[i]
         if c < 0x80 {
-          if (c == 0x27 || c == 0x60) && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) {
-            i += 1
-            continue
-          }
-          if (c == 0x2C || c == 0x2E || c == 0x3A) && digits && i + 1 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39
-            && p[i - 1] >= 0x30 && p[i - 1] <= 0x39
-          {
-            i += 1
-            continue
-          }
-          if c == 0x2E && len > 0 && i + 1 < n && isASCIIAlnum(p[i + 1]) && (i < 2 || !isASCIIAlnum(p[i - 2])) {
-            // A joined `.` (acronym): a break is possible after it only before a capital
-            // when no letter precedes it (SB7 needs Upper|Lower before the ATerm).
-            let next = p[i + 1]
-            let prev = p[i - 1]
-            if next >= 0x41 && next <= 0x5A && !((prev | 0x20) >= 0x61 && (prev | 0x20) <= 0x7A) { irregular = true }
+          if asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) {
             i += 1
             continue
           }

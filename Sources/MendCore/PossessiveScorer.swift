@@ -100,28 +100,17 @@ struct PossessiveScorer: Sendable {
   /// then only digits (`number`).
   static func forEachOdds(_ odds: [UInt8], _ body: (UInt64, Int) -> Void) {
     odds.withUnsafeBufferPointer { buf in
-      let n = buf.count
-      var i = 0
-      while i < n {
-        var j = i
-        var sp = -1
-        while j < n && buf[j] != 0x0A {
-          if sp < 0 && buf[j] == 0x20 { sp = j }
-          j += 1
-        }
-        defer { i = j + 1 }
-        guard sp >= 0 else { continue }
+      Bytes.forEachSpacedLine(buf) { i, sp, j in
+        guard sp >= 0 else { return }
         var d = sp + 1
         let negative = d < j && buf[d] == 0x2D
         if negative { d += 1 }
-        guard d < j else { continue }
+        guard d < j else { return }
         var v: Int32 = 0
-        var ok = true
         for q in d..<j {
-          guard Bytes.isDigit(buf[q]) else { ok = false; break }
+          guard Bytes.isDigit(buf[q]) else { return }
           v = v &* 10 &+ Int32(buf[q] - 0x30)
         }
-        guard ok else { continue }
         body(hash(prefix: "t:", buf, i, sp), Int(negative ? -v : v))
       }
     }
@@ -282,26 +271,29 @@ struct PossessiveScorer: Sendable {
   }
 }
 
-/// possessive-odds.txt, read and parsed on first use (thread-safe, once per scorer).
-final class LazyFormOdds: @unchecked Sendable {
+/// A lexicon file read and parsed on first use (thread-safe, once per owner): possessive-odds.txt
+/// and word-classes.txt, which most documents never need.
+final class LazyLexicon<Table>: @unchecked Sendable {
   let path: String
   private let lock = NSLock()
-  private var built: (HashLineMap, HashLineMap)?
+  private var built: Table?
 
   init(path: String) { self.path = path }
 
-  /// The tables `build` makes of the file's bytes, built by the first call (one scorer owns this
+  /// The table `build` makes of the file's bytes, built by the first call (one owner holds this
   /// object, so `build` is the same every time).
-  func get(_ build: ([UInt8]) -> (HashLineMap, HashLineMap)) -> (HashLineMap, HashLineMap) {
+  func get(_ build: ([UInt8]) -> Table) -> Table {
     lock.lock()
     defer { lock.unlock() }
     if let b = built { return b }
-    // Readable when the rules loaded; an unreadable file later gives no odds.
+    // Readable when the rules loaded; an unreadable file later gives an empty table.
     let b = build((try? ByteWordSet.readFile(path)) ?? [])
     built = b
     return b
   }
 }
+
+typealias LazyFormOdds = LazyLexicon<(HashLineMap, HashLineMap)>
 
 extension RepairApostrophes {
   /// `Macrons statement`, `praised Warrens endorsement`, `the NCAs investigation`: a capitalised

@@ -37,24 +37,8 @@ struct WordClassMap: Sendable {
   func name(_ h: UInt64) -> String? { classOf[h].map { Self.names[$0] } }
 }
 
-/// word-classes.txt, read and parsed on first use (thread-safe, once per scorer).
-final class LazyWordClasses: @unchecked Sendable {
-  let path: String
-  private let lock = NSLock()
-  private var built: WordClassMap?
-
-  init(path: String) { self.path = path }
-
-  func get(_ build: ([UInt8]) -> WordClassMap) -> WordClassMap {
-    lock.lock()
-    defer { lock.unlock() }
-    if let b = built { return b }
-    // Readable when the rules loaded; an unreadable file later gives no classes.
-    let b = build((try? ByteWordSet.readFile(path)) ?? [])
-    built = b
-    return b
-  }
-}
+/// word-classes.txt, read and parsed on first use.
+typealias LazyWordClasses = LazyLexicon<WordClassMap>
 
 extension PossessiveScorer {
   /// The next word is noun-like by the bigram counts (class n9). False without a class file.
