@@ -29,6 +29,19 @@ import Testing
     return (doc.text, log.changes)
   }
 
+  /// The fast and the full path give the same text (and, with `sameChanges`, the same change
+  /// records), and the full path really removes something with `stage`: the case is not vacuous.
+  static func expectFastIsFull(
+    _ text: String, removedBy stage: String, _ what: Comment? = nil, sameChanges: Bool = true,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let fast = run(text, fast: true)
+    let full = run(text, fast: false)
+    #expect(full.1.contains { $0.stage == stage && $0.action == .remove }, what, sourceLocation: sourceLocation)
+    #expect(fast.0 == full.0, sourceLocation: sourceLocation)
+    if sameChanges { #expect(describe(fast.1) == describe(full.1), sourceLocation: sourceLocation) }
+  }
+
   static func describe(_ changes: [Change]) -> [String] {
     changes.map { "\($0.stage)/\($0.rule) \($0.action) \($0.line):\($0.column) \($0.before.debugDescription) \($0.reason)" }
   }
@@ -173,11 +186,7 @@ import Testing
     let mayHold = Self.nearDuplicateMayHold(text)
     #expect(mayHold.lines, "the cheap pass would skip this document")
     #expect(mayHold.stage, "the fast path would skip this document")
-    let fast = Self.run(text, fast: true)
-    let full = Self.run(text, fast: false)
-    #expect(full.1.contains { $0.stage == RemoveNearDuplicates.id && $0.action == .remove }, "the case must be a real near-duplicate")
-    #expect(fast.0 == full.0)
-    #expect(Self.describe(fast.1) == Self.describe(full.1))
+    Self.expectFastIsFull(text, removedBy: RemoveNearDuplicates.id, "the case must be a real near-duplicate")
   }
 
   /// `nearDuplicateLines`' window search: the copy is one sentence of a long paragraph, after and
@@ -205,11 +214,7 @@ import Testing
     let mayHold = Self.nearDuplicateMayHold(text)
     #expect(mayHold.lines, "the cheap pass would skip this document")
     #expect(mayHold.stage, "the fast path would skip this document")
-    let fast = Self.run(text, fast: true)
-    let full = Self.run(text, fast: false)
-    #expect(full.1.contains { $0.stage == RemoveNearDuplicates.id && $0.action == .remove }, "the case must be a real near-duplicate")
-    #expect(fast.0 == full.0)
-    #expect(Self.describe(fast.1) == Self.describe(full.1))
+    Self.expectFastIsFull(text, removedBy: RemoveNearDuplicates.id, "the case must be a real near-duplicate")
   }
 
   /// The same sentence twice in one paragraph, with the other sentences between: the search must
@@ -221,10 +226,7 @@ import Testing
     for text in [a + " " + filler + " " + b, b + " " + filler + " " + a, filler + " " + a + " " + filler + " " + b + " " + filler] {
       let mayHold = Self.nearDuplicateMayHold(text)
       #expect(mayHold.lines, "\(text)")
-      let fast = Self.run(text, fast: true)
-      let full = Self.run(text, fast: false)
-      #expect(full.1.contains { $0.stage == RemoveNearDuplicates.id && $0.action == .remove })
-      #expect(fast.0 == full.0)
+      Self.expectFastIsFull(text, removedBy: RemoveNearDuplicates.id, sameChanges: false)
     }
     // A sentence alone in its line with nothing like it elsewhere: no pair, not even with itself.
     #expect(!Self.nearDuplicateMayHold(a + " " + filler).lines)
@@ -241,11 +243,7 @@ import Testing
   func repeatIsStillRemoved(_ text: String) {
     let scan = DedupText.DocScan.of(Document(text: text))
     #expect(scan.repeatCandidates(minWords: 4) != nil, "the cheap pass would skip this document")
-    let fast = Self.run(text, fast: true)
-    let full = Self.run(text, fast: false)
-    #expect(full.1.contains { $0.stage == RemoveRepeatedSentences.id && $0.action == .remove }, "the case must be a real repeat")
-    #expect(fast.0 == full.0)
-    #expect(Self.describe(fast.1) == Self.describe(full.1))
+    Self.expectFastIsFull(text, removedBy: RemoveRepeatedSentences.id, "the case must be a real repeat")
   }
 
   @Test func unrelatedSentencesAreSkipped() {

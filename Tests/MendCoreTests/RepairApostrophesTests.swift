@@ -251,13 +251,17 @@ import Testing
   ]
   static let gaps: [String] = [" ", " ", " ", " ", " ", ", ", ". ", "! ", ": ", " \"", "\" ", "-", "/", "'", "’", " ‘", "  ", " (", ") ", "@", "_", "&", "."]
 
-  @Test func sameRecordsAsEveryToken() throws {
+  /// The shipped repair-apostrophes stage alone, with its fast paths and without them.
+  static func fastAndReference() throws -> (fast: Pipeline, reference: Pipeline) {
     let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
     let fast = try #require(entry.stage as? RepairApostrophes)
     var reference = fast
     reference.fastPaths = false
-    let a = Pipeline(entries: [.init(id: entry.id, stage: fast)])
-    let b = Pipeline(entries: [.init(id: entry.id, stage: reference)])
+    return (Pipeline(entries: [.init(id: entry.id, stage: fast)]), Pipeline(entries: [.init(id: entry.id, stage: reference)]))
+  }
+
+  @Test func sameRecordsAsEveryToken() throws {
+    let (a, b) = try Self.fastAndReference()
     var rng = TestRandom(state: 7)
     var edits = 0
     for doc in 0..<600 {
@@ -287,12 +291,7 @@ import Testing
   /// of the shipped lexicons, as they are, capitalised and upper-cased): the per-thread memo's
   /// slots are then shared by many tokens, and its answers must still be the tables'.
   @Test func sameRecordsOnManyForms() throws {
-    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
-    let fast = try #require(entry.stage as? RepairApostrophes)
-    var reference = fast
-    reference.fastPaths = false
-    let a = Pipeline(entries: [.init(id: entry.id, stage: fast)])
-    let b = Pipeline(entries: [.init(id: entry.id, stage: reference)])
+    let (a, b) = try Self.fastAndReference()
     let lexicons = Repo.root + "/rules/lexicons/"
     let bases = try String(contentsOfFile: lexicons + "possessive-bases.txt", encoding: .utf8).split(separator: "\n")
     let words = try String(contentsOfFile: lexicons + "english-words.txt", encoding: .utf8).split(separator: "\n")

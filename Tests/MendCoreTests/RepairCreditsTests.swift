@@ -44,17 +44,27 @@ import Testing
     "Alexei", "DruzhininAP", "the", "President", "China", "Government", "Ihoto", "Grap",
   ]
 
-  @Test func sameAsEveryByte() throws {
+  static func shippedStage() throws -> RepairCredits {
     let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-credits" })
-    let stage = try #require(entry.stage as? RepairCredits)
+    return try #require(entry.stage as? RepairCredits)
+  }
+
+  /// One to ten pieces, a third of them followed by a space.
+  static func randomLine(_ rng: inout TestRandom) -> String {
+    var line = ""
+    for _ in 0..<Int.random(in: 1...10, using: &rng) {
+      line += pieces[Int.random(in: 0..<pieces.count, using: &rng)]
+      if Int.random(in: 0..<3, using: &rng) == 0 { line += " " }
+    }
+    return line
+  }
+
+  @Test func sameAsEveryByte() throws {
+    let stage = try Self.shippedStage()
     var rng = TestRandom(state: 3)
     var found = 0
     for _ in 0..<5000 {
-      var line = ""
-      for _ in 0..<Int.random(in: 1...10, using: &rng) {
-        line += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)]
-        if Int.random(in: 0..<3, using: &rng) == 0 { line += " " }
-      }
+      let line = Self.randomLine(&rng)
       var text = line
       let (fast, every) = text.withUTF8 { buf in
         (stage.hasCredit(buf), (0..<buf.count).contains { stage.isCreditStart(buf, $0) })
@@ -68,17 +78,12 @@ import Testing
   /// `isCreditStart` (with its first-two-bytes filter) against the definition: a first byte at a
   /// word start or after a lower-case letter, then a whole credit word and a space or a colon.
   @Test func creditStartIsTheDefinition() throws {
-    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-credits" })
-    let stage = try #require(entry.stage as? RepairCredits)
+    let stage = try Self.shippedStage()
     let words = stage.creditWords
     var rng = TestRandom(state: 11)
     var starts = 0
     for _ in 0..<5000 {
-      var line = ""
-      for _ in 0..<Int.random(in: 1...10, using: &rng) {
-        line += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)]
-        if Int.random(in: 0..<3, using: &rng) == 0 { line += " " }
-      }
+      let line = Self.randomLine(&rng)
       let b = Array(line.utf8)
       var text = line
       text.withUTF8 { buf in
