@@ -40,9 +40,18 @@ struct Segment: ParsableCommand {
     for path in paths.isEmpty ? ["-"] : paths {
       do {
         // The whole file is read and checked first: invalid UTF-8 prints nothing of the file.
-        var (text, _) = try InputReader.decode(try InputReader.readBytes(path), path: path, lossy: lossy)
-        text.withUTF8 { buf in
-          Self.segment(buf, pipeline: pipeline, segmenter: segmenter, blockBytes: Self.blockBytes, out: out)
+        // Valid bytes are segmented as they are (no String copy of the whole file); anything
+        // else goes through `InputReader.decode` (its error, or the --lossy repair).
+        let bytes = try InputReader.readBytes(path)
+        if bytes.withUnsafeBufferPointer({ InputReader.isValidUTF8($0) }) {
+          bytes.withUnsafeBufferPointer { buf in
+            Self.segment(buf, pipeline: pipeline, segmenter: segmenter, blockBytes: Self.blockBytes, out: out)
+          }
+        } else {
+          var (text, _) = try InputReader.decode(bytes, path: path, lossy: lossy)
+          text.withUTF8 { buf in
+            Self.segment(buf, pipeline: pipeline, segmenter: segmenter, blockBytes: Self.blockBytes, out: out)
+          }
         }
       } catch let e as InputError {
         out.flush()

@@ -111,6 +111,33 @@ import Testing
     }
   }
 
+  /// `mend segment` checks UTF-8 without building a String of the file (`isValidUTF8`: ASCII
+  /// sixteen bytes at a time): a bad sequence at any offset of a long ASCII run must still fail
+  /// the file with nothing printed, and good multi-byte sequences must pass.
+  @Test func segmentRejectsInvalidUTF8AtEveryOffset() throws {
+    let dir = CLI.scratch("s5utf8")
+    let bad: [[UInt8]] = [
+      [0xFF], [0x80], [0xC3, 0x28], [0xC0, 0xAF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+      [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82],
+    ]
+    let good: [[UInt8]] = [[0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0x9F, 0xBF], [0x7F]]
+    for k in stride(from: 0, to: 40, by: 3) {
+      for (seq, valid) in bad.map({ ($0, false) }) + good.map({ ($0, true) }) {
+        var bytes = Array(repeating: UInt8(ascii: "a"), count: k) + seq
+        // A truncated sequence is tested at the very end of the file too.
+        if seq != [0xE2, 0x82] || k % 2 == 0 { bytes += Array(" is here. Next one.".utf8) }
+        let path = dir + "/t.txt"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try CLI.run(["segment", path])
+        if valid {
+          #expect(r.status == 0 && !r.stdout.isEmpty, "\(seq) at \(k): \(r.stderr)")
+        } else {
+          #expect(r.status == 65 && r.stdout.isEmpty && r.stderr.contains("invalid UTF-8"), "\(seq) at \(k)")
+        }
+      }
+    }
+  }
+
   /// A line longer than the reader's first read (batch + 1 MiB) goes on with the chunked loop.
   @Test func aLineLongerThanABatchAndAChunk() throws {
     let dir = CLI.scratch("s5long")
