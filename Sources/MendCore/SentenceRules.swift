@@ -236,6 +236,28 @@ final class SentenceRules: @unchecked Sendable {
       | hasZero(w ^ (ones &* 0x0A)) | hasZero(w ^ (ones &* 0x0D)) != 0
   }
 
+  /// The offset of the first of sixteen bytes that `mayStop` flags, or 16 (SSE2 compares; the
+  /// mask is tested as two words, which compiles to one `movmsk`, where `any(_:)` would reduce it
+  /// byte by byte; the offset comes from the words' trailing zeros).
+  @inline(__always)
+  static func stopOffset16(_ v: SIMD16<UInt8>) -> Int {
+    let m =
+      (v .== splat16(0x2E)) .| (v .== splat16(0x21)) .| (v .== splat16(0x3F))
+      .| (v .== splat16(0x0A)) .| (v .== splat16(0x0D)) .| (v .>= splat16(0x80))
+    let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+    if w[0] | w[1] == 0 { return 16 }
+    // Byte j of the vector is byte j of the words (little-endian), 0xFF where it may stop.
+    return w[0] != 0 ? w[0].trailingZeroBitCount >> 3 : 8 + w[1].trailingZeroBitCount >> 3
+  }
+
+  /// Sixteen copies of a byte, built from two words: `SIMD16(repeating:)` compiled to a loop of
+  /// sixteen stores here, run at every call (3.5× slower `mend segment`), not to a constant.
+  @inline(__always)
+  static func splat16(_ b: UInt8) -> SIMD16<UInt8> {
+    let x = UInt64(b) &* 0x0101_0101_0101_0101
+    return unsafeBitCast(SIMD2<UInt64>(x, x), to: SIMD16<UInt8>.self)
+  }
+
   @inline(__always) static func isParaSep(_ c: UInt8) -> Bool { c == sep || c == cr || c == lf }
 
   /// The sentence boundaries of valid UTF-8 (after 0, the last one n) appended to `out`; false
@@ -244,10 +266,19 @@ final class SentenceRules: @unchecked Sendable {
     let n = buf.count
     guard n > 0, let p = buf.baseAddress else { return true }
     var i = 0
-    while i < n {
-      // Skip to the next byte that can matter, eight at a time while none is near.
+    scan: while i < n {
+      // Skip to the next byte that can matter, sixteen and then eight at a time while none is near.
       if wordScan {
-        while i + 8 <= n {
+        var found = false
+        while i + 16 <= n {
+          let o = Self.stopOffset16(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self))
+          i += o
+          if o < 16 {
+            found = true
+            break
+          }
+        }
+        while !found && i + 8 <= n {
           let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
           if Self.mayStop(w) { break }
           i += 8
@@ -255,11 +286,23 @@ final class SentenceRules: @unchecked Sendable {
       }
       while i < n && !stop[Int(p[i])] { i += 1 }
       if i >= n { break }
-      let (c, e) = unit(p, i, n, cache)
-      if c != Self.aTerm && c != Self.sTerm {
+      // Only a terminator (or a paragraph separator) starts work; any other code point is
+      // stepped over on its own. (Before, a unit with its Extend/Format tail was stepped over;
+      // the tail's code points are Extend or Format, never a terminator or separator, so stepping
+      // them one at a time stops at the same places.) Runs of non-ASCII letters (Devanagari, …)
+      // stay in this loop.
+      var (c, e) = codePoint(p, i, cache)
+      while c != Self.aTerm && c != Self.sTerm {
         if Self.isParaSep(c) { return false }
         i = e
-        continue
+        guard i < n, p[i] >= 0x80 else { continue scan }
+        (c, e) = codePoint(p, i, cache)
+      }
+      // SB5: the terminator's unit takes the Extend and Format characters after it.
+      while e < n && p[e] >= 0x80 {
+        let (c2, e2) = codePoint(p, e, cache)
+        if c2 != Self.extend && c2 != Self.format { break }
+        e = e2
       }
       // SB9, SB10: SATerm Close* Sp* holds together.
       var k = e
@@ -375,13 +418,34 @@ struct ByteTrie: Sendable {
       }
     }
     edgeStart.append(Int32(edgeBytes.count))
+    // Nodes with many edges (the one after the final '.' of the reversed entries has one per
+    // letter that ends an entry) get a direct table over ASCII bytes: a suppression test walks
+    // through that node at every sentence end.
+    denseBlock = Array(repeating: -1, count: kids.count)
+    for (node, k) in kids.enumerated() where k.count > 6 && k.allSatisfy({ $0.0 < 0x80 }) {
+      denseBlock[node] = Int32(dense.count)
+      var block = [Int32](repeating: 0, count: 128)
+      for (b, t) in k { block[Int(b)] = t }
+      dense += block
+    }
   }
+
+  /// Per node: the start of its 128-entry table in `dense`, or -1 (edges searched one by one).
+  private var denseBlock: [Int32] = []
+  /// Child per ASCII byte (0: none; the root is never a child).
+  private var dense: [Int32] = []
 
   @inline(__always) func value(_ node: Int32) -> UInt8 { values[Int(node)] }
   @inline(__always) func hasNext(_ node: Int32) -> Bool { edgeStart[Int(node) + 1] > edgeStart[Int(node)] }
 
   @inline(__always)
   func child(_ node: Int32, _ b: UInt8) -> Int32? {
+    let block = denseBlock[Int(node)]
+    if block >= 0 {
+      guard b < 0x80 else { return nil }
+      let t = dense[Int(block) + Int(b)]
+      return t == 0 ? nil : t
+    }
     var e = Int(edgeStart[Int(node)])
     let end = Int(edgeStart[Int(node) + 1])
     while e < end {

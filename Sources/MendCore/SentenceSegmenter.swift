@@ -109,6 +109,7 @@ public final class SentenceSegmenter {
   private func merged(_ buf: UnsafeBufferPointer<UInt8>, _ count: Int, _ boundary: (Int) -> Int) -> [Range<Int>] {
     let n = buf.count
     var out: [Range<Int>] = []
+    out.reserveCapacity(count)
     var start = 0
     for k in 0..<count {
       let end = boundary(k)

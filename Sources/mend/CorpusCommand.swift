@@ -159,6 +159,27 @@ struct CorpusCommand: ParsableCommand {
     var messages: [String] = []
     /// The last record was left out (so its newline is too).
     var lastSkipped = false
+    /// While true, every record so far is written exactly as it was read, and `output` holds
+    /// nothing yet: a batch that stays so is handed on as its own input array (no copy). The first
+    /// record written differently first copies the bytes before it (`diverge`).
+    var passThrough = false
+    /// The batch's bytes while `processLines` runs (valid only inside it).
+    var batchBase: UnsafePointer<UInt8>? = nil
+    var batchCount = 0
+
+    /// Write a record as it was read.
+    @inline(__always) mutating func keep(_ line: UnsafeBufferPointer<UInt8>) {
+      if !passThrough { output.append(contentsOf: line) }
+    }
+
+    /// About to write something other than `line` as it was read (or to leave it out): leave
+    /// pass-through mode, copying every byte of the batch before `line` into `output`.
+    mutating func diverge(at line: UnsafeBufferPointer<UInt8>) {
+      guard passThrough, let base = batchBase, let at = line.baseAddress else { return }
+      passThrough = false
+      output.reserveCapacity(batchCount + batchCount / 16)
+      output.append(contentsOf: UnsafeBufferPointer(start: base, count: base.distance(to: at)))
+    }
   }
 
   func run() throws {
@@ -304,9 +325,12 @@ struct RecordProcessor {
 
   func processLines(_ batch: LineBatchReader.Batch, path: String, segmenter: SentenceSegmenter) -> CorpusCommand.Result {
     var r = CorpusCommand.Result()
-    r.output.reserveCapacity(check ? 0 : batch.bytes.count + batch.bytes.count / 16)
+    r.passThrough = !check
     let display = path == "-" ? "<stdin>" : path
     batch.bytes.withUnsafeBufferPointer { all in
+      r.batchBase = all.baseAddress
+      r.batchCount = all.count
+      defer { r.batchBase = nil }
       var start = 0
       var lineNo = batch.firstLine
       while start < all.count {
@@ -318,11 +342,16 @@ struct RecordProcessor {
         let line = UnsafeBufferPointer(rebasing: all[start..<end])
         r.stats.inputBytes += Int64(end - start + (hasNL ? 1 : 0))
         processRecord(line, path: display, lineNo: lineNo, into: &r, segmenter: segmenter)
-        if hasNL && !r.lastSkipped && !check { r.output.append(0x0A) }
+        if hasNL && !r.lastSkipped && !check && !r.passThrough { r.output.append(0x0A) }
         r.lastSkipped = false
         start = end + 1
         lineNo += 1
       }
+    }
+    if r.passThrough {
+      // Every record (and newline) was kept as read: the output is the batch itself.
+      r.output = batch.bytes
+      r.passThrough = false
     }
     r.stats.outputBytes = Int64(r.output.count)
     return r
@@ -331,7 +360,7 @@ struct RecordProcessor {
   func processRecord(_ line: UnsafeBufferPointer<UInt8>, path: String, lineNo: Int, into r: inout CorpusCommand.Result, segmenter: SentenceSegmenter) {
     // A blank line is not a record: kept as it is.
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-      if !check { r.output.append(contentsOf: line) }
+      if !check { r.keep(line) }
       return
     }
     var scanner = JSONLineScanner(line)
@@ -345,9 +374,10 @@ struct RecordProcessor {
       }
       if skipMalformed {
         r.stats.skipped += 1
+        r.diverge(at: line)
         r.lastSkipped = true
       } else if !check {
-        r.output.append(contentsOf: line)
+        r.keep(line)
       }
       return
     } catch {
@@ -420,8 +450,9 @@ struct RecordProcessor {
       }
     }
     if splice.edits.isEmpty {
-      r.output.append(contentsOf: line)
+      r.keep(line)
     } else {
+      r.diverge(at: line)
       splice.apply(to: line, into: &r.output)
     }
   }

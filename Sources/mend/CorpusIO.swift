@@ -50,9 +50,39 @@ final class LineBatchReader {
 
   /// The next batch of whole lines (the last line may lack its newline), or nil at the end.
   func next() throws -> Batch? {
-    var buf: [UInt8] = []
-    buf.reserveCapacity(max(batchBytes, carry.count) + chunkSize)
-    buf.append(contentsOf: carry)
+    // The common case reads straight into the batch's own storage (no copy through `chunk`):
+    // until the batch holds `batchBytes` and a newline is found past the carried bytes, or the
+    // input ends, or the storage is full (a line longer than a chunk: the loop below goes on).
+    let capacity = max(batchBytes, carry.count) + chunkSize
+    var readError: Int32 = 0
+    var buf = [UInt8](unsafeUninitializedCapacity: capacity) { b, count in
+      let base = b.baseAddress!
+      carry.withUnsafeBufferPointer { c in
+        if let cb = c.baseAddress, c.count > 0 { base.update(from: cb, count: c.count) }
+      }
+      count = carry.count
+      while !eof && count < batchBytes {
+        let want = min(chunkSize, max(1 << 16, batchBytes - count), capacity - count)
+        let n = mend_gz_read(handle, base + count, UInt32(want))
+        if n < 0 {
+          readError = -1
+          return
+        }
+        if n == 0 {
+          eof = true
+          if mend_gz_error(handle) != nil { readError = 1 }
+          return
+        }
+        count += Int(n)
+      }
+    }
+    if readError < 0 {
+      let msg = mend_gz_error(handle).map { String(cString: $0) } ?? "read error"
+      throw InputError(path: path, message: "cannot read (\(msg)) after line \(nextLine)")
+    }
+    if readError > 0, let msg = mend_gz_error(handle).map({ String(cString: $0) }) {
+      throw InputError(path: path, message: "truncated or corrupt gzip data (\(msg)) after line \(nextLine)")
+    }
     carry = []
     var searchFrom = 0
     var lastNL = -1

@@ -61,20 +61,59 @@ enum InputReader {
       if (st.st_mode & S_IFMT) == S_IFDIR { throw InputError(path: path, message: "is a directory") }
       if st.st_size > 0 { capacity = Int(st.st_size) + 1 }
     }
-    var bytes = [UInt8](repeating: 0, count: capacity)
-    var count = 0
-    while true {
-      if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-      let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw InputError(path: path, message: "cannot read file: \(String(cString: strerror(errno)))")
+    // Read into uninitialised storage (a regular file: one array of its size + 1, no zero fill);
+    // when it fills up (stdin, a growing file), a twice larger one takes the bytes read so far.
+    var bytes: [UInt8] = []
+    var done = false
+    while !done {
+      let old = bytes
+      bytes = try [UInt8](unsafeUninitializedCapacity: max(capacity, 2 * old.count)) { b, count in
+        let base = b.baseAddress!
+        old.withUnsafeBufferPointer { o in
+          if let ob = o.baseAddress, o.count > 0 { base.update(from: ob, count: o.count) }
+        }
+        count = old.count
+        while count < b.count {
+          let n = read(fd, base + count, b.count - count)
+          if n < 0 {
+            if errno == EINTR { continue }
+            throw InputError(path: path, message: "cannot read file: \(String(cString: strerror(errno)))")
+          }
+          if n == 0 {
+            done = true
+            return
+          }
+          count += n
+        }
       }
-      if n == 0 { break }
-      count += n
     }
-    bytes.removeSubrange(count...)
     return bytes
+  }
+
+  /// Whether the bytes are valid UTF-8 (what `String(validating:)` accepts), without building a
+  /// String: plain ASCII sixteen bytes at a time, every other sequence by `UTF8Check`.
+  static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = b.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    let n = b.count
+    let high = SWAR.splat16(0x80)
+    var i = 0
+    while i < n {
+      while i + 16 <= n {
+        let w = unsafeBitCast(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .>= high, to: SIMD2<UInt64>.self)
+        if w[0] | w[1] != 0 { break }
+        i += 16
+      }
+      guard i < n else { break }
+      if b[i] < 0x80 {
+        i += 1
+        continue
+      }
+      let len = UTF8Check.sequenceLength(b, i)
+      if len == 0 { return false }
+      i += len
+    }
+    return true
   }
 
   /// Offset of the first NUL byte within the first 8 KiB, the usual test for a binary file.

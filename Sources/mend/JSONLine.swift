@@ -166,13 +166,16 @@ struct JSONLineScanner {
     let n = b.count
     let raw = UnsafeRawPointer(b.baseAddress!)
     while i < n {
-      // Eight plain ASCII bytes at a time (no quote, backslash or control character). (Swift's
-      // SIMD16 compiled to a generic, much slower loop here.)
-      // Sixteen at a time first (one branch for two words), then eight.
+      // Plain ASCII bytes (no quote, backslash or control character): thirty-two, then sixteen
+      // at a time with SSE2 compares (`SWAR.hasSpecialJSONByte16`), then eight with word tricks.
+      while i + 32 <= n {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+        let y = raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self)
+        if SWAR.hasSpecialJSONByte16(x, y) { break }
+        i += 32
+      }
       while i + 16 <= n {
-        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        let y = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-        if SWAR.hasSpecialJSONByte(x, y) { break }
+        if SWAR.hasSpecialJSONByte16(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)) { break }
         i += 16
       }
       while i + 8 <= n {
@@ -388,6 +391,37 @@ enum SWAR {
     if x & high != 0 { return true }
     return zeroBytes(x & 0x6060_6060_6060_6060) | zeroBytes(x ^ 0x2222_2222_2222_2222)
       | zeroBytes(x ^ 0x5C5C_5C5C_5C5C_5C5C) != 0
+  }
+
+  /// `hasSpecialJSONByte` of sixteen bytes: a byte < 0x20 or ≥ 0x80 (one signed compare: both
+  /// are < 0x20 as Int8), a quote or a backslash. The mask is tested as two words (one `movmsk`;
+  /// `any(_:)` reduces byte by byte and Swift's generic SIMD paths are slow).
+  @inline(__always)
+  static func hasSpecialJSONByte16(_ v: SIMD16<UInt8>) -> Bool {
+    let m = specialMask16(v)
+    let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+    return w[0] | w[1] != 0
+  }
+
+  @inline(__always)
+  static func hasSpecialJSONByte16(_ v: SIMD16<UInt8>, _ u: SIMD16<UInt8>) -> Bool {
+    let m = specialMask16(v) .| specialMask16(u)
+    let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+    return w[0] | w[1] != 0
+  }
+
+  @inline(__always)
+  static func specialMask16(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+    let s = unsafeBitCast(v, to: SIMD16<Int8>.self)
+    return (s .< unsafeBitCast(splat16(0x20), to: SIMD16<Int8>.self)) .| (v .== splat16(0x22)) .| (v .== splat16(0x5C))
+  }
+
+  /// Sixteen copies of a byte, built from two words (`SIMD16(repeating:)` may compile to a loop
+  /// of sixteen stores at every use instead of a constant).
+  @inline(__always)
+  static func splat16(_ b: UInt8) -> SIMD16<UInt8> {
+    let x = UInt64(b) &* 0x0101_0101_0101_0101
+    return unsafeBitCast(SIMD2<UInt64>(x, x), to: SIMD16<UInt8>.self)
   }
 
   /// `hasSpecialJSONByte` of either word.

@@ -128,6 +128,33 @@ import Testing
     #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
   }
 
+  /// Long random texts: the pieces above between runs of plain ASCII words and of non-ASCII
+  /// letters (Devanagari with its vowel signs, Cyrillic) of random length, so that every
+  /// terminator, closer, mark and paragraph separator falls at every offset of the scan's 16- and
+  /// 8-byte lanes and inside runs of non-ASCII code points. (The short texts above rarely reach a
+  /// lane; leaving `?` or `.` out of the 16-byte test makes this one fail.)
+  @Test func equalsICUOnLongRandomText() {
+    var rng = SplitMix64(seed: 5)
+    let plain = Array("abcdefghij klmnopqrstuvwxyz ABC, DEF; 0123 - ").map { String($0) }
+    let other = ["क", "ा", "ि", "्", "ह", "ो", "ं", "я", "Я", "ж", "é", "\u{0301}"]
+    let c = Comparison()
+    for _ in 0..<20_000 {
+      var s = ""
+      let k = Int(rng.next() % 6) + 1
+      for _ in 0..<k {
+        let run = Int(rng.next() % 40)
+        let pool = rng.next() % 4 == 0 ? other : plain
+        for _ in 0..<run { s += pool[Int(rng.next() % UInt64(pool.count))] }
+        s += Self.pieces[Int(rng.next() % UInt64(Self.pieces.count))]
+        if rng.next() % 3 == 0 { s += " " }
+      }
+      c.check(s)
+    }
+    print("fast path vs ICU on \(c.texts) long random texts: \(c.mismatches.count) mismatches")
+    #expect(c.fastTexts == c.texts)
+    #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
+  }
+
   /// Random code points from the whole range, mixed with the rules' key ASCII characters.
   @Test func equalsICUOnRandomCodePoints() {
     var rng = SplitMix64(seed: 2029)
