@@ -245,6 +245,19 @@ public struct NormalizeUnicode: Stage {
         }
         j += 16
       }
+      if j < len && block + len >= 16 {
+        // The last bytes of the line: one more vector that ends at the line's end; it overlaps
+        // bytes already looked at, whose lanes are shifted out (16 - r of them).
+        let r = len - j
+        let v = raw.loadUnaligned(fromByteOffset: block + len - 16, as: SIMD16<UInt8>.self)
+        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
+        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
+        let fm = (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) >> UInt64(16 - r)
+        let sm = (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) >> UInt64(16 - r)
+        special |= fm << UInt64(j)
+        sp |= sm << UInt64(j)
+        j = len
+      }
       while j < len {
         let c = p[block + j]
         if c < 0x20 || c > 0x7E || c == 0x26 { special |= 1 << UInt64(j) }

@@ -1449,8 +1449,11 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
   /// key's `formTerm` (its bit pattern). The facts always have `known` set, so a filled entry is
   /// never 0 (an empty one is). A term is read only with its key's first word (`term` compares
   /// the key and needs `termBit`), and `set` (a new key in the slot) writes the first word without
-  /// `termBit`, so a term never outlives its key. Before, the terms had a table of their own: a
-  /// second cache miss for each scored candidate, right after `suffixFacts` loaded this line.
+  /// `termBit`, so a term never outlives its key (`sameRecordsOnManyForms` fails when `set` keeps
+  /// the old `termBit`). `formTerm` runs right after `suffixFacts` of the same token, which leaves
+  /// the slot holding that key, so the key compare in `term` is a second guard that no current
+  /// caller needs. Before, the terms had a table of their own: a second cache miss for each scored
+  /// candidate, right after `suffixFacts` loaded this line.
   private let entries = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * SuffixMemo.size)
   static let indexBits = UInt64(SuffixMemo.size - 1)
   static let termBit: UInt64 = 0x100

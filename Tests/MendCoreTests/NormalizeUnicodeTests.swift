@@ -165,7 +165,8 @@ import Testing
   /// line (so each piece meets the block and vector edges at every alignment), and a pair of
   /// spaces at every offset of a longer line (across the block edge too), under each option set;
   /// the blocks must find what the byte loop finds. Fails when the blocks forget a kind of byte
-  /// (checked: without the '&' or the DEL compare, or without the carry of a space across blocks).
+  /// (checked: without the '&' compare, or without the carry of a space across blocks), and at
+  /// every line length from 1 to 150 (the last vector of a line overlaps bytes already seen).
   @Test(arguments: [
     [:], ["spaces": OptionValue.bool(false)], ["entities": .bool(false), "controls": .bool(false)],
   ] as [[String: OptionValue]])
@@ -195,6 +196,14 @@ import Testing
       let text = String(line)
       if fast.scan(text, first: true) != reference.scan(text, first: true) { differ += 1 }
       checked += 1
+    }
+    // Every length, the piece last (the overlapping last vector of the line).
+    for piece in ["&", "\u{7F}", "\u{1}", "é", "  ", "\u{A0}"] {
+      for length in 1...150 {
+        let text = String(String(repeating: "abc d", count: 40).prefix(length)) + piece
+        if fast.scan(text, first: true) != reference.scan(text, first: true) { differ += 1 }
+        checked += 1
+      }
     }
     #expect(differ == 0)
     #expect(checked > 3000)
