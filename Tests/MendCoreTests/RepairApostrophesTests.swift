@@ -295,7 +295,9 @@ import Testing
   @Test func blockTokensAreTheTokens() throws {
     let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
     let stage = try #require(entry.stage as? RepairApostrophes)
-    let alphabet = (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) } + ["é", "’", "‘", "“", "—", "\u{A0}", "Ω", "東", "s", "a", "e", " "]
+    let alphabet =
+      (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
+      + ["é", "’", "‘", "“", "—", "\u{A0}", "Ω", "東", "s", "a", "e", " "]
     var rng = TestRandom(state: 21)
     let cap = 256
     let a = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: cap)
@@ -315,10 +317,12 @@ import Testing
         var (ia2, ic2, c2) = (0, 0, false)
         var np = 0
         let m1 = stage.tokenize(buf, into: a, internalAscii: &ia1, internalCurly: &ic1, anyCurly: &c1)
-        let m2 = stage.tokenizeBlocks(buf, into: b, picked: picked, pickedCount: &np, internalAscii: &ia2, internalCurly: &ic2, anyCurly: &c2)
+        let m2 = stage.tokenizeBlocks(
+          buf, into: b, picked: picked, pickedCount: &np, internalAscii: &ia2, internalCurly: &ic2, anyCurly: &c2)
         var same = m1 == m2 && ia1 == ia2 && ic1 == ic2 && c1 == c2
         if same {
-          for k in 0..<m1 where a[k].start != b[k].start || a[k].end != b[k].end || a[k].ascii != b[k].ascii || a[k].glued != b[k].glued {
+          for k in 0..<m1
+          where a[k].start != b[k].start || a[k].end != b[k].end || a[k].ascii != b[k].ascii || a[k].glued != b[k].glued {
             same = false
           }
         }
