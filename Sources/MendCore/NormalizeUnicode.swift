@@ -51,8 +51,8 @@ public struct NormalizeUnicode: Stage {
     asciiDashes = options.string("dashes") == "ascii"
   }
 
-  /// Off only in tests: `scan` then looks at every byte on its own (the reference for its
-  /// eight- and sixteen-byte skips).
+  /// Off only in tests: `scan` then looks at every byte on its own (`scanBytes`, the reference for
+  /// `scanBlocks`).
   var swarScan = true
 
   /// Off only in tests: every fragment that needs more than ASCII space runs goes through the
@@ -148,157 +148,202 @@ public struct NormalizeUnicode: Stage {
   func scan(_ text: String, first: Bool) -> Needs {
     var text = text
     return text.withUTF8 { buf -> Needs in
+      guard !buf.isEmpty else { return [] }
       var needs: Needs = []
-      let n = buf.count
-      if n == 0 { return needs }
-      if trim && (buf[0] == 0x20 || buf[0] == 0x09 || buf[n - 1] == 0x20 || buf[n - 1] == 0x09) {
-        needs.insert(.spaceRuns)
-      }
-      var prevSpace = false
       var mojibakeLead = false
-      var i = 0
-      let raw = UnsafeRawPointer(buf.baseAddress!)
-      while i < n {
-        // Eight ASCII bytes at a time: skip a chunk with no control, '&', DEL or double space.
-        // Sixteen plain ASCII bytes at a time first (no control, '&', DEL, space: the common
-        // run inside words), then the exact eight-byte test below.
-        // After a non-ASCII character another one often follows (Indic, Cyrillic, CJK text): a
-        // lane that starts at a byte >= 0x80 stops at once without changing anything (its stop
-        // mask has that byte's high bit), so it is not tried there.
-        let laneable = buf[i] < 0x80
-        while swarScan && laneable && i + 16 <= n {
-          let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-          if (a | b) & Self.high != 0 { break }
-          // All sixteen bytes are < 0x80 now, so the flags take fewer steps than `zeroBytes` and
-          // are the same, byte for byte: bit 7 of v + 0x60 is v ≥ 0x20 (a control when clear),
-          // of v + 0x01 is v == 0x7F, and `asciiZeroBytes` flags a zero byte of a word whose bytes
-          // are all < 0x80; no sum carries out of its byte (each is ≤ 0xDF).
-          let stop =
-            (~(a &+ 0x6060_6060_6060_6060) | ~(b &+ 0x6060_6060_6060_6060) | (a &+ 0x0101_0101_0101_0101)
-              | (b &+ 0x0101_0101_0101_0101)) & Self.high
-            | Self.asciiZeroBytes(a ^ 0x2626_2626_2626_2626) | Self.asciiZeroBytes(b ^ 0x2626_2626_2626_2626)
-          // Spaces are allowed when no two are adjacent (within or across the words, or after the
-          // previous byte).
-          let sa = Self.asciiZeroBytes(a ^ 0x2020_2020_2020_2020)
-          let sb = Self.asciiZeroBytes(b ^ 0x2020_2020_2020_2020)
-          let pairs = sa & (sa >> 8) | sb & (sb >> 8) | (sa >> 56) & sb & 0x80 | (prevSpace ? sa & 0x80 : 0)
-          if stop != 0 || (spaces && pairs != 0) { break }
-          prevSpace = sb & 0x8000_0000_0000_0000 != 0
-          i += 16
-        }
-        if i >= n { break }
-        if swarScan && i + 8 <= n && buf[i] < 0x80 {
-          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          let space = Self.zeroBytes(x ^ 0x2020_2020_2020_2020)
-          // Each flag is exact for its byte (zeroBytes has no false positives), so every byte
-          // before the first flag is plain ASCII (no control, '&', DEL) that starts no space run.
-          var stop =
-            (x & Self.high) | Self.zeroBytes(x & 0x6060_6060_6060_6060) | Self.zeroBytes(x ^ 0x2626_2626_2626_2626)
-            | Self.zeroBytes(x ^ 0x7F7F_7F7F_7F7F_7F7F)
-          if spaces {
-            stop |= space & (space >> 8)
-            if prevSpace { stop |= space & 0x80 }
-          }
-          if stop == 0 {
-            prevSpace = space & 0x8000_0000_0000_0000 != 0
-            i += 8
-            continue
-          }
-          // Skip the plain bytes before the first flagged one (a non-ASCII character, most
-          // often) instead of taking them one at a time.
-          let f = stop.trailingZeroBitCount >> 3
-          if f > 0 {
-            prevSpace = (space >> UInt64(8 * f - 1)) & 1 != 0
-            i += f
-          }
-        }
-        let b = buf[i]
-        if b < 0x80 {
-          if b == 0x20 {
-            if prevSpace && spaces { needs.insert(.spaceRuns) }
-            prevSpace = true
-          } else {
-            prevSpace = false
-            if b < 0x20 {
-              if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
-            } else if b == 0x26 && entities {
-              needs.insert(.entities)
-            } else if b == 0x7F && controls {
-              needs.insert(.controls)
-            }
-          }
-          i += 1
-          continue
-        }
-        prevSpace = false
-        let b1: UInt8 = i + 1 < n ? buf[i + 1] : 0
-        let b2: UInt8 = i + 2 < n ? buf[i + 2] : 0
-        // Characters below U+0300 and common punctuation are stable under NFC (quick-check
-        // yes, combining class 0): only other text pays for ICU's check.
-        if !nfcSafe(b, b1, b2) { needs.insert(.nonASCII) }
-        switch b {
-        case 0xC2:
-          if b1 == 0xA0 { needs.insert(.spaces) }
-          if (b1 >= 0x80 && b1 <= 0x9F) || b1 == 0xAD { needs.insert(.controls) }
-          if b1 >= 0x80 { needs.insert(.mojibake) }  // U+0080...U+00BF can be misread bytes
-        case 0xC3:
-          if b1 >= 0x82 && b1 <= 0xB4 {
-            needs.insert(.mojibake)
-            // A lead character U+00C2...U+00F4 followed at once by a character that a byte
-            // 0x80...0xBF turns into under Windows-1252 or Latin-1: where a mojibake run can start.
-            if b2 == 0xC2 || b2 == 0xC5 || b2 == 0xC6 || b2 == 0xCB || b2 == 0xE2 { mojibakeLead = true }
-          }
-        case 0xC5, 0xC6, 0xCB:
-          needs.insert(.mojibake)  // Windows-1252's Œ œ Š š Ž ž Ÿ ƒ ˆ ˜
-        case 0xE1:
-          if (b1 == 0x9A && b2 == 0x80) || (b1 == 0xA0 && b2 == 0x8E) { needs.insert(.spaces); needs.insert(.controls) }
-        case 0xE2:
-          if b1 == 0x80 {
-            if b2 <= 0x8A || b2 == 0xAF { needs.insert(.spaces) }
-            if b2 >= 0x8B && b2 <= 0x8D { needs.insert(.controls) }
-            if (b2 >= 0x98 && b2 <= 0x9F) || b2 == 0xB2 || b2 == 0xB3 { if asciiQuotes { needs.insert(.punctuation) } }
-            if b2 == 0x93 || b2 == 0x94 { if asciiDashes { needs.insert(.punctuation) } }
-            needs.insert(.mojibake)  // € ‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ can be misread bytes
-          } else if b1 == 0x81 {
-            if b2 == 0xA0 { needs.insert(.controls) }
-            if b2 == 0x9F { needs.insert(.spaces) }
-          } else if b1 == 0x84 && b2 == 0xA2 {
-            needs.insert(.mojibake)
-          } else if b1 == 0x82 && b2 == 0xAC {
-            needs.insert(.mojibake)
-          }
-        case 0xE3:
-          if b1 == 0x80 && b2 == 0x80 { needs.insert(.spaces) }
-        case 0xEF:
-          if b1 == 0xBB && b2 == 0xBF { needs.insert(first && i == 0 && bom ? .bom : .controls) }
-        default:
-          break
-        }
-        // The continuation bytes need nothing of their own.
-        i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+      if swarScan {
+        scanBlocks(buf, first: first, &needs, &mojibakeLead)
+      } else {
+        scanBytes(buf, first: first, &needs, &mojibakeLead)
       }
-      if !mojibake { needs.remove(.mojibake) }
-      if !controls { needs.remove(.controls) }
-      // The mojibake pass needs a lead character U+00C2...U+00F4 to start from.
-      if !mojibakeLead { needs.remove(.mojibake) }
-      if form == nil { needs.remove(.nonASCII) }
-      if needs.contains(.spaceRuns) && needs != .spaceRuns {
-        needs.remove(.spaceRuns)
-        needs.insert(.spaces)
-      }
-      return needs
+      return finish(needs, buf, mojibakeLead: mojibakeLead)
     }
   }
 
-  static let high: UInt64 = 0x8080_8080_8080_8080
-
-  /// 0x80 in each zero byte of x, exactly, when every byte of x is < 0x80 (then y + 0x7F has bit 7
-  /// set iff y ≠ 0, and no sum leaves its byte).
+  /// The options' say over what `scanBlocks`/`scanBytes` found, and the line's ends.
   @inline(__always)
-  static func asciiZeroBytes(_ x: UInt64) -> UInt64 {
-    ~(x &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+  func finish(_ found: Needs, _ buf: UnsafeBufferPointer<UInt8>, mojibakeLead: Bool) -> Needs {
+    var needs = found
+    let n = buf.count
+    if trim && (buf[0] == 0x20 || buf[0] == 0x09 || buf[n - 1] == 0x20 || buf[n - 1] == 0x09) {
+      needs.insert(.spaceRuns)
+    }
+    if !mojibake { needs.remove(.mojibake) }
+    if !controls { needs.remove(.controls) }
+    // The mojibake pass needs a lead character U+00C2...U+00F4 to start from.
+    if !mojibakeLead { needs.remove(.mojibake) }
+    if form == nil { needs.remove(.nonASCII) }
+    if needs.contains(.spaceRuns) && needs != .spaceRuns {
+      needs.remove(.spaceRuns)
+      needs.insert(.spaces)
+    }
+    return needs
   }
+
+  /// One byte at a time: the reference for `scanBlocks`.
+  func scanBytes(_ buf: UnsafeBufferPointer<UInt8>, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool) {
+    let n = buf.count
+    var prevSpace = false
+    var i = 0
+    while i < n {
+      let b = buf[i]
+      if b < 0x80 {
+        if b == 0x20 {
+          if prevSpace && spaces { needs.insert(.spaceRuns) }
+          prevSpace = true
+        } else {
+          prevSpace = false
+          if b < 0x20 {
+            if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
+          } else if b == 0x26 && entities {
+            needs.insert(.entities)
+          } else if b == 0x7F && controls {
+            needs.insert(.controls)
+          }
+        }
+        i += 1
+        continue
+      }
+      prevSpace = false
+      i += nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
+    }
+  }
+
+  /// `scanBytes`, 64 bytes at a time: vector compares give, as bit masks, the bytes the byte loop
+  /// acts on — below 0x20, above 0x7E (DEL and every byte of a non-ASCII character) and '&' — and
+  /// the spaces; only the flagged bytes are then looked at, in order, each as `scanBytes` would.
+  /// Exact, not a filter: every other byte is in 0x20...0x7E and not '&', on which the byte loop
+  /// does nothing but track whether the last byte was a space, and that is what the space mask
+  /// gives directly (a run is a space whose byte before is a space: `sp & (sp << 1 | carry)`, the
+  /// carry being the previous block's last byte; continuation bytes are never 0x20). The
+  /// continuation bytes of a non-ASCII character (flagged, being ≥ 0x80) are skipped through
+  /// `skipTo`, in this block or the next, as the byte loop skips them.
+  func scanBlocks(_ buf: UnsafeBufferPointer<UInt8>, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool) {
+    let n = buf.count
+    let p = buf.baseAddress!
+    let raw = UnsafeRawPointer(p)
+    var carry: UInt64 = 0
+    var skipTo = 0
+    var block = 0
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    let tilde = SIMD16<UInt8>(repeating: 0x7E)
+    let amp = SIMD16<UInt8>(repeating: 0x26)
+    while block < n {
+      let len = min(64, n - block)
+      var special: UInt64 = 0
+      var sp: UInt64 = 0
+      var j = 0
+      while j + 16 <= len {
+        let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
+        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
+        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
+        if f[0] | f[1] != 0 {
+          special |= (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) << UInt64(j)
+        }
+        if s[0] | s[1] != 0 {
+          sp |= (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) << UInt64(j)
+        }
+        j += 16
+      }
+      if j < len && block + len >= 16 {
+        // The last bytes of the line: one more vector that ends at the line's end; it overlaps
+        // bytes already looked at, whose lanes are shifted out (16 - r of them).
+        let r = len - j
+        let v = raw.loadUnaligned(fromByteOffset: block + len - 16, as: SIMD16<UInt8>.self)
+        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
+        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
+        let fm = (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) >> UInt64(16 - r)
+        let sm = (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) >> UInt64(16 - r)
+        special |= fm << UInt64(j)
+        sp |= sm << UInt64(j)
+        j = len
+      }
+      while j < len {
+        let c = p[block + j]
+        if c < 0x20 || c > 0x7E || c == 0x26 { special |= 1 << UInt64(j) }
+        if c == 0x20 { sp |= 1 << UInt64(j) }
+        j += 1
+      }
+      if spaces && sp & (sp << 1 | carry) != 0 { needs.insert(.spaceRuns) }
+      carry = sp >> 63
+      var f = special
+      while f != 0 {
+        let i = block + f.trailingZeroBitCount
+        f &= f &- 1
+        if i < skipTo { continue }
+        let b = p[i]
+        if b >= 0x80 {
+          skipTo = i + nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
+        } else if b < 0x20 {
+          if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
+        } else if b == 0x26 && entities {
+          needs.insert(.entities)
+        } else if b == 0x7F && controls {
+          needs.insert(.controls)
+        }
+      }
+      block += 64
+    }
+  }
+
+  /// The 0x80 bits of the eight bytes of y (nothing else set) as an 8-bit mask, byte j to bit j.
+  @inline(__always)
+  static func gatherHigh(_ y: UInt64) -> UInt64 { ((y >> 7) &* 0x0102_0408_1020_4080) >> 56 }
+
+  /// The needs of the non-ASCII character at buf[i] (b = buf[i] ≥ 0x80, a lead byte in valid
+  /// UTF-8); returns its length in bytes (the continuation bytes need nothing of their own).
+  @inline(__always)
+  func nonASCII(
+    _ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ b: UInt8, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool
+  ) -> Int {
+    let n = buf.count
+    let b1: UInt8 = i + 1 < n ? buf[i + 1] : 0
+    let b2: UInt8 = i + 2 < n ? buf[i + 2] : 0
+    // Characters below U+0300 and common punctuation are stable under NFC (quick-check
+    // yes, combining class 0): only other text pays for ICU's check.
+    if !nfcSafe(b, b1, b2) { needs.insert(.nonASCII) }
+    switch b {
+    case 0xC2:
+      if b1 == 0xA0 { needs.insert(.spaces) }
+      if (b1 >= 0x80 && b1 <= 0x9F) || b1 == 0xAD { needs.insert(.controls) }
+      if b1 >= 0x80 { needs.insert(.mojibake) }  // U+0080...U+00BF can be misread bytes
+    case 0xC3:
+      if b1 >= 0x82 && b1 <= 0xB4 {
+        needs.insert(.mojibake)
+        // A lead character U+00C2...U+00F4 followed at once by a character that a byte
+        // 0x80...0xBF turns into under Windows-1252 or Latin-1: where a mojibake run can start.
+        if b2 == 0xC2 || b2 == 0xC5 || b2 == 0xC6 || b2 == 0xCB || b2 == 0xE2 { mojibakeLead = true }
+      }
+    case 0xC5, 0xC6, 0xCB:
+      needs.insert(.mojibake)  // Windows-1252's Œ œ Š š Ž ž Ÿ ƒ ˆ ˜
+    case 0xE1:
+      if (b1 == 0x9A && b2 == 0x80) || (b1 == 0xA0 && b2 == 0x8E) { needs.insert(.spaces); needs.insert(.controls) }
+    case 0xE2:
+      if b1 == 0x80 {
+        if b2 <= 0x8A || b2 == 0xAF { needs.insert(.spaces) }
+        if b2 >= 0x8B && b2 <= 0x8D { needs.insert(.controls) }
+        if (b2 >= 0x98 && b2 <= 0x9F) || b2 == 0xB2 || b2 == 0xB3 { if asciiQuotes { needs.insert(.punctuation) } }
+        if b2 == 0x93 || b2 == 0x94 { if asciiDashes { needs.insert(.punctuation) } }
+        needs.insert(.mojibake)  // € ‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ can be misread bytes
+      } else if b1 == 0x81 {
+        if b2 == 0xA0 { needs.insert(.controls) }
+        if b2 == 0x9F { needs.insert(.spaces) }
+      } else if b1 == 0x84 && b2 == 0xA2 {
+        needs.insert(.mojibake)
+      } else if b1 == 0x82 && b2 == 0xAC {
+        needs.insert(.mojibake)
+      }
+    case 0xE3:
+      if b1 == 0x80 && b2 == 0x80 { needs.insert(.spaces) }
+    case 0xEF:
+      if b1 == 0xBB && b2 == 0xBF { needs.insert(first && i == 0 && bom ? .bom : .controls) }
+    default:
+      break
+    }
+    return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+  }
+
+  static let high: UInt64 = 0x8080_8080_8080_8080
 
   /// 0x80 in each byte of x that is zero, exactly (no false positives).
   @inline(__always)

@@ -261,8 +261,8 @@ public struct RepairApostrophes: Stage {
   /// or a name prefix before a capital (OBrien). Stops at the first hit, so on real text it looks
   /// at a line or two; a document without one never builds the tables.
   func needsTables(_ document: Document) -> Bool {
-    var prefix = [Bool](repeating: false, count: 256)
-    for b in namePrefixes { prefix[Int(b)] = true }
+    // `namePrefixTable` is `namePrefixes` as a 256-entry table (built once, not per document).
+    let prefix = namePrefixTable
     for fragment in document.fragments {
       var text = fragment.text
       let hit = text.withUTF8 { buf -> Bool in
@@ -504,6 +504,28 @@ public struct RepairApostrophes: Stage {
           var highMask: UInt64 = 0
           var leads: UInt64 = 0
           var j = 0
+          // Sixteen bytes a step with vector compares, the same three masks as the eight-byte
+          // step below: a byte is ASCII alphanumeric iff it is in 0x30...0x39 or, with bit 5 set,
+          // in 0x61...0x7A (only 0x41...0x5A and 0x61...0x7A land there); every byte ≥ 0x80 is
+          // in the token mask and the high mask; 0xE2/0xC2 are the separators' lead bytes.
+          while j + 16 <= len {
+            let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
+            let folded = v | SIMD16<UInt8>(repeating: 0x20)
+            let hiLanes = v .>= SIMD16<UInt8>(repeating: 0x80)
+            let digit = (v .>= SIMD16<UInt8>(repeating: 0x30)) .& (v .<= SIMD16<UInt8>(repeating: 0x39))
+            let letter = (folded .>= SIMD16<UInt8>(repeating: 0x61)) .& (folded .<= SIMD16<UInt8>(repeating: 0x7A))
+            let tok = digit .| letter .| hiLanes
+            let t = unsafeBitCast(tok, to: SIMD2<UInt64>.self)
+            mask |= (Self.gatherHigh(t[0] & high) | Self.gatherHigh(t[1] & high) << 8) << UInt64(j)
+            let h = unsafeBitCast(hiLanes, to: SIMD2<UInt64>.self)
+            if h[0] | h[1] != 0 {
+              highMask |= (Self.gatherHigh(h[0] & high) | Self.gatherHigh(h[1] & high) << 8) << UInt64(j)
+              let l = unsafeBitCast(
+                (v .== SIMD16<UInt8>(repeating: 0xE2)) .| (v .== SIMD16<UInt8>(repeating: 0xC2)), to: SIMD2<UInt64>.self)
+              leads |= (Self.gatherHigh(l[0] & high) | Self.gatherHigh(l[1] & high) << 8) << UInt64(j)
+            }
+            j += 16
+          }
           while j + 8 <= len {
             let x = raw.loadUnaligned(fromByteOffset: block + j, as: UInt64.self)
             let t = x & low7
@@ -1406,9 +1428,9 @@ final class LazyWordTables: @unchecked Sendable {
 
 
 /// Per-thread memo of `RepairApostrophes.suffixFacts` by the hash of X+s: direct-mapped, 8192
-/// entries (72 KB, stays in the cache where the 2 MB word table does not). Tied to the word tables
-/// it was filled from (`owner`, kept alive by the memo, so a new stage's tables never meet old
-/// answers); another owner on the same thread clears it.
+/// entries of 16 bytes (128 KB, stays in the cache where the 2 MB word table does not). Tied to the
+/// word tables it was filled from (`owner`, kept alive by the memo, so a new stage's tables never
+/// meet old answers); another owner on the same thread clears it.
 final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisThread)
   static let known: UInt8 = 1
   static let lexicon: UInt8 = 2
@@ -1421,51 +1443,57 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
   static let size = 8192
 
   private(set) var owner: AnyObject
-  /// One word per entry: the key's bits above the index bits (the index bits are the slot's own
-  /// position, so these identify the 64-bit key exactly) and the value in the index bits. The value
-  /// always has `known` set, so a filled entry is never 0 (an empty one is). One cache line per
-  /// lookup instead of a key and a separate value.
-  private let entries = UnsafeMutablePointer<UInt64>.allocate(capacity: SuffixMemo.size)
+  /// Two words per entry, side by side (one cache line for both). The first: the key's bits above
+  /// the index bits (the index bits are the slot's own position, so these identify the 64-bit key
+  /// exactly), the facts in the low eight index bits and `termBit` when the second word holds the
+  /// key's `formTerm` (its bit pattern). The facts always have `known` set, so a filled entry is
+  /// never 0 (an empty one is). A term is read only with its key's first word (`term` compares
+  /// the key and needs `termBit`), and `set` (a new key in the slot) writes the first word without
+  /// `termBit`, so a term never outlives its key (`sameRecordsOnManyForms` fails when `set` keeps
+  /// the old `termBit`). `formTerm` runs right after `suffixFacts` of the same token, which leaves
+  /// the slot holding that key, so the key compare in `term` is a second guard that no current
+  /// caller needs. Before, the terms had a table of their own: a second cache miss for each scored
+  /// candidate, right after `suffixFacts` loaded this line.
+  private let entries = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * SuffixMemo.size)
   static let indexBits = UInt64(SuffixMemo.size - 1)
-
-  /// `formTerm` by the token's hash: (key, bits of the term) pairs, direct-mapped, key 0 = empty
-  /// (the stage's hashes are never 0).
-  private let terms = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * SuffixMemo.termSize)
-  static let termSize = 4096
+  static let termBit: UInt64 = 0x100
 
   init(owner: AnyObject) {
     self.owner = owner
-    entries.initialize(repeating: 0, count: Self.size)
-    terms.initialize(repeating: 0, count: 2 * Self.termSize)
+    entries.initialize(repeating: 0, count: 2 * Self.size)
   }
 
   deinit {
     entries.deallocate()
-    terms.deallocate()
   }
 
   @inline(__always)
   func term(_ h: UInt64) -> Double? {
-    let i = 2 * (Int(truncatingIfNeeded: h) & (Self.termSize - 1))
-    return terms[i] == h ? Double(bitPattern: terms[i + 1]) : nil
+    let i = 2 * Int(truncatingIfNeeded: h & Self.indexBits)
+    let x = entries[i]
+    return x & Self.termBit != 0 && (x ^ h) & ~Self.indexBits == 0 ? Double(bitPattern: entries[i + 1]) : nil
   }
 
+  /// Remembers the term only while the slot holds the key (it does right after `suffixFacts` of
+  /// the same token); otherwise nothing is remembered.
   @inline(__always)
   func setTerm(_ h: UInt64, _ v: Double) {
-    let i = 2 * (Int(truncatingIfNeeded: h) & (Self.termSize - 1))
-    terms[i] = h
-    terms[i + 1] = v.bitPattern
+    let i = 2 * Int(truncatingIfNeeded: h & Self.indexBits)
+    let x = entries[i]
+    guard x != 0 && (x ^ h) & ~Self.indexBits == 0 else { return }
+    entries[i + 1] = v.bitPattern
+    entries[i] = x | Self.termBit
   }
 
   @inline(__always)
   func get(_ h: UInt64) -> UInt8? {
-    let x = entries[Int(truncatingIfNeeded: h & Self.indexBits)]
-    return x != 0 && (x ^ h) & ~Self.indexBits == 0 ? UInt8(truncatingIfNeeded: x & Self.indexBits) : nil
+    let x = entries[2 * Int(truncatingIfNeeded: h & Self.indexBits)]
+    return x != 0 && (x ^ h) & ~Self.indexBits == 0 ? UInt8(truncatingIfNeeded: x & 0xFF) : nil
   }
 
   @inline(__always)
   func set(_ h: UInt64, _ v: UInt8) {
-    entries[Int(truncatingIfNeeded: h & Self.indexBits)] = h & ~Self.indexBits | UInt64(v | Self.known)
+    entries[2 * Int(truncatingIfNeeded: h & Self.indexBits)] = h & ~Self.indexBits | UInt64(v | Self.known)
   }
 
   private static let key: pthread_key_t = {
@@ -1482,8 +1510,7 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
       let m = Unmanaged<SuffixMemo>.fromOpaque(p).takeUnretainedValue()
       if m.owner !== owner {
         m.owner = owner
-        m.entries.update(repeating: 0, count: size)
-        m.terms.update(repeating: 0, count: 2 * termSize)
+        m.entries.update(repeating: 0, count: 2 * size)
       }
       return m
     }

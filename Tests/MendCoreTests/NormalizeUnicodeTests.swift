@@ -161,6 +161,54 @@ import Testing
     #expect(seen.count > 10)
   }
 
+  /// `scanBlocks` (64 bytes a step, vector compares): one piece at every offset of a long plain
+  /// line (so each piece meets the block and vector edges at every alignment), and a pair of
+  /// spaces at every offset of a longer line (across the block edge too), under each option set;
+  /// the blocks must find what the byte loop finds. Fails when the blocks forget a kind of byte
+  /// (checked: without the '&' compare, or without the carry of a space across blocks), and at
+  /// every line length from 1 to 150 (the last vector of a line overlaps bytes already seen).
+  @Test(arguments: [
+    [:], ["spaces": OptionValue.bool(false)], ["entities": .bool(false), "controls": .bool(false)],
+  ] as [[String: OptionValue]])
+  func wideScanLaneFindsWhatEveryByteFinds(_ overrides: [String: OptionValue]) throws {
+    let spec = try #require(StageRegistry.spec("normalize-unicode"))
+    let options = StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: ".")
+    let fast = NormalizeUnicode(options: options)
+    var reference = fast
+    reference.swarScan = false
+    let plain = Array("The quick brown fox jumps over the lazy dog, again and again: 0123456789 (ok).")
+    var differ = 0
+    var checked = 0
+    for piece in Self.pieces + ["&", "\u{7F}", "~", "\u{1F}", "  ", " x "] {
+      for at in 0...plain.count {
+        var line = plain
+        line.insert(contentsOf: Array(piece), at: at)
+        let text = String(line)
+        if fast.scan(text, first: true) != reference.scan(text, first: true) { differ += 1 }
+        checked += 1
+      }
+    }
+    // Single spaces that become a pair only across a chunk edge.
+    for at in 1..<119 {
+      var line = Array(String(repeating: "ab", count: 60))
+      line[at] = " "
+      line[at + 1] = " "
+      let text = String(line)
+      if fast.scan(text, first: true) != reference.scan(text, first: true) { differ += 1 }
+      checked += 1
+    }
+    // Every length, the piece last (the overlapping last vector of the line).
+    for piece in ["&", "\u{7F}", "\u{1}", "é", "  ", "\u{A0}"] {
+      for length in 1...150 {
+        let text = String(String(repeating: "abc d", count: 40).prefix(length)) + piece
+        if fast.scan(text, first: true) != reference.scan(text, first: true) { differ += 1 }
+        checked += 1
+      }
+    }
+    #expect(differ == 0)
+    #expect(checked > 3000)
+  }
+
   /// The space-run path keeps its records: trim first, then each run at its column in the
   /// trimmed text, counted in scalars.
   @Test func spaceRunRecords() throws {

@@ -287,6 +287,53 @@ import Testing
     #expect(edits > 1000)
   }
 
+  /// `tokenizeBlocks` (64-byte blocks; sixteen bytes a step with vector compares, then eight,
+  /// then one) gives the tokens of `tokenize`, byte for byte, on random lines over every printable
+  /// ASCII byte (the neighbours of the letter and digit ranges: @ [ ` { / : included) and the
+  /// non-ASCII separators and letters, at every length up to 200 bytes. Fails when the vector
+  /// class test is off by one at any range end (checked: letters from 0x60, digits to 0x3A).
+  @Test func blockTokensAreTheTokens() throws {
+    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
+    let stage = try #require(entry.stage as? RepairApostrophes)
+    let alphabet =
+      (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
+      + ["é", "’", "‘", "“", "—", "\u{A0}", "Ω", "東", "s", "a", "e", " "]
+    var rng = TestRandom(state: 21)
+    let cap = 256
+    let a = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: cap)
+    let b = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: cap)
+    let picked = UnsafeMutablePointer<Int32>.allocate(capacity: cap)
+    defer { a.deallocate(); b.deallocate(); picked.deallocate() }
+    var differ = 0
+    var tokens = 0
+    for _ in 0..<3000 {
+      var line = ""
+      let target = Int.random(in: 1...200, using: &rng)
+      while line.utf8.count < target { line += alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+      var bytes = Array(line.utf8)
+      bytes.withUnsafeMutableBufferPointer { mb in
+        let buf = UnsafeBufferPointer(mb)
+        var (ia1, ic1, c1) = (0, 0, false)
+        var (ia2, ic2, c2) = (0, 0, false)
+        var np = 0
+        let m1 = stage.tokenize(buf, into: a, internalAscii: &ia1, internalCurly: &ic1, anyCurly: &c1)
+        let m2 = stage.tokenizeBlocks(
+          buf, into: b, picked: picked, pickedCount: &np, internalAscii: &ia2, internalCurly: &ic2, anyCurly: &c2)
+        var same = m1 == m2 && ia1 == ia2 && ic1 == ic2 && c1 == c2
+        if same {
+          for k in 0..<m1
+          where a[k].start != b[k].start || a[k].end != b[k].end || a[k].ascii != b[k].ascii || a[k].glued != b[k].glued {
+            same = false
+          }
+        }
+        if !same { differ += 1 }
+        tokens += m1
+      }
+    }
+    #expect(differ == 0)
+    #expect(tokens > 20000)
+  }
+
   /// Thousands of distinct X+s forms (every 5th possessive base + s and every 9th word ending in s
   /// of the shipped lexicons, as they are, capitalised and upper-cased): the per-thread memo's
   /// slots are then shared by many tokens, and its answers must still be the tables'.
