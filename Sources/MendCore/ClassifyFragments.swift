@@ -57,14 +57,28 @@ public struct FragmentClassifier: @unchecked Sendable {
       case .always: return true
       case .url: return Self.find(buf, "://") || Self.find(buf, "www.")
       case .digit:
-        var nonASCII = false
-        for b in buf {
-          if b &- 0x30 < 10 { return true }
-          if b >= 0x80 { nonASCII = true }
-        }
-        guard nonASCII else { return false }
-        for s in String(decoding: buf, as: UTF8.self).unicodeScalars where s.value >= 0x80 {
-          if s.properties.generalCategory == .decimalNumber { return true }
+        // The first non-ASCII Nd is U+0660, and U+2000–U+207F (punctuation, quotes, dashes)
+        // holds none: only other scalars are decoded and looked up.
+        let n = buf.count
+        var i = 0
+        while i < n {
+          let b = buf[i]
+          if b < 0x80 {
+            if b &- 0x30 < 10 { return true }
+            i += 1
+            continue
+          }
+          var len = 1
+          if b >= 0xF0 { len = 4 } else if b >= 0xE0 { len = 3 } else if b >= 0xC0 { len = 2 }
+          let skip = b < 0xD9 || (b == 0xE2 && i + 1 < n && (buf[i + 1] == 0x80 || buf[i + 1] == 0x81))
+          if !skip {
+            let end = min(i + len, n)
+            for s in String(decoding: UnsafeBufferPointer(rebasing: buf[i..<end]), as: UTF8.self).unicodeScalars
+            where s.properties.generalCategory == .decimalNumber {
+              return true
+            }
+          }
+          i += len
         }
         return false
       case .picture:

@@ -9,7 +9,8 @@ public struct OrderAnalysis: Sendable {
   enum List: Int, CaseIterable {
     case long, last, short, entity, acronymsDefined, acronymsUsed, indefinite, definite, content
   }
-  static let lists = List.allCases.count
+  /// The number of lists (a literal, so hot loops read no lazily initialised global).
+  static var lists: Int { 9 }
 
   public internal(set) var count: Int
   /// The key pool; sentence i's list l is `keys[offsets[i * lists + l] ..< offsets[i * lists + l + 1]]`
@@ -233,6 +234,7 @@ extension OrderModel {
   ) -> OrderAnalysis {
     typealias F = WordListFlags
     let count = bounds.count - 1
+    let keyA = Self.keyA, keyAn = Self.keyAn, keyThe = Self.keyThe
     // Document-level: capitalised words seen anywhere not at the start of a sentence.
     var capKeys = GrowingKeySet(capacity: 64)
     var innerCapKeys = GrowingKeySet(capacity: 64)
@@ -327,11 +329,11 @@ extension OrderModel {
         any |= f
         if i > 0 && f & F.later != 0 { later = true }
         if !t.capitalized || i == 0 {
-          if k == Self.keyA || k == Self.keyAn || k == Self.keyThe {
+          if k == keyA || k == keyAn || k == keyThe {
             var p = i + 1
             while p < m && p <= i + 2 && !ts[p].breakBefore && !ts[p].capitalized {
               if fs[p] & F.function == 0 {
-                if k == Self.keyThe {
+                if k == keyThe {
                   lists[OrderAnalysis.List.definite.rawValue].append(ts[p].stemKey)
                 } else {
                   lists[OrderAnalysis.List.indefinite.rawValue].append(ts[p].stemKey)
@@ -353,7 +355,7 @@ extension OrderModel {
           opening = 1
         } else if fs[0] & F.connective != 0 || (m > 1 && wordFlags[pairKeys[si]] & F.connective != 0) {
           opening = 2
-        } else if ts[0].key == Self.keyThe && m > 1
+        } else if ts[0].key == keyThe && m > 1
           && (fs[1] & F.backReference != 0 || wordFlags[ts[1].stemKey] & F.backReference != 0)
         {
           opening = 3
@@ -568,10 +570,18 @@ extension OrderModel {
     let ca = slice(a, .content)
     let cb = slice(b, .content)
     let inter = Self.overlap(ca, cb)
-    let union = ca.count + cb.count - inter
+    return adjacency(
+      overlap: inter, union: ca.count + cb.count - inter, sharedName: Self.overlap(slice(a, .entity), slice(b, .entity)) > 0,
+      opens: opens[b])
+  }
+
+  /// The neighbour score from its parts (shared content words, their union, a shared name,
+  /// whether the second sentence opens with a reference), as `adjacency(_:_:)` combines them.
+  @inline(__always)
+  func adjacency(overlap inter: Int, union: Int, sharedName: Bool, opens: Bool) -> Double {
     let jac = union == 0 ? 0 : Double(inter) / Double(union)
-    let ent = Self.overlap(slice(a, .entity), slice(b, .entity)) > 0 ? 1.0 : 0.0
+    let ent = sharedName ? 1.0 : 0.0
     let shared = inter > 0 || ent > 0
-    return adjacentOverlap * jac + adjacentEntity * ent + (shared && opens[b] ? adjacentReference : 0)
+    return adjacentOverlap * jac + adjacentEntity * ent + (shared && opens ? adjacentReference : 0)
   }
 }

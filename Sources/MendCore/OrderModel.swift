@@ -65,7 +65,7 @@ public struct OrderModel: Sendable {
       }
     }
 
-    static let unaryCount = 16
+    static var unaryCount: Int { 16 }
   }
 
   public var weights: [Double]

@@ -61,6 +61,11 @@ import Testing
     #expect(compared >= 1)
   }
 
+  @Test func listCountIsTheNumberOfLists() {
+    #expect(OrderAnalysis.lists == OrderAnalysis.List.allCases.count)
+    #expect(OrderModel.Feature.unaryCount == OrderModel.Feature.nameIntroduction.rawValue)
+  }
+
   @Test func flatAnalysisRoundTripsThroughSentences() throws {
     var docs = try Self.bodies(limit: 60)
     if docs.isEmpty { docs = [RestoreOrderTests.lines(try RestoreOrderTests.example())] }

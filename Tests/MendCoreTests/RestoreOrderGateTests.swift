@@ -19,7 +19,8 @@ import Testing
     "A man walks. Photo Reuters", "WASHINGTON —", "PARIS (AP) -", "NEW YORK, N.Y. –", "LONDON—",
     "He was 45.", "It rose 3/4.", "Read more at example/com.", "Photo", "photo: reuters", "WWW.EXAMPLE.COM",
     "HTTPS://EXAMPLE.COM", "Le 5 mai.", "Ünïcödé — déjà vu", "“Quoted,” he said.", "\u{00A0}20240105\u{00A0}",
-    "\u{2003}www.example.com", "𝟐𝟎𝟐𝟒𝟎𝟏𝟎𝟓",
+    "\u{2003}www.example.com", "𝟐𝟎𝟐𝟒𝟎𝟏𝟎𝟓", "۲۰۲۴۰۱۰۵", "߀߁߂߃߄߅߆߇", "১২৩৪৫৬৭৮",
+    "“Déjà” — ٢٠٢٤-٠١-٠٥", "Mai ⁲⁳ ²³ ½",
   ]
 
   static func lines() throws -> [String] {
