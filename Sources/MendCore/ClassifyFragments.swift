@@ -57,8 +57,9 @@ public struct FragmentClassifier: @unchecked Sendable {
       case .always: return true
       case .url: return Self.find(buf, "://") || Self.find(buf, "www.")
       case .digit:
-        // The first non-ASCII Nd is U+0660, and U+2000–U+207F (punctuation, quotes, dashes)
-        // holds none: only other scalars are decoded and looked up.
+        // No Nd scalar lies below U+0660 or in U+2000–U+9FFF (punctuation, quotes, dashes,
+        // symbols, box drawing, CJK; `ClassifyGateTests` checks this over every scalar): only the
+        // other non-ASCII scalars are decoded and looked up.
         let n = buf.count
         var i = 0
         while i < n {
@@ -68,16 +69,15 @@ public struct FragmentClassifier: @unchecked Sendable {
             i += 1
             continue
           }
-          var len = 1
-          if b >= 0xF0 { len = 4 } else if b >= 0xE0 { len = 3 } else if b >= 0xC0 { len = 2 }
-          let skip = b < 0xD9 || (b == 0xE2 && i + 1 < n && (buf[i + 1] == 0x80 || buf[i + 1] == 0x81))
-          if !skip {
-            let end = min(i + len, n)
-            for s in String(decoding: UnsafeBufferPointer(rebasing: buf[i..<end]), as: UTF8.self).unicodeScalars
-            where s.properties.generalCategory == .decimalNumber {
-              return true
-            }
+          if b < 0xD9 || (b >= 0xE2 && b <= 0xE9) || b < 0xC0 {
+            i += 1  // a continuation byte, or the lead of a scalar that cannot be Nd
+            continue
           }
+          let len = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
+          guard i + len <= n else { return true }  // cannot happen in a String; run the patterns
+          var v = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
+          for k in 1..<len { v = (v << 6) | (UInt32(buf[i + k]) & 0x3F) }
+          if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber { return true }
           i += len
         }
         return false

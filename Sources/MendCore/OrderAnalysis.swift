@@ -258,15 +258,25 @@ extension OrderModel {
     // Per-sentence buffers, reused.
     var isEntity: [Bool] = []
     var keys: [UInt64] = []
-    var lists = [[UInt64]](repeating: [], count: OrderAnalysis.lists)
-    for l in 0..<lists.count { lists[l].reserveCapacity(32) }
+    // One buffer per key list (separate arrays: no nested copy-on-write check per append).
+    var longL: [UInt64] = [], lastL: [UInt64] = [], shortL: [UInt64] = [], entityL: [UInt64] = []
+    var definedL: [UInt64] = [], usedL: [UInt64] = [], indefiniteL: [UInt64] = [], definiteL: [UInt64] = []
+    var contentL: [UInt64] = []
     var row = [Double](repeating: 0, count: Feature.unaryCount)
     for si in 0..<count {
       let lo = bounds[si]
       let m = bounds[si + 1] - lo
       let ts = UnsafeBufferPointer(rebasing: allp[lo..<(lo + m)])
       let fs = UnsafeBufferPointer(rebasing: fp[lo..<(lo + m)])
-      for l in 0..<lists.count { lists[l].removeAll(keepingCapacity: true) }
+      longL.removeAll(keepingCapacity: true)
+      lastL.removeAll(keepingCapacity: true)
+      shortL.removeAll(keepingCapacity: true)
+      entityL.removeAll(keepingCapacity: true)
+      definedL.removeAll(keepingCapacity: true)
+      usedL.removeAll(keepingCapacity: true)
+      indefiniteL.removeAll(keepingCapacity: true)
+      definiteL.removeAll(keepingCapacity: true)
+      contentL.removeAll(keepingCapacity: true)
       // Entity-like tokens.
       isEntity.removeAll(keepingCapacity: true)
       isEntity.append(contentsOf: repeatElement(false, count: m))
@@ -300,22 +310,22 @@ extension OrderModel {
         let len = j - i
         if len >= 2 {
           fullNames += 1
-          lists[OrderAnalysis.List.last.rawValue].append(keys[j - 1])
+          lastL.append(keys[j - 1])
         }
         for p in i..<j {
           if ts[p].allCaps && !ts[p].inParens && len == 1 {
-            lists[OrderAnalysis.List.acronymsUsed.rawValue].append(keys[p])
+            usedL.append(keys[p])
           }
           if ts[p].allCaps && ts[p].inParens {
-            lists[OrderAnalysis.List.acronymsDefined.rawValue].append(keys[p])
+            definedL.append(keys[p])
             continue
           }
           if len >= 2 {
-            lists[OrderAnalysis.List.long.rawValue].append(keys[p])
+            longL.append(keys[p])
           } else {
-            lists[OrderAnalysis.List.short.rawValue].append(keys[p])
+            shortL.append(keys[p])
           }
-          lists[OrderAnalysis.List.entity.rawValue].append(keys[p])
+          entityL.append(keys[p])
         }
         i = j
       }
@@ -334,16 +344,16 @@ extension OrderModel {
             while p < m && p <= i + 2 && !ts[p].breakBefore && !ts[p].capitalized {
               if fs[p] & F.function == 0 {
                 if k == keyThe {
-                  lists[OrderAnalysis.List.definite.rawValue].append(ts[p].stemKey)
+                  definiteL.append(ts[p].stemKey)
                 } else {
-                  lists[OrderAnalysis.List.indefinite.rawValue].append(ts[p].stemKey)
+                  indefiniteL.append(ts[p].stemKey)
                 }
               }
               p += 1
             }
           }
           if f & F.function == 0 && t.end - t.start >= 4 && !t.capitalized {
-            lists[OrderAnalysis.List.content.rawValue].append(t.stemKey)
+            contentL.append(t.stemKey)
           }
         }
       }
@@ -377,11 +387,21 @@ extension OrderModel {
       row[Feature.background.rawValue] = any & F.background != 0 ? 1 : 0
       row[Feature.attribution.rawValue] = any & F.attribution != 0 ? 1 : 0
       out.unary += row
-      for l in 0..<lists.count {
-        Self.sortUnique(&lists[l])
-        out.keys += lists[l]
+      // In the order of `OrderAnalysis.List`.
+      func put(_ list: inout [UInt64]) {
+        Self.sortUnique(&list)
+        out.keys += list
         out.offsets.append(out.keys.count)
       }
+      put(&longL)
+      put(&lastL)
+      put(&shortL)
+      put(&entityL)
+      put(&definedL)
+      put(&usedL)
+      put(&indefiniteL)
+      put(&definiteL)
+      put(&contentL)
     }
     // Document-level features: references and introductions across sentences, centrality.
     let n = count

@@ -71,6 +71,23 @@ import Testing
     }
   }
 
+  /// The digit gate decodes no scalar below U+0660 nor in U+2000–U+9FFF: no Nd lies there, and it
+  /// lets every Nd scalar through, alone and inside a line.
+  @Test func digitGateLetsEveryDecimalDigitThrough() {
+    var nd = 0
+    for v in UInt32(0x80)...0x10FFFF {
+      guard let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber else { continue }
+      nd += 1
+      #expect(v >= 0x660 && !(0x2000...0x9FFF).contains(v), "U+\(String(v, radix: 16))")
+      var text = "Le “" + String(Character(s)) + "” mai"
+      let pass = text.withUTF8 { FragmentClassifier.Gate.digit.passes($0) }
+      #expect(pass, "U+\(String(v, radix: 16))")
+    }
+    #expect(nd > 500)
+    var plain = "Déjà vu — “quoted” █ 〇 ½ ²"
+    #expect(!plain.withUTF8 { FragmentClassifier.Gate.digit.passes($0) })
+  }
+
   @Test func otherPatternsRunOnEveryLine() throws {
     let c = try FragmentClassifier(
       caption: ["Foto"], credit: FragmentClassifier.defaultCredit, date: [#"^\w+ \d+$"#], url: ["ftp:"],
