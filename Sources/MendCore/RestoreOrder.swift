@@ -456,14 +456,14 @@ public struct RestoreOrder: Stage {
     let body = (0..<frags.count).filter { kinds[$0] == .body }
     guard body.count >= minSentences, body.count <= maxSentences else { return }
 
-    // 3. One sentence per body line (ICU, with the rules' abbreviations), in two parts around the
-    // model: the first `icuProbe` lines before it (prose that the byte test above let through
-    // shows its lines of several sentences there, and ICU declines it far more cheaply than the
-    // model), the rest only for a document the model does not decline (text in order, one
-    // sentence a line, is declined by the model without breaking all its lines). Every check
-    // here only declines, so their order does not change the outcome. The count stops as soon as
-    // even all the remaining lines holding one sentence could not reach the share (the same
-    // outcome as counting them all).
+    // 3. One sentence per body line (ICU, with the rules' abbreviations). When the byte pass
+    // found a line of several sentences, all lines before the model: that is prose the byte test
+    // let through, and ICU declines it far more cheaply than the model (news paragraphs). When it
+    // found none, in two parts around the model: the first `icuProbe` lines before it, the rest
+    // only for a document the model does not decline (text in order, one sentence a line, is
+    // declined by the model without breaking all its lines). Every check here only declines, so
+    // their order does not change the outcome. The count stops as soon as even all the remaining
+    // lines holding one sentence could not reach the share (the same outcome as counting them all).
     var single = 0
     var checked = 0
     func oneSentenceLines(upTo end: Int) -> Bool {
@@ -479,7 +479,7 @@ public struct RestoreOrder: Stage {
       }
       return true
     }
-    guard oneSentenceLines(upTo: min(body.count, Self.icuProbe)) else { return }
+    guard oneSentenceLines(upTo: multi > 0 ? body.count : min(body.count, Self.icuProbe)) else { return }
 
     // 4. The model's order, and whether it gains enough over the given one.
     guard let decision = evaluate(body.map { frags[$0].text }, stopEarly: true),
