@@ -327,21 +327,28 @@ public struct RestoreOrder: Stage {
     return an.keys.withUnsafeBufferPointer { kp in
       an.offsets.withUnsafeBufferPointer { offs in
         an.opens.withUnsafeBufferPointer { opens in
+          // The per-order loop reads and writes through pointers (no copy-on-write check per step).
           func parts(_ perm: [Int]) -> (Double, Double) {
             var p = 0.0
             var a = 0.0
             perm.withUnsafeBufferPointer { pp in
-              for x in 0..<n {
-                let o = pp[x]
-                pos[o] = x
-                p += u[o] * Double(n - 1 - 2 * x)
-                if x + 1 < n {
-                  let b = pp[x + 1]
-                  a += signature[o] & signature[b] == 0 ? disjoint : model.adjacency(kp, offs, opens, o, b)
+              u.withUnsafeBufferPointer { up in
+                signature.withUnsafeBufferPointer { sp in
+                  pos.withUnsafeMutableBufferPointer { posp in
+                    for x in 0..<n {
+                      let o = pp[x]
+                      posp[o] = x
+                      p += up[o] * Double(n - 1 - 2 * x)
+                      if x + 1 < n {
+                        let b = pp[x + 1]
+                        a += sp[o] & sp[b] == 0 ? disjoint : model.adjacency(kp, offs, opens, o, b)
+                      }
+                    }
+                    for (i, j, d) in sparse { p += posp[i] < posp[j] ? d : -d }
+                  }
                 }
               }
             }
-            for (i, j, d) in sparse { p += pos[i] < pos[j] ? d : -d }
             return (p, a)
           }
           let (givenP, givenA) = parts(perm)
