@@ -14,6 +14,106 @@ public struct FragmentClassifier: @unchecked Sendable {
   let url: [NSRegularExpression]
   let dateline: [NSRegularExpression]
   let headlineMaxWords: Int
+  /// Byte gates (see `Gate`): a necessary condition for any pattern of a list to match, known only
+  /// for the default lists; `.always` (run the patterns) for any other list.
+  let urlGate: Gate
+  let dateGate: Gate
+  let creditGate: Gate
+  let captionGate: Gate
+  let datelineGate: Gate
+
+  /// The default patterns of the `restore-order` stage (its option defaults and `rules/mend.yml`).
+  public static let defaultCaption = [#"\b(?:Photograph|Photo|Photos|Photography|Illustration|Composite|Picture)\b:?\s+\p{Lu}"#]
+  public static let defaultCredit = [#"^(?:Photograph|Photo|Photos|Illustration|Composite|Picture)s?:?\s+\S.{0,60}$"#]
+  public static let defaultDate = [
+    #"^\s*\d{8}\s*$"#,
+    #"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},?\s+)?\d{4}\s*$"#,
+    #"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s*$"#,
+  ]
+  public static let defaultURL = [#"^\s*(?:https?://|www\.)\S+\s*$"#]
+  public static let defaultDateline = [#"^\s*\p{Lu}[\p{Lu} ,.]+(?:\s*\([^)]*\))?\s*[—–-]\s*$"#]
+
+  /// A byte test that every line some pattern of a list matches passes (the patterns stay the
+  /// definition: a line that passes still goes through them). Each gate is a necessary condition
+  /// read off the default patterns (case-sensitive, no options, as `RegexCache.compile` builds them):
+  /// - `url`: `https?://` or `www\.` must occur, so the bytes hold "://" or "www.";
+  /// - `digit`: every date pattern needs a `\d`, which ICU takes as any `\p{Nd}`: an ASCII digit,
+  ///   or a non-ASCII scalar of general category Nd (checked by decoding the non-ASCII scalars);
+  /// - `picture`: the credit and caption patterns need one of Photograph, Photo, Photos,
+  ///   Photography, Illustration, Composite, Picture: the bytes hold "Photo", "Illustration",
+  ///   "Composite" or "Picture";
+  /// - `dash`: the dateline pattern needs one of — – - (U+2014, U+2013, U+002D).
+  /// `ClassifyGateTests` checks on real and hand-made lines that no line a pattern matches fails
+  /// its gate, so a gate made too strict fails that test.
+  enum Gate: Sendable {
+    case always, url, digit, picture, dash
+
+    static func of(_ patterns: [String], default defaults: [String], _ gate: Gate) -> Gate {
+      patterns == defaults ? gate : .always
+    }
+
+    func passes(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+      switch self {
+      case .always: return true
+      case .url: return Self.find(buf, "://") || Self.find(buf, "www.")
+      case .digit:
+        // No Nd scalar lies below U+0660 or in U+2000–U+9FFF (punctuation, quotes, dashes,
+        // symbols, box drawing, CJK; `ClassifyGateTests` checks this over every scalar): only the
+        // other non-ASCII scalars are decoded and looked up.
+        let n = buf.count
+        var i = 0
+        while i < n {
+          let b = buf[i]
+          if b < 0x80 {
+            if b &- 0x30 < 10 { return true }
+            i += 1
+            continue
+          }
+          if b < 0xD9 || (b >= 0xE2 && b <= 0xE9) || b < 0xC0 {
+            i += 1  // a continuation byte, or the lead of a scalar that cannot be Nd
+            continue
+          }
+          let len = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
+          guard i + len <= n else { return true }  // cannot happen in a String; run the patterns
+          var v = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
+          for k in 1..<len { v = (v << 6) | (UInt32(buf[i + k]) & 0x3F) }
+          if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber { return true }
+          i += len
+        }
+        return false
+      case .picture:
+        return Self.find(buf, "Photo") || Self.find(buf, "Illustration") || Self.find(buf, "Composite")
+          || Self.find(buf, "Picture")
+      case .dash:
+        for (i, b) in buf.enumerated() {
+          if b == 0x2D { return true }
+          if b == 0xE2 && i + 2 < buf.count && buf[i + 1] == 0x80 && (buf[i + 2] == 0x93 || buf[i + 2] == 0x94) {
+            return true
+          }
+        }
+        return false
+      }
+    }
+
+    /// Whether the ASCII `needle` occurs in the bytes.
+    static func find(_ buf: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+      let m = needle.utf8CodeUnitCount
+      let n = buf.count
+      guard m > 0, n >= m else { return false }
+      let p = needle.utf8Start
+      let first = p[0]
+      var i = 0
+      while i + m <= n {
+        if buf[i] == first {
+          var k = 1
+          while k < m && buf[i + k] == p[k] { k += 1 }
+          if k == m { return true }
+        }
+        i += 1
+      }
+      return false
+    }
+  }
 
   public init(
     caption: [String], credit: [String], date: [String], url: [String], dateline: [String],
@@ -26,6 +126,11 @@ public struct FragmentClassifier: @unchecked Sendable {
     self.url = try compile(url)
     self.dateline = try compile(dateline)
     self.headlineMaxWords = headlineMaxWords
+    urlGate = Gate.of(url, default: Self.defaultURL, .url)
+    dateGate = Gate.of(date, default: Self.defaultDate, .digit)
+    creditGate = Gate.of(credit, default: Self.defaultCredit, .picture)
+    captionGate = Gate.of(caption, default: Self.defaultCaption, .picture)
+    datelineGate = Gate.of(dateline, default: Self.defaultDateline, .dash)
   }
 
   /// Whether the last visible character ends a sentence.
@@ -71,25 +176,50 @@ public struct FragmentClassifier: @unchecked Sendable {
     return false
   }
 
-  public func classify(_ text: String) -> FragmentKind {
-    if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
-    // The hot path: a line that ends like a sentence and holds no space-free run long enough for a
-    // URL, nor is short enough to be a date, is a body sentence (no regular expression runs).
-    if Self.isPlainBody(text) { return .body }
-    if Self.matches(url, text) { return .url }
-    if Self.matches(date, text) { return .date }
-    if Self.endsLikeSentence(text) { return .body }
-    if Self.matches(credit, text) { return .credit }
-    if Self.matches(caption, text) { return .caption }
-    if Self.matches(dateline, text) { return .dateline }
-    var words = 0
-    var inWord = false
-    for b in text.utf8 {
-      let space = b == 0x20 || b == 0x09
-      if !space && !inWord { words += 1 }
-      inWord = !space
+  /// With `gates: false` (tests) every pattern runs: the reference for the byte gates.
+  public func classify(_ text: String, gates: Bool = true) -> FragmentKind {
+    var copy = text
+    return copy.withUTF8 { buf -> FragmentKind in
+      if buf.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
+      // The hot path: a line that ends like a sentence and holds no space-free run long enough for a
+      // URL, nor is short enough to be a date, is a body sentence (no regular expression runs).
+      let ends = Self.endsLikeSentence(buf)
+      if buf.count > 40 && ends && !buf.contains(0x2F) { return .body }
+      // Each list runs only on a line its byte gate lets through (a gate never rejects a line the
+      // list matches, so the outcome is the same).
+      func hit(_ gate: Gate, _ res: [NSRegularExpression]) -> Bool {
+        (!gates || gate.passes(buf)) && Self.matches(res, text)
+      }
+      if hit(urlGate, url) { return .url }
+      if hit(dateGate, date) { return .date }
+      if ends { return .body }
+      if hit(creditGate, credit) { return .credit }
+      if hit(captionGate, caption) { return .caption }
+      if hit(datelineGate, dateline) { return .dateline }
+      var words = 0
+      var inWord = false
+      for b in buf {
+        let space = b == 0x20 || b == 0x09
+        if !space && !inWord { words += 1 }
+        inWord = !space
+      }
+      if words < 3 { return .unknown }
+      return words <= headlineMaxWords ? .headline : .standfirst
     }
-    if words < 3 { return .unknown }
-    return words <= headlineMaxWords ? .headline : .standfirst
+  }
+
+  /// Whether each pattern list matches the line, with every gate off (tests: the reference).
+  func patternMatches(_ text: String) -> (url: Bool, date: Bool, credit: Bool, caption: Bool, dateline: Bool) {
+    (Self.matches(url, text), Self.matches(date, text), Self.matches(credit, text), Self.matches(caption, text),
+     Self.matches(dateline, text))
+  }
+
+  /// Whether each gate lets the line through (tests).
+  func gatesPass(_ text: String) -> (url: Bool, date: Bool, credit: Bool, caption: Bool, dateline: Bool) {
+    var copy = text
+    return copy.withUTF8 { buf in
+      (urlGate.passes(buf), dateGate.passes(buf), creditGate.passes(buf), captionGate.passes(buf),
+       datelineGate.passes(buf))
+    }
   }
 }

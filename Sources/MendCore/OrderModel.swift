@@ -65,7 +65,7 @@ public struct OrderModel: Sendable {
       }
     }
 
-    static let unaryCount = 16
+    static var unaryCount: Int { 16 }
   }
 
   public var weights: [Double]
@@ -94,6 +94,8 @@ public struct OrderModel: Sendable {
   let laterWords: KeySet
   let backgroundWords: KeySet
   let attributionWords: KeySet
+  /// Every list above in one table (one look-up per token in `analyzeFlat`).
+  let wordFlags: WordListFlags
 
   public init(
     weights: [Double], adjacentOverlap: Double, adjacentEntity: Double, adjacentReference: Double,
@@ -117,6 +119,14 @@ public struct OrderModel: Sendable {
     self.laterWords = set(laterWords)
     self.backgroundWords = set(backgroundWords)
     self.attributionWords = set(attributionWords)
+    func keys(_ xs: [String]) -> [UInt64] { xs.map { Self.hash($0) } }
+    typealias F = WordListFlags
+    wordFlags = WordListFlags([
+      (F.function, keys(functionWords + pronouns + connectives)), (F.pronoun, keys(pronouns)),
+      (F.connective, keys(connectives)), (F.backReference, keys(backReferences)), (F.title, keys(titles)),
+      (F.day, keys(dayWords)), (F.summary, keys(summaryVerbs)), (F.later, keys(laterWords)),
+      (F.background, keys(backgroundWords)), (F.attribution, keys(attributionWords)),
+    ])
   }
 
   // MARK: Hashing
@@ -263,253 +273,7 @@ public struct OrderModel: Sendable {
 
   /// Analyse the sentences of one document (each a string of one sentence).
   public func analyze(_ texts: [String]) -> [Sentence] {
-    // One flat token array for the document; sentence si holds tokens bounds[si]..<bounds[si + 1].
-    var all: [Token] = []
-    var bytes = 0
-    for t in texts { bytes += t.utf8.count }
-    all.reserveCapacity(bytes / 5 + 4 * texts.count)
-    var bounds: [Int] = [0]
-    bounds.reserveCapacity(texts.count + 1)
-    var quotes: [Bool] = []
-    var years: [Bool] = []
-    quotes.reserveCapacity(texts.count)
-    years.reserveCapacity(texts.count)
-    for t in texts {
-      var t = t
-      t.withUTF8 { buf in
-        let first = all.count
-        Self.tokenize(buf, into: &all)
-        var y = false
-        for tok in all[first...] where tok.end - tok.start == 4 {
-          let a = buf[tok.start]
-          let b = buf[tok.start + 1]
-          if ((a == 0x31 && b == 0x39) || (a == 0x32 && b == 0x30)) && buf[tok.start + 2] >= 0x30
-            && buf[tok.start + 2] <= 0x39 && buf[tok.start + 3] >= 0x30 && buf[tok.start + 3] <= 0x39
-          {
-            y = true
-            break
-          }
-        }
-        years.append(y)
-        var q = false
-        var i = 0
-        let n = buf.count
-        while i < n {
-          let b = buf[i]
-          if b == 0x22 { q = true; break }
-          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 && (buf[i + 2] == 0x9C || buf[i + 2] == 0x9D) { q = true; break }
-          i += 1
-        }
-        quotes.append(q)
-      }
-      bounds.append(all.count)
-    }
-    return all.withUnsafeBufferPointer { allp in
-      analyze(texts, tokens: allp, bounds: bounds, quotes: quotes, years: years)
-    }
-  }
-
-  func analyze(
-    _ texts: [String], tokens allp: UnsafeBufferPointer<Token>, bounds: [Int], quotes: [Bool], years: [Bool]
-  ) -> [Sentence] {
-    @inline(__always) func line(_ si: Int) -> UnsafeBufferPointer<Token> {
-      UnsafeBufferPointer(rebasing: allp[bounds[si]..<bounds[si + 1]])
-    }
-    // Document-level: capitalised words seen anywhere not at the start of a sentence.
-    var capKeys = GrowingKeySet(capacity: 64)
-    var innerCapKeys = GrowingKeySet(capacity: 64)
-    // Words of multi-word names anywhere ("Xi" of "Xi Jinping"), so that a sentence may open with one.
-    var nameKeys = GrowingKeySet(capacity: 64)
-    for si in 0..<texts.count {
-      let ts = line(si)
-      for (i, t) in ts.enumerated() where t.capitalized && !functionWords.contains(t.key) {
-        capKeys.insert(t.key)
-        if i > 0 { innerCapKeys.insert(t.key) }
-        if i + 1 < ts.count && ts[i + 1].capitalized && !ts[i + 1].breakBefore && !functionWords.contains(ts[i + 1].key) {
-          nameKeys.insert(t.key)
-          nameKeys.insert(ts[i + 1].key)
-        }
-      }
-    }
-    var isEntity: [Bool] = []
-    var keys: [UInt64] = []
-    var out: [Sentence] = []
-    out.reserveCapacity(texts.count)
-    for si in 0..<texts.count {
-      let ts = line(si)
-      var s = Sentence()
-      // Entity-like tokens (buffers reused across sentences).
-      isEntity.removeAll(keepingCapacity: true)
-      isEntity.append(contentsOf: repeatElement(false, count: ts.count))
-      keys.removeAll(keepingCapacity: true)
-      keys.append(contentsOf: repeatElement(0, count: ts.count))
-      var hasTitle = false
-      for (i, t) in ts.enumerated() {
-        var k = t.key
-        // "Xis", "Chinas": a possessive whose apostrophe was stripped, when the bare name occurs.
-        if t.capitalized && t.stemKey != t.key && capKeys.contains(t.stemKey) { k = t.stemKey }
-        keys[i] = k
-        guard t.capitalized, !functionWords.contains(t.key), !titles.contains(t.key) else { continue }
-        if i == 0 {
-          let nextCap = ts.count > 1 && ts[1].capitalized && !ts[1].breakBefore && !functionWords.contains(ts[1].key)
-          isEntity[i] = nextCap || innerCapKeys.contains(t.key) || innerCapKeys.contains(k) || nameKeys.contains(k)
-        } else {
-          isEntity[i] = true
-        }
-      }
-      for (i, t) in ts.enumerated() where titles.contains(t.key) && t.capitalized {
-        if i + 1 < ts.count && isEntity[i + 1] && !ts[i + 1].breakBefore { hasTitle = true }
-      }
-      // Name sequences.
-      var i = 0
-      var fullNames = 0
-      while i < ts.count {
-        guard isEntity[i] else { i += 1; continue }
-        var j = i + 1
-        while j < ts.count && isEntity[j] && !ts[j].breakBefore { j += 1 }
-        let len = j - i
-        if len >= 2 {
-          fullNames += 1
-          s.lastKeys.append(keys[j - 1])
-        }
-        for p in i..<j {
-          if ts[p].allCaps && !ts[p].inParens && len == 1 {
-            s.acronymsUsed.append(keys[p])
-          }
-          if ts[p].allCaps && ts[p].inParens {
-            s.acronymsDefined.append(keys[p])
-            continue
-          }
-          if len >= 2 { s.longKeys.append(keys[p]) } else { s.shortKeys.append(keys[p]) }
-          s.entityKeys.append(keys[p])
-        }
-        i = j
-      }
-      // Determiners, content words, word lists.
-      var day = false
-      var summary = false
-      var later = false
-      var background = false
-      var attribution = false
-      for (i, t) in ts.enumerated() {
-        let k = t.key
-        if backgroundWords.contains(k) { background = true }
-        if attributionWords.contains(k) { attribution = true }
-        if dayWords.contains(k) { day = true }
-        if summaryVerbs.contains(k) { summary = true }
-        if i > 0 && laterWords.contains(k) { later = true }
-        if !t.capitalized || i == 0 {
-          if (k == Self.keyA || k == Self.keyAn || k == Self.keyThe) {
-            var p = i + 1
-            while p < ts.count && p <= i + 2 && !ts[p].breakBefore && !ts[p].capitalized {
-              if !functionWords.contains(ts[p].key) {
-                if k == Self.keyThe { s.definite.append(ts[p].stemKey) } else { s.indefinite.append(ts[p].stemKey) }
-              }
-              p += 1
-            }
-          }
-          if !functionWords.contains(k) && t.end - t.start >= 4 && !t.capitalized {
-            s.content.append(t.stemKey)
-          }
-        }
-      }
-      // Openings.
-      if let f = ts.first {
-        if pronouns.contains(f.key) {
-          s.unary[Feature.pronounStart.rawValue] = 1
-          s.signals.append("opens with a pronoun")
-        } else if connectives.contains(f.key) || (ts.count > 1 && connectives.contains(Self.pairKey(texts[si], ts[0], ts[1]))) {
-          s.unary[Feature.connectiveStart.rawValue] = 1
-          s.signals.append("opens with a connective")
-        } else if f.key == Self.keyThe && ts.count > 1 && (backReferences.contains(ts[1].key) || backReferences.contains(ts[1].stemKey)) {
-          s.unary[Feature.backReferenceStart.rawValue] = 1
-          s.signals.append("opens with a back-reference")
-        }
-      }
-      s.opensWithReference =
-        s.unary[Feature.pronounStart.rawValue] + s.unary[Feature.connectiveStart.rawValue]
-        + s.unary[Feature.backReferenceStart.rawValue] > 0
-      s.unary[Feature.dayWord.rawValue] = day ? 1 : 0
-      s.unary[Feature.title.rawValue] = hasTitle ? 1 : 0
-      s.unary[Feature.fullNames.rawValue] = Double(min(fullNames, 3))
-      s.unary[Feature.summaryVerb.rawValue] = summary ? 1 : 0
-      s.unary[Feature.quote.rawValue] = quotes[si] ? 1 : 0
-      s.unary[Feature.length.rawValue] = min(Double(ts.count) / 25, 2)
-      s.unary[Feature.laterWord.rawValue] = later ? 1 : 0
-      s.unary[Feature.year.rawValue] = years[si] ? 1 : 0
-      s.unary[Feature.background.rawValue] = background ? 1 : 0
-      s.unary[Feature.attribution.rawValue] = attribution ? 1 : 0
-      Self.sortUnique(&s.longKeys)
-      Self.sortUnique(&s.lastKeys)
-      Self.sortUnique(&s.shortKeys)
-      Self.sortUnique(&s.entityKeys)
-      Self.sortUnique(&s.acronymsDefined)
-      Self.sortUnique(&s.acronymsUsed)
-      Self.sortUnique(&s.indefinite)
-      Self.sortUnique(&s.definite)
-      Self.sortUnique(&s.content)
-      out.append(s)
-    }
-    // Document-level features: references and introductions across sentences, centrality.
-    let n = out.count
-    if n > 1 {
-      var longCount = KeyCounter(capacity: 64)
-      var shortCount = KeyCounter(capacity: 64)
-      var docFreq = KeyCounter(capacity: 256)
-      var refsOf = [Int](repeating: 0, count: n)
-      var introsOf = [Int](repeating: 0, count: n)
-      var centralityOf = [Double](repeating: 0, count: n)
-      // Read through a buffer pointer: `out[i].field` on the array copies the whole sentence.
-      out.withUnsafeBufferPointer { op in
-        for i in 0..<n {
-          for k in op[i].longKeys { longCount.add(k) }
-          for k in op[i].shortKeys { shortCount.add(k) }
-          for k in op[i].content { docFreq.add(k) }
-          for k in op[i].entityKeys { docFreq.add(k &+ 1) }
-        }
-        for i in 0..<n {
-          var refs = 0
-          var intros = 0
-          for k in op[i].shortKeys where Self.contains(op[i].longKeys, k) == false {
-            if longCount[k] > 0 { refs += 1 }
-          }
-          for k in op[i].longKeys {
-            let others = shortCount[k] - (Self.contains(op[i].shortKeys, k) ? 1 : 0)
-            if others > 0 { intros += 1 }
-          }
-          refsOf[i] = refs
-          introsOf[i] = intros
-          // Centrality: how widely this sentence's words recur (a cheap stand-in for "shares a
-          // word with how many others").
-          var shared = 0
-          for k in op[i].content { shared += min(max(docFreq[k], 1) - 1, 1) }
-          for k in op[i].entityKeys { shared += min(max(docFreq[k &+ 1], 1) - 1, 1) }
-          let total = op[i].content.count + op[i].entityKeys.count
-          centralityOf[i] = total == 0 ? 0 : Double(shared) / Double(total)
-        }
-      }
-      for i in 0..<n {
-        let refs = refsOf[i]
-        let intros = introsOf[i]
-        out[i].unary[Feature.shortReferences.rawValue] = Double(min(refs, 3))
-        out[i].unary[Feature.introductions.rawValue] = Double(min(intros, 3))
-        if refs > 0 { out[i].signals.append("refers to a name given in full elsewhere") }
-        if intros > 0 { out[i].signals.append("introduces a name used short elsewhere") }
-        out[i].unary[Feature.centrality.rawValue] = centralityOf[i]
-      }
-    }
-    return out
-  }
-
-  static func pairKey(_ text: String, _ a: Token, _ b: Token) -> UInt64 {
-    var h = fnvOffset
-    var text = text
-    text.withUTF8 { buf in
-      for p in a.start..<a.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
-      h = (h ^ 0x20) &* fnvPrime
-      for p in b.start..<b.end { h = (h ^ UInt64(lower(buf[p]))) &* fnvPrime }
-    }
-    return h
+    analyzeFlat(texts).sentences()
   }
 
   /// Sorts the elements in place and keeps each once (no new array).
@@ -573,30 +337,7 @@ public struct OrderModel: Sendable {
   /// or back-reference; a name first appears in short form although its full form is in the text;
   /// an acronym is used before the sentence that defines it.
   public static func violations(_ ss: [Sentence], order: [Int]) -> Int {
-    guard let first = order.first else { return 0 }
-    var v = ss[first].opensWithReference ? 1 : 0
-    var long = GrowingKeySet(capacity: 32)
-    var defined = GrowingKeySet(capacity: 8)
-    for s in ss {
-      // Only surnames count here: a first word ("European" of "European Union") is too often an
-      // adjective or a word of its own.
-      for k in s.lastKeys { long.insert(k) }
-      for k in s.acronymsDefined { defined.insert(k) }
-    }
-    var seen = GrowingKeySet(capacity: 64)
-    var seenAcronyms = GrowingKeySet(capacity: 8)
-    for i in order {
-      let s = ss[i]
-      for k in s.shortKeys where long.contains(k) && !seen.contains(k) && !contains(s.longKeys, k) { v += 1 }
-      for k in s.acronymsUsed where defined.contains(k) && !seenAcronyms.contains(k) && !contains(s.acronymsDefined, k) {
-        v += 1
-      }
-      for k in s.shortKeys { seen.insert(k) }
-      for k in s.longKeys { seen.insert(k) }
-      for k in s.acronymsUsed { seenAcronyms.insert(k) }
-      for k in s.acronymsDefined { seenAcronyms.insert(k) }
-    }
-    return v
+    violations(OrderAnalysis(ss), order: order)
   }
 
   // MARK: Scores
@@ -645,57 +386,7 @@ public struct OrderModel: Sendable {
   /// directional features compare (a name, an acronym, a noun after an article), so it costs
   /// O(n + matches), not O(n²). Sorted, so sums over it are deterministic.
   public func directionalPairs(_ ss: [Sentence]) -> [(Int, Int, Double)] {
-    let n = ss.count
-    // Indexes as flat arrays of (key, sentence) sorted by key (no dictionary of arrays).
-    struct Entry: Comparable {
-      var key: UInt64
-      var index: Int
-      static func < (x: Entry, y: Entry) -> Bool { x.key != y.key ? x.key < y.key : x.index < y.index }
-    }
-    var longIndex: [Entry] = []
-    var acronymIndex: [Entry] = []
-    var indefiniteIndex: [Entry] = []
-    for i in 0..<n {
-      for k in ss[i].longKeys { longIndex.append(Entry(key: k, index: i)) }
-      for k in ss[i].acronymsDefined { acronymIndex.append(Entry(key: k, index: i)) }
-      for k in ss[i].indefinite { indefiniteIndex.append(Entry(key: k, index: i)) }
-    }
-    longIndex.sort()
-    acronymIndex.sort()
-    indefiniteIndex.sort()
-    var candidates: [Int] = []
-    func add(_ index: [Entry], _ k: UInt64, _ b: Int) {
-      var lo = 0
-      var hi = index.count
-      while lo < hi {
-        let m = (lo + hi) >> 1
-        if index[m].key < k { lo = m + 1 } else { hi = m }
-      }
-      while lo < index.count && index[lo].key == k {
-        let a = index[lo].index
-        if a != b { candidates.append(min(a, b) * n + max(a, b)) }
-        lo += 1
-      }
-    }
-    for b in 0..<n {
-      if !longIndex.isEmpty { for k in ss[b].shortKeys { add(longIndex, k, b) } }
-      if !acronymIndex.isEmpty { for k in ss[b].acronymsUsed { add(acronymIndex, k, b) } }
-      if !indefiniteIndex.isEmpty { for k in ss[b].definite { add(indefiniteIndex, k, b) } }
-    }
-    candidates = Self.sortedUnique(candidates)
-    let wName = weights[Feature.nameIntroduction.rawValue]
-    let wAcr = weights[Feature.acronymIntroduction.rawValue]
-    let wInd = weights[Feature.indefiniteBeforeDefinite.rawValue]
-    var out: [(Int, Int, Double)] = []
-    for c in candidates {
-      let a = c / n
-      let b = c % n
-      let ab = Self.directional(ss[a], ss[b])
-      let ba = Self.directional(ss[b], ss[a])
-      let d = wName * (ab.0 - ba.0) + wAcr * (ab.1 - ba.1) + wInd * (ab.2 - ba.2)
-      if d != 0 { out.append((a, b, d)) }
-    }
-    return out
+    directionalPairs(OrderAnalysis(ss))
   }
 
   /// The neighbour score of "b right after a" (the same as `scores(_:).adjacent[a*n+b]`).
@@ -1507,7 +1198,7 @@ extension OrderModel {
           if checkOpening { opening = 1 }
         }
       }
-      let qualifies = cap && !functionWords.contains(key) && !titles.contains(key)
+      let qualifies = cap && wordFlags[key] & (WordListFlags.function | WordListFlags.title) == 0
       if qualifies {
         if runStart >= 0 && !breakBefore {
           runLen += 1

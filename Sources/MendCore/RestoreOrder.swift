@@ -91,11 +91,11 @@ public struct RestoreOrder: Stage {
       OptionSpec("beam-up-to", .int, default: .int(60), help: "Beyond this many sentences the search is greedy (beam width 1)."),
       OptionSpec("layout", .stringList, default: .list(defaultLayout), help: "Fragment kinds in output order; kinds not listed stay after the body."),
       OptionSpec("headline-max-words", .int, default: .int(14), help: "A line without final punctuation of at most this many words is a headline; a longer one a standfirst."),
-      OptionSpec("caption-patterns", .regexList, default: .list([#"\b(?:Photograph|Photo|Photos|Photography|Illustration|Composite|Picture)\b:?\s+\p{Lu}"#]), help: "A line without final punctuation matching one of these is a caption."),
-      OptionSpec("credit-patterns", .regexList, default: .list([#"^(?:Photograph|Photo|Photos|Illustration|Composite|Picture)s?:?\s+\S.{0,60}$"#]), help: "A line that is only a picture credit."),
-      OptionSpec("date-patterns", .regexList, default: .list([#"^\s*\d{8}\s*$"#, #"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:\d{1,2},?\s+)?\d{4}\s*$"#, #"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s*$"#]), help: "Date lines."),
-      OptionSpec("url-patterns", .regexList, default: .list([#"^\s*(?:https?://|www\.)\S+\s*$"#]), help: "URL lines."),
-      OptionSpec("dateline-patterns", .regexList, default: .list([#"^\s*\p{Lu}[\p{Lu} ,.]+(?:\s*\([^)]*\))?\s*[—–-]\s*$"#]), help: "Dateline lines (WASHINGTON —)."),
+      OptionSpec("caption-patterns", .regexList, default: .list(FragmentClassifier.defaultCaption), help: "A line without final punctuation matching one of these is a caption."),
+      OptionSpec("credit-patterns", .regexList, default: .list(FragmentClassifier.defaultCredit), help: "A line that is only a picture credit."),
+      OptionSpec("date-patterns", .regexList, default: .list(FragmentClassifier.defaultDate), help: "Date lines."),
+      OptionSpec("url-patterns", .regexList, default: .list(FragmentClassifier.defaultURL), help: "URL lines."),
+      OptionSpec("dateline-patterns", .regexList, default: .list(FragmentClassifier.defaultDateline), help: "Dateline lines (WASHINGTON —)."),
       OptionSpec("function-words", .stringList, default: .list(defaultFunctionWords), help: "Words that never start a name."),
       OptionSpec("pronouns", .stringList, default: .list(defaultPronouns), help: "Pronouns that refer back when they open a sentence."),
       OptionSpec("connectives", .stringList, default: .list(defaultConnectives), help: "Connectives (one or two words) that refer back when they open a sentence."),
@@ -182,6 +182,9 @@ public struct RestoreOrder: Stage {
     beamWidth = options.int("beam-width")
     beamUpTo = options.int("beam-up-to")
   }
+
+  /// Body lines broken by ICU before the model runs (the rest after it; see `run`).
+  static let icuProbe = 16
 
   /// Cheap byte test: does the line look like it holds more than one sentence (". T", "? «")?
   static func looksMultiSentence(_ text: String) -> Bool {
@@ -298,48 +301,77 @@ public struct RestoreOrder: Stage {
   /// costs O(n + k) (k = pairs with a directional feature, `OrderModel.directionalPairs`), since
   /// its pairwise score is Σ u(o_x)·(n − 1 − 2x) plus the directional terms, and its neighbour
   /// score n − 1 look-ups of `OrderModel.adjacency`.
-  func randomOrderZ(_ ss: [OrderModel.Sentence], first: [Double]) -> (Double, Double, Double) {
-    let n = ss.count
-    let u = model.unaryScores(ss)
-    let sparse = model.directionalPairs(ss)
+  func randomOrderZ(_ an: OrderAnalysis, first: [Double]) -> (Double, Double, Double) {
+    let n = an.count
+    let u = model.unaryScores(an)
+    let sparse = model.directionalPairs(an)
     var rng = SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n))
     let samples = n <= 60 ? 24 : 8
     var sum = 0.0, squares = 0.0, aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
     var perm = Array(0..<n)
     var pos = [Int](repeating: 0, count: n)
-    func parts(_ perm: [Int]) -> (Double, Double) {
-      var p = 0.0
-      var a = 0.0
-      // Sentences read through a buffer pointer (an array subscript would copy each one).
-      ss.withUnsafeBufferPointer { sp in
-        for x in 0..<n {
-          let o = perm[x]
-          pos[o] = x
-          p += u[o] * Double(n - 1 - 2 * x)
-          if x + 1 < n { a += model.adjacency(sp[o], sp[perm[x + 1]]) }
+    // A 64-bit signature per sentence of its content words and of its names (one bit per key,
+    // from the key's top six bits). Two sentences whose signatures share no bit share no word
+    // and no name, so their neighbour score is the one `adjacency` gives for no overlap (the same
+    // expression with zero overlaps, computed once): most random neighbours, without a merge.
+    var signature = [UInt64](repeating: 0, count: n)
+    an.keys.withUnsafeBufferPointer { kp in
+      for i in 0..<n {
+        var m: UInt64 = 0
+        for k in kp[an.range(i, .content)] { m |= 1 << (k >> 58) }
+        for k in kp[an.range(i, .entity)] { m |= 1 << (k >> 58) }
+        signature[i] = m
+      }
+    }
+    let disjoint = model.adjacency(overlap: 0, union: 0, sharedName: false, opens: false)
+    return an.keys.withUnsafeBufferPointer { kp in
+      an.offsets.withUnsafeBufferPointer { offs in
+        an.opens.withUnsafeBufferPointer { opens in
+          // The per-order loop reads and writes through pointers (no copy-on-write check per step).
+          func parts(_ perm: [Int]) -> (Double, Double) {
+            var p = 0.0
+            var a = 0.0
+            perm.withUnsafeBufferPointer { pp in
+              u.withUnsafeBufferPointer { up in
+                signature.withUnsafeBufferPointer { sp in
+                  pos.withUnsafeMutableBufferPointer { posp in
+                    for x in 0..<n {
+                      let o = pp[x]
+                      posp[o] = x
+                      p += up[o] * Double(n - 1 - 2 * x)
+                      if x + 1 < n {
+                        let b = pp[x + 1]
+                        a += sp[o] & sp[b] == 0 ? disjoint : model.adjacency(kp, offs, opens, o, b)
+                      }
+                    }
+                    for (i, j, d) in sparse { p += posp[i] < posp[j] ? d : -d }
+                  }
+                }
+              }
+            }
+            return (p, a)
+          }
+          let (givenP, givenA) = parts(perm)
+          let given = givenP + givenA + (n > 0 ? first[0] : 0)
+          for _ in 0..<samples {
+            perm.shuffle(using: &rng)
+            let (p, a) = parts(perm)
+            let v = p + a + first[perm[0]]
+            sum += v
+            squares += v * v
+            aSum += a
+            aSq += a * a
+            pSum += p
+            pSq += p * p
+          }
+          func z(_ g: Double, _ s: Double, _ q: Double) -> Double {
+            let m = s / Double(samples)
+            return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
+          }
+          return (z(given, sum, squares), z(givenA, aSum, aSq), z(givenP, pSum, pSq))
         }
       }
-      for (i, j, d) in sparse { p += pos[i] < pos[j] ? d : -d }
-      return (p, a)
     }
-    let (givenP, givenA) = parts(perm)
-    let given = givenP + givenA + (n > 0 ? first[0] : 0)
-    for _ in 0..<samples {
-      perm.shuffle(using: &rng)
-      let (p, a) = parts(perm)
-      let v = p + a + first[perm[0]]
-      sum += v
-      squares += v * v
-      aSum += a
-      aSq += a * a
-      pSum += p
-      pSq += p * p
-    }
-    func z(_ g: Double, _ s: Double, _ q: Double) -> Double {
-      let m = s / Double(samples)
-      return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
-    }
-    return (z(given, sum, squares), z(givenA, aSum, aSq), z(givenP, pSum, pSq))
   }
 
   /// The model's decision. With `stopEarly`, returns nil as soon as one decline condition fails,
@@ -348,13 +380,15 @@ public struct RestoreOrder: Stage {
   /// reorder, so the order of the tests does not change the outcome.
   func evaluate(_ sentences: [String], stopEarly: Bool) -> Decision? {
     let n = sentences.count
-    let analysed = model.analyze(sentences)
+    // The decline test reads the flat analysis; `Sentence` values only for a document it lets through.
+    let flat = model.analyzeFlat(sentences)
     let identity = Array(0..<n)
-    let violations = OrderModel.violations(analysed, order: identity)
+    let violations = OrderModel.violations(flat, order: identity)
     if stopEarly && violations < minViolations { return nil }
-    let first = model.firstScores(analysed)
-    let (givenZ, aZ, pZ) = randomOrderZ(analysed, first: first)
+    let first = model.firstScores(flat)
+    let (givenZ, aZ, pZ) = randomOrderZ(flat, first: first)
     if stopEarly && (givenZ > givenZMax || aZ > adjacentZMax) { return nil }
+    let analysed = flat.sentences()
     // Only now the O(n²) pair and neighbour matrices, for the search.
     let (pair, adj) = model.scores(analysed)
     let order = OrderModel.search(
@@ -429,20 +463,30 @@ public struct RestoreOrder: Stage {
     let body = (0..<frags.count).filter { kinds[$0] == .body }
     guard body.count >= minSentences, body.count <= maxSentences else { return }
 
-    // 3. One sentence per body line (ICU, with the rules' abbreviations). Before the model: on
-    // prose that the byte test above let through it declines far more cheaply. It stops as soon
-    // as even all the remaining lines holding one sentence could not reach the share (the same
-    // outcome as counting them all).
+    // 3. One sentence per body line (ICU, with the rules' abbreviations). When the byte pass
+    // found a line of several sentences, all lines before the model: that is prose the byte test
+    // let through, and ICU declines it far more cheaply than the model (news paragraphs). When it
+    // found none, in two parts around the model: the first `icuProbe` lines before it, the rest
+    // only for a document the model does not decline (text in order, one sentence a line, is
+    // declined by the model without breaking all its lines). Every check here only declines, so
+    // their order does not change the outcome. The count stops as soon as even all the remaining
+    // lines holding one sentence could not reach the share (the same outcome as counting them all).
     var single = 0
-    for (k, i) in body.enumerated() {
-      let ranges = context.segmenter.sentences(in: frags[i].text)
-      if ranges.count <= 1 {
-        single += 1
-      } else if Double(single + body.count - k - 1) < fragmentedShare * Double(body.count) {
-        return
+    var checked = 0
+    func oneSentenceLines(upTo end: Int) -> Bool {
+      while checked < end {
+        let k = checked
+        checked += 1
+        let ranges = context.segmenter.sentences(in: frags[body[k]].text)
+        if ranges.count <= 1 {
+          single += 1
+        } else if Double(single + body.count - k - 1) < fragmentedShare * Double(body.count) {
+          return false
+        }
       }
+      return true
     }
-    guard Double(single) >= fragmentedShare * Double(body.count) else { return }
+    guard oneSentenceLines(upTo: multi > 0 ? body.count : min(body.count, Self.icuProbe)) else { return }
 
     // 4. The model's order, and whether it gains enough over the given one.
     guard let decision = evaluate(body.map { frags[$0].text }, stopEarly: true),
@@ -450,6 +494,7 @@ public struct RestoreOrder: Stage {
       decision.givenViolations >= minViolations, decision.adjacentZ <= adjacentZMax,
       decision.order != Array(0..<body.count)
     else { return }
+    guard oneSentenceLines(upTo: body.count), Double(single) >= fragmentedShare * Double(body.count) else { return }
 
     // 5. Lay out: kinds by rank, the body in the model's order, unlisted kinds after the body.
     var newOrder: [Int] = []
