@@ -293,9 +293,13 @@ extension DedupText {
     /// `max-words`, `min-containment`, `min-coverage`, `sketch` and `soft-words` are read from the
     /// stage's options (a threshold of 0 or less only drops its bound, never makes it unsafe).
     /// Filters (1 024 bits per line and per piece) can only say "present" wrongly, and two stems
-    /// can only look equal wrongly, which keeps the test conservative.
+    /// can only look equal wrongly (a stem's hash), which keeps the test conservative. Which
+    /// lines hold a stem (the covers) and which pieces of a line do (the window sets) are kept by
+    /// the stem's number in an exact table, not by filter bits. A piece with a stem that occurs
+    /// in no other piece is in no C (D lies outside C), so runs stop there and a document where
+    /// no line has a run of such pieces long enough is settled before any line set is built.
     func nearDuplicateLines(
-      minWords: Int, maxWords: Int, minContainment: Double, minCoverage: Double, soft: HashTable64, sketch: Int,
+      minWords: Int, maxWords: Int, minContainment: Double, minCoverage: Double, soft: WordSet, sketch: Int,
       maxPairs: Int = 64
     ) -> [(Int, Int)]? {
       if anyIrregular { return nil }
@@ -308,7 +312,7 @@ extension DedupText {
       var longest = 0
       for f in 0..<lines { longest = max(longest, Int(lineToken[f + 1] - lineToken[f])) }
       if longest < minWords { return [] }
-      // Very long documents take the exact path (the index below is lines × 1 024 bits).
+      // Very long documents take the exact path (the index below is stems × lines bits).
       if lines > 8192 { return nil }
       let fw = 16  // 1 024-bit filters
       let mw = (lines + 63) >> 6  // a set of lines
@@ -321,8 +325,6 @@ extension DedupText {
       // and of all its words are made from these bits when its stems pass (rarely).
       let allBit = nd.allBit.reserve(tokenCount + 1)
       let lineExact = nd.lineExact.reserve(lines * fw)
-      // For each stem filter bit, the set of lines holding it.
-      let linesWith = nd.linesWith.reserve(1024 * mw)
       let cover = nd.cover.reserve(pieces * mw)
       let pieceWords = nd.pieceWords.reserve(pieces)
       let contentStart = nd.contentStart.reserve(pieces + 1)
@@ -345,24 +347,22 @@ extension DedupText {
       let memoStart = nd.memoStart.reserve(lines)
       var memoGeneration: Int32 = 0
       var memoCount = 0
-      let bitPieces = nd.bitPieces.reserve(1024)
-      bitPieces.update(repeating: 0, count: 1024)
       pieceStem.update(repeating: 0, count: pieces * fw)
       lineExact.update(repeating: 0, count: lines * fw)
-      linesWith.update(repeating: 0, count: 1024 * mw)
       @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
         filter[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
       }
       var nContent = 0
       // The first `sketch` different stems of a piece (their count is what is used).
       let distinct = nd.distinct.reserve(sketch)
+      // Each content word's stem (for `blocked` below).
+      let stemOf = nd.stemOf.reserve(tokenCount + 1)
       do {
         let toks = self.tokens.p
         for f in 0..<lines {
           let p0 = Int(linePiece[f])
           let p1 = Int(linePiece[f + 1])
           let lineEnd = Int(lineToken[f + 1])
-          let fBit: UInt64 = 1 << UInt64(f & 63)
           for p in p0..<p1 {
             let t0 = Int(pieceToken[p])
             let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
@@ -380,13 +380,16 @@ extension DedupText {
               // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
               // lower-cased as there), so soft words and stems are exactly the stage's.
               if soft.contains(t.hash) { continue }
-              let stem = t.length >= 4 && !t.isNumber ? DedupText.mix(UInt64(t.prefix) | 0x5354_454D_0000_0000) : t.hash
+              // One multiply for a prefix stem: stems are only compared for equality (and their
+              // top bits pick filter bits and table slots), and two stems that look equal wrongly
+              // only keep more pairs.
+              let stem = t.length >= 4 && !t.isNumber ? (UInt64(t.prefix) | 0x5354_454D_0000_0000) &* 0x9E37_79B9_7F4A_7C15 : t.hash
               let sb = UInt16(truncatingIfNeeded: stem >> 54)
               let eb = UInt16(truncatingIfNeeded: t.hash >> 54)
               ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
               le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
-              linesWith[Int(sb) * mw + (f >> 6)] |= fBit
               stemBit[nContent] = sb
+              stemOf[nContent] = stem
               exactBit[nContent] = eb
               nContent += 1
               low = min(low, stem)
@@ -410,6 +413,70 @@ extension DedupText {
         }
       }
       contentStart[pieces] = Int32(nContent)
+      // Each different stem gets a number (exact: a table keyed by the stem), and a piece that
+      // no C can contain is set aside. Every content stem of C is among D's stems, and D is
+      // another unit (in another line, or in C's line outside C), so it lies outside C's pieces:
+      // a stem that occurs in one piece only cannot be C's, and that piece is in no C.
+      let stemId = nd.stemId.reserve(tokenCount + 1)
+      let blocked = nd.blocked.reserve(pieces)
+      var nStems = 0
+      do {
+        let ids = self.scratch.table.begin(nContent)
+        let stemPiece = nd.stemPiece.reserve(nContent + 1)
+        let stemShared = nd.stemShared.reserve(nContent + 1)
+        for p in 0..<pieces {
+          for c in Int(contentStart[p])..<Int(contentStart[p + 1]) {
+            let stem = stemOf[c]
+            let v = ids.insertIfMissing(stem, Int32(nStems + 1))
+            if v == 0 {
+              stemPiece[nStems] = Int32(p)
+              stemShared[nStems] = false
+              stemId[c] = Int32(nStems)
+              nStems += 1
+            } else {
+              let id = Int(v) - 1
+              stemId[c] = Int32(id)
+              if stemPiece[id] != Int32(p) { stemShared[id] = true }
+            }
+          }
+        }
+        // A line needs a run of unblocked pieces with `min-words` words and a content word.
+        var open = false
+        for f in 0..<lines {
+          var n = 0
+          var content = false
+          for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
+            var b = false
+            for c in Int(contentStart[p])..<Int(contentStart[p + 1]) where !stemShared[Int(stemId[c])] {
+              b = true
+              break
+            }
+            blocked[p] = b
+            if b {
+              n = 0
+              content = false
+              continue
+            }
+            n += Int(pieceWords[p])
+            if contentStart[p + 1] > contentStart[p] { content = true }
+            if n >= minWords && content { open = true }
+          }
+        }
+        if !open { return [] }
+      }
+      // For each stem, the set of lines holding it (exact: the stems' numbers, not filter bits).
+      if nStems * mw > 1 << 22 { return nil }
+      let linesWith = nd.linesWith.reserve(nStems * mw)
+      linesWith.update(repeating: 0, count: nStems * mw)
+      for f in 0..<lines {
+        let fBit: UInt64 = 1 << UInt64(f & 63)
+        for c in Int(contentStart[Int(linePiece[f])])..<Int(contentStart[Int(linePiece[f + 1])]) {
+          linesWith[Int(stemId[c]) * mw + (f >> 6)] |= fBit
+        }
+      }
+      // `window`'s table of each stem as a set of one line's pieces (all 0 between uses).
+      let bitPieces = nd.bitPieces.reserve(nStems)
+      bitPieces.update(repeating: 0, count: nStems)
       // Each piece's cover: the lines holding all its content stems (its own line only when the
       // rest of the line does). A piece without content words is covered by every line.
       let others = scratch
@@ -433,11 +500,15 @@ extension DedupText {
           let cv = cover + p * mw
           let c0 = Int(contentStart[p])
           let c1 = Int(contentStart[p + 1])
+          if blocked[p] {
+            for w in 0..<mw { cv[w] = 0 }
+            continue
+          }
           for w in 0..<mw { cv[w] = ~0 }
           if c1 == c0 { continue }
           var any: UInt64 = 0
           for c in c0..<c1 {
-            let row = linesWith + Int(stemBit[c]) * mw
+            let row = linesWith + Int(stemId[c]) * mw
             any = 0
             for w in 0..<mw {
               cv[w] &= row[w]
@@ -496,13 +567,13 @@ extension DedupText {
               memoCount = 0
             }
             if memoCount + (cf1 - cf0) <= memoCapacity {
-              // Each stem bit of ℓ as the set of ℓ's pieces holding it (a table of 1 024 sets,
-              // cleared again after use).
+              // Each stem of ℓ as the set of ℓ's pieces holding it (a set per stem, cleared again
+              // after use).
               for q in q0..<q1 {
-                for c in Int(contentStart[q])..<Int(contentStart[q + 1]) { bitPieces[Int(stemBit[c])] |= 1 << UInt64(q - q0) }
+                for c in Int(contentStart[q])..<Int(contentStart[q + 1]) { bitPieces[Int(stemId[c])] |= 1 << UInt64(q - q0) }
               }
-              for c in cf0..<cf1 { memo[memoCount + c - cf0] = bitPieces[Int(stemBit[c])] }
-              for c in Int(contentStart[q0])..<Int(contentStart[q1]) { bitPieces[Int(stemBit[c])] = 0 }
+              for c in cf0..<cf1 { memo[memoCount + c - cf0] = bitPieces[Int(stemId[c])] }
+              for c in Int(contentStart[q0])..<Int(contentStart[q1]) { bitPieces[Int(stemId[c])] = 0 }
               budget -= 2 * Int(contentStart[q1] - contentStart[q0]) + (cf1 - cf0) + 4
               memoMark[l] = memoGeneration
               memoStart[l] = Int32(memoCount)
@@ -619,7 +690,7 @@ extension DedupText {
         if Int(lineToken[f + 1] - lineToken[f]) < minWords { continue }
         memoGeneration += 1
         memoCount = 0
-        for i in p0..<p1 {
+        for i in p0..<p1 where !blocked[i] {
           var n = 0
           var content = false
           var low = UInt64.max
@@ -671,6 +742,42 @@ extension DedupText {
         }
       }
       return pairs
+    }
+  }
+
+  /// A fixed set of word hashes read through a pointer (the soft words, looked up for every
+  /// word of a document): open addressing, 0 marks an empty slot (a hash of 0 is kept apart).
+  final class WordSet: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<UInt64>
+    let mask: Int
+    let hasZero: Bool
+
+    init(_ words: Set<UInt64>) {
+      var size = 64
+      while size < 4 * words.count { size <<= 1 }
+      keys = .allocate(capacity: size)
+      keys.initialize(repeating: 0, count: size)
+      mask = size - 1
+      hasZero = words.contains(0)
+      for w in words where w != 0 {
+        var i = Int(truncatingIfNeeded: w >> 32) & mask
+        while keys[i] != 0 { i = (i + 1) & mask }
+        keys[i] = w
+      }
+    }
+
+    deinit { keys.deallocate() }
+
+    @inline(__always)
+    func contains(_ h: UInt64) -> Bool {
+      if h == 0 { return hasZero }
+      var i = Int(truncatingIfNeeded: h >> 32) & mask
+      while true {
+        let k = keys[i]
+        if k == h { return true }
+        if k == 0 { return false }
+        i = (i + 1) & mask
+      }
     }
   }
 
@@ -769,12 +876,39 @@ extension DedupText {
 
   /// The ASCII letters and digits of a word from `i` (its first four lower-cased bytes in
   /// `prefix`, all of them hashed into `h`), up to the first other byte. Shared by both word
-  /// loops; inlined, so their state stays in registers.
+  /// loops; inlined, so their state stays in registers. Eight bytes at a time where eight
+  /// remain: the run's length comes from a mask of the letters and digits among them (no branch
+  /// per byte), and FNV-1a then takes the run's bytes in order, lower-cased — an ASCII letter or
+  /// digit lower-cases as `b | 0x20` (digits already have that bit) — so `h`, `prefix`, `len` and
+  /// `digits` are exactly those of the byte loop after it.
   @inline(__always)
   static func wordRun(
     _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
     _ prefix: inout UInt32, _ len: inout Int32, _ digits: inout Bool
   ) {
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= n {
+      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      let m = alnumBytes(w)
+      // Bytes before the first one that is not a letter or digit (8: all are).
+      let run = (~m & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
+      if run == 0 { return }
+      let lw = w | 0x2020_2020_2020_2020
+      let runMask: UInt64 = run == 8 ? ~0 : (1 << UInt64(8 * run)) &- 1
+      if len < 4 {
+        let take = min(4 - Int(len), run)
+        prefix |= UInt32(truncatingIfNeeded: lw & ((1 << UInt64(8 * take)) &- 1)) << (8 * UInt32(len))
+      }
+      if digitBytes(w) & runMask != 0 { digits = true }
+      var x = lw
+      for _ in 0..<run {
+        h = (h ^ (x & 0xFF)) &* fnvPrime
+        x >>= 8
+      }
+      len += Int32(run)
+      i += run
+      if run < 8 { return }
+    }
     while i < n && len < 4 {
       let c = low[Int(p[i])]
       if c == 0 { return }
@@ -792,6 +926,25 @@ extension DedupText {
       if c <= 0x39 { digits = true }
       i += 1
     }
+  }
+
+  /// 0x80 in each byte of `w` that is an ASCII letter or digit (as `isASCIIAlnum`), 0 elsewhere.
+  /// x ∈ [lo, hi] ⇔ x + (0x80 − lo) has its high bit set and x + (0x7F − hi) has not; with the
+  /// high bits cleared first no byte carries into the next, and a byte ≥ 0x80 is then dropped.
+  @inline(__always)
+  static func alnumBytes(_ w: UInt64) -> UInt64 {
+    let v = w & 0x7F7F_7F7F_7F7F_7F7F
+    let lower = v | 0x2020_2020_2020_2020
+    let letter = (lower &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lower &+ 0x0505_0505_0505_0505)
+    let digit = (v &+ 0x5050_5050_5050_5050) & ~(v &+ 0x4646_4646_4646_4646)
+    return (letter | digit) & ~w & 0x8080_8080_8080_8080
+  }
+
+  /// 0x80 in each byte of `w` that is an ASCII digit, as `alnumBytes`.
+  @inline(__always)
+  static func digitBytes(_ w: UInt64) -> UInt64 {
+    let v = w & 0x7F7F_7F7F_7F7F_7F7F
+    return (v &+ 0x5050_5050_5050_5050) & ~(v &+ 0x4646_4646_4646_4646) & ~w & 0x8080_8080_8080_8080
   }
 
   /// The ASCII byte at `i` (after a word's run) joins the word to what follows, as `tokenize`
@@ -996,6 +1149,11 @@ extension DedupText {
     let memoStart = Grow<Int32>()
     let bitPieces = Grow<UInt64>()
     let distinct = Grow<UInt64>()
+    let stemOf = Grow<UInt64>()
+    let blocked = Grow<Bool>()
+    let stemId = Grow<Int32>()
+    let stemPiece = Grow<Int32>()
+    let stemShared = Grow<Bool>()
   }
 
   /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to
@@ -1058,6 +1216,17 @@ extension DedupText {
           keys[i] = key
         }
         values[i] = v
+      }
+
+      /// The key's value, or 0 after inserting it with value v.
+      @inline(__always)
+      func insertIfMissing(_ key: UInt64, _ v: Int32) -> Int32 {
+        let (i, found) = slot(key)
+        if found { return values[i] }
+        stamps[i] = generation
+        keys[i] = key
+        values[i] = v
+        return 0
       }
 
       /// Count a key (up to 2: "seen twice" is all the callers ask).

@@ -55,6 +55,8 @@ public struct RemoveNearDuplicates: Stage {
   let maxPosting: Int
   let maxChecks: Int
   let soft: HashTable64
+  /// The soft words for `DocScan.nearDuplicateLines` (read through a pointer there).
+  let softSet: DedupText.WordSet
   let negations: HashTable64
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
@@ -79,6 +81,7 @@ public struct RemoveNearDuplicates: Stage {
     maxPosting = max(1, options.int("max-posting"))
     maxChecks = max(1, options.int("max-checks"))
     soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
+    softSet = DedupText.WordSet(DedupText.wordSet(options.list("soft-words")))
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
@@ -270,7 +273,7 @@ public struct RemoveNearDuplicates: Stage {
   func fastPathSkips(_ document: Document, _ segmenter: SentenceSegmenter) -> Bool {
     guard
       let pairs = DedupText.DocScan.of(document, segmenter: segmenter).nearDuplicateLines(
-        minWords: minWords, maxWords: maxWords, minContainment: minContainment, minCoverage: minCoverage, soft: soft,
+        minWords: minWords, maxWords: maxWords, minContainment: minContainment, minCoverage: minCoverage, soft: softSet,
         sketch: sketch)
     else { return false }
     return !anyPairPasses(pairs, document, segmenter)
@@ -524,3 +527,4 @@ public struct RemoveNearDuplicates: Stage {
     return (cx.count, cy.count)
   }
 }
+
