@@ -784,10 +784,13 @@ extension DedupText {
   /// The tokens of words with non-ASCII letters, by their bytes: normalising one (lower-casing
   /// and NFKC through ICU) costs far more than a look-up, and such words recur (names).
   final class NonASCIIWords {
-    var table = HashTable64(capacity: 1024)
-    var tokens: [Token] = []
-    var bytes: [UInt8] = []
-    var start: [Int32] = []
+    // Used by one thread at a time (the scan's and the units cache's, one per segmenter) and
+    // never while another access to the same property is open: no dynamic exclusivity checks
+    // (they were a quarter of this look-up's cost).
+    @exclusivity(unchecked) var table = HashTable64(capacity: 1024)
+    @exclusivity(unchecked) var tokens: [Token] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var start: [Int32] = []
 
     func token(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Token {
       let raw = UnsafeBufferPointer(rebasing: buf[r])
@@ -876,39 +879,12 @@ extension DedupText {
 
   /// The ASCII letters and digits of a word from `i` (its first four lower-cased bytes in
   /// `prefix`, all of them hashed into `h`), up to the first other byte. Shared by both word
-  /// loops; inlined, so their state stays in registers. Eight bytes at a time where eight
-  /// remain: the run's length comes from a mask of the letters and digits among them (no branch
-  /// per byte), and FNV-1a then takes the run's bytes in order, lower-cased — an ASCII letter or
-  /// digit lower-cases as `b | 0x20` (digits already have that bit) — so `h`, `prefix`, `len` and
-  /// `digits` are exactly those of the byte loop after it.
+  /// loops; inlined, so their state stays in registers.
   @inline(__always)
   static func wordRun(
     _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
     _ prefix: inout UInt32, _ len: inout Int32, _ digits: inout Bool
   ) {
-    let raw = UnsafeRawPointer(p)
-    while i + 8 <= n {
-      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-      let m = alnumBytes(w)
-      // Bytes before the first one that is not a letter or digit (8: all are).
-      let run = (~m & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
-      if run == 0 { return }
-      let lw = w | 0x2020_2020_2020_2020
-      let runMask: UInt64 = run == 8 ? ~0 : (1 << UInt64(8 * run)) &- 1
-      if len < 4 {
-        let take = min(4 - Int(len), run)
-        prefix |= UInt32(truncatingIfNeeded: lw & ((1 << UInt64(8 * take)) &- 1)) << (8 * UInt32(len))
-      }
-      if digitBytes(w) & runMask != 0 { digits = true }
-      var x = lw
-      for _ in 0..<run {
-        h = (h ^ (x & 0xFF)) &* fnvPrime
-        x >>= 8
-      }
-      len += Int32(run)
-      i += run
-      if run < 8 { return }
-    }
     while i < n && len < 4 {
       let c = low[Int(p[i])]
       if c == 0 { return }
@@ -926,25 +902,6 @@ extension DedupText {
       if c <= 0x39 { digits = true }
       i += 1
     }
-  }
-
-  /// 0x80 in each byte of `w` that is an ASCII letter or digit (as `isASCIIAlnum`), 0 elsewhere.
-  /// x ∈ [lo, hi] ⇔ x + (0x80 − lo) has its high bit set and x + (0x7F − hi) has not; with the
-  /// high bits cleared first no byte carries into the next, and a byte ≥ 0x80 is then dropped.
-  @inline(__always)
-  static func alnumBytes(_ w: UInt64) -> UInt64 {
-    let v = w & 0x7F7F_7F7F_7F7F_7F7F
-    let lower = v | 0x2020_2020_2020_2020
-    let letter = (lower &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lower &+ 0x0505_0505_0505_0505)
-    let digit = (v &+ 0x5050_5050_5050_5050) & ~(v &+ 0x4646_4646_4646_4646)
-    return (letter | digit) & ~w & 0x8080_8080_8080_8080
-  }
-
-  /// 0x80 in each byte of `w` that is an ASCII digit, as `alnumBytes`.
-  @inline(__always)
-  static func digitBytes(_ w: UInt64) -> UInt64 {
-    let v = w & 0x7F7F_7F7F_7F7F_7F7F
-    return (v &+ 0x5050_5050_5050_5050) & ~(v &+ 0x4646_4646_4646_4646) & ~w & 0x8080_8080_8080_8080
   }
 
   /// The ASCII byte at `i` (after a word's run) joins the word to what follows, as `tokenize`

@@ -159,7 +159,7 @@ public struct RemoveNearDuplicates: Stage {
     // filters leave open that one copy holds nearly all the other's sketch words (a lower bound
     // of the missing words: a sketch bit the other unit's filter lacks is a word it lacks).
     // Settled before candidates are ranked, so max-checks counts only candidates that can pass.
-    func mayHold(_ ku: Int, _ c: DedupText.Unit) -> Bool {
+    func mayHold(_ ku: Int, _ c: DedupText.Unit, _ key: UInt64) -> Bool {
       if c.key == key { return false }
       let kc = c.cached
       return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= Self.maxMissing || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= Self.maxMissing
@@ -188,7 +188,7 @@ public struct RemoveNearDuplicates: Stage {
           let other = sketch(us[ci].cached)
           var k: UInt8 = 0
           for h in sig where other.contains(h) { k += 1 }
-          if k >= need && mayHold(ku, us[ci]) { best.append((k, c)) }
+          if k >= need && mayHold(ku, us[ci], key) { best.append((k, c)) }
         }
       } else {
         for h in sig {
@@ -205,7 +205,7 @@ public struct RemoveNearDuplicates: Stage {
         for c in touched {
           let k = shared[Int(c)]
           shared[Int(c)] = 0
-          if k >= need && mayHold(ku, us[Int(c)]) { best.append((k, c)) }
+          if k >= need && mayHold(ku, us[Int(c)], key) { best.append((k, c)) }
         }
         touched.removeAll(keepingCapacity: true)
       }
