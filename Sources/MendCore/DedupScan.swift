@@ -293,9 +293,13 @@ extension DedupText {
     /// `max-words`, `min-containment`, `min-coverage`, `sketch` and `soft-words` are read from the
     /// stage's options (a threshold of 0 or less only drops its bound, never makes it unsafe).
     /// Filters (1 024 bits per line and per piece) can only say "present" wrongly, and two stems
-    /// can only look equal wrongly, which keeps the test conservative.
+    /// can only look equal wrongly (a stem's hash), which keeps the test conservative. Which
+    /// lines hold a stem (the covers) and which pieces of a line do (the window sets) are kept by
+    /// the stem's number in an exact table, not by filter bits. A piece with a stem that occurs
+    /// in no other piece is in no C (D lies outside C), so runs stop there and a document where
+    /// no line has a run of such pieces long enough is settled before any line set is built.
     func nearDuplicateLines(
-      minWords: Int, maxWords: Int, minContainment: Double, minCoverage: Double, soft: HashTable64, sketch: Int,
+      minWords: Int, maxWords: Int, minContainment: Double, minCoverage: Double, soft: WordSet, sketch: Int,
       maxPairs: Int = 64
     ) -> [(Int, Int)]? {
       if anyIrregular { return nil }
@@ -308,7 +312,7 @@ extension DedupText {
       var longest = 0
       for f in 0..<lines { longest = max(longest, Int(lineToken[f + 1] - lineToken[f])) }
       if longest < minWords { return [] }
-      // Very long documents take the exact path (the index below is lines × 1 024 bits).
+      // Very long documents take the exact path (the index below is stems × lines bits).
       if lines > 8192 { return nil }
       let fw = 16  // 1 024-bit filters
       let mw = (lines + 63) >> 6  // a set of lines
@@ -321,8 +325,6 @@ extension DedupText {
       // and of all its words are made from these bits when its stems pass (rarely).
       let allBit = nd.allBit.reserve(tokenCount + 1)
       let lineExact = nd.lineExact.reserve(lines * fw)
-      // For each stem filter bit, the set of lines holding it.
-      let linesWith = nd.linesWith.reserve(1024 * mw)
       let cover = nd.cover.reserve(pieces * mw)
       let pieceWords = nd.pieceWords.reserve(pieces)
       let contentStart = nd.contentStart.reserve(pieces + 1)
@@ -345,24 +347,22 @@ extension DedupText {
       let memoStart = nd.memoStart.reserve(lines)
       var memoGeneration: Int32 = 0
       var memoCount = 0
-      let bitPieces = nd.bitPieces.reserve(1024)
-      bitPieces.update(repeating: 0, count: 1024)
       pieceStem.update(repeating: 0, count: pieces * fw)
       lineExact.update(repeating: 0, count: lines * fw)
-      linesWith.update(repeating: 0, count: 1024 * mw)
       @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
         filter[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
       }
       var nContent = 0
       // The first `sketch` different stems of a piece (their count is what is used).
       let distinct = nd.distinct.reserve(sketch)
+      // Each content word's stem (for `blocked` below).
+      let stemOf = nd.stemOf.reserve(tokenCount + 1)
       do {
         let toks = self.tokens.p
         for f in 0..<lines {
           let p0 = Int(linePiece[f])
           let p1 = Int(linePiece[f + 1])
           let lineEnd = Int(lineToken[f + 1])
-          let fBit: UInt64 = 1 << UInt64(f & 63)
           for p in p0..<p1 {
             let t0 = Int(pieceToken[p])
             let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
@@ -380,13 +380,16 @@ extension DedupText {
               // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
               // lower-cased as there), so soft words and stems are exactly the stage's.
               if soft.contains(t.hash) { continue }
-              let stem = t.length >= 4 && !t.isNumber ? DedupText.mix(UInt64(t.prefix) | 0x5354_454D_0000_0000) : t.hash
+              // One multiply for a prefix stem: stems are only compared for equality (and their
+              // top bits pick filter bits and table slots), and two stems that look equal wrongly
+              // only keep more pairs.
+              let stem = t.length >= 4 && !t.isNumber ? (UInt64(t.prefix) | 0x5354_454D_0000_0000) &* 0x9E37_79B9_7F4A_7C15 : t.hash
               let sb = UInt16(truncatingIfNeeded: stem >> 54)
               let eb = UInt16(truncatingIfNeeded: t.hash >> 54)
               ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
               le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
-              linesWith[Int(sb) * mw + (f >> 6)] |= fBit
               stemBit[nContent] = sb
+              stemOf[nContent] = stem
               exactBit[nContent] = eb
               nContent += 1
               low = min(low, stem)
@@ -410,6 +413,70 @@ extension DedupText {
         }
       }
       contentStart[pieces] = Int32(nContent)
+      // Each different stem gets a number (exact: a table keyed by the stem), and a piece that
+      // no C can contain is set aside. Every content stem of C is among D's stems, and D is
+      // another unit (in another line, or in C's line outside C), so it lies outside C's pieces:
+      // a stem that occurs in one piece only cannot be C's, and that piece is in no C.
+      let stemId = nd.stemId.reserve(tokenCount + 1)
+      let blocked = nd.blocked.reserve(pieces)
+      var nStems = 0
+      do {
+        let ids = self.scratch.table.begin(nContent)
+        let stemPiece = nd.stemPiece.reserve(nContent + 1)
+        let stemShared = nd.stemShared.reserve(nContent + 1)
+        for p in 0..<pieces {
+          for c in Int(contentStart[p])..<Int(contentStart[p + 1]) {
+            let stem = stemOf[c]
+            let v = ids.insertIfMissing(stem, Int32(nStems + 1))
+            if v == 0 {
+              stemPiece[nStems] = Int32(p)
+              stemShared[nStems] = false
+              stemId[c] = Int32(nStems)
+              nStems += 1
+            } else {
+              let id = Int(v) - 1
+              stemId[c] = Int32(id)
+              if stemPiece[id] != Int32(p) { stemShared[id] = true }
+            }
+          }
+        }
+        // A line needs a run of unblocked pieces with `min-words` words and a content word.
+        var open = false
+        for f in 0..<lines {
+          var n = 0
+          var content = false
+          for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
+            var b = false
+            for c in Int(contentStart[p])..<Int(contentStart[p + 1]) where !stemShared[Int(stemId[c])] {
+              b = true
+              break
+            }
+            blocked[p] = b
+            if b {
+              n = 0
+              content = false
+              continue
+            }
+            n += Int(pieceWords[p])
+            if contentStart[p + 1] > contentStart[p] { content = true }
+            if n >= minWords && content { open = true }
+          }
+        }
+        if !open { return [] }
+      }
+      // For each stem, the set of lines holding it (exact: the stems' numbers, not filter bits).
+      if nStems * mw > 1 << 22 { return nil }
+      let linesWith = nd.linesWith.reserve(nStems * mw)
+      linesWith.update(repeating: 0, count: nStems * mw)
+      for f in 0..<lines {
+        let fBit: UInt64 = 1 << UInt64(f & 63)
+        for c in Int(contentStart[Int(linePiece[f])])..<Int(contentStart[Int(linePiece[f + 1])]) {
+          linesWith[Int(stemId[c]) * mw + (f >> 6)] |= fBit
+        }
+      }
+      // `window`'s table of each stem as a set of one line's pieces (all 0 between uses).
+      let bitPieces = nd.bitPieces.reserve(nStems)
+      bitPieces.update(repeating: 0, count: nStems)
       // Each piece's cover: the lines holding all its content stems (its own line only when the
       // rest of the line does). A piece without content words is covered by every line.
       let others = scratch
@@ -433,11 +500,15 @@ extension DedupText {
           let cv = cover + p * mw
           let c0 = Int(contentStart[p])
           let c1 = Int(contentStart[p + 1])
+          if blocked[p] {
+            for w in 0..<mw { cv[w] = 0 }
+            continue
+          }
           for w in 0..<mw { cv[w] = ~0 }
           if c1 == c0 { continue }
           var any: UInt64 = 0
           for c in c0..<c1 {
-            let row = linesWith + Int(stemBit[c]) * mw
+            let row = linesWith + Int(stemId[c]) * mw
             any = 0
             for w in 0..<mw {
               cv[w] &= row[w]
@@ -496,13 +567,13 @@ extension DedupText {
               memoCount = 0
             }
             if memoCount + (cf1 - cf0) <= memoCapacity {
-              // Each stem bit of ℓ as the set of ℓ's pieces holding it (a table of 1 024 sets,
-              // cleared again after use).
+              // Each stem of ℓ as the set of ℓ's pieces holding it (a set per stem, cleared again
+              // after use).
               for q in q0..<q1 {
-                for c in Int(contentStart[q])..<Int(contentStart[q + 1]) { bitPieces[Int(stemBit[c])] |= 1 << UInt64(q - q0) }
+                for c in Int(contentStart[q])..<Int(contentStart[q + 1]) { bitPieces[Int(stemId[c])] |= 1 << UInt64(q - q0) }
               }
-              for c in cf0..<cf1 { memo[memoCount + c - cf0] = bitPieces[Int(stemBit[c])] }
-              for c in Int(contentStart[q0])..<Int(contentStart[q1]) { bitPieces[Int(stemBit[c])] = 0 }
+              for c in cf0..<cf1 { memo[memoCount + c - cf0] = bitPieces[Int(stemId[c])] }
+              for c in Int(contentStart[q0])..<Int(contentStart[q1]) { bitPieces[Int(stemId[c])] = 0 }
               budget -= 2 * Int(contentStart[q1] - contentStart[q0]) + (cf1 - cf0) + 4
               memoMark[l] = memoGeneration
               memoStart[l] = Int32(memoCount)
@@ -619,7 +690,7 @@ extension DedupText {
         if Int(lineToken[f + 1] - lineToken[f]) < minWords { continue }
         memoGeneration += 1
         memoCount = 0
-        for i in p0..<p1 {
+        for i in p0..<p1 where !blocked[i] {
           var n = 0
           var content = false
           var low = UInt64.max
@@ -674,13 +745,52 @@ extension DedupText {
     }
   }
 
+  /// A fixed set of word hashes read through a pointer (the soft words, looked up for every
+  /// word of a document): open addressing, 0 marks an empty slot (a hash of 0 is kept apart).
+  final class WordSet: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<UInt64>
+    let mask: Int
+    let hasZero: Bool
+
+    init(_ words: Set<UInt64>) {
+      var size = 64
+      while size < 4 * words.count { size <<= 1 }
+      keys = .allocate(capacity: size)
+      keys.initialize(repeating: 0, count: size)
+      mask = size - 1
+      hasZero = words.contains(0)
+      for w in words where w != 0 {
+        var i = Int(truncatingIfNeeded: w >> 32) & mask
+        while keys[i] != 0 { i = (i + 1) & mask }
+        keys[i] = w
+      }
+    }
+
+    deinit { keys.deallocate() }
+
+    @inline(__always)
+    func contains(_ h: UInt64) -> Bool {
+      if h == 0 { return hasZero }
+      var i = Int(truncatingIfNeeded: h >> 32) & mask
+      while true {
+        let k = keys[i]
+        if k == h { return true }
+        if k == 0 { return false }
+        i = (i + 1) & mask
+      }
+    }
+  }
+
   /// The tokens of words with non-ASCII letters, by their bytes: normalising one (lower-casing
   /// and NFKC through ICU) costs far more than a look-up, and such words recur (names).
   final class NonASCIIWords {
-    var table = HashTable64(capacity: 1024)
-    var tokens: [Token] = []
-    var bytes: [UInt8] = []
-    var start: [Int32] = []
+    // Used by one thread at a time (the scan's and the units cache's, one per segmenter) and
+    // never while another access to the same property is open: no dynamic exclusivity checks
+    // (they were a quarter of this look-up's cost).
+    @exclusivity(unchecked) var table = HashTable64(capacity: 1024)
+    @exclusivity(unchecked) var tokens: [Token] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var start: [Int32] = []
 
     func token(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Token {
       let raw = UnsafeBufferPointer(rebasing: buf[r])
@@ -996,6 +1106,11 @@ extension DedupText {
     let memoStart = Grow<Int32>()
     let bitPieces = Grow<UInt64>()
     let distinct = Grow<UInt64>()
+    let stemOf = Grow<UInt64>()
+    let blocked = Grow<Bool>()
+    let stemId = Grow<Int32>()
+    let stemPiece = Grow<Int32>()
+    let stemShared = Grow<Bool>()
   }
 
   /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to
@@ -1058,6 +1173,17 @@ extension DedupText {
           keys[i] = key
         }
         values[i] = v
+      }
+
+      /// The key's value, or 0 after inserting it with value v.
+      @inline(__always)
+      func insertIfMissing(_ key: UInt64, _ v: Int32) -> Int32 {
+        let (i, found) = slot(key)
+        if found { return values[i] }
+        stamps[i] = generation
+        keys[i] = key
+        values[i] = v
+        return 0
       }
 
       /// Count a key (up to 2: "seen twice" is all the callers ask).

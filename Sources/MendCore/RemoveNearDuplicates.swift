@@ -55,6 +55,8 @@ public struct RemoveNearDuplicates: Stage {
   let maxPosting: Int
   let maxChecks: Int
   let soft: HashTable64
+  /// The soft words for `DocScan.nearDuplicateLines` (read through a pointer there).
+  let softSet: DedupText.WordSet
   let negations: HashTable64
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
@@ -79,6 +81,7 @@ public struct RemoveNearDuplicates: Stage {
     maxPosting = max(1, options.int("max-posting"))
     maxChecks = max(1, options.int("max-checks"))
     soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
+    softSet = DedupText.WordSet(DedupText.wordSet(options.list("soft-words")))
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
@@ -156,7 +159,7 @@ public struct RemoveNearDuplicates: Stage {
     // filters leave open that one copy holds nearly all the other's sketch words (a lower bound
     // of the missing words: a sketch bit the other unit's filter lacks is a word it lacks).
     // Settled before candidates are ranked, so max-checks counts only candidates that can pass.
-    func mayHold(_ ku: Int, _ c: DedupText.Unit) -> Bool {
+    func mayHold(_ ku: Int, _ c: DedupText.Unit, _ key: UInt64) -> Bool {
       if c.key == key { return false }
       let kc = c.cached
       return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= Self.maxMissing || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= Self.maxMissing
@@ -185,7 +188,7 @@ public struct RemoveNearDuplicates: Stage {
           let other = sketch(us[ci].cached)
           var k: UInt8 = 0
           for h in sig where other.contains(h) { k += 1 }
-          if k >= need && mayHold(ku, us[ci]) { best.append((k, c)) }
+          if k >= need && mayHold(ku, us[ci], key) { best.append((k, c)) }
         }
       } else {
         for h in sig {
@@ -202,7 +205,7 @@ public struct RemoveNearDuplicates: Stage {
         for c in touched {
           let k = shared[Int(c)]
           shared[Int(c)] = 0
-          if k >= need && mayHold(ku, us[Int(c)]) { best.append((k, c)) }
+          if k >= need && mayHold(ku, us[Int(c)], key) { best.append((k, c)) }
         }
         touched.removeAll(keepingCapacity: true)
       }
@@ -270,7 +273,7 @@ public struct RemoveNearDuplicates: Stage {
   func fastPathSkips(_ document: Document, _ segmenter: SentenceSegmenter) -> Bool {
     guard
       let pairs = DedupText.DocScan.of(document, segmenter: segmenter).nearDuplicateLines(
-        minWords: minWords, maxWords: maxWords, minContainment: minContainment, minCoverage: minCoverage, soft: soft,
+        minWords: minWords, maxWords: maxWords, minContainment: minContainment, minCoverage: minCoverage, soft: softSet,
         sketch: sketch)
     else { return false }
     return !anyPairPasses(pairs, document, segmenter)
@@ -524,3 +527,4 @@ public struct RemoveNearDuplicates: Stage {
     return (cx.count, cy.count)
   }
 }
+
