@@ -302,33 +302,18 @@ public struct OrderModel: Sendable {
   }
 
 
+  /// `contains` on sorted keys (OrderAnalysis.swift) for an array.
   @inline(__always) static func contains(_ xs: [UInt64], _ k: UInt64) -> Bool {
-    var lo = 0
-    var hi = xs.count
-    while lo < hi {
-      let m = (lo + hi) >> 1
-      if xs[m] < k { lo = m + 1 } else { hi = m }
-    }
-    return lo < xs.count && xs[lo] == k
+    xs.withUnsafeBufferPointer { contains($0, k) }
   }
 
-  /// |a ∩ b \ c|, all sorted.
+  /// |a ∩ b \ c|, all sorted: `overlap` on sorted keys (OrderAnalysis.swift) for arrays.
   @inline(__always) static func overlap(_ a: [UInt64], _ b: [UInt64], minus c: [UInt64] = []) -> Int {
-    var i = 0
-    var j = 0
-    var n = 0
-    while i < a.count && j < b.count {
-      if a[i] < b[j] {
-        i += 1
-      } else if a[i] > b[j] {
-        j += 1
-      } else {
-        if c.isEmpty || !contains(c, a[i]) { n += 1 }
-        i += 1
-        j += 1
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeBufferPointer { pc in overlap(pa, pb, minus: pc) }
       }
     }
-    return n
   }
 
   // MARK: Hard evidence

@@ -96,6 +96,15 @@ import Testing
     "\u{200D}", "👩\u{200D}💻", "क\u{200D}ष", "\u{200C}", "\u{85}", "\u{7F}", "\u{180E}", "हिन्दी", "ক্ষ",
   ]
 
+  /// The stage with its fast scans, and the same stage scanning every byte (`swarScan` off).
+  func scanners(_ overrides: [String: OptionValue]) throws -> (fast: NormalizeUnicode, reference: NormalizeUnicode) {
+    let spec = try #require(StageRegistry.spec("normalize-unicode"))
+    let fast = NormalizeUnicode(options: StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: "."))
+    var reference = fast
+    reference.swarScan = false
+    return (fast, reference)
+  }
+
   func pipelines(_ overrides: [String: OptionValue]) throws -> (fast: Pipeline, reference: Pipeline) {
     let spec = try #require(StageRegistry.spec("normalize-unicode"))
     let options = StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: ".")
@@ -135,11 +144,7 @@ import Testing
     [:], ["trim": OptionValue.bool(false)], ["spaces": .bool(false)], ["entities": .bool(false), "controls": .bool(false)],
   ] as [[String: OptionValue]])
   func scanSkipsFindWhatEveryByteFinds(_ overrides: [String: OptionValue]) throws {
-    let spec = try #require(StageRegistry.spec("normalize-unicode"))
-    let options = StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: ".")
-    let fast = NormalizeUnicode(options: options)
-    var reference = fast
-    reference.swarScan = false
+    let (fast, reference) = try scanners(overrides)
     var rng = TestRandom(state: 5)
     let plain = ["abcdefghijklmnop", "word word word x", "Lorem ipsum dolo", "0123456789.,;:!?", "a b c d e f g h "]
     var differ = 0
@@ -171,11 +176,7 @@ import Testing
     [:], ["spaces": OptionValue.bool(false)], ["entities": .bool(false), "controls": .bool(false)],
   ] as [[String: OptionValue]])
   func wideScanLaneFindsWhatEveryByteFinds(_ overrides: [String: OptionValue]) throws {
-    let spec = try #require(StageRegistry.spec("normalize-unicode"))
-    let options = StageOptions.defaults(for: spec, overriding: overrides, baseDirectory: ".")
-    let fast = NormalizeUnicode(options: options)
-    var reference = fast
-    reference.swarScan = false
+    let (fast, reference) = try scanners(overrides)
     let plain = Array("The quick brown fox jumps over the lazy dog, again and again: 0123456789 (ok).")
     var differ = 0
     var checked = 0
