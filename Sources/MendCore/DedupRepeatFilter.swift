@@ -88,7 +88,7 @@ extension DedupText {
       let b = buf[i]
       if b < 0x80 {
         i += 1
-        if !(b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20) { continue }
+        if !DedupText.isASCIITrigger(b) { continue }
       } else if b >= 0xC0 {
         let (v, len) = scalar(buf, i, n)
         i += len

@@ -870,6 +870,11 @@ extension DedupText {
     return r.irregular
   }
 
+  /// An ASCII "trigger" byte between words (`.` `!` `?` or a control byte): the next word
+  /// starts a piece (see "Why every real unit is a run of whole pieces" above).
+  @inline(__always)
+  static func isASCIITrigger(_ b: UInt8) -> Bool { b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 }
+
   /// `lowerAlnum` as a pointer (no bounds check, no lazy-global check in the loop).
   static let lowerAlnumTable: UnsafePointer<UInt8> = {
     let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
@@ -940,7 +945,7 @@ extension DedupText {
     while i < n {
       let b = p[i]
       if low[Int(b)] == 0 {
-        if b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 { pending = true }
+        if isASCIITrigger(b) { pending = true }
         i += 1
         continue
       }
@@ -1005,7 +1010,7 @@ extension DedupText {
       let b = p[i]
       if b < 0x80 {
         if low[Int(b)] == 0 {
-          if b == 0x2E || b == 0x21 || b == 0x3F || b < 0x20 { pending = true }
+          if isASCIITrigger(b) { pending = true }
           i += 1
           continue
         }
