@@ -54,6 +54,9 @@ extension DedupText {
     /// pointers, without appends.
     let tokens = Grow<Token>()
     var tokenCount = 0
+    /// The byte offset in its line of each token's first byte (`tokens`' order): the units of a
+    /// regular line take their tokens from here (`unitTokens`) instead of tokenising again.
+    let tokenByte = Grow<Int32>()
     /// Tokens of line f: `lineToken[f]..<lineToken[f+1]`.
     let lineToken = Grow<Int32>()
     /// First token of each piece (`pieceCount` of them); pieces of line f:
@@ -68,6 +71,20 @@ extension DedupText {
     let nonASCIIWords = NonASCIIWords()
     /// Reusable buffers of the candidate searches (`repeatCandidates`, `nearDuplicateLines`).
     let scratch = ScanScratch()
+
+    /// Line f's words and their first bytes, when the line is regular (nil otherwise). Under the
+    /// argument above, the tokens of a unit s..<e of the line (a run of whole pieces, trimmed of
+    /// spaces) are exactly the line's tokens that start in s..<e: `tokenize` on s..<e reads the
+    /// same bytes from a fresh state at a piece start (it looks back at most two bytes, inside
+    /// the line, as the scan does), and no line token crosses s or e (a token ends at a space,
+    /// and a unit's end is the next unit's start). The scan's tokens are `tokenize`'s
+    /// (`scanLineGivesTheTokenizersWords`); the units built either way are compared in
+    /// `unitsFromTheScanAreTheTokenizersUnits`.
+    func line(_ f: Int) -> ScannedLine? {
+      if irregular.p[f] { return nil }
+      let t0 = Int(lineToken.p[f])
+      return ScannedLine(tokens: tokens.p + t0, starts: tokenByte.p + t0, count: Int(lineToken.p[f + 1]) - t0)
+    }
 
     func matches(_ document: Document) -> Bool {
       let fs = document.fragments
@@ -87,6 +104,7 @@ extension DedupText {
       for f in document.fragments { total += f.text.utf8.count }
       let needed = total / 2 + count + 1
       let toks = tokens.reserve(needed)
+      let starts = tokenByte.reserve(needed)
       let pieces = pieceToken.reserve(needed)
       let lt = lineToken.reserve(count + 1)
       let lp = linePiece.reserve(count + 1)
@@ -101,11 +119,13 @@ extension DedupText {
         lp[k] = Int32(np)
         let scanned =
           f.text.utf8.withContiguousStorageIfAvailable {
-            DedupText.scanWords($0, out: toks + nt, first: nt, pieces: pieces + np, words: words)
+            DedupText.scanWords($0, out: toks + nt, starts: starts + nt, first: nt, pieces: pieces + np, words: words)
           }
           ?? {
             var text = f.text
-            return text.withUTF8 { DedupText.scanWords($0, out: toks + nt, first: nt, pieces: pieces + np, words: words) }
+            return text.withUTF8 {
+              DedupText.scanWords($0, out: toks + nt, starts: starts + nt, first: nt, pieces: pieces + np, words: words)
+            }
           }()
         nt += scanned.words
         np += scanned.pieces
@@ -347,68 +367,38 @@ extension DedupText {
       let memoStart = nd.memoStart.reserve(lines)
       var memoGeneration: Int32 = 0
       var memoCount = 0
-      pieceStem.update(repeating: 0, count: pieces * fw)
-      lineExact.update(repeating: 0, count: lines * fw)
       @inline(__always) func has(_ filter: UnsafeMutablePointer<UInt64>, _ bit: UInt16) -> Bool {
         filter[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
       }
       var nContent = 0
-      // The first `sketch` different stems of a piece (their count is what is used).
-      let distinct = nd.distinct.reserve(sketch)
-      // Each content word's stem (for `blocked` below).
+      // Each content word's stem (for `blocked` below) and its token.
       let stemOf = nd.stemOf.reserve(tokenCount + 1)
-      do {
-        let toks = self.tokens.p
-        for f in 0..<lines {
-          let p0 = Int(linePiece[f])
-          let p1 = Int(linePiece[f + 1])
-          let lineEnd = Int(lineToken[f + 1])
-          for p in p0..<p1 {
-            let t0 = Int(pieceToken[p])
-            let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
-            pieceWords[p] = Int32(t1 - t0)
-            contentStart[p] = Int32(nContent)
-            var low = UInt64.max
-            var high: UInt64 = 0
-            var nDistinct = 0
-            let ps = pieceStem + p * fw
-            let le = lineExact + f * fw
-            for k in t0..<t1 {
-              let t = toks[k]
-              let ab = UInt16(truncatingIfNeeded: t.hash >> 54)
-              allBit[k] = ab
-              // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
-              // lower-cased as there), so soft words and stems are exactly the stage's.
-              if soft.contains(t.hash) { continue }
-              // One multiply for a prefix stem: stems are only compared for equality (and their
-              // top bits pick filter bits and table slots), and two stems that look equal wrongly
-              // only keep more pairs.
-              let stem = t.length >= 4 && !t.isNumber ? (UInt64(t.prefix) | 0x5354_454D_0000_0000) &* 0x9E37_79B9_7F4A_7C15 : t.hash
-              let sb = UInt16(truncatingIfNeeded: stem >> 54)
-              let eb = UInt16(truncatingIfNeeded: t.hash >> 54)
-              ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
-              le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
-              stemBit[nContent] = sb
-              stemOf[nContent] = stem
-              exactBit[nContent] = eb
-              nContent += 1
-              low = min(low, stem)
-              high = max(high, stem)
-              if nDistinct < sketch {
-                var seen = false
-                for d in 0..<nDistinct where distinct[d] == stem {
-                  seen = true
-                  break
-                }
-                if !seen {
-                  distinct[nDistinct] = stem
-                  nDistinct += 1
-                }
-              }
-            }
-            stemCount[p] = Int32(nDistinct)
-            stemLow[p] = low
-            stemHigh[p] = high
+      let contentTok = nd.contentTok.reserve(tokenCount + 1)
+      let toks = self.tokens.p
+      // First only what the set-aside test below needs (the stems of the content words): most
+      // documents are settled there, and the filters, bits and counts of the second pass are
+      // made only for the others. Both passes visit the same tokens in the same order, so the
+      // result is the one of a single pass.
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        let lineEnd = Int(lineToken[f + 1])
+        for p in p0..<p1 {
+          let t0 = Int(pieceToken[p])
+          let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
+          pieceWords[p] = Int32(t1 - t0)
+          contentStart[p] = Int32(nContent)
+          for k in t0..<t1 {
+            let t = toks[k]
+            // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
+            // lower-cased as there), so soft words and stems are exactly the stage's.
+            if soft.contains(t.hash) { continue }
+            // One multiply for a prefix stem: stems are only compared for equality (and their
+            // top bits pick filter bits and table slots), and two stems that look equal wrongly
+            // only keep more pairs.
+            stemOf[nContent] = t.length >= 4 && !t.isNumber ? (UInt64(t.prefix) | 0x5354_454D_0000_0000) &* 0x9E37_79B9_7F4A_7C15 : t.hash
+            contentTok[nContent] = Int32(truncatingIfNeeded: k)
+            nContent &+= 1
           }
         }
       }
@@ -463,6 +453,50 @@ extension DedupText {
           }
         }
         if !open { return [] }
+      }
+      // The second pass (documents not settled by the set-aside test): per piece, filters of its
+      // content words' stems (and per line of the words themselves), each word's filter bit (soft
+      // ones too; a window's filters of its exact content words and of all its words are made
+      // from these bits when its stems pass, rarely), the smallest and largest stem and the
+      // number of different stems.
+      pieceStem.update(repeating: 0, count: pieces * fw)
+      lineExact.update(repeating: 0, count: lines * fw)
+      // The first `sketch` different stems of a piece (their count is what is used).
+      let distinct = nd.distinct.reserve(sketch)
+      for k in 0..<tokenCount { allBit[k] = UInt16(truncatingIfNeeded: toks[k].hash >> 54) }
+      for f in 0..<lines {
+        let le = lineExact + f * fw
+        for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
+          var low = UInt64.max
+          var high: UInt64 = 0
+          var nDistinct = 0
+          let ps = pieceStem + p * fw
+          for c in Int(contentStart[p])..<Int(contentStart[p + 1]) {
+            let stem = stemOf[c]
+            let sb = UInt16(truncatingIfNeeded: stem >> 54)
+            let eb = UInt16(truncatingIfNeeded: toks[Int(contentTok[c])].hash >> 54)
+            ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
+            le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
+            stemBit[c] = sb
+            exactBit[c] = eb
+            low = min(low, stem)
+            high = max(high, stem)
+            if nDistinct < sketch {
+              var seen = false
+              for d in 0..<nDistinct where distinct[d] == stem {
+                seen = true
+                break
+              }
+              if !seen {
+                distinct[nDistinct] = stem
+                nDistinct += 1
+              }
+            }
+          }
+          stemCount[p] = Int32(nDistinct)
+          stemLow[p] = low
+          stemHigh[p] = high
+        }
       }
       // For each stem, the set of lines holding it (exact: the stems' numbers, not filter bits).
       if nStems * mw > 1 << 22 { return nil }
@@ -860,11 +894,13 @@ extension DedupText {
     let room = (buf.count + 1) / 2 + 1
     let store = UnsafeMutablePointer<Token>.allocate(capacity: room)
     let ps = UnsafeMutablePointer<Int32>.allocate(capacity: room)
+    let starts = UnsafeMutablePointer<Int32>.allocate(capacity: room)
     defer {
       store.deallocate()
       ps.deallocate()
+      starts.deallocate()
     }
-    let r = scanWords(buf, out: store, first: out.count, pieces: ps, words: nil)
+    let r = scanWords(buf, out: store, starts: starts, first: out.count, pieces: ps, words: nil)
     out += UnsafeBufferPointer(start: store, count: r.words)
     pieces += UnsafeBufferPointer(start: ps, count: r.pieces)
     return r.irregular
@@ -890,22 +926,27 @@ extension DedupText {
     _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
     _ prefix: inout UInt32, _ len: inout Int32, _ digits: inout Bool
   ) {
+    // Wrapping arithmetic (a line is far shorter than 2³¹ bytes, and len ≥ 0 counts its bytes),
+    // and the digit test as an AND of the bytes: a lower-cased letter (0x61–0x7A) has bit 0x40
+    // set, a digit (0x30–0x39) has not, so the AND lacks it exactly when a digit was read.
+    var all: UInt8 = 0xFF
+    defer { if all & 0x40 == 0 { digits = true } }
     while i < n && len < 4 {
       let c = low[Int(p[i])]
       if c == 0 { return }
       h = (h ^ UInt64(c)) &* fnvPrime
-      prefix |= UInt32(c) << (8 * UInt32(len))
-      len += 1
-      if c <= 0x39 { digits = true }
-      i += 1
+      prefix |= UInt32(c) &<< (8 &* UInt32(truncatingIfNeeded: len))
+      len &+= 1
+      all &= c
+      i &+= 1
     }
     while i < n {
       let c = low[Int(p[i])]
       if c == 0 { return }
       h = (h ^ UInt64(c)) &* fnvPrime
-      len += 1
-      if c <= 0x39 { digits = true }
-      i += 1
+      len &+= 1
+      all &= c
+      i &+= 1
     }
   }
 
@@ -934,7 +975,8 @@ extension DedupText {
   /// `scanWords` for a line without non-ASCII bytes: the same steps, less the cases of non-ASCII
   /// characters (separators, apostrophes, letters, sentence-breaking letters).
   static func scanASCIIWords(
-    _ p: UnsafePointer<UInt8>, _ n: Int, out: UnsafeMutablePointer<Token>, first: Int, pieces: UnsafeMutablePointer<Int32>
+    _ p: UnsafePointer<UInt8>, _ n: Int, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>, first: Int,
+    pieces: UnsafeMutablePointer<Int32>
   ) -> (words: Int, pieces: Int, irregular: Bool) {
     let low = lowerAlnumTable
     var count = 0
@@ -954,6 +996,7 @@ extension DedupText {
         np += 1
         pending = false
       }
+      starts[count] = Int32(truncatingIfNeeded: i)
       var h = fnvOffset
       var prefix: UInt32 = 0
       var len: Int32 = 0
@@ -978,8 +1021,8 @@ extension DedupText {
   /// at most as many pieces as words. All state is local (no captured variables), so the loop
   /// keeps it in registers.
   static func scanWords(
-    _ buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<Token>, first: Int, pieces: UnsafeMutablePointer<Int32>,
-    words: NonASCIIWords?
+    _ buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>, first: Int,
+    pieces: UnsafeMutablePointer<Int32>, words: NonASCIIWords?
   ) -> (words: Int, pieces: Int, irregular: Bool) {
     let n = buf.count
     guard n > 0, let p = buf.baseAddress else { return (0, 0, false) }
@@ -997,7 +1040,7 @@ extension DedupText {
         acc |= UInt64(p[k])
         k += 1
       }
-      if acc & 0x8080_8080_8080_8080 == 0 { return scanASCIIWords(p, n, out: out, first: first, pieces: pieces) }
+      if acc & 0x8080_8080_8080_8080 == 0 { return scanASCIIWords(p, n, out: out, starts: starts, first: first, pieces: pieces) }
     }
     let low = lowerAlnumTable
     var count = 0
@@ -1029,6 +1072,7 @@ extension DedupText {
       }
       // A word from i, exactly as `tokenize` reads it.
       let tokStart = i
+      starts[count] = Int32(truncatingIfNeeded: i)
       var h = fnvOffset
       var prefix: UInt32 = 0
       var len: Int32 = 0
@@ -1112,6 +1156,7 @@ extension DedupText {
     let bitPieces = Grow<UInt64>()
     let distinct = Grow<UInt64>()
     let stemOf = Grow<UInt64>()
+    let contentTok = Grow<Int32>()
     let blocked = Grow<Bool>()
     let stemId = Grow<Int32>()
     let stemPiece = Grow<Int32>()

@@ -293,9 +293,14 @@ enum DedupText {
   /// on its text, so they are kept in a cache that lives with the segmenter (one per thread): the
   /// second sentence stage, and every repeated line, reuse them instead of breaking and
   /// tokenising again.
-  static func units(_ document: Document, segmenter: SentenceSegmenter, sentences: Bool, only: [Bool]? = nil) -> Units {
+  static func units(
+    _ document: Document, segmenter: SentenceSegmenter, sentences: Bool, only: [Bool]? = nil, scanTokens: Bool = false
+  ) -> Units {
     let cache = UnitsCache.of(segmenter)
     cache.trim()
+    // The document's cheap pass, when it is this document's: its tokens of regular lines are the
+    // units' tokens (see `DocScan.line`).
+    let scan = scanTokens ? cache.scan.flatMap { $0.matches(document) ? $0 : nil } : nil
     var result = Units()
     result.firstUnit.reserveCapacity(document.fragments.count + 1)
     result.units.reserveCapacity(document.fragments.count)
@@ -305,7 +310,7 @@ enum DedupText {
       var text = fragment.text
       let e = text.withUTF8 { buf -> Int in
         if buf.isEmpty { return -1 }
-        return cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter)
+        return cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter, scanned: scan?.line(fi))
       }
       if e < 0 { continue }
       let entry = cache.entries[e]
@@ -326,6 +331,13 @@ enum DedupText {
 
   /// The units of the lines seen recently by one segmenter (so by one thread): line text -> its
   /// sentence units and their tokens. Emptied when it grows large.
+  /// One regular line's words from the document's scan, with each word's first byte.
+  struct ScannedLine {
+    let tokens: UnsafePointer<Token>
+    let starts: UnsafePointer<Int32>
+    let count: Int
+  }
+
   final class UnitsCache {
     struct Entry {
       var text: String
@@ -454,7 +466,9 @@ enum DedupText {
     }
 
     /// The entry of a line, built on a miss.
-    func entry(for buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter) -> Int {
+    func entry(
+      for buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter, scanned: ScannedLine? = nil
+    ) -> Int {
       let h = DedupText.lineHash(buf) ^ (sentences ? 0 : 0x5A5A_5A5A)
       if let e32 = table[h] {
         let e = Int(e32)
@@ -463,13 +477,14 @@ enum DedupText {
           let same = t.withUTF8 { memcmp($0.baseAddress!, buf.baseAddress!, buf.count) == 0 }
           if same { return e }
         }
-        return build(buf, text: text, sentences: sentences, segmenter: segmenter, hash: nil)
+        return build(buf, text: text, sentences: sentences, segmenter: segmenter, hash: nil, scanned: scanned)
       }
-      return build(buf, text: text, sentences: sentences, segmenter: segmenter, hash: h)
+      return build(buf, text: text, sentences: sentences, segmenter: segmenter, hash: h, scanned: scanned)
     }
 
     private func build(
-      _ buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter, hash: UInt64?
+      _ buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter, hash: UInt64?,
+      scanned: ScannedLine?
     ) -> Int {
       let n = buf.count
       let ranges: [Range<Int>]
@@ -479,6 +494,8 @@ enum DedupText {
         ranges = [0..<n]
       }
       let first = units.count
+      // The scan's next token of the line (its tokens are in byte order).
+      var k = 0
       for r in ranges {
         var e = r.upperBound
         while e > r.lowerBound && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
@@ -486,7 +503,17 @@ enum DedupText {
         while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
         if s == e { continue }
         let t0 = tokens.count
-        DedupText.tokenize(buf, s..<e, into: &tokens, words: nonASCIIWords)
+        if let sc = scanned {
+          // The line's tokens that start in s..<e: a regular line's units are runs of whole
+          // pieces and no token crosses a unit's start or end, so these are exactly the tokens
+          // `tokenize` gives for s..<e (the argument at `DocScan`).
+          while k < sc.count && Int(sc.starts[k]) < s { k += 1 }
+          let k0 = k
+          while k < sc.count && Int(sc.starts[k]) < e { k += 1 }
+          tokens.append(contentsOf: UnsafeBufferPointer(start: sc.tokens + k0, count: k - k0))
+        } else {
+          DedupText.tokenize(buf, s..<e, into: &tokens, words: nonASCIIWords)
+        }
         let t1 = tokens.count
         if t1 == t0 { continue }
         var key: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -96,7 +96,7 @@ public struct RemoveNearDuplicates: Stage {
     // `DocScan.nearDuplicateLines`), and the stage's own tests on the units of those lines
     // settle it. Only documents where a pair passes them take the full path below.
     if fastPath && fastPathSkips(document, context.segmenter) { return }
-    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences)
+    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences, scanTokens: fastPath)
     let us = units.units
     if us.count < 2 { return }
     guard let cache = units.cache else { return }
@@ -150,8 +150,16 @@ public struct RemoveNearDuplicates: Stage {
     var entryUnit: [Int32] = []
     var entryNext: [Int32] = []
     // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
-    var shared = [UInt8](repeating: 0, count: pairwise ? 0 : us.count)
-    var touched: [Int32] = []
+    // Pointers: the posting walk is the hot loop of long documents (a unit is touched once per
+    // unit i, so `touched` never holds more than all units).
+    let sharedCount = pairwise ? 1 : us.count
+    let shared = UnsafeMutablePointer<UInt8>.allocate(capacity: sharedCount)
+    shared.initialize(repeating: 0, count: sharedCount)
+    let touched = UnsafeMutablePointer<Int32>.allocate(capacity: sharedCount)
+    defer {
+      shared.deallocate()
+      touched.deallocate()
+    }
     var best: [(count: UInt8, unit: Int32)] = []
     var key: UInt64 = 0
     // A candidate worth aligning: not an exact repeat (identical keys are remove-repeated-
@@ -191,23 +199,33 @@ public struct RemoveNearDuplicates: Stage {
           if k >= need && mayHold(ku, us[ci], key) { best.append((k, c)) }
         }
       } else {
-        for h in sig {
-          guard let slot = postingSlot[h] else { continue }
-          var e = slotHead[Int(slot)]
-          while e >= 0 {
-            let c = entryUnit[Int(e)]
-            e = entryNext[Int(e)]
-            if removed[Int(c)] { continue }
-            if shared[Int(c)] == 0 { touched.append(c) }
-            shared[Int(c)] &+= 1
+        var nTouched = 0
+        entryUnit.withUnsafeBufferPointer { eu in
+          entryNext.withUnsafeBufferPointer { en in
+            removed.withUnsafeBufferPointer { rm in
+              for h in sig {
+                guard let slot = postingSlot[h] else { continue }
+                var e = Int(slotHead[Int(slot)])
+                while e >= 0 {
+                  let c = Int(eu[e])
+                  e = Int(en[e])
+                  if rm[c] { continue }
+                  if shared[c] == 0 {
+                    touched[nTouched] = Int32(c)
+                    nTouched += 1
+                  }
+                  shared[c] &+= 1
+                }
+              }
+            }
           }
         }
-        for c in touched {
+        for x in 0..<nTouched {
+          let c = touched[x]
           let k = shared[Int(c)]
           shared[Int(c)] = 0
           if k >= need && mayHold(ku, us[Int(c)], key) { best.append((k, c)) }
         }
-        touched.removeAll(keepingCapacity: true)
       }
       var kept = i
       if !best.isEmpty {
@@ -271,12 +289,13 @@ public struct RemoveNearDuplicates: Stage {
 
   /// Whether the document provably holds no pair that `run` would remove (see above).
   func fastPathSkips(_ document: Document, _ segmenter: SentenceSegmenter) -> Bool {
+    let scan = DedupText.DocScan.of(document, segmenter: segmenter)
     guard
-      let pairs = DedupText.DocScan.of(document, segmenter: segmenter).nearDuplicateLines(
+      let pairs = scan.nearDuplicateLines(
         minWords: minWords, maxWords: maxWords, minContainment: minContainment, minCoverage: minCoverage, soft: softSet,
         sketch: sketch)
     else { return false }
-    return !anyPairPasses(pairs, document, segmenter)
+    return !anyPairPasses(pairs, document, segmenter, scan: scan)
   }
 
   /// Whether some pair of units, one in each line of one of the given pairs of lines (or two in
@@ -285,7 +304,9 @@ public struct RemoveNearDuplicates: Stage {
   /// words), one holding the other's sketch, `similarity`, and the speaker-label guard. A pair
   /// that `run` removes passes all of them, so false means `run` would change nothing — provided
   /// every pair it could remove lies in one of these pairs of lines (`nearDuplicateLines`).
-  func anyPairPasses(_ pairs: [(Int, Int)], _ document: Document, _ segmenter: SentenceSegmenter) -> Bool {
+  func anyPairPasses(
+    _ pairs: [(Int, Int)], _ document: Document, _ segmenter: SentenceSegmenter, scan: DedupText.DocScan? = nil
+  ) -> Bool {
     if pairs.isEmpty { return false }
     let cache = DedupText.UnitsCache.of(segmenter)
     cache.trim()
@@ -299,7 +320,8 @@ public struct RemoveNearDuplicates: Stage {
       let fragment = document.fragments[f]
       var text = fragment.text
       let e = text.withUTF8 { buf -> Int in
-        buf.isEmpty ? -1 : cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter)
+        buf.isEmpty
+          ? -1 : cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter, scanned: scan?.line(f))
       }
       if e >= 0 {
         let entry = cache.entries[e]

@@ -46,7 +46,8 @@ public struct RemoveRepeatedSentences: Stage {
       guard let c = scan.repeatCandidates(minWords: minWords) else { return }
       candidates = c
     }
-    let units = DedupText.units(document, segmenter: context.segmenter, sentences: sentences, only: candidates)
+    let units = DedupText.units(
+      document, segmenter: context.segmenter, sentences: sentences, only: candidates, scanTokens: fastPath)
     let us = units.units
     if us.count < 2 { return }
     var removed = [Bool](repeating: false, count: us.count)

@@ -168,6 +168,45 @@ import Testing
     #expect(checked > 1000)
   }
 
+  /// The units built from the scan's tokens (regular lines) are the units `tokenize` gives: same
+  /// ranges, tokens and keys, for lines of the evaluation corpus and for edge cases (irregular
+  /// lines, whose units must be tokenised: `5.Next` is one word for the line, two sentences for
+  /// the segmenter).
+  @Test func unitsFromTheScanAreTheTokenizersUnits() throws {
+    var lines = [
+      "He met Mr. Smith.  Then he left.", "It cost $3.50. Next, the U.S. team won 3-2. “Good!” she said.",
+      "5.Next time we go. Then the 1.A list is read.", "Trump’s ‘plan’ — “a disaster”, he said. Don't! It's 5.Next week… (Really?) [Yes.]",
+      "Café naïve façade ÉCOLE Straße ﬁnance Ａｂｃ हाँ। 東京 e.g. i.e. a.m. 5.30pm A.B.C.D", "ab हाँ।Next words here. And more.",
+      "a\u{2028}b. c\u{85}d. x）y z. Done.", "  Leading and trailing spaces.   Two sentences here.  ", "x",
+    ]
+    let path = Repo.path("../shared/corpora/wikinews-en/wikinews.jsonl")
+    if let paras = try? SentenceSegmenterFastPathTests.paragraphs(ofJSONLines: path) { lines += paras.prefix(2000) }
+    // Separate segmenters: each has its own units cache (keyed by the line's text).
+    let plain = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+    let scanned = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+    var compared = 0
+    var fromScan = 0
+    for start in stride(from: 0, to: lines.count, by: 40) {
+      let doc = Document(text: lines[start..<min(lines.count, start + 40)].joined(separator: "\n"))
+      let scan = DedupText.DocScan.of(doc, segmenter: scanned)
+      for f in 0..<doc.fragments.count where scan.line(f) != nil { fromScan += 1 }
+      let a = DedupText.units(doc, segmenter: plain, sentences: true)
+      let b = DedupText.units(doc, segmenter: scanned, sentences: true, scanTokens: true)
+      #expect(a.units.count == b.units.count)
+      for (x, y) in zip(a.units, b.units) {
+        compared += 1
+        let same =
+          x.range == y.range && x.key == y.key && x.fragment == y.fragment
+          && a.tokens(of: x).elementsEqual(b.tokens(of: y)) {
+            $0.hash == $1.hash && $0.prefix == $1.prefix && $0.length == $1.length && $0.isNumber == $1.isNumber
+          }
+        #expect(same, "\(doc.fragments[x.fragment].text.debugDescription) \(x.range)")
+      }
+    }
+    #expect(compared > 2000)
+    #expect(fromScan > 1000)
+  }
+
   // MARK: near-duplicates a too aggressive skip would lose
 
   @Test(arguments: [
