@@ -461,8 +461,10 @@ extension DedupText {
       // number of different stems.
       pieceStem.update(repeating: 0, count: pieces * fw)
       lineExact.update(repeating: 0, count: lines * fw)
-      // The first `sketch` different stems of a piece (their count is what is used).
-      let distinct = nd.distinct.reserve(sketch)
+      // The number of different stems of a piece, up to `sketch` (by the stems' exact numbers:
+      // a stem is new in piece p when the last piece it was counted for is not p).
+      let lastPiece = nd.lastPiece.reserve(nStems)
+      lastPiece.update(repeating: -1, count: nStems)
       for k in 0..<tokenCount { allBit[k] = UInt16(truncatingIfNeeded: toks[k].hash >> 54) }
       for f in 0..<lines {
         let le = lineExact + f * fw
@@ -481,19 +483,13 @@ extension DedupText {
             exactBit[c] = eb
             low = min(low, stem)
             high = max(high, stem)
-            if nDistinct < sketch {
-              var seen = false
-              for d in 0..<nDistinct where distinct[d] == stem {
-                seen = true
-                break
-              }
-              if !seen {
-                distinct[nDistinct] = stem
-                nDistinct += 1
-              }
+            let id = Int(stemId[c])
+            if lastPiece[id] != Int32(truncatingIfNeeded: p) {
+              lastPiece[id] = Int32(truncatingIfNeeded: p)
+              nDistinct &+= 1
             }
           }
-          stemCount[p] = Int32(nDistinct)
+          stemCount[p] = Int32(min(nDistinct, sketch))
           stemLow[p] = low
           stemHigh[p] = high
         }
@@ -950,6 +946,38 @@ extension DedupText {
     }
   }
 
+  /// A word's first run of ASCII letters and digits from `i` (hashed into `h`), without the
+  /// prefix (`runPrefix` reads it from the bytes afterwards): `wordRun` from a fresh word.
+  @inline(__always)
+  static func firstRun(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64, _ digits: inout Bool
+  ) {
+    var all: UInt8 = 0xFF
+    while i < n {
+      let c = low[Int(p[i])]
+      if c == 0 { break }
+      h = (h ^ UInt64(c)) &* fnvPrime
+      all &= c
+      i &+= 1
+    }
+    if all & 0x40 == 0 { digits = true }
+  }
+
+  /// The prefix `wordRun` builds for a word's first run of `len` ASCII letters and digits from
+  /// `ws`: its first (up to) four bytes lower-cased, the first in the lowest byte. Lower-casing
+  /// such a byte is setting bit 0x20 (a digit, 0x30–0x39, has it already).
+  @inline(__always)
+  static func runPrefix(_ p: UnsafePointer<UInt8>, _ n: Int, _ ws: Int, _ len: Int32) -> UInt32 {
+    if len <= 0 { return 0 }
+    if ws &+ 4 <= n {
+      let w = UnsafeRawPointer(p + ws).loadUnaligned(as: UInt32.self).littleEndian | 0x2020_2020
+      return len >= 4 ? w : w & ((1 &<< (8 &* UInt32(truncatingIfNeeded: len))) &- 1)
+    }
+    var x: UInt32 = 0
+    for k in 0..<min(Int(len), 4) { x |= UInt32(p[ws + k] | 0x20) &<< (8 &* UInt32(k)) }
+    return x
+  }
+
   /// The ASCII byte at `i` (after a word's run) joins the word to what follows, as `tokenize`
   /// reads it: an apostrophe before a letter or digit, a `,` `.` `:` between digits, a `.`
   /// inside an acronym (which makes the line irregular when a sentence break is possible after
@@ -997,18 +1025,15 @@ extension DedupText {
         pending = false
       }
       starts[count] = Int32(truncatingIfNeeded: i)
+      let ws = i
       var h = fnvOffset
-      var prefix: UInt32 = 0
-      var len: Int32 = 0
       var digits = false
-      while true {
+      firstRun(p, n, low, &i, &h, &digits)
+      var len = Int32(truncatingIfNeeded: i &- ws)
+      var prefix = runPrefix(p, n, ws, len)
+      while i < n && asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) {
+        i &+= 1
         wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
-        if i >= n { break }
-        if asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) {
-          i += 1
-          continue
-        }
-        break
       }
       out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
       count += 1
@@ -1083,32 +1108,34 @@ extension DedupText {
       // which starts a piece. A letter after it, or a combining mark starting a word, could
       // put a break inside the word: the line is irregular.
       var afterBreaker = false
-      while true {
-        if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
-        // The word's first four bytes (the prefix), then the rest.
-        wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
-        if i >= n { break }
+      // The word's first run of ASCII letters and digits (empty when it starts with a non-ASCII
+      // letter), then what joins it to more runs.
+      firstRun(p, n, low, &i, &h, &digits)
+      len = Int32(truncatingIfNeeded: i &- tokStart)
+      prefix = runPrefix(p, n, tokStart, len)
+      while i < n {
         let c = p[i]
         if c < 0x80 {
-          if asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) {
-            i += 1
-            continue
+          if !asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) { break }
+          i &+= 1
+        } else {
+          let (v, step) = scalar(buf, i, n)
+          let kind = nonASCIIKind(v)
+          if kind == 2 { break }
+          if kind == 0 {
+            switch breakerClass(v) {
+            case 1: afterBreaker = true
+            case 2: if len == 0 { irregular = true }
+            default: if afterBreaker { irregular = true }
+            }
+            len += Int32(step)
+            nonASCII = true
           }
-          break
+          i += step
         }
-        let (v, step) = scalar(buf, i, n)
-        let kind = nonASCIIKind(v)
-        if kind == 2 { break }
-        if kind == 0 {
-          switch breakerClass(v) {
-          case 1: afterBreaker = true
-          case 2: if len == 0 { irregular = true }
-          default: if afterBreaker { irregular = true }
-          }
-          len += Int32(step)
-          nonASCII = true
-        }
-        i += step
+        if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
+        // The next run's bytes (the first four of the word go to the prefix).
+        wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
       }
       if nonASCII {
         out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
@@ -1154,7 +1181,7 @@ extension DedupText {
     let memoMark = Grow<Int32>()
     let memoStart = Grow<Int32>()
     let bitPieces = Grow<UInt64>()
-    let distinct = Grow<UInt64>()
+    let lastPiece = Grow<Int32>()
     let stemOf = Grow<UInt64>()
     let contentTok = Grow<Int32>()
     let blocked = Grow<Bool>()
@@ -1201,7 +1228,10 @@ extension DedupText {
 
       @inline(__always)
       func slot(_ key: UInt64) -> (Int, Bool) {
-        var i = Int(truncatingIfNeeded: key) & mask
+        // The high bits: a prefix stem is one multiply, whose low bits depend only on the
+        // prefix's low bits (its first letter), so they would crowd a few slots. The slot does
+        // not change what the map holds.
+        var i = Int(truncatingIfNeeded: key >> 32) & mask
         while stamps[i] == generation {
           if keys[i] == key { return (i, true) }
           i = (i + 1) & mask
