@@ -936,14 +936,20 @@ extension DedupText {
       all &= c
       i &+= 1
     }
-    while i < n {
-      let c = low[Int(p[i])]
-      if c == 0 { return }
-      h = (h ^ UInt64(c)) &* fnvPrime
-      len &+= 1
+    let i0 = i
+    var q = p + i
+    let end = p + n
+    var x = h
+    while q < end {
+      let c = low[Int(q.pointee)]
+      if c == 0 { break }
+      x = (x ^ UInt64(c)) &* fnvPrime
       all &= c
-      i &+= 1
+      q += 1
     }
+    h = x
+    i = q - p
+    len &+= Int32(truncatingIfNeeded: i &- i0)
   }
 
   /// A word's first run of ASCII letters and digits from `i` (hashed into `h`), without the
@@ -952,14 +958,20 @@ extension DedupText {
   static func firstRun(
     _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64, _ digits: inout Bool
   ) {
+    // A pointer to the end and the hash in a local: the loop keeps both in registers.
     var all: UInt8 = 0xFF
-    while i < n {
-      let c = low[Int(p[i])]
+    var q = p + i
+    let end = p + n
+    var x = h
+    while q < end {
+      let c = low[Int(q.pointee)]
       if c == 0 { break }
-      h = (h ^ UInt64(c)) &* fnvPrime
+      x = (x ^ UInt64(c)) &* fnvPrime
       all &= c
-      i &+= 1
+      q += 1
     }
+    h = x
+    i = q - p
     if all & 0x40 == 0 { digits = true }
   }
 
