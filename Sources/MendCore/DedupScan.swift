@@ -171,7 +171,9 @@ extension DedupText {
       let linePiece = self.linePiece.p
       let pieceToken = self.pieceToken.p
       // Per piece: the fingerprint of the first words from its start and of the last words
-      // before its start (0: none); per line, of its last words.
+      // before its start (0: none); per line, of its last words. A fingerprint is a multiply per
+      // word and one final mix: only equality matters (the same words give the same value), and
+      // two windows that look equal wrongly only make more candidates.
       let startFP = scratch.startFP.reserve(pieces)
       let endFP = scratch.endFP.reserve(pieces)
       let lineEndFP = scratch.lineEndFP.reserve(lines)
@@ -196,21 +198,24 @@ extension DedupText {
           endFP[p] = 0
           if t + minWords <= end {
             var h: UInt64 = 0x51_7CC1_B727_220A
-            for k in t..<(t + minWords) { h = DedupText.mix(h ^ toks[k].hash) }
+            for k in t..<(t + minWords) { h = (h ^ toks[k].hash) &* 0x9E37_79B9_7F4A_7C15 }
+            h = DedupText.mix(h)
             startFP[p] = h | 1
             all[nAll] = h | 1
             nAll += 1
           }
           if t - minWords >= start {
             var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
-            for k in (t - minWords)..<t { h = DedupText.mix(h ^ toks[k].hash) }
+            for k in (t - minWords)..<t { h = (h ^ toks[k].hash) &* 0x9E37_79B9_7F4A_7C15 }
+            h = DedupText.mix(h)
             endFP[p] = h & ~1
             all[nAll] = h & ~1
             nAll += 1
           }
         }
         var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
-        for k in (end - minWords)..<end { h = DedupText.mix(h ^ toks[k].hash) }
+        for k in (end - minWords)..<end { h = (h ^ toks[k].hash) &* 0x9E37_79B9_7F4A_7C15 }
+        h = DedupText.mix(h)
         lineEndFP[f] = h & ~1
         all[nAll] = h & ~1
         nAll += 1
