@@ -100,4 +100,62 @@ import Testing
     #expect(checked > 2000)
     #expect(s.term(ByteWordSet.hash("n:no-such-feature")) == 0)
   }
+
+  /// The line hashes of `init(lexiconText:)`, written out as it reads a line (split at `\n`, trim
+  /// spaces and tabs in front and spaces, tabs and CRs at the end, skip empty and `#` lines).
+  static func referenceHashes(_ bytes: [UInt8]) -> [UInt64] {
+    var out: [UInt64] = []
+    for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      var a = Array(line)
+      while let f = a.first, f == 0x20 || f == 0x09 { a.removeFirst() }
+      while let l = a.last, l == 0x20 || l == 0x09 || l == 0x0D { a.removeLast() }
+      if !a.isEmpty && a[0] != 0x23 { out.append(ByteWordSet.hash(a)) }
+    }
+    return out
+  }
+
+  /// `ByteWordSet.lexiconHashes` (one pass a line, for the word tables) gives the hashes of the
+  /// line-by-line reading: on random lines with spaces, tabs and CRs around and inside words,
+  /// comments, blank and whitespace-only lines, and on the shipped lexicons.
+  @Test func lexiconHashesAsLines() throws {
+    let pieces: [[UInt8]] = [[0x20], [0x09], [0x0D], [0x23], [0x0A], [0x0A], Array("ab".utf8), Array("Xy".utf8), Array("é".utf8), [0x2D], Array("s".utf8)]
+    var rng = TestRandom(state: 3)
+    for _ in 0..<3000 {
+      var text: [UInt8] = []
+      for _ in 0..<Int.random(in: 0...30, using: &rng) { text += pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
+      let (lines, hashes) = ByteWordSet.lexiconHashes(text)
+      #expect(hashes == Self.referenceHashes(text), "\(text)")
+      #expect(lines == text.filter { $0 == 0x0A }.count)
+    }
+    for name in ["english-words.txt", "possessive-bases.txt"] {
+      let bytes = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/" + name)
+      let (_, hashes) = ByteWordSet.lexiconHashes(bytes)
+      #expect(hashes == Self.referenceHashes(bytes))
+      #expect(hashes.count > 10000)
+    }
+  }
+
+  /// `WordClassMap` read on the bytes in place gives every listed word the class that splitting
+  /// the file into lines and words gives it.
+  @Test func wordClassesAsSplitting() throws {
+    let bytes = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/word-classes.txt") + Array("\n\nodd\nZzqtwo n9\nzzqbad x9\nzzqsp  m\n".utf8)
+    let map = WordClassMap(bytes)
+    var checked = 0
+    var first: [UInt64: String] = [:]
+    for line in bytes.split(separator: 0x0A) {
+      guard let sp = line.firstIndex(of: 0x20) else { continue }
+      let cls = String(decoding: line[(sp + 1)...], as: UTF8.self)
+      guard WordClassMap.names.contains(cls) else { continue }
+      let h = ByteWordSet.hash(Bytes.lowered(line[..<sp]))
+      if first[h] == nil { first[h] = cls }
+    }
+    for (h, cls) in first {
+      #expect(map.name(h) == cls)
+      checked += 1
+    }
+    #expect(map.name(ByteWordSet.hash("zzqtwo")) == "n9")
+    #expect(map.name(ByteWordSet.hash("zzqbad")) == nil)
+    #expect(map.name(ByteWordSet.hash("zzqsp")) == nil)
+    #expect(checked > 10000)
+  }
 }
