@@ -291,7 +291,8 @@ public struct RepairApostrophes: Stage {
   func runLoaded(_ document: inout Document, _ context: inout StageContext) {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
-    var plainSeen = HashLineMap()
+    // Made on the first insert: most documents have no plain plural that needs it.
+    var plainSeen = LazyLineMap()
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
@@ -471,7 +472,8 @@ public struct RepairApostrophes: Stage {
   /// valid UTF-8 (a String) that is the same set of tokens, with the same `ascii`, `glued` and
   /// apostrophe counts; `RepairApostrophesFastPathTests` checks it against `tokenize`.
   ///
-  /// Also writes to `picked` the indices of the tokens `scan` can act on. Conservative by
+  /// Also writes to `picked` the indices of the tokens `scan` can act on (index << 1, with
+  /// `keyShapeMay` of the token in bit 0). Conservative by
   /// construction: `scan` does nothing for a glued token, and for any other it acts only when the
   /// first byte is a capital (standalone names, non-ASCII possessives, names, possessives of
   /// names), the last byte is `s` (possessives), the token is one byte long (phrases), the first
@@ -633,7 +635,8 @@ public struct RepairApostrophes: Stage {
             let pass =
               (prefixes[Int(first)] ? 1 : 0) | (last == 0x73 ? 1 : 0) | (len == 1 ? 1 : 0)
               | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1
-            picked[st.np] = Int32(truncatingIfNeeded: st.m)
+            // The index with the key-shape bit in bit 0 (`scan` then skips `keyShapeMay`).
+            picked[st.np] = Int32(truncatingIfNeeded: st.m << 1 | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1)
             st.np &+= pass & (glued ? 0 : 1)
             st.m &+= 1
           }
@@ -699,7 +702,7 @@ public struct RepairApostrophes: Stage {
       if prefixes[Int(first)] || last == 0x73 || len == 1
         || shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0
       {
-        picked[st.np] = Int32(truncatingIfNeeded: st.m)
+        picked[st.np] = Int32(truncatingIfNeeded: st.m << 1 | (shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0 ? 1 : 0))
         st.np += 1
       }
     }
@@ -983,11 +986,13 @@ public struct RepairApostrophes: Stage {
   func scan(
     _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, only: UnsafeBufferPointer<Int32>? = nil, fragment: Int, line: Int,
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
-    plainSeen: inout HashLineMap
+    plainSeen: inout LazyLineMap
   ) {
     let count = only?.count ?? tokens.count
     for j in 0..<count {
-      let k = only.map { Int($0[j]) } ?? j
+      // `only` holds token index << 1 | `keyShapeMay` of the token (from `tokenizeBlocks`).
+      let entry = only.map { Int($0[j]) } ?? j << 1
+      let k = entry >> 1
       let t = tokens[k]
       let len = t.end - t.start
       let first = buf[t.start]
@@ -1012,7 +1017,7 @@ public struct RepairApostrophes: Stage {
       if len > 24 { continue }
       let last = buf[t.end - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
-      if contractions && len <= maxKeyLength && keyShapeMay(len, first, last)
+      if contractions && len <= maxKeyLength && (only != nil ? entry & 1 != 0 : keyShapeMay(len, first, last))
         && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
         let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
       {
@@ -1198,7 +1203,7 @@ public struct RepairApostrophes: Stage {
 
   func possessiveCandidate(
     _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, line: Int,
-    into candidates: inout [Candidate], plainSeen: inout HashLineMap
+    into candidates: inout [Candidate], plainSeen: inout LazyLineMap
   ) {
     let t = tokens[k]
     let s = t.start
@@ -1391,7 +1396,7 @@ public struct RepairApostrophes: Stage {
   static let theHash = ByteWordSet.hash("the")
   static let aHash = ByteWordSet.hash("a")
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
+  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: LazyLineMap, into proposals: inout [Proposal]) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
@@ -1663,6 +1668,23 @@ final class FlatRules: @unchecked Sendable {  // immutable after init
     default: return v.matches(.num, classes: [:])
     }
   }
+}
+
+/// A `HashLineMap` made on the first insert (an empty one answers nil): a per-document map that
+/// most documents never fill costs no allocation.
+struct LazyLineMap {
+  private var map: HashLineMap?
+
+  init() {}
+
+  @inline(__always)
+  mutating func insertIfAbsent(_ h: UInt64, _ v: Int) {
+    if map == nil { map = HashLineMap() }
+    map!.insertIfAbsent(h, v)
+  }
+
+  @inline(__always)
+  subscript(_ h: UInt64) -> Int? { map?[h] }
 }
 
 /// `standalone` evidence of repair-apostrophes, gathered by a second look at the document the

@@ -83,6 +83,40 @@ import Testing
     }
   }
 
+  /// The stats text read on bytes in place gives the (key, count, count) lines of splitting it at
+  /// newlines and spaces (the shipped file and malformed lines: extra spaces, pieces, letters).
+  @Test func countLinesAsSplitting() throws {
+    let shipped = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/possessive-stats.txt")
+    let odd = Array("\n\n a  1 2 \nb 1\nc 1 2 3\nd x 2\ne 1 2x\n  f   10   20\ng -1 2\nlast 3 4".utf8)
+    for bytes in [shipped, odd, shipped + odd] {
+      var reference: [UInt64] = []
+      for line in bytes.split(separator: 0x0A) {
+        let parts = line.split(separator: 0x20)
+        guard parts.count == 3, let a = PossessiveScorer.number(parts[1]), let b = PossessiveScorer.number(parts[2]) else { continue }
+        reference += [ByteWordSet.hash(Array(parts[0])), UInt64(a), UInt64(b)]
+      }
+      var got: [UInt64] = []
+      PossessiveScorer.forEachCountLine(bytes) { h, a, b in got += [h, UInt64(a), UInt64(b)] }
+      #expect(got == reference)
+      #expect(reference.count >= 9)
+    }
+  }
+
+  /// A class file read line by line puts every word in its line's class, whether the file is
+  /// grouped by class (as shipped) or the classes take turns (the class of the line before is
+  /// tried first).
+  @Test func classFileLinesKeepTheirClass() {
+    let text = Array("noun Dog\nnoun cat\nadverb fast\nnoun owl\n# c x\nadverb\nadjective red\nadverb slow\n".utf8)
+    let c = ContextRule.classFile(text)
+    #expect(Set(c.keys) == ["noun", "adverb", "adjective"])
+    for (cls, w) in [("noun", "dog"), ("noun", "cat"), ("noun", "owl"), ("adverb", "fast"), ("adverb", "slow"), ("adjective", "red")] {
+      #expect(c[cls]?.contains(hash: ByteWordSet.hash(w)) == true, "\(cls) \(w)")
+    }
+    #expect(c["noun"]?.contains(hash: ByteWordSet.hash("fast")) == false)
+    #expect(c["adverb"]?.contains(hash: ByteWordSet.hash("owl")) == false)
+    #expect(c["noun"]?.count == 3)
+  }
+
   /// The precomputed terms are the log-odds of the mined counts, bit for bit.
   @Test func termsAreTheCounts() throws {
     let text = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/possessive-stats.txt")
