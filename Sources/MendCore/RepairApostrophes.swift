@@ -894,8 +894,18 @@ public struct RepairApostrophes: Stage {
       lower &+= w
       bad |= (1 &- u &- w) & (b < 0x80 ? 1 : 0)
       h = (h ^ b) &* 0x100_0000_01b3
-      l = (l ^ (b | u << 5)) &* 0x100_0000_01b3
       i &+= 1
+    }
+    // Lower-casing changes only capitals: without one the lower-cased hash is the exact one.
+    if upper == 0 {
+      l = h
+    } else {
+      i = s
+      while i < e &- 1 {
+        let b = UInt64(p[i])
+        l = (l ^ (b &- 0x41 < 26 ? b | 0x20 : b)) &* 0x100_0000_01b3
+        i &+= 1
+      }
     }
     let last = p[e &- 1]
     if !(last &- 0x41 < 26 || last &- 0x61 < 26 || last >= 0x80) { bad = 1 }
@@ -1478,8 +1488,8 @@ public struct RepairApostrophes: Stage {
 extension ByteWordSet {
   /// The newline count and the line hashes of `init(lexiconText:)`, in one pass over each line
   /// (it scans a line for its end, trims it and then hashes it). A line is trimmed of spaces and
-  /// tabs in front and of spaces, tabs and CRs at the end; FNV-1a is incremental, so the hash of
-  /// the trimmed line is the running hash at its last byte that is no space, tab or CR. Lines
+  /// tabs in front and of spaces, tabs and CRs at the end; the hash is taken while looking for the
+  /// line's end and taken again only when the line ends in one of those bytes. Lines
   /// that are empty after trimming or start with `#` are skipped. `PossessiveScorerTests.lexiconHashesAsLines`
   /// compares it with the line-by-line form.
   static func lexiconHashes(_ bytes: [UInt8]) -> (lines: Int, hashes: [UInt64]) {
@@ -1494,20 +1504,22 @@ extension ByteWordSet {
         var s = start
         while s < n && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var last = h
-        var any = false
         var i = s
         while i < n {
           let b = buf[i]
           if b == 0x0A { break }
           h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-          if b != 0x20 && b != 0x09 && b != 0x0D {
-            last = h
-            any = true
-          }
           i += 1
         }
-        if any && buf[s] != 0x23 { hashes.append(RepairApostrophes.finish(last)) }
+        // The hash runs to the line's end; a line that ends in a space, tab or CR (rare) is
+        // hashed again up to its last other byte.
+        var e = i
+        if e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) {
+          while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+          h = 0xcbf2_9ce4_8422_2325
+          for q in s..<e { h = (h ^ UInt64(buf[q])) &* 0x100_0000_01b3 }
+        }
+        if e > s && buf[s] != 0x23 { hashes.append(RepairApostrophes.finish(h)) }
         start = i + 1
       }
     }
