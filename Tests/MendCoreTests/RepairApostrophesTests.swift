@@ -295,6 +295,12 @@ import Testing
   @Test func blockTokensAreTheTokens() throws {
     let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
     let stage = try #require(entry.stage as? RepairApostrophes)
+    var values: [String: OptionValue] = [:]
+    for o in RepairApostrophes.spec.options { values[o.name] = o.defaultValue }
+    values["name-prefixes"] = .list(["o", "x", "D"])
+    let custom = try #require(
+      try RepairApostrophes.spec.make(StageOptions(values: values, baseDirectory: Repo.path("rules"))) as? RepairApostrophes)
+    #expect(custom.namePrefixTable[0x6F] && custom.namePrefixTable[0x78] && !custom.namePrefixTable[0x4F])
     let alphabet =
       (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
       + ["é", "’", "‘", "“", "—", "\u{A0}", "Ω", "東", "s", "a", "e", " "]
@@ -343,6 +349,23 @@ import Testing
           }
         }
         if Array(UnsafeBufferPointer(start: picked, count: np)) != want { pickDiffer += 1 }
+        // The same with lower-case name prefixes (the shipped O and D are capitals, so only this
+        // stage shows a first-byte table that forgets the prefixes).
+        var (ia3, ic3, c3) = (0, 0, false)
+        var np3 = 0
+        let m3 = custom.tokenizeBlocks(
+          buf, into: b, picked: picked, pickedCount: &np3, internalAscii: &ia3, internalCurly: &ic3, anyCurly: &c3)
+        var want3: [Int32] = []
+        for k in 0..<m3 where !b[k].glued {
+          let first = buf[b[k].start]
+          let last = buf[b[k].end - 1]
+          let len = b[k].end - b[k].start
+          let shape = custom.keyShapeMay(len, first, last)
+          if Bytes.isUpper(first) || last == 0x73 || len == 1 || custom.namePrefixTable[Int(first)] || shape {
+            want3.append(Int32(k << 1 | (shape ? 1 : 0)))
+          }
+        }
+        if Array(UnsafeBufferPointer(start: picked, count: np3)) != want3 { pickDiffer += 1 }
         tokens += m1
       }
     }
