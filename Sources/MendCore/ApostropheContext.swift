@@ -103,18 +103,24 @@ struct ContextRule: Sendable {
     // On bytes, no String or Array per line: about 30 k lines are read at every start.
     var names: [[UInt8]] = []
     var hashes: [[UInt64]] = []
+    var cur = -1
     bytes.withUnsafeBufferPointer { buf in
       Bytes.forEachSpacedLine(buf) { i, sp, j in
         guard sp > i && sp + 1 < j && buf[i] != 0x23 else { return }
         let name = UnsafeBufferPointer(rebasing: buf[i..<sp])
         let k: Int
-        if let f = names.firstIndex(where: { $0.elementsEqual(name) }) {
+        // The class of the line before first (the file is grouped by class); names are distinct,
+        // so an equal name there is the one `firstIndex` finds.
+        if cur >= 0 && names[cur].elementsEqual(name) {
+          k = cur
+        } else if let f = names.firstIndex(where: { $0.elementsEqual(name) }) {
           k = f
         } else {
           names.append(Array(name))
           hashes.append([])
           k = names.count - 1
         }
+        cur = k
         hashes[k].append(RepairApostrophes.hashLowered(buf, sp + 1, j))
       }
     }

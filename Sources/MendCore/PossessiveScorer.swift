@@ -77,6 +77,51 @@ struct PossessiveScorer: Sendable {
     return terms
   }
 
+  /// Each `KEY A B` line of the stats text as (hash of KEY, A, B), as splitting at newlines and
+  /// spaces (empty pieces dropped) and reading A and B with `number` finds them, on the bytes.
+  static func forEachCountLine(_ bytes: [UInt8], _ body: (UInt64, Int32, Int32) -> Void) {
+    bytes.withUnsafeBufferPointer { buf in
+      let n = buf.count
+      var i = 0
+      while i < n {
+        var j = i
+        while j < n && buf[j] != 0x0A { j += 1 }
+        var starts = (0, 0, 0)
+        var ends = (0, 0, 0)
+        var pieces = 0
+        var q = i
+        while q < j && pieces <= 3 {
+          while q < j && buf[q] == 0x20 { q += 1 }
+          if q == j { break }
+          let s0 = q
+          while q < j && buf[q] != 0x20 { q += 1 }
+          switch pieces {
+          case 0: (starts.0, ends.0) = (s0, q)
+          case 1: (starts.1, ends.1) = (s0, q)
+          case 2: (starts.2, ends.2) = (s0, q)
+          default: break
+          }
+          pieces += 1
+        }
+        if pieces == 3, let a = digits(buf, starts.1, ends.1), let b = digits(buf, starts.2, ends.2) {
+          body(ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[starts.0..<ends.0])), a, b)
+        }
+        i = j + 1
+      }
+    }
+  }
+
+  /// `number` of buf[s..<e].
+  static func digits(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32? {
+    guard e > s else { return nil }
+    var v: Int32 = 0
+    for q in s..<e {
+      guard Bytes.isDigit(buf[q]) else { return nil }
+      v = v &* 10 &+ Int32(buf[q] - 0x30)
+    }
+    return v
+  }
+
   static func number(_ s: ArraySlice<UInt8>) -> Int32? {
     guard !s.isEmpty else { return nil }
     var v: Int32 = 0
@@ -121,13 +166,11 @@ struct PossessiveScorer: Sendable {
     self.formOdds = odds
     self.formTerms = HashLineMap()
     self.oddsSource = source
-    let number = Self.number
     var counts = HashLineMap(capacity: 4096)
     var keys: [UInt64] = []
-    for line in bytes.split(separator: 0x0A) {
-      let parts = line.split(separator: 0x20)
-      guard parts.count == 3, let a = number(parts[1]), let b = number(parts[2]) else { continue }
-      let h = parts[0].withUnsafeBufferPointer { ByteWordSet.hash($0) }
+    // On the bytes in place: the lines of `split(separator: 0x0A)`, each split at spaces with
+    // empty pieces dropped; a line of exactly three pieces, the last two `number`s, is a count.
+    Self.forEachCountLine(bytes) { h, a, b in
       counts.insertIfAbsent(h, Int(a) << 32 | Int(b))
       keys.append(h)
     }

@@ -86,6 +86,9 @@ public struct RepairApostrophes: Stage {
   let namePrefixes: Set<UInt8>
   /// `namePrefixes` as a 256-entry table for the scan.
   let namePrefixTable: [Bool]
+  /// A capital (A...Z) or a name prefix, as a 256-entry table: the first-byte tests of the token
+  /// filter of `tokenizeBlocks` in one load.
+  let firstPick: [Bool]
   let inferInIntact: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
@@ -152,6 +155,7 @@ public struct RepairApostrophes: Stage {
     var npt = [Bool](repeating: false, count: 256)
     for b in namePrefixes { npt[Int(b)] = true }
     namePrefixTable = npt
+    firstPick = (0..<256).map { npt[$0] || Bytes.isUpper(UInt8($0)) }
     inferInIntact = options.string("intact-documents") == "apply"
     let classes = try ContextRule.parseClasses(
       options.list("classes"), base: ContextRule.classFile(try Self.read(options.path("class-file"))))
@@ -287,7 +291,8 @@ public struct RepairApostrophes: Stage {
   func runLoaded(_ document: inout Document, _ context: inout StageContext) {
     var proposals: [Proposal] = []
     var candidates: [Candidate] = []
-    var plainSeen = HashLineMap()
+    // Made on the first insert: most documents have no plain plural that needs it.
+    var plainSeen = LazyLineMap()
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
@@ -467,7 +472,8 @@ public struct RepairApostrophes: Stage {
   /// valid UTF-8 (a String) that is the same set of tokens, with the same `ascii`, `glued` and
   /// apostrophe counts; `RepairApostrophesFastPathTests` checks it against `tokenize`.
   ///
-  /// Also writes to `picked` the indices of the tokens `scan` can act on. Conservative by
+  /// Also writes to `picked` the indices of the tokens `scan` can act on (index << 1, with
+  /// `keyShapeMay` of the token in bit 0). Conservative by
   /// construction: `scan` does nothing for a glued token, and for any other it acts only when the
   /// first byte is a capital (standalone names, non-ASCII possessives, names, possessives of
   /// names), the last byte is `s` (possessives), the token is one byte long (phrases), the first
@@ -487,7 +493,7 @@ public struct RepairApostrophes: Stage {
     let high = ones &* 0x80
     // All state is local to the closure (kept in registers, not captured).
     let (st, curly) = keyShapes.withUnsafeBufferPointer { shapes in
-      namePrefixTable.withUnsafeBufferPointer { prefixes in
+      firstPick.withUnsafeBufferPointer { prefixes in
       Self.glueBytes.withUnsafeBufferPointer { glue -> (BlockTokenizer, Bool) in
         var st = BlockTokenizer(m: 0, np: 0, ia: internalAscii, ic: internalCurly)
         var curly = anyCurly
@@ -598,32 +604,41 @@ public struct RepairApostrophes: Stage {
             }
             let ke = trans.trailingZeroBitCount
             trans &= trans &- 1
-            let span = (UInt64(1) << UInt64(ke)) &- (UInt64(1) << UInt64(ks))
-            // `emit`, written out (the hot call; the compiler kept it a call).
-            let s = block + ks
-            let e = block + ke
-            // After the token a `.` glues only before a letter or digit (`U.S`, `3.5`; bit 2 of the
-            // table): `glued` looks at nothing else there, so a sentence end never calls it.
-            let ga = e == n ? 0 : glue[Int(p[e])]
-            let afterGlue = ga & 2 != 0 && (ga & 4 == 0 || e + 1 < n && Bytes.isAlnum(p[e + 1]))
-            let glued = (s == 0 || glue[Int(p[s - 1])] & 1 == 0) && !afterGlue ? false : Self.glued(buf, s, e)
-            (out + st.m).initialize(to: Token(start: s, end: e, ascii: highMask & span == 0, glued: glued))
-            // The same test as in `emit`, without branches (a third of the tokens pass, at random).
-            let first = p[s]
-            let last = p[e - 1]
-            let len = ke - ks
-            let shape = Self.keyShapeIndex(len, first, last)
-            let pass =
-              (first &- 0x41 < 26 ? 1 : 0) | (last == 0x73 ? 1 : 0) | (len == 1 ? 1 : 0) | (prefixes[Int(first)] ? 1 : 0)
-              | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1
-            picked[st.np] = Int32(truncatingIfNeeded: st.m)
-            st.np += pass & (glued ? 0 : 1)
-            st.m += 1
-            if e + 1 < n {
-              let q = p[e]
-              if q == 0x27 && Bytes.isAlnum(p[e + 1]) { st.ia += 1 }
-              if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { st.ic += 1 }
+            // `emit`, written out (the hot call; the compiler kept it a call), with wrapping
+            // arithmetic (no overflow checks: offsets are below n) and one test for the rare
+            // cases. The byte before the token and the byte after it are looked up in
+            // `glueBytes`: `glued` can only be true when the byte before has bit 0 or the byte
+            // after has bit 1 (see `glueBytes`), and an apostrophe after the token (' or the lead
+            // byte E2 of ’) has bit 1 too, so a token with neither bit is not glued and has no
+            // apostrophe after it; only the others take the exact path (`emitRare`).
+            let s = block &+ ks
+            let e = block &+ ke
+            let before = s == 0 ? 0 : glue[Int(p[s &- 1])]
+            let after = e == n ? 0 : glue[Int(p[e])]
+            var glued = false
+            if (before & 1) | (after & 2) != 0 {
+              // Bit 0: glued; bits 1 and 2: an ASCII or a curly apostrophe inside a word after it.
+              let r = Self.emitRare(s, e, before: before, after: after, buf)
+              glued = r & 1 != 0
+              st.ia &+= Int(r >> 1 & 1)
+              st.ic &+= Int(r >> 2 & 1)
             }
+            (out + st.m).initialize(
+              to: Token(start: s, end: e, ascii: highMask & ((UInt64(1) << UInt64(ke)) &- (UInt64(1) << UInt64(ks))) == 0, glued: glued))
+            // The same test as in `emit`, without branches (a third of the tokens pass, at random).
+            // `keyShapeIndex` with `first & 31` for `lower(first) & 31` (lower only sets bit 5).
+            let first = p[s]
+            let last = p[e &- 1]
+            let len = ke &- ks
+            let shape = (len & 31) << 10 | Int(first & 31) << 5 | Int(last & 31)
+            // `prefixes` is `firstPick`: a capital or a name prefix (one load for both tests).
+            let pass =
+              (prefixes[Int(first)] ? 1 : 0) | (last == 0x73 ? 1 : 0) | (len == 1 ? 1 : 0)
+              | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1
+            // The index with the key-shape bit in bit 0 (`scan` then skips `keyShapeMay`).
+            picked[st.np] = Int32(truncatingIfNeeded: st.m << 1 | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1)
+            st.np &+= pass & (glued ? 0 : 1)
+            st.m &+= 1
           }
           if inToken && trans == 0 && block + 64 <= n && tokStart < block {
             // Open through the whole block.
@@ -683,10 +698,11 @@ public struct RepairApostrophes: Stage {
       let last = p[e - 1]
       let len = e - s
       let shape = Self.keyShapeIndex(len, first, last)
-      if Bytes.isUpper(first) || last == 0x73 || len == 1 || prefixes[Int(first)]
+      // `prefixes` is `firstPick` (a capital or a name prefix).
+      if prefixes[Int(first)] || last == 0x73 || len == 1
         || shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0
       {
-        picked[st.np] = Int32(truncatingIfNeeded: st.m)
+        picked[st.np] = Int32(truncatingIfNeeded: st.m << 1 | (shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0 ? 1 : 0))
         st.np += 1
       }
     }
@@ -696,6 +712,28 @@ public struct RepairApostrophes: Stage {
       if q == 0x27 && Bytes.isAlnum(p[e + 1]) { st.ia += 1 }
       if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { st.ic += 1 }
     }
+  }
+
+  /// The rare part of a token of `tokenizeBlocks`: `glued` and the apostrophes after it, for a
+  /// token whose byte before has glue bit 0 or whose byte after has glue bit 1 (`before`/`after`
+  /// are those bytes' `glueBytes`, 0 at the line's ends). Exactly the tests of `emit`.
+  /// Returns bit 0 for glued, bit 1 for an ASCII and bit 2 for a curly apostrophe inside a word
+  /// right after the token (the counters `emit` adds to), so the caller's counters stay in registers.
+  @inline(never)
+  static func emitRare(_ s: Int, _ e: Int, before: UInt8, after: UInt8, _ buf: UnsafeBufferPointer<UInt8>) -> UInt8 {
+    let p = buf.baseAddress!
+    let n = buf.count
+    // After the token a `.` glues only before a letter or digit (`U.S`, `3.5`; bit 2 of the
+    // table): `glued` looks at nothing else there, so a sentence end never calls it.
+    let afterGlue = after & 2 != 0 && (after & 4 == 0 || e + 1 < n && Bytes.isAlnum(p[e + 1]))
+    let glued = before & 1 == 0 && !afterGlue ? false : Self.glued(buf, s, e)
+    var r: UInt8 = glued ? 1 : 0
+    if e + 1 < n {
+      let q = p[e]
+      if q == 0x27 && Bytes.isAlnum(p[e + 1]) { r |= 2 }
+      if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { r |= 4 }
+    }
+    return r
   }
 
   /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
@@ -760,14 +798,27 @@ public struct RepairApostrophes: Stage {
         v.hash = Self.hashLowered(buf, t.start, t.end)
         v.capitalised = Bytes.isUpper(buf[t.start])
         // A capital after a sentence end is no evidence of a name.
-        if v.capitalised && !next {
-          let before = slot(buf, tokens, other, next: false)
-          if before.start { v.capitalised = false }
-        }
+        if v.capitalised && !next && startBefore(buf, tokens, other) { v.capitalised = false }
       }
       cur = other
     }
     return v
+  }
+
+  /// `slot(buf, tokens, k, next: false).start` alone (no hash of the word before): the line starts
+  /// before token k, or the gap before it holds a sentence end, an opening quote or a colon.
+  /// That is all `start` depends on (`slot` sets it in the gap loop or when there is no token before).
+  @inline(__always)
+  func startBefore(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> Bool {
+    if k == 0 { return true }
+    var i = tokens[k - 1].end
+    let end = tokens[k].start
+    while i < end {
+      let b = buf[i]
+      if b == 0x2E || b == 0x21 || b == 0x3F || b == 0x22 || b == 0x3A || b == 0x27 || b == 0x9C || b == 0x98 { return true }
+      i += 1
+    }
+    return false
   }
 
   @inline(__always)
@@ -822,6 +873,57 @@ public struct RepairApostrophes: Stage {
   }
 
   enum Case { case lower, capitalised, upper, mixed }
+
+  /// `caseOf(buf, s, e - 1)`, whether every byte of s..<e is an ASCII letter or a byte ≥ 0x80, and
+  /// `suffixHashes(buf, s, e)`, in one pass (s..<e is X+s, its last byte `s`, which is a letter).
+  @inline(__always)
+  static func suffixScan(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (Case, Bool, UInt64, UInt64, UInt64, UInt64) {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var l: UInt64 = 0xcbf2_9ce4_8422_2325
+    var upper: UInt64 = 0
+    var lower: UInt64 = 0
+    // 1 when some byte is ASCII and no letter (arithmetic, no branch per byte).
+    var bad: UInt64 = 0
+    let p = buf.baseAddress!
+    var i = s
+    while i < e &- 1 {
+      let b = UInt64(p[i])
+      let u: UInt64 = b &- 0x41 < 26 ? 1 : 0
+      let w: UInt64 = b &- 0x61 < 26 ? 1 : 0
+      upper &+= u
+      lower &+= w
+      bad |= (1 &- u &- w) & (b < 0x80 ? 1 : 0)
+      h = (h ^ b) &* 0x100_0000_01b3
+      i &+= 1
+    }
+    // Lower-casing changes only capitals: without one the lower-cased hash is the exact one.
+    if upper == 0 {
+      l = h
+    } else {
+      i = s
+      while i < e &- 1 {
+        let b = UInt64(p[i])
+        l = (l ^ (b &- 0x41 < 26 ? b | 0x20 : b)) &* 0x100_0000_01b3
+        i &+= 1
+      }
+    }
+    let last = p[e &- 1]
+    if !(last &- 0x41 < 26 || last &- 0x61 < 26 || last >= 0x80) { bad = 1 }
+    let h2 = (h ^ UInt64(last)) &* 0x100_0000_01b3
+    let l2 = (l ^ UInt64(Bytes.lower(last))) &* 0x100_0000_01b3
+    let c: Case
+    if upper == 0 {
+      c = .lower
+    } else if lower == 0 {
+      c = .upper
+    } else if upper == 1 && Bytes.isUpper(p[s]) {
+      c = .capitalised
+    } else {
+      c = .mixed
+    }
+    return (c, bad == 0, finish(h), finish(h2), finish(l), finish(l2))
+  }
+
 
   static func caseOf(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Case {
     var upper = 0
@@ -894,11 +996,13 @@ public struct RepairApostrophes: Stage {
   func scan(
     _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, only: UnsafeBufferPointer<Int32>? = nil, fragment: Int, line: Int,
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
-    plainSeen: inout HashLineMap
+    plainSeen: inout LazyLineMap
   ) {
     let count = only?.count ?? tokens.count
     for j in 0..<count {
-      let k = only.map { Int($0[j]) } ?? j
+      // `only` holds token index << 1 | `keyShapeMay` of the token (from `tokenizeBlocks`).
+      let entry = only.map { Int($0[j]) } ?? j << 1
+      let k = entry >> 1
       let t = tokens[k]
       let len = t.end - t.start
       let first = buf[t.start]
@@ -923,7 +1027,7 @@ public struct RepairApostrophes: Stage {
       if len > 24 { continue }
       let last = buf[t.end - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
-      if contractions && len <= maxKeyLength && keyShapeMay(len, first, last)
+      if contractions && len <= maxKeyLength && (only != nil ? entry & 1 != 0 : keyShapeMay(len, first, last))
         && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
         let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
       {
@@ -952,12 +1056,13 @@ public struct RepairApostrophes: Stage {
     if c == .upper && tokBuf.count <= 3 { return }
     if c == .mixed && !entry.exactCase { return }
     if entry.ambiguous {
-      guard let rs = rulesByHash[Self.hashLowered(buf, t.start, t.end)] else { return }
+      guard let l = rulesByHash.list(Self.hashLowered(buf, t.start, t.end)) else { return }
       // The next word starts a compound (its in-house team): context rules do not apply.
       if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
       var views = SlotViews()
-      for i in rs.indices where holds(rs[i], buf, tokens, k, &views) {
-        let r = rs[i]
+      // The first rule that holds decides (the loop below always returns).
+      if let i = firstHolding(l, buf, tokens, k, &views) {
+        let r = rulesByHash.rule(l, i)
         let tok = Array(tokBuf)
         let word = String(decoding: tok, as: UTF8.self)
         var after = Array(r.to.utf8)
@@ -1019,6 +1124,45 @@ public struct RepairApostrophes: Stage {
     return true
   }
 
+  /// The index in list l of `rulesByHash` of the first rule that holds for token k (nil when none
+  /// does): `rs.indices.first { holds(rs[$0], buf, tokens, k, &views) }` of that list, on the
+  /// flat rules (the same conditions in the same order, the same shared slots).
+  func firstHolding(_ l: Int, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews) -> Int? {
+    let f = rulesByHash.flat
+    let (r0, r1) = f.lists[l]
+    var r = Int(r0)
+    while r < Int(r1) {
+      let (c0, c1) = f.rules[r]
+      var ok = true
+      var c = Int(c0)
+      while c < Int(c1) {
+        let cond = f.conds[c]
+        let v: SlotView
+        switch cond.slot {
+        case 0:
+          if let x = views.prev { v = x } else { v = slot(buf, tokens, k, next: false); views.prev = v }
+        case 1:
+          if let x = views.prev2 { v = x } else { v = slot(buf, tokens, k, next: false, distance: 2); views.prev2 = v }
+        case 2:
+          if let x = views.next { v = x } else { v = slot(buf, tokens, k, next: true); views.next = v }
+        default:
+          if let x = views.next2 { v = x } else { v = slot(buf, tokens, k, next: true, distance: 2); views.next2 = v }
+        }
+        var any = false
+        var a = Int(cond.altStart)
+        while a < Int(cond.altEnd) {
+          if f.matches(v, f.alts[a]) { any = true; break }
+          a += 1
+        }
+        if any == cond.negated { ok = false; break }
+        c += 1
+      }
+      if ok { return r - Int(r0) }
+      r += 1
+    }
+    return nil
+  }
+
   func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
     for p in phrases {
       guard let pos = p.words.indices.first(where: { p.words[$0] != p.replacements[$0] }) else { continue }
@@ -1069,7 +1213,7 @@ public struct RepairApostrophes: Stage {
 
   func possessiveCandidate(
     _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, line: Int,
-    into candidates: inout [Candidate], plainSeen: inout HashLineMap
+    into candidates: inout [Candidate], plainSeen: inout LazyLineMap
   ) {
     let t = tokens[k]
     let s = t.start
@@ -1089,15 +1233,17 @@ public struct RepairApostrophes: Stage {
           lexicon: possessiveBases.contains(base), nextWord: next.word ?? "", plainUse: false, why: ""))
       return
     }
-    var c = Self.caseOf(buf, s, e - 1)
+    // One pass over X for its case (`caseOf(buf, s, e - 1)`), the test that every byte of X+s is
+    // a letter or non-ASCII (the last byte is `s`: `scan` calls this only then), and the four
+    // hashes (`suffixHashes`: FNV-1a is incremental, X+s extends X). The returns below are those
+    // of the separate passes, in another order; none has a side effect, so the order is free.
+    let (c0, letters, baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixScan(buf, s, e)
+    var c = c0
     if c == .mixed && !Bytes.isUpper(buf[s]) { return }
     if c == .mixed { c = .capitalised }
     if c == .upper && e - 1 - s < 2 { return }
-    for i in s..<e where !Bytes.isUpper(buf[i]) && !Bytes.isLower(buf[i]) && buf[i] < 0x80 { return }
-    let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
+    if !letters { return }
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
-    // One pass for the four hashes (FNV-1a is incremental: X+s extends X).
-    let (baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixHashes(buf, s, e)
     let facts = suffixFacts(tokHash: tokHash, baseHash: baseHash, lowerHash: lowerHash, baseLowerHash: baseLowerHash)
     var lexicon = facts & SuffixMemo.lexicon != 0
     if c == .lower && !lexicon { return }
@@ -1154,13 +1300,13 @@ public struct RepairApostrophes: Stage {
     }
     var rule: (after: [UInt8], text: String, suggest: Bool)?
     // `hasRules` of the facts is `rulesByHash[lowerHash] != nil`: look the list up only then.
-    if facts & SuffixMemo.hasRules != 0, let rs = rulesByHash[lowerHash] {
+    if facts & SuffixMemo.hasRules != 0, let l = rulesByHash.list(lowerHash) {
       // A matching context rule decides; without one, a capitalised plain word (Tuesdays) stays
       // and other forms go on to the mined odds.
       // prev and next are the views `holds` computes for those slots.
       var views = SlotViews(prev: prev, next: next)
-      if let i = rs.indices.first(where: { holds(rs[$0], buf, tokens, k, &views) }) {
-        let r = rs[i]
+      if let i = firstHolding(l, buf, tokens, k, &views) {
+        let r = rulesByHash.rule(l, i)
         rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
       } else if c != .lower && words.contains(hash: tokHash) {
         return
@@ -1260,7 +1406,7 @@ public struct RepairApostrophes: Stage {
   static let theHash = ByteWordSet.hash("the")
   static let aHash = ByteWordSet.hash("a")
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: HashLineMap, into proposals: inout [Proposal]) {
+  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: LazyLineMap, into proposals: inout [Proposal]) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
@@ -1340,6 +1486,46 @@ public struct RepairApostrophes: Stage {
 }
 
 extension ByteWordSet {
+  /// The newline count and the line hashes of `init(lexiconText:)`, in one pass over each line
+  /// (it scans a line for its end, trims it and then hashes it). A line is trimmed of spaces and
+  /// tabs in front and of spaces, tabs and CRs at the end; the hash is taken while looking for the
+  /// line's end and taken again only when the line ends in one of those bytes. Lines
+  /// that are empty after trimming or start with `#` are skipped. `PossessiveScorerTests.lexiconHashesAsLines`
+  /// compares it with the line-by-line form.
+  static func lexiconHashes(_ bytes: [UInt8]) -> (lines: Int, hashes: [UInt64]) {
+    var lines = 0
+    for b in bytes where b == 0x0A { lines += 1 }
+    var hashes: [UInt64] = []
+    hashes.reserveCapacity(lines + 1)
+    bytes.withUnsafeBufferPointer { buf in
+      let n = buf.count
+      var start = 0
+      while start <= n {
+        var s = start
+        while s < n && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = s
+        while i < n {
+          let b = buf[i]
+          if b == 0x0A { break }
+          h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+          i += 1
+        }
+        // The hash runs to the line's end; a line that ends in a space, tab or CR (rare) is
+        // hashed again up to its last other byte.
+        var e = i
+        if e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) {
+          while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+          h = 0xcbf2_9ce4_8422_2325
+          for q in s..<e { h = (h ^ UInt64(buf[q])) &* 0x100_0000_01b3 }
+        }
+        if e > s && buf[s] != 0x23 { hashes.append(RepairApostrophes.finish(h)) }
+        start = i + 1
+      }
+    }
+    return (lines, hashes)
+  }
+
   static func readFile(_ path: String) throws -> [UInt8] {
     guard let d = FileManager.default.contents(atPath: path) else { throw LexiconLoadError(path: path) }
     return [UInt8](d)
@@ -1348,10 +1534,13 @@ extension ByteWordSet {
 
 
 /// Context rules by the hash of their lower-cased form, in an open-addressing table (a Swift
-/// Dictionary hashes each UInt64 key with SipHash on the hot path).
+/// Dictionary hashes each UInt64 key with SipHash on the hot path). Each list is also kept as
+/// `FlatRules` (plain values in flat buffers), which `RepairApostrophes.firstHolding` evaluates
+/// without copying a `ContextRule` (its strings and arrays) per rule tried.
 struct RulesByHash: Sendable {
   private let index: HashLineMap
   private let lists: [[ContextRule]]
+  let flat: FlatRules
 
   init(_ byHash: [UInt64: [ContextRule]]) {
     var index = HashLineMap(capacity: byHash.count)
@@ -1362,6 +1551,7 @@ struct RulesByHash: Sendable {
     }
     self.index = index
     self.lists = lists
+    flat = FlatRules(lists)
   }
 
   var isEmpty: Bool { lists.isEmpty }
@@ -1371,6 +1561,142 @@ struct RulesByHash: Sendable {
     guard let i = index[h] else { return nil }
     return lists[i]
   }
+
+  /// The list number of the rules of h (for `flat`), nil when h has none.
+  @inline(__always)
+  func list(_ h: UInt64) -> Int? { index[h] }
+
+  /// Rule i of list l.
+  func rule(_ l: Int, _ i: Int) -> ContextRule { lists[l][i] }
+}
+
+/// Every list of context rules as plain values in flat buffers (allocated once, owned by this
+/// object): a rule is a range of conditions, a condition a slot, a negation and a range of
+/// alternatives, an alternative a kind, a word hash and a class number. The same rules, in the
+/// same order, as the `ContextRule`s they are built from.
+final class FlatRules: @unchecked Sendable {  // immutable after init
+  struct Alt {
+    /// 0 word, 1 class, 2 start, 3 end, 4 punct, 5 comma, 6 ing, 7 ed, 8 ly, 9 cap, 10 num.
+    var kind: UInt8
+    var set: Int32
+    var hash: UInt64
+  }
+  struct Cond {
+    /// 0 prev, 1 prev2, 2 next, 3 next2.
+    var slot: UInt8
+    var negated: Bool
+    var altStart: Int32
+    var altEnd: Int32
+  }
+  let alts: UnsafeMutablePointer<Alt>
+  let conds: UnsafeMutablePointer<Cond>
+  /// (first condition, end of conditions) of every rule, the lists one after another.
+  let rules: UnsafeMutablePointer<(Int32, Int32)>
+  /// (first rule, end of rules) of every list.
+  let lists: UnsafeMutablePointer<(Int32, Int32)>
+  let sets: [ByteWordSet]
+  private let counts: (Int, Int, Int, Int)
+
+  init(_ ruleLists: [[ContextRule]]) {
+    var alts: [Alt] = []
+    var conds: [Cond] = []
+    var rules: [(Int32, Int32)] = []
+    var lists: [(Int32, Int32)] = []
+    var sets: [ByteWordSet] = []
+    for rs in ruleLists {
+      let first = rules.count
+      for r in rs {
+        let c0 = conds.count
+        for c in r.conditions {
+          let a0 = alts.count
+          for a in c.alts {
+            switch a {
+            case .word(let h): alts.append(Alt(kind: 0, set: 0, hash: h))
+            case .wordClass(_, let set):
+              sets.append(set)
+              alts.append(Alt(kind: 1, set: Int32(sets.count - 1), hash: 0))
+            case .start: alts.append(Alt(kind: 2, set: 0, hash: 0))
+            case .end: alts.append(Alt(kind: 3, set: 0, hash: 0))
+            case .punct: alts.append(Alt(kind: 4, set: 0, hash: 0))
+            case .comma: alts.append(Alt(kind: 5, set: 0, hash: 0))
+            case .ing: alts.append(Alt(kind: 6, set: 0, hash: 0))
+            case .ed: alts.append(Alt(kind: 7, set: 0, hash: 0))
+            case .ly: alts.append(Alt(kind: 8, set: 0, hash: 0))
+            case .cap: alts.append(Alt(kind: 9, set: 0, hash: 0))
+            case .num: alts.append(Alt(kind: 10, set: 0, hash: 0))
+            }
+          }
+          let slot: UInt8
+          switch c.slot {
+          case .prev: slot = 0
+          case .prev2: slot = 1
+          case .next: slot = 2
+          case .next2: slot = 3
+          }
+          conds.append(Cond(slot: slot, negated: c.negated, altStart: Int32(a0), altEnd: Int32(alts.count)))
+        }
+        rules.append((Int32(c0), Int32(conds.count)))
+      }
+      lists.append((Int32(first), Int32(rules.count)))
+    }
+    func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: max(a.count, 1))
+      p.initialize(from: a, count: a.count)
+      return p
+    }
+    self.alts = copy(alts)
+    self.conds = copy(conds)
+    self.rules = copy(rules)
+    self.lists = copy(lists)
+    self.sets = sets
+    counts = (alts.count, conds.count, rules.count, lists.count)
+  }
+
+  deinit {
+    alts.deinitialize(count: counts.0)
+    alts.deallocate()
+    conds.deinitialize(count: counts.1)
+    conds.deallocate()
+    rules.deinitialize(count: counts.2)
+    rules.deallocate()
+    lists.deinitialize(count: counts.3)
+    lists.deallocate()
+  }
+
+  /// `SlotView.matches` of alternative a (the same tests, by kind).
+  @inline(__always)
+  func matches(_ v: SlotView, _ a: Alt) -> Bool {
+    switch a.kind {
+    case 0: return v.hash == a.hash
+    case 1: return v.hasWord && sets[Int(a.set)].contains(hash: v.hash)
+    case 2: return v.start
+    case 3: return v.end
+    case 4: return v.punct
+    case 5: return v.comma
+    case 6: return v.matches(.ing, classes: [:])
+    case 7: return v.matches(.ed, classes: [:])
+    case 8: return v.matches(.ly, classes: [:])
+    case 9: return v.matches(.cap, classes: [:])
+    default: return v.matches(.num, classes: [:])
+    }
+  }
+}
+
+/// A `HashLineMap` made on the first insert (an empty one answers nil): a per-document map that
+/// most documents never fill costs no allocation.
+struct LazyLineMap {
+  private var map: HashLineMap?
+
+  init() {}
+
+  @inline(__always)
+  mutating func insertIfAbsent(_ h: UInt64, _ v: Int) {
+    if map == nil { map = HashLineMap() }
+    map!.insertIfAbsent(h, v)
+  }
+
+  @inline(__always)
+  subscript(_ h: UInt64) -> Int? { map?[h] }
 }
 
 /// `standalone` evidence of repair-apostrophes, gathered by a second look at the document the
@@ -1415,12 +1741,22 @@ final class LazyWordTables: @unchecked Sendable {
     return b
   }
 
+  /// `ByteWordSet.load(path:)`, with the lines hashed by `ByteWordSet.lexiconHashes` (one pass).
+  static func load(_ path: String) -> ByteWordSet? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    let bytes = [UInt8](data)
+    let (lines, hashes) = ByteWordSet.lexiconHashes(bytes)
+    var set = ByteWordSet(capacity: lines + 1)
+    set.insertGrouped(hashes)
+    return set
+  }
+
   func get() -> (ByteWordSet, ByteWordSet) {
     lock.lock()
     defer { lock.unlock() }
     if let b = built { return b }
     // Readable when the rules loaded; an unreadable file later gives an empty set.
-    let b = ((try? ByteWordSet.load(path: wordsPath)) ?? ByteWordSet(), (try? ByteWordSet.load(path: basesPath)) ?? ByteWordSet())
+    let b = (Self.load(wordsPath) ?? ByteWordSet(), Self.load(basesPath) ?? ByteWordSet())
     built = b
     return b
   }

@@ -24,10 +24,16 @@ struct WordClassMap: Sendable {
   init(_ bytes: [UInt8]) {
     var map = HashLineMap(capacity: 16384)
     let classBytes = Self.names.map { Array($0.utf8) }
-    for line in bytes.split(separator: 0x0A) {
-      guard let sp = line.firstIndex(of: 0x20) else { continue }
-      guard let i = classBytes.firstIndex(where: { $0.elementsEqual(line[(sp + 1)...]) }) else { continue }
-      map.insertIfAbsent(ByteWordSet.hash(Bytes.lowered(line[..<sp])), i)
+    // On the bytes in place (no Array per line): the lines of `split(separator: 0x0A)` (empty
+    // ones have no space and are skipped either way), cut at the first space; the key is
+    // `hashLowered` of the word, which is `ByteWordSet.hash(Bytes.lowered(word))`.
+    bytes.withUnsafeBufferPointer { buf in
+      Bytes.forEachSpacedLine(buf) { i, sp, j in
+        guard sp >= 0 else { return }
+        let rest = UnsafeBufferPointer(rebasing: buf[(sp + 1)..<j])
+        guard let c = classBytes.firstIndex(where: { $0.elementsEqual(rest) }) else { return }
+        map.insertIfAbsent(RepairApostrophes.hashLowered(buf, i, sp), c)
+      }
     }
     classOf = map
     loaded = !bytes.isEmpty

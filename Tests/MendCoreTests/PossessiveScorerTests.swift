@@ -83,6 +83,40 @@ import Testing
     }
   }
 
+  /// The stats text read on bytes in place gives the (key, count, count) lines of splitting it at
+  /// newlines and spaces (the shipped file and malformed lines: extra spaces, pieces, letters).
+  @Test func countLinesAsSplitting() throws {
+    let shipped = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/possessive-stats.txt")
+    let odd = Array("\n\n a  1 2 \nb 1\nc 1 2 3\nd x 2\ne 1 2x\n  f   10   20\ng -1 2\nlast 3 4".utf8)
+    for bytes in [shipped, odd, shipped + odd] {
+      var reference: [UInt64] = []
+      for line in bytes.split(separator: 0x0A) {
+        let parts = line.split(separator: 0x20)
+        guard parts.count == 3, let a = PossessiveScorer.number(parts[1]), let b = PossessiveScorer.number(parts[2]) else { continue }
+        reference += [ByteWordSet.hash(Array(parts[0])), UInt64(a), UInt64(b)]
+      }
+      var got: [UInt64] = []
+      PossessiveScorer.forEachCountLine(bytes) { h, a, b in got += [h, UInt64(a), UInt64(b)] }
+      #expect(got == reference)
+      #expect(reference.count >= 9)
+    }
+  }
+
+  /// A class file read line by line puts every word in its line's class, whether the file is
+  /// grouped by class (as shipped) or the classes take turns (the class of the line before is
+  /// tried first).
+  @Test func classFileLinesKeepTheirClass() {
+    let text = Array("noun Dog\nnoun cat\nadverb fast\nnoun owl\n# c x\nadverb\nadjective red\nadverb slow\n".utf8)
+    let c = ContextRule.classFile(text)
+    #expect(Set(c.keys) == ["noun", "adverb", "adjective"])
+    for (cls, w) in [("noun", "dog"), ("noun", "cat"), ("noun", "owl"), ("adverb", "fast"), ("adverb", "slow"), ("adjective", "red")] {
+      #expect(c[cls]?.contains(hash: ByteWordSet.hash(w)) == true, "\(cls) \(w)")
+    }
+    #expect(c["noun"]?.contains(hash: ByteWordSet.hash("fast")) == false)
+    #expect(c["adverb"]?.contains(hash: ByteWordSet.hash("owl")) == false)
+    #expect(c["noun"]?.count == 3)
+  }
+
   /// The precomputed terms are the log-odds of the mined counts, bit for bit.
   @Test func termsAreTheCounts() throws {
     let text = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/possessive-stats.txt")
@@ -99,5 +133,63 @@ import Testing
     }
     #expect(checked > 2000)
     #expect(s.term(ByteWordSet.hash("n:no-such-feature")) == 0)
+  }
+
+  /// The line hashes of `init(lexiconText:)`, written out as it reads a line (split at `\n`, trim
+  /// spaces and tabs in front and spaces, tabs and CRs at the end, skip empty and `#` lines).
+  static func referenceHashes(_ bytes: [UInt8]) -> [UInt64] {
+    var out: [UInt64] = []
+    for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      var a = Array(line)
+      while let f = a.first, f == 0x20 || f == 0x09 { a.removeFirst() }
+      while let l = a.last, l == 0x20 || l == 0x09 || l == 0x0D { a.removeLast() }
+      if !a.isEmpty && a[0] != 0x23 { out.append(ByteWordSet.hash(a)) }
+    }
+    return out
+  }
+
+  /// `ByteWordSet.lexiconHashes` (one pass a line, for the word tables) gives the hashes of the
+  /// line-by-line reading: on random lines with spaces, tabs and CRs around and inside words,
+  /// comments, blank and whitespace-only lines, and on the shipped lexicons.
+  @Test func lexiconHashesAsLines() throws {
+    let pieces: [[UInt8]] = [[0x20], [0x09], [0x0D], [0x23], [0x0A], [0x0A], Array("ab".utf8), Array("Xy".utf8), Array("é".utf8), [0x2D], Array("s".utf8)]
+    var rng = TestRandom(state: 3)
+    for _ in 0..<3000 {
+      var text: [UInt8] = []
+      for _ in 0..<Int.random(in: 0...30, using: &rng) { text += pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
+      let (lines, hashes) = ByteWordSet.lexiconHashes(text)
+      #expect(hashes == Self.referenceHashes(text), "\(text)")
+      #expect(lines == text.filter { $0 == 0x0A }.count)
+    }
+    for name in ["english-words.txt", "possessive-bases.txt"] {
+      let bytes = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/" + name)
+      let (_, hashes) = ByteWordSet.lexiconHashes(bytes)
+      #expect(hashes == Self.referenceHashes(bytes))
+      #expect(hashes.count > 10000)
+    }
+  }
+
+  /// `WordClassMap` read on the bytes in place gives every listed word the class that splitting
+  /// the file into lines and words gives it.
+  @Test func wordClassesAsSplitting() throws {
+    let bytes = try ByteWordSet.readFile(Repo.root + "/rules/lexicons/word-classes.txt") + Array("\n\nodd\nZzqtwo n9\nzzqbad x9\nzzqsp  m\n".utf8)
+    let map = WordClassMap(bytes)
+    var checked = 0
+    var first: [UInt64: String] = [:]
+    for line in bytes.split(separator: 0x0A) {
+      guard let sp = line.firstIndex(of: 0x20) else { continue }
+      let cls = String(decoding: line[(sp + 1)...], as: UTF8.self)
+      guard WordClassMap.names.contains(cls) else { continue }
+      let h = ByteWordSet.hash(Bytes.lowered(line[..<sp]))
+      if first[h] == nil { first[h] = cls }
+    }
+    for (h, cls) in first {
+      #expect(map.name(h) == cls)
+      checked += 1
+    }
+    #expect(map.name(ByteWordSet.hash("zzqtwo")) == "n9")
+    #expect(map.name(ByteWordSet.hash("zzqbad")) == nil)
+    #expect(map.name(ByteWordSet.hash("zzqsp")) == nil)
+    #expect(checked > 10000)
   }
 }
