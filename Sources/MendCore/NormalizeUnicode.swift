@@ -209,80 +209,66 @@ public struct NormalizeUnicode: Stage {
     }
   }
 
-  /// `scanBytes`, 64 bytes at a time: vector compares give, as bit masks, the bytes the byte loop
-  /// acts on — below 0x20, above 0x7E (DEL and every byte of a non-ASCII character) and '&' — and
-  /// the spaces; only the flagged bytes are then looked at, in order, each as `scanBytes` would.
-  /// Exact, not a filter: every other byte is in 0x20...0x7E and not '&', on which the byte loop
-  /// does nothing but track whether the last byte was a space, and that is what the space mask
-  /// gives directly (a run is a space whose byte before is a space: `sp & (sp << 1 | carry)`, the
-  /// carry being the previous block's last byte; continuation bytes are never 0x20). The
-  /// continuation bytes of a non-ASCII character (flagged, being ≥ 0x80) are skipped through
-  /// `skipTo`, in this block or the next, as the byte loop skips them.
+  /// `scanBytes`, skipping sixteen bytes at a time where the byte loop would do nothing: a
+  /// chunk is skipped when none of its bytes is below 0x20 or above 0x7E (DEL and every byte of a
+  /// non-ASCII character) or '&', and — while space runs are still to be found — no space in it
+  /// follows a space (each chunk compares itself with itself shifted back one byte, so the pair
+  /// whose second byte is its first byte is seen too, whatever came before). On every other byte
+  /// the byte loop only tracks whether the last byte was a space, and that is the byte before
+  /// (a continuation byte is never 0x20), so after a skip it is read back from there. A chunk
+  /// with something in it goes through the byte loop's own steps, byte by byte, to its end (and
+  /// past the continuation bytes of a character that straddles it). Chunks start at byte 1, so
+  /// the byte before always exists.
   func scanBlocks(_ buf: UnsafeBufferPointer<UInt8>, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool) {
     let n = buf.count
     let p = buf.baseAddress!
     let raw = UnsafeRawPointer(p)
-    var carry: UInt64 = 0
-    var skipTo = 0
-    var block = 0
-    let space = SIMD16<UInt8>(repeating: 0x20)
-    let tilde = SIMD16<UInt8>(repeating: 0x7E)
+    let low = SIMD16<Int8>(repeating: 0x20)
+    let del = SIMD16<UInt8>(repeating: 0x7F)
     let amp = SIMD16<UInt8>(repeating: 0x26)
-    while block < n {
-      let len = min(64, n - block)
-      var special: UInt64 = 0
-      var sp: UInt64 = 0
-      var j = 0
-      while j + 16 <= len {
-        let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
-        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
-        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
-        if f[0] | f[1] != 0 {
-          special |= (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) << UInt64(j)
-        }
-        if s[0] | s[1] != 0 {
-          sp |= (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) << UInt64(j)
-        }
-        j += 16
-      }
-      if j < len && block + len >= 16 {
-        // The last bytes of the line: one more vector that ends at the line's end; it overlaps
-        // bytes already looked at, whose lanes are shifted out (16 - r of them).
-        let r = len - j
-        let v = raw.loadUnaligned(fromByteOffset: block + len - 16, as: SIMD16<UInt8>.self)
-        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
-        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
-        let fm = (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) >> UInt64(16 - r)
-        let sm = (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) >> UInt64(16 - r)
-        special |= fm << UInt64(j)
-        sp |= sm << UInt64(j)
-        j = len
-      }
-      while j < len {
-        let c = p[block + j]
-        if c < 0x20 || c > 0x7E || c == 0x26 { special |= 1 << UInt64(j) }
-        if c == 0x20 { sp |= 1 << UInt64(j) }
-        j += 1
-      }
-      if spaces && sp & (sp << 1 | carry) != 0 { needs.insert(.spaceRuns) }
-      carry = sp >> 63
-      var f = special
-      while f != 0 {
-        let i = block + f.trailingZeroBitCount
-        f &= f &- 1
-        if i < skipTo { continue }
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    var i = 0
+    var stop = min(n, 1)  // the byte loop runs up to here
+    while true {
+      // The byte loop on buf[i..<stop] (and past a character cut at `stop`).
+      var prevSpace = i > 0 && p[i - 1] == 0x20
+      while i < stop {
         let b = p[i]
-        if b >= 0x80 {
-          skipTo = i + nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
-        } else if b < 0x20 {
-          if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
-        } else if b == 0x26 && entities {
-          needs.insert(.entities)
-        } else if b == 0x7F && controls {
-          needs.insert(.controls)
+        if b < 0x80 {
+          if b == 0x20 {
+            if prevSpace && spaces { needs.insert(.spaceRuns) }
+            prevSpace = true
+          } else {
+            prevSpace = false
+            if b < 0x20 {
+              if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
+            } else if b == 0x26 && entities {
+              needs.insert(.entities)
+            } else if b == 0x7F && controls {
+              needs.insert(.controls)
+            }
+          }
+          i += 1
+          continue
         }
+        prevSpace = false
+        i += nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
       }
-      block += 64
+      if i >= n { return }
+      // Skip plain chunks.
+      let runs = spaces && !needs.contains(.spaceRuns)
+      while i + 16 <= n {
+        let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+        var m = (unsafeBitCast(v, to: SIMD16<Int8>.self) .< low) .| (v .== del) .| (v .== amp)
+        if runs {
+          let u = raw.loadUnaligned(fromByteOffset: i - 1, as: SIMD16<UInt8>.self)
+          m = m .| ((v .== space) .& (u .== space))
+        }
+        let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+        if w[0] | w[1] != 0 { break }
+        i += 16
+      }
+      stop = min(n, i + 16)
     }
   }
 
@@ -371,9 +357,14 @@ public struct NormalizeUnicode: Stage {
             reason: "space at the start of a line")
         }
       }
-      guard spaces && end > start else { return String(decoding: buf[start..<end], as: UTF8.self) }
+      // The result is valid UTF-8 without a check: the text's own bytes with whole ASCII spaces
+      // and tabs left out (cuts at scalar boundaries).
+      guard spaces && end > start else {
+        let kept = UnsafeBufferPointer(rebasing: buf[start..<end])
+        return ValidatedUTF8.string(kept, isASCII: ValidatedUTF8.allASCII(kept))
+      }
       let base = buf.baseAddress!
-      return String(unsafeUninitializedCapacity: end - start) { out in
+      return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { out -> String in
         var written = 0
         var col = 0  // scalars written so far: columns are reported in the edited text
         var last = start  // bytes before this are written
@@ -382,7 +373,7 @@ public struct NormalizeUnicode: Stage {
           var j = at + 2
           while j < end && base[j] == 0x20 { j += 1 }
           let kept = at + 1 - last  // up to and with the run's first space
-          (out.baseAddress! + written).update(from: base + last, count: kept)
+          (out.baseAddress! + written).initialize(from: base + last, count: kept)
           written += kept
           col += kept - Self.continuationBytes(base + last, kept)
           ctx.record(
@@ -391,8 +382,9 @@ public struct NormalizeUnicode: Stage {
           last = j
           i = j
         }
-        (out.baseAddress! + written).update(from: base + last, count: end - last)
-        return written + end - last
+        (out.baseAddress! + written).initialize(from: base + last, count: end - last)
+        let made = UnsafeBufferPointer(start: out.baseAddress!, count: written + end - last)
+        return ValidatedUTF8.string(made, isASCII: ValidatedUTF8.allASCII(made))
       }
     }
   }
@@ -624,7 +616,9 @@ public struct NormalizeUnicode: Stage {
         }
         b.append(contentsOf: UnsafeBufferPointer(start: ap + last, count: end - last))
       }
-      guard trim else { return String(decoding: b, as: UTF8.self) }
+      // `b` is valid UTF-8: the text's bytes with whole odd-space characters replaced by a space
+      // and whole spaces left out (cuts at scalar boundaries); so is any part of it cut at spaces.
+      guard trim else { return b.withUnsafeBufferPointer { ValidatedUTF8.string($0, isASCII: ValidatedUTF8.allASCII($0)) } }
       return b.withUnsafeBufferPointer { out -> String in
         var e = out.count
         while e > 0 && (out[e - 1] == 0x20 || out[e - 1] == 0x09) { e -= 1 }
@@ -640,7 +634,8 @@ public struct NormalizeUnicode: Stage {
             rule: "trim", line: line, column: 1, before: String(decoding: out[..<s], as: UTF8.self), after: "",
             reason: "space at the start of a line")
         }
-        return String(decoding: out[s..<e], as: UTF8.self)
+        let kept = UnsafeBufferPointer(rebasing: out[s..<e])
+        return ValidatedUTF8.string(kept, isASCII: ValidatedUTF8.allASCII(kept))
       }
     }
   }
