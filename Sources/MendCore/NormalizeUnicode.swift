@@ -209,66 +209,76 @@ public struct NormalizeUnicode: Stage {
     }
   }
 
-  /// `scanBytes`, skipping sixteen bytes at a time where the byte loop would do nothing: a
-  /// chunk is skipped when none of its bytes is below 0x20 or above 0x7E (DEL and every byte of a
-  /// non-ASCII character) or '&', and — while space runs are still to be found — no space in it
-  /// follows a space (each chunk compares itself with itself shifted back one byte, so the pair
-  /// whose second byte is its first byte is seen too, whatever came before). On every other byte
-  /// the byte loop only tracks whether the last byte was a space, and that is the byte before
-  /// (a continuation byte is never 0x20), so after a skip it is read back from there. A chunk
-  /// with something in it goes through the byte loop's own steps, byte by byte, to its end (and
-  /// past the continuation bytes of a character that straddles it). Chunks start at byte 1, so
-  /// the byte before always exists.
+  /// `scanBytes`, sixteen bytes at a time: vector compares flag the bytes the byte loop acts on —
+  /// below 0x20, above 0x7E (DEL and every byte of a non-ASCII character), '&' — and, while space
+  /// runs are still to be found, each space that follows a space (the chunk compared with itself
+  /// shifted back one byte, so the pair whose second byte opens the chunk is seen too). A chunk
+  /// with no flag is skipped; otherwise only its flagged bytes are looked at, in order, each as
+  /// the byte loop would: on every other byte the byte loop does nothing but track whether the
+  /// last byte was a space, which matters only for a space after a space — flagged here directly
+  /// (a continuation byte is never 0x20). Continuation bytes of a character (flagged, being
+  /// ≥ 0x80) are passed over through `skipTo`, in this chunk or the next, as the byte loop passes
+  /// over them. The line's last chunk ends at its end and overlaps bytes already looked at, whose
+  /// lanes are dropped; chunks start at byte 1 or later, so the byte before always exists. Lines
+  /// shorter than 17 bytes go through the byte loop.
   func scanBlocks(_ buf: UnsafeBufferPointer<UInt8>, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool) {
     let n = buf.count
+    guard n >= 17 else {
+      scanBytes(buf, first: first, &needs, &mojibakeLead)
+      return
+    }
     let p = buf.baseAddress!
     let raw = UnsafeRawPointer(p)
     let low = SIMD16<Int8>(repeating: 0x20)
     let del = SIMD16<UInt8>(repeating: 0x7F)
     let amp = SIMD16<UInt8>(repeating: 0x26)
     let space = SIMD16<UInt8>(repeating: 0x20)
-    var i = 0
-    var stop = min(n, 1)  // the byte loop runs up to here
-    while true {
-      // The byte loop on buf[i..<stop] (and past a character cut at `stop`).
-      var prevSpace = i > 0 && p[i - 1] == 0x20
-      while i < stop {
-        let b = p[i]
-        if b < 0x80 {
-          if b == 0x20 {
-            if prevSpace && spaces { needs.insert(.spaceRuns) }
-            prevSpace = true
-          } else {
-            prevSpace = false
-            if b < 0x20 {
-              if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
-            } else if b == 0x26 && entities {
-              needs.insert(.entities)
-            } else if b == 0x7F && controls {
-              needs.insert(.controls)
-            }
-          }
-          i += 1
-          continue
-        }
-        prevSpace = false
-        i += nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
+    // Byte 0 (never the second of a pair).
+    var i = 1
+    let b0 = p[0]
+    if b0 >= 0x80 {
+      i = nonASCII(buf, 0, b0, first: first, &needs, &mojibakeLead)
+    } else if b0 < 0x20 {
+      if b0 == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b0 != 0x09 && controls { needs.insert(.controls) }
+    } else if b0 == 0x26 && entities {
+      needs.insert(.entities)
+    } else if b0 == 0x7F && controls {
+      needs.insert(.controls)
+    }
+    var skipTo = i
+    while i < n {
+      let base = i + 16 <= n ? i : n - 16
+      let v = raw.loadUnaligned(fromByteOffset: base, as: SIMD16<UInt8>.self)
+      var m = (unsafeBitCast(v, to: SIMD16<Int8>.self) .< low) .| (v .== del) .| (v .== amp)
+      if spaces && !needs.contains(.spaceRuns) {
+        let u = raw.loadUnaligned(fromByteOffset: base - 1, as: SIMD16<UInt8>.self)
+        m = m .| ((v .== space) .& (u .== space))
       }
-      if i >= n { return }
-      // Skip plain chunks.
-      let runs = spaces && !needs.contains(.spaceRuns)
-      while i + 16 <= n {
-        let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-        var m = (unsafeBitCast(v, to: SIMD16<Int8>.self) .< low) .| (v .== del) .| (v .== amp)
-        if runs {
-          let u = raw.loadUnaligned(fromByteOffset: i - 1, as: SIMD16<UInt8>.self)
-          m = m .| ((v .== space) .& (u .== space))
-        }
-        let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
-        if w[0] | w[1] != 0 { break }
-        i += 16
+      let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+      if w[0] | w[1] == 0 {
+        i = base + 16
+        continue
       }
-      stop = min(n, i + 16)
+      var bits = Self.gatherHigh(w[0] & Self.high) | Self.gatherHigh(w[1] & Self.high) << 8
+      bits &= ~0 << UInt64(i - base)  // lanes before i were looked at already
+      while bits != 0 {
+        let q = base + bits.trailingZeroBitCount
+        bits &= bits &- 1
+        if q < skipTo { continue }
+        let b = p[q]
+        if b == 0x20 {
+          needs.insert(.spaceRuns)  // a space after a space (flagged only when `spaces`)
+        } else if b >= 0x80 {
+          skipTo = q + nonASCII(buf, q, b, first: first, &needs, &mojibakeLead)
+        } else if b < 0x20 {
+          if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
+        } else if b == 0x26 && entities {
+          needs.insert(.entities)
+        } else if b == 0x7F && controls {
+          needs.insert(.controls)
+        }
+      }
+      i = max(base + 16, skipTo)
     }
   }
 
@@ -339,6 +349,9 @@ public struct NormalizeUnicode: Stage {
 
   /// Collapse runs of ASCII spaces and trim the ends, on bytes, recording each edit.
   func collapseSpaceRuns(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    // A text String knows is ASCII has no continuation bytes to count, and neither has any part
+    // of it (the flag is never set for text with a byte ≥ 0x80).
+    let ascii = ValidatedUTF8.isASCII(text)
     var text = text
     return text.withUTF8 { buf -> String in
       var start = 0
@@ -375,7 +388,7 @@ public struct NormalizeUnicode: Stage {
           let kept = at + 1 - last  // up to and with the run's first space
           (out.baseAddress! + written).initialize(from: base + last, count: kept)
           written += kept
-          col += kept - Self.continuationBytes(base + last, kept)
+          col += ascii ? kept : kept - Self.continuationBytes(base + last, kept)
           ctx.record(
             rule: "space-run", line: line, column: col, before: Self.spaces(j - at), after: " ",
             reason: Self.runReason(j - at))
@@ -384,7 +397,7 @@ public struct NormalizeUnicode: Stage {
         }
         (out.baseAddress! + written).initialize(from: base + last, count: end - last)
         let made = UnsafeBufferPointer(start: out.baseAddress!, count: written + end - last)
-        return ValidatedUTF8.string(made, isASCII: ValidatedUTF8.allASCII(made))
+        return ValidatedUTF8.string(made, isASCII: ascii || ValidatedUTF8.allASCII(made))
       }
     }
   }
@@ -394,6 +407,18 @@ public struct NormalizeUnicode: Stage {
   static func nextDoubleSpace(_ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
     var i = from
     let raw = UnsafeRawPointer(base)
+    // Sixteen pairs at a time: each byte against the byte after it (a load one byte on), so the
+    // pair that straddles two steps is in the first of them. The lowest flagged lane is the
+    // first pair.
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    while i + 17 <= end {
+      let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      let u = raw.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self)
+      let w = unsafeBitCast((v .== space) .& (u .== space), to: SIMD2<UInt64>.self)
+      if w[0] != 0 { return i + w[0].trailingZeroBitCount >> 3 }
+      if w[1] != 0 { return i + 8 + w[1].trailingZeroBitCount >> 3 }
+      i += 16
+    }
     // Windows of eight bytes, seven apart, so every adjacent pair lies inside one of them.
     while i + 8 <= end {
       let sp = zeroBytes(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020)

@@ -87,4 +87,38 @@ import Testing
     #expect(differ == 0)
     if overrides["spaces"] == nil { #expect(runs > 5000) }
   }
+
+  /// `collapseSpaceRuns` (sixteen pairs at a time, no continuation count for text flagged ASCII)
+  /// against the scalar editor's space step: a run of two or three spaces at every offset of a
+  /// line with a non-ASCII character (or none) at every offset before it (no spaces at the ends:
+  /// the two trim in different orders). Same text, same records (columns in scalars). Fails if the second half of the sixteen lanes
+  /// is not looked at, or if a non-ASCII line skips its continuation count.
+  @Test func collapseEqualsTheScalarEditor() throws {
+    let spec = try #require(StageRegistry.spec("normalize-unicode"))
+    let stage = NormalizeUnicode(options: StageOptions.defaults(for: spec, baseDirectory: "."))
+    let seg = SentenceSegmenter(locale: "en@ss=standard", abbreviations: [])
+    var differ = 0
+    var checked = 0
+    for piece in ["x", "é", "हि", "😀", "’"] {
+      for a in stride(from: 0, to: 40, by: 3) {
+        for b in 1..<60 {
+          for run in [2, 3] {
+            var chars = Array(repeating: "y", count: 70)
+            chars[a] = piece
+            for k in 0..<run where b + k < chars.count { chars[b + k] = " " }
+            let text = chars.joined()
+            var c1 = StageContext(stageID: "n", log: ChangeLog(), segmenter: seg)
+            let fast = stage.collapseSpaceRuns(text, line: 1, &c1)
+            var c2 = StageContext(stageID: "n", log: ChangeLog(), segmenter: seg)
+            var editor = ScalarEditor(text, line: 1)
+            editor.normalizeSpaces(trim: true, &c2)
+            if fast != editor.string || c1.log.changes != c2.log.changes { differ += 1 }
+            checked += 1
+          }
+        }
+      }
+    }
+    #expect(differ == 0)
+    #expect(checked > 5000)
+  }
 }
