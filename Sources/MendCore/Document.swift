@@ -157,8 +157,9 @@ public enum ValidatedUTF8 {
     return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: isASCII))
   }
 
-  /// Whether a String is flagged ASCII (every byte < 0x80), as String itself knows it; no scan
-  /// for a native string.
+  /// Whether String itself knows the text is ASCII (`UTF8Span.isKnownASCII`, O(1) for a native
+  /// string): true means every byte is < 0x80; false means it may or may not be (a String that
+  /// once held non-ASCII text keeps the flag off), so use it only as a sufficient condition.
   @inline(__always)
   public static func isASCII(_ s: String) -> Bool {
     s.utf8Span.isKnownASCII
