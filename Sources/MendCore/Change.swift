@@ -54,7 +54,12 @@ public struct ChangeLog: Sendable {
   public private(set) var changes: [Change] = []
   public init() {}
 
-  public mutating func record(_ change: Change) { changes.append(change) }
+  public mutating func record(_ change: Change) {
+    // Room for sixteen at the first record: a log that grows from one (1, 2, 4, 8...) moves its
+    // records at every step, and a document with changes usually has several.
+    if changes.capacity == 0 { changes.reserveCapacity(16) }
+    changes.append(change)
+  }
   public mutating func record(contentsOf other: [Change]) { changes.append(contentsOf: other) }
 
   /// Applied changes only.

@@ -113,9 +113,21 @@ public struct Document: Sendable, Equatable {
     return true
   }
 
+  /// Whether two strings are the same value in memory: the same storage (or the same small-string
+  /// bytes) with the same count and flags. True implies the same bytes (a String's bits determine
+  /// its contents); false says nothing (equal texts in two storages), so callers fall back to a
+  /// byte comparison.
+  @inline(__always)
+  public static func sameStorage(_ a: String, _ b: String) -> Bool {
+    let x = unsafeBitCast(a, to: (UInt64, UInt64).self)
+    let y = unsafeBitCast(b, to: (UInt64, UInt64).self)
+    return x.0 == y.0 && x.1 == y.1
+  }
+
   /// Byte equality of two strings.
   @inline(__always)
   public static func sameUTF8(_ a: String, _ b: String) -> Bool {
+    if sameStorage(a, b) { return true }
     let n = a.utf8.count
     guard n == b.utf8.count else { return false }
     if n == 0 { return true }
@@ -126,5 +138,49 @@ public struct Document: Sendable, Equatable {
         pa.baseAddress! == pb.baseAddress! || memcmp(pa.baseAddress!, pb.baseAddress!, n) == 0
       }
     }
+  }
+}
+
+/// Strings made from bytes that are already known to be valid UTF-8, without validating them a
+/// second time (`String(decoding:as:)` validates every byte, and so does
+/// `String(unsafeUninitializedCapacity:initializingUTF8With:)`).
+public enum ValidatedUTF8 {
+  /// A String of `bytes`. The caller must have proven the bytes valid UTF-8 — checked by an exact
+  /// validator, or cut at scalar boundaries out of valid text — and `isASCII` must say exactly
+  /// whether every byte is below 0x80 (the String's ASCII and NFC flags are set from it). Debug
+  /// builds check both.
+  @inline(__always)
+  public static func string(_ bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String {
+    assert(String(validating: bytes, as: UTF8.self) != nil, "ValidatedUTF8.string: invalid UTF-8")
+    assert(isASCII == !bytes.contains(where: { $0 >= 0x80 }), "ValidatedUTF8.string: wrong isASCII")
+    guard bytes.count > 0 else { return "" }
+    return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: isASCII))
+  }
+
+  /// Whether String itself knows the text is ASCII (`UTF8Span.isKnownASCII`, O(1) for a native
+  /// string): true means every byte is < 0x80; false means it may or may not be (a String that
+  /// once held non-ASCII text keeps the flag off), so use it only as a sufficient condition.
+  @inline(__always)
+  public static func isASCII(_ s: String) -> Bool {
+    s.utf8Span.isKnownASCII
+  }
+
+  /// Whether no byte of `b` is 0x80 or above, eight bytes at a time.
+  @inline(__always)
+  public static func allASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let p = b.baseAddress else { return true }
+    let raw = UnsafeRawPointer(p)
+    let n = b.count
+    var i = 0
+    var acc: UInt64 = 0
+    while i + 8 <= n {
+      acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      i += 8
+    }
+    while i < n {
+      acc |= UInt64(p[i])
+      i += 1
+    }
+    return acc & 0x8080_8080_8080_8080 == 0
   }
 }

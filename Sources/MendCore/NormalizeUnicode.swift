@@ -209,71 +209,67 @@ public struct NormalizeUnicode: Stage {
     }
   }
 
-  /// `scanBytes`, 64 bytes at a time: vector compares give, as bit masks, the bytes the byte loop
-  /// acts on — below 0x20, above 0x7E (DEL and every byte of a non-ASCII character) and '&' — and
-  /// the spaces; only the flagged bytes are then looked at, in order, each as `scanBytes` would.
-  /// Exact, not a filter: every other byte is in 0x20...0x7E and not '&', on which the byte loop
-  /// does nothing but track whether the last byte was a space, and that is what the space mask
-  /// gives directly (a run is a space whose byte before is a space: `sp & (sp << 1 | carry)`, the
-  /// carry being the previous block's last byte; continuation bytes are never 0x20). The
-  /// continuation bytes of a non-ASCII character (flagged, being ≥ 0x80) are skipped through
-  /// `skipTo`, in this block or the next, as the byte loop skips them.
+  /// `scanBytes`, sixteen bytes at a time: vector compares flag the bytes the byte loop acts on —
+  /// below 0x20, above 0x7E (DEL and every byte of a non-ASCII character), '&' — and, while space
+  /// runs are still to be found, each space that follows a space (the chunk compared with itself
+  /// shifted back one byte, so the pair whose second byte opens the chunk is seen too). A chunk
+  /// with no flag is skipped; otherwise only its flagged bytes are looked at, in order, each as
+  /// the byte loop would: on every other byte the byte loop does nothing but track whether the
+  /// last byte was a space, which matters only for a space after a space — flagged here directly
+  /// (a continuation byte is never 0x20). Continuation bytes of a character (flagged, being
+  /// ≥ 0x80) are passed over through `skipTo`, in this chunk or the next, as the byte loop passes
+  /// over them. The line's last chunk ends at its end and overlaps bytes already looked at, whose
+  /// lanes are dropped; chunks start at byte 1 or later, so the byte before always exists. Lines
+  /// shorter than 17 bytes go through the byte loop.
   func scanBlocks(_ buf: UnsafeBufferPointer<UInt8>, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool) {
     let n = buf.count
+    guard n >= 17 else {
+      scanBytes(buf, first: first, &needs, &mojibakeLead)
+      return
+    }
     let p = buf.baseAddress!
     let raw = UnsafeRawPointer(p)
-    var carry: UInt64 = 0
-    var skipTo = 0
-    var block = 0
-    let space = SIMD16<UInt8>(repeating: 0x20)
-    let tilde = SIMD16<UInt8>(repeating: 0x7E)
+    let low = SIMD16<Int8>(repeating: 0x20)
+    let del = SIMD16<UInt8>(repeating: 0x7F)
     let amp = SIMD16<UInt8>(repeating: 0x26)
-    while block < n {
-      let len = min(64, n - block)
-      var special: UInt64 = 0
-      var sp: UInt64 = 0
-      var j = 0
-      while j + 16 <= len {
-        let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
-        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
-        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
-        if f[0] | f[1] != 0 {
-          special |= (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) << UInt64(j)
-        }
-        if s[0] | s[1] != 0 {
-          sp |= (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) << UInt64(j)
-        }
-        j += 16
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    // Byte 0 (never the second of a pair).
+    var i = 1
+    let b0 = p[0]
+    if b0 >= 0x80 {
+      i = nonASCII(buf, 0, b0, first: first, &needs, &mojibakeLead)
+    } else if b0 < 0x20 {
+      if b0 == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b0 != 0x09 && controls { needs.insert(.controls) }
+    } else if b0 == 0x26 && entities {
+      needs.insert(.entities)
+    } else if b0 == 0x7F && controls {
+      needs.insert(.controls)
+    }
+    var skipTo = i
+    while i < n {
+      let base = i + 16 <= n ? i : n - 16
+      let v = raw.loadUnaligned(fromByteOffset: base, as: SIMD16<UInt8>.self)
+      var m = (unsafeBitCast(v, to: SIMD16<Int8>.self) .< low) .| (v .== del) .| (v .== amp)
+      if spaces && !needs.contains(.spaceRuns) {
+        let u = raw.loadUnaligned(fromByteOffset: base - 1, as: SIMD16<UInt8>.self)
+        m = m .| ((v .== space) .& (u .== space))
       }
-      if j < len && block + len >= 16 {
-        // The last bytes of the line: one more vector that ends at the line's end; it overlaps
-        // bytes already looked at, whose lanes are shifted out (16 - r of them).
-        let r = len - j
-        let v = raw.loadUnaligned(fromByteOffset: block + len - 16, as: SIMD16<UInt8>.self)
-        let f = unsafeBitCast((v .< space) .| (v .> tilde) .| (v .== amp), to: SIMD2<UInt64>.self)
-        let s = unsafeBitCast(v .== space, to: SIMD2<UInt64>.self)
-        let fm = (Self.gatherHigh(f[0] & Self.high) | Self.gatherHigh(f[1] & Self.high) << 8) >> UInt64(16 - r)
-        let sm = (Self.gatherHigh(s[0] & Self.high) | Self.gatherHigh(s[1] & Self.high) << 8) >> UInt64(16 - r)
-        special |= fm << UInt64(j)
-        sp |= sm << UInt64(j)
-        j = len
+      let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+      if w[0] | w[1] == 0 {
+        i = base + 16
+        continue
       }
-      while j < len {
-        let c = p[block + j]
-        if c < 0x20 || c > 0x7E || c == 0x26 { special |= 1 << UInt64(j) }
-        if c == 0x20 { sp |= 1 << UInt64(j) }
-        j += 1
-      }
-      if spaces && sp & (sp << 1 | carry) != 0 { needs.insert(.spaceRuns) }
-      carry = sp >> 63
-      var f = special
-      while f != 0 {
-        let i = block + f.trailingZeroBitCount
-        f &= f &- 1
-        if i < skipTo { continue }
-        let b = p[i]
-        if b >= 0x80 {
-          skipTo = i + nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
+      var bits = Self.gatherHigh(w[0] & Self.high) | Self.gatherHigh(w[1] & Self.high) << 8
+      bits &= ~0 << UInt64(i - base)  // lanes before i were looked at already
+      while bits != 0 {
+        let q = base + bits.trailingZeroBitCount
+        bits &= bits &- 1
+        if q < skipTo { continue }
+        let b = p[q]
+        if b == 0x20 {
+          needs.insert(.spaceRuns)  // a space after a space (flagged only when `spaces`)
+        } else if b >= 0x80 {
+          skipTo = q + nonASCII(buf, q, b, first: first, &needs, &mojibakeLead)
         } else if b < 0x20 {
           if b == 0x0D && lineEnds { needs.insert(.lineEnds) } else if b != 0x09 && controls { needs.insert(.controls) }
         } else if b == 0x26 && entities {
@@ -282,7 +278,7 @@ public struct NormalizeUnicode: Stage {
           needs.insert(.controls)
         }
       }
-      block += 64
+      i = max(base + 16, skipTo)
     }
   }
 
@@ -353,6 +349,9 @@ public struct NormalizeUnicode: Stage {
 
   /// Collapse runs of ASCII spaces and trim the ends, on bytes, recording each edit.
   func collapseSpaceRuns(_ text: String, line: Int, _ ctx: inout StageContext) -> String {
+    // A text String knows is ASCII has no continuation bytes to count, and neither has any part
+    // of it (the flag is never set for text with a byte ≥ 0x80).
+    let ascii = ValidatedUTF8.isASCII(text)
     var text = text
     return text.withUTF8 { buf -> String in
       var start = 0
@@ -371,9 +370,14 @@ public struct NormalizeUnicode: Stage {
             reason: "space at the start of a line")
         }
       }
-      guard spaces && end > start else { return String(decoding: buf[start..<end], as: UTF8.self) }
+      // The result is valid UTF-8 without a check: the text's own bytes with whole ASCII spaces
+      // and tabs left out (cuts at scalar boundaries).
+      guard spaces && end > start else {
+        let kept = UnsafeBufferPointer(rebasing: buf[start..<end])
+        return ValidatedUTF8.string(kept, isASCII: ValidatedUTF8.allASCII(kept))
+      }
       let base = buf.baseAddress!
-      return String(unsafeUninitializedCapacity: end - start) { out in
+      return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { out -> String in
         var written = 0
         var col = 0  // scalars written so far: columns are reported in the edited text
         var last = start  // bytes before this are written
@@ -382,17 +386,18 @@ public struct NormalizeUnicode: Stage {
           var j = at + 2
           while j < end && base[j] == 0x20 { j += 1 }
           let kept = at + 1 - last  // up to and with the run's first space
-          (out.baseAddress! + written).update(from: base + last, count: kept)
+          (out.baseAddress! + written).initialize(from: base + last, count: kept)
           written += kept
-          col += kept - Self.continuationBytes(base + last, kept)
+          col += ascii ? kept : kept - Self.continuationBytes(base + last, kept)
           ctx.record(
             rule: "space-run", line: line, column: col, before: Self.spaces(j - at), after: " ",
             reason: Self.runReason(j - at))
           last = j
           i = j
         }
-        (out.baseAddress! + written).update(from: base + last, count: end - last)
-        return written + end - last
+        (out.baseAddress! + written).initialize(from: base + last, count: end - last)
+        let made = UnsafeBufferPointer(start: out.baseAddress!, count: written + end - last)
+        return ValidatedUTF8.string(made, isASCII: ascii || ValidatedUTF8.allASCII(made))
       }
     }
   }
@@ -402,6 +407,18 @@ public struct NormalizeUnicode: Stage {
   static func nextDoubleSpace(_ base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
     var i = from
     let raw = UnsafeRawPointer(base)
+    // Sixteen pairs at a time: each byte against the byte after it (a load one byte on), so the
+    // pair that straddles two steps is in the first of them. The lowest flagged lane is the
+    // first pair.
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    while i + 17 <= end {
+      let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      let u = raw.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self)
+      let w = unsafeBitCast((v .== space) .& (u .== space), to: SIMD2<UInt64>.self)
+      if w[0] != 0 { return i + w[0].trailingZeroBitCount >> 3 }
+      if w[1] != 0 { return i + 8 + w[1].trailingZeroBitCount >> 3 }
+      i += 16
+    }
     // Windows of eight bytes, seven apart, so every adjacent pair lies inside one of them.
     while i + 8 <= end {
       let sp = zeroBytes(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020)
@@ -624,7 +641,9 @@ public struct NormalizeUnicode: Stage {
         }
         b.append(contentsOf: UnsafeBufferPointer(start: ap + last, count: end - last))
       }
-      guard trim else { return String(decoding: b, as: UTF8.self) }
+      // `b` is valid UTF-8: the text's bytes with whole odd-space characters replaced by a space
+      // and whole spaces left out (cuts at scalar boundaries); so is any part of it cut at spaces.
+      guard trim else { return b.withUnsafeBufferPointer { ValidatedUTF8.string($0, isASCII: ValidatedUTF8.allASCII($0)) } }
       return b.withUnsafeBufferPointer { out -> String in
         var e = out.count
         while e > 0 && (out[e - 1] == 0x20 || out[e - 1] == 0x09) { e -= 1 }
@@ -640,7 +659,8 @@ public struct NormalizeUnicode: Stage {
             rule: "trim", line: line, column: 1, before: String(decoding: out[..<s], as: UTF8.self), after: "",
             reason: "space at the start of a line")
         }
-        return String(decoding: out[s..<e], as: UTF8.self)
+        let kept = UnsafeBufferPointer(rebasing: out[s..<e])
+        return ValidatedUTF8.string(kept, isASCII: ValidatedUTF8.allASCII(kept))
       }
     }
   }

@@ -363,41 +363,54 @@ struct RecordProcessor {
       if !check { r.keep(line) }
       return
     }
-    var scanner = JSONLineScanner(line)
     let scanned: (members: [(key: String, value: Range<Int>)], close: Int)
-    do {
-      scanned = try scanner.scanRecord()
-    } catch let e as JSONSyntaxError {
-      r.stats.malformed += 1
-      if reportMalformed {
-        r.messages.append("\(path):\(lineNo):\(e.offset + 1): error: malformed JSONL record: \(e.message); \(skipMalformed ? "skipped" : "passed through unchanged")")
+    // The fast path's documents of the values `clean` visits, in that order; nil: decode there.
+    var predecoded: [Document]? = nil
+    if let fast = prepareFast(line) {
+      scanned = fast.scanned
+      predecoded = fast.documents
+    } else {
+      var scanner = JSONLineScanner(line)
+      do {
+        scanned = try scanner.scanRecord()
+      } catch let e as JSONSyntaxError {
+        r.stats.malformed += 1
+        if reportMalformed {
+          r.messages.append("\(path):\(lineNo):\(e.offset + 1): error: malformed JSONL record: \(e.message); \(skipMalformed ? "skipped" : "passed through unchanged")")
+        }
+        if skipMalformed {
+          r.stats.skipped += 1
+          r.diverge(at: line)
+          r.lastSkipped = true
+        } else if !check {
+          r.keep(line)
+        }
+        return
+      } catch {
+        return
       }
-      if skipMalformed {
-        r.stats.skipped += 1
-        r.diverge(at: line)
-        r.lastSkipped = true
-      } else if !check {
-        r.keep(line)
-      }
-      return
-    } catch {
-      return
     }
     r.stats.documents += 1
     var splice = Splice()
     var counts: [String: Int] = [:]
     var suggestions = 0
     var changed = false
+    var visited = 0
     func clean(_ range: Range<Int>) {
       let input: Document
-      do {
-        input = try JSONString.decodeDocument(UnsafeBufferPointer(rebasing: line[range]), base: range.lowerBound)
-      } catch let e as JSONSyntaxError {
-        if reportMalformed {
-          r.messages.append("\(path):\(lineNo):\(e.offset + 1): warning: \(e.message) in a repaired field; the value was left unchanged")
-        }
-        return
-      } catch { return }
+      if let predecoded {
+        input = predecoded[visited]
+        visited += 1
+      } else {
+        do {
+          input = try JSONString.decodeDocument(UnsafeBufferPointer(rebasing: line[range]), base: range.lowerBound)
+        } catch let e as JSONSyntaxError {
+          if reportMalformed {
+            r.messages.append("\(path):\(lineNo):\(e.offset + 1): warning: \(e.message) in a repaired field; the value was left unchanged")
+          }
+          return
+        } catch { return }
+      }
       let (doc, log) = pipeline.run(input, segmenter: segmenter)
       Self.count(log.changes, into: &counts, suggestions: &suggestions)
       if !doc.hasSameText(as: input) {
@@ -408,17 +421,7 @@ struct RecordProcessor {
         splice.edits.append((range, bytes))
       }
     }
-    for f in fields {
-      guard let m = scanned.members.first(where: { $0.key == f }) else { continue }
-      let v = m.value
-      if line[v.lowerBound] == UInt8(ascii: "\"") {
-        clean(v)
-      } else if line[v.lowerBound] == UInt8(ascii: "[") {
-        for el in JSONLineScanner.arrayElements(line, v) where line[el.lowerBound] == UInt8(ascii: "\"") {
-          clean(el)
-        }
-      }
-    }
+    for v in repairedValues(scanned.members, line) { clean(v) }
     if changed { r.stats.changedDocuments += 1 }
     for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
     r.stats.suggestions += suggestions
@@ -455,6 +458,53 @@ struct RecordProcessor {
       r.diverge(at: line)
       splice.apply(to: line, into: &r.output)
     }
+  }
+
+  /// The string values a record's fields name, in the order they are repaired: for each field,
+  /// its first member's value when it is a string, or the string elements of its array.
+  func repairedValues(_ members: [(key: String, value: Range<Int>)], _ line: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    var out: [Range<Int>] = []
+    for f in fields {
+      guard let m = members.first(where: { $0.key == f }) else { continue }
+      let v = m.value
+      if line[v.lowerBound] == UInt8(ascii: "\"") {
+        out.append(v)
+      } else if line[v.lowerBound] == UInt8(ascii: "[") {
+        for el in JSONLineScanner.arrayElements(line, v) where line[el.lowerBound] == UInt8(ascii: "\"") {
+          out.append(el)
+        }
+      }
+    }
+    return out
+  }
+
+  /// The fast way into a record: the repaired fields' string values are scanned without their
+  /// UTF-8 check (`skipStringUnvalidated`) and then checked once, by `decodeDocument`, which
+  /// decodes them anyway; a value scanned so and not decoded (a repeated key: only the first is
+  /// repaired) is checked here. Nil when anything is not plainly fine — a syntax error, invalid
+  /// UTF-8, a lone surrogate escape — and the caller then scans and decodes the checking way,
+  /// which reports exactly what it always did. Conservative: the lenient scan accepts every
+  /// record the checking scan accepts, with the same members and ranges (the two differ only in
+  /// checking UTF-8, and a continuation byte is never a quote or backslash), and every byte it
+  /// did not check is checked before the result is used.
+  func prepareFast(_ line: UnsafeBufferPointer<UInt8>) -> (scanned: (members: [(key: String, value: Range<Int>)], close: Int), documents: [Document])? {
+    var scanner = JSONLineScanner(line)
+    scanner.unvalidatedKeys = fields
+    guard let scanned = try? scanner.scanRecord() else { return nil }
+    let values = repairedValues(scanned.members, line)
+    var documents: [Document] = []
+    documents.reserveCapacity(values.count)
+    for v in values {
+      // At most one line more than the escapes a value has (`\n` is one).
+      let escapes = scanner.unvalidated.firstIndex(of: v).map { scanner.unvalidatedEscapes[$0] } ?? 0
+      guard let d = try? JSONString.decodeDocument(UnsafeBufferPointer(rebasing: line[v]), base: v.lowerBound, lines: escapes + 1)
+      else { return nil }
+      documents.append(d)
+    }
+    for u in scanner.unvalidated where !values.contains(u) {
+      if UTF8Check.firstInvalid(UnsafeBufferPointer(rebasing: line[u])) != nil { return nil }
+    }
+    return (scanned, documents)
   }
 
   /// Applied changes per stage and suggestions. A stage's changes come together, so the

@@ -16,6 +16,14 @@ struct JSONSyntaxError: Error {
 struct JSONLineScanner {
   let b: UnsafeBufferPointer<UInt8>
   var i = 0
+  /// String values of these keys are scanned without checking their UTF-8
+  /// (`skipStringUnvalidated`): the caller decodes them anyway, and the decoder validates (see
+  /// `RecordProcessor.prepareFast`). Empty (the default): every byte is checked, as always.
+  var unvalidatedKeys: [String] = []
+  /// The value ranges that were scanned without checking their UTF-8, and the number of escapes
+  /// in each (a bound on its line breaks).
+  var unvalidated: [Range<Int>] = []
+  var unvalidatedEscapes: [Int] = []
 
   init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
 
@@ -47,7 +55,12 @@ struct JSONLineScanner {
       i += 1
       skipSpace()
       let vs = i
-      try skipValue(depth: 1)
+      if !unvalidatedKeys.isEmpty && peek() == UInt8(ascii: "\"") && unvalidatedKeys.contains(key) {
+        unvalidatedEscapes.append(try skipStringUnvalidated())
+        unvalidated.append(vs..<i)
+      } else {
+        try skipValue(depth: 1)
+      }
       members.append((key, vs..<i))
       skipSpace()
       guard let c = peek() else { throw JSONSyntaxError(offset: i, message: "unterminated object") }
@@ -213,6 +226,49 @@ struct JSONLineScanner {
       let len = UTF8Check.sequenceLength(b, i)
       if len == 0 { throw JSONSyntaxError(offset: i, message: "invalid UTF-8") }
       i += len
+    }
+    throw JSONSyntaxError(offset: start, message: "unterminated string")
+  }
+
+  /// `skipString` without the UTF-8 check: stops at a quote, a backslash or a control character
+  /// only (sixteen bytes at a time), and checks escapes and control characters as `skipString`
+  /// does. Accepts every string `skipString` accepts, and more (invalid UTF-8), so a caller must
+  /// validate the value's bytes itself before trusting it.
+  /// Returns the number of escapes in the string.
+  @discardableResult
+  mutating func skipStringUnvalidated() throws -> Int {
+    let start = i
+    var escapes = 0
+    i += 1
+    let n = b.count
+    let raw = UnsafeRawPointer(b.baseAddress!)
+    while i < n {
+      i = SWAR.skipToQuoteBackslashControl(raw, from: i, to: n)
+      guard i < n else { break }
+      let c = b[i]
+      if c == UInt8(ascii: "\"") {
+        i += 1
+        return escapes
+      }
+      if c == UInt8(ascii: "\\") {
+        guard i + 1 < n else { break }
+        escapes += 1
+        switch b[i + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+          i += 2
+        case UInt8(ascii: "u"):
+          guard i + 5 < n, (2...5).allSatisfy({ JSONString.hex(b[i + $0]) != nil }) else {
+            throw JSONSyntaxError(offset: i, message: "invalid \\u escape")
+          }
+          i += 6
+        default:
+          throw JSONSyntaxError(offset: i, message: "invalid escape")
+        }
+        continue
+      }
+      if c < 0x20 { throw JSONSyntaxError(offset: i, message: "control character in a string (must be escaped)") }
+      i += 1
     }
     throw JSONSyntaxError(offset: start, message: "unterminated string")
   }
@@ -416,6 +472,90 @@ enum SWAR {
     return (s .< unsafeBitCast(splat16(0x20), to: SIMD16<Int8>.self)) .| (v .== splat16(0x22)) .| (v .== splat16(0x5C))
   }
 
+  /// Offset (0...15) of the first quote, backslash or control character (< 0x20) among sixteen
+  /// bytes, or 16 when there is none.
+  @inline(__always)
+  static func firstQuoteBackslashControl16(_ v: SIMD16<UInt8>) -> Int {
+    firstSet16((v & splat16(0xE0)) .== splat16(0) .| (v .== splat16(0x22)) .| (v .== splat16(0x5C)))
+  }
+
+  /// Offset (0...15) of the first backslash or byte ≥ 0x80 among sixteen bytes, or 16.
+  @inline(__always)
+  static func firstBackslashOrHigh16(_ v: SIMD16<UInt8>) -> Int {
+    let s = unsafeBitCast(v, to: SIMD16<Int8>.self)
+    return firstSet16((s .< unsafeBitCast(splat16(0), to: SIMD16<Int8>.self)) .| (v .== splat16(0x5C)))
+  }
+
+  @inline(__always)
+  static func quoteBackslashControl(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+    (v & splat16(0xE0)) .== splat16(0) .| (v .== splat16(0x22)) .| (v .== splat16(0x5C))
+  }
+
+  @inline(__always)
+  static func backslashOrHigh(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+    let s = unsafeBitCast(v, to: SIMD16<Int8>.self)
+    return (s .< unsafeBitCast(splat16(0), to: SIMD16<Int8>.self)) .| (v .== splat16(0x5C))
+  }
+
+  @inline(__always)
+  static func any16(_ m: SIMDMask<SIMD16<Int8>>) -> Bool {
+    let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+    return w[0] | w[1] != 0
+  }
+
+  /// From `i`, the offset of the first quote, backslash or control character in raw[..<n], or
+  /// the first offset with fewer than sixteen bytes left before `n` (the caller finishes those
+  /// byte by byte): 64 bytes a step (one test of the four masks together), then 16. Exact: a
+  /// 64-byte step is taken only when none of its bytes is flagged.
+  @inline(__always)
+  static func skipToQuoteBackslashControl(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    var i = i
+    while i + 64 <= n {
+      let a = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
+      let b = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self))
+      let c = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self))
+      let d = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self))
+      if any16(a .| b .| c .| d) { break }
+      i += 64
+    }
+    while i + 16 <= n {
+      let k = firstSet16(quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
+      i += k
+      if k < 16 { return i }
+    }
+    return i
+  }
+
+  /// `skipToQuoteBackslashControl` for a backslash or a byte ≥ 0x80.
+  @inline(__always)
+  static func skipToBackslashOrHigh(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    var i = i
+    while i + 64 <= n {
+      let a = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
+      let b = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self))
+      let c = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self))
+      let d = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self))
+      if any16(a .| b .| c .| d) { break }
+      i += 64
+    }
+    while i + 16 <= n {
+      let k = firstSet16(backslashOrHigh(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
+      i += k
+      if k < 16 { return i }
+    }
+    return i
+  }
+
+  /// Offset (0...15) of the first set lane of a sixteen-byte compare mask, or 16. The mask is
+  /// read as two words (each lane is 0x00 or 0xFF).
+  @inline(__always)
+  static func firstSet16(_ m: SIMDMask<SIMD16<Int8>>) -> Int {
+    let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+    if w[0] != 0 { return w[0].trailingZeroBitCount >> 3 }
+    if w[1] != 0 { return 8 + w[1].trailingZeroBitCount >> 3 }
+    return 16
+  }
+
   /// Sixteen copies of a byte, built from two words (`SIMD16(repeating:)` may compile to a loop
   /// of sixteen stores at every use instead of a constant).
   @inline(__always)
@@ -443,17 +583,28 @@ enum SWAR {
 }
 
 extension JSONString {
-  /// Decode a validated JSON string value (with its quotes) straight into a document: one
-  /// fragment per line, exactly as `Document(text: decode(s))`, without building the whole text.
-  /// Lines with no escape are made from the record's bytes directly.
-  static func decodeDocument(_ s: UnsafeBufferPointer<UInt8>, base: Int = 0) throws -> Document {
+  /// A JSON string value's bytes are not valid UTF-8 (only a value scanned by
+  /// `skipStringUnvalidated` can get here): the caller goes back to the checking scanner.
+  struct InvalidUTF8: Error {}
+
+  /// Decode a JSON string value (with its quotes, escapes and control characters already
+  /// checked by the scanner) straight into a document: one fragment per line, exactly as
+  /// `Document(text: decode(s))`, without building the whole text. Checks the UTF-8 of the
+  /// bytes itself (throws `InvalidUTF8`), so that a value scanned by `skipStringUnvalidated` is
+  /// validated once, here, and each line's String is made without validating again. Lines with
+  /// no escape are made from the record's bytes directly.
+  /// `lines`: the number of fragments expected, if known (room is reserved for them).
+  static func decodeDocument(_ s: UnsafeBufferPointer<UInt8>, base: Int = 0, lines expected: Int = 0) throws -> Document {
     let n = s.count - 2
     guard n > 0 else { return Document(fragments: [], endsWithNewline: false) }
     let body = UnsafeBufferPointer(start: s.baseAddress! + 1, count: n)
     let p = body.baseAddress!
+    let raw = UnsafeRawPointer(p)
     var frags: [Fragment] = []
+    if expected > 0 { frags.reserveCapacity(expected) }
     var scratch: [UInt8] = []
     var usingScratch = false
+    var ascii = true  // no byte ≥ 0x80 in the line so far (raw or decoded)
     var segStart = 0
     var i = 0
     var lines = 0
@@ -461,23 +612,46 @@ extension JSONString {
     func u4(_ at: Int) -> UInt32 {
       (hex(body[at])! << 12) | (hex(body[at + 1])! << 8) | (hex(body[at + 2])! << 4) | hex(body[at + 3])!
     }
+    // Every line is valid UTF-8: its raw pieces were checked byte by byte below (cut only at a
+    // backslash, an ASCII byte, so at scalar boundaries), and an escape adds a whole scalar
+    // (lone surrogates are rejected); `ascii` saw every byte ≥ 0x80 of both.
     func emitLine(upTo end: Int) {
       lines += 1
       let text: String
       if usingScratch {
         scratch.append(contentsOf: UnsafeBufferPointer(start: p + segStart, count: end - segStart))
-        text = String(decoding: scratch, as: UTF8.self)
+        text = scratch.withUnsafeBufferPointer { ValidatedUTF8.string($0, isASCII: ascii) }
         scratch.removeAll(keepingCapacity: true)
         usingScratch = false
       } else {
-        text = String(decoding: UnsafeBufferPointer(start: p + segStart, count: end - segStart), as: UTF8.self)
+        text = ValidatedUTF8.string(UnsafeBufferPointer(start: p + segStart, count: end - segStart), isASCII: ascii)
       }
+      ascii = true
       frags.append(Fragment(text: text, line: lines))
     }
 
     while i < n {
-      guard let hit = memchr(p + i, 0x5C, n - i) else { break }
-      let j = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      // To the next backslash or byte ≥ 0x80, sixteen bytes at a time (every other byte is
+      // ASCII and stays as it is).
+      i = SWAR.skipToBackslashOrHigh(raw, from: i, to: n)
+      guard i < n else { break }
+      let c = body[i]
+      if c < 0x80 {
+        if c != UInt8(ascii: "\\") {
+          i += 1
+          continue
+        }
+      } else {
+        // A run of non-ASCII characters (a word of Devanagari, Cyrillic...) in one loop.
+        ascii = false
+        repeat {
+          let len = UTF8Check.sequenceLength(body, i)
+          if len == 0 { throw InvalidUTF8() }
+          i += len
+        } while i < n && body[i] >= 0x80
+        continue
+      }
+      let j = i
       let e = body[j + 1]
       if e == UInt8(ascii: "n") {
         emitLine(upTo: j)
@@ -515,6 +689,7 @@ extension JSONString {
           emitLine(upTo: i)
           continue
         }
+        if v >= 0x80 { ascii = false }
         UTF8Bytes.append(v, to: &scratch)
       default: scratch.append(e)  // \" \\ \/
       }
@@ -527,8 +702,6 @@ extension JSONString {
     return Document(fragments: frags, endsWithNewline: lines > 0)
   }
 
-
-
   /// Append the bytes of `b` escaped for a JSON string (no quotes), as `encode` does.
   static func appendEscaped(_ buf: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     guard let base = buf.baseAddress else { return }
@@ -537,10 +710,10 @@ extension JSONString {
     var runStart = 0
     var i = 0
     while i < n {
-      if i + 8 <= n && !SWAR.hasEscapedJSONByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-        i += 8
-        continue
-      }
+      // To the next byte that needs an escape (the same set as `hasEscapedJSONByte`: control
+      // characters, quote, backslash), 64 and 16 bytes at a time; the last bytes one by one.
+      i = SWAR.skipToQuoteBackslashControl(raw, from: i, to: n)
+      guard i < n else { break }
       let c = buf[i]
       if c >= 0x20 && c != 0x22 && c != 0x5C {
         i += 1
