@@ -102,13 +102,32 @@ public struct FragmentClassifier: @unchecked Sendable {
       guard m > 0, n >= m else { return false }
       let p = needle.utf8Start
       let first = p[0]
+      guard let base = buf.baseAddress else { return false }
+      // Each candidate start (a byte equal to the needle's first) in order, found by `memchr`
+      // among the starts that leave room for the needle (`findReference` is the byte loop).
       var i = 0
       while i + m <= n {
-        if buf[i] == first {
-          var k = 1
-          while k < m && buf[i + k] == p[k] { k += 1 }
-          if k == m { return true }
-        }
+        guard let q = memchr(base + i, Int32(first), n - m + 1 - i) else { return false }
+        i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(q))
+        var k = 1
+        while k < m && buf[i + k] == p[k] { k += 1 }
+        if k == m { return true }
+        i += 1
+      }
+      return false
+    }
+
+    /// `find` byte by byte (tests).
+    static func findReference(_ buf: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+      let m = needle.utf8CodeUnitCount
+      let n = buf.count
+      guard m > 0, n >= m else { return false }
+      let p = needle.utf8Start
+      var i = 0
+      while i + m <= n {
+        var k = 0
+        while k < m && buf[i + k] == p[k] { k += 1 }
+        if k == m { return true }
         i += 1
       }
       return false
