@@ -100,6 +100,21 @@ import Testing
 
   /// The digit gate decodes no scalar below U+0660 nor in U+2000–U+9FFF: no Nd lies there, and it
   /// lets every Nd scalar through, alone and inside a line.
+  /// The digit gate's table answers for each of its scalars as `generalCategory` does: a line of
+  /// one such scalar between letters passes iff the scalar is Nd.
+  @Test func digitTableIsTheCategory() {
+    typealias G = FragmentClassifier.Gate
+    var nd = 0
+    for v in G.ndTableStart..<G.ndTableEnd {
+      guard let s = Unicode.Scalar(v) else { continue }
+      let isNd = s.properties.generalCategory == .decimalNumber
+      if isNd { nd += 1 }
+      var text = "Le " + String(Character(s)) + " mai"
+      #expect(text.withUTF8 { G.digit.passes($0) } == isNd, "U+\(String(v, radix: 16))")
+    }
+    #expect(nd >= 200)
+  }
+
   @Test func digitGateLetsEveryDecimalDigitThrough() {
     var nd = 0
     for v in UInt32(0x80)...0x10FFFF {
