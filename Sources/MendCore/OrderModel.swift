@@ -194,6 +194,11 @@ public struct OrderModel: Sendable {
     var sawBreak = true
     while i < n {
       let b = buf[i]
+      // The usual byte between words: not 0xE2, not a word byte, and a space sets no break.
+      if b == 0x20 {
+        i += 1
+        continue
+      }
       // U+2000–U+203F (dashes, curly quotes, ellipsis) are punctuation, not letters.
       if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
         sawBreak = true
