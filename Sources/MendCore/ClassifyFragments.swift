@@ -62,6 +62,7 @@ public struct FragmentClassifier: @unchecked Sendable {
         // other non-ASCII scalars are decoded and looked up.
         let n = buf.count
         var i = 0
+        let table = Self.ndTable  // read once: no lazy-initialisation check per scalar
         while i < n {
           let b = buf[i]
           if b < 0x80 {
@@ -77,7 +78,12 @@ public struct FragmentClassifier: @unchecked Sendable {
           guard i + len <= n else { return true }  // cannot happen in a String; run the patterns
           var v = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
           for k in 1..<len { v = (v << 6) | (UInt32(buf[i + k]) & 0x3F) }
-          if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber { return true }
+          if v >= Self.ndTableStart && v < Self.ndTableEnd {
+            let x = Int(v - Self.ndTableStart)
+            if table[x >> 6] >> UInt64(x & 63) & 1 != 0 { return true }
+          } else if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber {
+            return true
+          }
           i += len
         }
         return false
@@ -95,6 +101,22 @@ public struct FragmentClassifier: @unchecked Sendable {
       }
     }
 
+    /// The scalars U+0640–U+1FFF (the lead bytes D9–E1 the digit gate decodes: Arabic, the Indic
+    /// scripts, Thai, …), one bit each: set iff the scalar's general category is Nd. Built from
+    /// `generalCategory` itself, so the look-up answers exactly as the call does.
+    static let ndTableStart: UInt32 = 0x640
+    static let ndTableEnd: UInt32 = 0x2000
+    static let ndTable: [UInt64] = {
+      var t = [UInt64](repeating: 0, count: Int(ndTableEnd - ndTableStart + 63) / 64)
+      for v in ndTableStart..<ndTableEnd {
+        if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber {
+          let x = Int(v - ndTableStart)
+          t[x >> 6] |= 1 << UInt64(x & 63)
+        }
+      }
+      return t
+    }()
+
     /// Whether the ASCII `needle` occurs in the bytes.
     static func find(_ buf: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
       let m = needle.utf8CodeUnitCount
@@ -102,13 +124,32 @@ public struct FragmentClassifier: @unchecked Sendable {
       guard m > 0, n >= m else { return false }
       let p = needle.utf8Start
       let first = p[0]
+      guard let base = buf.baseAddress else { return false }
+      // Each candidate start (a byte equal to the needle's first) in order, found by `memchr`
+      // among the starts that leave room for the needle (`findReference` is the byte loop).
       var i = 0
       while i + m <= n {
-        if buf[i] == first {
-          var k = 1
-          while k < m && buf[i + k] == p[k] { k += 1 }
-          if k == m { return true }
-        }
+        guard let q = memchr(base + i, Int32(first), n - m + 1 - i) else { return false }
+        i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(q))
+        var k = 1
+        while k < m && buf[i + k] == p[k] { k += 1 }
+        if k == m { return true }
+        i += 1
+      }
+      return false
+    }
+
+    /// `find` byte by byte (tests).
+    static func findReference(_ buf: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+      let m = needle.utf8CodeUnitCount
+      let n = buf.count
+      guard m > 0, n >= m else { return false }
+      let p = needle.utf8Start
+      var i = 0
+      while i + m <= n {
+        var k = 0
+        while k < m && buf[i + k] == p[k] { k += 1 }
+        if k == m { return true }
         i += 1
       }
       return false

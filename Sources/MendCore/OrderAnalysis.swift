@@ -172,6 +172,37 @@ extension OrderModel {
     return n
   }
 
+  /// Whether the line holds a '"', '“' or '”' (E2 80 9C / 9D). Only a 0x22 or 0xE2 byte can start
+  /// one: eight bytes at a time, only the bytes found equal to one of them (`zeroBytes` flags a
+  /// byte iff it is zero, exactly) are looked at. `swar: false` (tests) is the byte loop.
+  @inline(__always)
+  static func hasQuote(_ buf: UnsafeBufferPointer<UInt8>, swar: Bool = true) -> Bool {
+    let n = buf.count
+    @inline(__always) func at(_ i: Int) -> Bool {
+      let b = buf[i]
+      if b == 0x22 { return true }
+      return b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 && (buf[i + 2] == 0x9C || buf[i + 2] == 0x9D)
+    }
+    var i = 0
+    if let base = buf.baseAddress, swar {
+      let raw = UnsafeRawPointer(base)
+      while i + 8 <= n {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        var m = RestoreOrder.zeroBytes(x ^ 0x2222_2222_2222_2222) | RestoreOrder.zeroBytes(x ^ 0xE2E2_E2E2_E2E2_E2E2)
+        while m != 0 {
+          if at(i + m.trailingZeroBitCount >> 3) { return true }
+          m &= m - 1
+        }
+        i += 8
+      }
+    }
+    while i < n {
+      if at(i) { return true }
+      i += 1
+    }
+    return false
+  }
+
   /// Analyse the sentences of one document (each a string of one sentence) into flat arrays.
   public func analyzeFlat(_ texts: [String]) -> OrderAnalysis {
     // One flat token array for the document; sentence si holds tokens bounds[si]..<bounds[si + 1].
@@ -204,16 +235,7 @@ extension OrderModel {
           }
         }
         years.append(y)
-        var q = false
-        var i = 0
-        let n = buf.count
-        while i < n {
-          let b = buf[i]
-          if b == 0x22 { q = true; break }
-          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 && (buf[i + 2] == 0x9C || buf[i + 2] == 0x9D) { q = true; break }
-          i += 1
-        }
-        quotes.append(q)
+        quotes.append(Self.hasQuote(buf))
         // The first two words as one key (two-word connectives: "In addition").
         pairKeys.append(all.count - first >= 2 ? Self.pairKey(buf, all[first], all[first + 1]) : 0)
       }

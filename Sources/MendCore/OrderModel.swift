@@ -194,6 +194,11 @@ public struct OrderModel: Sendable {
     var sawBreak = true
     while i < n {
       let b = buf[i]
+      // The usual byte between words: not 0xE2, not a word byte, and a space sets no break.
+      if b == 0x20 {
+        i += 1
+        continue
+      }
       // U+2000–U+203F (dashes, curly quotes, ellipsis) are punctuation, not letters.
       if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
         sawBreak = true
@@ -215,6 +220,16 @@ public struct OrderModel: Sendable {
       var possessiveAt = -1
       while j < n {
         let c = buf[j]
+        // Most bytes of a word: a lower-case ASCII letter, which the general branch below takes the
+        // same way (a word byte, not 0xE2, `lower(c) == c`, a letter, not upper-case).
+        if c &- 0x61 < 26 {
+          stem = h
+          h = (h ^ UInt64(c)) &* fnvPrime
+          last = c
+          letterCount += 1
+          j += 1
+          continue
+        }
         if isWordByte(c) {
           if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
           stem = h
@@ -1069,7 +1084,13 @@ extension OrderModel {
       // (already ≥ 2: it is read only while < 2 and as `== 1` at the end); a space changes
       // nothing. A chunk ending inside a word continues that word exactly as the word loop
       // below does (`skipLowerWordTail`). `quickFastLane = false` (tests) turns it off.
+      //
+      // A chunk that ends inside a word (`midWord`) is followed either by another such chunk,
+      // whose first letters are then that word's lower-case tail (what `skipLowerWordTail`
+      // would skip: only `i` moves, and `index` is already ≥ 2), or by the word's tail taken by
+      // `skipLowerWordTail` from the same `i` as before.
       if quickFastLane && index >= 2 && runStart < 0 {
+        var midWord = false
         while i + 8 <= n {
           let x = raw!.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           if x & 0x8080_8080_8080_8080 != 0 { break }
@@ -1081,10 +1102,11 @@ extension OrderModel {
           if lower != 0 { sawBreak = false }
           i += 8
           index += 1
-          if lower >> 63 != 0 {
-            // The chunk ends inside a word: the rest of it, as the word loop below takes it.
-            i = skipLowerWordTail(buf, from: i)
-          }
+          midWord = lower >> 63 != 0
+        }
+        if midWord {
+          // The chunk ended inside a word: the rest of it, as the word loop below takes it.
+          i = skipLowerWordTail(buf, from: i)
         }
         if i >= n { break }
       }
@@ -1117,6 +1139,16 @@ extension OrderModel {
       if hashIt {
         while j < n {
           let c = buf[j]
+          // A lower-case ASCII letter: the general branch below, shortened (see `tokenize`).
+          if c &- 0x61 < 26 {
+            stem = h
+            h = (h ^ UInt64(c)) &* Self.fnvPrime
+            if index == 1 { pairH = (pairH ^ UInt64(c)) &* Self.fnvPrime }
+            last = c
+            letterCount += 1
+            j += 1
+            continue
+          }
           if Self.isWordByte(c) {
             if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
             stem = h

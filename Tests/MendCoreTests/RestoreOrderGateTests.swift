@@ -37,6 +37,33 @@ import Testing
     return out
   }
 
+  /// `Gate.find` (memchr for the first byte) answers as the byte loop, on every test line and on
+  /// each needle at every offset, cut short and with its first byte repeated before it.
+  @Test func findEqualsTheByteLoop() throws {
+    typealias G = FragmentClassifier.Gate
+    var lines = try Self.lines()
+    for (needle, text) in [("://", "://"), ("www.", "www."), ("Photo", "Photo"), ("Illustration", "Illustration")] {
+      for k in 0...9 {
+        let pad = String(repeating: "x", count: k)
+        lines += [pad + text, text + pad, pad + text + pad, pad + String(text.dropLast()), String(needle.first!) + pad + text]
+        lines.append(pad + String(text.first!) + String(text.first!) + String(text.dropFirst()))
+      }
+    }
+    let needles: [StaticString] = ["://", "www.", "Photo", "Illustration", "Composite", "Picture"]
+    var found = 0
+    for text in lines {
+      var line = text
+      line.withUTF8 { buf in
+        for (i, needle) in needles.enumerated() {
+          let fast = G.find(buf, needle)
+          #expect(fast == G.findReference(buf, needle), "\(i) \(text)")
+          if fast { found += 1 }
+        }
+      }
+    }
+    #expect(found >= 120)
+  }
+
   @Test func theDefaultRulesHaveEveryGate() {
     let c = Self.classifier
     for gate in [c.urlGate, c.dateGate, c.creditGate, c.captionGate, c.datelineGate] {
@@ -73,6 +100,21 @@ import Testing
 
   /// The digit gate decodes no scalar below U+0660 nor in U+2000–U+9FFF: no Nd lies there, and it
   /// lets every Nd scalar through, alone and inside a line.
+  /// The digit gate's table answers for each of its scalars as `generalCategory` does: a line of
+  /// one such scalar between letters passes iff the scalar is Nd.
+  @Test func digitTableIsTheCategory() {
+    typealias G = FragmentClassifier.Gate
+    var nd = 0
+    for v in G.ndTableStart..<G.ndTableEnd {
+      guard let s = Unicode.Scalar(v) else { continue }
+      let isNd = s.properties.generalCategory == .decimalNumber
+      if isNd { nd += 1 }
+      var text = "Le " + String(Character(s)) + " mai"
+      #expect(text.withUTF8 { G.digit.passes($0) } == isNd, "U+\(String(v, radix: 16))")
+    }
+    #expect(nd >= 200)
+  }
+
   @Test func digitGateLetsEveryDecimalDigitThrough() {
     var nd = 0
     for v in UInt32(0x80)...0x10FFFF {

@@ -44,6 +44,39 @@ import Testing
     return out
   }
 
+  /// scanCaps' eight-byte lane goes on through a lower-case word split across chunks and hands
+  /// the word's tail to `skipLowerWordTail` where it stops: words that start lower-case and go on
+  /// with a capital, a digit, an apostrophe, a hyphen or a non-ASCII letter, at every offset,
+  /// after one or two all-lower chunks, must give what the byte-by-byte loop gives.
+  @Test func scanCapsLaneThroughSplitWords() {
+    let model = RestoreOrderTests.stage.model
+    var reference = model
+    reference.quickFastLane = false
+    var caps = 0
+    for tail in ["Phone", "X", "9th", "’s Putin", "'s Putin", "-Putin", "éPutin", "Putin", "s Putin", ", Putin"] {
+      for lead in ["i", "longwordsplit", "abcdefghijklmnopqrstuvwx"] {
+        for k in 0...17 {
+          var line = "The cat " + String(repeating: "a", count: k) + " " + lead + tail + " met Xi Jinping."
+          var a: [OrderModel.QuickCap] = []
+          var b: [OrderModel.QuickCap] = []
+          var oa = 0
+          var ob = 0
+          let text = line
+          let (ra, rb) = line.withUTF8 { buf in
+            (
+              model.scanCaps(buf, line: 0, checkOpening: true, caps: &a, opening: &oa),
+              reference.scanCaps(buf, line: 0, checkOpening: true, caps: &b, opening: &ob)
+            )
+          }
+          #expect(ra == rb && oa == ob, "\(text)")
+          #expect(a.map(\.key) == b.map(\.key) && a.map(\.inRun) == b.map(\.inRun), "\(text)")
+          caps += b.count
+        }
+      }
+    }
+    #expect(caps > 1000)
+  }
+
   @Test func leanQuickCountEqualsTheTokenizedCount() throws {
     var docs: [[String]] = [
       ["Putin said the talks went well.", "Chinese president Xi Jinping spoke to Vladimir Putin on Wednesday.", "Putin thanked him."],
