@@ -942,19 +942,32 @@ extension DedupText {
       i &+= 1
     }
     let i0 = i
+    hashRun(p, n, low, &i, &h, &all)
+    len &+= Int32(truncatingIfNeeded: i &- i0)
+  }
+
+  /// The ASCII letters and digits from `i`, up to the first other byte: each lower-cased byte
+  /// hashed into `h` and ANDed into `all`. Shared by `wordRun` and `firstRun`; a pointer to the
+  /// end and the hash in locals, so the loop keeps both in registers.
+  @inline(__always)
+  static func hashRun(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
+    _ all: inout UInt8
+  ) {
     var q = p + i
     let end = p + n
     var x = h
+    var a = all
     while q < end {
       let c = low[Int(q.pointee)]
       if c == 0 { break }
       x = (x ^ UInt64(c)) &* fnvPrime
-      all &= c
+      a &= c
       q += 1
     }
     h = x
+    all = a
     i = q - p
-    len &+= Int32(truncatingIfNeeded: i &- i0)
   }
 
   /// A word's first run of ASCII letters and digits from `i` (hashed into `h`), without the
@@ -963,20 +976,8 @@ extension DedupText {
   static func firstRun(
     _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64, _ digits: inout Bool
   ) {
-    // A pointer to the end and the hash in a local: the loop keeps both in registers.
     var all: UInt8 = 0xFF
-    var q = p + i
-    let end = p + n
-    var x = h
-    while q < end {
-      let c = low[Int(q.pointee)]
-      if c == 0 { break }
-      x = (x ^ UInt64(c)) &* fnvPrime
-      all &= c
-      q += 1
-    }
-    h = x
-    i = q - p
+    hashRun(p, n, low, &i, &h, &all)
     if all & 0x40 == 0 { digits = true }
   }
 
@@ -1068,21 +1069,10 @@ extension DedupText {
   ) -> (words: Int, pieces: Int, irregular: Bool) {
     let n = buf.count
     guard n > 0, let p = buf.baseAddress else { return (0, 0, false) }
-    // Most lines are plain ASCII (8 bytes at a time to find out): they take the loop below
+    // Most lines are plain ASCII (8 bytes at a time to find out): they take a loop
     // without the non-ASCII cases, which never arise in them.
-    do {
-      let raw = UnsafeRawPointer(p)
-      var acc: UInt64 = 0
-      var k = 0
-      while k + 8 <= n {
-        acc |= raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-        k += 8
-      }
-      while k < n {
-        acc |= UInt64(p[k])
-        k += 1
-      }
-      if acc & 0x8080_8080_8080_8080 == 0 { return scanASCIIWords(p, n, out: out, starts: starts, first: first, pieces: pieces) }
+    if ValidatedUTF8.allASCII(buf) {
+      return scanASCIIWords(p, n, out: out, starts: starts, first: first, pieces: pieces)
     }
     let low = lowerAlnumTable
     var count = 0

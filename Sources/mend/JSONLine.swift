@@ -509,37 +509,32 @@ enum SWAR {
   /// 64-byte step is taken only when none of its bytes is flagged.
   @inline(__always)
   static func skipToQuoteBackslashControl(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
-    var i = i
-    while i + 64 <= n {
-      let a = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
-      let b = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self))
-      let c = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self))
-      let d = quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self))
-      if any16(a .| b .| c .| d) { break }
-      i += 64
-    }
-    while i + 16 <= n {
-      let k = firstSet16(quoteBackslashControl(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
-      i += k
-      if k < 16 { return i }
-    }
-    return i
+    skipUnflagged(raw, from: i, to: n, quoteBackslashControl)
   }
 
   /// `skipToQuoteBackslashControl` for a backslash or a byte ≥ 0x80.
   @inline(__always)
   static func skipToBackslashOrHigh(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    skipUnflagged(raw, from: i, to: n, backslashOrHigh)
+  }
+
+  /// From `i`, the offset of the first byte `flag` marks, or the first offset with fewer than
+  /// sixteen bytes left before `n`: 64 bytes a step while none is flagged, then 16.
+  @inline(__always)
+  static func skipUnflagged(
+    _ raw: UnsafeRawPointer, from i: Int, to n: Int, _ flag: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>
+  ) -> Int {
     var i = i
     while i + 64 <= n {
-      let a = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
-      let b = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self))
-      let c = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self))
-      let d = backslashOrHigh(raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self))
+      let a = flag(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
+      let b = flag(raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self))
+      let c = flag(raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self))
+      let d = flag(raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self))
       if any16(a .| b .| c .| d) { break }
       i += 64
     }
     while i + 16 <= n {
-      let k = firstSet16(backslashOrHigh(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
+      let k = firstSet16(flag(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
       i += k
       if k < 16 { return i }
     }
