@@ -204,18 +204,7 @@ struct JSONLineScanner {
       }
       if c == UInt8(ascii: "\\") {
         guard i + 1 < n else { break }
-        switch b[i + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-          i += 2
-        case UInt8(ascii: "u"):
-          guard i + 5 < n, (2...5).allSatisfy({ JSONString.hex(b[i + $0]) != nil }) else {
-            throw JSONSyntaxError(offset: i, message: "invalid \\u escape")
-          }
-          i += 6
-        default:
-          throw JSONSyntaxError(offset: i, message: "invalid escape")
-        }
+        i += try escapeLength(at: i)
         continue
       }
       if c < 0x20 { throw JSONSyntaxError(offset: i, message: "control character in a string (must be escaped)") }
@@ -228,6 +217,25 @@ struct JSONLineScanner {
       i += len
     }
     throw JSONSyntaxError(offset: start, message: "unterminated string")
+  }
+
+  /// The length of the escape whose backslash is at `i` (2, or 6 for `\uXXXX`; the caller has
+  /// checked that a byte follows it); an invalid escape is a syntax error at `i`.
+  @inline(__always)
+  func escapeLength(at i: Int) throws -> Int {
+    let n = b.count
+    switch b[i + 1] {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+      return 2
+    case UInt8(ascii: "u"):
+      guard i + 5 < n, (2...5).allSatisfy({ JSONString.hex(b[i + $0]) != nil }) else {
+        throw JSONSyntaxError(offset: i, message: "invalid \\u escape")
+      }
+      return 6
+    default:
+      throw JSONSyntaxError(offset: i, message: "invalid escape")
+    }
   }
 
   /// `skipString` without the UTF-8 check: stops at a quote, a backslash or a control character
@@ -253,18 +261,7 @@ struct JSONLineScanner {
       if c == UInt8(ascii: "\\") {
         guard i + 1 < n else { break }
         escapes += 1
-        switch b[i + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-          i += 2
-        case UInt8(ascii: "u"):
-          guard i + 5 < n, (2...5).allSatisfy({ JSONString.hex(b[i + $0]) != nil }) else {
-            throw JSONSyntaxError(offset: i, message: "invalid \\u escape")
-          }
-          i += 6
-        default:
-          throw JSONSyntaxError(offset: i, message: "invalid escape")
-        }
+        i += try escapeLength(at: i)
         continue
       }
       if c < 0x20 { throw JSONSyntaxError(offset: i, message: "control character in a string (must be escaped)") }
