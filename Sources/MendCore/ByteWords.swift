@@ -17,33 +17,52 @@ public struct ByteWordSet: Sendable {
 
   /// The words of a lexicon file's text: one a line, `#` comments and blank lines skipped.
   public init(lexiconText bytes: [UInt8]) {
+    let (lines, hashes) = Self.lexiconHashes(bytes)
+    self.init(capacity: lines + 1)
+    // The hashes are inserted grouped by the top bits of their home slot, so the inserts walk the
+    // table region by region instead of missing the cache on each one (the same set as inserting
+    // in file order; only the probe layout differs).
+    insertGrouped(hashes)
+  }
+
+  /// The newline count and the line hashes of a lexicon file, in one pass over each line
+  /// (it scans a line for its end, trims it and then hashes it). A line is trimmed of spaces and
+  /// tabs in front and of spaces, tabs and CRs at the end; the hash is taken while looking for the
+  /// line's end and taken again only when the line ends in one of those bytes. Lines
+  /// that are empty after trimming or start with `#` are skipped. `PossessiveScorerTests.lexiconHashesAsLines`
+  /// compares it with the line-by-line form.
+  static func lexiconHashes(_ bytes: [UInt8]) -> (lines: Int, hashes: [UInt64]) {
     var lines = 0
     for b in bytes where b == 0x0A { lines += 1 }
-    self.init(capacity: lines + 1)
-    // Hash every line first, then insert the hashes grouped by the top bits of their home slot,
-    // so the inserts walk the table region by region instead of missing the cache on each one
-    // (the same set as inserting in file order; only the probe layout differs).
     var hashes: [UInt64] = []
     hashes.reserveCapacity(lines + 1)
     bytes.withUnsafeBufferPointer { buf in
-      var start = 0
       let n = buf.count
-      var i = 0
-      while i <= n {
-        if i == n || buf[i] == 0x0A {
-          var s = start
-          var e = i
-          while s < e && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
-          while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
-          if e > s && buf[s] != 0x23 {
-            hashes.append(Self.hash(UnsafeBufferPointer(rebasing: buf[s..<e])))
-          }
-          start = i + 1
+      var start = 0
+      while start <= n {
+        var s = start
+        while s < n && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = s
+        while i < n {
+          let b = buf[i]
+          if b == 0x0A { break }
+          h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+          i += 1
         }
-        i += 1
+        // The hash runs to the line's end; a line that ends in a space, tab or CR (rare) is
+        // hashed again up to its last other byte.
+        var e = i
+        if e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) {
+          while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+          h = 0xcbf2_9ce4_8422_2325
+          for q in s..<e { h = (h ^ UInt64(buf[q])) &* 0x100_0000_01b3 }
+        }
+        if e > s && buf[s] != 0x23 { hashes.append(finish(h)) }
+        start = i + 1
       }
     }
-    insertGrouped(hashes)
+    return (lines, hashes)
   }
 
   /// Insert many hashes, grouped (counting sort) by the top 8 bits of their home slot.
@@ -95,6 +114,13 @@ public struct ByteWordSet: Sendable {
       h ^= UInt64(b)
       h = h &* 0x100_0000_01b3
     }
+    return finish(h)
+  }
+
+  /// The final mix of `hash` (never 0, the empty slot).
+  @inline(__always)
+  static func finish(_ x: UInt64) -> UInt64 {
+    var h = x
     h ^= h >> 29
     h = h &* 0xbf58_476d_1ce4_e5b9
     h ^= h >> 32

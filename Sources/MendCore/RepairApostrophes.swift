@@ -846,13 +846,7 @@ public struct RepairApostrophes: Stage {
   }
 
   @inline(__always)
-  static func finish(_ x: UInt64) -> UInt64 {
-    var h = x
-    h ^= h >> 29
-    h = h &* 0xbf58_476d_1ce4_e5b9
-    h ^= h >> 32
-    return h == 0 ? 1 : h
-  }
+  static func finish(_ x: UInt64) -> UInt64 { ByteWordSet.finish(x) }
 
   /// Hashes of X and X+s (s..<e is X+s), exact and lower-cased, as ByteWordSet.hash gives them.
   @inline(__always)
@@ -1486,46 +1480,6 @@ public struct RepairApostrophes: Stage {
 }
 
 extension ByteWordSet {
-  /// The newline count and the line hashes of `init(lexiconText:)`, in one pass over each line
-  /// (it scans a line for its end, trims it and then hashes it). A line is trimmed of spaces and
-  /// tabs in front and of spaces, tabs and CRs at the end; the hash is taken while looking for the
-  /// line's end and taken again only when the line ends in one of those bytes. Lines
-  /// that are empty after trimming or start with `#` are skipped. `PossessiveScorerTests.lexiconHashesAsLines`
-  /// compares it with the line-by-line form.
-  static func lexiconHashes(_ bytes: [UInt8]) -> (lines: Int, hashes: [UInt64]) {
-    var lines = 0
-    for b in bytes where b == 0x0A { lines += 1 }
-    var hashes: [UInt64] = []
-    hashes.reserveCapacity(lines + 1)
-    bytes.withUnsafeBufferPointer { buf in
-      let n = buf.count
-      var start = 0
-      while start <= n {
-        var s = start
-        while s < n && (buf[s] == 0x20 || buf[s] == 0x09) { s += 1 }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var i = s
-        while i < n {
-          let b = buf[i]
-          if b == 0x0A { break }
-          h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-          i += 1
-        }
-        // The hash runs to the line's end; a line that ends in a space, tab or CR (rare) is
-        // hashed again up to its last other byte.
-        var e = i
-        if e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) {
-          while e > s && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
-          h = 0xcbf2_9ce4_8422_2325
-          for q in s..<e { h = (h ^ UInt64(buf[q])) &* 0x100_0000_01b3 }
-        }
-        if e > s && buf[s] != 0x23 { hashes.append(RepairApostrophes.finish(h)) }
-        start = i + 1
-      }
-    }
-    return (lines, hashes)
-  }
-
   static func readFile(_ path: String) throws -> [UInt8] {
     guard let d = FileManager.default.contents(atPath: path) else { throw LexiconLoadError(path: path) }
     return [UInt8](d)
@@ -1741,22 +1695,12 @@ final class LazyWordTables: @unchecked Sendable {
     return b
   }
 
-  /// `ByteWordSet.load(path:)`, with the lines hashed by `ByteWordSet.lexiconHashes` (one pass).
-  static func load(_ path: String) -> ByteWordSet? {
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    let bytes = [UInt8](data)
-    let (lines, hashes) = ByteWordSet.lexiconHashes(bytes)
-    var set = ByteWordSet(capacity: lines + 1)
-    set.insertGrouped(hashes)
-    return set
-  }
-
   func get() -> (ByteWordSet, ByteWordSet) {
     lock.lock()
     defer { lock.unlock() }
     if let b = built { return b }
     // Readable when the rules loaded; an unreadable file later gives an empty set.
-    let b = (Self.load(wordsPath) ?? ByteWordSet(), Self.load(basesPath) ?? ByteWordSet())
+    let b = ((try? ByteWordSet.load(path: wordsPath)) ?? ByteWordSet(), (try? ByteWordSet.load(path: basesPath)) ?? ByteWordSet())
     built = b
     return b
   }
