@@ -52,7 +52,26 @@ public struct Change: Codable, Sendable, Equatable {
 /// The ordered record of everything a pipeline run did or suggested.
 public struct ChangeLog: Sendable {
   public private(set) var changes: [Change] = []
+  /// True: records are only counted (`counts`), not kept, and `changes` stays empty — for a
+  /// caller that needs nothing but how many changes each stage applied and suggested (the corpus
+  /// command): no `Change` is built, stored or destroyed. Stages cannot tell the difference
+  /// (they record through `StageContext.record` and never read the log).
+  public private(set) var countsOnly = false
+  /// With `countsOnly`: one entry per run of records of one stage, in order — the stage, how many
+  /// of its records were applied and how many were suggestions.
+  public private(set) var counts: [(stage: String, applied: Int, suggestions: Int)] = []
+
   public init() {}
+  public init(countsOnly: Bool) { self.countsOnly = countsOnly }
+
+  /// Count one record of `stage` (counting mode).
+  public mutating func count(stage: String, applied: Bool) {
+    if let last = counts.indices.last, counts[last].stage == stage {
+      if applied { counts[last].applied += 1 } else { counts[last].suggestions += 1 }
+    } else {
+      counts.append((stage, applied ? 1 : 0, applied ? 0 : 1))
+    }
+  }
 
   public mutating func record(_ change: Change) {
     // Room for sixteen at the first record: a log that grows from one (1, 2, 4, 8...) moves its

@@ -11,15 +11,41 @@ public enum FragmentKind: String, Codable, Sendable, CaseIterable {
 
 /// One line of the input: the unit mend never merges or splits.
 public struct Fragment: Sendable, Equatable {
-  public var text: String
+  /// The line's text. Setting or mutating it in any way forgets `facts` (they described the old
+  /// text).
+  public var text: String {
+    didSet { facts = [] }
+  }
   /// 1-based line in the input.
   public var line: Int
   public var kind: FragmentKind
+  /// What is known about the bytes of `text` (a hint for stages that would otherwise scan them;
+  /// empty = nothing known). It can only describe the current text: it is set when the fragment
+  /// is made, and any change of `text` empties it (`didSet`), so a stage that edits a line —
+  /// wherever it runs in the pipeline — leaves no stale facts behind. Copies of a fragment carry
+  /// text and facts together.
+  public private(set) var facts: TextFacts
 
   public init(text: String, line: Int, kind: FragmentKind = .unknown) {
     self.text = text
     self.line = line
     self.kind = kind
+    self.facts = []
+  }
+
+  /// A fragment whose text's facts are known: `facts` must be `TextFacts.of` the text's bytes
+  /// (or empty). Debug builds check it.
+  public init(text: String, line: Int, kind: FragmentKind = .unknown, facts: TextFacts) {
+    self.text = text
+    self.line = line
+    self.kind = kind
+    self.facts = facts
+    assert(facts.isEmpty || facts == TextFacts.of(text), "Fragment: facts do not describe the text")
+  }
+
+  /// Fragments are equal when their text, line and kind are (`facts` is a hint about the text).
+  public static func == (a: Fragment, b: Fragment) -> Bool {
+    a.text == b.text && a.line == b.line && a.kind == b.kind
   }
 
   public var isBlank: Bool {
@@ -182,5 +208,76 @@ public enum ValidatedUTF8 {
       i += 1
     }
     return acc & 0x8080_8080_8080_8080 == 0
+  }
+}
+
+/// Facts about a text's bytes, found by whoever reads them anyway (the corpus decoder makes each
+/// line's String from bytes it has in hand) so that a stage can skip its own scan of a line.
+/// Exact when `known` is set: each other bit is set if and only if the text has such a byte.
+public struct TextFacts: OptionSet, Sendable, Hashable {
+  public let rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  /// The other bits were looked at; without this bit nothing is known.
+  public static let known = TextFacts(rawValue: 1)
+  /// A byte below 0x20 (tab, CR and other controls) or 0x7F.
+  public static let control = TextFacts(rawValue: 2)
+  /// An '&'.
+  public static let ampersand = TextFacts(rawValue: 4)
+  /// Two ASCII spaces (0x20) in a row.
+  public static let spacePair = TextFacts(rawValue: 8)
+
+  /// The facts of a String's UTF-8 bytes.
+  public static func of(_ text: String) -> TextFacts {
+    var t = text
+    return t.withUTF8 { of($0) }
+  }
+
+  /// The facts of `bytes`: sixteen bytes a step (each against the byte after it for space
+  /// pairs, so a pair across two steps is inside the first), then byte by byte.
+  public static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> TextFacts {
+    guard let p = bytes.baseAddress else { return .known }
+    let n = bytes.count
+    let raw = UnsafeRawPointer(p)
+    let c20 = splat(0x20)
+    let c7F = splat(0x7F)
+    let c26 = splat(0x26)
+    var ctl = SIMD16<UInt8>()
+    var amp = SIMD16<UInt8>()
+    var pair = SIMD16<UInt8>()
+    var i = 0
+    while i + 17 <= n {
+      let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      let u = raw.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self)
+      // v < 0x20 (unsigned): min(v, 0x1F) == v.
+      ctl |= unsafeBitCast((v .< c20) .| (v .== c7F), to: SIMD16<UInt8>.self)
+      amp |= unsafeBitCast(v .== c26, to: SIMD16<UInt8>.self)
+      pair |= unsafeBitCast((v .== c20) .& (u .== c20), to: SIMD16<UInt8>.self)
+      i += 16
+    }
+    var f: TextFacts = .known
+    if any(ctl) { f.insert(.control) }
+    if any(amp) { f.insert(.ampersand) }
+    if any(pair) { f.insert(.spacePair) }
+    while i < n {
+      let b = p[i]
+      if b < 0x20 || b == 0x7F { f.insert(.control) }
+      if b == 0x26 { f.insert(.ampersand) }
+      if b == 0x20 && i + 1 < n && p[i + 1] == 0x20 { f.insert(.spacePair) }
+      i += 1
+    }
+    return f
+  }
+
+  @inline(__always)
+  static func splat(_ b: UInt8) -> SIMD16<UInt8> {
+    let x = UInt64(b) &* 0x0101_0101_0101_0101
+    return unsafeBitCast(SIMD2<UInt64>(x, x), to: SIMD16<UInt8>.self)
+  }
+
+  @inline(__always)
+  static func any(_ v: SIMD16<UInt8>) -> Bool {
+    let w = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+    return w[0] | w[1] != 0
   }
 }

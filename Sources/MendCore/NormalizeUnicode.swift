@@ -66,7 +66,7 @@ public struct NormalizeUnicode: Stage {
     var original = 0
     while k < document.fragments.count {
       let fragment = document.fragments[k]
-      var needs = scan(fragment.text, first: original == 0)
+      var needs = scan(fragment.text, first: original == 0, facts: useFacts ? fragment.facts : [])
       original += 1
       if needs.isEmpty {
         k += 1
@@ -145,13 +145,35 @@ public struct NormalizeUnicode: Stage {
     static let spaceRuns = Needs(rawValue: 256)
   }
 
-  func scan(_ text: String, first: Bool) -> Needs {
+  /// Off only in tests: `scan` then ignores a fragment's facts (the reference for the fast paths
+  /// that trust them).
+  var useFacts = true
+
+  /// `facts`: the fragment's `TextFacts` (exact when `.known`; `Fragment` forgets them whenever
+  /// its text changes, so they always describe `text`).
+  func scan(_ text: String, first: Bool, facts: TextFacts = []) -> Needs {
+    // Facts that rule out every ASCII byte the byte loop acts on (a control or CR, DEL, '&'; a
+    // space after a space is known from `.spacePair` itself): the byte loop then does nothing
+    // on an ASCII byte but note a space pair — which the facts tell exactly — so for ASCII text
+    // (String's own flag, never set for text with a byte >= 0x80) its result is known without
+    // reading the bytes, and for other text only the non-ASCII characters need to be visited.
+    let asciiClean = swarScan && facts.contains(.known) && facts.isDisjoint(with: [.control, .ampersand])
+    if asciiClean && ValidatedUTF8.isASCII(text) {
+      guard !text.isEmpty else { return [] }
+      var text = text
+      return text.withUTF8 { buf -> Needs in
+        finish(facts.contains(.spacePair) && spaces ? .spaceRuns : [], buf, mojibakeLead: false)
+      }
+    }
     var text = text
     return text.withUTF8 { buf -> Needs in
       guard !buf.isEmpty else { return [] }
       var needs: Needs = []
       var mojibakeLead = false
-      if swarScan {
+      if asciiClean {
+        if facts.contains(.spacePair) && spaces { needs.insert(.spaceRuns) }
+        scanNonASCII(buf, first: first, &needs, &mojibakeLead)
+      } else if swarScan {
         scanBlocks(buf, first: first, &needs, &mojibakeLead)
       } else {
         scanBytes(buf, first: first, &needs, &mojibakeLead)
@@ -279,6 +301,39 @@ public struct NormalizeUnicode: Stage {
         }
       }
       i = max(base + 16, skipTo)
+    }
+  }
+
+  /// `scanBytes` for a text whose facts rule out every ASCII byte it acts on except space pairs
+  /// (the caller inserts those from the facts): only the non-ASCII characters are visited, each as
+  /// the byte loop visits it; the skip stops at every byte >= 0x80 (sixteen bytes a step, then
+  /// one by one), and a lead byte's continuation bytes are passed over by `nonASCII`'s length.
+  func scanNonASCII(_ buf: UnsafeBufferPointer<UInt8>, first: Bool, _ needs: inout Needs, _ mojibakeLead: inout Bool) {
+    let n = buf.count
+    let p = buf.baseAddress!
+    let raw = UnsafeRawPointer(p)
+    var i = 0
+    while i < n {
+      while i + 16 <= n {
+        let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<Int8>.self)
+        let w = unsafeBitCast(v .< SIMD16<Int8>(), to: SIMD2<UInt64>.self)
+        if w[0] != 0 {
+          i += w[0].trailingZeroBitCount >> 3
+          break
+        }
+        if w[1] != 0 {
+          i += 8 + w[1].trailingZeroBitCount >> 3
+          break
+        }
+        i += 16
+      }
+      guard i < n else { return }
+      let b = p[i]
+      if b < 0x80 {
+        i += 1
+        continue
+      }
+      i += nonASCII(buf, i, b, first: first, &needs, &mojibakeLead)
     }
   }
 

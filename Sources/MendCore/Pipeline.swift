@@ -51,9 +51,20 @@ public struct Pipeline: Sendable {
 
   /// Repair a document; returns it with the change log.
   public func run(_ document: Document, segmenter: SentenceSegmenter? = nil) -> (Document, ChangeLog) {
+    run(document, segmenter: segmenter, log: ChangeLog())
+  }
+
+  /// Repair a document, counting the changes instead of keeping them (`ChangeLog.countsOnly`):
+  /// the same document as `run`, and a log whose `counts` hold each stage's applied changes and
+  /// suggestions.
+  public func runCounting(_ document: Document, segmenter: SentenceSegmenter? = nil) -> (Document, ChangeLog) {
+    run(document, segmenter: segmenter, log: ChangeLog(countsOnly: true))
+  }
+
+  func run(_ document: Document, segmenter: SentenceSegmenter?, log start: ChangeLog) -> (Document, ChangeLog) {
     var doc = document
     let seg = segmenter ?? makeSegmenter()
-    var log = ChangeLog()
+    var log = start
     for e in entries {
       // The log moves into the context and back (no copy of its changes per stage).
       var ctx = StageContext(stageID: e.id, log: ChangeLog(), segmenter: seg)

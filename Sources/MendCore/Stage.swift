@@ -22,6 +22,10 @@ public struct StageContext {
     rule: String, action: Change.Action = .edit, line: Int, column: Int, before: String,
     after: String, confidence: Double = 1, reason: String, applied: Bool = true
   ) {
+    if log.countsOnly {
+      log.count(stage: stageID, applied: applied)
+      return
+    }
     log.record(
       Change(
         stage: stageID, rule: rule, action: action, line: line, column: column, before: before,

@@ -411,14 +411,13 @@ struct RecordProcessor {
           return
         } catch { return }
       }
-      let (doc, log) = pipeline.run(input, segmenter: segmenter)
-      Self.count(log.changes, into: &counts, suggestions: &suggestions)
+      // Only the counts of the changes are written (summary, --changes-field): the log counts
+      // them instead of keeping them.
+      let (doc, log) = pipeline.runCounting(input, segmenter: segmenter)
+      Self.count(log, into: &counts, suggestions: &suggestions)
       if !doc.hasSameText(as: input) {
         changed = true
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count + 64)
-        JSONString.encode(document: doc, into: &bytes)
-        splice.edits.append((range, bytes))
+        splice.documents.append((range, doc))
       }
     }
     for v in repairedValues(scanned.members, line) { clean(v) }
@@ -452,7 +451,7 @@ struct RecordProcessor {
         splice.edits.append((scanned.close..<scanned.close, ins))
       }
     }
-    if splice.edits.isEmpty {
+    if splice.isEmpty {
       r.keep(line)
     } else {
       r.diverge(at: line)
@@ -478,10 +477,10 @@ struct RecordProcessor {
     return out
   }
 
-  /// The fast way into a record: the repaired fields' string values are scanned without their
-  /// UTF-8 check (`skipStringUnvalidated`) and then checked once, by `decodeDocument`, which
-  /// decodes them anyway; a value scanned so and not decoded (a repeated key: only the first is
-  /// repaired) is checked here. Nil when anything is not plainly fine — a syntax error, invalid
+  /// The fast way into a record: each repaired field's string value is scanned, checked and
+  /// decoded in one pass (`JSONString.decodeString`, which checks what the checking scan checks
+  /// plus the UTF-8); a later value of the same key (only the first is repaired) is scanned
+  /// without its UTF-8 check (`skipStringUnvalidated`) and checked here. Nil when anything is not plainly fine — a syntax error, invalid
   /// UTF-8, a lone surrogate escape — and the caller then scans and decodes the checking way,
   /// which reports exactly what it always did. Conservative: the lenient scan accepts every
   /// record the checking scan accepts, with the same members and ranges (the two differ only in
@@ -490,14 +489,19 @@ struct RecordProcessor {
   func prepareFast(_ line: UnsafeBufferPointer<UInt8>) -> (scanned: (members: [(key: String, value: Range<Int>)], close: Int), documents: [Document])? {
     var scanner = JSONLineScanner(line)
     scanner.unvalidatedKeys = fields
+    scanner.decodeValues = true
     guard let scanned = try? scanner.scanRecord() else { return nil }
     let values = repairedValues(scanned.members, line)
     var documents: [Document] = []
     documents.reserveCapacity(values.count)
     for v in values {
-      // At most one line more than the escapes a value has (`\n` is one).
-      let escapes = scanner.unvalidated.firstIndex(of: v).map { scanner.unvalidatedEscapes[$0] } ?? 0
-      guard let d = try? JSONString.decodeDocument(UnsafeBufferPointer(rebasing: line[v]), base: v.lowerBound, lines: escapes + 1)
+      // A field's string value was decoded (and checked) while the record was scanned; an
+      // array's elements were checked by the scan and are decoded here.
+      if let k = scanner.decoded.firstIndex(where: { $0.range == v }) {
+        documents.append(scanner.decoded[k].document)
+        continue
+      }
+      guard let d = try? JSONString.decodeDocument(UnsafeBufferPointer(rebasing: line[v]), base: v.lowerBound)
       else { return nil }
       documents.append(d)
     }
@@ -505,6 +509,15 @@ struct RecordProcessor {
       if UTF8Check.firstInvalid(UnsafeBufferPointer(rebasing: line[u])) != nil { return nil }
     }
     return (scanned, documents)
+  }
+
+  /// Applied changes per stage and suggestions of a counting log (`Pipeline.runCounting`), as
+  /// `count(log.changes, ...)` counts a full one.
+  static func count(_ log: ChangeLog, into counts: inout [String: Int], suggestions: inout Int) {
+    for c in log.counts {
+      suggestions += c.suggestions
+      if c.applied > 0 { counts[c.stage, default: 0] += c.applied }
+    }
   }
 
   /// Applied changes per stage and suggestions. A stage's changes come together, so the

@@ -24,6 +24,12 @@ struct JSONLineScanner {
   /// in each (a bound on its line breaks).
   var unvalidated: [Range<Int>] = []
   var unvalidatedEscapes: [Int] = []
+  /// With `unvalidatedKeys`: the string value of each such key's first member is decoded while
+  /// it is scanned (`JSONString.decodeString`, which checks everything the checking scan checks
+  /// and the UTF-8 too), instead of being skipped here and decoded later: one pass over the
+  /// bytes instead of two. Later members with the same key are skipped as `unvalidated`.
+  var decodeValues = false
+  var decoded: [(range: Range<Int>, document: Document)] = []
 
   init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
 
@@ -56,8 +62,14 @@ struct JSONLineScanner {
       skipSpace()
       let vs = i
       if !unvalidatedKeys.isEmpty && peek() == UInt8(ascii: "\"") && unvalidatedKeys.contains(key) {
-        unvalidatedEscapes.append(try skipStringUnvalidated())
-        unvalidated.append(vs..<i)
+        if decodeValues && !members.contains(where: { $0.0 == key }) {
+          let (document, end) = try JSONString.decodeString(b, at: i, lines: (b.count - i) / 64 + 1)
+          i = end
+          decoded.append((vs..<i, document))
+        } else {
+          unvalidatedEscapes.append(try skipStringUnvalidated())
+          unvalidated.append(vs..<i)
+        }
       } else {
         try skipValue(depth: 1)
       }
@@ -223,6 +235,11 @@ struct JSONLineScanner {
   /// checked that a byte follows it); an invalid escape is a syntax error at `i`.
   @inline(__always)
   func escapeLength(at i: Int) throws -> Int {
+    try Self.escapeLength(b, at: i)
+  }
+
+  @inline(__always)
+  static func escapeLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) throws -> Int {
     let n = b.count
     switch b[i + 1] {
     case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
@@ -414,13 +431,35 @@ enum JSONString {
 /// one member inserted before the closing brace.
 struct Splice {
   var edits: [(range: Range<Int>, bytes: [UInt8])] = []
+  /// Values replaced by a document's text, written as a JSON string straight into the output by
+  /// `apply` (`JSONString.encode(document:into:)`, the same bytes as an edit of its encoding,
+  /// without encoding into a buffer first and copying that).
+  var documents: [(range: Range<Int>, document: Document)] = []
+
+  var isEmpty: Bool { edits.isEmpty && documents.isEmpty }
 
   func apply(to b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     var pos = 0
-    for e in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<e.range.lowerBound]))
-      out.append(contentsOf: e.bytes)
-      pos = e.range.upperBound
+    if documents.isEmpty {
+      for e in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<e.range.lowerBound]))
+        out.append(contentsOf: e.bytes)
+        pos = e.range.upperBound
+      }
+    } else {
+      // Edits as indices (>= 0) and documents as ~index (< 0), in the order of their ranges.
+      let order = (edits.indices.map { (edits[$0].range.lowerBound, $0) } + documents.indices.map { (documents[$0].range.lowerBound, ~$0) })
+        .sorted { $0.0 < $1.0 }
+      for (start, k) in order {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<start]))
+        if k >= 0 {
+          out.append(contentsOf: edits[k].bytes)
+          pos = edits[k].range.upperBound
+        } else {
+          JSONString.encode(document: documents[~k].document, into: &out)
+          pos = documents[~k].range.upperBound
+        }
+      }
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<b.count]))
   }
@@ -509,6 +548,12 @@ enum SWAR {
     skipUnflagged(raw, from: i, to: n, quoteBackslashControl)
   }
 
+  /// `skipToQuoteBackslashControl` for a quote, a backslash, a control character or a byte ≥ 0x80.
+  @inline(__always)
+  static func skipToSpecial(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    skipUnflagged(raw, from: i, to: n, specialMask16)
+  }
+
   /// `skipToQuoteBackslashControl` for a backslash or a byte ≥ 0x80.
   @inline(__always)
   static func skipToBackslashOrHigh(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
@@ -581,70 +626,154 @@ extension JSONString {
 
   /// Decode a JSON string value (with its quotes, escapes and control characters already
   /// checked by the scanner) straight into a document: one fragment per line, exactly as
-  /// `Document(text: decode(s))`, without building the whole text. Checks the UTF-8 of the
-  /// bytes itself (throws `InvalidUTF8`), so that a value scanned by `skipStringUnvalidated` is
-  /// validated once, here, and each line's String is made without validating again. Lines with
-  /// no escape are made from the record's bytes directly.
+  /// `Document(text: decode(s))`, without building the whole text (`decodeString` on the value).
+  /// Throws `InvalidUTF8` for invalid UTF-8 and a `JSONSyntaxError` for a lone surrogate escape.
   /// `lines`: the number of fragments expected, if known (room is reserved for them).
   static func decodeDocument(_ s: UnsafeBufferPointer<UInt8>, base: Int = 0, lines expected: Int = 0) throws -> Document {
-    let n = s.count - 2
-    guard n > 0 else { return Document(fragments: [], endsWithNewline: false) }
-    let body = UnsafeBufferPointer(start: s.baseAddress! + 1, count: n)
-    let p = body.baseAddress!
+    do {
+      let (document, end) = try decodeString(s, at: 0, lines: expected)
+      assert(end == s.count, "decodeDocument: not one JSON string")
+      return document
+    } catch let e as JSONSyntaxError {
+      throw JSONSyntaxError(offset: base + e.offset, message: e.message)
+    }
+  }
+
+  /// Scan and decode the JSON string that starts at `b[start]` (its opening quote) in one pass,
+  /// straight into a document: one fragment per line, exactly as `Document(text: decode(...))`.
+  /// Returns the document and the offset after the closing quote. Checks everything
+  /// `JSONLineScanner.skipString` checks — a control character, an invalid escape, an
+  /// unterminated string (a `JSONSyntaxError`), invalid UTF-8 (`InvalidUTF8`) — and rejects a
+  /// lone surrogate escape (a `JSONSyntaxError` at its backslash), so whatever it accepts the
+  /// checking scan accepts too, with the same end. Each line's String is made without validating
+  /// again (its bytes were just checked), and with its `TextFacts`, which are exact (computed
+  /// from the line's final bytes). Lines with no escape are made from the record's bytes
+  /// directly. `lines`: room to reserve for fragments.
+  static func decodeString(_ b: UnsafeBufferPointer<UInt8>, at start: Int, lines expected: Int = 0) throws -> (Document, Int) {
+    let n = b.count
+    let p = b.baseAddress!
     let raw = UnsafeRawPointer(p)
     var frags: [Fragment] = []
     if expected > 0 { frags.reserveCapacity(expected) }
     var scratch: [UInt8] = []
     var usingScratch = false
     var ascii = true  // no byte ≥ 0x80 in the line so far (raw or decoded)
-    var segStart = 0
-    var i = 0
+    var segStart = start + 1
+    var i = start + 1
     var lines = 0
 
     func u4(_ at: Int) -> UInt32 {
-      (hex(body[at])! << 12) | (hex(body[at + 1])! << 8) | (hex(body[at + 2])! << 4) | hex(body[at + 3])!
+      (hex(p[at])! << 12) | (hex(p[at + 1])! << 8) | (hex(p[at + 2])! << 4) | hex(p[at + 3])!
+    }
+    // The line's `TextFacts`, found on the way (exact; see the skip loop below): `pairs` — two
+    // raw spaces in a row; `ampDel` — a raw '&' or DEL (then the facts are counted on the
+    // line's bytes at its end: rare); `control` — an escape that decodes to a byte < 0x20;
+    // `unknown` — a \u escape that decodes to an ASCII character (it could pair with a raw
+    // space, or be an '&'): the line gets no facts.
+    var pairs = false
+    var ampDel = false
+    var control = false
+    var unknown = false
+    func make(_ bytes: UnsafeBufferPointer<UInt8>) -> Fragment {
+      let text = ValidatedUTF8.string(bytes, isASCII: ascii)
+      let facts: TextFacts
+      if unknown {
+        facts = []
+      } else if ampDel {
+        facts = TextFacts.of(bytes)
+      } else {
+        var f: TextFacts = .known
+        if pairs { f.insert(.spacePair) }
+        if control { f.insert(.control) }
+        facts = f
+      }
+      pairs = false
+      ampDel = false
+      control = false
+      unknown = false
+      return Fragment(text: text, line: lines, facts: facts)
     }
     // Every line is valid UTF-8: its raw pieces were checked byte by byte below (cut only at a
     // backslash, an ASCII byte, so at scalar boundaries), and an escape adds a whole scalar
     // (lone surrogates are rejected); `ascii` saw every byte ≥ 0x80 of both.
     func emitLine(upTo end: Int) {
       lines += 1
-      let text: String
       if usingScratch {
         scratch.append(contentsOf: UnsafeBufferPointer(start: p + segStart, count: end - segStart))
-        text = scratch.withUnsafeBufferPointer { ValidatedUTF8.string($0, isASCII: ascii) }
+        frags.append(scratch.withUnsafeBufferPointer { make($0) })
         scratch.removeAll(keepingCapacity: true)
         usingScratch = false
       } else {
-        text = ValidatedUTF8.string(UnsafeBufferPointer(start: p + segStart, count: end - segStart), isASCII: ascii)
+        frags.append(make(UnsafeBufferPointer(start: p + segStart, count: end - segStart)))
       }
       ascii = true
-      frags.append(Fragment(text: text, line: lines))
     }
 
-    while i < n {
-      // To the next backslash or byte ≥ 0x80, sixteen bytes at a time (every other byte is
-      // ASCII and stays as it is).
-      i = SWAR.skipToBackslashOrHigh(raw, from: i, to: n)
-      guard i < n else { break }
-      let c = body[i]
-      if c < 0x80 {
-        if c != UInt8(ascii: "\\") {
-          i += 1
+    while true {
+      // To the next quote, backslash, control character or byte ≥ 0x80, sixteen bytes at a time
+      // (every other byte is ASCII and stays as it is), noting the facts of the bytes passed
+      // over: '&' or DEL, and a space whose byte before is a space (the chunk loaded one byte
+      // back; `i - 1` is at least `start`, the opening quote). Only the lanes before the stop
+      // count (the rest is looked at again from the stop). Exact: a space pair in the decoded
+      // line is two raw spaces in a row — no escape decodes to nothing or ends with a space,
+      // and the one that decodes to a space (\u0020) makes the line's facts unknown — and the
+      // bytes before the line (the `n` of `\n`, the opening quote) are never spaces.
+      while i + 16 <= n {
+        let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+        let u = raw.loadUnaligned(fromByteOffset: i - 1, as: SIMD16<UInt8>.self)
+        let stop = unsafeBitCast(SWAR.specialMask16(v), to: SIMD2<UInt64>.self)
+        var ad = unsafeBitCast((v .== SWAR.splat16(0x26)) .| (v .== SWAR.splat16(0x7F)), to: SIMD2<UInt64>.self)
+        var sp = unsafeBitCast((v .== SWAR.splat16(0x20)) .& (u .== SWAR.splat16(0x20)), to: SIMD2<UInt64>.self)
+        if stop[0] | stop[1] == 0 {
+          if ad[0] | ad[1] != 0 { ampDel = true }
+          if sp[0] | sp[1] != 0 { pairs = true }
+          i += 16
           continue
         }
-      } else {
+        // Keep the lanes before the first stop.
+        let k = stop[0] != 0 ? stop[0].trailingZeroBitCount >> 3 : 8 + stop[1].trailingZeroBitCount >> 3
+        if k < 8 {
+          let keep: UInt64 = k == 0 ? 0 : ~0 >> (64 - 8 * UInt64(k))
+          ad = SIMD2(ad[0] & keep, 0)
+          sp = SIMD2(sp[0] & keep, 0)
+        } else if k > 8 {
+          let keep: UInt64 = ~0 >> (64 - 8 * UInt64(k - 8))
+          ad = SIMD2(ad[0], ad[1] & keep)
+          sp = SIMD2(sp[0], sp[1] & keep)
+        } else {
+          ad = SIMD2(ad[0], 0)
+          sp = SIMD2(sp[0], 0)
+        }
+        if ad[0] | ad[1] != 0 { ampDel = true }
+        if sp[0] | sp[1] != 0 { pairs = true }
+        i += k
+        break
+      }
+      guard i < n else { throw JSONSyntaxError(offset: start, message: "unterminated string") }
+      let c = p[i]
+      if c == UInt8(ascii: "\"") { break }
+      if c >= 0x80 {
         // A run of non-ASCII characters (a word of Devanagari, Cyrillic...) in one loop.
         ascii = false
         repeat {
-          let len = UTF8Check.sequenceLength(body, i)
+          let len = UTF8Check.sequenceLength(b, i)
           if len == 0 { throw InvalidUTF8() }
           i += len
-        } while i < n && body[i] >= 0x80
+        } while i < n && p[i] >= 0x80
         continue
       }
+      if c < 0x20 { throw JSONSyntaxError(offset: i, message: "control character in a string (must be escaped)") }
+      if c != UInt8(ascii: "\\") {
+        // A plain byte of the last few (fewer than sixteen left): its facts one by one.
+        if c == 0x26 || c == 0x7F { ampDel = true }
+        if c == 0x20 && p[i - 1] == 0x20 { pairs = true }
+        i += 1
+        continue
+      }
+      guard i + 1 < n else { throw JSONSyntaxError(offset: start, message: "unterminated string") }
+      let len = try JSONLineScanner.escapeLength(b, at: i)
       let j = i
-      let e = body[j + 1]
+      let e = p[j + 1]
       if e == UInt8(ascii: "n") {
         emitLine(upTo: j)
         i = j + 2
@@ -653,27 +782,36 @@ extension JSONString {
       }
       scratch.append(contentsOf: UnsafeBufferPointer(start: p + segStart, count: j - segStart))
       usingScratch = true
-      i = j + 2
+      i = j + len
       switch e {
-      case UInt8(ascii: "b"): scratch.append(0x08)
-      case UInt8(ascii: "f"): scratch.append(0x0C)
-      case UInt8(ascii: "r"): scratch.append(0x0D)
-      case UInt8(ascii: "t"): scratch.append(0x09)
+      case UInt8(ascii: "b"):
+        scratch.append(0x08)
+        control = true
+      case UInt8(ascii: "f"):
+        scratch.append(0x0C)
+        control = true
+      case UInt8(ascii: "r"):
+        scratch.append(0x0D)
+        control = true
+      case UInt8(ascii: "t"):
+        scratch.append(0x09)
+        control = true
       case UInt8(ascii: "u"):
         var v = u4(j + 2)
-        i = j + 6
         if v >= 0xD800 && v < 0xDC00 {
-          guard i + 5 < n, body[i] == UInt8(ascii: "\\"), body[i + 1] == UInt8(ascii: "u") else {
-            throw JSONSyntaxError(offset: base + 1 + j, message: "lone surrogate escape")
+          guard i + 5 < n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u"),
+            (2...5).allSatisfy({ hex(p[i + $0]) != nil })
+          else {
+            throw JSONSyntaxError(offset: j, message: "lone surrogate escape")
           }
           let lo = u4(i + 2)
           guard lo >= 0xDC00 && lo < 0xE000 else {
-            throw JSONSyntaxError(offset: base + 1 + j, message: "lone surrogate escape")
+            throw JSONSyntaxError(offset: j, message: "lone surrogate escape")
           }
           v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
           i += 6
         } else if v >= 0xDC00 && v < 0xE000 {
-          throw JSONSyntaxError(offset: base + 1 + j, message: "lone surrogate escape")
+          throw JSONSyntaxError(offset: j, message: "lone surrogate escape")
         }
         if v == 0x0A {
           // An escaped line feed (\u000a) ends the line like \n.
@@ -681,17 +819,18 @@ extension JSONString {
           emitLine(upTo: i)
           continue
         }
-        if v >= 0x80 { ascii = false }
+        if v >= 0x80 { ascii = false } else { unknown = true }
         UTF8Bytes.append(v, to: &scratch)
       default: scratch.append(e)  // \" \\ \/
       }
       segStart = i
     }
-    if usingScratch || segStart < n {
-      emitLine(upTo: n)
-      return Document(fragments: frags, endsWithNewline: false)
+    let close = i
+    if usingScratch || segStart < close {
+      emitLine(upTo: close)
+      return (Document(fragments: frags, endsWithNewline: false), close + 1)
     }
-    return Document(fragments: frags, endsWithNewline: lines > 0)
+    return (Document(fragments: frags, endsWithNewline: lines > 0), close + 1)
   }
 
   /// Append the bytes of `b` escaped for a JSON string (no quotes), as `encode` does.
@@ -714,16 +853,21 @@ extension JSONString {
       out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
       i += 1
       runStart = i
+      out.append(0x5C)
       switch c {
-      case 0x22: out.append(contentsOf: [0x5C, 0x22])
-      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-      case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-      case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-      case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-      case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-      case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+      case 0x22: out.append(0x22)
+      case 0x5C: out.append(0x5C)
+      case 0x0A: out.append(UInt8(ascii: "n"))
+      case 0x0D: out.append(UInt8(ascii: "r"))
+      case 0x09: out.append(UInt8(ascii: "t"))
+      case 0x08: out.append(UInt8(ascii: "b"))
+      case 0x0C: out.append(UInt8(ascii: "f"))
       default:
-        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]])
+        out.append(UInt8(ascii: "u"))
+        out.append(0x30)
+        out.append(0x30)
+        out.append(hexDigits[Int(c >> 4)])
+        out.append(hexDigits[Int(c & 15)])
       }
     }
     out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
@@ -732,13 +876,23 @@ extension JSONString {
   /// Append a document's text (fragments joined by LF) as a JSON string with quotes: the same
   /// bytes as `encode(document.text, into:)`, without building the text.
   static func encode(document: Document, into out: inout [UInt8]) {
+    // Room for the text and its line breaks (escapes may still grow it).
+    var total = out.count + 2 + 2 * document.fragments.count
+    for f in document.fragments { total += f.text.utf8.count }
+    if out.capacity < total { out.reserveCapacity(max(total, out.capacity * 2)) }
     out.append(UInt8(ascii: "\""))
     for (k, f) in document.fragments.enumerated() {
-      if k > 0 { out.append(contentsOf: [0x5C, UInt8(ascii: "n")]) }
+      if k > 0 {
+        out.append(0x5C)
+        out.append(UInt8(ascii: "n"))
+      }
       var t = f.text
       t.withUTF8 { appendEscaped($0, into: &out) }
     }
-    if document.endsWithNewline && !document.fragments.isEmpty { out.append(contentsOf: [0x5C, UInt8(ascii: "n")]) }
+    if document.endsWithNewline && !document.fragments.isEmpty {
+      out.append(0x5C)
+      out.append(UInt8(ascii: "n"))
+    }
     out.append(UInt8(ascii: "\""))
   }
 }
