@@ -146,10 +146,20 @@ int32_t mend_nfc_quick_yes(const uint8_t *p, int32_t len) {
   while (i < len) {
     uint8_t b = p[i];
     if (b < 0x80) {  // ASCII: Yes, class 0, no decomposition
+      // A run of ASCII (eight bytes a step): each byte leaves the same state as the one-byte
+      // step would, so only the run's last byte matters.
+      int32_t j = i + 1;
+      while (j + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, p + j, 8);
+        if (w & 0x8080808080808080ULL) break;
+        j += 8;
+      }
+      while (j < len && p[j] < 0x80) j++;
       last = 0;
-      prev = b;
+      prev = p[j - 1];
       prevPlainStarter = 1;
-      i++;
+      i = j;
       continue;
     }
     UChar32 c;
