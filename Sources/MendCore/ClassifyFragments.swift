@@ -36,9 +36,12 @@ public struct FragmentClassifier: @unchecked Sendable {
   /// A byte test that every line some pattern of a list matches passes (the patterns stay the
   /// definition: a line that passes still goes through them). Each gate is a necessary condition
   /// read off the default patterns (case-sensitive, no options, as `RegexCache.compile` builds them):
-  /// - `url`: `https?://` or `www\.` must occur, so the bytes hold "://" or "www.";
+  /// - `url`: `https?://` or `www\.` must occur, so the bytes hold "://" or "www."; and it must come
+  ///   first after the leading `\s*`, so the first byte above 0x20 is "h", "w" or non-ASCII;
   /// - `digit`: every date pattern needs a `\d`, which ICU takes as any `\p{Nd}`: an ASCII digit,
   ///   or a non-ASCII scalar of general category Nd (checked by decoding the non-ASCII scalars);
+  ///   and each has one first after its leading `\s*` or last before its trailing `\s*`, so the
+  ///   first or the last byte above 0x20 is a digit or non-ASCII;
   /// - `picture`: the credit and caption patterns need one of Photograph, Photo, Photos,
   ///   Photography, Illustration, Composite, Picture: the bytes hold "Photo", "Illustration",
   ///   "Composite" or "Picture";
@@ -55,38 +58,18 @@ public struct FragmentClassifier: @unchecked Sendable {
     func passes(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
       switch self {
       case .always: return true
-      case .url: return Self.find(buf, "://") || Self.find(buf, "www.")
+      case .url:
+        // The pattern is anchored: after the leading `\s*` comes "http" or "www.".
+        guard let f = Self.firstSignificant(buf), f >= 0x80 || f == 0x68 || f == 0x77 else { return false }
+        return Self.find(buf, "://") || Self.find(buf, "www.")
       case .digit:
-        // No Nd scalar lies below U+0660 or in U+2000–U+9FFF (punctuation, quotes, dashes,
-        // symbols, box drawing, CJK; `ClassifyGateTests` checks this over every scalar): only the
-        // other non-ASCII scalars are decoded and looked up.
-        let n = buf.count
-        var i = 0
-        let table = Self.ndTable  // read once: no lazy-initialisation check per scalar
-        while i < n {
-          let b = buf[i]
-          if b < 0x80 {
-            if b &- 0x30 < 10 { return true }
-            i += 1
-            continue
-          }
-          if b < 0xD9 || (b >= 0xE2 && b <= 0xE9) || b < 0xC0 {
-            i += 1  // a continuation byte, or the lead of a scalar that cannot be Nd
-            continue
-          }
-          let len = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
-          guard i + len <= n else { return true }  // cannot happen in a String; run the patterns
-          var v = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
-          for k in 1..<len { v = (v << 6) | (UInt32(buf[i + k]) & 0x3F) }
-          if v >= Self.ndTableStart && v < Self.ndTableEnd {
-            let x = Int(v - Self.ndTableStart)
-            if table[x >> 6] >> UInt64(x & 63) & 1 != 0 { return true }
-          } else if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber {
-            return true
-          }
-          i += len
-        }
-        return false
+        // Every date pattern is anchored at both ends (`^\s*` … `\s*$`) and has a `\d` right after
+        // the leading `\s*` (the first and third) or right before the trailing `\s*` (the first
+        // and second): one of the two bytes must be able to be (part of) a `\d`.
+        guard let f = Self.firstSignificant(buf), let l = Self.lastSignificant(buf),
+          f >= 0x80 || f &- 0x30 < 10 || l >= 0x80 || l &- 0x30 < 10
+        else { return false }
+        return Self.hasDecimalDigit(buf)
       case .picture:
         return Self.find(buf, "Photo") || Self.find(buf, "Illustration") || Self.find(buf, "Composite")
           || Self.find(buf, "Picture")
@@ -99,6 +82,58 @@ public struct FragmentClassifier: @unchecked Sendable {
         }
         return false
       }
+    }
+
+    /// Whether the bytes hold a scalar of general category Nd (what ICU's `\d` matches).
+    static func hasDecimalDigit(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+      // No Nd scalar lies below U+0660 or in U+2000–U+9FFF (punctuation, quotes, dashes,
+      // symbols, box drawing, CJK; `ClassifyGateTests` checks this over every scalar): only the
+      // other non-ASCII scalars are decoded and looked up.
+      let n = buf.count
+      var i = 0
+      let table = Self.ndTable  // read once: no lazy-initialisation check per scalar
+      while i < n {
+        let b = buf[i]
+        if b < 0x80 {
+          if b &- 0x30 < 10 { return true }
+          i += 1
+          continue
+        }
+        if b < 0xD9 || (b >= 0xE2 && b <= 0xE9) || b < 0xC0 {
+          i += 1  // a continuation byte, or the lead of a scalar that cannot be Nd
+          continue
+        }
+        let len = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
+        guard i + len <= n else { return true }  // cannot happen in a String; run the patterns
+        var v = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
+        for k in 1..<len { v = (v << 6) | (UInt32(buf[i + k]) & 0x3F) }
+        if v >= Self.ndTableStart && v < Self.ndTableEnd {
+          let x = Int(v - Self.ndTableStart)
+          if table[x >> 6] >> UInt64(x & 63) & 1 != 0 { return true }
+        } else if let s = Unicode.Scalar(v), s.properties.generalCategory == .decimalNumber {
+          return true
+        }
+        i += len
+      }
+      return false
+    }
+
+    /// The first byte that is not an ASCII control or space (every ASCII byte `\s` can match is
+    /// one of those; a non-ASCII byte is returned as it is: it may belong to a `\s` or a `\d`, and
+    /// the gates let it through), or nil when there is none.
+    @inline(__always) static func firstSignificant(_ buf: UnsafeBufferPointer<UInt8>) -> UInt8? {
+      for b in buf where b > 0x20 { return b }
+      return nil
+    }
+
+    /// The last such byte.
+    @inline(__always) static func lastSignificant(_ buf: UnsafeBufferPointer<UInt8>) -> UInt8? {
+      var i = buf.count
+      while i > 0 {
+        i -= 1
+        if buf[i] > 0x20 { return buf[i] }
+      }
+      return nil
     }
 
     /// The scalars U+0640–U+1FFF (the lead bytes D9–E1 the digit gate decodes: Arabic, the Indic

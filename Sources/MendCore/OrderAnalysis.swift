@@ -203,49 +203,183 @@ extension OrderModel {
     return false
   }
 
-  /// Analyse the sentences of one document (each a string of one sentence) into flat arrays.
-  public func analyzeFlat(_ texts: [String]) -> OrderAnalysis {
-    // One flat token array for the document; sentence si holds tokens bounds[si]..<bounds[si + 1].
+  /// A document's tokens in one flat array (sentence si holds `tokens[bounds[si]..<bounds[si + 1]]`)
+  /// and each token's word-list flags (`wordFlags[key]`): the first half of `analyzeFlat`, which
+  /// the neighbour-cohesion decline test (`RestoreOrder.contentAdjacentZ`) reads on its own.
+  struct TokenizedDocument {
+    var tokens: [Token]
+    var flags: [UInt16]
+    var bounds: [Int]
+  }
+
+  func tokenizeDocument(_ texts: [String]) -> TokenizedDocument {
     var all: [Token] = []
     var bytes = 0
     for t in texts { bytes += t.utf8.count }
     all.reserveCapacity(bytes / 5 + 4 * texts.count)
     var bounds: [Int] = [0]
     bounds.reserveCapacity(texts.count + 1)
+    for t in texts {
+      var t = t
+      t.withUTF8 { buf in Self.tokenize(buf, into: &all) }
+      bounds.append(all.count)
+    }
+    var flags = [UInt16](repeating: 0, count: all.count)
+    all.withUnsafeBufferPointer { ap in
+      flags.withUnsafeMutableBufferPointer { fp in
+        for i in 0..<ap.count { fp[i] = wordFlags[ap[i].key] }
+      }
+    }
+    return TokenizedDocument(tokens: all, flags: flags, bounds: bounds)
+  }
+
+  /// Each sentence's content words exactly as `analyzeFlat` lists them (`OrderAnalysis.List.content`:
+  /// a token not capitalised, in no function-word list, of ≥ 4 bytes; its key without a final "s";
+  /// sorted, each once), in one key pool with offsets (sentence i holds `keys[offsets[i]..<offsets[i + 1]]`),
+  /// straight from the bytes: the token boundaries, keys and possessive rule of `tokenize`, but no
+  /// `Token` array, and a capitalised token is skipped, not hashed (it is never a content word). A
+  /// test checks it against `analyzeFlat`.
+  func contentKeys(_ texts: [String]) -> (keys: [UInt64], offsets: [Int]) {
+    var keys: [UInt64] = []
+    var bytes = 0
+    for t in texts { bytes += t.utf8.count }
+    keys.reserveCapacity(bytes / 8 + 4)
+    var offsets = [Int](repeating: 0, count: texts.count + 1)
+    let function = WordListFlags.function
+    for (si, t) in texts.enumerated() {
+      var t = t
+      let start = keys.count
+      t.withUTF8 { buf in
+        let n = buf.count
+        var i = 0
+        while i < n {
+          let b = buf[i]
+          if b == 0x20 {
+            i += 1
+            continue
+          }
+          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
+            i += 3
+            continue
+          }
+          if !Self.isWordByte(b) {
+            i += 1
+            continue
+          }
+          if b &- 0x41 < 26 {
+            // Capitalised: only its end (the word loop of `tokenize`, as `skipLowerWordTail` runs it).
+            i = skipLowerWordTail(buf, from: i)
+            continue
+          }
+          let tokenStart = i
+          var j = i
+          var h = Self.fnvOffset
+          var stem = Self.fnvOffset
+          var last: UInt8 = 0
+          var possessiveAt = -1
+          while j < n {
+            let c = buf[j]
+            if c &- 0x61 < 26 {
+              stem = h
+              h = (h ^ UInt64(c)) &* Self.fnvPrime
+              last = c
+              j += 1
+              continue
+            }
+            if Self.isWordByte(c) {
+              if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
+              stem = h
+              h = (h ^ UInt64(Self.lower(c))) &* Self.fnvPrime
+              last = c
+              j += 1
+              continue
+            }
+            if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
+              if c == 0x27 && possessiveAt < 0 { possessiveAt = j }
+              h = (h ^ UInt64(c)) &* Self.fnvPrime
+              last = c
+              j += 1
+              continue
+            }
+            if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
+              if possessiveAt < 0 { possessiveAt = j }
+              h = (h ^ 0x27) &* Self.fnvPrime
+              j += 3
+              continue
+            }
+            break
+          }
+          i = j
+          guard j - tokenStart >= 4 else { continue }
+          var key = h
+          var stemKey = last == 0x73 ? stem : h
+          if possessiveAt > 0 {
+            var k = Self.fnvOffset
+            var p = tokenStart
+            while p < possessiveAt {
+              k = (k ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime
+              p += 1
+            }
+            key = k
+            stemKey = k
+          }
+          if wordFlags[key] & function == 0 { keys.append(stemKey) }
+        }
+      }
+      // Sorted, each once (as `sortUnique` on the sentence's list).
+      if keys.count - start > 1 {
+        keys[start...].sort()
+        var w = start + 1
+        for r in (start + 1)..<keys.count where keys[r] != keys[w - 1] {
+          keys[w] = keys[r]
+          w += 1
+        }
+        keys.removeLast(keys.count - w)
+      }
+      offsets[si + 1] = keys.count
+    }
+    return (keys, offsets)
+  }
+
+  /// Analyse the sentences of one document (each a string of one sentence) into flat arrays.
+  public func analyzeFlat(_ texts: [String]) -> OrderAnalysis {
+    analyzeFlat(texts, tokenizeDocument(texts))
+  }
+
+  /// `analyzeFlat` from the document's tokens (`tokenizeDocument(texts)`).
+  func analyzeFlat(_ texts: [String], _ doc: TokenizedDocument) -> OrderAnalysis {
     var quotes: [Bool] = []
     var years: [Bool] = []
     var pairKeys: [UInt64] = []
     quotes.reserveCapacity(texts.count)
     years.reserveCapacity(texts.count)
     pairKeys.reserveCapacity(texts.count)
-    for t in texts {
-      var t = t
-      t.withUTF8 { buf in
-        let first = all.count
-        Self.tokenize(buf, into: &all)
-        var y = false
-        for tok in all[first...] where tok.end - tok.start == 4 {
-          let a = buf[tok.start]
-          let b = buf[tok.start + 1]
-          if ((a == 0x31 && b == 0x39) || (a == 0x32 && b == 0x30)) && buf[tok.start + 2] >= 0x30
-            && buf[tok.start + 2] <= 0x39 && buf[tok.start + 3] >= 0x30 && buf[tok.start + 3] <= 0x39
-          {
-            y = true
-            break
+    return doc.tokens.withUnsafeBufferPointer { allp in
+      for (si, t) in texts.enumerated() {
+        var t = t
+        t.withUTF8 { buf in
+          let first = doc.bounds[si]
+          let end = doc.bounds[si + 1]
+          var y = false
+          for g in first..<end where allp[g].end - allp[g].start == 4 {
+            let tok = allp[g]
+            let a = buf[tok.start]
+            let b = buf[tok.start + 1]
+            if ((a == 0x31 && b == 0x39) || (a == 0x32 && b == 0x30)) && buf[tok.start + 2] >= 0x30
+              && buf[tok.start + 2] <= 0x39 && buf[tok.start + 3] >= 0x30 && buf[tok.start + 3] <= 0x39
+            {
+              y = true
+              break
+            }
           }
+          years.append(y)
+          quotes.append(Self.hasQuote(buf))
+          // The first two words as one key (two-word connectives: "In addition").
+          pairKeys.append(end - first >= 2 ? Self.pairKey(buf, allp[first], allp[first + 1]) : 0)
         }
-        years.append(y)
-        quotes.append(Self.hasQuote(buf))
-        // The first two words as one key (two-word connectives: "In addition").
-        pairKeys.append(all.count - first >= 2 ? Self.pairKey(buf, all[first], all[first + 1]) : 0)
       }
-      bounds.append(all.count)
-    }
-    var flags = [UInt16](repeating: 0, count: all.count)
-    for i in 0..<all.count { flags[i] = wordFlags[all[i].key] }
-    return all.withUnsafeBufferPointer { allp in
-      flags.withUnsafeBufferPointer { fp in
-        analyzeFlat(tokens: allp, flags: fp, bounds: bounds, quotes: quotes, years: years, pairKeys: pairKeys)
+      return doc.flags.withUnsafeBufferPointer { fp in
+        analyzeFlat(tokens: allp, flags: fp, bounds: doc.bounds, quotes: quotes, years: years, pairKeys: pairKeys)
       }
     }
   }

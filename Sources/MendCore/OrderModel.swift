@@ -879,41 +879,53 @@ extension OrderModel {
     }
     if long.count == 0 && defined.count == 0 && !defined.hasZero { return out }
     var v = opening
-    var seen = GrowingKeySet(capacity: caps.count)
+    // `seen` is asked only about a key in `long` (a word or its stem) or a key k ^ 1 with k in
+    // `defined` (an acronym): keeping only such keys in it gives every one of those questions the
+    // same answer as keeping all (and `long`, `defined` are complete before this loop).
+    var seen = GrowingKeySet(capacity: 16 + long.count + defined.count)
     var counted = GrowingKeySet(capacity: 64)
-    // Words of runs in a line (a name given in full there is not a bare use); reused per line.
-    var runKeys: [UInt64] = []
-    var definedHere: [UInt64] = []
-    forEachLine(caps) { line, start, end in
-      runKeys.removeAll(keepingCapacity: true)
-      definedHere.removeAll(keepingCapacity: true)
-      for c in caps[start..<end] {
-        if c.inRun { runKeys.append(c.key); runKeys.append(c.stem) }
-        if c.allCaps && c.inParens { definedHere.append(c.key) }
+    caps.withUnsafeBufferPointer { cp in
+      // A name given in full in the line (a word of one of its runs) is not a bare use there; an
+      // acronym defined in the line is not used bare there. Asked only when a sign is otherwise
+      // found (rare), so the line's caps are searched then instead of listed for every line.
+      @inline(__always) func inRunHere(_ start: Int, _ end: Int, _ k: UInt64) -> Bool {
+        for c in cp[start..<end] where c.inRun && (c.key == k || c.stem == k) { return true }
+        return false
       }
-      for c in caps[start..<end] where !c.inRun {
-        if c.allCaps && !c.inParens && defined.contains(c.key) && !seen.contains(c.key ^ 1) && !counted.contains(c.key ^ 1)
-          && !definedHere.contains(c.key)
-        {
-          v += 1
-          counted.insert(c.key ^ 1)
-        }
-        if long.contains(c.key) && !seen.contains(c.key) && !counted.contains(c.key) && !runKeys.contains(c.key) {
-          v += 1
-          counted.insert(c.key)
-        } else if c.stem != c.key && long.contains(c.stem) && !seen.contains(c.stem) && !counted.contains(c.stem)
-          && !runKeys.contains(c.stem)
-        {
-          v += 1
-          counted.insert(c.stem)
-        }
+      @inline(__always) func definedHere(_ start: Int, _ end: Int, _ k: UInt64) -> Bool {
+        for c in cp[start..<end] where c.allCaps && c.inParens && c.key == k { return true }
+        return false
       }
-      if plainBody[Int(line)] {
-        for c in caps[start..<end] where !c.first || c.inRun {
-          seen.insert(c.key)
-          seen.insert(c.stem)
-          if c.allCaps { seen.insert(c.key ^ 1) }
+      var start = 0
+      while start < cp.count {
+        let line = Int(cp[start].line & ~(1 << 30))
+        var end = start
+        while end < cp.count && Int(cp[end].line & ~(1 << 30)) == line { end += 1 }
+        for c in cp[start..<end] where !c.inRun {
+          if c.allCaps && !c.inParens && defined.contains(c.key) && !seen.contains(c.key ^ 1) && !counted.contains(c.key ^ 1)
+            && !definedHere(start, end, c.key)
+          {
+            v += 1
+            counted.insert(c.key ^ 1)
+          }
+          if long.contains(c.key) && !seen.contains(c.key) && !counted.contains(c.key) && !inRunHere(start, end, c.key) {
+            v += 1
+            counted.insert(c.key)
+          } else if c.stem != c.key && long.contains(c.stem) && !seen.contains(c.stem) && !counted.contains(c.stem)
+            && !inRunHere(start, end, c.stem)
+          {
+            v += 1
+            counted.insert(c.stem)
+          }
         }
+        if plainBody[line] {
+          for c in cp[start..<end] where !c.first || c.inRun {
+            if long.contains(c.key) || defined.contains(c.key ^ 1) { seen.insert(c.key) }
+            if long.contains(c.stem) || defined.contains(c.stem ^ 1) { seen.insert(c.stem) }
+            if c.allCaps && (long.contains(c.key ^ 1) || defined.contains(c.key)) { seen.insert(c.key ^ 1) }
+          }
+        }
+        start = end
       }
     }
     out.count = v
@@ -1076,39 +1088,65 @@ extension OrderModel {
     }
     let raw = UnsafeRawPointer(buf.baseAddress)
     while i < n {
-      // Fast lane: eight bytes that are all lower-case ASCII letters or spaces, once the line's
-      // first two words are hashed and no run of capitalised words is open. Why it is exact: at
-      // the top of this loop `i` is between words, so every letter run in the chunk is a word that
-      // starts with a lower-case letter (not hashed, `qualifies` false); for such a word the loop
-      // below only sets `sawBreak = false`, closes an open run (there is none) and counts `index`
-      // (already ≥ 2: it is read only while < 2 and as `== 1` at the end); a space changes
-      // nothing. A chunk ending inside a word continues that word exactly as the word loop
-      // below does (`skipLowerWordTail`). `quickFastLane = false` (tests) turns it off.
-      //
-      // A chunk that ends inside a word (`midWord`) is followed either by another such chunk,
-      // whose first letters are then that word's lower-case tail (what `skipLowerWordTail`
-      // would skip: only `i` moves, and `index` is already ≥ 2), or by the word's tail taken by
-      // `skipLowerWordTail` from the same `i` as before.
+      // Fast lane, once the line's first two words are hashed and no run of capitalised words is
+      // open: jump to the next token that starts with a capital A–Z, eight bytes at a time. Why
+      // it is exact: at the top of this loop `i` is between tokens (the loop below is at its top
+      // level there). Until a capitalised token starts, the loop below does nothing that matters:
+      // a token not starting with A–Z is not hashed (`index` is already ≥ 2) and does not qualify
+      // (with no open run it closes none); `index` is read only while < 2 and as `== 1` at the
+      // end; `sawBreak` is read only as `breakBefore` of a word that extends an open run, and it
+      // is reset by the next token before any run can open. So only the start of the next
+      // capitalised token is needed, and only ASCII bytes are read up to it: a byte p in A–Z,
+      // with all of i...p ASCII, starts a token unless (a) byte p − 1 ≥ i is a word byte (letter
+      // or digit: p goes on with that word), or (b) byte p − 1 is an apostrophe or hyphen and
+      // byte p − 2 ≥ i is a word byte (the word loop joins "x-Y" and "x'Y": it is inside a word
+      // at p − 1 exactly when p − 2 is a word byte, since two joiners in a row end a word, and
+      // at i it is at its top level, where a joiner is punctuation). At the first non-ASCII byte
+      // before such a start the lane hands over to the loop below at the last position after a
+      // space (between tokens in valid UTF-8: no token and no skipped E2 80 xx sequence holds a
+      // space), or at i. `quickFastLane = false` (tests) turns the lane off.
       if quickFastLane && index >= 2 && runStart < 0 {
-        var midWord = false
-        while i + 8 <= n {
-          let x = raw!.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          if x & 0x8080_8080_8080_8080 != 0 { break }
-          // Per byte (all < 0x80, so no carry crosses a byte): bit 7 of v + 0x1F is v ≥ 0x61,
-          // of v + 0x05 is v ≥ 0x7B.
-          let lower = (x &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(x &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080
-          let space = ~(((x ^ 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) & 0x8080_8080_8080_8080
-          if lower | space != 0x8080_8080_8080_8080 { break }
-          if lower != 0 { sawBreak = false }
-          i += 8
-          index += 1
-          midWord = lower >> 63 != 0
+        let i0 = i
+        @inline(__always) func asciiWord(_ v: UInt8) -> Bool { v &- 0x61 < 26 || v &- 0x41 < 26 || v &- 0x30 < 10 }
+        var c = i
+        var next = -1  // the capitalised token's start, or the hand-over position
+        lane: while c < n {
+          var x: UInt64
+          if c + 8 <= n {
+            x = raw!.loadUnaligned(fromByteOffset: c, as: UInt64.self)
+          } else {
+            // The last bytes, padded with spaces (neither A–Z nor non-ASCII).
+            x = 0x2020_2020_2020_2020
+            for k in 0..<(n - c) { x = (x & ~(0xFF << UInt64(8 * k))) | UInt64(buf[c + k]) << UInt64(8 * k) }
+          }
+          let high = x & 0x8080_8080_8080_8080
+          let y = x & 0x7F7F_7F7F_7F7F_7F7F
+          // Per byte of y (< 0x80, so no carry crosses a byte): bit 7 of v + 0x3F is v ≥ 0x41,
+          // of v + 0x25 is v ≥ 0x5B; a byte with bit 7 set in x is not ASCII.
+          var upper = (y &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(y &+ 0x2525_2525_2525_2525) & ~x & 0x8080_8080_8080_8080
+          if high != 0 { upper &= (high & (0 &- high)) &- 1 }  // only bytes before the first non-ASCII one
+          while upper != 0 {
+            let p = c + upper.trailingZeroBitCount >> 3
+            upper &= upper - 1
+            if p > i0 {
+              let q = buf[p - 1]
+              if asciiWord(q) { continue }
+              if (q == 0x27 || q == 0x2D) && p - 2 >= i0 && asciiWord(buf[p - 2]) { continue }
+            }
+            next = p
+            break lane
+          }
+          if high != 0 {
+            // Non-ASCII: the loop below takes over after the last space before it.
+            var h = c + high.trailingZeroBitCount >> 3
+            while h > i0 && buf[h - 1] != 0x20 { h -= 1 }
+            next = h
+            break lane
+          }
+          c += 8
         }
-        if midWord {
-          // The chunk ended inside a word: the rest of it, as the word loop below takes it.
-          i = skipLowerWordTail(buf, from: i)
-        }
-        if i >= n { break }
+        if next < 0 { break }  // no capitalised token in the rest of the line
+        i = next
       }
       let b = buf[i]
       if b == 0x20 {  // the usual byte between words

@@ -129,9 +129,9 @@ public struct RestoreOrder: Stage {
   let maxSentences: Int
   let fragmentedShare: Double
   public let gainThreshold: Double
-  public let givenZMax: Double
-  public let minViolations: Int
-  public let adjacentZMax: Double
+  public internal(set) var givenZMax: Double
+  public internal(set) var minViolations: Int
+  public internal(set) var adjacentZMax: Double
   public let signsZMin: Double
   let exactUpTo: Int
   let beamWidth: Int
@@ -305,8 +305,8 @@ public struct RestoreOrder: Stage {
     let n = an.count
     let u = model.unaryScores(an)
     let sparse = model.directionalPairs(an)
-    var rng = SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n))
-    let samples = n <= 60 ? 24 : 8
+    var rng = Self.zRandom(n)
+    let samples = Self.zSamples(n)
     var sum = 0.0, squares = 0.0, aSum = 0.0, aSq = 0.0, pSum = 0.0, pSq = 0.0
     var perm = Array(0..<n)
     var pos = [Int](repeating: 0, count: n)
@@ -364,11 +364,90 @@ public struct RestoreOrder: Stage {
             pSum += p
             pSq += p * p
           }
-          func z(_ g: Double, _ s: Double, _ q: Double) -> Double {
-            let m = s / Double(samples)
-            return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
-          }
+          func z(_ g: Double, _ s: Double, _ q: Double) -> Double { Self.zScore(g, s, q, samples: samples) }
           return (z(given, sum, squares), z(givenA, aSum, aSq), z(givenP, pSum, pSq))
+        }
+      }
+    }
+  }
+
+  /// The random orders of the z-scores: `zSamples(n)` shuffles of 0..<n, each from the last, by
+  /// this generator (seeded by n, so the same document always gets the same answer).
+  @inline(__always) static func zRandom(_ n: Int) -> SplitMix64 { SplitMix64(seed: 0x6D65_6E64 &+ UInt64(n)) }
+  @inline(__always) static func zSamples(_ n: Int) -> Int { n <= 60 ? 24 : 8 }
+
+  /// z of the given order's value `g` from the samples' sum `s` and sum of squares `q`.
+  @inline(__always) static func zScore(_ g: Double, _ s: Double, _ q: Double, samples: Int) -> Double {
+    let m = s / Double(samples)
+    return (g - m) / max((q / Double(samples) - m * m).squareRoot(), 1e-9)
+  }
+
+  /// Off only in tests: `evaluate` then skips the neighbour-cohesion test on content words
+  /// (`contentAdjacentZ`) and declines through the full analysis alone (the reference).
+  var adjacentPrecheck = true
+
+  /// The second figure of `randomOrderZ` (the given order's neighbour cohesion against random
+  /// orders), from the document's tokens alone, or nil when the model's neighbour score reads more
+  /// than content words.
+  ///
+  /// Why it is the same number: with `weight-adjacent-entity` and `weight-adjacent-reference` both
+  /// zero, `OrderModel.adjacency` is `adjacentOverlap · jaccard(content a, content b)` plus terms
+  /// that are ±0 whatever the shared name and the opening are (w · 1 and w · 0 are the same zero
+  /// when w is 0; a running sum from +0 is not changed by adding either zero). The content words are
+  /// the ones `analyzeFlat` keeps (`OrderModel.contentKeys`: a token not capitalised, in no
+  /// function-word list, of ≥ 4 bytes; its key without a final "s"; sorted, each once), so every neighbour gets the same value, the
+  /// random orders are the same (same generator, same shuffles), and the sums are taken in the same
+  /// order. A pair whose content signatures share no bit shares no content word: its value is the
+  /// no-overlap one, as in `randomOrderZ`. So `evaluate` may decline on it before the full
+  /// analysis: `adjacent-z-max` is one of the conditions that must all hold for a reorder.
+  /// (Long text in order, one sentence a line, leaves here: its neighbours share words.)
+  func contentAdjacentZ(_ texts: [String]) -> Double? {
+    guard model.adjacentEntity == 0 && model.adjacentReference == 0 else { return nil }
+    let n = texts.count
+    guard n >= 1 else { return nil }
+    let (keys, offs) = model.contentKeys(texts)
+    var signature = [UInt64](repeating: 0, count: n)
+    keys.withUnsafeBufferPointer { kp in
+      for si in 0..<n {
+        var m: UInt64 = 0
+        for k in kp[offs[si]..<offs[si + 1]] { m |= 1 << (k >> 58) }
+        signature[si] = m
+      }
+    }
+    let disjoint = model.adjacency(overlap: 0, union: 0, sharedName: false, opens: false)
+    var rng = Self.zRandom(n)
+    let samples = Self.zSamples(n)
+    var perm = Array(0..<n)
+    var aSum = 0.0, aSq = 0.0
+    return keys.withUnsafeBufferPointer { kp in
+      offs.withUnsafeBufferPointer { op in
+        signature.withUnsafeBufferPointer { sp in
+          func cohesion(_ perm: [Int]) -> Double {
+            var a = 0.0
+            perm.withUnsafeBufferPointer { pp in
+              for x in 0..<(n - 1) {
+                let o = pp[x]
+                let b = pp[x + 1]
+                if sp[o] & sp[b] == 0 {
+                  a += disjoint
+                } else {
+                  let ca = UnsafeBufferPointer(rebasing: kp[op[o]..<op[o + 1]])
+                  let cb = UnsafeBufferPointer(rebasing: kp[op[b]..<op[b + 1]])
+                  let inter = OrderModel.overlap(ca, cb)
+                  a += model.adjacency(overlap: inter, union: ca.count + cb.count - inter, sharedName: false, opens: false)
+                }
+              }
+            }
+            return a
+          }
+          let given = cohesion(perm)
+          for _ in 0..<samples {
+            perm.shuffle(using: &rng)
+            let a = cohesion(perm)
+            aSum += a
+            aSq += a * a
+          }
+          return Self.zScore(given, aSum, aSq, samples: samples)
         }
       }
     }
@@ -381,6 +460,9 @@ public struct RestoreOrder: Stage {
   func evaluate(_ sentences: [String], stopEarly: Bool) -> Decision? {
     let n = sentences.count
     // The decline test reads the flat analysis; `Sentence` values only for a document it lets through.
+    // Neighbour cohesion first, from the content words alone (exactly the `aZ` below; see
+    // `contentAdjacentZ`): long text in order leaves here without the full analysis.
+    if stopEarly && adjacentPrecheck, let aZ = contentAdjacentZ(sentences), aZ > adjacentZMax { return nil }
     let flat = model.analyzeFlat(sentences)
     let identity = Array(0..<n)
     let violations = OrderModel.violations(flat, order: identity)

@@ -20,7 +20,9 @@ import Testing
     "He was 45.", "It rose 3/4.", "Read more at example/com.", "Photo", "photo: reuters", "WWW.EXAMPLE.COM",
     "HTTPS://EXAMPLE.COM", "Le 5 mai.", "Ünïcödé — déjà vu", "“Quoted,” he said.", "\u{00A0}20240105\u{00A0}",
     "\u{2003}www.example.com", "𝟐𝟎𝟐𝟒𝟎𝟏𝟎𝟓", "۲۰۲۴۰۱۰۵", "߀߁߂߃߄߅߆߇", "১২৩৪৫৬৭৮",
-    "“Déjà” — ٢٠٢٤-٠١-٠٥", "Mai ⁲⁳ ²³ ½",
+    "“Déjà” — ٢٠٢٤-٠١-٠٥", "Mai ⁲⁳ ²³ ½", "\t20240105", "20240105\t", "\u{3000}2022-06-15", "January 4, 2019\u{00A0}",
+    "\u{2003}January 4, 2019", "x20240105", "20240105x", "\thttps://example.com", "\u{00A0}https://example.com",
+    " www.example.com ", "xhttps://example.com", "Ahttps://example.com", "January 2019.", "4 January 2019 \u{2028}",
   ]
 
   static func lines() throws -> [String] {
@@ -110,7 +112,7 @@ import Testing
       let isNd = s.properties.generalCategory == .decimalNumber
       if isNd { nd += 1 }
       var text = "Le " + String(Character(s)) + " mai"
-      #expect(text.withUTF8 { G.digit.passes($0) } == isNd, "U+\(String(v, radix: 16))")
+      #expect(text.withUTF8 { G.hasDecimalDigit($0) } == isNd, "U+\(String(v, radix: 16))")
     }
     #expect(nd >= 200)
   }
@@ -122,12 +124,38 @@ import Testing
       nd += 1
       #expect(v >= 0x660 && !(0x2000...0x9FFF).contains(v), "U+\(String(v, radix: 16))")
       var text = "Le “" + String(Character(s)) + "” mai"
-      let pass = text.withUTF8 { FragmentClassifier.Gate.digit.passes($0) }
+      let pass = text.withUTF8 { FragmentClassifier.Gate.hasDecimalDigit($0) }
       #expect(pass, "U+\(String(v, radix: 16))")
+      // The whole gate: the digit first or last after the (ASCII or any non-ASCII) padding.
+      for var line in [String(Character(s)) + " mai", "Le " + String(Character(s)), "\u{00A0}" + String(Character(s)) + "\u{3000}"] {
+        #expect(line.withUTF8 { FragmentClassifier.Gate.digit.passes($0) }, "U+\(String(v, radix: 16))")
+      }
     }
     #expect(nd > 500)
     var plain = "Déjà vu — “quoted” █ 〇 ½ ²"
     #expect(!plain.withUTF8 { FragmentClassifier.Gate.digit.passes($0) })
+    #expect(!plain.withUTF8 { FragmentClassifier.Gate.hasDecimalDigit($0) })
+  }
+
+  /// The anchors of the date and URL gates: a digit neither first nor last, a URL not first, is
+  /// rejected; first or last (after ASCII spaces and controls, or behind any non-ASCII byte) passes.
+  @Test func anchoredGatesLookAtBothEnds() {
+    typealias G = FragmentClassifier.Gate
+    func pass(_ g: G, _ s: String) -> Bool {
+      var s = s
+      return s.withUTF8 { g.passes($0) }
+    }
+    #expect(!pass(.digit, "He was 45 then."))
+    #expect(!pass(.digit, "  Le 5 mai  "))
+    #expect(pass(.digit, "  5 mai"))
+    #expect(pass(.digit, "mai 2019\t"))
+    #expect(pass(.digit, "\u{2003}mai 2019 x"))
+    #expect(!pass(.url, "See https://example.com"))
+    #expect(pass(.url, " \thttps://example.com"))
+    #expect(pass(.url, "www.example.com"))
+    #expect(pass(.url, "\u{00A0}xhttps://example.com"))
+    #expect(!pass(.url, "   "))
+    #expect(!pass(.digit, ""))
   }
 
   @Test func otherPatternsRunOnEveryLine() throws {
