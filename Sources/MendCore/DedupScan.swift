@@ -57,6 +57,16 @@ extension DedupText {
     /// The byte offset in its line of each token's first byte (`tokens`' order): the units of a
     /// regular line take their tokens from here (`unitTokens`) instead of tokenising again.
     let tokenByte = Grow<Int32>()
+    /// The end offset in its line of each ASCII token whose hash is not made yet (-1: the token's
+    /// hash is in `tokens`). The scan only finds words (their prefix, length and digits); a hash
+    /// is made from the bytes when a stage needs it (`hashOf`, `ensureLine`), so the words of
+    /// lines and documents that a cheaper test settles are never hashed.
+    let tokenEnd = Grow<Int32>()
+    /// Whether all of line f's tokens have their hashes.
+    let lineHashed = Grow<Bool>()
+    /// The document's bytes, line after line (line f from `lineByte[f]`): the lazy hashes read them.
+    let bytes = Grow<UInt8>()
+    let lineByte = Grow<Int32>()
     /// Tokens of line f: `lineToken[f]..<lineToken[f+1]`.
     let lineToken = Grow<Int32>()
     /// First token of each piece (`pieceCount` of them); pieces of line f:
@@ -82,8 +92,41 @@ extension DedupText {
     /// `unitsFromTheScanAreTheTokenizersUnits`.
     func line(_ f: Int) -> ScannedLine? {
       if irregular.p[f] { return nil }
+      ensureLine(f)
       let t0 = Int(lineToken.p[f])
       return ScannedLine(tokens: tokens.p + t0, starts: tokenByte.p + t0, count: Int(lineToken.p[f + 1]) - t0)
+    }
+
+    /// The hash of token k of line f (made from its bytes on first use; the same as
+    /// `tokenize`'s, `scanLineGivesTheTokenizersWords`).
+    @inline(__always)
+    func hashOf(_ k: Int, line f: Int) -> UInt64 {
+      let e = tokenEnd.p[k]
+      if e < 0 { return tokens.p[k].hash }
+      let h = DedupText.lazyHash(bytes.p + Int(lineByte.p[f]), Int(tokenByte.p[k]), Int(e), DedupText.lowerAlnumTable)
+      tokens.p[k].hash = h
+      tokenEnd.p[k] = -1
+      return h
+    }
+
+    /// Make the hashes of line f's tokens.
+    func ensureLine(_ f: Int) {
+      if lineHashed.p[f] { return }
+      // The buffers through local pointers (no access checks per token).
+      let toks = tokens.p
+      let ends = tokenEnd.p
+      let starts = tokenByte.p
+      let base = bytes.p + Int(lineByte.p[f])
+      let low = DedupText.lowerAlnumTable
+      for k in Int(lineToken.p[f])..<Int(lineToken.p[f + 1]) where ends[k] >= 0 {
+        toks[k].hash = DedupText.lazyHash(base, Int(starts[k]), Int(ends[k]), low)
+        ends[k] = -1
+      }
+      lineHashed.p[f] = true
+    }
+
+    func ensureAll() {
+      for f in 0..<texts.count { ensureLine(f) }
     }
 
     func matches(_ document: Document) -> Bool {
@@ -105,28 +148,42 @@ extension DedupText {
       let needed = total / 2 + count + 1
       let toks = tokens.reserve(needed)
       let starts = tokenByte.reserve(needed)
+      let ends = tokenEnd.reserve(needed)
       let pieces = pieceToken.reserve(needed)
       let lt = lineToken.reserve(count + 1)
       let lp = linePiece.reserve(count + 1)
       let irr = irregular.reserve(count + 1)
+      let hashed = lineHashed.reserve(count + 1)
+      let lb = lineByte.reserve(count + 1)
+      let all = bytes.reserve(total + 1)
       let words = nonASCIIWords
       var nt = 0
       var np = 0
+      var nb = 0
       var anyIrr = false
       for (k, f) in document.fragments.enumerated() {
         texts.append(f.text)
         lt[k] = Int32(nt)
         lp[k] = Int32(np)
-        let scanned =
-          f.text.utf8.withContiguousStorageIfAvailable {
-            DedupText.scanWords($0, out: toks + nt, starts: starts + nt, first: nt, pieces: pieces + np, words: words)
+        lb[k] = Int32(truncatingIfNeeded: nb)
+        hashed[k] = false
+        // The line's bytes are copied into the document's buffer and scanned there.
+        let n =
+          f.text.utf8.withContiguousStorageIfAvailable { src -> Int in
+            if let b = src.baseAddress { (all + nb).update(from: b, count: src.count) }
+            return src.count
           }
           ?? {
             var text = f.text
-            return text.withUTF8 {
-              DedupText.scanWords($0, out: toks + nt, starts: starts + nt, first: nt, pieces: pieces + np, words: words)
+            return text.withUTF8 { src -> Int in
+              if let b = src.baseAddress { (all + nb).update(from: b, count: src.count) }
+              return src.count
             }
           }()
+        let scanned = DedupText.scanWords(
+          UnsafeBufferPointer(start: all + nb, count: n), out: toks + nt, starts: starts + nt, ends: ends + nt, first: nt,
+          pieces: pieces + np, words: words)
+        nb += n
         nt += scanned.words
         np += scanned.pieces
         irr[k] = scanned.irregular
@@ -134,6 +191,7 @@ extension DedupText {
       }
       lt[count] = Int32(nt)
       lp[count] = Int32(np)
+      lb[count] = Int32(truncatingIfNeeded: nb)
       tokenCount = nt
       pieceCount = np
       anyIrregular = anyIrr
@@ -173,7 +231,10 @@ extension DedupText {
       // Per piece: the fingerprint of the first words from its start and of the last words
       // before its start (0: none); per line, of its last words. A fingerprint is a multiply per
       // word and one final mix: only equality matters (the same words give the same value), and
-      // two windows that look equal wrongly only make more candidates.
+      // two windows that look equal wrongly only make more candidates. It is made of the words'
+      // `shape` (first four normalised bytes and length), not their hashes: equal words have
+      // equal shapes, so equal units still give equal fingerprints (words of the same shape
+      // only look equal wrongly, which makes more candidates), and no word is hashed here.
       let startFP = scratch.startFP.reserve(pieces)
       let endFP = scratch.endFP.reserve(pieces)
       let lineEndFP = scratch.lineEndFP.reserve(lines)
@@ -198,7 +259,7 @@ extension DedupText {
           endFP[p] = 0
           if t + minWords <= end {
             var h: UInt64 = 0x51_7CC1_B727_220A
-            for k in t..<(t + minWords) { h = (h ^ toks[k].hash) &* 0x9E37_79B9_7F4A_7C15 }
+            for k in t..<(t + minWords) { h = (h ^ DedupText.shape(toks[k])) &* 0x9E37_79B9_7F4A_7C15 }
             h = DedupText.mix(h)
             startFP[p] = h | 1
             all[nAll] = h | 1
@@ -206,7 +267,7 @@ extension DedupText {
           }
           if t - minWords >= start {
             var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
-            for k in (t - minWords)..<t { h = (h ^ toks[k].hash) &* 0x9E37_79B9_7F4A_7C15 }
+            for k in (t - minWords)..<t { h = (h ^ DedupText.shape(toks[k])) &* 0x9E37_79B9_7F4A_7C15 }
             h = DedupText.mix(h)
             endFP[p] = h & ~1
             all[nAll] = h & ~1
@@ -214,7 +275,7 @@ extension DedupText {
           }
         }
         var h: UInt64 = 0x2F1E_5D3C_4B7A_6989
-        for k in (end - minWords)..<end { h = (h ^ toks[k].hash) &* 0x9E37_79B9_7F4A_7C15 }
+        for k in (end - minWords)..<end { h = (h ^ DedupText.shape(toks[k])) &* 0x9E37_79B9_7F4A_7C15 }
         h = DedupText.mix(h)
         lineEndFP[f] = h & ~1
         all[nAll] = h & ~1
@@ -380,6 +441,8 @@ extension DedupText {
       let stemOf = nd.stemOf.reserve(tokenCount + 1)
       let contentTok = nd.contentTok.reserve(tokenCount + 1)
       let toks = self.tokens.p
+      let byShape = soft.shapes != nil
+      let shapes = soft.shapes ?? soft
       // First only what the set-aside test below needs (the stems of the content words): most
       // documents are settled there, and the filters, bits and counts of the second pass are
       // made only for the others. Both passes visit the same tokens in the same order, so the
@@ -397,11 +460,26 @@ extension DedupText {
             let t = toks[k]
             // The stage's own tokens (a word with non-ASCII letters is NFKC-normalised and
             // lower-cased as there), so soft words and stems are exactly the stage's.
-            if soft.contains(t.hash) { continue }
+            // A word is hashed only when its shape is a soft word's: a soft word has a soft
+            // word's shape, and a word of at most 4 bytes with a soft word's shape is that word
+            // (its shape is the word), so only longer ones need the hash to tell.
+            if byShape {
+              if shapes.contains(DedupText.shape(t) &* 0x9E37_79B9_7F4A_7C15)
+                && (t.length <= 4 || soft.contains(hashOf(k, line: f)))
+              {
+                continue
+              }
+            } else if soft.contains(hashOf(k, line: f)) {
+              continue
+            }
             // One multiply for a prefix stem: stems are only compared for equality (and their
             // top bits pick filter bits and table slots), and two stems that look equal wrongly
-            // only keep more pairs.
-            stemOf[nContent] = t.length >= 4 && !t.isNumber ? (UInt64(t.prefix) | 0x5354_454D_0000_0000) &* 0x9E37_79B9_7F4A_7C15 : t.hash
+            // only keep more pairs. A word shorter than 4 bytes (not a number) is its shape (the
+            // word itself, one multiply, no hash); a number's stem is its hash.
+            stemOf[nContent] =
+              t.length >= 4 && !t.isNumber
+              ? (UInt64(t.prefix) | 0x5354_454D_0000_0000) &* 0x9E37_79B9_7F4A_7C15
+              : t.isNumber ? hashOf(k, line: f) : DedupText.shape(t) &* 0xC2B2_AE3D_27D4_EB4F
             contentTok[nContent] = Int32(truncatingIfNeeded: k)
             nContent &+= 1
           }
@@ -459,6 +537,11 @@ extension DedupText {
         }
         if !open { return [] }
       }
+      // The passes below test words by their filter bits. A word's bit comes from its shape
+      // (first four bytes and length), not its hash: equal words have equal shapes, so a word
+      // present sets its bit as before, and a different word of the same shape only sets a bit
+      // that looks present wrongly, which these filters allow already (they only keep more
+      // pairs). So the words of these documents are not hashed either.
       // The second pass (documents not settled by the set-aside test): per piece, filters of its
       // content words' stems (and per line of the words themselves), each word's filter bit (soft
       // ones too; a window's filters of its exact content words and of all its words are made
@@ -470,7 +553,7 @@ extension DedupText {
       // a stem is new in piece p when the last piece it was counted for is not p).
       let lastPiece = nd.lastPiece.reserve(nStems)
       lastPiece.update(repeating: -1, count: nStems)
-      for k in 0..<tokenCount { allBit[k] = UInt16(truncatingIfNeeded: toks[k].hash >> 54) }
+      for k in 0..<tokenCount { allBit[k] = UInt16(truncatingIfNeeded: (DedupText.shape(toks[k]) &* 0x9E37_79B9_7F4A_7C15) >> 54) }
       for f in 0..<lines {
         let le = lineExact + f * fw
         for p in Int(linePiece[f])..<Int(linePiece[f + 1]) {
@@ -481,7 +564,7 @@ extension DedupText {
           for c in Int(contentStart[p])..<Int(contentStart[p + 1]) {
             let stem = stemOf[c]
             let sb = UInt16(truncatingIfNeeded: stem >> 54)
-            let eb = UInt16(truncatingIfNeeded: toks[Int(contentTok[c])].hash >> 54)
+            let eb = UInt16(truncatingIfNeeded: (DedupText.shape(toks[Int(contentTok[c])]) &* 0x9E37_79B9_7F4A_7C15) >> 54)
             ps[Int(sb >> 6)] |= 1 << UInt64(sb & 63)
             le[Int(eb >> 6)] |= 1 << UInt64(eb & 63)
             stemBit[c] = sb
@@ -780,14 +863,43 @@ extension DedupText {
     }
   }
 
+  /// A token's shape: its first four normalised bytes and its normalised length, both functions
+  /// of the normalised word (as its hash is), so equal words have equal shapes. For a word of at
+  /// most 4 bytes the shape is the word itself. Known without hashing the word.
+  @inline(__always)
+  static func shape(_ t: Token) -> UInt64 {
+    UInt64(t.prefix) | UInt64(UInt32(bitPattern: t.length)) &<< 32
+  }
+
   /// A fixed set of word hashes read through a pointer (the soft words, looked up for every
   /// word of a document): open addressing, 0 marks an empty slot (a hash of 0 is kept apart).
   final class WordSet: @unchecked Sendable {
     let keys: UnsafeMutablePointer<UInt64>
     let mask: Int
     let hasZero: Bool
+    /// The words' shapes (`shape` × 0x9E37_79B9_7F4A_7C15, so that slots spread), when the set
+    /// was made from the words (`init(words:)`): `DocScan.nearDuplicateLines` then hashes only
+    /// the words with a soft word's shape.
+    let shapes: WordSet?
 
-    init(_ words: Set<UInt64>) {
+    /// The words (each a single token for `tokenize`; others are left out, as `wordSet` does)
+    /// by hash, with their shapes.
+    convenience init(words: [String]) {
+      var hashes = Set<UInt64>()
+      var shapes = Set<UInt64>()
+      for w in words {
+        var toks: [Token] = []
+        var s = w
+        s.withUTF8 { DedupText.tokenize($0, 0..<$0.count, into: &toks) }
+        if toks.count != 1 { continue }
+        hashes.insert(toks[0].hash)
+        shapes.insert(DedupText.shape(toks[0]) &* 0x9E37_79B9_7F4A_7C15)
+      }
+      self.init(hashes, shapes: WordSet(shapes))
+    }
+
+    init(_ words: Set<UInt64>, shapes: WordSet? = nil) {
+      self.shapes = shapes
       var size = 64
       while size < 4 * words.count { size <<= 1 }
       keys = .allocate(capacity: size)
@@ -896,12 +1008,17 @@ extension DedupText {
     let store = UnsafeMutablePointer<Token>.allocate(capacity: room)
     let ps = UnsafeMutablePointer<Int32>.allocate(capacity: room)
     let starts = UnsafeMutablePointer<Int32>.allocate(capacity: room)
+    let ends = UnsafeMutablePointer<Int32>.allocate(capacity: room)
     defer {
       store.deallocate()
       ps.deallocate()
       starts.deallocate()
+      ends.deallocate()
     }
-    let r = scanWords(buf, out: store, starts: starts, first: out.count, pieces: ps, words: nil)
+    let r = scanWords(buf, out: store, starts: starts, ends: ends, first: out.count, pieces: ps, words: nil)
+    if let p = buf.baseAddress {
+      for k in 0..<r.words where ends[k] >= 0 { store[k].hash = lazyHash(p, Int(starts[k]), Int(ends[k]), lowerAlnumTable) }
+    }
     out += UnsafeBufferPointer(start: store, count: r.words)
     pieces += UnsafeBufferPointer(start: ps, count: r.pieces)
     return r.irregular
@@ -920,65 +1037,91 @@ extension DedupText {
   }()
 
   /// The ASCII letters and digits of a word from `i` (its first four lower-cased bytes in
-  /// `prefix`, all of them hashed into `h`), up to the first other byte. Shared by both word
-  /// loops; inlined, so their state stays in registers.
+  /// `prefix`), up to the first other byte. Shared by both word loops; inlined, so their state
+  /// stays in registers. The word is not hashed here: its hash is made from its bytes when a
+  /// stage needs it (`lazyHash`).
   @inline(__always)
   static func wordRun(
-    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int,
     _ prefix: inout UInt32, _ len: inout Int32, _ digits: inout Bool
   ) {
-    // Wrapping arithmetic (a line is far shorter than 2³¹ bytes, and len ≥ 0 counts its bytes),
-    // and the digit test as an AND of the bytes: a lower-cased letter (0x61–0x7A) has bit 0x40
-    // set, a digit (0x30–0x39) has not, so the AND lacks it exactly when a digit was read.
-    var all: UInt8 = 0xFF
-    defer { if all & 0x40 == 0 { digits = true } }
+    // Wrapping arithmetic (a line is far shorter than 2³¹ bytes, and len ≥ 0 counts its bytes).
     while i < n && len < 4 {
       let c = low[Int(p[i])]
       if c == 0 { return }
-      h = (h ^ UInt64(c)) &* fnvPrime
       prefix |= UInt32(c) &<< (8 &* UInt32(truncatingIfNeeded: len))
       len &+= 1
-      all &= c
+      if c <= 0x39 { digits = true }
       i &+= 1
     }
     let i0 = i
-    hashRun(p, n, low, &i, &h, &all)
+    alnumRun(p, n, low, &i, &digits)
     len &+= Int32(truncatingIfNeeded: i &- i0)
   }
 
-  /// The ASCII letters and digits from `i`, up to the first other byte: each lower-cased byte
-  /// hashed into `h` and ANDed into `all`. Shared by `wordRun` and `firstRun`; a pointer to the
-  /// end and the hash in locals, so the loop keeps both in registers.
+  /// The ASCII letters and digits from `i`, up to the first other byte (`digits` set when one
+  /// is a digit), 8 bytes at a time. Per byte of a little-endian word, with v = the byte's low
+  /// 7 bits and x = v | 0x20 (lower case): x + 0x1F has bit 7 set exactly when x ≥ 0x61,
+  /// x + 0x05 when x ≥ 0x7B, v + 0x50 when v ≥ 0x30, v + 0x46 when v ≥ 0x3A (no sum exceeds
+  /// 0xFF, so no carry crosses bytes); a letter is 0x61 ≤ x ≤ 0x7A (v is then 0x41–0x5A or
+  /// 0x61–0x7A), a digit 0x30 ≤ v ≤ 0x39, and a byte ≥ 0x80 is neither. The same bytes as
+  /// `lowerAlnum` ≠ 0 (`scanLineGivesTheTokenizersWords`).
   @inline(__always)
-  static func hashRun(
-    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64,
-    _ all: inout UInt8
-  ) {
-    var q = p + i
-    let end = p + n
-    var x = h
-    var a = all
-    while q < end {
-      let c = low[Int(q.pointee)]
-      if c == 0 { break }
-      x = (x ^ UInt64(c)) &* fnvPrime
-      a &= c
-      q += 1
+  static func alnumRun(_ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ digits: inout Bool) {
+    let high: UInt64 = 0x8080_8080_8080_8080
+    var j = i
+    var dig: UInt64 = 0
+    while j &+ 8 <= n {
+      let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self).littleEndian
+      let v = w & 0x7F7F_7F7F_7F7F_7F7F
+      let x = v | 0x2020_2020_2020_2020
+      let letter = (x &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(x &+ 0x0505_0505_0505_0505)
+      let digit = (v &+ 0x5050_5050_5050_5050) & ~(v &+ 0x4646_4646_4646_4646)
+      let stop = (~(letter | digit) | w) & high
+      if stop == 0 {
+        dig |= digit
+        j &+= 8
+        continue
+      }
+      let k = stop.trailingZeroBitCount
+      dig |= digit & ((UInt64(1) &<< UInt64(k & ~7)) &- 1)
+      j &+= k &>> 3
+      if dig & high != 0 { digits = true }
+      i = j
+      return
     }
-    h = x
-    all = a
-    i = q - p
+    if dig & high != 0 { digits = true }
+    while j < n {
+      let c = low[Int(p[j])]
+      if c == 0 { break }
+      if c <= 0x39 { digits = true }
+      j &+= 1
+    }
+    i = j
   }
 
-  /// A word's first run of ASCII letters and digits from `i` (hashed into `h`), without the
-  /// prefix (`runPrefix` reads it from the bytes afterwards): `wordRun` from a fresh word.
+  /// A word's first run of ASCII letters and digits from `i`, without the prefix (`runPrefix`
+  /// reads it from the bytes afterwards): `wordRun` from a fresh word.
   @inline(__always)
-  static func firstRun(
-    _ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ h: inout UInt64, _ digits: inout Bool
-  ) {
-    var all: UInt8 = 0xFF
-    hashRun(p, n, low, &i, &h, &all)
-    if all & 0x40 == 0 { digits = true }
+  static func firstRun(_ p: UnsafePointer<UInt8>, _ n: Int, _ low: UnsafePointer<UInt8>, _ i: inout Int, _ digits: inout Bool) {
+    alnumRun(p, n, low, &i, &digits)
+  }
+
+  /// The hash `tokenize` gives the ASCII word (no non-ASCII letter) whose bytes are s..<e: FNV-1a
+  /// of its letters and digits lower-cased, then `mix`. Its other bytes (an apostrophe, a `.`
+  /// `,` `:` joining it, a curly apostrophe's bytes) are exactly the ones `tokenize` leaves out,
+  /// and they are the bytes for which `lowerAlnum` is 0.
+  @inline(__always)
+  static func lazyHash(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ low: UnsafePointer<UInt8>) -> UInt64 {
+    var h = fnvOffset
+    var q = p + s
+    let end = p + e
+    while q < end {
+      let c = low[Int(q.pointee)]
+      if c != 0 { h = (h ^ UInt64(c)) &* fnvPrime }
+      q += 1
+    }
+    return mix(h)
   }
 
   /// The prefix `wordRun` builds for a word's first run of `len` ASCII letters and digits from
@@ -1021,8 +1164,8 @@ extension DedupText {
   /// `scanWords` for a line without non-ASCII bytes: the same steps, less the cases of non-ASCII
   /// characters (separators, apostrophes, letters, sentence-breaking letters).
   static func scanASCIIWords(
-    _ p: UnsafePointer<UInt8>, _ n: Int, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>, first: Int,
-    pieces: UnsafeMutablePointer<Int32>
+    _ p: UnsafePointer<UInt8>, _ n: Int, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>,
+    ends: UnsafeMutablePointer<Int32>, first: Int, pieces: UnsafeMutablePointer<Int32>
   ) -> (words: Int, pieces: Int, irregular: Bool) {
     let low = lowerAlnumTable
     var count = 0
@@ -1044,16 +1187,17 @@ extension DedupText {
       }
       starts[count] = Int32(truncatingIfNeeded: i)
       let ws = i
-      var h = fnvOffset
       var digits = false
-      firstRun(p, n, low, &i, &h, &digits)
+      firstRun(p, n, low, &i, &digits)
       var len = Int32(truncatingIfNeeded: i &- ws)
       var prefix = runPrefix(p, n, ws, len)
       while i < n && asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) {
         i &+= 1
-        wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
+        wordRun(p, n, low, &i, &prefix, &len, &digits)
       }
-      out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+      // The hash is made later, from the bytes ws..<i, for the words a stage needs (`lazyHash`).
+      out[count] = Token(hash: 0, prefix: prefix, length: len, isNumber: digits)
+      ends[count] = Int32(truncatingIfNeeded: i)
       count += 1
     }
     return (count, np, irregular)
@@ -1063,16 +1207,19 @@ extension DedupText {
   /// `pieces`, each with room for (n + 1) / 2 entries. Every piece starts a word, so a line has
   /// at most as many pieces as words. All state is local (no captured variables), so the loop
   /// keeps it in registers.
+  /// An ASCII word's token is written without its hash (0), and its end to `ends` (its hash is
+  /// `lazyHash(p, starts[k], ends[k])`); a word with non-ASCII letters gets its hash (normalised
+  /// through ICU) and -1 in `ends`.
   static func scanWords(
-    _ buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>, first: Int,
-    pieces: UnsafeMutablePointer<Int32>, words: NonASCIIWords?
+    _ buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>,
+    ends: UnsafeMutablePointer<Int32>, first: Int, pieces: UnsafeMutablePointer<Int32>, words: NonASCIIWords?
   ) -> (words: Int, pieces: Int, irregular: Bool) {
     let n = buf.count
     guard n > 0, let p = buf.baseAddress else { return (0, 0, false) }
     // Most lines are plain ASCII (8 bytes at a time to find out): they take a loop
     // without the non-ASCII cases, which never arise in them.
     if ValidatedUTF8.allASCII(buf) {
-      return scanASCIIWords(p, n, out: out, starts: starts, first: first, pieces: pieces)
+      return scanASCIIWords(p, n, out: out, starts: starts, ends: ends, first: first, pieces: pieces)
     }
     let low = lowerAlnumTable
     var count = 0
@@ -1105,7 +1252,6 @@ extension DedupText {
       // A word from i, exactly as `tokenize` reads it.
       let tokStart = i
       starts[count] = Int32(truncatingIfNeeded: i)
-      var h = fnvOffset
       var prefix: UInt32 = 0
       var len: Int32 = 0
       var digits = false
@@ -1117,7 +1263,7 @@ extension DedupText {
       var afterBreaker = false
       // The word's first run of ASCII letters and digits (empty when it starts with a non-ASCII
       // letter), then what joins it to more runs.
-      firstRun(p, n, low, &i, &h, &digits)
+      firstRun(p, n, low, &i, &digits)
       len = Int32(truncatingIfNeeded: i &- tokStart)
       prefix = runPrefix(p, n, tokStart, len)
       while i < n {
@@ -1142,12 +1288,14 @@ extension DedupText {
         }
         if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
         // The next run's bytes (the first four of the word go to the prefix).
-        wordRun(p, n, low, &i, &h, &prefix, &len, &digits)
+        wordRun(p, n, low, &i, &prefix, &len, &digits)
       }
       if nonASCII {
         out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
+        ends[count] = -1
       } else {
-        out[count] = Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
+        out[count] = Token(hash: 0, prefix: prefix, length: len, isNumber: digits)
+        ends[count] = Int32(truncatingIfNeeded: i)
       }
       count += 1
       if afterBreaker { pending = true }

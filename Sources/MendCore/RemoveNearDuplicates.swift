@@ -81,7 +81,7 @@ public struct RemoveNearDuplicates: Stage {
     maxPosting = max(1, options.int("max-posting"))
     maxChecks = max(1, options.int("max-checks"))
     soft = HashTable64(DedupText.wordSet(options.list("soft-words")))
-    softSet = DedupText.WordSet(DedupText.wordSet(options.list("soft-words")))
+    softSet = DedupText.WordSet(words: options.list("soft-words"))
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
@@ -425,12 +425,28 @@ public struct RemoveNearDuplicates: Stage {
   /// The `sketch` distinct content words with the smallest hashes.
   func signature(_ toks: ArraySlice<DedupText.Token>, into sig: inout [UInt64]) {
     sig.removeAll(keepingCapacity: true)
-    for t in toks where !soft.contains(t.hash) {
-      if sig.contains(t.hash) { continue }
+    // Once the sketch is full, its largest word (kept in `top`, at `topIndex`) is replaced by a
+    // smaller new one; a word not below it can neither enter nor be new (the sketch's words are
+    // distinct and all at most `top`), so it is passed before the look-ups. The same words in
+    // the same places as replacing the maximum found anew each time.
+    var top: UInt64 = 0
+    var topIndex = 0
+    for t in toks {
+      let h = t.hash
+      if sig.count >= sketch && h >= top { continue }
+      if soft.contains(h) || sig.contains(h) { continue }
       if sig.count < sketch {
-        sig.append(t.hash)
-      } else if let maxIndex = sig.indices.max(by: { sig[$0] < sig[$1] }), t.hash < sig[maxIndex] {
-        sig[maxIndex] = t.hash
+        sig.append(h)
+        if sig.count == sketch, let m = sig.indices.max(by: { sig[$0] < sig[$1] }) {
+          topIndex = m
+          top = sig[m]
+        }
+      } else {
+        sig[topIndex] = h
+        if let m = sig.indices.max(by: { sig[$0] < sig[$1] }) {
+          topIndex = m
+          top = sig[m]
+        }
       }
     }
   }
