@@ -837,6 +837,12 @@ public struct RepairApostrophes: Stage {
   /// Whether a bit of `words` in s..<e is set (with `high` of `lineMasks`: a byte ≥ 0x80 in the token).
   @inline(__always)
   static func anyBit(_ words: UnsafePointer<UInt64>, _ s: Int, _ e: Int) -> Bool {
+    if (e &- 1) >> 6 == s >> 6 {
+      // Within one word (most tokens): one shift and one mask.
+      let x = words[s >> 6] >> UInt64(s & 63)
+      let len = e &- s
+      return len >= 64 ? x != 0 : x & ((UInt64(1) << UInt64(len)) &- 1) != 0
+    }
     var w = s >> 6
     var lo = UInt64(s & 63)
     while w << 6 < e {
@@ -1045,15 +1051,32 @@ public struct RepairApostrophes: Stage {
     var bad: UInt64 = 0
     let p = buf.baseAddress!
     var i = s
-    while i < e &- 1 {
-      let b = UInt64(p[i])
-      let u: UInt64 = b &- 0x41 < 26 ? 1 : 0
-      let w: UInt64 = b &- 0x61 < 26 ? 1 : 0
-      upper &+= u
-      lower &+= w
-      bad |= (1 &- u &- w) & (b < 0x80 ? 1 : 0)
-      h = (h ^ b) &* 0x100_0000_01b3
-      i &+= 1
+    if e &- s < 1 << 16 {
+      // The three counts in 21-bit fields of one word (`suffixCounts`), one add a byte: X has fewer
+      // than 2^16 bytes here, so no field carries into the next.
+      var acc: UInt64 = 0
+      Self.suffixCounts.withUnsafeBufferPointer { counts in
+        while i < e &- 1 {
+          let b = p[i]
+          acc &+= counts[Int(b)]
+          h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+          i &+= 1
+        }
+      }
+      upper = acc & 0x1F_FFFF
+      lower = acc >> 21 & 0x1F_FFFF
+      bad = acc >> 42 == 0 ? 0 : 1
+    } else {
+      while i < e &- 1 {
+        let b = UInt64(p[i])
+        let u: UInt64 = b &- 0x41 < 26 ? 1 : 0
+        let w: UInt64 = b &- 0x61 < 26 ? 1 : 0
+        upper &+= u
+        lower &+= w
+        bad |= (1 &- u &- w) & (b < 0x80 ? 1 : 0)
+        h = (h ^ b) &* 0x100_0000_01b3
+        i &+= 1
+      }
     }
     // Lower-casing changes only capitals: without one the lower-cased hash is the exact one.
     if upper == 0 {
@@ -1083,6 +1106,12 @@ public struct RepairApostrophes: Stage {
     return (c, bad == 0, finish(h), finish(h2), finish(l), finish(l2))
   }
 
+
+  /// Per byte: 1 for a capital, 1 << 21 for a lower-case letter, 1 << 42 for an ASCII byte that is
+  /// no letter (the counts of `suffixScan`, summed in one word).
+  static let suffixCounts: [UInt64] = (0..<256).map { b in
+    Bytes.isUpper(UInt8(b)) ? 1 : Bytes.isLower(UInt8(b)) ? 1 << 21 : b < 0x80 ? 1 << 42 : 0
+  }
 
   static func caseOf(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Case {
     var upper = 0
