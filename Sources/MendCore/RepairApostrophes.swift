@@ -86,9 +86,8 @@ public struct RepairApostrophes: Stage {
   let namePrefixes: Set<UInt8>
   /// `namePrefixes` as a 256-entry table for the scan.
   let namePrefixTable: [Bool]
-  /// A capital (A...Z) or a name prefix, as a 256-entry table: the first-byte tests of the token
-  /// filter of `tokenizeBlocks` in one load.
-  let firstPick: [Bool]
+  /// The token shapes `pickTokens` keeps (see `pickShapes(keyShapes:phraseBytes:namePrefixes:)`).
+  let pickShapes: [UInt64]
   let inferInIntact: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
@@ -155,7 +154,6 @@ public struct RepairApostrophes: Stage {
     var npt = [Bool](repeating: false, count: 256)
     for b in namePrefixes { npt[Int(b)] = true }
     namePrefixTable = npt
-    firstPick = (0..<256).map { npt[$0] || Bytes.isUpper(UInt8($0)) }
     inferInIntact = options.string("intact-documents") == "apply"
     let classes = try ContextRule.parseClasses(
       options.list("classes"), base: ContextRule.classFile(try Self.read(options.path("class-file"))))
@@ -181,6 +179,7 @@ public struct RepairApostrophes: Stage {
     var pb = [Bool](repeating: false, count: 256)
     for p in phrases { for w in p.words where w.count == 1 { pb[Int(w[0])] = true } }
     phraseBytes = pb
+    pickShapes = Self.pickShapes(keyShapes: shapes, phraseBytes: pb, namePrefixes: npt)
     notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
     pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
     pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
@@ -200,13 +199,11 @@ public struct RepairApostrophes: Stage {
   /// A line's tokens (in a buffer the run reuses for every line).
   typealias Tokens = UnsafeBufferPointer<Token>
 
-  /// A token: a run of letters and digits (non-ASCII letters included), as byte offsets.
+  /// A token: a run of letters and digits (non-ASCII letters included), as byte offsets. Whether
+  /// it is `glued` (never edited) or ASCII is asked of the bytes when `scan` picks it.
   struct Token {
     var start: Int
     var end: Int
-    var ascii: Bool
-    /// Touches an apostrophe, hyphen, slash, @, _ or an inner dot: never edited.
-    var glued: Bool
   }
 
   /// An edit the stage proposes; `'` in `after` becomes the document's apostrophe style.
@@ -296,39 +293,61 @@ public struct RepairApostrophes: Stage {
     var internalAscii = 0
     var internalCurly = 0
     var anyCurly = false
+    // The reference (no fast paths) looks at every token and gathers the standalone names as it
+    // goes; the fast path gathers them from the kept masks only when a candidate asks.
     var caps: [CapsToken] = []
-    // One token buffer for all lines, grown as needed (a line of n bytes has at most n / 2 + 1).
+    // One token buffer and one pick buffer for all lines, grown as needed (a line of n bytes has
+    // at most n / 2 + 1 tokens), and the high-byte mask of the current line.
     var capacity = 256
     var scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
-    // The indices of the tokens `scan` can act on (see `tokenize`), in the same reused way.
-    var picked = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+    var picks = UnsafeMutablePointer<Pick>.allocate(capacity: capacity)
+    var high = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 32 + 2)
+    // The token masks of every line of the document (`lineMasks`), one after another: kept for
+    // `standaloneNamesFromMasks`.
+    var totalWords = 0
+    if fastPaths {
+      for f in document.fragments { totalWords += (f.text.utf8.count + 63) >> 6 }
+    }
+    let docWords = UnsafeMutablePointer<UInt64>.allocate(capacity: max(totalWords, 1))
     defer {
       scratch.deallocate()
-      picked.deallocate()
+      picks.deallocate()
+      high.deallocate()
+      docWords.deallocate()
     }
 
+    var wordOffset = 0
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       let line = document.fragments[fi].line
       text.withUTF8 { buf in
         if buf.count / 2 + 2 > capacity {
           scratch.deallocate()
-          picked.deallocate()
+          picks.deallocate()
+          high.deallocate()
           capacity = max(buf.count / 2 + 2, capacity * 2)
           scratch = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
-          picked = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+          picks = UnsafeMutablePointer<Pick>.allocate(capacity: capacity)
+          high = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 32 + 2)
         }
-        var np = 0
-        let m =
-          fastPaths
-          ? tokenizeBlocks(
-            buf, into: scratch, picked: picked, pickedCount: &np, internalAscii: &internalAscii,
-            internalCurly: &internalCurly, anyCurly: &anyCurly)
-          : tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
-        let tokens = Tokens(start: scratch, count: m)
-        scan(
-          buf, tokens: tokens, only: fastPaths ? UnsafeBufferPointer(start: picked, count: np) : nil, fragment: fi, line: line,
-          proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
+        if fastPaths {
+          let words = docWords + wordOffset
+          let nw = lineMasks(
+            buf, words: words, high: high, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+          wordOffset += nw
+          let np = pickTokens(buf, words, nw, into: picks)
+          var lt = LineTokens(buf: buf, words: words, nw: nw, out: scratch, count: -1)
+          scan(
+            buf, picks: UnsafeBufferPointer(start: picks, count: np), high: high, tokens: &lt, fragment: fi, line: line,
+            proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
+        } else {
+          let m = tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+          for k in 0..<m { picks[k] = Pick(start: Int32(scratch[k].start), end: Int32(scratch[k].end)) }
+          var lt = LineTokens(buf: buf, words: docWords, nw: 0, out: scratch, count: m)
+          scan(
+            buf, picks: UnsafeBufferPointer(start: picks, count: m), high: nil, tokens: &lt, fragment: fi, line: line,
+            proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
+        }
       }
     }
 
@@ -336,7 +355,10 @@ public struct RepairApostrophes: Stage {
     if !candidates.isEmpty {
       // Names standing on their own are only looked up for some candidates: gathered on first need.
       let doc = document
-      let capsSeen = StandaloneNames { self.standaloneNames(doc, caps, candidates) }
+      let fast = fastPaths
+      let capsSeen = StandaloneNames {
+        fast ? self.standaloneNamesFromMasks(doc, docWords, candidates) : self.standaloneNames(doc, caps, candidates)
+      }
       resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
     }
     if proposals.isEmpty { return }
@@ -429,7 +451,6 @@ public struct RepairApostrophes: Stage {
             if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
           }
           let start = i
-          var ascii = c == 1
           i += 1
           // Eight ASCII letters or digits at a time (exact SWAR range tests on bytes below 0x80).
           while i + 8 <= n {
@@ -450,10 +471,9 @@ public struct RepairApostrophes: Stage {
             if k == 0 { break }
             if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
             if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
-            ascii = false
             i += 1
           }
-          (out + m).initialize(to: Token(start: start, end: i, ascii: ascii, glued: (start == 0 || p[start - 1] == 0x20) && (i == n || p[i] == 0x20) ? false : Self.glued(buf, start, i)))
+          (out + m).initialize(to: Token(start: start, end: i))
           m += 1
           if i + 1 < n && p[i] == 0x27 && cls[Int(p[i + 1])] == 1 { ia += 1 }
           if i + 3 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0x99 && cls[Int(p[i + 3])] == 1 { ic += 1 }
@@ -466,275 +486,426 @@ public struct RepairApostrophes: Stage {
     return m
   }
 
-  /// The tokens of a line, as `tokenize` finds them, 64 bytes at a time: a bit mask of the bytes
-  /// that belong to tokens (ASCII letters and digits, and bytes of non-ASCII characters other
-  /// than the separators U+2000...U+207F and U+00A0...U+00BF), whose runs are the tokens. For
-  /// valid UTF-8 (a String) that is the same set of tokens, with the same `ascii`, `glued` and
-  /// apostrophe counts; `RepairApostrophesFastPathTests` checks it against `tokenize`.
-  ///
-  /// Also writes to `picked` the indices of the tokens `scan` can act on (index << 1, with
-  /// `keyShapeMay` of the token in bit 0). Conservative by
-  /// construction: `scan` does nothing for a glued token, and for any other it acts only when the
-  /// first byte is a capital (standalone names, non-ASCII possessives, names, possessives of
-  /// names), the last byte is `s` (possessives), the token is one byte long (phrases), the first
-  /// byte is a name prefix (OBrien), or (length, first, last) is a key shape of the contraction
-  /// table (`keyShapeMay`, the test `scan` makes first). Every other token (`the`, `and`, most of
-  /// them) is never looked at again.
-  func tokenizeBlocks(
-    _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, picked: UnsafeMutablePointer<Int32>,
-    pickedCount: inout Int, internalAscii: inout Int, internalCurly: inout Int, anyCurly: inout Bool
+  /// A token `scan` may act on (see `pickTokens`): its byte range.
+  struct Pick {
+    var start: Int32
+    var end: Int32
+  }
+
+  /// The tokens of a line, as `tokenize` finds them, as bit masks, 64 bytes a word: bit j of
+  /// `words[w]` is set when byte 64w + j belongs to a token (ASCII letters and digits, and bytes
+  /// of non-ASCII characters other than the separators U+2000...U+207F and U+00A0...U+00BF), and
+  /// the runs of set bits are the tokens; `high[w]` marks the bytes ≥ 0x80 (a token without one is
+  /// `ascii`). Bits from n on are 0. Room: (n + 63) / 64 words in each; returns that count.
+  /// Also counts the apostrophes inside words as `tokenize` does: a ' or ’ right after a token
+  /// (its byte before is a token byte) and before an ASCII letter or digit. For valid UTF-8 (a
+  /// String) the runs are the tokens of `tokenize` and the counts its counts;
+  /// `RepairApostrophesFastPathTests.blockTokensAreTheTokens` checks both.
+  /// Nothing is done per token here: `pickTokens` walks the runs once, and the whole token list is
+  /// only written (`materialize`) for a line where a picked token asks for its neighbours.
+  func lineMasks(
+    _ buf: UnsafeBufferPointer<UInt8>, words: UnsafeMutablePointer<UInt64>, high: UnsafeMutablePointer<UInt64>,
+    internalAscii: inout Int, internalCurly: inout Int, anyCurly: inout Bool
   ) -> Int {
-    pickedCount = 0
     let n = buf.count
     guard let p = buf.baseAddress, n > 0 else { return 0 }
     let raw = UnsafeRawPointer(p)
     let ones: UInt64 = 0x0101_0101_0101_0101
     let low7 = ones &* 0x7F
-    let high = ones &* 0x80
-    // All state is local to the closure (kept in registers, not captured).
-    let (st, curly) = keyShapes.withUnsafeBufferPointer { shapes in
-      firstPick.withUnsafeBufferPointer { prefixes in
-      Self.glueBytes.withUnsafeBufferPointer { glue -> (BlockTokenizer, Bool) in
-        var st = BlockTokenizer(m: 0, np: 0, ia: internalAscii, ic: internalCurly)
-        var curly = anyCurly
-        var inToken = false
-        var tokStart = 0
-        // A non-ASCII byte in the part of the open token that lies in earlier blocks.
-        var carryHigh = false
-        // Separator bytes that spill from the block before (a sequence that starts at its end).
-        var spill: UInt64 = 0
-        var block = 0
-        while block < n {
-          let len = min(64, n - block)
-          var mask: UInt64 = 0
-          var highMask: UInt64 = 0
-          var leads: UInt64 = 0
-          var j = 0
-          // Sixteen bytes a step with vector compares, the same three masks as the eight-byte
-          // step below: a byte is ASCII alphanumeric iff it is in 0x30...0x39 or, with bit 5 set,
-          // in 0x61...0x7A (only 0x41...0x5A and 0x61...0x7A land there); every byte ≥ 0x80 is
-          // in the token mask and the high mask; 0xE2/0xC2 are the separators' lead bytes.
-          while j + 16 <= len {
-            let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
-            let folded = v | SIMD16<UInt8>(repeating: 0x20)
-            let hiLanes = v .>= SIMD16<UInt8>(repeating: 0x80)
-            let digit = (v .>= SIMD16<UInt8>(repeating: 0x30)) .& (v .<= SIMD16<UInt8>(repeating: 0x39))
-            let letter = (folded .>= SIMD16<UInt8>(repeating: 0x61)) .& (folded .<= SIMD16<UInt8>(repeating: 0x7A))
-            let tok = digit .| letter .| hiLanes
-            let t = unsafeBitCast(tok, to: SIMD2<UInt64>.self)
-            mask |= (Self.gatherHigh(t[0] & high) | Self.gatherHigh(t[1] & high) << 8) << UInt64(j)
-            let h = unsafeBitCast(hiLanes, to: SIMD2<UInt64>.self)
-            if h[0] | h[1] != 0 {
-              highMask |= (Self.gatherHigh(h[0] & high) | Self.gatherHigh(h[1] & high) << 8) << UInt64(j)
-              let l = unsafeBitCast(
-                (v .== SIMD16<UInt8>(repeating: 0xE2)) .| (v .== SIMD16<UInt8>(repeating: 0xC2)), to: SIMD2<UInt64>.self)
-              leads |= (Self.gatherHigh(l[0] & high) | Self.gatherHigh(l[1] & high) << 8) << UInt64(j)
-            }
-            j += 16
-          }
-          while j + 8 <= len {
-            let x = raw.loadUnaligned(fromByteOffset: block + j, as: UInt64.self)
-            let t = x & low7
-            let digit = ((ones &* (127 + 0x3A)) &- t) & ~x & (t &+ ones &* (127 - 0x2F))
-            let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
-            let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
-            let hi = x & high
-            mask |= Self.gatherHigh((digit | upper | lower | hi) & high) << UInt64(j)
-            if hi != 0 {
-              highMask |= Self.gatherHigh(hi) << UInt64(j)
-              let e2 = x ^ (ones &* 0xE2)
-              let c2 = x ^ (ones &* 0xC2)
-              let z = (~(((e2 & low7) &+ low7) | e2) | ~(((c2 & low7) &+ low7) | c2)) & high
-              leads |= Self.gatherHigh(z) << UInt64(j)
-            }
-            j += 8
-          }
-          while j < len {
-            let b = p[block + j]
-            if b >= 0x80 {
-              mask |= 1 << UInt64(j)
-              highMask |= 1 << UInt64(j)
-              if b == 0xE2 || b == 0xC2 { leads |= 1 << UInt64(j) }
-            } else if Bytes.isAlnum(b) {
-              mask |= 1 << UInt64(j)
-            }
-            j += 1
-          }
-          mask &= ~spill
-          spill = 0
-          while leads != 0 {
-            // U+2000...U+207F (’ “ ” – — …) and U+00A0...U+00BF separate words.
-            let k = leads.trailingZeroBitCount
-            leads &= leads &- 1
-            let i = block + k
-            var width = 0
-            if p[i] == 0xE2 {
-              if i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
-                width = 3
-                if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) { curly = true }
-              }
-            } else if i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF {
-              width = 2
-            }
-            if width > 0 {
-              let bits: UInt64 = width == 3 ? 7 : 3
-              mask &= ~(bits << UInt64(k))
-              if k + width > 64 { spill = bits >> UInt64(64 - k) }
-            }
-          }
-          // Token starts and ends are the changes between neighbouring bits; they alternate.
-          var trans = mask ^ (mask << 1 | (inToken ? 1 : 0))
-          if inToken && trans != 0 {
-            // The token open from the blocks before ends here.
-            let k = trans.trailingZeroBitCount
-            trans &= trans &- 1
-            let span = (UInt64(1) << UInt64(k)) &- 1
-            Self.emit(tokStart, block + k, ascii: !carryHigh && highMask & span == 0, buf, out, picked, shapes, prefixes, &st)
-            inToken = false
-          }
-          while trans != 0 {
-            let ks = trans.trailingZeroBitCount
-            trans &= trans &- 1
-            if trans == 0 {
-              // Open at the end of the block (k < 64: a token that fills the block's end stays open).
-              inToken = true
-              tokStart = block + ks
-              carryHigh = highMask >> UInt64(ks) != 0
-              break
-            }
-            let ke = trans.trailingZeroBitCount
-            trans &= trans &- 1
-            // `emit`, written out (the hot call; the compiler kept it a call), with wrapping
-            // arithmetic (no overflow checks: offsets are below n) and one test for the rare
-            // cases. The byte before the token and the byte after it are looked up in
-            // `glueBytes`: `glued` can only be true when the byte before has bit 0 or the byte
-            // after has bit 1 (see `glueBytes`), and an apostrophe after the token (' or the lead
-            // byte E2 of ’) has bit 1 too, so a token with neither bit is not glued and has no
-            // apostrophe after it; only the others take the exact path (`emitRare`).
-            let s = block &+ ks
-            let e = block &+ ke
-            let before = s == 0 ? 0 : glue[Int(p[s &- 1])]
-            let after = e == n ? 0 : glue[Int(p[e])]
-            var glued = false
-            if (before & 1) | (after & 2) != 0 {
-              // Bit 0: glued; bits 1 and 2: an ASCII or a curly apostrophe inside a word after it.
-              let r = Self.emitRare(s, e, before: before, after: after, buf)
-              glued = r & 1 != 0
-              st.ia &+= Int(r >> 1 & 1)
-              st.ic &+= Int(r >> 2 & 1)
-            }
-            (out + st.m).initialize(
-              to: Token(start: s, end: e, ascii: highMask & ((UInt64(1) << UInt64(ke)) &- (UInt64(1) << UInt64(ks))) == 0, glued: glued))
-            // The same test as in `emit`, without branches (a third of the tokens pass, at random).
-            // `keyShapeIndex` with `first & 31` for `lower(first) & 31` (lower only sets bit 5).
-            let first = p[s]
-            let last = p[e &- 1]
-            let len = ke &- ks
-            let shape = (len & 31) << 10 | Int(first & 31) << 5 | Int(last & 31)
-            // `prefixes` is `firstPick`: a capital or a name prefix (one load for both tests).
-            let pass =
-              (prefixes[Int(first)] ? 1 : 0) | (last == 0x73 ? 1 : 0) | (len == 1 ? 1 : 0)
-              | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1
-            // The index with the key-shape bit in bit 0 (`scan` then skips `keyShapeMay`).
-            picked[st.np] = Int32(truncatingIfNeeded: st.m << 1 | Int(truncatingIfNeeded: shapes[shape >> 6] >> UInt64(shape & 63)) & 1)
-            st.np &+= pass & (glued ? 0 : 1)
-            st.m &+= 1
-          }
-          if inToken && trans == 0 && block + 64 <= n && tokStart < block {
-            // Open through the whole block.
-            if highMask != 0 { carryHigh = true }
-          }
-          block += 64
+    let high8 = ones &* 0x80
+    var ia = internalAscii
+    var ic = internalCurly
+    var curly = anyCurly
+    // Separator bytes that spill from the block before (a sequence that starts at its end).
+    var spill: UInt64 = 0
+    // Bit 63 of the block before (a token byte right before this block).
+    var prevTop: UInt64 = 0
+    var block = 0
+    var w = 0
+    while block < n {
+      let len = min(64, n - block)
+      var mask: UInt64 = 0
+      var highMask: UInt64 = 0
+      var leads: UInt64 = 0
+      // ' bytes, and the E2 of every ’ (E2 80 99): the apostrophes that may be inside a word.
+      var quotes: UInt64 = 0
+      var j = 0
+      // Sixteen bytes a step with vector compares, the same masks as the eight-byte step below:
+      // a byte is ASCII alphanumeric iff it is in 0x30...0x39 or, with bit 5 set, in 0x61...0x7A
+      // (only 0x41...0x5A and 0x61...0x7A land there); every byte ≥ 0x80 is in the token mask and
+      // the high mask; 0xE2/0xC2 are the separators' lead bytes.
+      while j + 16 <= len {
+        let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
+        let folded = v | SIMD16<UInt8>(repeating: 0x20)
+        let hiLanes = v .>= SIMD16<UInt8>(repeating: 0x80)
+        let digit = (v .>= SIMD16<UInt8>(repeating: 0x30)) .& (v .<= SIMD16<UInt8>(repeating: 0x39))
+        let letter = (folded .>= SIMD16<UInt8>(repeating: 0x61)) .& (folded .<= SIMD16<UInt8>(repeating: 0x7A))
+        let tok = digit .| letter .| hiLanes
+        let t = unsafeBitCast(tok, to: SIMD2<UInt64>.self)
+        mask |= (Self.gatherHigh(t[0] & high8) | Self.gatherHigh(t[1] & high8) << 8) << UInt64(j)
+        let q = unsafeBitCast(v .== SIMD16<UInt8>(repeating: 0x27), to: SIMD2<UInt64>.self)
+        if q[0] | q[1] != 0 {
+          quotes |= (Self.gatherHigh(q[0] & high8) | Self.gatherHigh(q[1] & high8) << 8) << UInt64(j)
         }
-        if inToken { Self.emit(tokStart, n, ascii: !carryHigh, buf, out, picked, shapes, prefixes, &st) }
-        return (st, curly)
+        let h = unsafeBitCast(hiLanes, to: SIMD2<UInt64>.self)
+        if h[0] | h[1] != 0 {
+          highMask |= (Self.gatherHigh(h[0] & high8) | Self.gatherHigh(h[1] & high8) << 8) << UInt64(j)
+          let l = unsafeBitCast(
+            (v .== SIMD16<UInt8>(repeating: 0xE2)) .| (v .== SIMD16<UInt8>(repeating: 0xC2)), to: SIMD2<UInt64>.self)
+          leads |= (Self.gatherHigh(l[0] & high8) | Self.gatherHigh(l[1] & high8) << 8) << UInt64(j)
+        }
+        j += 16
       }
+      while j + 8 <= len {
+        let x = raw.loadUnaligned(fromByteOffset: block + j, as: UInt64.self)
+        let t = x & low7
+        let digit = ((ones &* (127 + 0x3A)) &- t) & ~x & (t &+ ones &* (127 - 0x2F))
+        let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
+        let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
+        let hi = x & high8
+        mask |= Self.gatherHigh((digit | upper | lower | hi) & high8) << UInt64(j)
+        // A zero byte of x ^ 0x27.. is exactly a ' (no borrow from a neighbour).
+        let qx = x ^ (ones &* 0x27)
+        quotes |= Self.gatherHigh(~(((qx & low7) &+ low7) | qx) & high8) << UInt64(j)
+        if hi != 0 {
+          highMask |= Self.gatherHigh(hi) << UInt64(j)
+          let e2 = x ^ (ones &* 0xE2)
+          let c2 = x ^ (ones &* 0xC2)
+          let z = (~(((e2 & low7) &+ low7) | e2) | ~(((c2 & low7) &+ low7) | c2)) & high8
+          leads |= Self.gatherHigh(z) << UInt64(j)
+        }
+        j += 8
+      }
+      while j < len {
+        let b = p[block + j]
+        if b >= 0x80 {
+          mask |= 1 << UInt64(j)
+          highMask |= 1 << UInt64(j)
+          if b == 0xE2 || b == 0xC2 { leads |= 1 << UInt64(j) }
+        } else if Bytes.isAlnum(b) {
+          mask |= 1 << UInt64(j)
+        } else if b == 0x27 {
+          quotes |= 1 << UInt64(j)
+        }
+        j += 1
+      }
+      mask &= ~spill
+      spill = 0
+      while leads != 0 {
+        // U+2000...U+207F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+        let k = leads.trailingZeroBitCount
+        leads &= leads &- 1
+        let i = block + k
+        var width = 0
+        if p[i] == 0xE2 {
+          if i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+            width = 3
+            if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) {
+              curly = true
+              if p[i + 2] == 0x99 { quotes |= 1 << UInt64(k) }
+            }
+          }
+        } else if i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF {
+          width = 2
+        }
+        if width > 0 {
+          let bits: UInt64 = width == 3 ? 7 : 3
+          mask &= ~(bits << UInt64(k))
+          if k + width > 64 { spill = bits >> UInt64(64 - k) }
+        }
+      }
+      // The mask of this block is final (later blocks only clear their own bits).
+      while quotes != 0 {
+        let k = quotes.trailingZeroBitCount
+        quotes &= quotes &- 1
+        let before = k == 0 ? prevTop : mask >> UInt64(k - 1) & 1
+        if before == 0 { continue }
+        let i = block + k
+        if p[i] == 0x27 {
+          if i + 1 < n && Bytes.isAlnum(p[i + 1]) { ia += 1 }
+        } else if i + 3 < n && Bytes.isAlnum(p[i + 3]) {
+          ic += 1
+        }
+      }
+      prevTop = mask >> 63
+      words[w] = mask
+      high[w] = highMask
+      w += 1
+      block += 64
+    }
+    internalAscii = ia
+    internalCurly = ic
+    anyCurly = curly
+    return w
+  }
+
+  /// The tokens (runs of `words`, see `lineMasks`) that `scan` can act on, written to `out` (room
+  /// for n / 2 + 1); returns their count: those whose (length & 31, first byte, last byte & 31)
+  /// has its bit in `pickShapes`. Conservative by construction (see `pickShapes`): `scan` does
+  /// nothing for a glued token (it tests that itself), and for any other it acts only when the
+  /// last byte is `s` (possessives, also of non-ASCII names), the token is one byte that a phrase
+  /// word can be (rock n roll), (length, first, last) is a key shape of the contraction table
+  /// (`keyShapeMay`, the test `scan` makes before a table lookup), or the token has four to 24
+  /// bytes and starts with a name prefix (OBrien). Every other token (`the`, `and`, most
+  /// capitalised words: the standalone names are looked up in the kept masks, and only when a
+  /// candidate asks, see `standaloneNamesFromMasks`) is never looked at again.
+  /// `blockTokensAreTheTokens` checks the picks against this definition, and
+  /// `sameRecordsAsEveryToken` fails when a kind is dropped (the reference looks at every token).
+  func pickTokens(
+    _ buf: UnsafeBufferPointer<UInt8>, _ words: UnsafePointer<UInt64>, _ nw: Int, into out: UnsafeMutablePointer<Pick>
+  ) -> Int {
+    let n = buf.count
+    guard let p = buf.baseAddress, nw > 0 else { return 0 }
+    return pickShapes.withUnsafeBufferPointer { table -> Int in
+      var np = 0
+      var open = -1
+      var carry: UInt64 = 0
+      for w in 0..<nw {
+        let m = words[w]
+        // Token starts and ends are the changes between neighbouring bits; they alternate.
+        var trans = m ^ (m << 1 | carry)
+        carry = m >> 63
+        let base = w << 6
+        if open >= 0 && trans != 0 {
+          let e = base &+ trans.trailingZeroBitCount
+          trans &= trans &- 1
+          let i = Self.pickIndex(e &- open, p[open], p[e &- 1])
+          out[np] = Pick(start: Int32(truncatingIfNeeded: open), end: Int32(truncatingIfNeeded: e))
+          np &+= Int(truncatingIfNeeded: table[i >> 6] >> UInt64(i & 63)) & 1
+          open = -1
+        }
+        while trans != 0 {
+          let ks = trans.trailingZeroBitCount
+          trans &= trans &- 1
+          if trans == 0 {
+            open = base &+ ks
+            break
+          }
+          let ke = trans.trailingZeroBitCount
+          trans &= trans &- 1
+          let s = base &+ ks
+          let e = base &+ ke
+          let i = Self.pickIndex(ke &- ks, p[s], p[e &- 1])
+          out[np] = Pick(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e))
+          np &+= Int(truncatingIfNeeded: table[i >> 6] >> UInt64(i & 63)) & 1
+        }
+      }
+      if open >= 0 {
+        let i = Self.pickIndex(n &- open, p[open], p[n &- 1])
+        out[np] = Pick(start: Int32(truncatingIfNeeded: open), end: Int32(truncatingIfNeeded: n))
+        np &+= Int(truncatingIfNeeded: table[i >> 6] >> UInt64(i & 63)) & 1
+      }
+      return np
+    }
+  }
+
+  /// The bit of a token in `pickShapes`: (length & 31, first byte, last byte & 31).
+  @inline(__always)
+  static func pickIndex(_ len: Int, _ first: UInt8, _ last: UInt8) -> Int {
+    (len & 31) << 13 | Int(first) << 5 | Int(last & 31)
+  }
+
+  /// The (length & 31, first byte, last byte & 31) of every token `scan` may act on, as a
+  /// 2^18-bit set (see `pickTokens`): every index whose last & 31 is that of `s`; every index
+  /// some key of the contraction table can have (`keyShapeMay`: its index uses `lower(first) & 31`,
+  /// which is `first & 31`, and `lower(last) & 31`, which is `last & 31`); length 1 with a phrase
+  /// byte (`phraseBytes` of the lower case); lengths 4...24 after a name prefix. The length is
+  /// taken & 31: a token of 32 bytes or more lands on a short length's bit, which is only a
+  /// problem for a kind that depends on the length; but `scan` skips every ASCII token longer
+  /// than 24 bytes, and a non-ASCII token only counts when its last byte is `s` (every length
+  /// has those bits).
+  static func pickShapes(keyShapes: [UInt64], phraseBytes: [Bool], namePrefixes: [Bool]) -> [UInt64] {
+    var t = [UInt64](repeating: 0, count: (1 << 18) / 64)
+    for len in 0..<32 {
+      for first in 0..<256 {
+        // The 32 last-byte bits of (len, first & 31) in `keyShapes` (a 32-bit aligned run).
+        let k = len << 10 | (first & 31) << 5
+        var bits = keyShapes[k >> 6] >> UInt64(k & 63) & 0xFFFF_FFFF
+        bits |= 1 << UInt64(0x73 & 31)
+        if len == 1 && phraseBytes[Int(Bytes.lower(UInt8(first)))] || len >= 4 && len <= 24 && namePrefixes[first] {
+          bits = 0xFFFF_FFFF
+        }
+        let i = len << 13 | first << 5
+        t[i >> 6] |= bits << UInt64(i & 63)
       }
     }
-    internalAscii = st.ia
-    internalCurly = st.ic
-    anyCurly = curly
-    pickedCount = st.np
-    return st.m
+    return t
+  }
+
+  /// Where the token that starts at s ends: the first clear bit of `words` from s on (n when
+  /// none before the line's end).
+  @inline(__always)
+  static func tokenEnd(_ words: UnsafePointer<UInt64>, _ nw: Int, _ s: Int, _ n: Int) -> Int {
+    var w = s >> 6
+    var x = ~words[w] >> UInt64(s & 63)
+    if x != 0 { return min(s + x.trailingZeroBitCount, n) }
+    w += 1
+    while w < nw {
+      x = ~words[w]
+      if x != 0 { return min(w << 6 + x.trailingZeroBitCount, n) }
+      w += 1
+    }
+    return n
+  }
+
+  /// `standaloneNames` of the reference, with the capitalised tokens that stand on their own read
+  /// from the token masks the fast path kept for every line (`docWords`, the lines' words one
+  /// after another) instead of a list gathered while scanning: the same tokens (every token start
+  /// whose byte is a capital; `standsAlone`), in the same order, filtered by the same shape set
+  /// and looked up by the same hash. The shape test comes first here (both are pure).
+  func standaloneNamesFromMasks(_ document: Document, _ docWords: UnsafePointer<UInt64>, _ candidates: [Candidate]) -> HashLineMap {
+    var need = HashLineMap()
+    var shapes = [UInt64](repeating: 0, count: 512)
+    for c in candidates where !c.lexicon || c.named || c.nextCap {
+      guard let f = c.base.first, let l = c.base.last else { continue }
+      need.insertIfAbsent(ByteWordSet.hash(c.base), 0)
+      let i = Self.keyShapeIndex(c.base.count, f, l)
+      shapes[i >> 6] |= 1 << UInt64(i & 63)
+    }
+    var capsSeen = HashLineMap()
+    var offset = 0
+    for fi in document.fragments.indices {
+      var text = document.fragments[fi].text
+      let line = document.fragments[fi].line
+      text.withUTF8 { buf in
+        let n = buf.count
+        let nw = (n + 63) >> 6
+        let words = docWords + offset
+        offset += nw
+        var carry: UInt64 = 0
+        for w in 0..<nw {
+          let m = words[w]
+          var starts = m & ~(m << 1 | carry)
+          carry = m >> 63
+          while starts != 0 {
+            let s = w << 6 | starts.trailingZeroBitCount
+            starts &= starts &- 1
+            if !Bytes.isUpper(buf[s]) { continue }
+            let e = Self.tokenEnd(words, nw, s, n)
+            let i = Self.keyShapeIndex(e - s, buf[s], buf[e - 1])
+            if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+            // The next token starts at e + 1 iff that byte is a token byte (byte e is none).
+            let next = e + 1 < n && words[(e + 1) >> 6] >> UInt64((e + 1) & 63) & 1 != 0 ? e + 1 : -1
+            if !Self.standsAlone(buf, s, e, next: next) { continue }
+            let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
+            if need[h] != nil { capsSeen.insertIfAbsent(h, line) }
+          }
+        }
+      }
+    }
+    standaloneBasesEndingInS(document, candidates, into: &capsSeen)
+    return capsSeen
+  }
+
+  /// Every token of `words` (see `lineMasks`), written to `out` (room for n / 2 + 1); returns the count.
+  static func materialize(
+    _ buf: UnsafeBufferPointer<UInt8>, _ words: UnsafePointer<UInt64>, _ nw: Int, into out: UnsafeMutablePointer<Token>
+  ) -> Int {
+    var m = 0
+    var open = -1
+    var carry: UInt64 = 0
+    for w in 0..<nw {
+      let x = words[w]
+      var trans = x ^ (x << 1 | carry)
+      carry = x >> 63
+      let base = w << 6
+      if open >= 0 && trans != 0 {
+        out[m] = Token(start: open, end: base &+ trans.trailingZeroBitCount)
+        m &+= 1
+        trans &= trans &- 1
+        open = -1
+      }
+      while trans != 0 {
+        let ks = trans.trailingZeroBitCount
+        trans &= trans &- 1
+        if trans == 0 {
+          open = base &+ ks
+          break
+        }
+        out[m] = Token(start: base &+ ks, end: base &+ trans.trailingZeroBitCount)
+        m &+= 1
+        trans &= trans &- 1
+      }
+    }
+    if open >= 0 {
+      out[m] = Token(start: open, end: buf.count)
+      m &+= 1
+    }
+    return m
+  }
+
+  /// Whether a bit of `words` in s..<e is set (with `high` of `lineMasks`: a byte ≥ 0x80 in the token).
+  @inline(__always)
+  static func anyBit(_ words: UnsafePointer<UInt64>, _ s: Int, _ e: Int) -> Bool {
+    if (e &- 1) >> 6 == s >> 6 {
+      // Within one word (most tokens): one shift and one mask.
+      let x = words[s >> 6] >> UInt64(s & 63)
+      let len = e &- s
+      return len >= 64 ? x != 0 : x & ((UInt64(1) << UInt64(len)) &- 1) != 0
+    }
+    var w = s >> 6
+    var lo = UInt64(s & 63)
+    while w << 6 < e {
+      var x = words[w] >> lo
+      let left = e - (w << 6) - Int(lo)
+      if left < 64 { x &= (UInt64(1) << UInt64(left)) &- 1 }
+      if x != 0 { return true }
+      w += 1
+      lo = 0
+    }
+    return false
+  }
+
+  /// A line's tokens for the decision code (`slot` and the rest take the token list and an index),
+  /// written from the line's masks the first time a picked token asks (most lines' picks return
+  /// before they need a neighbour, see `possessiveCandidate`).
+  struct LineTokens {
+    let buf: UnsafeBufferPointer<UInt8>
+    let words: UnsafePointer<UInt64>
+    let nw: Int
+    let out: UnsafeMutablePointer<Token>
+    /// -1 until written.
+    var count: Int
+
+    /// The token list and the index of the token that starts at s.
+    @inline(__always)
+    mutating func at(_ s: Int) -> (Tokens, Int) {
+      if count < 0 { count = RepairApostrophes.materialize(buf, words, nw, into: out) }
+      var lo = 0
+      var hi = count
+      while lo < hi {
+        let mid = (lo &+ hi) >> 1
+        if out[mid].start < s { lo = mid &+ 1 } else { hi = mid }
+      }
+      return (Tokens(start: out, count: count), lo)
+    }
+  }
+
+  /// `glued(buf, s, e)`, with the common case on two table loads: the byte before the token and the
+  /// byte after it are looked up in `glueBytes`; `glued` can only be true when the byte before has
+  /// bit 0 or the byte after has bit 1 (see `glueBytes`), so only those tokens take `glued`.
+  @inline(__always)
+  static func gluedFast(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    let p = buf.baseAddress!
+    let before = s == 0 ? 0 : glueBytes[Int(p[s &- 1])]
+    let after = e == buf.count ? 0 : glueBytes[Int(p[e])]
+    if (before & 1) | (after & 2) == 0 { return false }
+    return glued(buf, s, e)
   }
 
   /// The bytes next to a token that can make it glued (see `glued`): bit 0 before the token
   /// (- / @ _ & . ' and the last byte of ’ ‘), bit 1 after it (- / @ _ & . ' and the lead byte of
-  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it. Bit 2
-  /// (`.`): after the token it glues only when a letter or digit follows it.
+  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it.
   static let glueBytes: [UInt8] = (0..<256).map { b in
     var v: UInt8 = 0
     if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0x98, 0x99].contains(b) { v |= 1 }
     if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0xE2].contains(b) { v |= 2 }
-    if b == 0x2E { v |= 4 }
     return v
   }
 
   /// The 0x80 bits of the eight bytes of y (nothing else set) as an 8-bit mask, byte j to bit j.
   @inline(__always)
   static func gatherHigh(_ y: UInt64) -> UInt64 { ((y >> 7) &* 0x0102_0408_1020_4080) >> 56 }
-
-  /// The counters of `tokenizeBlocks` (a struct passed inout, so nothing is boxed).
-  struct BlockTokenizer {
-    var m: Int
-    var np: Int
-    var ia: Int
-    var ic: Int
-  }
-
-  /// One token of `tokenizeBlocks`: written, picked for `scan` or not, apostrophes after it counted.
-  @inline(__always)
-  static func emit(
-    _ s: Int, _ e: Int, ascii: Bool, _ buf: UnsafeBufferPointer<UInt8>, _ out: UnsafeMutablePointer<Token>,
-    _ picked: UnsafeMutablePointer<Int32>, _ shapes: UnsafeBufferPointer<UInt64>, _ prefixes: UnsafeBufferPointer<Bool>,
-    _ st: inout BlockTokenizer
-  ) {
-    let p = buf.baseAddress!
-    let n = buf.count
-    let glued = (s == 0 || p[s - 1] == 0x20) && (e == n || p[e] == 0x20) ? false : Self.glued(buf, s, e)
-    (out + st.m).initialize(to: Token(start: s, end: e, ascii: ascii, glued: glued))
-    if !glued {
-      let first = p[s]
-      let last = p[e - 1]
-      let len = e - s
-      let shape = Self.keyShapeIndex(len, first, last)
-      // `prefixes` is `firstPick` (a capital or a name prefix).
-      if prefixes[Int(first)] || last == 0x73 || len == 1
-        || shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0
-      {
-        picked[st.np] = Int32(truncatingIfNeeded: st.m << 1 | (shapes[shape >> 6] & (1 << UInt64(shape & 63)) != 0 ? 1 : 0))
-        st.np += 1
-      }
-    }
-    st.m += 1
-    if e + 1 < n {
-      let q = p[e]
-      if q == 0x27 && Bytes.isAlnum(p[e + 1]) { st.ia += 1 }
-      if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { st.ic += 1 }
-    }
-  }
-
-  /// The rare part of a token of `tokenizeBlocks`: `glued` and the apostrophes after it, for a
-  /// token whose byte before has glue bit 0 or whose byte after has glue bit 1 (`before`/`after`
-  /// are those bytes' `glueBytes`, 0 at the line's ends). Exactly the tests of `emit`.
-  /// Returns bit 0 for glued, bit 1 for an ASCII and bit 2 for a curly apostrophe inside a word
-  /// right after the token (the counters `emit` adds to), so the caller's counters stay in registers.
-  @inline(never)
-  static func emitRare(_ s: Int, _ e: Int, before: UInt8, after: UInt8, _ buf: UnsafeBufferPointer<UInt8>) -> UInt8 {
-    let p = buf.baseAddress!
-    let n = buf.count
-    // After the token a `.` glues only before a letter or digit (`U.S`, `3.5`; bit 2 of the
-    // table): `glued` looks at nothing else there, so a sentence end never calls it.
-    let afterGlue = after & 2 != 0 && (after & 4 == 0 || e + 1 < n && Bytes.isAlnum(p[e + 1]))
-    let glued = before & 1 == 0 && !afterGlue ? false : Self.glued(buf, s, e)
-    var r: UInt8 = glued ? 1 : 0
-    if e + 1 < n {
-      let q = p[e]
-      if q == 0x27 && Bytes.isAlnum(p[e + 1]) { r |= 2 }
-      if q == 0xE2 && e + 3 < n && p[e + 1] == 0x80 && p[e + 2] == 0x99 && Bytes.isAlnum(p[e + 3]) { r |= 4 }
-    }
-    return r
-  }
 
   /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
   @inline(__always)
@@ -880,15 +1051,32 @@ public struct RepairApostrophes: Stage {
     var bad: UInt64 = 0
     let p = buf.baseAddress!
     var i = s
-    while i < e &- 1 {
-      let b = UInt64(p[i])
-      let u: UInt64 = b &- 0x41 < 26 ? 1 : 0
-      let w: UInt64 = b &- 0x61 < 26 ? 1 : 0
-      upper &+= u
-      lower &+= w
-      bad |= (1 &- u &- w) & (b < 0x80 ? 1 : 0)
-      h = (h ^ b) &* 0x100_0000_01b3
-      i &+= 1
+    if e &- s < 1 << 16 {
+      // The three counts in 21-bit fields of one word (`suffixCounts`), one add a byte: X has fewer
+      // than 2^16 bytes here, so no field carries into the next.
+      var acc: UInt64 = 0
+      Self.suffixCounts.withUnsafeBufferPointer { counts in
+        while i < e &- 1 {
+          let b = p[i]
+          acc &+= counts[Int(b)]
+          h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+          i &+= 1
+        }
+      }
+      upper = acc & 0x1F_FFFF
+      lower = acc >> 21 & 0x1F_FFFF
+      bad = acc >> 42 == 0 ? 0 : 1
+    } else {
+      while i < e &- 1 {
+        let b = UInt64(p[i])
+        let u: UInt64 = b &- 0x41 < 26 ? 1 : 0
+        let w: UInt64 = b &- 0x61 < 26 ? 1 : 0
+        upper &+= u
+        lower &+= w
+        bad |= (1 &- u &- w) & (b < 0x80 ? 1 : 0)
+        h = (h ^ b) &* 0x100_0000_01b3
+        i &+= 1
+      }
     }
     // Lower-casing changes only capitals: without one the lower-cased hash is the exact one.
     if upper == 0 {
@@ -918,6 +1106,12 @@ public struct RepairApostrophes: Stage {
     return (c, bad == 0, finish(h), finish(h2), finish(l), finish(l2))
   }
 
+
+  /// Per byte: 1 for a capital, 1 << 21 for a lower-case letter, 1 << 42 for an ASCII byte that is
+  /// no letter (the counts of `suffixScan`, summed in one word).
+  static let suffixCounts: [UInt64] = (0..<256).map { b in
+    Bytes.isUpper(UInt8(b)) ? 1 : Bytes.isLower(UInt8(b)) ? 1 << 21 : b < 0x80 ? 1 << 42 : 0
+  }
 
   static func caseOf(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Case {
     var upper = 0
@@ -986,63 +1180,80 @@ public struct RepairApostrophes: Stage {
     return capsSeen
   }
 
-  /// Look at every token of a line, or only at those of `only` (the ones `tokenize` picked).
+  /// A capitalised token of two bytes or more, not glued, not ending in s, and not followed (one
+  /// byte on) by a capitalised token (not the first word of New York): evidence for names.
+  /// `nextStart` is where the next token starts (-1 when none).
+  @inline(__always)
+  static func standsAlone(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, next nextStart: Int) -> Bool {
+    guard Bytes.isUpper(buf[s]) && e - s >= 2 && buf[e - 1] != 0x73 && !glued(buf, s, e) else { return false }
+    return !(nextStart == e + 1 && Bytes.isUpper(buf[nextStart]))
+  }
+
+  /// Look at the picked tokens of a line (`pickTokens`; the reference: every token, with `high`
+  /// nil, gathering the standalone names into `caps` as it goes).
   func scan(
-    _ buf: UnsafeBufferPointer<UInt8>, tokens: Tokens, only: UnsafeBufferPointer<Int32>? = nil, fragment: Int, line: Int,
+    _ buf: UnsafeBufferPointer<UInt8>, picks: UnsafeBufferPointer<Pick>, high: UnsafePointer<UInt64>?,
+    tokens lt: inout LineTokens, fragment: Int, line: Int,
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
     plainSeen: inout LazyLineMap
   ) {
-    let count = only?.count ?? tokens.count
-    for j in 0..<count {
-      // `only` holds token index << 1 | `keyShapeMay` of the token (from `tokenizeBlocks`).
-      let entry = only.map { Int($0[j]) } ?? j << 1
-      let k = entry >> 1
-      let t = tokens[k]
-      let len = t.end - t.start
-      let first = buf[t.start]
-      if Bytes.isUpper(first) && len >= 2 && !t.glued && buf[t.end - 1] != 0x73 {
-        // A name standing on its own (not the first word of New York) is evidence for Names.
-        let nextCap = k + 1 < tokens.count && tokens[k + 1].start == t.end + 1 && Bytes.isUpper(buf[tokens[k + 1].start])
-        if !nextCap {
-          caps.append(CapsToken(fragment: fragment, start: t.start, end: t.end, line: line))
+    for j in 0..<picks.count {
+      let s = Int(picks[j].start)
+      let e = Int(picks[j].end)
+      let len = e - s
+      let first = buf[s]
+      let glued: Bool
+      let ascii: Bool
+      if let high {
+        glued = Self.gluedFast(buf, s, e)
+        if glued { continue }
+        ascii = !Self.anyBit(high, s, e)
+      } else {
+        // The reference: every token is a pick.
+        if Self.standsAlone(buf, s, e, next: j + 1 < picks.count ? Int(picks[j + 1].start) : -1) {
+          caps.append(CapsToken(fragment: fragment, start: s, end: e, line: line))
         }
+        glued = Self.glued(buf, s, e)
+        if glued { continue }
+        var a = true
+        for i in s..<e where buf[i] >= 0x80 { a = false }
+        ascii = a
       }
-      if t.glued { continue }
-      if !t.ascii {
-        if possessives && buf[t.end - 1] == 0x73 && Bytes.isUpper(first) {
-          possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
+      if !ascii {
+        if possessives && buf[e - 1] == 0x73 && Bytes.isUpper(first) {
+          possessiveCandidate(buf, &lt, s, e, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         }
         continue
       }
       if len == 1 {
-        if phraseBytes[Int(Bytes.lower(first))] { matchPhrase(buf, tokens, k, fragment: fragment, proposals: &proposals) }
+        if phraseBytes[Int(Bytes.lower(first))] { matchPhrase(buf, &lt, s, fragment: fragment, proposals: &proposals) }
         continue
       }
       if len > 24 { continue }
-      let last = buf[t.end - 1]
+      let last = buf[e - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
-      if contractions && len <= maxKeyLength && (only != nil ? entry & 1 != 0 : keyShapeMay(len, first, last))
-        && keyLastBytes[Int(Bytes.lower(buf[t.end - 2])) << 8 | Int(Bytes.lower(last))],
-        let e = tableIndex[Self.hashLowered(buf, t.start, t.end)]
+      if contractions && len <= maxKeyLength && keyShapeMay(len, first, last)
+        && keyLastBytes[Int(Bytes.lower(buf[e - 2])) << 8 | Int(Bytes.lower(last))],
+        let x = tableIndex[Self.hashLowered(buf, s, e)]
       {
-        handleTableEntry(tableEntries[e], buf, tokens, k, fragment: fragment, proposals: &proposals)
+        handleTableEntry(tableEntries[x], buf, &lt, s, e, fragment: fragment, proposals: &proposals)
         continue
       }
       if possessives && last == 0x73 && len >= 3 {
-        possessiveCandidate(buf, tokens, k, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
+        possessiveCandidate(buf, &lt, s, e, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         continue
       }
-      if contractions && len >= 4 && Bytes.isUpper(buf[t.start + 1]) && namePrefixTable[Int(first)] {
-        nameCandidate(buf, tokens, k, fragment: fragment, proposals: &proposals)
+      if contractions && len >= 4 && Bytes.isUpper(buf[s + 1]) && namePrefixTable[Int(first)] {
+        nameCandidate(buf, &lt, s, e, fragment: fragment, proposals: &proposals)
       }
     }
   }
 
   func handleTableEntry(
-    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int,
+    _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int,
     proposals: inout [Proposal]
   ) {
-    let t = tokens[k]
+    let t = Token(start: s, end: e)
     let tokBuf = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
     if entry.exactCase && !tokBuf.elementsEqual(entry.key) { return }
     let c = Self.caseOf(buf, t.start, t.end)
@@ -1051,6 +1262,7 @@ public struct RepairApostrophes: Stage {
     if c == .mixed && !entry.exactCase { return }
     if entry.ambiguous {
       guard let l = rulesByHash.list(Self.hashLowered(buf, t.start, t.end)) else { return }
+      let (tokens, k) = lt.at(s)
       // The next word starts a compound (its in-house team): context rules do not apply.
       if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
       var views = SlotViews()
@@ -1157,7 +1369,8 @@ public struct RepairApostrophes: Stage {
     return nil
   }
 
-  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
+  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ start: Int, fragment: Int, proposals: inout [Proposal]) {
+    let (tokens, k) = lt.at(start)
     for p in phrases {
       guard let pos = p.words.indices.first(where: { p.words[$0] != p.replacements[$0] }) else { continue }
       let s = k - pos
@@ -1185,14 +1398,15 @@ public struct RepairApostrophes: Stage {
   }
 
   /// `OBrien` → `O'Brien`: a prefix letter, a capitalised name, and no such word.
-  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, proposals: inout [Proposal]) {
-    let t = tokens[k]
+  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int, proposals: inout [Proposal]) {
+    let t = Token(start: s, end: e)
     for i in (t.start + 2)..<t.end where !Bytes.isLower(buf[i]) { return }
     let p = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
     if words.contains(p) { return }
     let tail = UnsafeBufferPointer(rebasing: buf[(t.start + 1)..<t.end])
     if words.contains(tail) && !possessiveBases.contains(tail) { return }
     // A given name before it (Conan OBrien, Dinesh DSouza): OAuth and OLeary-less acronyms stay.
+    let (tokens, k) = lt.at(s)
     let prev = slot(buf, tokens, k, next: false)
     guard prev.capitalised && prev.hasWord else { return }
     let word = String(decoding: p, as: UTF8.self)
@@ -1206,18 +1420,16 @@ public struct RepairApostrophes: Stage {
   }
 
   func possessiveCandidate(
-    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, fragment: Int, line: Int,
+    _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int, line: Int,
     into candidates: inout [Candidate], plainSeen: inout LazyLineMap
   ) {
-    let t = tokens[k]
-    let s = t.start
-    let e = t.end
     // X+ss: boss and press stay; Qabooss and viruss become Qaboos's and virus's only when they
     // are no word and X is a known noun or stands on its own in the document.
     if buf[e - 2] == 0x73 || buf[e - 2] == 0x53 {
       if e - s < 5 { return }
       let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
       if ssIsWord(buf, s, e) { return }
+      let (tokens, k) = lt.at(s)
       let next = slot(buf, tokens, k, next: true)
       guard next.hasWord, !notAfterPossessive.contains(hash: next.hash) else { return }
       let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
@@ -1258,6 +1470,8 @@ public struct RepairApostrophes: Stage {
       if !lexicon { lexicon = facts & SuffixMemo.lexiconLower != 0 }
       if facts & SuffixMemo.lowerWordish != 0 { confusable = true }
     }
+    // The first look at a neighbour: the line's token list is written now (if not yet).
+    let (tokens, k) = lt.at(s)
     let next = slot(buf, tokens, k, next: true)
     var plainUse = !next.hasWord || (notAfterPossessive.contains(hash: next.hash) && !Self.acronymAfterMixedCase(buf, s, e, next))
     if confusable && plainUse {

@@ -287,32 +287,43 @@ import Testing
     #expect(edits > 1000)
   }
 
-  /// `tokenizeBlocks` (64-byte blocks; sixteen bytes a step with vector compares, then eight,
-  /// then one) gives the tokens of `tokenize`, byte for byte, on random lines over every printable
-  /// ASCII byte (the neighbours of the letter and digit ranges: @ [ ` { / : included) and the
-  /// non-ASCII separators and letters, at every length up to 200 bytes. Fails when the vector
-  /// class test is off by one at any range end (checked: letters from 0x60, digits to 0x3A).
+  /// `lineMasks` (64-byte blocks; sixteen bytes a step with vector compares, then eight, then one)
+  /// gives the tokens of `tokenize` (as the runs of its masks, written by `materialize`), byte for
+  /// byte, with its apostrophe counts, on random lines over every printable ASCII byte (the
+  /// neighbours of the letter and digit ranges: @ [ ` { / : included) and the non-ASCII
+  /// separators and letters, at every length up to 200 bytes. Fails when the vector class test is
+  /// off by one at any range end (checked: letters from 0x60, digits to 0x3A). Also: `gluedFast`
+  /// is `glued` and the high mask gives `ascii` for every token, and the picks are exactly the
+  /// tokens of `pickTokens` (a superset of its definition).
   @Test func blockTokensAreTheTokens() throws {
     let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
     let stage = try #require(entry.stage as? RepairApostrophes)
     var values: [String: OptionValue] = [:]
     for o in RepairApostrophes.spec.options { values[o.name] = o.defaultValue }
     values["name-prefixes"] = .list(["o", "x", "D"])
+    values["phrases"] = .list(["rock n roll -> rock 'n' roll", "b e -> b' e"])
     let custom = try #require(
       try RepairApostrophes.spec.make(StageOptions(values: values, baseDirectory: Repo.path("rules"))) as? RepairApostrophes)
     #expect(custom.namePrefixTable[0x6F] && custom.namePrefixTable[0x78] && !custom.namePrefixTable[0x4F])
+    #expect(custom.phraseBytes[0x62] && !stage.phraseBytes[0x62])
     let alphabet =
       (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
-      + ["é", "’", "‘", "“", "—", "\u{A0}", "Ω", "東", "s", "a", "e", " "]
+      + ["é", "’", "‘", "“", "—", "\u{A0}", "Ω", "東", "s", "a", "e", " ", "'s", "’t", "n", "o", "b", "OBrien"]
     var rng = TestRandom(state: 21)
     let cap = 256
     let a = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: cap)
     let b = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: cap)
-    let picked = UnsafeMutablePointer<Int32>.allocate(capacity: cap)
-    defer { a.deallocate(); b.deallocate(); picked.deallocate() }
+    let picks = UnsafeMutablePointer<RepairApostrophes.Pick>.allocate(capacity: cap)
+    let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
+    let high = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
+    defer { a.deallocate(); b.deallocate(); picks.deallocate(); words.deallocate(); high.deallocate() }
     var differ = 0
     var pickDiffer = 0
+    var glueDiffer = 0
     var tokens = 0
+    var glued = 0
+    var picked = 0
+    var counted = 0
     for _ in 0..<3000 {
       var line = ""
       let target = Int.random(in: 1...200, using: &rng)
@@ -322,56 +333,56 @@ import Testing
         let buf = UnsafeBufferPointer(mb)
         var (ia1, ic1, c1) = (0, 0, false)
         var (ia2, ic2, c2) = (0, 0, false)
-        var np = 0
         let m1 = stage.tokenize(buf, into: a, internalAscii: &ia1, internalCurly: &ic1, anyCurly: &c1)
-        let m2 = stage.tokenizeBlocks(
-          buf, into: b, picked: picked, pickedCount: &np, internalAscii: &ia2, internalCurly: &ic2, anyCurly: &c2)
+        let nw = stage.lineMasks(buf, words: words, high: high, internalAscii: &ia2, internalCurly: &ic2, anyCurly: &c2)
+        #expect(nw == (buf.count + 63) / 64)
+        let m2 = RepairApostrophes.materialize(buf, words, nw, into: b)
         var same = m1 == m2 && ia1 == ia2 && ic1 == ic2 && c1 == c2
         if same {
-          for k in 0..<m1
-          where a[k].start != b[k].start || a[k].end != b[k].end || a[k].ascii != b[k].ascii || a[k].glued != b[k].glued {
-            same = false
-          }
+          for k in 0..<m1 where a[k].start != b[k].start || a[k].end != b[k].end { same = false }
         }
         if !same { differ += 1 }
-        // The picked tokens are exactly those of the definition (`emit`): not glued, and a capital
-        // first, an `s` last, one byte long, a name prefix first, or a key shape of the table.
-        // Fails when the written-out test in the block loop drops a kind (checked: no `len == 1`).
-        // Each entry is the index << 1 with `keyShapeMay` in bit 0 (checked: a wrong bit fails).
-        var want: [Int32] = []
-        for k in 0..<m1 where !a[k].glued {
-          let first = buf[a[k].start]
-          let last = buf[a[k].end - 1]
-          let len = a[k].end - a[k].start
-          let shape = stage.keyShapeMay(len, first, last)
-          if Bytes.isUpper(first) || last == 0x73 || len == 1 || stage.namePrefixTable[Int(first)] || shape {
-            want.append(Int32(k << 1 | (shape ? 1 : 0)))
-          }
+        counted += ia1 + ic1
+        for k in 0..<m1 {
+          let (s, e) = (a[k].start, a[k].end)
+          let g = RepairApostrophes.glued(buf, s, e)
+          if g { glued += 1 }
+          var ascii = true
+          for i in s..<e where buf[i] >= 0x80 { ascii = false }
+          if RepairApostrophes.gluedFast(buf, s, e) != g || RepairApostrophes.anyBit(high, s, e) == ascii { glueDiffer += 1 }
         }
-        if Array(UnsafeBufferPointer(start: picked, count: np)) != want { pickDiffer += 1 }
-        // The same with lower-case name prefixes (the shipped O and D are capitals, so only this
-        // stage shows a first-byte table that forgets the prefixes).
-        var (ia3, ic3, c3) = (0, 0, false)
-        var np3 = 0
-        let m3 = custom.tokenizeBlocks(
-          buf, into: b, picked: picked, pickedCount: &np3, internalAscii: &ia3, internalCurly: &ic3, anyCurly: &c3)
-        var want3: [Int32] = []
-        for k in 0..<m3 where !b[k].glued {
-          let first = buf[b[k].start]
-          let last = buf[b[k].end - 1]
-          let len = b[k].end - b[k].start
-          let shape = custom.keyShapeMay(len, first, last)
-          if Bytes.isUpper(first) || last == 0x73 || len == 1 || custom.namePrefixTable[Int(first)] || shape {
-            want3.append(Int32(k << 1 | (shape ? 1 : 0)))
+        // The picks are the tokens whose `pickShapes` bit is set, and they include every token of
+        // the definition: an `s` last, a key shape of the table (up to 24 bytes), one byte that a
+        // phrase word can be, or 4...24 bytes after a name prefix. Fails when the shape table
+        // drops a kind (checked: no phrase bytes, no name prefixes).
+        for st in [stage, custom] {
+          let np = st.pickTokens(buf, words, nw, into: picks)
+          var table: [Int] = []
+          var want: [Int] = []
+          for k in 0..<m1 {
+            let first = buf[a[k].start]
+            let last = buf[a[k].end - 1]
+            let len = a[k].end - a[k].start
+            let key = a[k].start << 32 | a[k].end
+            let i = RepairApostrophes.pickIndex(len, first, last)
+            if st.pickShapes[i >> 6] >> UInt64(i & 63) & 1 != 0 { table.append(key) }
+            if last == 0x73 || len <= 24 && st.keyShapeMay(len, first, last) || len == 1 && st.phraseBytes[Int(Bytes.lower(first))]
+              || len >= 4 && len <= 24 && st.namePrefixTable[Int(first)]
+            {
+              want.append(key)
+            }
           }
+          let got = (0..<np).map { Int(picks[$0].start) << 32 | Int(picks[$0].end) }
+          if got != table || !Set(want).isSubset(of: Set(got)) { pickDiffer += 1 }
+          picked += np
         }
-        if Array(UnsafeBufferPointer(start: picked, count: np3)) != want3 { pickDiffer += 1 }
         tokens += m1
       }
     }
     #expect(differ == 0)
     #expect(pickDiffer == 0)
-    #expect(tokens > 20000)
+    #expect(glueDiffer == 0)
+    #expect(tokens > 20000 && glued > 1000 && picked > 5000 && counted > 100)
   }
 
   /// `suffixScan` (one pass of `possessiveCandidate`) gives `caseOf` of X, the letters-only test
@@ -487,5 +498,70 @@ import Testing
     }
     #expect(forms.count > 15000)
     #expect(changes > 1000)
+  }
+}
+
+/// The standalone names of the fast path are read from the token masks kept for the document, and
+/// only when a candidate asks (`standaloneNamesFromMasks`); the reference gathers them while it
+/// scans every token (`standsAlone`, then `standaloneNames`). Same map on random documents where
+/// every token's bytes are asked about (the candidates' bases), lines up to 300 bytes (masks of
+/// several words, tokens across word edges).
+@Suite struct RepairApostrophesStandaloneTests {
+  @Test func standaloneNamesFromMasksAreTheCaps() throws {
+    let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
+    let stage = try #require(entry.stage as? RepairApostrophes)
+    let pieces = RepairApostrophesFastPathTests.pieces + ["New", "York", "A", "AB", "Qaboos", "Conyers", "Zürich", "Ωmega"]
+    let gaps = RepairApostrophesFastPathTests.gaps + ["  ", ".", ",", " - "]
+    var rng = TestRandom(state: 31)
+    var asked = 0
+    var found = 0
+    for _ in 0..<300 {
+      var lines: [String] = []
+      for _ in 0..<Int.random(in: 1...5, using: &rng) {
+        var line = ""
+        for w in 0..<Int.random(in: 1...50, using: &rng) {
+          if w > 0 { line += gaps[Int.random(in: 0..<gaps.count, using: &rng)] }
+          line += pieces[Int.random(in: 0..<pieces.count, using: &rng)]
+        }
+        lines.append(line)
+      }
+      let doc = Document(text: lines.joined(separator: "\n"))
+      var caps: [RepairApostrophes.CapsToken] = []
+      var candidates: [RepairApostrophes.Candidate] = []
+      var words: [UInt64] = []
+      for (fi, f) in doc.fragments.enumerated() {
+        var bytes = Array(f.text.utf8)
+        bytes.withUnsafeMutableBufferPointer { mb in
+          let buf = UnsafeBufferPointer(mb)
+          let toks = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: buf.count / 2 + 2)
+          let w = UnsafeMutablePointer<UInt64>.allocate(capacity: buf.count / 64 + 2)
+          let h = UnsafeMutablePointer<UInt64>.allocate(capacity: buf.count / 64 + 2)
+          defer { toks.deallocate(); w.deallocate(); h.deallocate() }
+          var (ia, ic, c) = (0, 0, false)
+          let m = stage.tokenize(buf, into: toks, internalAscii: &ia, internalCurly: &ic, anyCurly: &c)
+          let nw = stage.lineMasks(buf, words: w, high: h, internalAscii: &ia, internalCurly: &ic, anyCurly: &c)
+          words += Array(UnsafeBufferPointer(start: w, count: nw))
+          for k in 0..<m {
+            let (s, e) = (toks[k].start, toks[k].end)
+            if RepairApostrophes.standsAlone(buf, s, e, next: k + 1 < m ? toks[k + 1].start : -1) {
+              caps.append(RepairApostrophes.CapsToken(fragment: fi, start: s, end: e, line: f.line))
+            }
+            candidates.append(
+              RepairApostrophes.Candidate(
+                fragment: fi, start: s, end: e, hash: 0, base: Array(buf[s..<e]), lexicon: false, nextWord: "", plainUse: false,
+                why: ""))
+          }
+        }
+      }
+      let want = stage.standaloneNames(doc, caps, candidates)
+      let got = words.withUnsafeBufferPointer { stage.standaloneNamesFromMasks(doc, $0.baseAddress!, candidates) }
+      for c in candidates {
+        let h = ByteWordSet.hash(c.base)
+        #expect(want[h] == got[h], "\(String(decoding: c.base, as: UTF8.self))")
+        asked += 1
+        if want[h] != nil { found += 1 }
+      }
+    }
+    #expect(asked > 10000 && found > 1000)
   }
 }
