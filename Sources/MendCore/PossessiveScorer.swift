@@ -596,17 +596,26 @@ extension RepairApostrophes {
   /// `the Republican nominee` (an adjective: evidence for nothing). Runs only for documents with
   /// such candidates.
   func markFullNames(_ document: Document, _ candidates: inout [Candidate]) {
+    // One search per distinct `W X` (`United States federal … United States citizens`).
+    var done: [[UInt8]: Int] = [:]
     for i in candidates.indices {
       guard let w = candidates[i].namePrev else { continue }
       let pattern = w + [0x20] + candidates[i].base
+      if let l = done[pattern] {
+        candidates[i].nameLine = l
+        continue
+      }
+      var line = 0
       for f in document.fragments {
         var text = f.text
         let found = text.withUTF8 { buf in Self.containsPhrase(buf, pattern) { nounPhraseEnds(buf, $0) } }
         if found {
-          candidates[i].nameLine = f.line
+          line = f.line
           break
         }
       }
+      done[pattern] = line
+      candidates[i].nameLine = line
     }
   }
 
@@ -627,22 +636,44 @@ extension RepairApostrophes {
   }
 
   /// `pattern` occurs in buf as whole words (first byte compared without case) with `endOK` true
-  /// for the index after it.
+  /// for the index after it. `memchr` finds each place of the byte after the pattern's first
+  /// space (X's capital in `W X`: rare in text); the rest is compared there.
   static func containsPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8], endOK: (Int) -> Bool = { _ in true }) -> Bool {
     let n = buf.count
     let m = pattern.count
-    guard m > 0, n >= m else { return false }
+    guard m > 1, n >= m, let base = buf.baseAddress else { return false }
+    // The anchor: the byte after the first space, or the last byte when there is no space.
+    let a = (pattern.firstIndex(of: 0x20).map { $0 + 1 }).flatMap { $0 < m ? $0 : nil } ?? (m - 1)
+    let anchor = Int32(pattern[a])
     let first = Bytes.lower(pattern[0])
-    var i = 0
-    while i + m <= n {
-      defer { i += 1 }
+    var q = a
+    while q <= n - (m - a) {
+      guard let hit = memchr(base + q, anchor, n - (m - a) + 1 - q) else { return false }
+      let h = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      q = h + 1
+      let i = h - a
       if Bytes.lower(buf[i]) != first { continue }
-      if i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80 || buf[i - 1] == 0x27) { continue }
       var j = 1
       while j < m && buf[i + j] == pattern[j] { j += 1 }
       if j < m { continue }
+      if i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80 || buf[i - 1] == 0x27) { continue }
       if i + m < n && (Bytes.isAlnum(buf[i + m]) || buf[i + m] >= 0x80 || buf[i + m] == 0x27) { continue }
       if endOK(i + m) { return true }
+    }
+    return false
+  }
+
+  /// `containsPhrase` as a plain byte loop: the reference the tests compare it with.
+  static func containsPhraseByBytes(_ buf: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8]) -> Bool {
+    let n = buf.count
+    let m = pattern.count
+    guard m > 1, n >= m else { return false }
+    for i in 0...(n - m) {
+      if Bytes.lower(buf[i]) != Bytes.lower(pattern[0]) { continue }
+      if !(1..<m).allSatisfy({ buf[i + $0] == pattern[$0] }) { continue }
+      if i > 0 && (Bytes.isAlnum(buf[i - 1]) || buf[i - 1] >= 0x80 || buf[i - 1] == 0x27) { continue }
+      if i + m < n && (Bytes.isAlnum(buf[i + m]) || buf[i + m] >= 0x80 || buf[i + m] == 0x27) { continue }
+      return true
     }
     return false
   }

@@ -110,6 +110,27 @@ import Testing
   func phraseSearch(_ text: String, _ pattern: String, _ expected: Bool) {
     var t = text
     let found = t.withUTF8 { RepairApostrophes.containsPhrase($0, Array(pattern.utf8)) }
+    let byBytes = t.withUTF8 { RepairApostrophes.containsPhraseByBytes($0, Array(pattern.utf8)) }
     #expect(found == expected)
+    #expect(byBytes == expected)
+  }
+
+  /// The memmem search finds what the byte loop finds, on random lines made of the pattern's
+  /// pieces, its first letter in both cases, apostrophes, letters and spaces.
+  @Test func phraseSearchIsTheByteLoop() {
+    var rng = SystemRandomNumberGenerator()
+    let pieces = ["Civic", "civic", "Platform", "Platforms", " ", " ", "'", "x", "C", "ivic", ".", "\u{2019}", "Civic Platform", "Civic Platform"]
+    let pattern = Array("Civic Platform".utf8)
+    var hits = 0
+    for _ in 0..<3000 {
+      var line = ""
+      for _ in 0..<Int.random(in: 0...12, using: &rng) { line += pieces.randomElement(using: &rng)! }
+      var t = line
+      let fast = t.withUTF8 { RepairApostrophes.containsPhrase($0, pattern) }
+      let slow = t.withUTF8 { RepairApostrophes.containsPhraseByBytes($0, pattern) }
+      #expect(fast == slow, "\(line)")
+      if slow { hits += 1 }
+    }
+    #expect(hits > 100)
   }
 }
