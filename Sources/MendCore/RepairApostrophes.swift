@@ -242,6 +242,10 @@ public struct RepairApostrophes: Stage {
     var named = false
     /// The next word is capitalised (`Angelos Tsiaras`).
     var nextCap = false
+    /// The word before a capitalised X+s (`Civic Platforms time`), when `fullNameContext` holds;
+    /// `nameLine` is then the line where `W X` stands on its own (0: nowhere; see markFullNames).
+    var namePrev: [UInt8]? = nil
+    var nameLine = 0
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -359,6 +363,7 @@ public struct RepairApostrophes: Stage {
       let capsSeen = StandaloneNames {
         fast ? self.standaloneNamesFromMasks(doc, docWords, candidates) : self.standaloneNames(doc, caps, candidates)
       }
+      markFullNames(document, &candidates)
       resolvePossessives(candidates, standalone: capsSeen, plainSeen: plainSeen, into: &proposals)
     }
     if proposals.isEmpty { return }
@@ -1465,7 +1470,10 @@ public struct RepairApostrophes: Stage {
       // Paris, Thomas, Athens, Americans stay; a form with context rules (Tuesdays) is decided
       // by them alone.
       // (The three lookups of the lower-cased forms, from `suffixFacts`.)
-      if tokIsWord && facts & SuffixMemo.hasRules == 0 { return }
+      if tokIsWord && facts & SuffixMemo.hasRules == 0 {
+        fullNameWordCandidate(buf, tokens, k, fragment: fragment, hash: tokHash, into: &candidates)
+        return
+      }
       // Party (of the Labour Party) is the noun party: its possessive is attested.
       if !lexicon { lexicon = facts & SuffixMemo.lexiconLower != 0 }
       if facts & SuffixMemo.lowerWordish != 0 { confusable = true }
@@ -1497,6 +1505,7 @@ public struct RepairApostrophes: Stage {
         fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
         nextWord: plainUse ? "" : (next.word ?? ""), plainUse: plainUse, why: plainUse ? "line \(line)" : "")
       cand.nextCap = next.capitalised
+      if c == .capitalised && !plainUse { cand.namePrev = fullNameContext(prev: prev, next: next) }
       candidates.append(cand)
       return
     }
@@ -1524,7 +1533,8 @@ public struct RepairApostrophes: Stage {
     // Confusable candidates without a rule or a plural pattern only matter when their score (with
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
     let named = c != .lower && nameContext(c, prev: prev, next: next)
-    if rule == nil && pluralPattern == nil && !named && score + max(documentBonus, 0) < scoreSuggest { return }
+    let namePrev = c == .capitalised ? fullNameContext(prev: prev, next: next) : nil
+    if rule == nil && pluralPattern == nil && !named && namePrev == nil && score + max(documentBonus, 0) < scoreSuggest { return }
     var cand = Candidate(
       fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
       nextWord: next.word ?? "", plainUse: plainUse, why: "")
@@ -1532,6 +1542,7 @@ public struct RepairApostrophes: Stage {
     cand.rule = rule
     cand.confusable = true
     cand.named = named
+    cand.namePrev = namePrev
     cand.score = score
     if score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     candidates.append(cand)
@@ -1647,6 +1658,10 @@ public struct RepairApostrophes: Stage {
           if documentBonus != 0 { c.why += c.why.isEmpty ? "never a plain plural in this document" : ", never a plain plural in this document" }
         }
       }
+      if c.nameLine > 0, !c.plainUse {
+        proposals.append(fullNamePossessive(c))
+        continue
+      }
       if c.named, !c.plainUse, let l = standalone[ByteWordSet.hash(c.base)] {
         proposals.append(namedPossessive(c, standaloneLine: l))
         continue
@@ -1677,6 +1692,7 @@ public struct RepairApostrophes: Stage {
       } else if let l = standalone[ByteWordSet.hash(c.base)] {
         evidence = "'\(baseText)' stands on its own (line \(l))"
       } else {
+        if c.nameLine > 0 { proposals.append(fullNamePossessive(c)) }
         continue
       }
       var p = Proposal(
