@@ -1471,6 +1471,7 @@ public struct RepairApostrophes: Stage {
       // by them alone.
       // (The three lookups of the lower-cased forms, from `suffixFacts`.)
       if tokIsWord && facts & SuffixMemo.hasRules == 0 {
+        let (tokens, k) = lt.at(s)
         fullNameWordCandidate(buf, tokens, k, fragment: fragment, hash: tokHash, into: &candidates)
         return
       }
