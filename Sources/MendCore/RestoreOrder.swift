@@ -524,7 +524,7 @@ public struct RestoreOrder: Stage {
     // sentence break runs (an upper bound of the full count below, so nothing the full test would
     // reorder is lost): text in order, the common case, leaves here.
     if minViolations > 0 || signsZMin > -1e9 {
-      let signs = model.quickSigns(texts, plainBody: plain, expectationFrom: minViolations)
+      let signs = model.quickSigns(texts, plainBody: plain, expectationFrom: minViolations, zMin: signsZMin)
       if signs.count < minViolations { return }
       // Far fewer signs than a random order of the same lines would show: text in order whose
       // few signs are noise (a surname shared by two people, a name split by a crude sentence
