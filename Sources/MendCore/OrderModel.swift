@@ -83,6 +83,9 @@ public struct OrderModel: Sendable {
   /// Off only in tests: `scanCaps` then takes every byte through its word loop (the reference
   /// for its eight-byte lane over lower-case words).
   var quickFastLane = true
+  /// Off only in tests: `quickSigns` then reads every line's opening (the reference for its lazy
+  /// openings with `zMin`).
+  var lazyOpens = true
 
   let functionWords: KeySet
   let pronouns: KeySet
@@ -974,31 +977,80 @@ extension OrderModel {
     /// Their expected number, and its variance, over random orders of the same lines.
     public var expected: Double
     public var variance: Double
+    /// False when `quickSigns(zMin:)` left the openings' share out of `expected`/`variance`
+    /// (`z < zMin` is still exact; see there).
+    public var opensExact = true
     /// (count − expected) / √variance: text in order shows far fewer signs than chance.
     public var z: Double { (Double(count) - expected) / max(variance, 0.25).squareRoot() }
   }
 
+  /// The margin of `quickSigns(zMin:)`'s bounds (rounding errors are ~1e-15 of z).
+  static let opensMargin = 1e-6
+
   /// `expectationFrom`: the expectation is computed only when the count reaches it (below, the
   /// count alone declines).
-  public func quickSigns(_ texts: [String], plainBody: [Bool], expectationFrom: Int = 0) -> QuickSigns {
+  ///
+  /// `zMin`: the caller reads the expectation only as `z < zMin`. Then each line's opening is read
+  /// only where needed. Why the answer to `z < zMin` is the same: the openings enter the signs in two
+  /// ways. `opening` (the given first line opens with a reference) is read on the lines where
+  /// `checkOpening` holds, as before. The share `p` of lines that open so adds p to the expected
+  /// count and p(1 − p) to its variance; with E0, V0 the figures without it, z(p) = (count − E0 − p)
+  /// / √max(V0 + p(1 − p), 0.25) for the unknown p in [0, 1]. Its numerator lies in
+  /// [count − E0 − 1, count − E0] and its denominator in [√max(V0, 0.25), √max(V0 + 0.25, 0.25)],
+  /// which bound z from above (`hi`) and below (`lo`). When `hi` is below zMin by a margin (1e-6,
+  /// far above rounding), every p gives z < zMin, and p = 0 gives one too (z(0) ≤ hi); when `lo` is
+  /// above zMin by the margin, every p gives z ≥ zMin, z(0) too. Only in between are the openings
+  /// counted (the same `scanCaps`, stopped after each line's second word). With p = 0 taken, the
+  /// returned `expected`/`variance` leave out the openings' part: only `count` and `z < zMin` are
+  /// then the exact ones (`opensExact` false).
+  public func quickSigns(_ texts: [String], plainBody: [Bool], expectationFrom: Int = 0, zMin: Double? = nil) -> QuickSigns {
     var caps: [QuickCap] = []
     caps.reserveCapacity(texts.count * 6)
     var opening = 0
     var sawPlain = false
     var scanned = 0
     var opens = 0
+    let eager = !lazyOpens || zMin == nil
     for (li, t) in texts.enumerated() {
       var t = t
       t.withUTF8 { buf in
         guard FragmentClassifier.endsLikeSentence(buf) else { return }
         scanned += 1
-        if scanCaps(buf, line: Int32(li), checkOpening: !sawPlain && opening == 0, caps: &caps, opening: &opening) {
+        let check = !sawPlain && opening == 0
+        if scanCaps(buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening) {
           opens += 1
         }
       }
       if plainBody[li] { sawPlain = true }
     }
     var signs = Self.countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: expectationFrom)
+    if !eager && scanned > 0 && signs.count >= expectationFrom, let zMin {
+      let c = Double(signs.count)
+      let e0 = signs.expected
+      let v0 = signs.variance
+      let dLow = max(v0, 0.25).squareRoot()
+      let dHigh = max(v0 + 0.25, 0.25).squareRoot()
+      let top = c - e0
+      let bottom = c - e0 - 1
+      let hi = top <= 0 ? top / dHigh : top / dLow
+      let lo = bottom >= 0 ? bottom / dHigh : bottom / dLow
+      if hi < zMin - Self.opensMargin || lo > zMin + Self.opensMargin {
+        signs.opensExact = false
+        return signs
+      }
+      opens = 0
+      var scratch: [QuickCap] = []
+      scratch.reserveCapacity(4)
+      var unused = 0
+      for t in texts {
+        var t = t
+        t.withUTF8 { buf in
+          guard FragmentClassifier.endsLikeSentence(buf) else { return }
+          scratch.removeAll(keepingCapacity: true)
+          if scanCaps(buf, line: 0, checkOpening: false, opensOnly: true, caps: &scratch, opening: &unused) { opens += 1 }
+        }
+      }
+    }
     if scanned > 0 && signs.count >= expectationFrom {
       let p = Double(opens) / Double(scanned)
       signs.expected += p
@@ -1066,8 +1118,18 @@ extension OrderModel {
   /// boundaries, keys and flags follow `tokenize` exactly.
   @inline(__always)
   func scanCaps(
-    _ buf: UnsafeBufferPointer<UInt8>, line: Int32, checkOpening: Bool, caps: inout [QuickCap], opening: inout Int
+    _ buf: UnsafeBufferPointer<UInt8>, line: Int32, checkOpening: Bool, needOpens: Bool = true, opensOnly: Bool = false,
+    caps: inout [QuickCap], opening: inout Int
   ) -> Bool {
+    // `needOpens: false` (only with `checkOpening` false): the return value is unspecified (false),
+    // `caps` are as with `true`: the line's first two words are then hashed only if capitalised
+    // (as every later word), and the lane may start after the first word. Why `caps` do not
+    // change: `k0`, `k1`, `s1`, `p0`, `pairH` feed only `opens`/`opening`; a word that is not
+    // capitalised is neither appended nor qualifies, and its key is read nowhere else; `index` is
+    // still counted up to 1, so `first: index == 0` is right, and the lane (see there) needs
+    // `index ≥ 1` for that. `opensOnly`: stop after the line's second word (the return value is
+    // as with the whole line; `caps` are then incomplete).
+    let needOpens = needOpens || checkOpening || opensOnly
     var opens = false
     let n = buf.count
     var i = 0
@@ -1105,7 +1167,7 @@ extension OrderModel {
       // before such a start the lane hands over to the loop below at the last position after a
       // space (between tokens in valid UTF-8: no token and no skipped E2 80 xx sequence holds a
       // space), or at i. `quickFastLane = false` (tests) turns the lane off.
-      if quickFastLane && index >= 2 && runStart < 0 {
+      if quickFastLane && index >= (needOpens ? 2 : 1) && runStart < 0 {
         let i0 = i
         @inline(__always) func asciiWord(_ v: UInt8) -> Bool { v &- 0x61 < 26 || v &- 0x41 < 26 || v &- 0x30 < 10 }
         var c = i
@@ -1165,7 +1227,7 @@ extension OrderModel {
       }
       let start = i
       let cap = b >= 0x41 && b <= 0x5A
-      let hashIt = cap || index < 2
+      let hashIt = cap || (needOpens && index < 2)
       var j = i
       var h = Self.fnvOffset
       var stem = Self.fnvOffset
@@ -1237,7 +1299,8 @@ extension OrderModel {
         key = k
         stemKey = k
       }
-      if index == 0 {
+      if !needOpens {
+      } else if index == 0 {
         k0 = key
         // pairKey: the first token's bytes, lower-cased, then a space.
         var q = Self.fnvOffset
@@ -1252,6 +1315,7 @@ extension OrderModel {
           opens = true
           if checkOpening { opening = 1 }
         }
+        if opensOnly { return opens }
       }
       let qualifies = cap && wordFlags[key] & (WordListFlags.function | WordListFlags.title) == 0
       if qualifies {
@@ -1273,7 +1337,7 @@ extension OrderModel {
       index += 1
     }
     if runStart >= 0 { closeRun() }
-    if index == 1 {
+    if needOpens && index == 1 {
       // A one-word line: only the single-word tests apply.
       if pronouns.contains(k0) || connectives.contains(k0) {
         opens = true

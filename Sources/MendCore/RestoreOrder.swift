@@ -406,12 +406,14 @@ public struct RestoreOrder: Stage {
     let n = texts.count
     guard n >= 1 else { return nil }
     let (keys, offs) = model.contentKeys(texts)
-    var signature = [UInt64](repeating: 0, count: n)
+    // A 256-bit signature a sentence (four words; bit k >> 56 of the key): a key sets one bit, so
+    // two sentences that share a key share that bit, and signatures that share no bit mean no
+    // shared key (exact, not a guess). With about eight content words a sentence, a 64-bit
+    // signature let ~2/3 of unrelated pairs through to the merge; 256 bits let far fewer.
+    var signature = [UInt64](repeating: 0, count: 4 * n)
     keys.withUnsafeBufferPointer { kp in
       for si in 0..<n {
-        var m: UInt64 = 0
-        for k in kp[offs[si]..<offs[si + 1]] { m |= 1 << (k >> 58) }
-        signature[si] = m
+        for k in kp[offs[si]..<offs[si + 1]] { signature[4 * si + Int(k >> 62)] |= 1 << ((k >> 56) & 63) }
       }
     }
     let disjoint = model.adjacency(overlap: 0, union: 0, sharedName: false, opens: false)
@@ -428,7 +430,9 @@ public struct RestoreOrder: Stage {
               for x in 0..<(n - 1) {
                 let o = pp[x]
                 let b = pp[x + 1]
-                if sp[o] & sp[b] == 0 {
+                if (sp[4 * o] & sp[4 * b]) | (sp[4 * o + 1] & sp[4 * b + 1]) | (sp[4 * o + 2] & sp[4 * b + 2])
+                  | (sp[4 * o + 3] & sp[4 * b + 3]) == 0
+                {
                   a += disjoint
                 } else {
                   let ca = UnsafeBufferPointer(rebasing: kp[op[o]..<op[o + 1]])
@@ -520,7 +524,7 @@ public struct RestoreOrder: Stage {
     // sentence break runs (an upper bound of the full count below, so nothing the full test would
     // reorder is lost): text in order, the common case, leaves here.
     if minViolations > 0 || signsZMin > -1e9 {
-      let signs = model.quickSigns(texts, plainBody: plain, expectationFrom: minViolations)
+      let signs = model.quickSigns(texts, plainBody: plain, expectationFrom: minViolations, zMin: signsZMin)
       if signs.count < minViolations { return }
       // Far fewer signs than a random order of the same lines would show: text in order whose
       // few signs are noise (a surname shared by two people, a name split by a crude sentence

@@ -77,6 +77,81 @@ import Testing
     #expect(caps > 1000)
   }
 
+  /// Lazy openings: with `zMin`, `quickSigns` reads a line's opening only where `opening` needs
+  /// it or the bounds on z cannot settle `z < zMin`. The count and `z < zMin` must be those of the
+  /// reference that reads every line's opening (`lazyOpens = false`), for thresholds at each
+  /// document's own z and its neighbouring doubles (where a bound taken a hair too far flips the
+  /// answer) and at the rules' value; where it says the openings were counted, the expectation
+  /// and variance are bit for bit the reference's.
+  @Test func lazyOpeningsKeepTheZDecision() throws {
+    let model = Self.stage.model
+    var reference = model
+    reference.lazyOpens = false
+    var docs: [[String]] = [
+      ["He said so.", "Putin met Xi Jinping.", "But Putin left.", "The deal was signed by Xi Jinping.", "It", "They met Putin."],
+      ["The FSB said it.", "However, the Federal Security Service (FSB) arrested two men.", "FSB agents left.", "She"],
+    ]
+    docs += try Self.corpusDocs()
+    var skipped = 0
+    var counted = 0
+    var rulesSkipped = 0
+    var rulesReached = 0
+    for lines in docs {
+      let plain = lines.map { FragmentClassifier.isPlainBody($0) }
+      let full = reference.quickSigns(lines, plainBody: plain, expectationFrom: 2)
+      let z = full.z
+      for zMin in [z, z.nextUp, z.nextDown, z + 1e-7, z - 1e-7, z + 0.3, z - 0.3, Self.stage.signsZMin] {
+        let a = model.quickSigns(lines, plainBody: plain, expectationFrom: 2, zMin: zMin)
+        let b = reference.quickSigns(lines, plainBody: plain, expectationFrom: 2, zMin: zMin)
+        #expect(a.count == b.count && (a.z < zMin) == (b.z < zMin), "\(zMin) \(lines.prefix(3))")
+        if zMin == Self.stage.signsZMin && b.count >= 2 {
+          rulesReached += 1
+          if !a.opensExact { rulesSkipped += 1 }
+        }
+        if a.opensExact {
+          #expect(a.expected.bitPattern == b.expected.bitPattern && a.variance.bitPattern == b.variance.bitPattern)
+          if b.count >= 2 { counted += 1 }
+        } else {
+          skipped += 1
+        }
+      }
+    }
+    #expect(skipped > 100 && counted > 500, "\(skipped) \(counted) \(rulesSkipped)/\(rulesReached)")
+  }
+
+  /// `scanCaps` without the opening (`needOpens: false`) appends exactly the same capitalised
+  /// words, with the same flags (`first` included: the lane may start after the first word, never
+  /// before it), as with it; and `opensOnly` returns what the whole scan returns.
+  @Test func scanCapsWithoutOpeningSameCaps() throws {
+    let model = Self.stage.model
+    var lines = [
+      "Putin met Xi.", "Xi", "he", "The FSB (FSB) met.", "a Putin", "a b Putin Vladimir", "But Xi Jinping’s aides met.",
+      "in 2020 Putin said", "é Putin", "x-Y Zed", "x Putin's Putin", "“Putin” said", "He", "He said",
+    ]
+    for doc in try Self.corpusDocs().prefix(200) { lines += doc }
+    var compared = 0
+    for line in lines {
+      var line = line
+      line.withUTF8 { buf in
+        var a: [OrderModel.QuickCap] = []
+        var b: [OrderModel.QuickCap] = []
+        var c: [OrderModel.QuickCap] = []
+        var oa = 0
+        var ob = 0
+        var oc = 0
+        _ = model.scanCaps(buf, line: 7, checkOpening: false, needOpens: false, caps: &a, opening: &oa)
+        let whole = model.scanCaps(buf, line: 7, checkOpening: false, needOpens: true, caps: &b, opening: &ob)
+        let first = model.scanCaps(buf, line: 7, checkOpening: false, opensOnly: true, caps: &c, opening: &oc)
+        #expect(first == whole)
+        #expect(a.map(\.key) == b.map(\.key) && a.map(\.stem) == b.map(\.stem) && a.map(\.line) == b.map(\.line))
+        #expect(a.map(\.first) == b.map(\.first) && a.map(\.inRun) == b.map(\.inRun))
+        #expect(a.map(\.allCaps) == b.map(\.allCaps) && a.map(\.inParens) == b.map(\.inParens))
+        compared += b.count
+      }
+    }
+    #expect(compared > 1000)
+  }
+
   @Test func leanQuickCountEqualsTheTokenizedCount() throws {
     var docs: [[String]] = [
       ["Putin said the talks went well.", "Chinese president Xi Jinping spoke to Vladimir Putin on Wednesday.", "Putin thanked him."],
