@@ -314,14 +314,8 @@ extension OrderModel {
           var key = h
           var stemKey = last == 0x73 ? stem : h
           if possessiveAt > 0 {
-            var k = Self.fnvOffset
-            var p = tokenStart
-            while p < possessiveAt {
-              k = (k ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime
-              p += 1
-            }
-            key = k
-            stemKey = k
+            key = Self.lowerHash(buf, tokenStart, possessiveAt)
+            stemKey = key
           }
           if wordFlags[key] & function == 0 { keys.append(stemKey) }
         }

@@ -139,6 +139,18 @@ public struct OrderModel: Sendable {
 
   @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
+  /// FNV-1a of `buf[from..<to]`, ASCII-lowercased: the key of a possessive `X's` (its X) in the
+  /// word loops of `tokenize`, `scanCaps` and `contentKeys`, which must agree bit for bit.
+  @inline(__always) static func lowerHash(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> UInt64 {
+    var k = fnvOffset
+    var p = from
+    while p < to {
+      k = (k ^ UInt64(lower(buf[p]))) &* fnvPrime
+      p += 1
+    }
+    return k
+  }
+
   /// Hash of a word or phrase (ASCII-lowercased; words joined by one space).
   public static func hash(_ s: String) -> UInt64 {
     var h = fnvOffset
@@ -263,14 +275,8 @@ public struct OrderModel: Sendable {
       var stemKey = last == 0x73 ? stem : h
       // "X's" / "X’s": the key is X's.
       if possessiveAt > 0 {
-        var k = fnvOffset
-        var p = start
-        while p < possessiveAt {
-          k = (k ^ UInt64(lower(buf[p]))) &* fnvPrime
-          p += 1
-        }
-        key = k
-        stemKey = k
+        key = lowerHash(buf, start, possessiveAt)
+        stemKey = key
       }
       let first = buf[start]
       let cap = first >= 0x41 && first <= 0x5A
@@ -1290,22 +1296,14 @@ extension OrderModel {
       var key = h
       var stemKey = last == 0x73 ? stem : h
       if hashIt && possessiveAt > 0 {
-        var k = Self.fnvOffset
-        var p = start
-        while p < possessiveAt {
-          k = (k ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime
-          p += 1
-        }
-        key = k
-        stemKey = k
+        key = Self.lowerHash(buf, start, possessiveAt)
+        stemKey = key
       }
       if !needOpens {
       } else if index == 0 {
         k0 = key
         // pairKey: the first token's bytes, lower-cased, then a space.
-        var q = Self.fnvOffset
-        for p in start..<j { q = (q ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime }
-        p0 = (q ^ 0x20) &* Self.fnvPrime
+        p0 = (Self.lowerHash(buf, start, j) ^ 0x20) &* Self.fnvPrime
       } else if index == 1 {
         k1 = key
         s1 = stemKey
