@@ -321,15 +321,7 @@ extension OrderModel {
         }
       }
       // Sorted, each once (as `sortUnique` on the sentence's list).
-      if keys.count - start > 1 {
-        keys[start...].sort()
-        var w = start + 1
-        for r in (start + 1)..<keys.count where keys[r] != keys[w - 1] {
-          keys[w] = keys[r]
-          w += 1
-        }
-        keys.removeLast(keys.count - w)
-      }
+      Self.sortUnique(&keys, from: start)
       offsets[si + 1] = keys.count
     }
     return (keys, offsets)

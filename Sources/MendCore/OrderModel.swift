@@ -301,11 +301,14 @@ public struct OrderModel: Sendable {
   }
 
   /// Sorts the elements in place and keeps each once (no new array).
-  static func sortUnique(_ s: inout [UInt64]) {
-    if s.count < 2 { return }
-    s.sort()
-    var w = 1
-    for r in 1..<s.count where s[r] != s[w - 1] {
+  static func sortUnique(_ s: inout [UInt64]) { sortUnique(&s, from: 0) }
+
+  /// `s[from...]` sorted, each element once (the elements before `from` are not touched).
+  static func sortUnique(_ s: inout [UInt64], from start: Int) {
+    if s.count - start < 2 { return }
+    s[start...].sort()
+    var w = start + 1
+    for r in (start + 1)..<s.count where s[r] != s[w - 1] {
       s[w] = s[r]
       w += 1
     }
@@ -672,15 +675,7 @@ extension OrderModel {
         }
       }
       // Each key once per line.
-      if keys.count - lineStart > 1 {
-        keys[lineStart...].sort()
-        var w = lineStart + 1
-        for r in (lineStart + 1)..<keys.count where keys[r] != keys[w - 1] {
-          keys[w] = keys[r]
-          w += 1
-        }
-        keys.removeLast(keys.count - w)
-      }
+      Self.sortUnique(&keys, from: lineStart)
       starts.append(keys.count)
     }
     let n = texts.count
