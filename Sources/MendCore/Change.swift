@@ -61,8 +61,15 @@ public struct ChangeLog: Sendable {
   /// of its records were applied and how many were suggestions.
   public private(set) var counts: [(stage: String, applied: Int, suggestions: Int)] = []
 
+  /// With `countsOnly`: applied removals are kept in `changes` as well (the corpus command's
+  /// `--removed` side file needs every removed fragment; edits are still only counted).
+  public private(set) var keepsRemovals = false
+
   public init() {}
-  public init(countsOnly: Bool) { self.countsOnly = countsOnly }
+  public init(countsOnly: Bool, keepingRemovals: Bool = false) {
+    self.countsOnly = countsOnly
+    self.keepsRemovals = countsOnly && keepingRemovals
+  }
 
   /// Count one record of `stage` (counting mode).
   public mutating func count(stage: String, applied: Bool) {

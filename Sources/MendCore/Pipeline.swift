@@ -57,8 +57,10 @@ public struct Pipeline: Sendable {
   /// Repair a document, counting the changes instead of keeping them (`ChangeLog.countsOnly`):
   /// the same document as `run`, and a log whose `counts` hold each stage's applied changes and
   /// suggestions.
-  public func runCounting(_ document: Document, segmenter: SentenceSegmenter? = nil) -> (Document, ChangeLog) {
-    run(document, segmenter: segmenter, log: ChangeLog(countsOnly: true))
+  /// With `keepingRemovals`, the log's `changes` also hold every applied removal (in order), for
+  /// a caller that must write the removed fragments somewhere (`mend corpus --removed`).
+  public func runCounting(_ document: Document, segmenter: SentenceSegmenter? = nil, keepingRemovals: Bool = false) -> (Document, ChangeLog) {
+    run(document, segmenter: segmenter, log: ChangeLog(countsOnly: true, keepingRemovals: keepingRemovals))
   }
 
   func run(_ document: Document, segmenter: SentenceSegmenter?, log start: ChangeLog) -> (Document, ChangeLog) {

@@ -138,6 +138,12 @@ struct CorpusCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not print each malformed line to stderr (they are still counted).")
   var quietMalformed = false
 
+  @Option(name: .long, help: "Side file ('.gz' compresses): one JSON line per line or sentence a stage removed, with its source file, record line, record id, field, text and the stage's reason, so nothing is lost.")
+  var removed: String?
+
+  @Option(name: .long, help: "The field that identifies a record in --removed (default 'id'; records without it are named FILE:LINE).")
+  var idField: String = "id"
+
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if batchBytes < 1024 { throw ValidationError("--batch-bytes must be at least 1024") }
@@ -146,6 +152,7 @@ struct CorpusCommand: ParsableCommand {
     if check && (inPlace || outputDir != nil || output != nil) {
       throw ValidationError("--check writes nothing; it cannot be combined with --in-place, --output-dir or --output")
     }
+    if check && removed != nil { throw ValidationError("--check writes nothing; it cannot be combined with --removed") }
   }
 
   enum Item {
@@ -155,6 +162,8 @@ struct CorpusCommand: ParsableCommand {
 
   struct Result {
     var output: [UInt8] = []
+    /// The batch's lines of the `--removed` side file (JSON lines), in input order.
+    var removed: [UInt8] = []
     var stats = CorpusStats()
     var messages: [String] = []
     /// The last record was left out (so its newline is too).
@@ -207,7 +216,7 @@ struct CorpusCommand: ParsableCommand {
     }
     let processor = RecordProcessor(
       pipeline: pipeline, fields: fields, changesField: changesField, skipMalformed: skipMalformed,
-      check: check, reportMalformed: !quietMalformed)
+      check: check, reportMalformed: !quietMalformed, removedFile: removed != nil, idField: idField)
     let roots = inputs.filter { $0 != "-" }
     let outDir = outputDir
     let inPlace = inPlace
@@ -221,6 +230,14 @@ struct CorpusCommand: ParsableCommand {
       throw fail(e.description, code: Exit.io)
     }
     let gzipOut = out?.gzip ?? false
+    let side: OutputFile?
+    do {
+      side = try removed.map { try OutputFile(path: $0) }
+    } catch let e as InputError {
+      out?.abandon()
+      throw fail(e.description, code: Exit.io)
+    }
+    let gzipSide = side?.gzip ?? false
     let total = files.reduce(Int64(0)) { $0 + ($1 == "-" ? 0 : InputExpander.fileSize($1)) }
     let progress = Progress(enabled: self.progress, totalBytes: total)
     var stats = CorpusStats()
@@ -239,6 +256,7 @@ struct CorpusCommand: ParsableCommand {
           r = processor.processTextFile(path, relative: rel, outputDir: outDir, inPlace: inPlace, segmenter: seg)
         }
         if gzipOut && !r.output.isEmpty { r.output = Gzip.member(r.output, level: gzipLevel) }
+        if gzipSide && !r.removed.isEmpty { r.removed = Gzip.member(r.removed, level: gzipLevel) }
         return r
       })
 
@@ -281,6 +299,9 @@ struct CorpusCommand: ParsableCommand {
       if let out, writeError == nil {
         do { try out.write(r.output) } catch let e as InputError { writeError = e } catch {}
       }
+      if let side, writeError == nil {
+        do { try side.write(r.removed) } catch let e as InputError { writeError = e } catch {}
+      }
       stats.add(r.stats)
       progress.documents = stats.documents
       progress.inputBytes = stats.inputBytes
@@ -290,9 +311,13 @@ struct CorpusCommand: ParsableCommand {
     if readerError != nil { stats.inputErrors += 1 }
     if let e = writeError {
       out?.abandon()
+      side?.abandon()
       throw fail(e.description, code: Exit.io)
     }
-    do { try out?.commit() } catch let e as InputError { throw fail(e.description, code: Exit.io) }
+    do {
+      try out?.commit()
+      try side?.commit()
+    } catch let e as InputError { throw fail(e.description, code: Exit.io) }
     let seconds = Date().timeIntervalSince(started)
     let text = stats.render(format: format, command: "corpus", seconds: seconds, jobs: jobs, stageOrder: pipeline.entries.map(\.id))
     if let summary {
@@ -322,6 +347,9 @@ struct RecordProcessor {
   let skipMalformed: Bool
   let check: Bool
   let reportMalformed: Bool
+  /// Write every removed fragment to `Result.removed` (`--removed`).
+  var removedFile = false
+  var idField = "id"
 
   func processLines(_ batch: LineBatchReader.Batch, path: String, segmenter: SentenceSegmenter) -> CorpusCommand.Result {
     var r = CorpusCommand.Result()
@@ -396,7 +424,8 @@ struct RecordProcessor {
     var suggestions = 0
     var changed = false
     var visited = 0
-    func clean(_ range: Range<Int>) {
+    var recordID: [UInt8]? = nil
+    func clean(_ range: Range<Int>, field: String) {
       let input: Document
       if let predecoded {
         input = predecoded[visited]
@@ -413,14 +442,22 @@ struct RecordProcessor {
       }
       // Only the counts of the changes are written (summary, --changes-field): the log counts
       // them instead of keeping them.
-      let (doc, log) = pipeline.runCounting(input, segmenter: segmenter)
+      let (doc, log) = pipeline.runCounting(input, segmenter: segmenter, keepingRemovals: removedFile)
       Self.count(log, into: &counts, suggestions: &suggestions)
+      if removedFile && !log.changes.isEmpty {
+        if recordID == nil {
+          recordID = DedupCommand.idBytes(line, scanned.members, idField: idField, path: path, lineNo: lineNo)
+        }
+        for c in log.changes {
+          Self.appendRemoved(c, source: path, record: lineNo, id: recordID!, field: field, into: &r.removed)
+        }
+      }
       if !doc.hasSameText(as: input) {
         changed = true
         splice.documents.append((range, doc))
       }
     }
-    for v in repairedValues(scanned.members, line) { clean(v) }
+    for v in repairedValues(scanned.members, line) { clean(v.range, field: v.field) }
     if changed { r.stats.changedDocuments += 1 }
     for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
     r.stats.suggestions += suggestions
@@ -461,20 +498,50 @@ struct RecordProcessor {
 
   /// The string values a record's fields name, in the order they are repaired: for each field,
   /// its first member's value when it is a string, or the string elements of its array.
-  func repairedValues(_ members: [(key: String, value: Range<Int>)], _ line: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-    var out: [Range<Int>] = []
+  func repairedValues(_ members: [(key: String, value: Range<Int>)], _ line: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, field: String)] {
+    var out: [(range: Range<Int>, field: String)] = []
     for f in fields {
       guard let m = members.first(where: { $0.key == f }) else { continue }
       let v = m.value
       if line[v.lowerBound] == UInt8(ascii: "\"") {
-        out.append(v)
+        out.append((v, f))
       } else if line[v.lowerBound] == UInt8(ascii: "[") {
+        var k = 0
         for el in JSONLineScanner.arrayElements(line, v) where line[el.lowerBound] == UInt8(ascii: "\"") {
-          out.append(el)
+          out.append((el, "\(f)[\(k)]"))
+          k += 1
         }
       }
     }
     return out
+  }
+
+  /// One line of the `--removed` side file: the removed text (`before`) with where it came from —
+  /// the input file, the record's line in it, the record's id, the field (`text[2]` for the third
+  /// string of an array) and the line and column inside the field's text — and the stage's rule
+  /// and reason (which names the kept copy and the similarity for a duplicate).
+  /// A text file has no record, id or field: those keys are left out.
+  static func appendRemoved(_ c: Change, source: String, record: Int?, id: [UInt8]?, field: String?, into out: inout [UInt8]) {
+    out.append(contentsOf: "{\"source\":".utf8)
+    JSONString.encode(source, into: &out)
+    if let record { out.append(contentsOf: ",\"record\":\(record)".utf8) }
+    if let id {
+      out.append(contentsOf: ",\"id\":".utf8)
+      out.append(contentsOf: id)
+    }
+    if let field {
+      out.append(contentsOf: ",\"field\":".utf8)
+      JSONString.encode(field, into: &out)
+    }
+    out.append(contentsOf: ",\"line\":\(c.line),\"column\":\(c.column),\"stage\":".utf8)
+    JSONString.encode(c.stage, into: &out)
+    out.append(contentsOf: ",\"rule\":".utf8)
+    JSONString.encode(c.rule, into: &out)
+    out.append(contentsOf: ",\"before\":".utf8)
+    JSONString.encode(c.before, into: &out)
+    out.append(contentsOf: ",\"reason\":".utf8)
+    JSONString.encode(c.reason, into: &out)
+    out.append(contentsOf: "}\n".utf8)
   }
 
   /// The fast way into a record: each repaired field's string value is scanned, checked and
@@ -491,7 +558,7 @@ struct RecordProcessor {
     scanner.unvalidatedKeys = fields
     scanner.decodeValues = true
     guard let scanned = try? scanner.scanRecord() else { return nil }
-    let values = repairedValues(scanned.members, line)
+    let values = repairedValues(scanned.members, line).map(\.range)
     var documents: [Document] = []
     documents.reserveCapacity(values.count)
     for v in values {
@@ -551,6 +618,11 @@ struct RecordProcessor {
       var counts: [String: Int] = [:]
       Self.count(log.changes, into: &counts, suggestions: &r.stats.suggestions)
       for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
+      if removedFile {
+        for c in log.changes where c.action == .remove && c.applied {
+          Self.appendRemoved(c, source: path, record: nil, id: nil, field: nil, into: &r.removed)
+        }
+      }
       let out = doc.text
       let same = Document.sameUTF8(out, text)
       if !same { r.stats.changedDocuments = 1 }
