@@ -14,11 +14,11 @@ import Testing
   typealias T = DedupFastPathTests
 
   @Test(arguments: [
-    // whole lines of short sentences (each piece has fewer than min-words words): only the
-    // run of pieces, i.e. the whole line, is long enough
-    "Rain fell. Roads flooded badly. Schools shut.\nThe ferry left at dawn with ninety passengers aboard.\nRain fell. Roads flooded badly. Schools closed.",
-    // the same with the copy first and an inflected stem
-    "Markets slid. Traders panicked. Banks closed early.\nNobody expected the long quiet week for markets that followed.\nMarkets slide. Traders panicked. Banks closed early.",
+    // sentences of short pieces (an abbreviation's `.` starts a piece, and no piece has
+    // min-words words): only a run of pieces is long enough; copies in two lines
+    "Gov. Ann Lee met Sen. Bo Park at St. Mary Hall.\nThe ferry left at dawn with ninety passengers aboard.\nGov. Ann Lee met Sen. Bo Park at St. Mary Hall late.",
+    // the same in one line, with an inflection (told / tells)
+    "Dr. Ruth Ames told Sen. Bo Park that St. Louis voters agreed. Rain fell. Dr. Ruth Ames tells Sen. Bo Park that St. Louis voters agreed.",
   ])
   func copyOfShortPiecesIsStillRemoved(_ text: String) {
     let mayHold = T.nearDuplicateMayHold(text)
