@@ -419,8 +419,6 @@ extension DedupText {
       let stemCount = nd.stemCount.reserve(pieces)
       let stemBit = nd.stemBit.reserve(tokenCount + 1)
       let exactBit = nd.exactBit.reserve(tokenCount + 1)
-      // The stems of a line's pieces after each piece (for the own-line test).
-      let after = nd.after.reserve((pieces + 1) * fw)
       let scratch = nd.small.reserve(4 * fw + mw)
       // The stems of C as sets of a line's pieces (`window`).
       let stemMask = nd.stemMask.reserve(tokenCount + 1)
@@ -537,6 +535,118 @@ extension DedupText {
         }
         if !open { return [] }
       }
+      // For each stem, the set of lines holding it (exact: the stems' numbers, not filter bits),
+      // and each piece's cover: the lines holding all its content stems, its own line only when
+      // the line's other pieces hold all of them (a blocked piece: none; a piece without content
+      // words: every line). Made before the second pass, from the stem numbers alone (they were
+      // made after it, with the own-line test on 1 024-bit filters of the line's other pieces;
+      // the exact test here keeps a subset of those lines, and the argument below holds for it).
+      if nStems * mw > 1 << 22 { return nil }
+      let linesWith = nd.linesWith.reserve(nStems * mw)
+      linesWith.update(repeating: 0, count: nStems * mw)
+      for f in 0..<lines {
+        let fBit: UInt64 = 1 << UInt64(f & 63)
+        for c in Int(contentStart[Int(linePiece[f])])..<Int(contentStart[Int(linePiece[f + 1])]) {
+          linesWith[Int(stemId[c]) * mw + (f >> 6)] |= fBit
+        }
+      }
+      // Whether a stem occurs in two pieces of the line in question (exact, by the stems'
+      // numbers: `stemLine` is the last line it was seen in, `stemFirst` its first piece there).
+      let stemLine = nd.stemLine.reserve(nStems)
+      stemLine.update(repeating: -1, count: nStems)
+      let stemFirst = nd.stemFirst.reserve(nStems)
+      let stemTwice = nd.stemTwice.reserve(nStems)
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        let f32 = Int32(truncatingIfNeeded: f)
+        for p in p0..<p1 {
+          for c in Int(contentStart[p])..<Int(contentStart[p + 1]) {
+            let id = Int(stemId[c])
+            if stemLine[id] != f32 {
+              stemLine[id] = f32
+              stemFirst[id] = Int32(truncatingIfNeeded: p)
+              stemTwice[id] = false
+            } else if stemFirst[id] != Int32(truncatingIfNeeded: p) {
+              stemTwice[id] = true
+            }
+          }
+        }
+        let fBit: UInt64 = 1 << UInt64(f & 63)
+        for p in p0..<p1 {
+          let cv = cover + p * mw
+          if blocked[p] {
+            for w in 0..<mw { cv[w] = 0 }
+            continue
+          }
+          for w in 0..<mw { cv[w] = ~0 }
+          var any: UInt64 = 0
+          var own = true
+          for c in Int(contentStart[p])..<Int(contentStart[p + 1]) {
+            let id = Int(stemId[c])
+            if !stemTwice[id] { own = false }
+            let row = linesWith + id * mw
+            any = 0
+            for w in 0..<mw {
+              cv[w] &= row[w]
+              any |= cv[w]
+            }
+            if any == 0 { break }
+          }
+          // Its own line only when the line's other pieces hold all p's stems (D lies outside
+          // C, so outside p).
+          if !own { cv[f >> 6] &= ~fBit }
+        }
+      }
+      // Why a cover may leave out a line: a pair's C (a run of whole pieces of line f) has all
+      // its content stems among D's (the argument above), and D lies in one line ℓ; so ℓ holds
+      // every stem of every piece p of C, i.e. ℓ is in p's cover. When ℓ = f, D lies outside
+      // C, hence outside p, so the line's other pieces hold all p's stems. (Two stems that look
+      // equal wrongly share a number and only add lines.)
+      //
+      // The pre-check (a document-level certificate before the per-word second pass): a pair
+      // needs a run i...j of consecutive pieces of one line f with at least `min-words` words
+      // and a content word, whose covers meet in a line (the line of D). The search below tries
+      // exactly such runs (it stops a run as soon as the covers' intersection is empty, and looks
+      // only at the lines in it), so when no line has one, it would return no pair: the document
+      // is settled here, before the filters, bits and counts of the second pass are made. The
+      // work is bounded; past the bound the document goes on to the second pass.
+      do {
+        var open = false
+        var steps = 4 * tokenCount + 10_000
+        let mask = scratch
+        search: for f in 0..<lines {
+          let p0 = Int(linePiece[f])
+          let p1 = Int(linePiece[f + 1])
+          if Int(lineToken[f + 1] - lineToken[f]) < minWords { continue }
+          for i in p0..<p1 where !blocked[i] {
+            var n = 0
+            var content = false
+            for w in 0..<mw { mask[w] = ~0 }
+            for j in i..<p1 {
+              steps -= mw
+              if steps < 0 {
+                open = true
+                break search
+              }
+              var any: UInt64 = 0
+              let cv = cover + j * mw
+              for w in 0..<mw {
+                mask[w] &= cv[w]
+                any |= mask[w]
+              }
+              if any == 0 { break }
+              n += Int(pieceWords[j])
+              if contentStart[j + 1] > contentStart[j] { content = true }
+              if n >= minWords && content {
+                open = true
+                break search
+              }
+            }
+          }
+        }
+        if !open { return [] }
+      }
       // The passes below test words by their filter bits. A word's bit comes from its shape
       // (first four bytes and length), not its hash: equal words have equal shapes, so a word
       // present sets its bit as before, and a different word of the same shape only sets a bit
@@ -582,70 +692,9 @@ extension DedupText {
           stemHigh[p] = high
         }
       }
-      // For each stem, the set of lines holding it (exact: the stems' numbers, not filter bits).
-      if nStems * mw > 1 << 22 { return nil }
-      let linesWith = nd.linesWith.reserve(nStems * mw)
-      linesWith.update(repeating: 0, count: nStems * mw)
-      for f in 0..<lines {
-        let fBit: UInt64 = 1 << UInt64(f & 63)
-        for c in Int(contentStart[Int(linePiece[f])])..<Int(contentStart[Int(linePiece[f + 1])]) {
-          linesWith[Int(stemId[c]) * mw + (f >> 6)] |= fBit
-        }
-      }
       // `window`'s table of each stem as a set of one line's pieces (all 0 between uses).
       let bitPieces = nd.bitPieces.reserve(nStems)
       bitPieces.update(repeating: 0, count: nStems)
-      // Each piece's cover: the lines holding all its content stems (its own line only when the
-      // rest of the line does). A piece without content words is covered by every line.
-      let others = scratch
-      let before = scratch + fw
-      for f in 0..<lines {
-        let p0 = Int(linePiece[f])
-        let p1 = Int(linePiece[f + 1])
-        // after[p]: the stems of the line's pieces after p; before: of the pieces before p.
-        if p1 == p0 { continue }
-        for w in 0..<fw {
-          after[(p1 - 1 - p0) * fw + w] = 0
-          before[w] = 0
-        }
-        if p1 - p0 > 1 {
-          for p in stride(from: p1 - 1, to: p0, by: -1) {
-            for w in 0..<fw { after[(p - 1 - p0) * fw + w] = after[(p - p0) * fw + w] | pieceStem[p * fw + w] }
-          }
-        }
-        for p in p0..<p1 {
-          defer { for w in 0..<fw { before[w] |= pieceStem[p * fw + w] } }
-          let cv = cover + p * mw
-          let c0 = Int(contentStart[p])
-          let c1 = Int(contentStart[p + 1])
-          if blocked[p] {
-            for w in 0..<mw { cv[w] = 0 }
-            continue
-          }
-          for w in 0..<mw { cv[w] = ~0 }
-          if c1 == c0 { continue }
-          var any: UInt64 = 0
-          for c in c0..<c1 {
-            let row = linesWith + Int(stemId[c]) * mw
-            any = 0
-            for w in 0..<mw {
-              cv[w] &= row[w]
-              any |= cv[w]
-            }
-            if any == 0 { break }
-          }
-          let fBit: UInt64 = 1 << UInt64(f & 63)
-          if cv[f >> 6] & fBit != 0 {
-            for w in 0..<fw { others[w] = before[w] | after[(p - p0) * fw + w] }
-            var all = true
-            for c in c0..<c1 where !has(others, stemBit[c]) {
-              all = false
-              break
-            }
-            if !all { cv[f >> 6] &= ~fBit }
-          }
-        }
-      }
       // D is one unit of ℓ: a run of its pieces with at least `min-words` and at most `max-words`
       // words, and at most |C| / `min-coverage` (the aligned words are at most |C| and at least
       // min-coverage × |D|). Extending a run of pieces only adds words, so for each first piece
@@ -1329,7 +1378,6 @@ extension DedupText {
     let stemCount = Grow<Int32>()
     let stemBit = Grow<UInt16>()
     let exactBit = Grow<UInt16>()
-    let after = Grow<UInt64>()
     let small = Grow<UInt64>()
     let stemMask = Grow<UInt64>()
     let memo = Grow<UInt64>()
@@ -1340,6 +1388,9 @@ extension DedupText {
     let stemOf = Grow<UInt64>()
     let contentTok = Grow<Int32>()
     let blocked = Grow<Bool>()
+    let stemLine = Grow<Int32>()
+    let stemFirst = Grow<Int32>()
+    let stemTwice = Grow<Bool>()
     let stemId = Grow<Int32>()
     let stemPiece = Grow<Int32>()
     let stemShared = Grow<Bool>()
