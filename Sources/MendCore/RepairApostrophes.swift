@@ -197,37 +197,7 @@ public struct RepairApostrophes: Stage {
   // MARK: - Running
 
   /// A line's tokens (in a buffer the run reuses for every line).
-  /// A line's tokens as the decision code sees them (`slot`, `firstHolding`, ...): `tokens[i]` and
-  /// `tokens.count`, as in a list of every token of the line. Either a written list (`window` nil:
-  /// the reference path and the tests) or the line's token masks with only a window of the list
-  /// written (`TokenWindow`): a token outside the window is written from the masks when asked
-  /// (`TokenWindow.fill`), so every index in 0..<count gives the token the whole list would hold.
-  struct Tokens {
-    let base: UnsafeMutablePointer<Token>
-    let count: Int
-    let window: UnsafeMutablePointer<TokenWindow>?
-
-    init(start: UnsafeMutablePointer<Token>, count: Int) {
-      base = start
-      self.count = count
-      window = nil
-    }
-
-    init(base: UnsafeMutablePointer<Token>, count: Int, window: UnsafeMutablePointer<TokenWindow>) {
-      self.base = base
-      self.count = count
-      self.window = window
-    }
-
-    @inline(__always)
-    subscript(_ i: Int) -> Token {
-      if let w = window {
-        let lo = w.pointee.lo
-        if UInt(bitPattern: i &- lo) >= UInt(bitPattern: w.pointee.hi &- lo) { w.pointee.fill(i, count) }
-      }
-      return base[i]
-    }
-  }
+  typealias Tokens = UnsafeBufferPointer<Token>
 
   /// A token: a run of letters and digits (non-ASCII letters included), as byte offsets. Whether
   /// it is `glued` (never edited) or ASCII is asked of the bytes when `scan` picks it.
@@ -343,14 +313,11 @@ public struct RepairApostrophes: Stage {
       for f in document.fragments { totalWords += (f.text.utf8.count + 63) >> 6 }
     }
     let docWords = UnsafeMutablePointer<UInt64>.allocate(capacity: max(totalWords, 1))
-    // The fast path's token window (reset per line by `LineTokens.at`).
-    let window = UnsafeMutablePointer<TokenWindow>.allocate(capacity: 1)
     defer {
       scratch.deallocate()
       picks.deallocate()
       high.deallocate()
       docWords.deallocate()
-      window.deallocate()
     }
 
     var wordOffset = 0
@@ -373,7 +340,7 @@ public struct RepairApostrophes: Stage {
             buf, words: words, high: high, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
           wordOffset += nw
           let np = pickTokens(buf, words, nw, into: picks)
-          var lt = LineTokens(buf: buf, words: words, nw: nw, out: scratch, count: -1, window: window)
+          var lt = LineTokens(buf: buf, words: words, nw: nw, out: scratch, count: -1)
           scan(
             buf, picks: UnsafeBufferPointer(start: picks, count: np), high: high, tokens: &lt, fragment: fi, line: line,
             proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
@@ -894,179 +861,29 @@ public struct RepairApostrophes: Stage {
     return false
   }
 
-  /// A line's tokens for the decision code (`slot` and the rest take `Tokens` and an index). The
-  /// reference path gives the written list (`count` ≥ 0). The fast path (`count` = -1) keeps the
-  /// line's token masks and writes only the tokens a picked token asks for (`TokenWindow`): most
-  /// picks look at one or two neighbours, so a line is no longer written whole (session 7 wrote
-  /// ~85 % of all tokens, `materialize`, and found k by binary search). k, the index of the token
-  /// that starts at s, is the number of token starts before s (popcount of the start bits),
-  /// counted on from the previous call's position (picks come left to right).
+  /// A line's tokens for the decision code (`slot` and the rest take the token list and an index),
+  /// written from the line's masks the first time a picked token asks (most lines' picks return
+  /// before they need a neighbour, see `possessiveCandidate`).
   struct LineTokens {
     let buf: UnsafeBufferPointer<UInt8>
     let words: UnsafePointer<UInt64>
     let nw: Int
     let out: UnsafeMutablePointer<Token>
-    /// -1 until the first `at` of the fast path (then the line's token count).
+    /// -1 until written.
     var count: Int
-    /// The fast path's window state (nil: `count` is the written list's length).
-    var window: UnsafeMutablePointer<TokenWindow>? = nil
 
-    /// The tokens and the index of the token that starts at s (s is a token start).
+    /// The token list and the index of the token that starts at s.
     @inline(__always)
     mutating func at(_ s: Int) -> (Tokens, Int) {
-      guard let w = window else { return (Tokens(start: out, count: count), Self.search(out, count, s)) }
-      if count < 0 {
-        count = RepairApostrophes.startsBetween(words, nw, 0, buf.count)
-        w.pointee = TokenWindow(words: words, nw: nw, n: buf.count, base: out)
-      }
-      let k = w.pointee.index(of: s)
-      return (Tokens(base: out, count: count, window: w), k)
-    }
-
-    /// k with out[k].start = s in a written list (binary search: starts increase).
-    static func search(_ out: UnsafeMutablePointer<Token>, _ count: Int, _ s: Int) -> Int {
+      if count < 0 { count = RepairApostrophes.materialize(buf, words, nw, into: out) }
       var lo = 0
       var hi = count
       while lo < hi {
         let mid = (lo &+ hi) >> 1
         if out[mid].start < s { lo = mid &+ 1 } else { hi = mid }
       }
-      return lo
+      return (Tokens(start: out, count: count), lo)
     }
-  }
-
-  /// The written part `base[lo..<hi]` of a line's token list (absolute indices: `base` has room
-  /// for every token of the line), and where the last index was counted. Every token written is
-  /// read off the masks exactly as `materialize` would write it: a token is a run of set bits of
-  /// `words` (bits from n on are 0), the token after one that ends at e starts at the first set
-  /// bit from e on, and the token before one that starts at s ends after the last set bit before
-  /// s and starts after the clear bit before that. `ApostropheSpeedS8Tests` compares every index
-  /// asked in any order with `materialize`'s list.
-  struct TokenWindow {
-    let words: UnsafePointer<UInt64>
-    let nw: Int
-    let n: Int
-    let base: UnsafeMutablePointer<Token>
-    var lo = 0
-    var hi = 0
-    /// `index(of:)` counted the token starts before byte `pos`: `before` of them.
-    var pos = 0
-    var before = 0
-
-    init(words: UnsafePointer<UInt64>, nw: Int, n: Int, base: UnsafeMutablePointer<Token>) {
-      self.words = words
-      self.nw = nw
-      self.n = n
-      self.base = base
-    }
-
-    /// The index of the token that starts at s (written to the window).
-    mutating func index(of s: Int) -> Int {
-      if s < pos {
-        pos = 0
-        before = 0
-      }
-      let k = before &+ RepairApostrophes.startsBetween(words, nw, pos, s)
-      pos = s
-      before = k
-      if k >= lo && k < hi { return k }
-      if k >= hi && hi > lo && k - hi < 8 {
-        // Close after the window: write on to it (the tokens between are cheap and often asked).
-        extend(k)
-        return k
-      }
-      base[k] = Token(start: s, end: RepairApostrophes.tokenEnd(words, nw, s, n))
-      lo = k
-      hi = k &+ 1
-      return k
-    }
-
-    /// Write token i (0 ≤ i < count) and those between it and the window.
-    mutating func fill(_ i: Int, _ count: Int) {
-      precondition(i >= 0 && i < count && hi > lo, "token index out of the line")
-      if i >= hi { extend(i) } else { extendDown(i) }
-    }
-
-    mutating func extend(_ i: Int) {
-      var e = base[hi &- 1].end
-      while hi <= i {
-        let s = RepairApostrophes.nextSetBit(words, nw, e)
-        e = RepairApostrophes.tokenEnd(words, nw, s, n)
-        base[hi] = Token(start: s, end: e)
-        hi &+= 1
-      }
-    }
-
-    mutating func extendDown(_ i: Int) {
-      var s = base[lo].start
-      while lo > i {
-        let last = RepairApostrophes.lastSetBit(words, s)
-        s = RepairApostrophes.lastClearBit(words, last) &+ 1
-        lo &-= 1
-        base[lo] = Token(start: s, end: last &+ 1)
-      }
-    }
-  }
-
-  /// The number of token starts (a set bit of `words` whose bit before is clear, or bit 0) in a..<b.
-  static func startsBetween(_ words: UnsafePointer<UInt64>, _ nw: Int, _ a: Int, _ b: Int) -> Int {
-    if a >= b { return 0 }
-    var w = a >> 6
-    let last = (b &- 1) >> 6
-    var total = 0
-    var carry: UInt64 = w == 0 ? 0 : words[w &- 1] >> 63
-    while w <= last {
-      let m = words[w]
-      var starts = m & ~(m << 1 | carry)
-      carry = m >> 63
-      if w == a >> 6 { starts &= ~0 << UInt64(a & 63) }
-      if w == last {
-        let top = b &- (w << 6)
-        if top < 64 { starts &= (1 << UInt64(top)) &- 1 }
-      }
-      total &+= starts.nonzeroBitCount
-      w &+= 1
-    }
-    return total
-  }
-
-  /// The first set bit of `words` at position ≥ i (the caller knows there is one).
-  static func nextSetBit(_ words: UnsafePointer<UInt64>, _ nw: Int, _ i: Int) -> Int {
-    var w = i >> 6
-    var x = words[w] & (~0 << UInt64(i & 63))
-    while x == 0 {
-      w &+= 1
-      precondition(w < nw, "no token after")
-      x = words[w]
-    }
-    return w << 6 | x.trailingZeroBitCount
-  }
-
-  /// The last set bit of `words` at position < i (the caller knows there is one).
-  static func lastSetBit(_ words: UnsafePointer<UInt64>, _ i: Int) -> Int {
-    var w = (i &- 1) >> 6
-    let r = (i &- 1) & 63
-    var x = words[w] & (r == 63 ? ~0 : (UInt64(1) << UInt64(r &+ 1)) &- 1)
-    while x == 0 {
-      precondition(w > 0, "no token before")
-      w &-= 1
-      x = words[w]
-    }
-    return w << 6 | (63 &- x.leadingZeroBitCount)
-  }
-
-  /// The last clear bit of `words` at position < i, or -1 when bits 0..<i are all set.
-  static func lastClearBit(_ words: UnsafePointer<UInt64>, _ i: Int) -> Int {
-    if i <= 0 { return -1 }
-    var w = (i &- 1) >> 6
-    let r = (i &- 1) & 63
-    var x = ~words[w] & (r == 63 ? ~0 : (UInt64(1) << UInt64(r &+ 1)) &- 1)
-    while x == 0 {
-      if w == 0 { return -1 }
-      w &-= 1
-      x = ~words[w]
-    }
-    return w << 6 | (63 &- x.leadingZeroBitCount)
   }
 
   /// `glued(buf, s, e)`, with the common case on two table loads: the byte before the token and the
