@@ -759,12 +759,18 @@ public struct RepairApostrophes: Stage {
   /// whose byte is a capital; `standsAlone`), in the same order, filtered by the same shape set
   /// and looked up by the same hash. The shape test comes first here (both are pure).
   func standaloneNamesFromMasks(_ document: Document, _ docWords: UnsafePointer<UInt64>, _ candidates: [Candidate]) -> HashLineMap {
-    var need = HashLineMap()
-    var shapes = [UInt64](repeating: 0, count: 512)
+    // The bases asked about (a few per document: a plain array, not a 64-slot map made per
+    // document) and their shapes in a 4 096-bit set (`coarseShape`: a function of the token's
+    // length, first and last byte, so a token equal to a base always has its bit; the filter
+    // only skips tokens, the hash lookup decides, as before).
+    var need: [UInt64] = []
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { shapes -> HashLineMap in
+    for w in 0..<64 { shapes[w] = 0 }
     for c in candidates where !c.lexicon || c.named || c.nextCap {
       guard let f = c.base.first, let l = c.base.last else { continue }
-      need.insertIfAbsent(ByteWordSet.hash(c.base), 0)
-      let i = Self.keyShapeIndex(c.base.count, f, l)
+      let h = ByteWordSet.hash(c.base)
+      if !need.contains(h) { need.append(h) }
+      let i = Self.coarseShape(c.base.count, f, l)
       shapes[i >> 6] |= 1 << UInt64(i & 63)
     }
     var capsSeen = HashLineMap()
@@ -787,19 +793,28 @@ public struct RepairApostrophes: Stage {
             starts &= starts &- 1
             if !Bytes.isUpper(buf[s]) { continue }
             let e = Self.tokenEnd(words, nw, s, n)
-            let i = Self.keyShapeIndex(e - s, buf[s], buf[e - 1])
+            let i = Self.coarseShape(e - s, buf[s], buf[e - 1])
             if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
             // The next token starts at e + 1 iff that byte is a token byte (byte e is none).
             let next = e + 1 < n && words[(e + 1) >> 6] >> UInt64((e + 1) & 63) & 1 != 0 ? e + 1 : -1
             if !Self.standsAlone(buf, s, e, next: next) { continue }
             let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
-            if need[h] != nil { capsSeen.insertIfAbsent(h, line) }
+            if need.contains(h) { capsSeen.insertIfAbsent(h, line) }
           }
         }
       }
     }
     standaloneBasesEndingInS(document, candidates, into: &capsSeen)
     return capsSeen
+    }
+  }
+
+  /// `keyShapeIndex` folded to 12 bits (the length's high bits onto the last byte's low bits): a
+  /// function of (length, first, last), for the standalone-name filter.
+  @inline(__always)
+  static func coarseShape(_ len: Int, _ first: UInt8, _ last: UInt8) -> Int {
+    let i = keyShapeIndex(len, first, last)
+    return (i ^ i >> 12) & 4095
   }
 
   /// Every token of `words` (see `lineMasks`), written to `out` (room for n / 2 + 1); returns the count.
