@@ -759,12 +759,18 @@ public struct RepairApostrophes: Stage {
   /// whose byte is a capital; `standsAlone`), in the same order, filtered by the same shape set
   /// and looked up by the same hash. The shape test comes first here (both are pure).
   func standaloneNamesFromMasks(_ document: Document, _ docWords: UnsafePointer<UInt64>, _ candidates: [Candidate]) -> HashLineMap {
-    var need = HashLineMap()
-    var shapes = [UInt64](repeating: 0, count: 512)
+    // The bases asked about (a few per document: a plain array, not a 64-slot map made per
+    // document) and their shapes in a 4 096-bit set (`coarseShape`: a function of the token's
+    // length, first and last byte, so a token equal to a base always has its bit; the filter
+    // only skips tokens, the hash lookup decides, as before).
+    var need: [UInt64] = []
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { shapes -> HashLineMap in
+    for w in 0..<64 { shapes[w] = 0 }
     for c in candidates where !c.lexicon || c.named || c.nextCap {
       guard let f = c.base.first, let l = c.base.last else { continue }
-      need.insertIfAbsent(ByteWordSet.hash(c.base), 0)
-      let i = Self.keyShapeIndex(c.base.count, f, l)
+      let h = ByteWordSet.hash(c.base)
+      if !need.contains(h) { need.append(h) }
+      let i = Self.coarseShape(c.base.count, f, l)
       shapes[i >> 6] |= 1 << UInt64(i & 63)
     }
     var capsSeen = HashLineMap()
@@ -787,19 +793,28 @@ public struct RepairApostrophes: Stage {
             starts &= starts &- 1
             if !Bytes.isUpper(buf[s]) { continue }
             let e = Self.tokenEnd(words, nw, s, n)
-            let i = Self.keyShapeIndex(e - s, buf[s], buf[e - 1])
+            let i = Self.coarseShape(e - s, buf[s], buf[e - 1])
             if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
             // The next token starts at e + 1 iff that byte is a token byte (byte e is none).
             let next = e + 1 < n && words[(e + 1) >> 6] >> UInt64((e + 1) & 63) & 1 != 0 ? e + 1 : -1
             if !Self.standsAlone(buf, s, e, next: next) { continue }
             let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
-            if need[h] != nil { capsSeen.insertIfAbsent(h, line) }
+            if need.contains(h) { capsSeen.insertIfAbsent(h, line) }
           }
         }
       }
     }
     standaloneBasesEndingInS(document, candidates, into: &capsSeen)
     return capsSeen
+    }
+  }
+
+  /// `keyShapeIndex` folded to 12 bits (the length's high bits onto the last byte's low bits): a
+  /// function of (length, first, last), for the standalone-name filter.
+  @inline(__always)
+  static func coarseShape(_ len: Int, _ first: UInt8, _ last: UInt8) -> Int {
+    let i = keyShapeIndex(len, first, last)
+    return (i ^ i >> 12) & 4095
   }
 
   /// Every token of `words` (see `lineMasks`), written to `out` (room for n / 2 + 1); returns the count.
@@ -891,12 +906,26 @@ public struct RepairApostrophes: Stage {
   /// bit 0 or the byte after has bit 1 (see `glueBytes`), so only those tokens take `glued`.
   @inline(__always)
   static func gluedFast(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    gluedFast(buf, s, e, glue: glueTable)
+  }
+
+  /// `gluedFast` with `glueBytes` as a pointer the caller loaded once (`scan`: a `static let`
+  /// read per pick went through `swift_once` twice a pick).
+  @inline(__always)
+  static func gluedFast(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, glue: UnsafePointer<UInt8>) -> Bool {
     let p = buf.baseAddress!
-    let before = s == 0 ? 0 : glueBytes[Int(p[s &- 1])]
-    let after = e == buf.count ? 0 : glueBytes[Int(p[e])]
+    let before = s == 0 ? 0 : glue[Int(p[s &- 1])]
+    let after = e == buf.count ? 0 : glue[Int(p[e])]
     if (before & 1) | (after & 2) == 0 { return false }
     return glued(buf, s, e)
   }
+
+  /// `glueBytes` in memory of its own that is never written or freed.
+  nonisolated(unsafe) static let glueTable: UnsafePointer<UInt8> = {
+    let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 { t[b] = glueBytes[b] }
+    return UnsafePointer(t)
+  }()
 
   /// The bytes next to a token that can make it glued (see `glued`): bit 0 before the token
   /// (- / @ _ & . ' and the last byte of ’ ‘), bit 1 after it (- / @ _ & . ' and the lead byte of
@@ -1202,6 +1231,7 @@ public struct RepairApostrophes: Stage {
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
     plainSeen: inout LazyLineMap
   ) {
+    let glue = Self.glueTable
     for j in 0..<picks.count {
       let s = Int(picks[j].start)
       let e = Int(picks[j].end)
@@ -1210,7 +1240,7 @@ public struct RepairApostrophes: Stage {
       let glued: Bool
       let ascii: Bool
       if let high {
-        glued = Self.gluedFast(buf, s, e)
+        glued = Self.gluedFast(buf, s, e, glue: glue)
         if glued { continue }
         ascii = !Self.anyBit(high, s, e)
       } else {
