@@ -548,6 +548,25 @@ enum SWAR {
     skipUnflagged(raw, from: i, to: n, quoteBackslashControl)
   }
 
+  /// For `n - 16 < i < n` and `n ≥ 16`: the offset of the first quote, backslash or control
+  /// character in raw[i..<n], or `n` — the sixteen bytes raw[n - 16 ..< n] compared at once,
+  /// lanes before `i` dropped. Exact on the lanes it keeps.
+  @inline(__always)
+  static func lastQuoteBackslashControl(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    let base = n - 16
+    var w = unsafeBitCast(quoteBackslashControl(raw.loadUnaligned(fromByteOffset: base, as: SIMD16<UInt8>.self)), to: SIMD2<UInt64>.self)
+    let d = i - base  // 1...15
+    if d < 8 {
+      w[0] &= ~0 << UInt64(8 * d)
+    } else {
+      w[0] = 0
+      w[1] &= ~0 << UInt64(8 * (d - 8))
+    }
+    if w[0] != 0 { return base + w[0].trailingZeroBitCount >> 3 }
+    if w[1] != 0 { return base + 8 + w[1].trailingZeroBitCount >> 3 }
+    return n
+  }
+
   /// `skipToQuoteBackslashControl` for a quote, a backslash, a control character or a byte ≥ 0x80.
   @inline(__always)
   static func skipToSpecial(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
@@ -866,6 +885,11 @@ extension JSONString {
       // To the next byte that needs an escape (the same set as `hasEscapedJSONByte`: control
       // characters, quote, backslash), 64 and 16 bytes at a time; the last bytes one by one.
       i = SWAR.skipToQuoteBackslashControl(raw, from: i, to: n)
+      if i < n && i + 16 > n && n >= 16 {
+        // Fewer than sixteen bytes left: the last sixteen of the buffer in one load, without
+        // the lanes before `i` (looked at already), instead of byte by byte.
+        i = SWAR.lastQuoteBackslashControl(raw, from: i, to: n)
+      }
       guard i < n else { break }
       let c = buf[i]
       if c >= 0x20 && c != 0x22 && c != 0x5C {

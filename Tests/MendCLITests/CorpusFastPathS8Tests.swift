@@ -126,3 +126,49 @@ import Testing
     #expect(differ == 0)
   }
 }
+
+extension CorpusFastPathS8Tests {
+  /// The writer's last sixteen bytes of a line are compared in one load: a byte that must be
+  /// escaped (quote, backslash, tab, another control character) at every position of lines of
+  /// 14…40 bytes, in records that are repaired (a leading space), so every line is written again.
+  /// The output must be valid JSON with exactly the repaired text. Fails when the last load
+  /// drops a lane it must keep (the byte would be written raw: invalid JSON or a lost escape).
+  @Test func escapesNearALineEndAtEveryOffset() throws {
+    let dir = CLI.scratch("s8tail")
+    let pieces: [(json: String, text: String)] = [("\\\"", "\""), ("\\\\", "\\"), ("\\t", "\t"), ("\\u0001", "\u{01}"), ("\\r", "\r")]
+    var records = ""
+    var texts: [String] = []
+    for (k, p) in pieces.enumerated() {
+      for length in 14...40 {
+        for at in 0..<length {
+          let before = String(repeating: "a", count: at)
+          let after = String(repeating: "b", count: length - at - 1)
+          // A second line, unchanged, after the line with the escape (copied or not).
+          records += "{\"text\":\" \(before)\(p.json)\(after)\\nplain line \(k)\"}\n"
+          // Expected: the first line trimmed of spaces and tabs at its ends (the leading space
+          // and a tab there), nothing else changed.
+          let first = "\(before)\(p.text)\(after)".trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+          texts.append("\(first)\nplain line \(k)")
+        }
+      }
+    }
+    let input = dir + "/in.jsonl"
+    try records.write(toFile: input, atomically: true, encoding: .utf8)
+    let rules = try CorpusFastPathS5Tests.rules(dir, enabled: ["normalize-unicode"])
+    // Controls and CR are repaired by normalize-unicode; with its controls and line ends off,
+    // the text is only trimmed.
+    let yml = try String(contentsOfFile: rules, encoding: .utf8)
+      + "  - id: normalize-unicode\n    options:\n      controls: false\n      line-ends: false\n"
+    try yml.write(toFile: rules, atomically: true, encoding: .utf8)
+    let corpus = try CLI.run(["corpus", input, "--jobs", "1", "--rules", rules])
+    #expect(corpus.status == 0, "\(corpus.stderr)")
+    let lines = corpus.stdout.split(separator: 0x0A)
+    #expect(lines.count == texts.count)
+    var wrong = 0
+    for (line, text) in zip(lines, texts) {
+      let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+      if (object?["text"] as? String)?.utf8.elementsEqual(text.utf8) != true { wrong += 1 }
+    }
+    #expect(wrong == 0)
+  }
+}
