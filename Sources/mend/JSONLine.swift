@@ -796,6 +796,21 @@ extension JSONString {
         // A run of non-ASCII characters (a word of Devanagari, Cyrillic...) in one loop.
         ascii = false
         repeat {
+          // A three-byte character (Devanagari, most punctuation) with one 32-bit load: lead
+          // E1...EC or EE...EF, or E0 with a second byte ≥ 0xA0, or ED with one < 0xA0, and two
+          // continuation bytes — exactly the three-byte sequences `sequenceLength` accepts;
+          // anything else (other lengths, errors) goes through it.
+          if i + 4 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+            if w & 0x00C0_C0F0 == 0x0080_80E0 {
+              let lead = w & 0xFF
+              let b1 = (w >> 8) & 0xFF
+              if !(lead == 0xE0 && b1 < 0xA0) && !(lead == 0xED && b1 >= 0xA0) {
+                i += 3
+                continue
+              }
+            }
+          }
           let len = UTF8Check.sequenceLength(b, i)
           if len == 0 { throw InvalidUTF8() }
           i += len

@@ -172,3 +172,39 @@ extension CorpusFastPathS8Tests {
     #expect(wrong == 0)
   }
 }
+
+extension CorpusFastPathS8Tests {
+  /// The decoder takes a three-byte character with one 32-bit load inside a run of non-ASCII
+  /// characters: after Devanagari characters (so inside such a run), a bad three-byte sequence —
+  /// overlong (E0 80 80, E0 9F BF), a surrogate (ED A0 80, ED BF BF), a bad continuation byte,
+  /// cut short by the closing quote — must make the record malformed ("invalid UTF-8"), and the
+  /// good edge cases (E0 A0 80, ED 9F BF, EF BF BF, E1 80 80) must not. Fails when the load
+  /// accepts a sequence `UTF8Check.sequenceLength` rejects.
+  @Test func threeByteCharactersAreCheckedExactly() throws {
+    let dir = CLI.scratch("s8utf8")
+    let bad: [[UInt8]] = [
+      [0xE0, 0x80, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF], [0xE1, 0x28, 0x80],
+      [0xE1, 0x80, 0x28], [0xE1, 0xC0, 0x80], [0xE1, 0x80],
+    ]
+    let good: [[UInt8]] = [[0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xEF, 0xBF, 0xBF], [0xE1, 0x80, 0x80]]
+    let deva = Array("हिन्दी".utf8)
+    for (seq, valid) in bad.map({ ($0, false) }) + good.map({ ($0, true) }) {
+      var input: [UInt8] = []
+      for k in 0..<6 {
+        let prefix = Array(repeating: deva, count: k).flatMap { $0 }
+        for tail in [[], Array("x\"".utf8.dropLast()), Array("ab".utf8)] {
+          input += Array("{\"text\":\"".utf8) + prefix + seq + tail + Array("\"}\n".utf8)
+        }
+      }
+      let path = dir + "/in.jsonl"
+      try Data(input).write(to: URL(fileURLWithPath: path))
+      let r = try CLI.run(["corpus", path, "--jobs", "1", "--rules", try CorpusFastPathS5Tests.rules(dir, enabled: [])])
+      if valid {
+        #expect(r.status == 0, "\(seq): \(r.stderr)")
+      } else {
+        let reported = r.stderr.components(separatedBy: "invalid UTF-8").count - 1
+        #expect(r.status == 65 && reported == 18, "\(seq): \(reported) reported")
+      }
+    }
+  }
+}
