@@ -14,7 +14,10 @@ public struct Fragment: Sendable, Equatable {
   /// The line's text. Setting or mutating it in any way forgets `facts` (they described the old
   /// text).
   public var text: String {
-    didSet { facts = [] }
+    didSet {
+      facts = []
+      sourceOffset = -1
+    }
   }
   /// 1-based line in the input.
   public var line: Int
@@ -25,12 +28,28 @@ public struct Fragment: Sendable, Equatable {
   /// wherever it runs in the pipeline — leaves no stale facts behind. Copies of a fragment carry
   /// text and facts together.
   public private(set) var facts: TextFacts
+  /// Where the text's bytes may be found as they are in the input its reader decoded it from
+  /// (the corpus decoder: a line with no escape, at this byte offset of its JSONL record), or
+  /// -1. Only a hint: a writer that uses it compares the bytes there with the text first. Like
+  /// `facts`, forgotten whenever the text changes. (Stored in 32 bits; Fragment stays 32 bytes.)
+  public private(set) var sourceOffset: Int {
+    get { Int(source) - 1 }
+    set { source = newValue >= 0 && newValue < Int(UInt32.max) ? UInt32(newValue + 1) : 0 }
+  }
+  private var source: UInt32 = 0
 
   public init(text: String, line: Int, kind: FragmentKind = .unknown) {
     self.text = text
     self.line = line
     self.kind = kind
     self.facts = []
+  }
+
+  /// A fragment read from input bytes: `facts` as in `init(text:line:kind:facts:)`, and the
+  /// offset of the text's bytes in that input (`sourceOffset`).
+  public init(text: String, line: Int, kind: FragmentKind = .unknown, facts: TextFacts, sourceOffset: Int) {
+    self.init(text: text, line: line, kind: kind, facts: facts)
+    self.sourceOffset = sourceOffset
   }
 
   /// A fragment whose text's facts are known: `facts` must be `TextFacts.of` the text's bytes

@@ -456,7 +456,7 @@ struct Splice {
           out.append(contentsOf: edits[k].bytes)
           pos = edits[k].range.upperBound
         } else {
-          JSONString.encode(document: documents[~k].document, into: &out)
+          JSONString.encode(document: documents[~k].document, into: &out, source: b, value: documents[~k].range)
           pos = documents[~k].range.upperBound
         }
       }
@@ -548,6 +548,25 @@ enum SWAR {
     skipUnflagged(raw, from: i, to: n, quoteBackslashControl)
   }
 
+  /// For `n - 16 < i < n` and `n ≥ 16`: the offset of the first quote, backslash or control
+  /// character in raw[i..<n], or `n` — the sixteen bytes raw[n - 16 ..< n] compared at once,
+  /// lanes before `i` dropped. Exact on the lanes it keeps.
+  @inline(__always)
+  static func lastQuoteBackslashControl(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    let base = n - 16
+    var w = unsafeBitCast(quoteBackslashControl(raw.loadUnaligned(fromByteOffset: base, as: SIMD16<UInt8>.self)), to: SIMD2<UInt64>.self)
+    let d = i - base  // 1...15
+    if d < 8 {
+      w[0] &= ~0 << UInt64(8 * d)
+    } else {
+      w[0] = 0
+      w[1] &= ~0 << UInt64(8 * (d - 8))
+    }
+    if w[0] != 0 { return base + w[0].trailingZeroBitCount >> 3 }
+    if w[1] != 0 { return base + 8 + w[1].trailingZeroBitCount >> 3 }
+    return n
+  }
+
   /// `skipToQuoteBackslashControl` for a quote, a backslash, a control character or a byte ≥ 0x80.
   @inline(__always)
   static func skipToSpecial(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
@@ -619,6 +638,51 @@ enum SWAR {
   }
 }
 
+extension SWAR {
+  /// The decoder's stops among sixteen bytes `v` (with `u` the sixteen bytes one before them):
+  /// a byte < 0x20, DEL or ≥ 0x80 (`v + 1` as a signed byte is then < 0x21: 0x7F and 0xFF wrap
+  /// to -128 and 0, 0x80...0xFE to negatives, 0x00...0x1F to 1...0x20; and no other byte gives
+  /// that), a quote or '&' (`v | 4` is 0x26 exactly for 0x22 and 0x26), a backslash, and a space
+  /// after a space (`v | u` is 0x20 exactly when both are 0x20 or 0x00, and a 0x00 is itself a
+  /// stop — or, as the byte before, one the decoder never passes). A superset of what the
+  /// decoder must look at; it checks every stop byte itself.
+  @inline(__always)
+  static func decodeStopMask(_ v: SIMD16<UInt8>, _ u: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+    let s = unsafeBitCast(v &+ splat16(1), to: SIMD16<Int8>.self)
+    let low = s .< unsafeBitCast(splat16(0x21), to: SIMD16<Int8>.self)
+    return low .| ((v | splat16(0x04)) .== splat16(0x26)) .| (v .== splat16(0x5C)) .| ((v | u) .== splat16(0x20))
+  }
+
+  /// From `i` (≥ 1: the byte before is read), the offset of the first decoder stop
+  /// (`decodeStopMask`), or the first offset with fewer than sixteen bytes left before `n`.
+  @inline(__always)
+  static func skipToDecodeStop(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> Int {
+    var i = i
+    while i + 32 <= n {
+      let a = decodeStopMask(
+        raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self),
+        raw.loadUnaligned(fromByteOffset: i - 1, as: SIMD16<UInt8>.self))
+      let b = decodeStopMask(
+        raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self),
+        raw.loadUnaligned(fromByteOffset: i + 15, as: SIMD16<UInt8>.self))
+      if any16(a .| b) {
+        let k = firstSet16(a)
+        return k < 16 ? i + k : i + 16 + firstSet16(b)
+      }
+      i += 32
+    }
+    while i + 16 <= n {
+      let k = firstSet16(
+        decodeStopMask(
+          raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self),
+          raw.loadUnaligned(fromByteOffset: i - 1, as: SIMD16<UInt8>.self)))
+      i += k
+      if k < 16 { return i }
+    }
+    return i
+  }
+}
+
 extension JSONString {
   /// A JSON string value's bytes are not valid UTF-8 (only a value scanned by
   /// `skipStringUnvalidated` can get here): the caller goes back to the checking scanner.
@@ -631,7 +695,7 @@ extension JSONString {
   /// `lines`: the number of fragments expected, if known (room is reserved for them).
   static func decodeDocument(_ s: UnsafeBufferPointer<UInt8>, base: Int = 0, lines expected: Int = 0) throws -> Document {
     do {
-      let (document, end) = try decodeString(s, at: 0, lines: expected)
+      let (document, end) = try decodeString(s, at: 0, lines: expected, sourceBase: base)
       assert(end == s.count, "decodeDocument: not one JSON string")
       return document
     } catch let e as JSONSyntaxError {
@@ -649,7 +713,11 @@ extension JSONString {
   /// again (its bytes were just checked), and with its `TextFacts`, which are exact (computed
   /// from the line's final bytes). Lines with no escape are made from the record's bytes
   /// directly. `lines`: room to reserve for fragments.
-  static func decodeString(_ b: UnsafeBufferPointer<UInt8>, at start: Int, lines expected: Int = 0) throws -> (Document, Int) {
+  /// A line with no escape records where its bytes are (`Fragment.sourceOffset`: its offset
+  /// in `b` plus `sourceBase`), for `encode(document:into:source:value:)`.
+  static func decodeString(
+    _ b: UnsafeBufferPointer<UInt8>, at start: Int, lines expected: Int = 0, sourceBase: Int = 0
+  ) throws -> (Document, Int) {
     let n = b.count
     let p = b.baseAddress!
     let raw = UnsafeRawPointer(p)
@@ -674,7 +742,7 @@ extension JSONString {
     var ampDel = false
     var control = false
     var unknown = false
-    func make(_ bytes: UnsafeBufferPointer<UInt8>) -> Fragment {
+    func make(_ bytes: UnsafeBufferPointer<UInt8>, source: Int) -> Fragment {
       let text = ValidatedUTF8.string(bytes, isASCII: ascii)
       let facts: TextFacts
       if unknown {
@@ -691,7 +759,7 @@ extension JSONString {
       ampDel = false
       control = false
       unknown = false
-      return Fragment(text: text, line: lines, facts: facts)
+      return Fragment(text: text, line: lines, facts: facts, sourceOffset: source)
     }
     // Every line is valid UTF-8: its raw pieces were checked byte by byte below (cut only at a
     // backslash, an ASCII byte, so at scalar boundaries), and an escape adds a whole scalar
@@ -700,55 +768,27 @@ extension JSONString {
       lines += 1
       if usingScratch {
         scratch.append(contentsOf: UnsafeBufferPointer(start: p + segStart, count: end - segStart))
-        frags.append(scratch.withUnsafeBufferPointer { make($0) })
+        frags.append(scratch.withUnsafeBufferPointer { make($0, source: -1) })
         scratch.removeAll(keepingCapacity: true)
         usingScratch = false
       } else {
-        frags.append(make(UnsafeBufferPointer(start: p + segStart, count: end - segStart)))
+        frags.append(make(UnsafeBufferPointer(start: p + segStart, count: end - segStart), source: sourceBase + segStart))
       }
       ascii = true
     }
 
     while true {
-      // To the next quote, backslash, control character or byte ≥ 0x80, sixteen bytes at a time
-      // (every other byte is ASCII and stays as it is), noting the facts of the bytes passed
-      // over: '&' or DEL, and a space whose byte before is a space (the chunk loaded one byte
-      // back; `i - 1` is at least `start`, the opening quote). Only the lanes before the stop
-      // count (the rest is looked at again from the stop). Exact: a space pair in the decoded
-      // line is two raw spaces in a row — no escape decodes to nothing or ends with a space,
-      // and the one that decodes to a space (\u0020) makes the line's facts unknown — and the
-      // bytes before the line (the `n` of `\n`, the opening quote) are never spaces.
-      while i + 16 <= n {
-        let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-        let u = raw.loadUnaligned(fromByteOffset: i - 1, as: SIMD16<UInt8>.self)
-        let stop = unsafeBitCast(SWAR.specialMask16(v), to: SIMD2<UInt64>.self)
-        var ad = unsafeBitCast((v .== SWAR.splat16(0x26)) .| (v .== SWAR.splat16(0x7F)), to: SIMD2<UInt64>.self)
-        var sp = unsafeBitCast((v .== SWAR.splat16(0x20)) .& (u .== SWAR.splat16(0x20)), to: SIMD2<UInt64>.self)
-        if stop[0] | stop[1] == 0 {
-          if ad[0] | ad[1] != 0 { ampDel = true }
-          if sp[0] | sp[1] != 0 { pairs = true }
-          i += 16
-          continue
-        }
-        // Keep the lanes before the first stop.
-        let k = stop[0] != 0 ? stop[0].trailingZeroBitCount >> 3 : 8 + stop[1].trailingZeroBitCount >> 3
-        if k < 8 {
-          let keep: UInt64 = k == 0 ? 0 : ~0 >> (64 - 8 * UInt64(k))
-          ad = SIMD2(ad[0] & keep, 0)
-          sp = SIMD2(sp[0] & keep, 0)
-        } else if k > 8 {
-          let keep: UInt64 = ~0 >> (64 - 8 * UInt64(k - 8))
-          ad = SIMD2(ad[0], ad[1] & keep)
-          sp = SIMD2(sp[0], sp[1] & keep)
-        } else {
-          ad = SIMD2(ad[0], 0)
-          sp = SIMD2(sp[0], 0)
-        }
-        if ad[0] | ad[1] != 0 { ampDel = true }
-        if sp[0] | sp[1] != 0 { pairs = true }
-        i += k
-        break
-      }
+      // To the next byte that is not plain: a quote, backslash, control character or byte ≥ 0x80
+      // (the decoder acts on those) or a byte a fact is about — '&', DEL, or a space whose byte
+      // before is a space — thirty-two then sixteen bytes a step (`SWAR.decodeStopMask`, one
+      // combined mask: facts bytes are rare, so they are stops handled below like the others
+      // rather than masks kept per chunk). Every byte passed over is ASCII, stays as it is and
+      // changes no fact. Exact: a space pair in the decoded line is two raw spaces in a row — no
+      // escape decodes to nothing or ends with a space, and the one that decodes to a space
+      // (\u0020) makes the line's facts unknown — and the bytes before the line (the `n` of
+      // `\n`, the opening quote) are never spaces; the chunk is compared with itself loaded one
+      // byte back (`i - 1` is at least `start`, the opening quote).
+      i = SWAR.skipToDecodeStop(raw, from: i, to: n)
       guard i < n else { throw JSONSyntaxError(offset: start, message: "unterminated string") }
       let c = p[i]
       if c == UInt8(ascii: "\"") { break }
@@ -756,6 +796,21 @@ extension JSONString {
         // A run of non-ASCII characters (a word of Devanagari, Cyrillic...) in one loop.
         ascii = false
         repeat {
+          // A three-byte character (Devanagari, most punctuation) with one 32-bit load: lead
+          // E1...EC or EE...EF, or E0 with a second byte ≥ 0xA0, or ED with one < 0xA0, and two
+          // continuation bytes — exactly the three-byte sequences `sequenceLength` accepts;
+          // anything else (other lengths, errors) goes through it.
+          if i + 4 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+            if w & 0x00C0_C0F0 == 0x0080_80E0 {
+              let lead = w & 0xFF
+              let b1 = (w >> 8) & 0xFF
+              if !(lead == 0xE0 && b1 < 0xA0) && !(lead == 0xED && b1 >= 0xA0) {
+                i += 3
+                continue
+              }
+            }
+          }
           let len = UTF8Check.sequenceLength(b, i)
           if len == 0 { throw InvalidUTF8() }
           i += len
@@ -764,7 +819,8 @@ extension JSONString {
       }
       if c < 0x20 { throw JSONSyntaxError(offset: i, message: "control character in a string (must be escaped)") }
       if c != UInt8(ascii: "\\") {
-        // A plain byte of the last few (fewer than sixteen left): its facts one by one.
+        // A byte a fact is about (a stop of the skip), or a plain byte of the last few (fewer
+        // than sixteen left): its facts one by one.
         if c == 0x26 || c == 0x7F { ampDel = true }
         if c == 0x20 && p[i - 1] == 0x20 { pairs = true }
         i += 1
@@ -844,6 +900,11 @@ extension JSONString {
       // To the next byte that needs an escape (the same set as `hasEscapedJSONByte`: control
       // characters, quote, backslash), 64 and 16 bytes at a time; the last bytes one by one.
       i = SWAR.skipToQuoteBackslashControl(raw, from: i, to: n)
+      if i < n && i + 16 > n && n >= 16 {
+        // Fewer than sixteen bytes left: the last sixteen of the buffer in one load, without
+        // the lanes before `i` (looked at already), instead of byte by byte.
+        i = SWAR.lastQuoteBackslashControl(raw, from: i, to: n)
+      }
       guard i < n else { break }
       let c = buf[i]
       if c >= 0x20 && c != 0x22 && c != 0x5C {
@@ -871,6 +932,77 @@ extension JSONString {
       }
     }
     out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart))
+  }
+
+  /// `encode(document:into:)` for a document decoded from `source[value]`, a JSON string value
+  /// the scanner accepted (quotes included): the same bytes, but a fragment whose text is found,
+  /// byte for byte, where its `sourceOffset` says is copied from there instead of escaped, and
+  /// runs of such fragments joined by `\n` in the source are copied in one piece.
+  ///
+  /// Conservative, whatever the offsets are (`rawSpan` checks each): a region of the value's body
+  /// (between its quotes) that equals the text, holds no backslash and does not follow one,
+  /// holds no quote either (in an accepted string every quote of the body follows a backslash
+  /// that starts an escape) and no control character (none is accepted raw), so escaping the
+  /// text (quote, backslash, controls) leaves it as it is: the region's bytes are its encoding.
+  /// Two such regions with exactly `\n` between them are the encoding of the two texts joined by
+  /// a line feed: that backslash follows the first region's last byte, or — the region empty —
+  /// the byte before it, neither of them a backslash, so it starts an escape.
+  static func encode(document: Document, into out: inout [UInt8], source: UnsafeBufferPointer<UInt8>, value: Range<Int>) {
+    var total = out.count + 2 + 2 * document.fragments.count
+    for f in document.fragments { total += f.text.utf8.count }
+    if out.capacity < total { out.reserveCapacity(max(total, out.capacity * 2)) }
+    out.append(UInt8(ascii: "\""))
+    let body = (value.lowerBound + 1)..<(value.upperBound - 1)
+    let sp = source.baseAddress!
+    var spanStart = 0
+    var spanEnd = -1  // no span pending
+    for (k, f) in document.fragments.enumerated() {
+      var t = f.text
+      t.withUTF8 { tb in
+        let r = f.sourceOffset
+        if r >= 0 && rawSpan(tb, at: r, in: source, body: body) {
+          if spanEnd >= 0 && k > 0 && r == spanEnd + 2 && sp[spanEnd] == 0x5C && sp[spanEnd + 1] == UInt8(ascii: "n") {
+            spanEnd = r + tb.count
+            return
+          }
+          if spanEnd >= 0 { out.append(contentsOf: UnsafeBufferPointer(start: sp + spanStart, count: spanEnd - spanStart)) }
+          if k > 0 {
+            out.append(0x5C)
+            out.append(UInt8(ascii: "n"))
+          }
+          spanStart = r
+          spanEnd = r + tb.count
+          return
+        }
+        if spanEnd >= 0 {
+          out.append(contentsOf: UnsafeBufferPointer(start: sp + spanStart, count: spanEnd - spanStart))
+          spanEnd = -1
+        }
+        if k > 0 {
+          out.append(0x5C)
+          out.append(UInt8(ascii: "n"))
+        }
+        appendEscaped(tb, into: &out)
+      }
+    }
+    if spanEnd >= 0 { out.append(contentsOf: UnsafeBufferPointer(start: sp + spanStart, count: spanEnd - spanStart)) }
+    if document.endsWithNewline && !document.fragments.isEmpty {
+      out.append(0x5C)
+      out.append(UInt8(ascii: "n"))
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  /// Whether `source[r ..< r + text.count]` lies in `body`, does not follow a backslash, holds
+  /// none, and equals `text` (then it is `text`'s JSON encoding: see `encode(document:into:source:value:)`).
+  @inline(__always)
+  static func rawSpan(_ text: UnsafeBufferPointer<UInt8>, at r: Int, in source: UnsafeBufferPointer<UInt8>, body: Range<Int>) -> Bool {
+    let n = text.count
+    guard r >= body.lowerBound, r <= body.upperBound - n else { return false }
+    let at = source.baseAddress! + r
+    if r > body.lowerBound && source[r - 1] == 0x5C { return false }
+    guard n > 0 else { return true }
+    return memcmp(at, text.baseAddress!, n) == 0 && memchr(at, 0x5C, n) == nil
   }
 
   /// Append a document's text (fragments joined by LF) as a JSON string with quotes: the same
