@@ -425,7 +425,7 @@ struct RecordProcessor {
     var changed = false
     var visited = 0
     var recordID: [UInt8]? = nil
-    func clean(_ range: Range<Int>, field: String) {
+    func clean(_ range: Range<Int>, field: Int, element: Int) {
       let input: Document
       if let predecoded {
         input = predecoded[visited]
@@ -449,7 +449,8 @@ struct RecordProcessor {
           recordID = DedupCommand.idBytes(line, scanned.members, idField: idField, path: path, lineNo: lineNo)
         }
         for c in log.changes {
-          Self.appendRemoved(c, source: path, record: lineNo, id: recordID!, field: field, into: &r.removed)
+          let name = element < 0 ? fields[field] : "\(fields[field])[\(element)]"
+          Self.appendRemoved(c, source: path, record: lineNo, id: recordID!, field: name, into: &r.removed)
         }
       }
       if !doc.hasSameText(as: input) {
@@ -457,7 +458,7 @@ struct RecordProcessor {
         splice.documents.append((range, doc))
       }
     }
-    for v in repairedValues(scanned.members, line) { clean(v.range, field: v.field) }
+    for v in repairedValues(scanned.members, line) { clean(v.range, field: v.field, element: v.element) }
     if changed { r.stats.changedDocuments += 1 }
     for (k, v) in counts { r.stats.perStage[k, default: 0] += v }
     r.stats.suggestions += suggestions
@@ -498,17 +499,19 @@ struct RecordProcessor {
 
   /// The string values a record's fields name, in the order they are repaired: for each field,
   /// its first member's value when it is a string, or the string elements of its array.
-  func repairedValues(_ members: [(key: String, value: Range<Int>)], _ line: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, field: String)] {
-    var out: [(range: Range<Int>, field: String)] = []
-    for f in fields {
+  /// Each value comes with its field's index in `fields` and, for an array's string, its index
+  /// among the array's strings (-1 for a plain string value).
+  func repairedValues(_ members: [(key: String, value: Range<Int>)], _ line: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, field: Int, element: Int)] {
+    var out: [(range: Range<Int>, field: Int, element: Int)] = []
+    for (fi, f) in fields.enumerated() {
       guard let m = members.first(where: { $0.key == f }) else { continue }
       let v = m.value
       if line[v.lowerBound] == UInt8(ascii: "\"") {
-        out.append((v, f))
+        out.append((v, fi, -1))
       } else if line[v.lowerBound] == UInt8(ascii: "[") {
         var k = 0
         for el in JSONLineScanner.arrayElements(line, v) where line[el.lowerBound] == UInt8(ascii: "\"") {
-          out.append((el, "\(f)[\(k)]"))
+          out.append((el, fi, k))
           k += 1
         }
       }
@@ -558,10 +561,10 @@ struct RecordProcessor {
     scanner.unvalidatedKeys = fields
     scanner.decodeValues = true
     guard let scanned = try? scanner.scanRecord() else { return nil }
-    let values = repairedValues(scanned.members, line).map(\.range)
+    let values = repairedValues(scanned.members, line)
     var documents: [Document] = []
     documents.reserveCapacity(values.count)
-    for v in values {
+    for (v, _, _) in values {
       // A field's string value was decoded (and checked) while the record was scanned; an
       // array's elements were checked by the scan and are decoded here.
       if let k = scanner.decoded.firstIndex(where: { $0.range == v }) {
@@ -572,7 +575,7 @@ struct RecordProcessor {
       else { return nil }
       documents.append(d)
     }
-    for u in scanner.unvalidated where !values.contains(u) {
+    for u in scanner.unvalidated where !values.contains(where: { $0.range == u }) {
       if UTF8Check.firstInvalid(UnsafeBufferPointer(rebasing: line[u])) != nil { return nil }
     }
     return (scanned, documents)
