@@ -268,8 +268,32 @@ extension OrderModel {
           }
           if b &- 0x41 < 26 {
             // Capitalised: only its end (the word loop of `tokenize`, as `skipLowerWordTail` runs it).
-            i = skipLowerWordTail(buf, from: i)
+            // Its first byte (A-Z) is one `skipLowerWordTail` takes as a word byte: start after it.
+            i = skipLowerWordTail(buf, from: i + 1)
             continue
+          }
+          if b &- 0x61 < 26 {
+            // Fast lane for the usual token, lower-case ASCII letters only (`lowerRunEnd`).
+            // Conservative: the general loop below, from a lower-case letter, takes every letter
+            // of the run [i, e) through its first branch (stem = h, h = FNV step of the byte,
+            // last = the byte) and then, at buf[e], breaks when e == n or buf[e] is neither a
+            // word byte (A-Z, 0-9, ≥ 0x80, which includes 0xE2) nor an apostrophe or hyphen (the
+            // only other bytes it may take): `endsLowerToken`. Exactly then the token is [i, e):
+            // no possessive, key = FNV of the run, stemKey = FNV of the run without its last
+            // byte when that is an "s", else the key; and a token of < 4 bytes is never a content
+            // word, so it is not hashed at all. Any other byte at e leaves the lane, and the
+            // general loop reads the token from i as before.
+            let e = Self.lowerRunEnd(buf, from: i)
+            if e == n || Self.endsLowerToken(buf[e]) {
+              if e - i >= 4 {
+                let stem = Self.lowerRunHash(buf, i, e - 1)
+                let last = buf[e - 1]
+                let key = (stem ^ UInt64(last)) &* Self.fnvPrime
+                if wordFlags[key] & function == 0 { keys.append(last == 0x73 ? stem : key) }
+              }
+              i = e
+              continue
+            }
           }
           let tokenStart = i
           var j = i
@@ -325,6 +349,49 @@ extension OrderModel {
       offsets[si + 1] = keys.count
     }
     return (keys, offsets)
+  }
+
+  /// The end of the run of lower-case ASCII letters (0x61–0x7A) from `i`, 8 bytes at a time. Per
+  /// byte of a little-endian word, with v = the byte's low 7 bits: v + 0x1F has bit 7 set exactly
+  /// when v ≥ 0x61 and v + 0x05 exactly when v ≥ 0x7B (no sum exceeds 0xFF, so no carry crosses
+  /// bytes); the byte is a lower-case letter when the first is set, the second not, and the byte's
+  /// own bit 7 is clear. The first byte that is not one stops the run (a test compares it with a
+  /// byte-by-byte scan at every offset of the 8-byte window).
+  @inline(__always)
+  static func lowerRunEnd(_ buf: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+    let n = buf.count
+    var j = i
+    guard let base = buf.baseAddress else { return j }
+    let high: UInt64 = 0x8080_8080_8080_8080
+    while j &+ 8 <= n {
+      let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self).littleEndian
+      let v = w & 0x7F7F_7F7F_7F7F_7F7F
+      let stop = (~((v &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(v &+ 0x0505_0505_0505_0505)) | w) & high
+      if stop != 0 { return j &+ (stop.trailingZeroBitCount &>> 3) }
+      j &+= 8
+    }
+    while j < n && buf[j] &- 0x61 < 26 { j &+= 1 }
+    return j
+  }
+
+  /// A byte at which `contentKeys`' word loop ends a token whatever follows: not a word byte
+  /// (`isWordByte`: A-Z, a-z, 0-9, ≥ 0x80) and not an apostrophe or hyphen (which it takes inside a
+  /// word when a word byte follows).
+  @inline(__always) static func endsLowerToken(_ c: UInt8) -> Bool {
+    !isWordByte(c) && c != 0x27 && c != 0x2D
+  }
+
+  /// FNV-1a of `buf[from..<to]` (lower-case letters: no case folding needed), two bytes a step.
+  @inline(__always) static func lowerRunHash(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> UInt64 {
+    var k = fnvOffset
+    var p = from
+    while p &+ 2 <= to {
+      k = (k ^ UInt64(buf[p])) &* fnvPrime
+      k = (k ^ UInt64(buf[p &+ 1])) &* fnvPrime
+      p &+= 2
+    }
+    if p < to { k = (k ^ UInt64(buf[p])) &* fnvPrime }
+    return k
   }
 
   /// Analyse the sentences of one document (each a string of one sentence) into flat arrays.

@@ -306,11 +306,34 @@ public struct OrderModel: Sendable {
   /// `s[from...]` sorted, each element once (the elements before `from` are not touched).
   static func sortUnique(_ s: inout [UInt64], from start: Int) {
     if s.count - start < 2 { return }
-    s[start...].sort()
-    var w = start + 1
-    for r in (start + 1)..<s.count where s[r] != s[w - 1] {
-      s[w] = s[r]
-      w += 1
+    // Sorted in place through the buffer (`s[start...].sort()` copied the slice out and back, with
+    // an allocation each call); the sorted order of integers is one, whatever the algorithm.
+    let w = s.withUnsafeMutableBufferPointer { b -> Int in
+      let p = b.baseAddress!
+      let n = b.count
+      if n - start <= 16 {
+        // Insertion sort for the usual few words of a sentence.
+        var i = start + 1
+        while i < n {
+          let x = p[i]
+          var j = i
+          while j > start && p[j - 1] > x {
+            p[j] = p[j - 1]
+            j -= 1
+          }
+          p[j] = x
+          i += 1
+        }
+      } else {
+        var tail = UnsafeMutableBufferPointer(rebasing: b[start...])
+        tail.sort()
+      }
+      var w = start + 1
+      for r in (start + 1)..<n where p[r] != p[w - 1] {
+        p[w] = p[r]
+        w += 1
+      }
+      return w
     }
     s.removeLast(s.count - w)
   }
@@ -1345,7 +1368,10 @@ extension OrderModel {
   @inline(__always)
   func skipLowerWordTail(_ buf: UnsafeBufferPointer<UInt8>, from j: Int) -> Int {
     let n = buf.count
-    var j = j
+    // The loop below takes a lower-case letter by its first branch (j += 1, nothing else; j is its
+    // only state), so it goes on exactly as from the end of the lower-case run from `j`, which
+    // `lowerRunEnd` finds 8 bytes at a time.
+    var j = Self.lowerRunEnd(buf, from: j)
     while j < n {
       let c = buf[j]
       // Most bytes of a lower-case word: one comparison.
