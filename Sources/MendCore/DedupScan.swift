@@ -344,6 +344,19 @@ extension DedupText {
       return out
     }
 
+    /// `mask` &= `cover` over `words` 64-bit words (a run of pieces' lines narrowed by one more
+    /// piece's cover); false when no line is left.
+    @inline(__always) static func intersect(
+      _ mask: UnsafeMutablePointer<UInt64>, _ cover: UnsafePointer<UInt64>, _ words: Int
+    ) -> Bool {
+      var any: UInt64 = 0
+      for w in 0..<words {
+        mask[w] &= cover[w]
+        any |= mask[w]
+      }
+      return any != 0
+    }
+
     /// The pairs of lines (f, ℓ) where `remove-near-duplicates` may find a pair of units (C in
     /// line f, D in line ℓ, possibly f = ℓ); empty: provably none in the document; nil: not
     /// decided here (an irregular line, a very long document, more than `maxPairs` pairs).
@@ -629,13 +642,7 @@ extension DedupText {
                 open = true
                 break search
               }
-              var any: UInt64 = 0
-              let cv = cover + j * mw
-              for w in 0..<mw {
-                mask[w] &= cv[w]
-                any |= mask[w]
-              }
-              if any == 0 { break }
+              if !DocScan.intersect(mask, cover + j * mw, mw) { break }
               n += Int(pieceWords[j])
               if contentStart[j + 1] > contentStart[j] { content = true }
               if n >= minWords && content {
@@ -867,13 +874,7 @@ extension DedupText {
           for j in i..<p1 {
             if budget < 0 { return nil }
             budget -= mw
-            var any: UInt64 = 0
-            let cv = cover + j * mw
-            for w in 0..<mw {
-              mask[w] &= cv[w]
-              any |= mask[w]
-            }
-            if any == 0 { break }
+            if !DocScan.intersect(mask, cover + j * mw, mw) { break }
             n += Int(pieceWords[j])
             if contentStart[j + 1] > contentStart[j] {
               content = true

@@ -105,25 +105,7 @@ import Testing
         texts.append("\(run) \(p.text) \(tail)")
       }
     }
-    let input = dir + "/in.jsonl"
-    let plainFile = dir + "/in.txt"
-    try records.write(toFile: input, atomically: true, encoding: .utf8)
-    try (texts.joined(separator: "\n") + "\n").write(toFile: plainFile, atomically: true, encoding: .utf8)
-    let rules = try CorpusFastPathS5Tests.rules(dir, enabled: ["normalize-unicode"])
-    let corpus = try CLI.run(["corpus", input, "--jobs", "1", "--rules", rules])
-    let fix = try CLI.run(["fix", plainFile, "--rules", rules])
-    #expect(corpus.status == 0, "\(corpus.stderr)")
-    #expect(fix.status == 0, "\(fix.stderr)")
-    var repaired: [String] = []
-    for line in corpus.stdout.split(separator: 0x0A) {
-      let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
-      repaired.append(try #require(object?["text"] as? String))
-    }
-    let expected = fix.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    let got = (repaired.joined(separator: "\n") + "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    #expect(got.count == expected.count)
-    let differ = zip(got, expected).filter { !$0.0.utf8.elementsEqual($0.1.utf8) }.count
-    #expect(differ == 0)
+    _ = try CorpusFastPathS7Tests.normalizedBothWays(records: records, texts: texts, dir: dir)
   }
 }
 
