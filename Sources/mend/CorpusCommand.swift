@@ -321,7 +321,7 @@ struct CorpusCommand: ParsableCommand {
     let seconds = Date().timeIntervalSince(started)
     let text = stats.render(format: format, command: "corpus", seconds: seconds, jobs: jobs, stageOrder: pipeline.entries.map(\.id))
     if let summary {
-      try? (text + "\n").write(toFile: summary, atomically: true, encoding: .utf8)
+      try? (text + "\n").write(toFile: summary, atomically: !OutputFile.isSpecial(summary), encoding: .utf8)
     } else {
       Stderr.print(text)
     }

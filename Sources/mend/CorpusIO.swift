@@ -143,24 +143,43 @@ extension LineBatchReader {
   }
 }
 
-/// Where corpus output goes: a file (written to a temporary beside it and renamed at the end),
-/// or stdout.
+/// Where corpus output goes: a file (written to a temporary beside it and renamed at the end,
+/// keeping an existing file's mode), a device or pipe (`/dev/null`, a FIFO: written directly —
+/// renaming over it would replace the device node with a file), or stdout.
 final class OutputFile {
   let path: String?
   let gzip: Bool
   private let fd: Int32
   private var tmp: String?
+  /// Written straight to `path` (a device, FIFO or socket); closed by `commit` or `abandon`.
+  private var direct = false
   private(set) var bytesWritten: Int64 = 0
+
+  /// Whether `path` exists and is not a regular file (or a link to one): such a target is written
+  /// in place, never replaced by a rename.
+  static func isSpecial(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG
+  }
 
   init(path: String?) throws {
     self.path = path
     if let path, path != "-" {
       gzip = path.hasSuffix(".gz")
+      if Self.isSpecial(path) {
+        let f = open(path, O_WRONLY)
+        guard f >= 0 else { throw InputError(path: path, message: "cannot open output: \(String(cString: strerror(errno)))") }
+        fd = f
+        direct = true
+        return
+      }
+      var st = stat()
+      let mode = stat(path, &st) == 0 ? st.st_mode & 0o7777 : 0o644
       let dir = (path as NSString).deletingLastPathComponent
       var template = Array(((dir.isEmpty ? "." : dir) + "/." + (path as NSString).lastPathComponent + ".mend-XXXXXX").utf8CString)
       let f = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
       guard f >= 0 else { throw InputError(path: path, message: "cannot create output: \(String(cString: strerror(errno)))") }
-      fchmod(f, 0o644)
+      fchmod(f, mode)
       fd = f
       tmp = String(cString: template)
     } else {
@@ -187,6 +206,12 @@ final class OutputFile {
 
   /// Finish: rename the temporary over the target.
   func commit() throws {
+    if direct {
+      if gzip && bytesWritten == 0 { try write(Gzip.member([], level: 6)) }
+      close(fd)
+      direct = false
+      return
+    }
     guard let tmp, let path else { return }
     if gzip && bytesWritten == 0 {
       // An empty corpus still makes a valid (empty) gzip file.
@@ -202,6 +227,10 @@ final class OutputFile {
 
   /// Give up: remove the temporary.
   func abandon() {
+    if direct {
+      close(fd)
+      direct = false
+    }
     if let tmp {
       close(fd)
       unlink(tmp)

@@ -243,7 +243,7 @@ struct DedupCommand: ParsableCommand {
     let seconds = Date().timeIntervalSince(started)
     let text = stats.render(format: format, command: "dedup", seconds: seconds, jobs: jobs, stageOrder: [])
     if let summary {
-      try? (text + "\n").write(toFile: summary, atomically: true, encoding: .utf8)
+      try? (text + "\n").write(toFile: summary, atomically: !OutputFile.isSpecial(summary), encoding: .utf8)
     } else {
       Stderr.print(text)
     }

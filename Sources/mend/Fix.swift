@@ -143,7 +143,7 @@ struct Fix: ParsableCommand {
     out.flush()
     if let removed {
       do {
-        try removedLog.map { $0 + "\n" }.joined().write(toFile: removed, atomically: true, encoding: .utf8)
+        try removedLog.map { $0 + "\n" }.joined().write(toFile: removed, atomically: !OutputFile.isSpecial(removed), encoding: .utf8)
       } catch {
         throw fail("cannot write --removed file \(removed): \(error)", code: Exit.input)
       }

@@ -131,3 +131,52 @@ import Testing
     #expect(r.stderr.contains("--removed"))
   }
 }
+
+/// Outputs that are not regular files are written in place: renaming a temporary over
+/// `/dev/null` or a FIFO would replace it with a plain file (as root, `-o /dev/null` did).
+/// An existing output file keeps its mode.
+@Suite struct OutputTargetTests {
+  @Test func fifoOutputIsWrittenNotReplaced() throws {
+    let dir = CLI.scratch("fifo")
+    let input = dir + "/in.jsonl"
+    try "{\"text\":\"dont  go\"}\n".write(toFile: input, atomically: true, encoding: .utf8)
+    for target in ["out", "removed", "summary"] {
+      let fifo = dir + "/\(target).fifo"
+      #expect(mkfifo(fifo, 0o644) == 0)
+      // A reader for the FIFO, so the writer's open does not block (it gives up after 20 s when
+      // nothing ever opens the FIFO, as when it was renamed over).
+      let reader = Process()
+      reader.executableURL = URL(fileURLWithPath: "/bin/sh")
+      reader.arguments = ["-c", "timeout 20 cat '\(fifo)' > '\(dir)/\(target).txt'"]
+      try reader.run()
+      var args = ["corpus", input, "--no-progress"]
+      switch target {
+      case "out": args += ["-o", fifo]
+      case "removed": args += ["-o", dir + "/o.jsonl", "--removed", fifo]
+      default: args += ["-o", dir + "/o.jsonl", "--summary", fifo]
+      }
+      let r = try CLI.run(args)
+      reader.waitUntilExit()
+      #expect(r.status == 0, "\(target): \(r.stderr)")
+      let attrs = try FileManager.default.attributesOfItem(atPath: fifo)
+      #expect(attrs[.type] as? FileAttributeType != .typeRegular, "\(target): the FIFO was replaced by a file")
+      let got = try String(contentsOfFile: dir + "/\(target).txt", encoding: .utf8)
+      if target == "out" { #expect(got == "{\"text\":\"don't go\"}\n") }
+      if target == "summary" { #expect(got.contains("1 documents")) }
+    }
+  }
+
+  @Test func existingOutputKeepsItsMode() throws {
+    let dir = CLI.scratch("mode")
+    let input = dir + "/in.jsonl"
+    try "{\"text\":\"dont  go\"}\n".write(toFile: input, atomically: true, encoding: .utf8)
+    let out = dir + "/out.jsonl"
+    try "old\n".write(toFile: out, atomically: true, encoding: .utf8)
+    #expect(chmod(out, 0o600) == 0)
+    let r = try CLI.run(["corpus", input, "--no-progress", "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    let attrs = try FileManager.default.attributesOfItem(atPath: out)
+    #expect((attrs[.posixPermissions] as? Int) == 0o600)
+    #expect(try String(contentsOfFile: out, encoding: .utf8) == "{\"text\":\"don't go\"}\n")
+  }
+}
