@@ -21,7 +21,7 @@ public struct RemoveTandemRepeats: Stage {
       OptionSpec("min-bytes", .int, default: .int(20), help: "The shortest repeated text (in UTF-8 bytes) that is removed."),
       OptionSpec("min-words", .int, default: .int(4), help: "The fewest words the repeated text must have."),
       OptionSpec("separators", .string, default: .string(" \t|.,;:/-•·–—"), help: "Characters that may stand between the two copies (any run of up to 6 bytes)."),
-      OptionSpec("prefix-repeat", .bool, default: .bool(true), help: "Also remove the line's opening repeated at its end (X Y X), when both copies are whole words."),
+      OptionSpec("prefix-repeat", .bool, default: .bool(true), help: "Also remove the line's opening repeated at its end (X Y X), when both copies are whole words and a break stronger than a space or comma (| - : . ...) comes before the second."),
       OptionSpec("max-candidates", .int, default: .int(64), help: "How many reappearances of the line's first bytes to check per line (bounds the work on pathological lines)."),
     ],
     make: { RemoveTandemRepeats(options: $0) })
@@ -84,6 +84,17 @@ public struct RemoveTandemRepeats: Stage {
 
   @inline(__always)
   func isWordByte(_ b: UInt8) -> Bool { DedupText.isASCIIAlnum(b) || b >= 0x80 }
+
+  /// Whether the text before `before` ends in a break stronger than a space or a comma (`|`,
+  /// `-`, `:`, a sentence end ...): the second copy of X Y X must start a new piece, or it is the
+  /// opening said again inside the sentence (`a sequence ... into another sequence ...`).
+  func strongBreak(_ buf: UnsafeBufferPointer<UInt8>, before: Int, after: Int) -> Bool {
+    var b = before - 1
+    while b >= after && (buf[b] == 0x20 || buf[b] == 0x09) { b -= 1 }
+    guard b >= after else { return false }
+    let c = buf[b]
+    return isTerminalByte(c) || (isSep(c) && c != 0x2C && c != 0x20 && c != 0x09)
+  }
 
   func words(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int {
     var count = 0
@@ -150,8 +161,8 @@ public struct RemoveTandemRepeats: Stage {
         var e = n
         while e > q && isTrailing(buf[e - 1]) { e -= 1 }
         let p = e - q
-        if p >= minBytes && q > p && isSep(buf[q - 1]) && !isWordByte(buf[p]) && equal(buf, 0, q, p)
-          && words(buf, 0..<p) >= minWords
+        if p >= minBytes && q > p && isSep(buf[q - 1]) && !isWordByte(buf[p]) && strongBreak(buf, before: q, after: p)
+          && equal(buf, 0, q, p) && words(buf, 0..<p) >= minWords
         {
           var start = q
           while start > p && isSep(buf[start - 1]) && !isTerminalByte(buf[start - 1]) { start -= 1 }

@@ -41,6 +41,23 @@ import Testing
     #expect(StageRun.run(spec, t, ["prefix-repeat": .bool(false)]).text == t)
   }
 
+  // The line's opening said again inside its own sentence is English, not a scraped repeat
+  // (from the vim documentation: a repeat preceded by a word or a comma is not X Y X).
+  @Test(arguments: [
+    "sequence of key strokes is translated into another sequence of key strokes.",
+    "is not used, because it does a window-to-front; F17 is not used, because it",
+    "the water in the lower valley rose, and again the water in the lower valley rose",
+  ])
+  func prefixSaidAgainInsideTheSentenceStays(_ text: String) {
+    #expect(StageRun.run(spec, text).text == text)
+  }
+
+  @Test(arguments: [" | ", ": ", " — ", ". ", " / "])
+  func prefixRepeatAfterAStrongSeparatorGoes(_ sep: String) {
+    let x = "Flooding in the Rhine valley"
+    #expect(StageRun.run(spec, x + " - pictures and video" + sep + x).text == x + " - pictures and video" + (sep == ". " ? "." : ""))
+  }
+
   @Test(arguments: [
     "New York, New York is a song.",
     "Ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha",
