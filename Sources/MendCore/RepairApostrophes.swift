@@ -985,8 +985,12 @@ public struct RepairApostrophes: Stage {
           if next { v.end = true } else { v.start = true }
         }
         if b == 0x2C { v.comma = true }
-        // An opening quote or a colon starts a sentence, as far as capitals and rules go.
-        if !next && (b == 0x22 || b == 0x3A || b == 0x27 || b == 0x9C || b == 0x98) { v.start = true }
+        // An opening quote or a colon starts a sentence, as far as capitals and rules go. A
+        // straight quote right after the word before closes a quote instead (`'git remote add'
+        // were described`), which starts nothing.
+        if !next && (b == 0x3A || b == 0x9C || b == 0x98 || (b == 0x22 || b == 0x27) && (i == 0 || i > gapStart || other < 0)) {
+          v.start = true
+        }
         v.punct = true
       }
       let outside = other < 0 || other >= tokens.count
@@ -1016,11 +1020,14 @@ public struct RepairApostrophes: Stage {
   @inline(__always)
   func startBefore(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> Bool {
     if k == 0 { return true }
-    var i = tokens[k - 1].end
+    let gapStart = tokens[k - 1].end
+    var i = gapStart
     let end = tokens[k].start
     while i < end {
       let b = buf[i]
-      if b == 0x2E || b == 0x21 || b == 0x3F || b == 0x22 || b == 0x3A || b == 0x27 || b == 0x9C || b == 0x98 { return true }
+      if b == 0x2E || b == 0x21 || b == 0x3F || b == 0x3A || b == 0x9C || b == 0x98 { return true }
+      // A straight quote right after the word before closes a quote (see `slot`).
+      if (b == 0x22 || b == 0x27) && i > gapStart { return true }
       i += 1
     }
     return false

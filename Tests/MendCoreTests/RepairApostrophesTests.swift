@@ -43,6 +43,9 @@ import Testing
     ("so its basically the same", "so it's basically the same"),
     ("I think its necessarily a planet", "I think it's necessarily a planet"),
     ("its unlikely, but", "it's unlikely, but"),
+    // An opening quote still starts a sentence.
+    ("He said \"were going to win this\" on Monday.", "He said \"we're going to win this\" on Monday."),
+    ("She said 'were going to win this' on Monday.", "She said 'we're going to win this' on Monday."),
   ])
   func ambiguousInContext(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -68,6 +71,10 @@ import Testing
     "its economic and military power",
     "its nearest neighbour",
     "They arrived and were going to leave.",
+    // A straight quote right after a word closes a quote: what follows starts nothing (git's
+    // release notes, where `were` became `we're`).
+    "Options to 'git remote add' were described insufficiently.",
+    "The \"git remote rename $a $b\" were not careful to match the name",
   ])
   func ambiguousLeftAlone(_ input: String) {
     #expect(fix(input) == input)
