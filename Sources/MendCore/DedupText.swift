@@ -814,6 +814,10 @@ extension DedupText {
     }
   }
 
+  static let hardWrapOption = OptionSpec(
+    "hard-wrap", .bool, default: .bool(true),
+    help: "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), a piece of a sentence cut by a line end is never removed nor kept as the copy of another.")
+
   static let speakerLabelOption = OptionSpec(
     "speaker-labels", .regexList,
     default: .list([#"\(\([^()]{1,80}\)\)"#, #"(?:Q|A|[A-Z][A-Z.'’ -]{1,30}):(?=\s)"#]),

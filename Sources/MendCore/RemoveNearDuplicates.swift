@@ -27,6 +27,7 @@ public struct RemoveNearDuplicates: Stage {
       OptionSpec("soft-words", .stringList, default: .list(Self.defaultSoftWords), help: "Words that may differ between copies (function words and attribution verbs)."),
       OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
       DedupText.speakerLabelOption,
+      DedupText.hardWrapOption,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -60,6 +61,7 @@ public struct RemoveNearDuplicates: Stage {
   let negations: HashTable64
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
+  let hardWrap: Bool
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
   /// "One copy holds the other": at most this many of one unit's sketch words may be missing
@@ -85,6 +87,7 @@ public struct RemoveNearDuplicates: Stage {
     negations = HashTable64(DedupText.wordSet(options.list("negations")))
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
+    hardWrap = options.bool("hard-wrap")
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -172,7 +175,10 @@ public struct RemoveNearDuplicates: Stage {
       let kc = c.cached
       return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= Self.maxMissing || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= Self.maxMissing
     }
+    // Pieces of sentences cut by a hard-wrapped line end are neither removed nor kept as copies.
+    let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
     for i in 0..<us.count {
+      if let pieces, pieces[i] { continue }
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }

@@ -13,6 +13,7 @@ public struct RemoveRepeatedSentences: Stage {
       OptionSpec("keep-refrains", .bool, default: .bool(false), help: "Keep repeated whole lines of at most refrain-max-words words (a poem's or song's refrain)."),
       OptionSpec("refrain-max-words", .int, default: .int(12), help: "With keep-refrains: the longest line treated as a refrain."),
       DedupText.speakerLabelOption,
+      DedupText.hardWrapOption,
     ] + DedupText.keeperOptions,
     make: { RemoveRepeatedSentences(options: $0) })
 
@@ -22,6 +23,7 @@ public struct RemoveRepeatedSentences: Stage {
   let refrainMaxWords: Int
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
+  let hardWrap: Bool
   /// The cheap document pass that skips lines without a candidate (off only in tests, which
   /// compare both paths).
   var fastPath = true
@@ -33,6 +35,7 @@ public struct RemoveRepeatedSentences: Stage {
     refrainMaxWords = options.int("refrain-max-words")
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
+    hardWrap = options.bool("hard-wrap")
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -54,7 +57,10 @@ public struct RemoveRepeatedSentences: Stage {
     var plan = DedupText.Plan()
     // key -> the kept unit of that key
     var seen = HashTable64(capacity: us.count)
+    // Pieces of sentences cut by a hard-wrapped line end are neither removed nor kept as copies.
+    let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
     for i in 0..<us.count {
+      if let pieces, pieces[i] { continue }
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }

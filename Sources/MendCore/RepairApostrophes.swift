@@ -28,6 +28,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("contractions", .bool, default: .bool(true), help: "Restore contractions and names from the apostrophe-words lexicon."),
       OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
       OptionSpec("name-prefixes", .stringList, default: .list(["O", "D"]), help: "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
+      OptionSpec("hard-wrap", .bool, default: .bool(true), help: "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), read each paragraph across its line ends: the words on both sides of a line break are neighbours, and a line start inside a sentence is no sentence start."),
       OptionSpec("intact-documents", .choice(["suggest", "apply"]), default: .string("suggest"), help: "In a document that still has apostrophes inside words, inferred repairs (possessives, context rules, name patterns) are only suggested."),
       OptionSpec("class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"), help: "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."),
       OptionSpec("classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
@@ -89,6 +90,7 @@ public struct RepairApostrophes: Stage {
   /// The token shapes `pickTokens` keeps (see `pickShapes(keyShapes:phraseBytes:namePrefixes:)`).
   let pickShapes: [UInt64]
   let inferInIntact: Bool
+  let hardWrap: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
   /// The same rules by the hash of their lower-cased form: also consulted for possessive
@@ -155,6 +157,7 @@ public struct RepairApostrophes: Stage {
     for b in namePrefixes { npt[Int(b)] = true }
     namePrefixTable = npt
     inferInIntact = options.string("intact-documents") == "apply"
+    hardWrap = options.bool("hard-wrap")
     let classes = try ContextRule.parseClasses(
       options.list("classes"), base: ContextRule.classFile(try Self.read(options.path("class-file"))))
     self.classes = classes
@@ -249,6 +252,15 @@ public struct RepairApostrophes: Stage {
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
+    if hardWrap, let soft = HardWrap.softEnds(document),
+      HardWrap.runJoined(&document, &context, soft: soft, { d, c in runLines(&d, &c) })
+    {
+      return
+    }
+    runLines(&document, &context)
+  }
+
+  func runLines(_ document: inout Document, _ context: inout StageContext) {
     if needsTables(document) {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()

@@ -16,6 +16,7 @@ struct Apostrophes: ParsableCommand {
   @Option(help: "Score this file (the damaged paragraphs repaired by another tool, one a line) instead of running mend.") var scoreFile: String?
   @Option(help: "Name for the scored tool in the report.") var label = "mend"
   @Option(help: "Print up to N errors (use on the fit split only).") var showErrors = 0
+  @Option(help: "Hard-wrap every paragraph at this many characters (a line break replaces a space; a blank line between paragraphs), as e-mail and plain-text books are, before repairing; 0 keeps a paragraph a line.") var wrap = 0
   @Flag(help: "Score only the dev fold of the fit split (fit articles with (index / 5) % 4 == 0), to choose thresholds for counts mined without it (scripts/mine-possessive-stats.py --hold-out-dev).") var dev = false
 
   static let ambiguous: Set<String> = [
@@ -50,6 +51,24 @@ struct Apostrophes: ParsableCommand {
     }
     var out = String.UnicodeScalarView()
     out.append(contentsOf: s)
+    return String(out)
+  }
+
+  /// Greedy hard wrap at `width` characters: each line break replaces one space, so joining the
+  /// lines with spaces gives the paragraph back exactly. A word longer than the width stays whole.
+  static func hardWrap(_ p: String, width: Int) -> String {
+    var out = String.UnicodeScalarView()
+    var lineStart = 0
+    var lastSpace = -1
+    var scalars = Array(p.unicodeScalars)
+    for i in scalars.indices {
+      if scalars[i] == " " { lastSpace = i }
+      if i - lineStart >= width && lastSpace > lineStart {
+        scalars[lastSpace] = "\n"
+        lineStart = lastSpace + 1
+      }
+    }
+    out.append(contentsOf: scalars)
     return String(out)
   }
 
@@ -90,6 +109,17 @@ struct Apostrophes: ParsableCommand {
       }
       damagedDocs.append(doc)
     }
+    let wrapWidth = wrap
+    /// A document's text: a paragraph a line, or hard-wrapped paragraphs with blank lines between.
+    func text(_ paragraphs: [String]) -> String {
+      wrapWidth > 0 ? paragraphs.map { Self.hardWrap($0, width: wrapWidth) }.joined(separator: "\n\n") : paragraphs.joined(separator: "\n")
+    }
+    /// The paragraphs back from a repaired text (wrapped lines joined with the spaces they replaced).
+    func paragraphs(_ out: String, _ count: Int) -> [String] {
+      if wrapWidth == 0 { return out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+      let ps = out.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
+      return ps
+    }
     if let path = writeDamaged {
       try (damagedDocs.flatMap { $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
       print("wrote \(references.count) damaged paragraphs to \(path)")
@@ -112,15 +142,17 @@ struct Apostrophes: ParsableCommand {
       }
     } else {
       for doc in damagedDocs {
-        let text = doc.joined(separator: "\n")
+        let text = text(doc)
         bytes += text.utf8.count
         let (out, changes) = pipeline.clean(text, segmenter: seg)
         suggestions += changes.filter { !$0.applied }.count
         edits += changes.filter(\.applied).count
-        let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        precondition(lines.count == doc.count, "line count changed")
+        let lines = paragraphs(out, doc.count)
+        precondition(lines.count == doc.count, "paragraph count changed")
         var perLine = [[Change]](repeating: [], count: lines.count)
-        for c in changes where c.line >= 1 && c.line <= lines.count { perLine[c.line - 1].append(c) }
+        if wrapWidth == 0 {
+          for c in changes where c.line >= 1 && c.line <= lines.count { perLine[c.line - 1].append(c) }
+        }
         lineChanges += perLine
         outputs += lines
       }
@@ -182,7 +214,7 @@ struct Apostrophes: ParsableCommand {
       var originalEdits = 0
       var originalChanges: [Change] = []
       for a in articles {
-        let (_, changes) = pipeline.clean(a.paragraphs.joined(separator: "\n"), segmenter: seg)
+        let (_, changes) = pipeline.clean(text(a.paragraphs), segmenter: seg)
         let applied = changes.filter(\.applied)
         originalEdits += applied.count
         originalChanges += applied

@@ -1,0 +1,257 @@
+/// Hard-wrapped text: paragraphs broken into lines of about the same width (e-mail, licences,
+/// release notes, plain-text books). Inside such a paragraph a line end is not a fragment end:
+/// a line is a piece of a sentence. Stages that treat lines as fragments use this to see the
+/// paragraph instead: `repair-apostrophes` reads the words on both sides of a line break as
+/// neighbours (`runJoined`), and the dedup stages never remove a piece of a sentence cut by a line
+/// end, nor keep one as the copy another sentence repeats (`pieces`).
+///
+/// A document is hard-wrapped when, over the pairs of neighbouring non-blank lines, the first
+/// line is short (at most `maxLineChars` characters) in at least 80 %, nearly full (at least
+/// `minFullChars`) in at least half, ends inside a sentence (no `.`, `!`, `?` or `:` before
+/// closing quotes and brackets) in at least half, and is followed by a line that starts with a
+/// lower-case letter in at least a quarter; with three such pairs at least. Text with a sentence
+/// or a paragraph a line (news, scraped fragments) fails the first tests; verse fails the second.
+public enum HardWrap {
+  static let maxLineChars = 100
+  static let minPairs = 3
+  /// Wrapped lines are nearly full: verse (`The river runs down to the sea,`) has shorter ones.
+  static let minFullChars = 40
+
+  struct LineShape {
+    var blank = true
+    /// Ends inside a sentence.
+    var open = false
+  }
+
+  /// Trimmed bounds of a line (spaces, tabs and a CR).
+  @inline(__always)
+  static func trimmed(_ buf: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+    var a = 0
+    var e = buf.count
+    while a < e && (buf[a] == 0x20 || buf[a] == 0x09) { a += 1 }
+    while e > a && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+    return (a, e)
+  }
+
+  /// Whether the line is blank and whether it ends inside a sentence: a look at its two ends.
+  static func shape(_ text: String) -> LineShape {
+    var text = text
+    return text.withUTF8 { buf in
+      var s = LineShape()
+      let (a, e) = trimmed(buf)
+      if a == e { return s }
+      s.blank = false
+      // The last byte before closing quotes and brackets (ASCII, and ” ’ as E2 80 9D / 99).
+      var k = e - 1
+      while k > a {
+        let b = buf[k]
+        if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D { k -= 1; continue }
+        if (b == 0x9D || b == 0x99) && k >= a + 2 && buf[k - 1] == 0x80 && buf[k - 2] == 0xE2 { k -= 3; continue }
+        break
+      }
+      let last = buf[k]
+      s.open = !(last == 0x2E || last == 0x21 || last == 0x3F || last == 0x3A)
+      return s
+    }
+  }
+
+  /// Whether the line has at most `maxLineChars` characters (scalars), its first byte is a
+  /// lower-case letter, and it starts a list item.
+  static func start(_ text: String) -> (short: Bool, full: Bool, lower: Bool, item: Bool) {
+    var text = text
+    return text.withUTF8 { buf in
+      let (a, e) = trimmed(buf)
+      if a == e { return (true, false, false, false) }
+      // Characters, not bytes (a line of Hindi takes three bytes a letter); stops past the limit.
+      var chars = 0
+      if e - a >= minFullChars {
+        var i = a
+        while i < e && chars <= maxLineChars {
+          if buf[i] & 0xC0 != 0x80 { chars += 1 }
+          i += 1
+        }
+      }
+      return (chars <= maxLineChars, chars >= minFullChars, Bytes.isLower(buf[a]), startsListItem(buf, a, e))
+    }
+  }
+
+  /// `* `, `- `, `+ `, `• `, `1. `, `12) `, `a) `, `(b) `: a list item starts here.
+  static func startsListItem(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    func spaceAt(_ i: Int) -> Bool { i < e && (buf[i] == 0x20 || buf[i] == 0x09) }
+    let b = buf[a]
+    if (b == 0x2A || b == 0x2D || b == 0x2B) && spaceAt(a + 1) { return true }
+    if b == 0xE2 && a + 2 < e && buf[a + 1] == 0x80 && buf[a + 2] == 0xA2 && spaceAt(a + 3) { return true }
+    var i = a
+    if b == 0x28 { i += 1 }
+    let d = i
+    while i < e && i - d < 3 && Bytes.isDigit(buf[i]) { i += 1 }
+    if i == d && i < e && (Bytes.isLower(buf[i]) || Bytes.isUpper(buf[i])) { i += 1 }
+    if i == d || i >= e { return false }
+    return (buf[i] == 0x29 || (buf[i] == 0x2E && b != 0x28)) && spaceAt(i + 1)
+  }
+
+  /// For each fragment, whether its sentence runs on into the next fragment (a soft line end);
+  /// nil when the document does not look hard-wrapped (the common case, settled on line lengths
+  /// before any byte is read when few neighbouring lines are short).
+  public static func softEnds(_ document: Document) -> [Bool]? {
+    let frags = document.fragments
+    let n = frags.count
+    if n < minPairs + 1 { return nil }
+    // First the two ends of each line: text with a sentence or a paragraph a line ends its
+    // lines with a period, and stops here.
+    let shapes = frags.map { shape($0.text) }
+    var pairs = 0
+    var open = 0
+    for f in 0..<(n - 1) where !shapes[f].blank && !shapes[f + 1].blank {
+      pairs += 1
+      if shapes[f].open { open += 1 }
+    }
+    guard pairs >= minPairs, open * 2 >= pairs else { return nil }
+    let starts = frags.map { start($0.text) }
+    var short = 0
+    var full = 0
+    var lowerNext = 0
+    for f in 0..<(n - 1) where !shapes[f].blank && !shapes[f + 1].blank {
+      if starts[f].short { short += 1 }
+      if starts[f].full { full += 1 }
+      if starts[f + 1].lower { lowerNext += 1 }
+    }
+    guard short * 5 >= pairs * 4, full * 2 >= pairs, lowerNext * 4 >= pairs else { return nil }
+    var soft = [Bool](repeating: false, count: n)
+    for f in 0..<(n - 1) where !shapes[f].blank && !shapes[f + 1].blank && !starts[f + 1].item {
+      soft[f] = shapes[f].open || starts[f + 1].lower
+    }
+    return soft
+  }
+
+  /// For each dedup unit, whether it is a piece of a sentence cut by a soft line end: it starts
+  /// its line and the line before runs on into it, or it ends its line and the line runs on.
+  /// nil when the document is not hard-wrapped.
+  static func pieces(_ units: [DedupText.Unit], _ document: Document) -> [Bool]? {
+    guard let soft = softEnds(document) else { return nil }
+    var out = [Bool](repeating: false, count: units.count)
+    var bounds: (fragment: Int, start: Int, end: Int) = (-1, 0, 0)
+    for (i, u) in units.enumerated() {
+      let f = u.fragment
+      let runsIn = f > 0 && soft[f - 1]
+      if !runsIn && !soft[f] { continue }
+      if bounds.fragment != f {
+        var text = document.fragments[f].text
+        bounds = text.withUTF8 { buf in
+          let (a, e) = trimmed(buf)
+          return (f, a, e)
+        }
+      }
+      out[i] = (runsIn && u.range.lowerBound <= bounds.start) || (soft[f] && u.range.upperBound >= bounds.end)
+    }
+    return out
+  }
+
+  /// Run `body` (a stage that edits words in place and never removes a line) on the document
+  /// with each wrapped paragraph joined into one fragment, a space for each soft line end; then
+  /// split the result back into the original lines and move each change to its line and column
+  /// (columns counted in the input, as the stage reports them). Returns false, having changed
+  /// nothing, when the document has no wrapped paragraph or the stage changed a line's spaces
+  /// (the split would be unsafe): the caller then runs the stage on the lines as they are.
+  static func runJoined(
+    _ document: inout Document, _ context: inout StageContext, soft: [Bool],
+    _ body: (inout Document, inout StageContext) -> Void
+  ) -> Bool {
+    let frags = document.fragments
+    // Paragraphs: maximal runs of lines joined by soft ends.
+    var groups: [Range<Int>] = []
+    var f = 0
+    while f < frags.count {
+      var g = f
+      while g + 1 < frags.count && soft[g] { g += 1 }
+      groups.append(f..<(g + 1))
+      f = g + 1
+    }
+    if groups.count == frags.count { return false }
+    var joined = Document(fragments: [], endsWithNewline: document.endsWithNewline)
+    joined.fragments.reserveCapacity(groups.count)
+    for g in groups {
+      if g.count == 1 {
+        joined.fragments.append(frags[g.lowerBound])
+      } else {
+        let text = frags[g].map(\.text).joined(separator: " ")
+        joined.fragments.append(Fragment(text: text, line: frags[g.lowerBound].line, kind: frags[g.lowerBound].kind))
+      }
+    }
+    var sub = StageContext(
+      stageID: context.stageID, log: ChangeLog(countsOnly: context.log.countsOnly, keepingRemovals: context.log.keepsRemovals),
+      segmenter: context.segmenter)
+    body(&joined, &sub)
+    guard joined.fragments.count == groups.count else { return false }
+    // Split each joined paragraph at its joining spaces: the k-th line ends before the space
+    // that follows the spaces of lines 0...k and the k joins before it.
+    var result = frags
+    for (gi, g) in groups.enumerated() {
+      if g.count == 1 {
+        result[g.lowerBound] = joined.fragments[gi]
+        continue
+      }
+      let out = joined.fragments[gi].text
+      if out == frags[g].map(\.text).joined(separator: " ") { continue }
+      var ends: [Int] = []
+      var spacesBefore = 0
+      for k in g.dropLast() {
+        spacesBefore += frags[k].text.utf8.reduce(0) { $0 + ($1 == 0x20 ? 1 : 0) } + 1
+        ends.append(spacesBefore)
+      }
+      let outBytes = Array(out.utf8)
+      let total = frags[g].reduce(0) { s, fr in s + fr.text.utf8.reduce(0) { $0 + ($1 == 0x20 ? 1 : 0) } } + g.count - 1
+      guard outBytes.reduce(0, { $0 + ($1 == 0x20 ? 1 : 0) }) == total else { return false }
+      var seen = 0
+      var lineStart = 0
+      var k = 0
+      // Only lines whose text changed are set (setting a text forgets its facts).
+      func set(_ line: Int, _ bytes: ArraySlice<UInt8>) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text != result[line].text { result[line].text = text }
+      }
+      for (i, b) in outBytes.enumerated() where b == 0x20 {
+        seen += 1
+        if k < ends.count && seen == ends[k] {
+          set(g.lowerBound + k, outBytes[lineStart..<i])
+          lineStart = i + 1
+          k += 1
+        }
+      }
+      set(g.upperBound - 1, outBytes[lineStart...])
+    }
+    // Changes: a paragraph's column (in scalars of the joined input) to its line and column.
+    var groupOfLine: [Int: Int] = [:]
+    for (gi, g) in groups.enumerated() where g.count > 1 { groupOfLine[frags[g.lowerBound].line] = gi }
+    func place(_ line: Int, _ column: Int) -> (Int, Int) {
+      guard let gi = groupOfLine[line] else { return (line, column) }
+      var start = 1
+      for k in groups[gi] {
+        let len = frags[k].text.unicodeScalars.count
+        if column < start + len + 1 || k == groups[gi].upperBound - 1 { return (frags[k].line, column - start + 1) }
+        start += len + 1
+      }
+      return (line, column)
+    }
+    context.log.absorb(sub.log) { c in
+      (c.line, c.column) = place(c.line, c.column)
+    }
+    document.fragments = result
+    return true
+  }
+}
+
+extension ChangeLog {
+  /// Append another log's records (and counts) after this one's, each change passed through
+  /// `remap` first.
+  mutating func absorb(_ other: ChangeLog, remap: (inout Change) -> Void) {
+    for var c in other.changes {
+      remap(&c)
+      record(c)
+    }
+    for c in other.counts {
+      for _ in 0..<c.applied { count(stage: c.stage, applied: true) }
+      for _ in 0..<c.suggestions { count(stage: c.stage, applied: false) }
+    }
+  }
+}
