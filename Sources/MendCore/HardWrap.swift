@@ -34,7 +34,25 @@ public enum HardWrap {
   }
 
   /// Whether the line is blank and whether it ends inside a sentence: a look at its two ends.
+  /// The common line (no space at either end, a sentence end last) is settled on its first and
+  /// last bytes, without a copy of the string.
+  @inline(__always)
   static func shape(_ text: String) -> LineShape {
+    let quick = text.utf8.withContiguousStorageIfAvailable { buf -> LineShape? in
+      let n = buf.count
+      if n == 0 { return LineShape() }
+      let first = buf[0]
+      let last = buf[n - 1]
+      if first != 0x20 && first != 0x09 && (last == 0x2E || last == 0x21 || last == 0x3F || last == 0x3A) {
+        return LineShape(blank: false, open: false)
+      }
+      return nil
+    }
+    if let quick, let quick { return quick }
+    return fullShape(text)
+  }
+
+  static func fullShape(_ text: String) -> LineShape {
     var text = text
     return text.withUTF8 { buf in
       var s = LineShape()
@@ -97,16 +115,30 @@ public enum HardWrap {
     let frags = document.fragments
     let n = frags.count
     if n < minPairs + 1 { return nil }
-    // First the two ends of each line: text with a sentence or a paragraph a line ends its
-    // lines with a period, and stops here.
-    let shapes = frags.map { shape($0.text) }
+    // First the ends of the lines, in one pass that allocates nothing: text with a sentence or
+    // a paragraph a line ends its lines with a period, and stops here, usually before its
+    // middle. A pair (f, f+1) of non-blank lines is open when f is; the test needs open pairs
+    // >= closed pairs, and closed pairs only grow while pairs <= n - 1, so more than (n - 1) / 2
+    // closed pairs settle it.
     var pairs = 0
     var open = 0
-    for f in 0..<(n - 1) where !shapes[f].blank && !shapes[f + 1].blank {
-      pairs += 1
-      if shapes[f].open { open += 1 }
+    var closed = 0
+    var previous = shape(frags[0].text)
+    for f in 1..<n {
+      let current = shape(frags[f].text)
+      if !previous.blank && !current.blank {
+        pairs += 1
+        if previous.open {
+          open += 1
+        } else {
+          closed += 1
+          if closed * 2 > n - 1 { return nil }
+        }
+      }
+      previous = current
     }
-    guard pairs >= minPairs, open * 2 >= pairs else { return nil }
+    guard pairs >= minPairs, open >= closed else { return nil }
+    let shapes = frags.map { shape($0.text) }
     let starts = frags.map { start($0.text) }
     var short = 0
     var full = 0
