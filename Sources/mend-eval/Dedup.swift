@@ -16,6 +16,7 @@ struct DedupEval: ParsableCommand {
   @Option(help: "Seed of the damage.") var seed: UInt64 = 4
   @Option(help: "Rounds of damage per article (each injects one of each kind).") var rounds = 3
   @Option(help: "Print this many misses of each kind.") var show = 0
+  @Option(help: "Also run the undamaged articles hard-wrapped at this many characters (a blank line between paragraphs) and count the removals; 0 skips it.") var wrap = 72
   @Option(help: "Write the damaged input of each missed duplicate into this folder.") var dumpMisses: String?
   @Option(help: "Instead of the evaluation: time the pipeline on the files of this folder (or this file), in memory, one document per file, in CPU seconds of this thread.")
   var speed: String?
@@ -56,6 +57,8 @@ struct DedupEval: ParsableCommand {
     var sourceRepeatTexts = Set<String>()
     var lostSourceRepeats = 0
     var cleanLines = 0
+    var wrappedLines = 0
+    var wrappedRemovals: [Change] = []
     var doubled = 0
     var doubledFixed = 0
     var total: [Kind: Int] = [:]
@@ -85,6 +88,12 @@ struct DedupEval: ParsableCommand {
         }
       }
       if lines.count < 4 { continue }
+      if wrap > 0 {
+        let text = article.paragraphs.map { Apostrophes.hardWrap($0.replacingOccurrences(of: "\n", with: " "), width: wrap) }
+          .joined(separator: "\n\n") + "\n"
+        wrappedLines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        wrappedRemovals += pipeline.run(Document(text: text), segmenter: segmenter).1.changes.filter { $0.applied && $0.action == .remove }
+      }
       cleanLines += lines.count
       let (cleanDoc, cleanLog) = pipeline.run(Document(text: lines.joined(separator: "\n") + "\n"), segmenter: segmenter)
       let applied = cleanLog.changes.filter { $0.applied }
@@ -218,6 +227,10 @@ struct DedupEval: ParsableCommand {
     for (c, kept) in sourceNear.prefix(max(show, 10)) { print("    line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)'\n      kept: '\(kept)'") }
     print("  other removals (false positives): \(falsePositives.count)")
     for c in falsePositives.prefix(max(show, 10)) { print("    line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)': \(c.reason)") }
+    if wrap > 0 {
+      print("undamaged articles hard-wrapped at \(wrap) characters: \(wrappedLines) lines, \(wrappedRemovals.count) removals")
+      for c in wrappedRemovals.prefix(max(show, 10)) { print("    line \(c.line) [\(c.stage)/\(c.rule)] '\(c.before)': \(c.reason)") }
+    }
     print("doubled lines fixed:      \(pct(doubledFixed, doubled))")
     print("exact duplicates removed: \(pct(sum(resolved, exactKinds), sum(total, exactKinds)))")
     for k in exactKinds { print("  \(k.rawValue): \(pct(resolved[k, default: 0], total[k, default: 0]))") }
