@@ -64,11 +64,15 @@ public struct ChangeLog: Sendable {
   /// With `countsOnly`: applied removals are kept in `changes` as well (the corpus command's
   /// `--removed` side file needs every removed fragment; edits are still only counted).
   public private(set) var keepsRemovals = false
+  /// With `countsOnly`: every record is kept in `changes` as well (the corpus command's
+  /// `--change-log` side file); the counts are made as always.
+  public private(set) var keepsAll = false
 
   public init() {}
-  public init(countsOnly: Bool, keepingRemovals: Bool = false) {
+  public init(countsOnly: Bool, keepingRemovals: Bool = false, keepingAll: Bool = false) {
     self.countsOnly = countsOnly
     self.keepsRemovals = countsOnly && keepingRemovals
+    self.keepsAll = countsOnly && keepingAll
   }
 
   /// Count one record of `stage` (counting mode).

@@ -211,7 +211,7 @@ public enum HardWrap {
       }
     }
     var sub = StageContext(
-      stageID: context.stageID, log: ChangeLog(countsOnly: context.log.countsOnly, keepingRemovals: context.log.keepsRemovals),
+      stageID: context.stageID, log: ChangeLog(countsOnly: context.log.countsOnly, keepingRemovals: context.log.keepsRemovals, keepingAll: context.log.keepsAll),
       segmenter: context.segmenter)
     body(&joined, &sub)
     guard joined.fragments.count == groups.count else { return false }

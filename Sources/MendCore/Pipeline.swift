@@ -59,8 +59,9 @@ public struct Pipeline: Sendable {
   /// suggestions.
   /// With `keepingRemovals`, the log's `changes` also hold every applied removal (in order), for
   /// a caller that must write the removed fragments somewhere (`mend corpus --removed`).
-  public func runCounting(_ document: Document, segmenter: SentenceSegmenter? = nil, keepingRemovals: Bool = false) -> (Document, ChangeLog) {
-    run(document, segmenter: segmenter, log: ChangeLog(countsOnly: true, keepingRemovals: keepingRemovals))
+  /// With `keepingAll`, they hold every change and suggestion (`mend corpus --change-log`).
+  public func runCounting(_ document: Document, segmenter: SentenceSegmenter? = nil, keepingRemovals: Bool = false, keepingAll: Bool = false) -> (Document, ChangeLog) {
+    run(document, segmenter: segmenter, log: ChangeLog(countsOnly: true, keepingRemovals: keepingRemovals, keepingAll: keepingAll))
   }
 
   func run(_ document: Document, segmenter: SentenceSegmenter?, log start: ChangeLog) -> (Document, ChangeLog) {

@@ -24,7 +24,7 @@ public struct StageContext {
   ) {
     if log.countsOnly {
       log.count(stage: stageID, applied: applied)
-      guard log.keepsRemovals && action == .remove && applied else { return }
+      guard log.keepsAll || (log.keepsRemovals && action == .remove && applied) else { return }
     }
     log.record(
       Change(

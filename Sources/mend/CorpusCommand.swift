@@ -141,7 +141,10 @@ struct CorpusCommand: ParsableCommand {
   @Option(name: .long, help: "Side file ('.gz' compresses): one JSON line per line or sentence a stage removed, with its source file, record line, record id, field, text and the stage's reason, so nothing is lost.")
   var removed: String?
 
-  @Option(name: .long, help: "The field that identifies a record in --removed (default 'id'; records without it are named FILE:LINE).")
+  @Option(name: .long, help: "Side file ('.gz' compresses): one JSON line per change a stage made or suggested — edits, removals, moves — with its source file, record line, record id, field, line, column, before, after, whether it was applied, and the stage's reason (the corpus form of 'mend --format json').")
+  var changeLog: String?
+
+  @Option(name: .long, help: "The field that identifies a record in --removed and --change-log (default 'id'; records without it are named FILE:LINE).")
   var idField: String = "id"
 
   func validate() throws {
@@ -153,6 +156,7 @@ struct CorpusCommand: ParsableCommand {
       throw ValidationError("--check writes nothing; it cannot be combined with --in-place, --output-dir or --output")
     }
     if check && removed != nil { throw ValidationError("--check writes nothing; it cannot be combined with --removed") }
+    if check && changeLog != nil { throw ValidationError("--check writes nothing; it cannot be combined with --change-log") }
   }
 
   enum Item {
@@ -164,6 +168,8 @@ struct CorpusCommand: ParsableCommand {
     var output: [UInt8] = []
     /// The batch's lines of the `--removed` side file (JSON lines), in input order.
     var removed: [UInt8] = []
+    /// The batch's lines of the `--change-log` side file (JSON lines), in input order.
+    var changeLog: [UInt8] = []
     var stats = CorpusStats()
     var messages: [String] = []
     /// The last record was left out (so its newline is too).
@@ -216,7 +222,8 @@ struct CorpusCommand: ParsableCommand {
     }
     let processor = RecordProcessor(
       pipeline: pipeline, fields: fields, changesField: changesField, skipMalformed: skipMalformed,
-      check: check, reportMalformed: !quietMalformed, removedFile: removed != nil, idField: idField)
+      check: check, reportMalformed: !quietMalformed, removedFile: removed != nil, changeLogFile: changeLog != nil,
+      idField: idField)
     let roots = inputs.filter { $0 != "-" }
     let outDir = outputDir
     let inPlace = inPlace
@@ -238,6 +245,15 @@ struct CorpusCommand: ParsableCommand {
       throw fail(e.description, code: Exit.io)
     }
     let gzipSide = side?.gzip ?? false
+    let logFile: OutputFile?
+    do {
+      logFile = try changeLog.map { try OutputFile(path: $0) }
+    } catch let e as InputError {
+      out?.abandon()
+      side?.abandon()
+      throw fail(e.description, code: Exit.io)
+    }
+    let gzipLog = logFile?.gzip ?? false
     let total = files.reduce(Int64(0)) { $0 + ($1 == "-" ? 0 : InputExpander.fileSize($1)) }
     let progress = Progress(enabled: self.progress, totalBytes: total)
     var stats = CorpusStats()
@@ -257,6 +273,7 @@ struct CorpusCommand: ParsableCommand {
         }
         if gzipOut && !r.output.isEmpty { r.output = Gzip.member(r.output, level: gzipLevel) }
         if gzipSide && !r.removed.isEmpty { r.removed = Gzip.member(r.removed, level: gzipLevel) }
+        if gzipLog && !r.changeLog.isEmpty { r.changeLog = Gzip.member(r.changeLog, level: gzipLevel) }
         return r
       })
 
@@ -302,6 +319,9 @@ struct CorpusCommand: ParsableCommand {
       if let side, writeError == nil {
         do { try side.write(r.removed) } catch let e as InputError { writeError = e } catch {}
       }
+      if let logFile, writeError == nil {
+        do { try logFile.write(r.changeLog) } catch let e as InputError { writeError = e } catch {}
+      }
       stats.add(r.stats)
       progress.documents = stats.documents
       progress.inputBytes = stats.inputBytes
@@ -312,11 +332,13 @@ struct CorpusCommand: ParsableCommand {
     if let e = writeError {
       out?.abandon()
       side?.abandon()
+      logFile?.abandon()
       throw fail(e.description, code: Exit.io)
     }
     do {
       try out?.commit()
       try side?.commit()
+      try logFile?.commit()
     } catch let e as InputError { throw fail(e.description, code: Exit.io) }
     let seconds = Date().timeIntervalSince(started)
     let text = stats.render(format: format, command: "corpus", seconds: seconds, jobs: jobs, stageOrder: pipeline.entries.map(\.id))
@@ -349,6 +371,8 @@ struct RecordProcessor {
   let reportMalformed: Bool
   /// Write every removed fragment to `Result.removed` (`--removed`).
   var removedFile = false
+  /// Write every change to `Result.changeLog` (`--change-log`).
+  var changeLogFile = false
   var idField = "id"
 
   func processLines(_ batch: LineBatchReader.Batch, path: String, segmenter: SentenceSegmenter) -> CorpusCommand.Result {
@@ -442,15 +466,20 @@ struct RecordProcessor {
       }
       // Only the counts of the changes are written (summary, --changes-field): the log counts
       // them instead of keeping them.
-      let (doc, log) = pipeline.runCounting(input, segmenter: segmenter, keepingRemovals: removedFile)
+      let (doc, log) = pipeline.runCounting(input, segmenter: segmenter, keepingRemovals: removedFile, keepingAll: changeLogFile)
       Self.count(log, into: &counts, suggestions: &suggestions)
-      if removedFile && !log.changes.isEmpty {
+      if (removedFile || changeLogFile) && !log.changes.isEmpty {
         if recordID == nil {
           recordID = DedupCommand.idBytes(line, scanned.members, idField: idField, path: path, lineNo: lineNo)
         }
+        let name = element < 0 ? fields[field] : "\(fields[field])[\(element)]"
         for c in log.changes {
-          let name = element < 0 ? fields[field] : "\(fields[field])[\(element)]"
-          Self.appendRemoved(c, source: path, record: lineNo, id: recordID!, field: name, into: &r.removed)
+          if removedFile && c.action == .remove && c.applied {
+            Self.appendRemoved(c, source: path, record: lineNo, id: recordID!, field: name, into: &r.removed)
+          }
+          if changeLogFile {
+            Self.appendRemoved(c, source: path, record: lineNo, id: recordID!, field: name, into: &r.changeLog, full: true)
+          }
         }
       }
       if !doc.hasSameText(as: input) {
@@ -524,7 +553,9 @@ struct RecordProcessor {
   /// string of an array) and the line and column inside the field's text — and the stage's rule
   /// and reason (which names the kept copy and the similarity for a duplicate).
   /// A text file has no record, id or field: those keys are left out.
-  static func appendRemoved(_ c: Change, source: String, record: Int?, id: [UInt8]?, field: String?, into out: inout [UInt8]) {
+  /// With `full` (a `--change-log` line): also the action, the text after, whether it was
+  /// applied and the confidence.
+  static func appendRemoved(_ c: Change, source: String, record: Int?, id: [UInt8]?, field: String?, into out: inout [UInt8], full: Bool = false) {
     out.append(contentsOf: "{\"source\":".utf8)
     JSONString.encode(source, into: &out)
     if let record { out.append(contentsOf: ",\"record\":\(record)".utf8) }
@@ -540,8 +571,14 @@ struct RecordProcessor {
     JSONString.encode(c.stage, into: &out)
     out.append(contentsOf: ",\"rule\":".utf8)
     JSONString.encode(c.rule, into: &out)
+    if full { out.append(contentsOf: ",\"action\":\"\(c.action.rawValue)\"".utf8) }
     out.append(contentsOf: ",\"before\":".utf8)
     JSONString.encode(c.before, into: &out)
+    if full {
+      out.append(contentsOf: ",\"after\":".utf8)
+      JSONString.encode(c.after, into: &out)
+      out.append(contentsOf: ",\"applied\":\(c.applied),\"confidence\":\(c.confidence)".utf8)
+    }
     out.append(contentsOf: ",\"reason\":".utf8)
     JSONString.encode(c.reason, into: &out)
     out.append(contentsOf: "}\n".utf8)
@@ -625,6 +662,9 @@ struct RecordProcessor {
         for c in log.changes where c.action == .remove && c.applied {
           Self.appendRemoved(c, source: path, record: nil, id: nil, field: nil, into: &r.removed)
         }
+      }
+      if changeLogFile {
+        for c in log.changes { Self.appendRemoved(c, source: path, record: nil, id: nil, field: nil, into: &r.changeLog, full: true) }
       }
       let out = doc.text
       let same = Document.sameUTF8(out, text)
