@@ -61,11 +61,16 @@ public enum HardWrap {
       s.blank = false
       // The last byte before closing quotes and brackets (ASCII, and ” ’ as E2 80 9D / 99).
       var k = e - 1
-      while k > a {
+      while k >= a {
         let b = buf[k]
         if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D { k -= 1; continue }
         if (b == 0x9D || b == 0x99) && k >= a + 2 && buf[k - 1] == 0x80 && buf[k - 2] == 0xE2 { k -= 3; continue }
         break
+      }
+      // A line of closing quotes and brackets only ends no sentence.
+      if k < a {
+        s.open = true
+        return s
       }
       let last = buf[k]
       s.open = !(last == 0x2E || last == 0x21 || last == 0x3F || last == 0x3A)

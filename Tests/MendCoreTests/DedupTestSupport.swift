@@ -14,6 +14,18 @@ enum StageRun {
     return (doc.text, log.changes, doc)
   }
 
+  /// Verse with a refrain: short lines whose sentences run on (a refrain test, and no
+  /// hard-wrapped text).
+  static let poem = """
+    The river runs down to the sea,
+    and the boats go out with the tide.
+    Come home, come home to me,
+    The river runs down to the sea,
+    the gulls are calling wide.
+    Come home, come home to me,
+
+    """
+
   static func exampleLines() -> [String] {
     let text = (try? String(contentsOfFile: Repo.path("examples/guardian-2022-06-15-xi-putin.txt"), encoding: .utf8)) ?? ""
     return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -86,15 +86,18 @@ import Testing
   /// Verse runs its sentences over short lines: its line ends stay fragment ends, so a refrain
   /// is the rules' call (`keep-refrains`), not a piece of a sentence.
   @Test func verseIsNotWrapped() {
-    let poem = """
-      The river runs down to the sea,
-      and the boats go out with the tide.
-      Come home, come home to me,
-      The river runs down to the sea,
-      the gulls are calling wide.
-      Come home, come home to me,
-      """
-    #expect(HardWrap.softEnds(Document(text: poem)) == nil)
+    #expect(HardWrap.softEnds(Document(text: StageRun.poem)) == nil)
+  }
+
+  /// Lines of closing quotes and brackets only: nothing before them ends a sentence (the scan
+  /// back over them once read before the line's first byte: FastPathS7Tests' random texts
+  /// crashed the debug build).
+  @Test(arguments: ["’", "”", "’’", "\"", "'”)", " ” ", "a’", "x.’", "’’’’"])
+  func linesOfClosingQuotes(_ line: String) {
+    let s = HardWrap.fullShape(line)
+    #expect(!s.blank)
+    #expect(s.open == !line.contains("."))
+    #expect(HardWrap.shape(line).open == s.open)
   }
 
   @Test func theBundledExampleIsNotWrapped() {

@@ -85,15 +85,7 @@ import Testing
   }
 
   @Test func refrainKeptWhenTheRulesSaySo() {
-    let poem = """
-      The river runs down to the sea,
-      and the boats go out with the tide.
-      Come home, come home to me,
-      The river runs down to the sea,
-      the gulls are calling wide.
-      Come home, come home to me,
-
-      """
+    let poem = StageRun.poem
     #expect(StageRun.run(spec, poem, ["keep-refrains": .bool(true)]).text == poem)
     #expect(StageRun.run(spec, poem).document.fragments.count == 4)
     // The near-duplicate stage leaves exact repeats to this one, so the refrain survives it too.
