@@ -43,6 +43,24 @@ import Testing
     return out.joined(separator: "\n")
   }
 
+  /// `capitals` counts 8 bytes at a time: every byte value at every offset of a buffer, over
+  /// ranges that start and end anywhere, against a byte-by-byte count.
+  @Test func capitalsCountsEveryCapitalByte() {
+    var rng = TestRandom(state: 5)
+    for value in 0...255 {
+      var bytes = (0..<37).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+      for at in stride(from: value % 3, to: bytes.count, by: 3) { bytes[at] = UInt8(value) }
+      bytes.withUnsafeBufferPointer { buf in
+        for lo in [0, 1, 5, 8] {
+          for hi in [lo, lo + 1, lo + 7, lo + 8, lo + 9, 29, 37] where hi >= lo && hi <= buf.count {
+            let naive = buf[lo..<hi].filter { $0 >= 0x41 && $0 <= 0x5A }.count
+            #expect(DedupText.capitals(buf, lo..<hi) == naive, "value \(value) range \(lo)..<\(hi)")
+          }
+        }
+      }
+    }
+  }
+
   static func runFull(_ text: String, bits: Bool, _ overrides: [String: OptionValue]) -> (String, [String]) {
     var nd: RemoveNearDuplicates = DedupFastPathTests.stage(RemoveNearDuplicates.spec, fast: false, overrides)
     nd.fastPath = false
