@@ -716,8 +716,12 @@ extension DedupText {
       let winAll = scratch + 2 * fw
       let alignedFloor = max(minContainment * Double(minWords), 0)
       // Work is bounded (a few operations per word of the document); past the bound the
-      // document takes the exact path.
-      var budget = 16 * tokenCount + 50_000
+      // document takes the exact path (which gives the same output: the bound only moves work).
+      // 4 per word (16 before session 9): on news-20MB and frag-20MB the same documents run out
+      // with 2, 4, 8 or 16 per word (21 and 16 long interviews whose lines share most content
+      // words; given all the work they need, they have more than `maxPairs` pairs anyway), and
+      // at 16 each spent ~2.5 M instructions more on the search before running out.
+      var budget = 4 * tokenCount + 50_000
       func window(_ f: Int, _ first: Int, _ last: Int, _ l: Int, words n: Int, need: Int) -> Bool {
         let aligned = max(alignedFloor, minCoverage * Double(n))
         let k0 = Int(pieceToken[first])
@@ -1024,9 +1028,31 @@ extension DedupText {
   /// Format), 0 otherwise. ICU's property, tabulated once for the BMP.
   @inline(__always)
   static func breakerClass(_ v: UInt32) -> UInt8 {
-    if v < 0x10000 { return breakerTable[Int(v)] }
-    return classify(sentenceBreakProperty(v))
+    scalarClass(v, scalarClassTable) >> 2
   }
+
+  /// A scalar's `nonASCIIKind` (bits 0-1) and, for a letter (kind 0), its `breakerClass` (bits
+  /// 2-3): one load from `scalarClassTable` for the BMP (the scan's non-ASCII step reads both
+  /// for every non-ASCII character; the table is read through a pointer taken once per line, so
+  /// neither the lazy global's check nor `nonASCIIKind`'s switch is paid per character).
+  @inline(__always)
+  static func scalarClass(_ v: UInt32, _ table: UnsafePointer<UInt8>) -> UInt8 {
+    if v < 0x10000 { return table[Int(v)] }
+    return scalarClassSlow(v)
+  }
+
+  static func scalarClassSlow(_ v: UInt32) -> UInt8 {
+    let kind = nonASCIIKind(v)
+    return kind != 0 ? kind : classify(sentenceBreakProperty(v)) << 2
+  }
+
+  /// `scalarClassSlow` for every BMP scalar (0 below 0x80, which the scan never asks about).
+  static let scalarClassTable: UnsafePointer<UInt8> = {
+    let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 0x10000)
+    t.initialize(repeating: 0, count: 0x10000)
+    for v in 0x80..<0x10000 { t[v] = scalarClassSlow(UInt32(v)) }
+    return UnsafePointer(t)
+  }()
 
   static func classify(_ c: UInt8) -> UInt8 {
     switch c {
@@ -1036,10 +1062,6 @@ extension DedupText {
     case SentenceRules.extend, SentenceRules.format: return 2
     default: return 0
     }
-  }
-
-  static let breakerTable: [UInt8] = (0..<0x10000).map { v in
-    v >= 0x80 && nonASCIIKind(UInt32(v)) == 0 ? classify(sentenceBreakProperty(UInt32(v))) : 0
   }
 
   /// `isASCIIAlnum` lower-cased, 0 for every other byte.
@@ -1272,6 +1294,7 @@ extension DedupText {
       return scanASCIIWords(p, n, out: out, starts: starts, ends: ends, first: first, pieces: pieces)
     }
     let low = lowerAlnumTable
+    let cls = scalarClassTable
     var count = 0
     var np = 0
     var i = 0
@@ -1288,7 +1311,7 @@ extension DedupText {
         }
       } else {
         let (v, len) = scalar(buf, i, n)
-        if nonASCIIKind(v) != 0 {
+        if scalarClass(v, cls) & 3 != 0 {
           pending = true
           i += len
           continue
@@ -1323,10 +1346,11 @@ extension DedupText {
           i &+= 1
         } else {
           let (v, step) = scalar(buf, i, n)
-          let kind = nonASCIIKind(v)
+          let sc = scalarClass(v, cls)
+          let kind = sc & 3
           if kind == 2 { break }
           if kind == 0 {
-            switch breakerClass(v) {
+            switch sc >> 2 {
             case 1: afterBreaker = true
             case 2: if len == 0 { irregular = true }
             default: if afterBreaker { irregular = true }
@@ -1437,7 +1461,8 @@ extension DedupText {
       func slot(_ key: UInt64) -> (Int, Bool) {
         // The high bits: a prefix stem is one multiply, whose low bits depend only on the
         // prefix's low bits (its first letter), so they would crowd a few slots. The slot does
-        // not change what the map holds.
+        // not change what the map holds. (The top bits, tried in session 9, cost 12 M more
+        // instructions on news-20MB, here and in `WordSet`; not examined further.)
         var i = Int(truncatingIfNeeded: key >> 32) & mask
         while stamps[i] == generation {
           if keys[i] == key { return (i, true) }
@@ -1518,3 +1543,4 @@ extension DedupText {
     UInt8(truncatingIfNeeded: mend_sentence_break_property(v))
   }
 }
+

@@ -246,7 +246,24 @@ enum DedupText {
 
   static func capitals(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int {
     var c = 0
-    for k in r where buf[k] >= 0x41 && buf[k] <= 0x5A { c += 1 }
+    var k = r.lowerBound
+    // 8 bytes at a time: with v = a byte's low 7 bits, v + 0x3F has bit 7 set exactly when
+    // v ≥ 0x41 and v + 0x25 when v ≥ 0x5B (no sum exceeds 0xFF, so no carry crosses bytes); a
+    // byte ≥ 0x80 is not a capital.
+    if let base = buf.baseAddress {
+      let high: UInt64 = 0x8080_8080_8080_8080
+      while k + 8 <= r.upperBound {
+        let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self).littleEndian
+        let v = w & 0x7F7F_7F7F_7F7F_7F7F
+        let m = (v &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(v &+ 0x2525_2525_2525_2525) & ~w & high
+        c += m.nonzeroBitCount
+        k += 8
+      }
+    }
+    while k < r.upperBound {
+      if buf[k] >= 0x41 && buf[k] <= 0x5A { c += 1 }
+      k += 1
+    }
     return c
   }
 
@@ -517,7 +534,10 @@ enum DedupText {
         let t1 = tokens.count
         if t1 == t0 { continue }
         var key: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for k in t0..<t1 { key = DedupText.mix(key ^ tokens[k].hash) &+ UInt64(k - t0) }
+        // Through a buffer pointer: one access to the class's array for the unit, not one a word.
+        tokens.withUnsafeBufferPointer { tb in
+          for k in t0..<t1 { key = DedupText.mix(key ^ tb[k].hash) &+ UInt64(k - t0) }
+        }
         units.append(
           CachedUnit(
             range: s..<e, tokenStart: t0, tokenEnd: t1, key: key, terminal: DedupText.isTerminal(buf, s..<e),

@@ -70,6 +70,9 @@ public struct RemoveNearDuplicates: Stage {
   /// The cheap document pass that skips documents where no pair can pass (off only in tests,
   /// which compare both paths).
   var fastPath = true
+  /// Candidates of a long document counted on bit sets of units instead of walking the posting
+  /// lists (the same counts, see `run`; off only in tests, which compare both).
+  var bitCounts = true
 
   public init(options: StageOptions) {
     minWords = max(2, options.int("min-words"))
@@ -152,6 +155,22 @@ public struct RemoveNearDuplicates: Stage {
     var slotCount: [Int32] = []
     var entryUnit: [Int32] = []
     var entryNext: [Int32] = []
+    // Or, in a document of at most 2 048 units, each posting list as a set of units (`unitWords`
+    // 64-bit words a slot, in `slotBits`): the shared-sketch count of every earlier unit comes
+    // from adding up u's sets bit-parallel (four bit planes, counts up to 15; a sketch has at most
+    // 255 words, but `sketch` more than 15 takes the lists), instead of visiting each entry of each
+    // list. A list's set holds exactly the units its linked list would (the same cap), and a unit
+    // is counted once per set holding it as once per list holding it, so every earlier unit gets
+    // the same count; removed units are passed over as the walk passes them. `best` is then
+    // sorted by a total order (count, then unit), so the order the candidates are found in does
+    // not matter.
+    let unitWords = (us.count + 63) >> 6
+    let useBits = !pairwise && bitCounts && unitWords <= 32 && self.sketch <= 15
+    // The sets, `unitWords` words a slot (grown by doubling; a new slot's words are zeroed).
+    var slotBits = UnsafeMutablePointer<UInt64>.allocate(capacity: useBits ? 64 * unitWords : 1)
+    var slotBitsCapacity = useBits ? 64 * unitWords : 1
+    defer { slotBits.deallocate() }
+    var sigSlots: [Int] = []
     // Shared-sketch counts per earlier unit, reset through `touched` (no hashing on this path).
     // Pointers: the posting walk is the hot loop of long documents (a unit is touched once per
     // unit i, so `touched` never holds more than all units).
@@ -203,6 +222,41 @@ public struct RemoveNearDuplicates: Stage {
           var k: UInt8 = 0
           for h in sig where other.contains(h) { k += 1 }
           if k >= need && mayHold(ku, us[ci], key) { best.append((k, c)) }
+        }
+      } else if useBits {
+        sigSlots.removeAll(keepingCapacity: true)
+        for h in sig { if let slot = postingSlot[h] { sigSlots.append(Int(slot) * unitWords) } }
+        if sigSlots.count >= Int(need) {
+          // Only units before i are in any set.
+          let limit = (i >> 6) + 1
+          do {
+            let bits = slotBits
+            for w in 0..<limit {
+              var b0: UInt64 = 0
+              var b1: UInt64 = 0
+              var b2: UInt64 = 0
+              var b3: UInt64 = 0
+              for base in sigSlots {
+                let v = bits[base + w]
+                let c0 = b0 & v
+                b0 ^= v
+                let c1 = b1 & c0
+                b1 ^= c0
+                let c2 = b2 & c1
+                b2 ^= c1
+                b3 |= c2
+              }
+              var cand = need >= 2 ? (b1 | b2 | b3) : (b0 | b1 | b2 | b3)
+              while cand != 0 {
+                let x = cand.trailingZeroBitCount
+                cand &= cand &- 1
+                let c = w << 6 + x
+                if removed[c] { continue }
+                let k = UInt8(truncatingIfNeeded: (b0 >> UInt64(x)) & 1 | ((b1 >> UInt64(x)) & 1) << 1 | ((b2 >> UInt64(x)) & 1) << 2 | ((b3 >> UInt64(x)) & 1) << 3)
+                if mayHold(ku, us[c], key) { best.append((k, Int32(c))) }
+              }
+            }
+          }
         }
       } else {
         var nTouched = 0
@@ -282,6 +336,22 @@ public struct RemoveNearDuplicates: Stage {
             postingSlot[h] = Int32(slot)
             slotHead.append(-1)
             slotCount.append(0)
+            if useBits {
+              let size = (slot + 1) * unitWords
+              if size > slotBitsCapacity {
+                let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * size)
+                grown.update(from: slotBits, count: slot * unitWords)
+                slotBits.deallocate()
+                slotBits = grown
+                slotBitsCapacity = 2 * size
+              }
+              (slotBits + slot * unitWords).initialize(repeating: 0, count: unitWords)
+            }
+          }
+          if useBits {
+            slotBits[slot * unitWords + i >> 6] |= 1 << UInt64(i & 63)
+            slotCount[slot] += 1
+            continue
           }
           entryUnit.append(Int32(i))
           entryNext.append(slotHead[slot])
