@@ -216,4 +216,42 @@ import Testing
     }
     #expect(pairHits > 40 && checked > 1000, "\(pairHits) \(checked)")
   }
+
+  /// `run` tests neighbour cohesion before the ICU probe (and, on long documents, before the hard
+  /// signs): with every early cohesion test on (long-document threshold 0 and the rules' 200) the
+  /// output lines and change records equal those with none (`adjacentPrecheck` off: the full
+  /// analysis alone declines), with `adjacent-z-max` at each document's own figure and its
+  /// neighbouring doubles, and the other decline tests as in the rules or switched off.
+  @Test func earlyCohesionKeepsEveryOutcome() throws {
+    var reordered = 0
+    var kept = 0
+    for lines in try RestoreOrderS8Tests.documents(limit: 60) {
+      let base = RestoreOrderTests.stage
+      let body = lines.filter { base.kind(of: $0) == .body }
+      guard body.count >= 3 else { continue }
+      let flat = base.model.analyzeFlat(body)
+      let aZ = base.randomOrderZ(flat, first: base.model.firstScores(flat)).1
+      for loose in [false, true] {
+        for threshold in [aZ, aZ.nextDown, aZ.nextUp, base.adjacentZMax] {
+          var on = base
+          if loose {
+            on.minViolations = 0
+            on.givenZMax = 1e9
+          }
+          on.adjacentZMax = threshold
+          var off = on
+          off.adjacentPrecheck = false
+          let reference = RestoreOrderS8Tests.run(off, lines)
+          for from in [0, 200] {
+            on.cohesionFirstFrom = from
+            let a = RestoreOrderS8Tests.run(on, lines)
+            #expect(a.0 == reference.0, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
+            #expect(a.1 == reference.1, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
+          }
+          if reference.0 != lines { reordered += 1 } else { kept += 1 }
+        }
+      }
+    }
+    #expect(reordered > 0 && kept > 0, "\(reordered) \(kept)")
+  }
 }
