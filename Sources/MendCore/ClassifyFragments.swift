@@ -48,8 +48,22 @@ public struct FragmentClassifier: @unchecked Sendable {
   /// - `dash`: the dateline pattern needs one of — – - (U+2014, U+2013, U+002D).
   /// `ClassifyGateTests` checks on real and hand-made lines that no line a pattern matches fails
   /// its gate, so a gate made too strict fails that test.
+  ///
+  /// The default date and dateline lists use the anchored forms (`date`, `dateline`; session 9):
+  /// - `date`: each date pattern has a `\d` as its first element after the leading `\s*` (the
+  ///   first and third) or as its last before the trailing `\s*$` (the first and second), so the
+  ///   first or the last scalar of the line that is not white space is an Nd scalar;
+  /// - `dateline`: the pattern ends `[—–-]\s*$`, so the last scalar that is not white space is
+  ///   U+2014, U+2013 or U+002D.
+  /// "White space" there is what `isSkippable` skips: every ASCII byte up to 0x20 and every
+  /// non-ASCII scalar that is White_Space, a separator (Z*), a control (Cc) or a format character
+  /// (Cf) — a superset of what `\s` matches (ICU: White_Space) and of the line terminators `$` may
+  /// stand before, and none of them is an Nd scalar or a dash. So the first (last) scalar not
+  /// skipped is the pattern's first (last) `\d` or dash whenever the pattern matches.
+  /// `RestoreOrderS9Tests` checks both against the patterns on the corpus lines and on lines
+  /// with every Nd scalar and every White_Space/Z scalar at either end.
   enum Gate: Sendable {
-    case always, url, digit, picture, dash
+    case always, url, digit, picture, dash, date, dateline
 
     static func of(_ patterns: [String], default defaults: [String], _ gate: Gate) -> Gate {
       patterns == defaults ? gate : .always
@@ -73,6 +87,12 @@ public struct FragmentClassifier: @unchecked Sendable {
       case .picture:
         return Self.find(buf, "Photo") || Self.find(buf, "Illustration") || Self.find(buf, "Composite")
           || Self.find(buf, "Picture")
+      case .date:
+        guard let (first, last) = Self.significantScalars(buf) else { return false }
+        return Self.isDecimalDigit(first) || Self.isDecimalDigit(last)
+      case .dateline:
+        guard let (_, last) = Self.significantScalars(buf) else { return false }
+        return last == 0x2D || last == 0x2013 || last == 0x2014
       case .dash:
         for (i, b) in buf.enumerated() {
           if b == 0x2D { return true }
@@ -82,6 +102,78 @@ public struct FragmentClassifier: @unchecked Sendable {
         }
         return false
       }
+    }
+
+    /// The first and the last scalar of the bytes that `isSkippable` does not skip (nil when every
+    /// scalar is skipped). Only the ends are read: ASCII bytes up to 0x20 one by one, a non-ASCII
+    /// scalar decoded (from its lead byte at the front, back over its continuation bytes at the end).
+    static func significantScalars(_ buf: UnsafeBufferPointer<UInt8>) -> (UInt32, UInt32)? {
+      let n = buf.count
+      var i = 0
+      var first: UInt32? = nil
+      while i < n {
+        let b = buf[i]
+        if b <= 0x20 {
+          i += 1
+          continue
+        }
+        let (v, len) = Self.decode(buf, at: i)
+        if Self.isSkippable(v) {
+          i += len
+          continue
+        }
+        first = v
+        break
+      }
+      guard let first else { return nil }
+      var e = n
+      while e > i {
+        let b = buf[e - 1]
+        if b <= 0x20 {
+          e -= 1
+          continue
+        }
+        var s = e - 1
+        while s > i && buf[s] & 0xC0 == 0x80 { s -= 1 }
+        let (v, _) = Self.decode(buf, at: s)
+        if Self.isSkippable(v) {
+          e = s
+          continue
+        }
+        return (first, v)
+      }
+      return (first, first)  // cannot happen: the first significant scalar stops the loop
+    }
+
+    /// The scalar whose UTF-8 sequence starts at `i` (valid UTF-8, as in a String) and its length.
+    @inline(__always) static func decode(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+      let b = buf[i]
+      if b < 0x80 { return (UInt32(b), 1) }
+      let len = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
+      guard i + len <= buf.count else { return (0xFFFD, buf.count - i) }
+      var v = UInt32(b) & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07))
+      for k in 1..<len { v = (v << 6) | (UInt32(buf[i + k]) & 0x3F) }
+      return (v, len)
+    }
+
+    /// Skipped at the ends of a line by the anchored gates: ASCII up to 0x20, and non-ASCII
+    /// White_Space, Z*, Cc and Cf scalars (see `Gate`). No Nd scalar and no dash is skipped.
+    static func isSkippable(_ v: UInt32) -> Bool {
+      if v <= 0x20 { return true }
+      if v < 0x80 { return false }
+      guard let s = Unicode.Scalar(v) else { return true }
+      if s.properties.isWhitespace { return true }
+      switch s.properties.generalCategory {
+      case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format: return true
+      default: return false
+      }
+    }
+
+    /// Whether the scalar is Nd (what ICU's `\d` matches).
+    static func isDecimalDigit(_ v: UInt32) -> Bool {
+      if v < 0x80 { return v &- 0x30 < 10 }
+      guard let s = Unicode.Scalar(v) else { return false }
+      return s.properties.generalCategory == .decimalNumber
     }
 
     /// Whether the bytes hold a scalar of general category Nd (what ICU's `\d` matches).
@@ -203,10 +295,10 @@ public struct FragmentClassifier: @unchecked Sendable {
     self.dateline = try compile(dateline)
     self.headlineMaxWords = headlineMaxWords
     urlGate = Gate.of(url, default: Self.defaultURL, .url)
-    dateGate = Gate.of(date, default: Self.defaultDate, .digit)
+    dateGate = Gate.of(date, default: Self.defaultDate, .date)
     creditGate = Gate.of(credit, default: Self.defaultCredit, .picture)
     captionGate = Gate.of(caption, default: Self.defaultCaption, .picture)
-    datelineGate = Gate.of(dateline, default: Self.defaultDateline, .dash)
+    datelineGate = Gate.of(dateline, default: Self.defaultDateline, .dateline)
   }
 
   /// Whether the last visible character ends a sentence.
@@ -281,6 +373,24 @@ public struct FragmentClassifier: @unchecked Sendable {
       }
       if words < 3 { return .unknown }
       return words <= headlineMaxWords ? .headline : .standfirst
+    }
+  }
+
+  /// Whether `classify(text)` is `.body`, without the patterns that cannot decide it: a line that
+  /// does not end like a sentence is never a body line (`classify` returns `.body` only where
+  /// `ends` holds: at the hot path, or after the URL and date lists failed), and one that does is
+  /// a body line unless it is blank (it cannot be: it has a visible last character), or the URL or
+  /// the date list matches it. So the credit, caption and dateline lists never run here.
+  /// `RestoreOrderS9Tests` checks it against `classify` on corpus and hand-made lines.
+  public func isBody(_ text: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { buf -> Bool in
+      guard Self.endsLikeSentence(buf) else { return false }
+      if buf.count > 40 && !buf.contains(0x2F) { return true }
+      if (urlGate.passes(buf) && Self.matches(url, text)) || (dateGate.passes(buf) && Self.matches(date, text)) {
+        return false
+      }
+      return true
     }
   }
 

@@ -254,24 +254,8 @@ extension OrderModel {
         var i = 0
         while i < n {
           let b = buf[i]
-          if b == 0x20 {
-            i += 1
-            continue
-          }
-          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
-            i += 3
-            continue
-          }
-          if !Self.isWordByte(b) {
-            i += 1
-            continue
-          }
-          if b &- 0x41 < 26 {
-            // Capitalised: only its end (the word loop of `tokenize`, as `skipLowerWordTail` runs it).
-            // Its first byte (A-Z) is one `skipLowerWordTail` takes as a word byte: start after it.
-            i = skipLowerWordTail(buf, from: i + 1)
-            continue
-          }
+          // The lower-case lane first (session 9: most tokens start with a–z; the tests below
+          // all fail for such a byte, so taking it first changes nothing but their cost).
           if b &- 0x61 < 26 {
             // Fast lane for the usual token, lower-case ASCII letters only (`lowerRunEnd`).
             // Conservative: the general loop below, from a lower-case letter, takes every letter
@@ -294,6 +278,24 @@ extension OrderModel {
               i = e
               continue
             }
+          }
+          if b == 0x20 {
+            i += 1
+            continue
+          }
+          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
+            i += 3
+            continue
+          }
+          if !Self.isWordByte(b) {
+            i += 1
+            continue
+          }
+          if b &- 0x41 < 26 {
+            // Capitalised: only its end (the word loop of `tokenize`, as `skipLowerWordTail` runs it).
+            // Its first byte (A-Z) is one `skipLowerWordTail` takes as a word byte: start after it.
+            i = skipLowerWordTail(buf, from: i + 1)
+            continue
           }
           let tokenStart = i
           var j = i
@@ -378,7 +380,7 @@ extension OrderModel {
   /// (`isWordByte`: A-Z, a-z, 0-9, ≥ 0x80) and not an apostrophe or hyphen (which it takes inside a
   /// word when a word byte follows).
   @inline(__always) static func endsLowerToken(_ c: UInt8) -> Bool {
-    !isWordByte(c) && c != 0x27 && c != 0x2D
+    c == 0x20 || (!isWordByte(c) && c != 0x27 && c != 0x2D)  // a space, the usual case, first
   }
 
   /// FNV-1a of `buf[from..<to]` (lower-case letters: no case folding needed), two bytes a step.

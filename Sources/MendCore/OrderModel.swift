@@ -1255,7 +1255,7 @@ extension OrderModel {
       var j = i
       var h = Self.fnvOffset
       var stem = Self.fnvOffset
-      var pairH = p0  // for the second token: "first second" as pairKey hashes it
+      var pairH = p0  // for the second token: "first second" as pairKey hashes it (set after the loop)
       var last: UInt8 = 0
       var upperCount = 0
       var letterCount = 0
@@ -1267,7 +1267,6 @@ extension OrderModel {
           if c &- 0x61 < 26 {
             stem = h
             h = (h ^ UInt64(c)) &* Self.fnvPrime
-            if index == 1 { pairH = (pairH ^ UInt64(c)) &* Self.fnvPrime }
             last = c
             letterCount += 1
             j += 1
@@ -1277,7 +1276,6 @@ extension OrderModel {
             if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
             stem = h
             h = (h ^ UInt64(Self.lower(c))) &* Self.fnvPrime
-            if index == 1 { pairH = (pairH ^ UInt64(Self.lower(c))) &* Self.fnvPrime }
             last = c
             if c >= 0x41 && c <= 0x5A { upperCount += 1 }
             if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) { letterCount += 1 }
@@ -1287,7 +1285,6 @@ extension OrderModel {
           if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
             if c == 0x27 && possessiveAt < 0 { possessiveAt = j }
             h = (h ^ UInt64(c)) &* Self.fnvPrime
-            if index == 1 { pairH = (pairH ^ UInt64(c)) &* Self.fnvPrime }
             last = c
             j += 1
             continue
@@ -1295,15 +1292,22 @@ extension OrderModel {
           if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
             if possessiveAt < 0 { possessiveAt = j }
             h = (h ^ 0x27) &* Self.fnvPrime
-            if index == 1 {
-              pairH = (pairH ^ 0xE2) &* Self.fnvPrime
-              pairH = (pairH ^ 0x80) &* Self.fnvPrime
-              pairH = (pairH ^ 0x99) &* Self.fnvPrime
-            }
             j += 3
             continue
           }
           break
+        }
+        // The second token's pair key: the loop above takes every byte of `buf[start..<j]` once, in
+        // order (one at a time, or E2 80 99 as three), and the pair key takes each of them
+        // ASCII-lowercased (`lower` leaves every byte but A–Z as it is: a lower-case letter, ' and -,
+        // E2 80 99, a digit, a non-ASCII byte), so it is `p0` continued over those bytes, as
+        // `pairKey` hashes them. Only read with `needOpens` at index 1, where `hashIt` holds.
+        if index == 1 {
+          var p = start
+          while p < j {
+            pairH = (pairH ^ UInt64(Self.lower(buf[p]))) &* Self.fnvPrime
+            p += 1
+          }
         }
       } else {
         j = skipLowerWordTail(buf, from: j)
