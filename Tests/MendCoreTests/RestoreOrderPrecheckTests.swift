@@ -88,29 +88,20 @@ import Testing
     var declined = 0
     for body in try Self.documents(limit: 120) {
       let base = Self.stage
-      let flat = base.model.analyzeFlat(body)
-      let aZ = base.randomOrderZ(flat, first: base.model.firstScores(flat)).1
-      for loose in [false, true] {
-        for threshold in [aZ, aZ.nextDown, aZ.nextUp, base.adjacentZMax] {
-          var on = base
-          if loose {
-            on.minViolations = 0
-            on.givenZMax = 1e9
-          }
-          on.adjacentZMax = threshold
-          var off = on
-          off.adjacentPrecheck = false
-          let a = on.evaluate(body, stopEarly: true)
-          let b = off.evaluate(body, stopEarly: true)
-          #expect((a == nil) == (b == nil), "threshold \(threshold), aZ \(aZ): \(body.first ?? "")")
-          if let a, let b {
-            #expect(a.order == b.order)
-            #expect(a.gainPerPair == b.gainPerPair)
-            #expect(a.givenZ == b.givenZ && a.adjacentZ == b.adjacentZ && a.pairZ == b.pairZ)
-            letThrough += 1
-          } else {
-            declined += 1
-          }
+      let (aZ, variants) = RestoreOrderS8Tests.declineVariants(base, body: body)
+      for (on, threshold) in variants {
+        var off = on
+        off.adjacentPrecheck = false
+        let a = on.evaluate(body, stopEarly: true)
+        let b = off.evaluate(body, stopEarly: true)
+        #expect((a == nil) == (b == nil), "threshold \(threshold), aZ \(aZ): \(body.first ?? "")")
+        if let a, let b {
+          #expect(a.order == b.order)
+          #expect(a.gainPerPair == b.gainPerPair)
+          #expect(a.givenZ == b.givenZ && a.adjacentZ == b.adjacentZ && a.pairZ == b.pairZ)
+          letThrough += 1
+        } else {
+          declined += 1
         }
       }
     }

@@ -32,6 +32,27 @@ import Testing
   /// doubles (a cohesion test that declined a hair too eagerly, or on other lines than the body,
   /// fails here), at the rules' value, and with the other decline tests as the rules set them or
   /// switched off (so that the cohesion test is what decides).
+  /// The stage as the rules set it and with its other decline tests off (`loose`), each with
+  /// `adjacent-z-max` at the body's own figure `aZ`, its neighbouring doubles and the rules'
+  /// value: the variants a decline shortcut must agree on.
+  static func declineVariants(_ base: RestoreOrder, body: [String]) -> (aZ: Double, variants: [(stage: RestoreOrder, threshold: Double)]) {
+    let flat = base.model.analyzeFlat(body)
+    let aZ = base.randomOrderZ(flat, first: base.model.firstScores(flat)).1
+    var out: [(RestoreOrder, Double)] = []
+    for loose in [false, true] {
+      for threshold in [aZ, aZ.nextDown, aZ.nextUp, base.adjacentZMax] {
+        var v = base
+        if loose {
+          v.minViolations = 0
+          v.givenZMax = 1e9
+        }
+        v.adjacentZMax = threshold
+        out.append((v, threshold))
+      }
+    }
+    return (aZ, out)
+  }
+
   @Test func cohesionFirstKeepsEveryOutcome() throws {
     var reordered = 0
     var kept = 0
@@ -40,28 +61,20 @@ import Testing
       let base = Self.stage
       let body = lines.filter { base.kind(of: $0) == .body }
       guard body.count >= 3 else { continue }
-      let flat = base.model.analyzeFlat(body)
-      let aZ = base.randomOrderZ(flat, first: base.model.firstScores(flat)).1
-      for loose in [false, true] {
-        for threshold in [aZ, aZ.nextDown, aZ.nextUp, base.adjacentZMax] {
-          var first = base
-          if loose {
-            first.minViolations = 0
-            first.givenZMax = 1e9
-          }
-          first.adjacentZMax = threshold
-          var reference = first
-          first.cohesionFirstFrom = 0
-          reference.cohesionFirstFrom = Int.max
-          let a = Self.run(first, lines)
-          let b = Self.run(reference, lines)
-          let sameText = a.0 == b.0
-          let sameChanges = a.1 == b.1
-          #expect(sameText, "threshold \(threshold), aZ \(aZ): \(lines.first ?? "")")
-          #expect(sameChanges, "threshold \(threshold), aZ \(aZ): \(lines.first ?? "")")
-          compared += 1
-          if b.0 != lines { reordered += 1 } else { kept += 1 }
-        }
+      let (aZ, variants) = Self.declineVariants(base, body: body)
+      for (first0, threshold) in variants {
+        var first = first0
+        var reference = first
+        first.cohesionFirstFrom = 0
+        reference.cohesionFirstFrom = Int.max
+        let a = Self.run(first, lines)
+        let b = Self.run(reference, lines)
+        let sameText = a.0 == b.0
+        let sameChanges = a.1 == b.1
+        #expect(sameText, "threshold \(threshold), aZ \(aZ): \(lines.first ?? "")")
+        #expect(sameChanges, "threshold \(threshold), aZ \(aZ): \(lines.first ?? "")")
+        compared += 1
+        if b.0 != lines { reordered += 1 } else { kept += 1 }
       }
     }
     // Both outcomes occur, so the comparison covered documents on each side of the threshold.

@@ -229,27 +229,19 @@ import Testing
       let base = RestoreOrderTests.stage
       let body = lines.filter { base.kind(of: $0) == .body }
       guard body.count >= 3 else { continue }
-      let flat = base.model.analyzeFlat(body)
-      let aZ = base.randomOrderZ(flat, first: base.model.firstScores(flat)).1
-      for loose in [false, true] {
-        for threshold in [aZ, aZ.nextDown, aZ.nextUp, base.adjacentZMax] {
-          var on = base
-          if loose {
-            on.minViolations = 0
-            on.givenZMax = 1e9
-          }
-          on.adjacentZMax = threshold
-          var off = on
-          off.adjacentPrecheck = false
-          let reference = RestoreOrderS8Tests.run(off, lines)
-          for from in [0, 200] {
-            on.cohesionFirstFrom = from
-            let a = RestoreOrderS8Tests.run(on, lines)
-            #expect(a.0 == reference.0, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
-            #expect(a.1 == reference.1, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
-          }
-          if reference.0 != lines { reordered += 1 } else { kept += 1 }
+      let (aZ, variants) = RestoreOrderS8Tests.declineVariants(base, body: body)
+      for (on0, threshold) in variants {
+        var on = on0
+        var off = on
+        off.adjacentPrecheck = false
+        let reference = RestoreOrderS8Tests.run(off, lines)
+        for from in [0, 200] {
+          on.cohesionFirstFrom = from
+          let a = RestoreOrderS8Tests.run(on, lines)
+          #expect(a.0 == reference.0, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
+          #expect(a.1 == reference.1, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
         }
+        if reference.0 != lines { reordered += 1 } else { kept += 1 }
       }
     }
     #expect(reordered > 0 && kept > 0, "\(reordered) \(kept)")
