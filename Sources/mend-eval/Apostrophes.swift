@@ -115,10 +115,9 @@ struct Apostrophes: ParsableCommand {
       wrapWidth > 0 ? paragraphs.map { Self.hardWrap($0, width: wrapWidth) }.joined(separator: "\n\n") : paragraphs.joined(separator: "\n")
     }
     /// The paragraphs back from a repaired text (wrapped lines joined with the spaces they replaced).
-    func paragraphs(_ out: String, _ count: Int) -> [String] {
+    func paragraphs(_ out: String) -> [String] {
       if wrapWidth == 0 { return out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-      let ps = out.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
-      return ps
+      return out.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
     }
     if let path = writeDamaged {
       try (damagedDocs.flatMap { $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -147,7 +146,7 @@ struct Apostrophes: ParsableCommand {
         let (out, changes) = pipeline.clean(text, segmenter: seg)
         suggestions += changes.filter { !$0.applied }.count
         edits += changes.filter(\.applied).count
-        let lines = paragraphs(out, doc.count)
+        let lines = paragraphs(out)
         precondition(lines.count == doc.count, "paragraph count changed")
         var perLine = [[Change]](repeating: [], count: lines.count)
         if wrapWidth == 0 {

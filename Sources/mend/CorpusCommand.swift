@@ -230,29 +230,22 @@ struct CorpusCommand: ParsableCommand {
     let check = check
     let gzipLevel = Int32(gzipLevel)
 
-    let out: OutputFile?
-    do {
-      out = check || inPlace || outDir != nil ? nil : try OutputFile(path: output)
-    } catch let e as InputError {
-      throw fail(e.description, code: Exit.io)
+    /// An output file, or nil when `wanted` is false; on failure the ones opened before are
+    /// abandoned and the run stops with an I/O error.
+    func open(_ path: String?, wanted: Bool = true, after opened: [OutputFile?]) throws -> OutputFile? {
+      guard wanted else { return nil }
+      do {
+        return try OutputFile(path: path)
+      } catch let e as InputError {
+        for o in opened { o?.abandon() }
+        throw fail(e.description, code: Exit.io)
+      }
     }
+    let out = try open(output, wanted: !(check || inPlace || outDir != nil), after: [])
     let gzipOut = out?.gzip ?? false
-    let side: OutputFile?
-    do {
-      side = try removed.map { try OutputFile(path: $0) }
-    } catch let e as InputError {
-      out?.abandon()
-      throw fail(e.description, code: Exit.io)
-    }
+    let side = try open(removed, wanted: removed != nil, after: [out])
     let gzipSide = side?.gzip ?? false
-    let logFile: OutputFile?
-    do {
-      logFile = try changeLog.map { try OutputFile(path: $0) }
-    } catch let e as InputError {
-      out?.abandon()
-      side?.abandon()
-      throw fail(e.description, code: Exit.io)
-    }
+    let logFile = try open(changeLog, wanted: changeLog != nil, after: [out, side])
     let gzipLog = logFile?.gzip ?? false
     let total = files.reduce(Int64(0)) { $0 + ($1 == "-" ? 0 : InputExpander.fileSize($1)) }
     let progress = Progress(enabled: self.progress, totalBytes: total)

@@ -140,22 +140,17 @@ import Testing
   /// The anchors of the date and URL gates: a digit neither first nor last, a URL not first, is
   /// rejected; first or last (after ASCII spaces and controls, or behind any non-ASCII byte) passes.
   @Test func anchoredGatesLookAtBothEnds() {
-    typealias G = FragmentClassifier.Gate
-    func pass(_ g: G, _ s: String) -> Bool {
-      var s = s
-      return s.withUTF8 { g.passes($0) }
-    }
-    #expect(!pass(.digit, "He was 45 then."))
-    #expect(!pass(.digit, "  Le 5 mai  "))
-    #expect(pass(.digit, "  5 mai"))
-    #expect(pass(.digit, "mai 2019\t"))
-    #expect(pass(.digit, "\u{2003}mai 2019 x"))
-    #expect(!pass(.url, "See https://example.com"))
-    #expect(pass(.url, " \thttps://example.com"))
-    #expect(pass(.url, "www.example.com"))
-    #expect(pass(.url, "\u{00A0}xhttps://example.com"))
-    #expect(!pass(.url, "   "))
-    #expect(!pass(.digit, ""))
+    #expect(!FragmentClassifier.Gate.digit.passes(line: "He was 45 then."))
+    #expect(!FragmentClassifier.Gate.digit.passes(line: "  Le 5 mai  "))
+    #expect(FragmentClassifier.Gate.digit.passes(line: "  5 mai"))
+    #expect(FragmentClassifier.Gate.digit.passes(line: "mai 2019\t"))
+    #expect(FragmentClassifier.Gate.digit.passes(line: "\u{2003}mai 2019 x"))
+    #expect(!FragmentClassifier.Gate.url.passes(line: "See https://example.com"))
+    #expect(FragmentClassifier.Gate.url.passes(line: " \thttps://example.com"))
+    #expect(FragmentClassifier.Gate.url.passes(line: "www.example.com"))
+    #expect(FragmentClassifier.Gate.url.passes(line: "\u{00A0}xhttps://example.com"))
+    #expect(!FragmentClassifier.Gate.url.passes(line: "   "))
+    #expect(!FragmentClassifier.Gate.digit.passes(line: ""))
   }
 
   @Test func otherPatternsRunOnEveryLine() throws {
@@ -169,5 +164,13 @@ import Testing
     #expect(c.classify("ftp://x") == .url)
     #expect(c.classify("Foto Reuters") == .caption)
     #expect(c.classify("PARIS =") == .dateline)
+  }
+}
+
+extension FragmentClassifier.Gate {
+  /// Whether a line passes the gate (the gate reads the line's UTF-8 bytes).
+  func passes(line: String) -> Bool {
+    var s = line
+    return s.withUTF8 { passes($0) }
   }
 }

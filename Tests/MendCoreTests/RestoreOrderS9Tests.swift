@@ -104,24 +104,19 @@ import Testing
   /// the ones the old digit gate let through to the patterns; the anchored gate rejects those whose
   /// ends are not digits.
   @Test func anchoredGatesRejectWhatCannotMatch() {
-    typealias G = FragmentClassifier.Gate
-    func pass(_ g: G, _ s: String) -> Bool {
-      var s = s
-      return s.withUTF8 { g.passes($0) }
-    }
-    #expect(!pass(.date, "He was 45 then."))
-    #expect(!pass(.date, "In 2019 it rose.”"))
-    #expect(!pass(.date, "Hare: 3 …"))
-    #expect(pass(.date, "\u{00A0}2019 was the year"))
-    #expect(pass(.date, "Hare: 3\u{2003}"))
-    #expect(pass(.date, "٣"))
-    #expect(!pass(.dateline, "A well-known man"))
-    #expect(!pass(.dateline, "WASHINGTON — The president said."))
-    #expect(pass(.dateline, "WASHINGTON —\u{00A0}"))
-    #expect(pass(.dateline, "x -"))
-    #expect(!pass(.date, ""))
-    #expect(!pass(.date, " \u{00A0}\u{3000} "))
-    #expect(!pass(.dateline, "\u{2028}"))
+    #expect(!FragmentClassifier.Gate.date.passes(line: "He was 45 then."))
+    #expect(!FragmentClassifier.Gate.date.passes(line: "In 2019 it rose.”"))
+    #expect(!FragmentClassifier.Gate.date.passes(line: "Hare: 3 …"))
+    #expect(FragmentClassifier.Gate.date.passes(line: "\u{00A0}2019 was the year"))
+    #expect(FragmentClassifier.Gate.date.passes(line: "Hare: 3\u{2003}"))
+    #expect(FragmentClassifier.Gate.date.passes(line: "٣"))
+    #expect(!FragmentClassifier.Gate.dateline.passes(line: "A well-known man"))
+    #expect(!FragmentClassifier.Gate.dateline.passes(line: "WASHINGTON — The president said."))
+    #expect(FragmentClassifier.Gate.dateline.passes(line: "WASHINGTON —\u{00A0}"))
+    #expect(FragmentClassifier.Gate.dateline.passes(line: "x -"))
+    #expect(!FragmentClassifier.Gate.date.passes(line: ""))
+    #expect(!FragmentClassifier.Gate.date.passes(line: " \u{00A0}\u{3000} "))
+    #expect(!FragmentClassifier.Gate.dateline.passes(line: "\u{2028}"))
   }
 
   /// `isBody` is `classify(_:) == .body` on every corpus and edge line (and the classifier's gates
