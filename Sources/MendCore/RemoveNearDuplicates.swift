@@ -28,6 +28,7 @@ public struct RemoveNearDuplicates: Stage {
       OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
+      Verse.option,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -62,6 +63,7 @@ public struct RemoveNearDuplicates: Stage {
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
   let hardWrap: Bool
+  let verse: Bool
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
   /// "One copy holds the other": at most this many of one unit's sketch words may be missing
@@ -91,6 +93,7 @@ public struct RemoveNearDuplicates: Stage {
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
     hardWrap = options.bool("hard-wrap")
+    verse = options.bool("verse")
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -196,8 +199,11 @@ public struct RemoveNearDuplicates: Stage {
     }
     // Pieces of sentences cut by a hard-wrapped line end are neither removed nor kept as copies.
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
+    // Lines of verse (a refrain, a chorus) likewise.
+    let verseUnits = verse ? Verse.units(us, document) : nil
     for i in 0..<us.count {
       if let pieces, pieces[i] { continue }
+      if let verseUnits, verseUnits[i] { continue }
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }

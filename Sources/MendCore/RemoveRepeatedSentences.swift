@@ -14,6 +14,7 @@ public struct RemoveRepeatedSentences: Stage {
       OptionSpec("refrain-max-words", .int, default: .int(12), help: "With keep-refrains: the longest line treated as a refrain."),
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
+      Verse.option,
     ] + DedupText.keeperOptions,
     make: { RemoveRepeatedSentences(options: $0) })
 
@@ -24,6 +25,7 @@ public struct RemoveRepeatedSentences: Stage {
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
   let hardWrap: Bool
+  let verse: Bool
   /// The cheap document pass that skips lines without a candidate (off only in tests, which
   /// compare both paths).
   var fastPath = true
@@ -36,6 +38,7 @@ public struct RemoveRepeatedSentences: Stage {
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
     hardWrap = options.bool("hard-wrap")
+    verse = options.bool("verse")
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -59,8 +62,11 @@ public struct RemoveRepeatedSentences: Stage {
     var seen = HashTable64(capacity: us.count)
     // Pieces of sentences cut by a hard-wrapped line end are neither removed nor kept as copies.
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
+    // Lines of verse (a refrain, a chorus) likewise.
+    let verseUnits = verse ? Verse.units(us, document) : nil
     for i in 0..<us.count {
       if let pieces, pieces[i] { continue }
+      if let verseUnits, verseUnits[i] { continue }
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }

@@ -23,6 +23,7 @@ public struct RemoveTandemRepeats: Stage {
       OptionSpec("separators", .string, default: .string(" \t|.,;:/-•·–—"), help: "Characters that may stand between the two copies (any run of up to 6 bytes)."),
       OptionSpec("prefix-repeat", .bool, default: .bool(true), help: "Also remove the line's opening repeated at its end (X Y X), when both copies are whole words and a break stronger than a space or comma (| - : . ...) comes before the second."),
       OptionSpec("max-candidates", .int, default: .int(64), help: "How many reappearances of the line's first bytes to check per line (bounds the work on pathological lines)."),
+      OptionSpec("verse", .bool, default: .bool(true), help: "In the short lines of verse (songs, poems; see remove-repeated-sentences' verse option) remove only copies glued with no separator (XX): a repeat with a space or a mark between (`Thank you. Thank you.`) is the song's."),
     ],
     make: { RemoveTandemRepeats(options: $0) })
 
@@ -31,6 +32,7 @@ public struct RemoveTandemRepeats: Stage {
   let separatorBytes: [Bool]
   let prefixRepeat: Bool
   let maxCandidates: Int
+  let verse: Bool
 
   public init(options: StageOptions) {
     minBytes = max(8, options.int("min-bytes"))
@@ -40,6 +42,7 @@ public struct RemoveTandemRepeats: Stage {
     separatorBytes = seps
     prefixRepeat = options.bool("prefix-repeat")
     maxCandidates = max(1, options.int("max-candidates"))
+    verse = options.bool("verse")
   }
 
   struct Found {
@@ -51,11 +54,21 @@ public struct RemoveTandemRepeats: Stage {
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
+    // The lines of verse, looked up once, at the first line with a repeat.
+    var verseLines: [Bool]?? = verse ? nil : .some(nil)
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       if text.utf8.count < 2 * minBytes { continue }
       var rounds = 0
-      while rounds < 8, let found = text.withUTF8({ find($0) }) {
+      var glueOnly = false
+      while rounds < 8, let found = text.withUTF8({ find($0, glueOnly: glueOnly) }) {
+        if !glueOnly && found.form != "glued" {
+          if verseLines == nil { verseLines = .some(Verse.lines(document)) }
+          if let lines = verseLines!, lines[fi] {
+            glueOnly = true
+            continue
+          }
+        }
         rounds += 1
         let bytes = Array(text.utf8)
         let column = bytes[0..<found.range.lowerBound].reduce(1) { $1 & 0xC0 != 0x80 ? $0 + 1 : $0 }
@@ -126,8 +139,30 @@ public struct RemoveTandemRepeats: Stage {
     return nil
   }
 
-  /// The first tandem repeat of the line, if any.
-  func find(_ buf: UnsafeBufferPointer<UInt8>) -> Found? {
+  /// Whether `r` (a repeat found at the line's start: X, separators, X) is a run of a unit
+  /// shorter than the repeat: its smallest period is shorter than the copy's start, and that
+  /// unit has fewer than `min-words` words or `min-bytes` bytes (`Thank you. Thank you. Thank
+  /// you.`, `ha ha ha ha ha`, `BI-BI-BI-BI-`). Such a run is said on purpose, not scraped twice.
+  /// (The prefix function, linear in the run's length; only for repeats already found.)
+  func shortUnitRun(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, copyAt q: Int) -> Bool {
+    let n = r.count
+    if n < 2 { return false }
+    var pi = [Int](repeating: 0, count: n)
+    var k = 0
+    for i in 1..<n {
+      while k > 0 && buf[r.lowerBound + i] != buf[r.lowerBound + k] { k = pi[k - 1] }
+      if buf[r.lowerBound + i] == buf[r.lowerBound + k] { k += 1 }
+      pi[i] = k
+    }
+    let period = n - pi[n - 1]
+    if period >= q - r.lowerBound { return false }
+    let unit = r.lowerBound..<(r.lowerBound + period)
+    return words(buf, unit) < minWords || unit.count < minBytes
+  }
+
+  /// The first tandem repeat of the line, if any. With `glueOnly` (a line of verse), only a copy
+  /// glued to its twin with no separator.
+  func find(_ buf: UnsafeBufferPointer<UInt8>, glueOnly: Bool = false) -> Found? {
     let n = buf.count
     guard n >= 2 * minBytes, let base = buf.baseAddress else { return nil }
     let k = min(minBytes, 16)
@@ -150,19 +185,19 @@ public struct RemoveTandemRepeats: Stage {
         {
           // With no separator the copies are glued (a caption); with one, X must end a word
           // where the separator starts, which it does by construction.
-          if words(buf, 0..<p) >= minWords {
+          if (!glueOnly || s == 0) && words(buf, 0..<p) >= minWords && !shortUnitRun(buf, 0..<(q + p), copyAt: q) {
             return Found(range: p..<(q + p), kept: 0..<p, form: s == 0 ? "glued" : "separated")
           }
         }
         s += 1
       }
       // X Y X: the line's opening repeated at its end (before final punctuation).
-      if prefixRepeat {
+      if prefixRepeat && !glueOnly {
         var e = n
         while e > q && isTrailing(buf[e - 1]) { e -= 1 }
         let p = e - q
         if p >= minBytes && q > p && isSep(buf[q - 1]) && !isWordByte(buf[p]) && strongBreak(buf, before: q, after: p)
-          && equal(buf, 0, q, p) && words(buf, 0..<p) >= minWords
+          && equal(buf, 0, q, p) && words(buf, 0..<p) >= minWords && !shortUnitRun(buf, 0..<e, copyAt: q)
         {
           var start = q
           while start > p && isSep(buf[start - 1]) && !isTerminalByte(buf[start - 1]) { start -= 1 }

@@ -77,9 +77,13 @@ import Testing
     #expect(StageRun.run(spec, words).changes.isEmpty)
     let same = String(repeating: "a", count: 2_000_000)
     #expect(StageRun.run(spec, same).text == same)  // one word: below min-words
+    // A run of a unit shorter than min-words stays (`ha ha ha`); a run of a longer unit loses
+    // copies (at most 8 rounds a line).
     let periodic = String(repeating: "abc ", count: 500_000)
-    let r = StageRun.run(spec, periodic)
-    #expect(r.text.utf8.count < periodic.utf8.count)
+    #expect(StageRun.run(spec, periodic).text == periodic)
+    let longUnit = String(repeating: "the quick brown fox jumps ", count: 80_000)
+    let r = StageRun.run(spec, longUnit)
+    #expect(r.text.utf8.count < longUnit.utf8.count)
   }
 
   @Test func longDocument() {
