@@ -43,6 +43,9 @@ for w in ["would've", "could've", "should've", "might've", "must've", "mightn't"
           "who'll", "it'd", "that'd", "there'd", "who'd", "what'd", "where'd", "how'd", "why'd"]:
     extra.append(w)
 
+# Stripped forms that are everyday words of another language found in English text (German and
+# Dutch `im`: `im Dateisystem`): ambiguous, so only a context rule in mend.yml restores them.
+FOREIGN = {"im"}
 # Stripped forms that are common spellings in their own right (Shiite, Xian) or archaic.
 DROP = {"Shi'ite", "Xi'an", "this's", "h'm", "e'er", "ne'er", "o'er"}
 apos = {}
@@ -60,7 +63,7 @@ for w in words + extra:
     if len(stripped) < 2:
         continue
     key = stripped
-    ambiguous = stripped in plain or stripped.lower() in plain or stripped.capitalize() in plain
+    ambiguous = stripped in plain or stripped.lower() in plain or stripped.capitalize() in plain or stripped.lower() in FOREIGN
     # Lower-case contractions are looked up lower-case; names keep their case.
     if w[0].islower() or w.startswith("I'"):
         key = stripped.lower()

@@ -1754,6 +1754,7 @@ public struct RepairApostrophes: Stage {
       {
         if !oddsSayPossessive(&p, c.base) { suggestOnlyBeforeName(&p, baseText) }
       }
+      if p.applied && standalone[ByteWordSet.hash(c.base)] == nil { suggestOnlyBeforeVerb(&p, c) }
       proposals.append(p)
     }
   }
