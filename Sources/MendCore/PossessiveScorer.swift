@@ -441,7 +441,7 @@ extension RepairApostrophes {
   /// possessive, so it is only suggested. Found on text nobody tuned mend on (the fortunes of
   /// Debian's `fortunes` package, whose apostrophes are intact).
   func suggestOnlyBeforeVerb(_ p: inout Proposal, _ c: Candidate) {
-    guard scorer.classes.loaded, let first = c.nextWord.utf8.first, Bytes.isLower(first) else { return }
+    guard scorer.classes.loaded, !c.nextCap, !c.nextWord.isEmpty else { return }
     let next = Array(c.nextWord.utf8)
     let h = next.withUnsafeBufferPointer { Self.hashLowered($0, 0, $0.count) }
     guard scorer.classes.classOf[h] == 3 else { return }
