@@ -156,38 +156,78 @@ public enum Verse {
     return pairs == 0 || Double(full) < fullShare * Double(pairs)
   }
 
-  /// For each line of the document: whether it is a short line of verse. nil when none is (the
-  /// common case, settled on the lines' lengths alone when fewer than `minLines` lines are short).
+  /// For each line of the document: whether it is a short line of verse. nil when none is.
+  ///
+  /// The common case is settled on the lines' lengths alone: a first pass marks each line blank
+  /// or not and short or not (exactly: from its byte count when it neither starts nor ends with
+  /// white space, else from `facts`), and only a range that can pass `reads`' first test (the
+  /// document, or a block of `minLines` lines or more between blank lines, with `shortShare` of
+  /// its lines short) has its lines' other facts looked at. A range that fails the short test
+  /// fails `reads`, so the answer is the same as looking at every line.
   public static func lines(_ document: Document) -> [Bool]? {
     let frags = document.fragments
-    // A verse block holds at least `minLines` short lines (80 % of 4 or 5 lines is 4).
-    var shortCount = 0
+    let n = frags.count
+    if n < minLines { return nil }
+    // Quicker still, with no array: a document with no line that may be blank (none empty or
+    // starting with white space) is one block, and it cannot read as verse when even counting
+    // every line that may be short (at most maxLineBytes bytes, or ending in white space) as
+    // short leaves it below shortShare.
+    var mayBeBlank = false
+    var mayBeShort = 0
     for f in frags {
-      let c = f.text.utf8.count
-      if c == 0 || c > maxLineBytes + 8 { continue }
-      shortCount += 1
-      if shortCount >= minLines { break }
+      let u = f.text.utf8
+      guard let first = u.first, let last = u.last, first != 0x20, first != 0x09 else {
+        mayBeBlank = true
+        break
+      }
+      if u.count <= maxLineBytes || last == 0x20 || last == 0x09 || last == 0x0D { mayBeShort += 1 }
     }
-    if shortCount < minLines { return nil }
-    let shapes = frags.map { facts($0.text) }
-    var out = [Bool](repeating: false, count: frags.count)
+    if !mayBeBlank && Double(mayBeShort) < shortShare * Double(n) { return nil }
+    var blank = [Bool](repeating: false, count: n)
+    var short = [Bool](repeating: false, count: n)
+    for (i, f) in frags.enumerated() {
+      let u = f.text.utf8
+      guard let first = u.first, let last = u.last else {
+        blank[i] = true
+        continue
+      }
+      if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || last == 0x0D {
+        let x = facts(f.text)
+        blank[i] = x.blank
+        short[i] = x.short
+      } else {
+        short[i] = u.count <= maxLineBytes
+      }
+    }
+    func mayRead(_ r: Range<Int>) -> Bool {
+      var lines = 0
+      var shorts = 0
+      for i in r where !blank[i] {
+        lines += 1
+        if short[i] { shorts += 1 }
+      }
+      return lines >= minLines && Double(shorts) >= shortShare * Double(lines)
+    }
+    var out = [Bool](repeating: false, count: n)
     var any = false
-    func mark(_ range: Range<Int>) {
-      for i in range where shapes[i].short && !shapes[i].blank {
+    /// Marks the range's short lines when it reads as verse.
+    func mark(_ r: Range<Int>) -> Bool {
+      let shapes = r.map { facts(frags[$0].text) }
+      guard reads(shapes[...]) else { return false }
+      for (k, i) in r.enumerated() where shapes[k].short && !shapes[k].blank {
         out[i] = true
         any = true
       }
+      return true
     }
-    if reads(shapes[...]) {
-      mark(0..<shapes.count)
-    } else {
+    if !(mayRead(0..<n) && mark(0..<n)) {
       // Blocks between blank lines.
       var start = 0
-      while start < shapes.count {
-        while start < shapes.count && shapes[start].blank { start += 1 }
+      while start < n {
+        while start < n && blank[start] { start += 1 }
         var end = start
-        while end < shapes.count && !shapes[end].blank { end += 1 }
-        if end - start >= minLines && end - start < shapes.count && reads(shapes[start..<end]) { mark(start..<end) }
+        while end < n && !blank[end] { end += 1 }
+        if end - start >= minLines && end - start < n && mayRead(start..<end) { _ = mark(start..<end) }
         start = end
       }
     }
