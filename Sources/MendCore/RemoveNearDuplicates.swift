@@ -29,6 +29,7 @@ public struct RemoveNearDuplicates: Stage {
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
       Verse.option,
+      CodeLines.option,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -64,6 +65,7 @@ public struct RemoveNearDuplicates: Stage {
   let labels: DedupText.SpeakerLabels
   let hardWrap: Bool
   let verse: Bool
+  let code: Bool
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
   /// "One copy holds the other": at most this many of one unit's sketch words may be missing
@@ -94,6 +96,7 @@ public struct RemoveNearDuplicates: Stage {
     labels = DedupText.SpeakerLabels(options: options)
     hardWrap = options.bool("hard-wrap")
     verse = options.bool("verse")
+    code = options.bool("code")
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -316,7 +319,9 @@ public struct RemoveNearDuplicates: Stage {
             if lowC > Self.maxMissing || missingMore(sketch(kc), in: units.tokens(of: u), than: Self.maxMissing) { continue }
           }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
-            min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords
+            min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords,
+            // Code, commands and program output repeat on purpose (CodeLines).
+            !code || !(CodeLines.looksLikeCode(u, document) || CodeLines.looksLikeCode(us[ci], document))
           {
             kept = keeper.resolve(
               ci, i, units: units, removed: &removed, plan: &plan, rule: us[ci].wholeLine && u.wholeLine ? "line" : "sentence",

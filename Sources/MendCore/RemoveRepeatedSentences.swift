@@ -15,6 +15,7 @@ public struct RemoveRepeatedSentences: Stage {
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
       Verse.option,
+      CodeLines.option,
     ] + DedupText.keeperOptions,
     make: { RemoveRepeatedSentences(options: $0) })
 
@@ -26,6 +27,7 @@ public struct RemoveRepeatedSentences: Stage {
   let labels: DedupText.SpeakerLabels
   let hardWrap: Bool
   let verse: Bool
+  let code: Bool
   /// The cheap document pass that skips lines without a candidate (off only in tests, which
   /// compare both paths).
   var fastPath = true
@@ -39,6 +41,7 @@ public struct RemoveRepeatedSentences: Stage {
     labels = DedupText.SpeakerLabels(options: options)
     hardWrap = options.bool("hard-wrap")
     verse = options.bool("verse")
+    code = options.bool("code")
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -81,6 +84,8 @@ public struct RemoveRepeatedSentences: Stage {
         guard units.tokens(of: us[c]).elementsEqual(units.tokens(of: u), by: { $0.hash == $1.hash }) else { continue }
         // A short answer after a speaker label (`((Name)) Yes, definitely.`) is not a repeat.
         if labels.words(u, in: document) < minWords { continue }
+        // Code, commands and program output repeat on purpose (CodeLines).
+        if code && CodeLines.looksLikeCode(u, document) { continue }
         let what = us[c].fragment == u.fragment ? "repeats a sentence" : "exact repeat"
         seen[u.key] = Int32(keeper.resolve(
           c, i, units: units, removed: &removed, plan: &plan, rule: u.wholeLine && us[c].wholeLine ? "line" : "sentence",
