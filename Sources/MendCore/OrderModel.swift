@@ -987,7 +987,7 @@ extension OrderModel {
   static func countQuickSigns(_ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int) -> QuickSigns {
     var out = QuickSigns(count: opening, expected: 0, variance: 0)
     if caps.isEmpty { return out }
-    var table = SignTable(capacity: caps.count)
+    var table = SignTable(capacity: caps.count / 2 + 8)
     var longNonZero = false
     var anyDefined = false
     for c in caps {
@@ -1061,16 +1061,9 @@ extension OrderModel {
     }
     out.count = v
     if v >= expectationFrom {
-      var long = GrowingKeySet(capacity: 64)
-      var defined = GrowingKeySet(capacity: 16)
-      for c in caps {
-        if c.line & (1 << 30) != 0 {
-          long.insert(c.key)
-          long.insert(c.stem)
-        }
-        if c.allCaps && c.inParens { defined.insert(c.key) }
+      (out.expected, out.variance) = randomOrderSigns(caps) { table.has(table.find($0), SignTable.long) } defined: {
+        table.has(table.find($0), SignTable.defined)
       }
-      (out.expected, out.variance) = randomOrderSigns(caps, long: long, defined: defined)
     }
     return out
   }
@@ -1284,6 +1277,15 @@ extension OrderModel {
   /// lines that give it in full and `b` lines that use it bare, the first of them is bare with
   /// chance b / (b + f) (the same for an acronym and the lines that define it).
   static func randomOrderSigns(_ caps: [QuickCap], long: GrowingKeySet, defined: GrowingKeySet) -> (Double, Double) {
+    randomOrderSigns(caps) { long.contains($0) } defined: { defined.contains($0) }
+  }
+
+  /// The same from any answer to "is k in `long`" and "is k in `defined`" (session 10: the sign
+  /// table's flags, which answer as the sets do — see `countQuickSigns`).
+  @inline(__always)
+  static func randomOrderSigns(
+    _ caps: [QuickCap], long: (UInt64) -> Bool, defined: (UInt64) -> Bool
+  ) -> (Double, Double) {
     var full = KeyCounter(capacity: 32)
     var bare = KeyCounter(capacity: 32)
     var here: [UInt64] = []
@@ -1292,15 +1294,15 @@ extension OrderModel {
       here.removeAll(keepingCapacity: true)
       bareHere.removeAll(keepingCapacity: true)
       for c in caps[start..<end] {
-        if c.inRun && long.contains(c.key) && !here.contains(c.key) { here.append(c.key) }
+        if c.inRun && long(c.key) && !here.contains(c.key) { here.append(c.key) }
         if c.allCaps && c.inParens && !here.contains(c.key ^ 1) { here.append(c.key ^ 1) }
       }
       for c in caps[start..<end] where !c.inRun {
         var k = c.key
-        if c.allCaps && !c.inParens && defined.contains(c.key) {
+        if c.allCaps && !c.inParens && defined(c.key) {
           k = c.key ^ 1
-        } else if !long.contains(k) {
-          guard c.stem != c.key && long.contains(c.stem) else { continue }
+        } else if !long(k) {
+          guard c.stem != c.key && long(c.stem) else { continue }
           k = c.stem
         }
         if !here.contains(k) && !bareHere.contains(k) { bareHere.append(k) }
