@@ -1036,7 +1036,9 @@ extension OrderModel {
             table.set(ek, counted)
           } else if c.stem != c.key {
             let es = table.find(c.stem)
-            if table.has(es, long) && !table.has(es, seen) && !table.has(es, counted) && !inRunHere(start, end, c.stem) {
+            if table.has(es, long) && !table.has(es, seen) && !table.has(es, counted)
+              && !inRunHere(start, end, c.stem)
+            {
               v += 1
               table.set(es, counted)
             }
@@ -1069,7 +1071,9 @@ extension OrderModel {
   }
 
   /// The reference for `countQuickSigns` (sessions 5–9: four hash sets; a test compares them).
-  static func countQuickSignsReference(_ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int) -> QuickSigns {
+  static func countQuickSignsReference(
+    _ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int
+  ) -> QuickSigns {
     var out = QuickSigns(count: opening, expected: 0, variance: 0)
     if caps.isEmpty { return out }
     var long = GrowingKeySet(capacity: 64)
