@@ -100,6 +100,13 @@ struct WordListFlags: Sendable {
   var flags: [UInt16]
   let shift: UInt64
   var zeroFlags: UInt16 = 0
+  /// Session 10: a 4096-bit map per flag mask the hot loops ask about (`function`, and `function`
+  /// or `title`): bit `k >> 52` is set for every key `k` of the table (and for 0, through
+  /// `zeroFlags`) whose flags meet the mask. A clear bit therefore means `self[k] & mask == 0`,
+  /// exactly (the same key always has the same bit); a set bit says nothing, and the table is
+  /// asked as before. Most content words and names miss the map and skip the probe.
+  var functionMap = [UInt64](repeating: 0, count: 64)
+  var functionTitleMap = [UInt64](repeating: 0, count: 64)
 
   init(_ lists: [(UInt16, [UInt64])]) {
     var total = 0
@@ -117,6 +124,12 @@ struct WordListFlags: Sendable {
         while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
         table[i] = k
         flags[i] |= flag
+      }
+    }
+    for (flag, ks) in lists {
+      for k in ks {
+        if flag & Self.function != 0 { functionMap[Int(k >> 58)] |= 1 << ((k >> 52) & 63) }
+        if flag & (Self.function | Self.title) != 0 { functionTitleMap[Int(k >> 58)] |= 1 << ((k >> 52) & 63) }
       }
     }
   }
@@ -240,17 +253,33 @@ extension OrderModel {
   /// `Token` array, and a capitalised token is skipped, not hashed (it is never a content word). A
   /// test checks it against `analyzeFlat`.
   func contentKeys(_ texts: [String]) -> (keys: [UInt64], offsets: [Int]) {
-    var keys: [UInt64] = []
     var bytes = 0
     for t in texts { bytes += t.utf8.count }
-    keys.reserveCapacity(bytes / 8 + 4)
     var offsets = [Int](repeating: 0, count: texts.count + 1)
     let function = WordListFlags.function
+    // Session 10: the keys are written through a pointer into an array of fixed capacity (no
+    // `append` and its uniqueness and capacity checks per key). The capacity is enough: a key
+    // comes from a token of at least 4 bytes, the tokens of a line do not overlap, so a line of
+    // n bytes gives at most n / 4 keys, and the document at most `bytes / 4`.
+    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: bytes / 4 + 1)
+    defer { out.deallocate() }
+    var w = 0
     for (si, t) in texts.enumerated() {
       var t = t
-      let start = keys.count
-      t.withUTF8 { buf in
+      let start = w
+      w = t.withUTF8 { buf -> Int in
         let n = buf.count
+        var w = start
+        // Not a function word: the map's bit is clear (exact, see `functionMap`) or the
+        // table says so.
+        @inline(__always) func put(_ key: UInt64, _ stored: UInt64) {
+          if wordFlags.functionMap[Int(truncatingIfNeeded: key >> 58)] & (1 << ((key >> 52) & 63)) == 0
+            || wordFlags[key] & function == 0
+          {
+            out[w] = stored
+            w += 1
+          }
+        }
         var i = 0
         while i < n {
           let b = buf[i]
@@ -268,14 +297,26 @@ extension OrderModel {
             // word, so it is not hashed at all. Any other byte at e leaves the lane, and the
             // general loop reads the token from i as before.
             let e = Self.lowerRunEnd(buf, from: i)
-            if e == n || Self.endsLowerToken(buf[e]) {
+            if e == n {
               if e - i >= 4 {
                 let stem = Self.lowerRunHash(buf, i, e - 1)
                 let last = buf[e - 1]
                 let key = (stem ^ UInt64(last)) &* Self.fnvPrime
-                if wordFlags[key] & function == 0 { keys.append(last == 0x73 ? stem : key) }
+                put(key, last == 0x73 ? stem : key)
               }
               i = e
+              continue
+            }
+            let c = buf[e]
+            if Self.endsLowerToken(c) {
+              if e - i >= 4 {
+                let stem = Self.lowerRunHash(buf, i, e - 1)
+                let last = buf[e - 1]
+                let key = (stem ^ UInt64(last)) &* Self.fnvPrime
+                put(key, last == 0x73 ? stem : key)
+              }
+              // A space after the token: the loop would only step over it (`b == 0x20`).
+              i = c == 0x20 ? e + 1 : e
               continue
             }
           }
@@ -343,14 +384,15 @@ extension OrderModel {
             key = Self.lowerHash(buf, tokenStart, possessiveAt)
             stemKey = key
           }
-          if wordFlags[key] & function == 0 { keys.append(stemKey) }
+          put(key, stemKey)
         }
+        return w
       }
       // Sorted, each once (as `sortUnique` on the sentence's list).
-      Self.sortUnique(&keys, from: start)
-      offsets[si + 1] = keys.count
+      w = Self.sortUnique(out, start, w)
+      offsets[si + 1] = w
     }
-    return (keys, offsets)
+    return (Array(UnsafeBufferPointer(start: out, count: w)), offsets)
   }
 
   /// The end of the run of lower-case ASCII letters (0x61–0x7A) from `i`, 8 bytes at a time. Per

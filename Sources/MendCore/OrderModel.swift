@@ -308,34 +308,37 @@ public struct OrderModel: Sendable {
     if s.count - start < 2 { return }
     // Sorted in place through the buffer (`s[start...].sort()` copied the slice out and back, with
     // an allocation each call); the sorted order of integers is one, whatever the algorithm.
-    let w = s.withUnsafeMutableBufferPointer { b -> Int in
-      let p = b.baseAddress!
-      let n = b.count
-      if n - start <= 16 {
-        // Insertion sort for the usual few words of a sentence.
-        var i = start + 1
-        while i < n {
-          let x = p[i]
-          var j = i
-          while j > start && p[j - 1] > x {
-            p[j] = p[j - 1]
-            j -= 1
-          }
-          p[j] = x
-          i += 1
-        }
-      } else {
-        var tail = UnsafeMutableBufferPointer(rebasing: b[start...])
-        tail.sort()
-      }
-      var w = start + 1
-      for r in (start + 1)..<n where p[r] != p[w - 1] {
-        p[w] = p[r]
-        w += 1
-      }
-      return w
-    }
+    let w = s.withUnsafeMutableBufferPointer { b -> Int in sortUnique(b.baseAddress!, start, b.count) }
     s.removeLast(s.count - w)
+  }
+
+  /// `p[start..<end]` sorted, each element once, in place; returns the new end (session 10: the
+  /// body of `sortUnique(_:from:)`, for `contentKeys`' key buffer).
+  static func sortUnique(_ p: UnsafeMutablePointer<UInt64>, _ start: Int, _ n: Int) -> Int {
+    if n - start < 2 { return n }
+    if n - start <= 16 {
+      // Insertion sort for the usual few words of a sentence.
+      var i = start + 1
+      while i < n {
+        let x = p[i]
+        var j = i
+        while j > start && p[j - 1] > x {
+          p[j] = p[j - 1]
+          j -= 1
+        }
+        p[j] = x
+        i += 1
+      }
+    } else {
+      var tail = UnsafeMutableBufferPointer(start: p + start, count: n - start)
+      tail.sort()
+    }
+    var w = start + 1
+    for r in (start + 1)..<n where p[r] != p[w - 1] {
+      p[w] = p[r]
+      w += 1
+    }
+    return w
   }
 
   /// The elements sorted, each once.
@@ -827,6 +830,80 @@ struct GrowingKeySet {
   }
 }
 
+/// The keys of one document's quick-sign sets (`OrderModel.countQuickSigns`): open addressing,
+/// each entry with flag bits for the sets it is in. Key 0 has an entry of its own (slot `zeroSlot`).
+struct SignTable {
+  static let long: UInt8 = 1
+  static let defined: UInt8 = 2
+  static let seen: UInt8 = 4
+  static let counted: UInt8 = 8
+  var keys: [UInt64]
+  var flags: [UInt8]
+  var used = 0
+  var hasZero = false
+  var zeroFlags: UInt8 = 0
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    flags = [UInt8](repeating: 0, count: size)
+  }
+
+  /// The entry of `k`: its slot, −1 for key 0 when it has an entry, or −2 when `k` is not in the table.
+  @inline(__always) func find(_ k: UInt64) -> Int {
+    if k == 0 { return hasZero ? -1 : -2 }
+    let mask = keys.count - 1
+    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - keys.count.trailingZeroBitCount))
+    while true {
+      let x = keys[i]
+      if x == k { return i }
+      if x == 0 { return -2 }
+      i = (i + 1) & mask
+    }
+  }
+
+  @inline(__always) func has(_ e: Int, _ f: UInt8) -> Bool {
+    if e >= 0 { return flags[e] & f != 0 }
+    return e == -1 && zeroFlags & f != 0
+  }
+
+  /// Sets flag `f` of an entry found by `find` (no-op for a key not in the table: the caller only
+  /// sets flags of keys it knows are in it).
+  @inline(__always) mutating func set(_ e: Int, _ f: UInt8) {
+    if e >= 0 {
+      flags[e] |= f
+    } else if e == -1 {
+      zeroFlags |= f
+    }
+  }
+
+  /// Adds `k` (if new) with flag `f` (0: just the entry).
+  mutating func add(_ k: UInt64, _ f: UInt8) {
+    if k == 0 {
+      hasZero = true
+      zeroFlags |= f
+      return
+    }
+    if (used + 1) * 2 > keys.count {
+      let oldKeys = keys
+      let oldFlags = flags
+      keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+      flags = [UInt8](repeating: 0, count: oldKeys.count * 2)
+      used = 0
+      for (x, g) in zip(oldKeys, oldFlags) where x != 0 { add(x, g) }
+    }
+    let mask = keys.count - 1
+    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - keys.count.trailingZeroBitCount))
+    while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+    if keys[i] == 0 {
+      keys[i] = k
+      used += 1
+    }
+    flags[i] |= f
+  }
+}
+
 extension OrderModel {
   /// The reference implementation of `quickViolations` (through `tokenize`), kept for the test
   /// that the lean byte pass counts the same. An upper bound of `violations` on the given order, from the bytes alone (no `Sentence`, no
@@ -892,7 +969,111 @@ extension OrderModel {
     countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: Int.max).count
   }
 
+  /// Session 10: the count of `countQuickSignsReference` (the same sets, asked the same questions
+  /// in the same order) with each set a flag per entry of one small per-document table of the keys
+  /// the sets can hold, instead of four hash sets probed several times per capitalised word.
+  ///
+  /// Why the answers are the same: `long` holds the keys and stems of run-final words, `defined`
+  /// the keys of defined acronyms; `seen` and `counted` are only ever given a key that is in `long`,
+  /// in `defined`, or is d ^ 1 for a d in `defined` (each insert below is guarded so; see the
+  /// reference). So every key any of the four sets can hold is in the table T = long ∪ defined ∪
+  /// {d ^ 1 : d ∈ defined}, built before the main loop; a set's `contains(k)` is then "k is in T
+  /// and its entry has the set's flag" — for a k outside T every set answers no, as the table does.
+  /// Only the look-ups differ: one probe of T per key asked about, and a capitalised word asks about
+  /// its key (and, when it is all capitals, key ^ 1; when its stem differs, the stem and stem ^ 1).
+  /// The early return matches the reference's (no non-zero key in `long` and `defined` empty).
+  /// The expectation, for the few documents whose count reaches `expectationFrom`, is computed as
+  /// before from the reference's sets.
   static func countQuickSigns(_ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int) -> QuickSigns {
+    var out = QuickSigns(count: opening, expected: 0, variance: 0)
+    if caps.isEmpty { return out }
+    var table = SignTable(capacity: caps.count / 2 + 8)
+    var longNonZero = false
+    var anyDefined = false
+    for c in caps {
+      if c.line & (1 << 30) != 0 {
+        table.add(c.key, SignTable.long)
+        table.add(c.stem, SignTable.long)
+        if c.key != 0 || c.stem != 0 { longNonZero = true }
+      }
+      if c.allCaps && c.inParens {
+        table.add(c.key, SignTable.defined)
+        table.add(c.key ^ 1, 0)
+        anyDefined = true
+      }
+    }
+    if !longNonZero && !anyDefined { return out }
+    var v = opening
+    caps.withUnsafeBufferPointer { cp in
+      @inline(__always) func inRunHere(_ start: Int, _ end: Int, _ k: UInt64) -> Bool {
+        for c in cp[start..<end] where c.inRun && (c.key == k || c.stem == k) { return true }
+        return false
+      }
+      @inline(__always) func definedHere(_ start: Int, _ end: Int, _ k: UInt64) -> Bool {
+        for c in cp[start..<end] where c.allCaps && c.inParens && c.key == k { return true }
+        return false
+      }
+      let long = SignTable.long
+      let defined = SignTable.defined
+      let seen = SignTable.seen
+      let counted = SignTable.counted
+      var start = 0
+      while start < cp.count {
+        let line = Int(cp[start].line & ~(1 << 30))
+        var end = start
+        while end < cp.count && Int(cp[end].line & ~(1 << 30)) == line { end += 1 }
+        for c in cp[start..<end] where !c.inRun {
+          let ek = table.find(c.key)
+          if c.allCaps && !c.inParens && table.has(ek, defined) {
+            let ex = table.find(c.key ^ 1)
+            if !table.has(ex, seen) && !table.has(ex, counted) && !definedHere(start, end, c.key) {
+              v += 1
+              table.set(ex, counted)
+            }
+          }
+          if table.has(ek, long) && !table.has(ek, seen) && !table.has(ek, counted) && !inRunHere(start, end, c.key) {
+            v += 1
+            table.set(ek, counted)
+          } else if c.stem != c.key {
+            let es = table.find(c.stem)
+            if table.has(es, long) && !table.has(es, seen) && !table.has(es, counted)
+              && !inRunHere(start, end, c.stem)
+            {
+              v += 1
+              table.set(es, counted)
+            }
+          }
+        }
+        if plainBody[line] {
+          for c in cp[start..<end] where !c.first || c.inRun {
+            let ek = table.find(c.key)
+            if table.has(ek, long) || table.has(table.find(c.key ^ 1), defined) { table.set(ek, seen) }
+            if c.stem != c.key {
+              let es = table.find(c.stem)
+              if table.has(es, long) || table.has(table.find(c.stem ^ 1), defined) { table.set(es, seen) }
+            }
+            if c.allCaps {
+              let ex = table.find(c.key ^ 1)
+              if table.has(ex, long) || table.has(ek, defined) { table.set(ex, seen) }
+            }
+          }
+        }
+        start = end
+      }
+    }
+    out.count = v
+    if v >= expectationFrom {
+      (out.expected, out.variance) = randomOrderSigns(caps) { table.has(table.find($0), SignTable.long) } defined: {
+        table.has(table.find($0), SignTable.defined)
+      }
+    }
+    return out
+  }
+
+  /// The reference for `countQuickSigns` (sessions 5–9: four hash sets; a test compares them).
+  static func countQuickSignsReference(
+    _ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int
+  ) -> QuickSigns {
     var out = QuickSigns(count: opening, expected: 0, variance: 0)
     if caps.isEmpty { return out }
     var long = GrowingKeySet(capacity: 64)
@@ -1100,6 +1281,15 @@ extension OrderModel {
   /// lines that give it in full and `b` lines that use it bare, the first of them is bare with
   /// chance b / (b + f) (the same for an acronym and the lines that define it).
   static func randomOrderSigns(_ caps: [QuickCap], long: GrowingKeySet, defined: GrowingKeySet) -> (Double, Double) {
+    randomOrderSigns(caps) { long.contains($0) } defined: { defined.contains($0) }
+  }
+
+  /// The same from any answer to "is k in `long`" and "is k in `defined`" (session 10: the sign
+  /// table's flags, which answer as the sets do — see `countQuickSigns`).
+  @inline(__always)
+  static func randomOrderSigns(
+    _ caps: [QuickCap], long: (UInt64) -> Bool, defined: (UInt64) -> Bool
+  ) -> (Double, Double) {
     var full = KeyCounter(capacity: 32)
     var bare = KeyCounter(capacity: 32)
     var here: [UInt64] = []
@@ -1108,15 +1298,15 @@ extension OrderModel {
       here.removeAll(keepingCapacity: true)
       bareHere.removeAll(keepingCapacity: true)
       for c in caps[start..<end] {
-        if c.inRun && long.contains(c.key) && !here.contains(c.key) { here.append(c.key) }
+        if c.inRun && long(c.key) && !here.contains(c.key) { here.append(c.key) }
         if c.allCaps && c.inParens && !here.contains(c.key ^ 1) { here.append(c.key ^ 1) }
       }
       for c in caps[start..<end] where !c.inRun {
         var k = c.key
-        if c.allCaps && !c.inParens && defined.contains(c.key) {
+        if c.allCaps && !c.inParens && defined(c.key) {
           k = c.key ^ 1
-        } else if !long.contains(k) {
-          guard c.stem != c.key && long.contains(c.stem) else { continue }
+        } else if !long(k) {
+          guard c.stem != c.key && long(c.stem) else { continue }
           k = c.stem
         }
         if !here.contains(k) && !bareHere.contains(k) { bareHere.append(k) }
@@ -1337,7 +1527,11 @@ extension OrderModel {
         }
         if opensOnly { return opens }
       }
-      let qualifies = cap && wordFlags[key] & (WordListFlags.function | WordListFlags.title) == 0
+      // The map's clear bit answers for most names without the table (exact: see `functionTitleMap`).
+      let qualifies =
+        cap
+        && (wordFlags.functionTitleMap[Int(truncatingIfNeeded: key >> 58)] & (1 << ((key >> 52) & 63)) == 0
+          || wordFlags[key] & (WordListFlags.function | WordListFlags.title) == 0)
       if qualifies {
         if runStart >= 0 && !breakBefore {
           runLen += 1
