@@ -86,9 +86,13 @@ enum TableCache {
   /// identity: device, inode, size, modification and status-change times (any write to the file
   /// sets its status-change time, which no user call can set back; a new file is a new inode).
   static let programHash: (UInt64, UInt64)? = {
-    let path = "/proc/self/exe"
+    // The identity and the bytes of one open file (a path could name another file between two
+    // calls; under valgrind `stat` of this path even names the tool while `open` gives the program).
+    let fd = open("/proc/self/exe", O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
     var st = stat()
-    guard stat(path, &st) == 0 else { return nil }
+    guard fstat(fd, &st) == 0 else { return nil }
     let id: [UInt64] = [
       UInt64(st.st_dev), UInt64(st.st_ino), UInt64(st.st_size), UInt64(bitPattern: Int64(st.st_mtim.tv_sec)),
       UInt64(bitPattern: Int64(st.st_mtim.tv_nsec)), UInt64(bitPattern: Int64(st.st_ctim.tv_sec)),
@@ -102,7 +106,11 @@ enum TableCache {
         return (w[3], w[4])
       }
     }
-    guard let bytes = readWhole(path), bytes.count == Int(st.st_size) else { return nil }
+    let size = Int(st.st_size)
+    let bytes = [UInt8](unsafeUninitializedCapacity: max(size, 0)) { buf, count in
+      count = size > 0 && readAll(fd, UnsafeMutableRawPointer(buf.baseAddress), size) ? size : 0
+    }
+    guard size > 0, bytes.count == size else { return nil }
     let h = bytes.withUnsafeBufferPointer { hash128($0, seed: 0x5052_4f47) }
     if let memo, let dir = directory { writeWords([programMagic, idHash.0, idHash.1, h.0, h.1], to: memo, dir: dir) }
     return h
