@@ -1226,18 +1226,6 @@ public struct RepairApostrophes: Stage {
         continue
       }
       if len > 24 { continue }
-      // Quiet tokens (the fast path, with the tables loaded): an ASCII token of 3...15 bytes
-      // that is not glued and whose bytes alone already made `scan` do nothing once (see below)
-      // does nothing again, wherever it stands: what is decided before this point (glued, ASCII,
-      // the length) is decided, and everything after it up to a marked return reads only the
-      // token's bytes, the tables and the stage's options, which stay the same for the memo's
-      // life (it is emptied when another stage's tables use it).
-      var quietKey = SuffixMemo.noKey
-      let quietMemo = high == nil ? nil : suffixMemo
-      if let quietMemo, len >= 3 && len <= 15 {
-        quietKey = SuffixMemo.tokenKey(buf, s, e)
-        if quietMemo.isQuiet(quietKey) { continue }
-      }
       let last = buf[e - 1]
       // Contractions and names from the table (skipped fast by length and last letter).
       if contractions && len <= maxKeyLength && keyShapeMay(len, first, last)
@@ -1248,20 +1236,12 @@ public struct RepairApostrophes: Stage {
         continue
       }
       if possessives && last == 0x73 && len >= 3 {
-        // True only at the returns that read nothing but the token's bytes and the tables.
-        if possessiveCandidate(buf, &lt, s, e, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen),
-          let quietMemo, quietKey.1 != 0
-        {
-          quietMemo.setQuiet(quietKey)
-        }
+        possessiveCandidate(buf, &lt, s, e, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         continue
       }
       if contractions && len >= 4 && Bytes.isUpper(buf[s + 1]) && namePrefixTable[Int(first)] {
         nameCandidate(buf, &lt, s, e, fragment: fragment, proposals: &proposals)
-        continue
       }
-      // No table entry, no s, no name: nothing, from the token's bytes alone.
-      if let quietMemo, quietKey.1 != 0 { quietMemo.setQuiet(quietKey) }
     }
   }
 
@@ -1435,30 +1415,25 @@ public struct RepairApostrophes: Stage {
         confidence: 0.9, applied: true, inferred: true))
   }
 
-  /// Returns true only where it returns having read nothing but the token's own bytes (and the
-  /// tables) and changed nothing (the marked returns): then any other occurrence of the same
-  /// bytes does nothing either, wherever it stands (`scan` remembers such tokens, see
-  /// `SuffixMemo.isQuiet`). Every other return is false.
-  @discardableResult
   func possessiveCandidate(
     _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int, line: Int,
     into candidates: inout [Candidate], plainSeen: inout LazyLineMap
-  ) -> Bool {
+  ) {
     // X+ss: boss and press stay; Qabooss and viruss become Qaboos's and virus's only when they
     // are no word and X is a known noun or stands on its own in the document.
     if buf[e - 2] == 0x73 || buf[e - 2] == 0x53 {
-      if e - s < 5 { return true }  // quiet
+      if e - s < 5 { return }
       let tok = UnsafeBufferPointer(rebasing: buf[s..<e])
-      if ssIsWord(buf, s, e) { return true }  // quiet
+      if ssIsWord(buf, s, e) { return }
       let (tokens, k) = lt.at(s)
       let next = slot(buf, tokens, k, next: true)
-      guard next.hasWord, !notAfterPossessive.contains(hash: next.hash) else { return false }
+      guard next.hasWord, !notAfterPossessive.contains(hash: next.hash) else { return }
       let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
       candidates.append(
         Candidate(
           fragment: fragment, start: s, end: e, hash: ByteWordSet.hash(tok), base: Array(base),
           lexicon: possessiveBases.contains(base), nextWord: next.word ?? "", plainUse: false, why: ""))
-      return false
+      return
     }
     // One pass over X for its case (`caseOf(buf, s, e - 1)`), the test that every byte of X+s is
     // a letter or non-ASCII (the last byte is `s`: `scan` calls this only then), and the four
@@ -1466,16 +1441,16 @@ public struct RepairApostrophes: Stage {
     // of the separate passes, in another order; none has a side effect, so the order is free.
     let (c0, letters, baseHash, tokHash, baseLowerHash, lowerHash) = Self.suffixScan(buf, s, e)
     var c = c0
-    if c == .mixed && !Bytes.isUpper(buf[s]) { return true }  // quiet
+    if c == .mixed && !Bytes.isUpper(buf[s]) { return }
     if c == .mixed { c = .capitalised }
-    if c == .upper && e - 1 - s < 2 { return true }  // quiet
-    if !letters { return true }  // quiet
+    if c == .upper && e - 1 - s < 2 { return }
+    if !letters { return }
     let base = UnsafeBufferPointer(rebasing: buf[s..<(e - 1)])
     let facts = suffixFacts(tokHash: tokHash, baseHash: baseHash, lowerHash: lowerHash, baseLowerHash: baseLowerHash)
     var lexicon = facts & SuffixMemo.lexicon != 0
-    if c == .lower && !lexicon { return true }  // quiet
+    if c == .lower && !lexicon { return }
     let tokIsWord = facts & SuffixMemo.word != 0
-    if facts & SuffixMemo.plainS != 0 { return true }  // quiet
+    if facts & SuffixMemo.plainS != 0 { return }
     var confusable = false
     if c == .lower {
       confusable = tokIsWord
@@ -1489,7 +1464,7 @@ public struct RepairApostrophes: Stage {
       if tokIsWord && facts & SuffixMemo.hasRules == 0 {
         let (tokens, k) = lt.at(s)
         fullNameWordCandidate(buf, tokens, k, fragment: fragment, hash: tokHash, into: &candidates)
-        return false
+        return
       }
       // Party (of the Labour Party) is the noun party: its possessive is attested.
       if !lexicon { lexicon = facts & SuffixMemo.lexiconLower != 0 }
@@ -1502,7 +1477,7 @@ public struct RepairApostrophes: Stage {
     if confusable && plainUse {
       // Only evidence that the word is a plain plural in this document.
       if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
-      return false
+      return
     }
     let prev = slot(buf, tokens, k, next: false)
     var afterMarker = false
@@ -1512,7 +1487,7 @@ public struct RepairApostrophes: Stage {
       afterMarker = true
       if confusable {
         if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
-        return false
+        return
       }
     }
     _ = afterMarker
@@ -1524,7 +1499,7 @@ public struct RepairApostrophes: Stage {
       cand.nextCap = next.capitalised
       if c == .capitalised && !plainUse { cand.namePrev = fullNameContext(prev: prev, next: next) }
       candidates.append(cand)
-      return false
+      return
     }
     // Confusable from here on (X+s is also a word): decide what the candidate can lead to before
     // building it, so the many plain plurals allocate nothing.
@@ -1543,7 +1518,7 @@ public struct RepairApostrophes: Stage {
         let r = rulesByHash.rule(l, i)
         rule = (Self.applyCase(c, Array(r.to.utf8)), r.text, r.suggestOnly)
       } else if c != .lower && words.contains(hash: tokHash) {
-        return false
+        return
       }
     }
     let score = scorer.score(formTerm: formTerm(buf, s, e, tokHash: tokHash), next: next, prev: prev)
@@ -1551,7 +1526,7 @@ public struct RepairApostrophes: Stage {
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
     let named = c != .lower && nameContext(c, prev: prev, next: next)
     let namePrev = c == .capitalised ? fullNameContext(prev: prev, next: next) : nil
-    if rule == nil && pluralPattern == nil && !named && namePrev == nil && score + max(documentBonus, 0) < scoreSuggest { return false }
+    if rule == nil && pluralPattern == nil && !named && namePrev == nil && score + max(documentBonus, 0) < scoreSuggest { return }
     var cand = Candidate(
       fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
       nextWord: next.word ?? "", plainUse: plainUse, why: "")
@@ -1563,7 +1538,6 @@ public struct RepairApostrophes: Stage {
     cand.score = score
     if score >= scoreSuggest { cand.why = scorer.explain(buf, token: s, e, next: next, prev: prev) }
     candidates.append(cand)
-    return false
   }
 
   /// What the word tables say about X+s (exact case): X is a possessive base, X+s is a word, X+s
@@ -2008,62 +1982,10 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
   init(owner: AnyObject) {
     self.owner = owner
     entries.initialize(repeating: 0, count: 2 * Self.size)
-    quiet.initialize(repeating: 0, count: 2 * Self.quietSize)
   }
 
   deinit {
     entries.deallocate()
-    quiet.deallocate()
-  }
-
-  /// Tokens for which `scan` did nothing from their bytes alone (`scan`'s quiet tokens): their
-  /// exact bytes as a key (`tokenKey`), direct-mapped, two words an entry (0, 0 = empty; no key
-  /// is, its second word holds the length).
-  static let quietSize = 4096
-  private let quiet = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * SuffixMemo.quietSize)
-  static let noKey: (UInt64, UInt64) = (0, 0)
-
-  /// The bytes of a token of 1...15 bytes as two words: bytes 0...7 in the first, 8...14 in the
-  /// second, the length in the second's top byte (so two keys are equal exactly when the bytes are).
-  @inline(__always)
-  static func tokenKey(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (UInt64, UInt64) {
-    let len = e - s
-    var w0: UInt64 = 0
-    var w1: UInt64 = 0
-    if s + 16 <= buf.count, let base = buf.baseAddress {
-      let raw = UnsafeRawPointer(base + s)
-      w0 = raw.loadUnaligned(as: UInt64.self)
-      w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-      if len < 8 {
-        w0 &= (1 << UInt64(8 * len)) &- 1
-        w1 = 0
-      } else {
-        w1 &= (1 << UInt64(8 * (len - 8))) &- 1
-      }
-    } else {
-      for i in 0..<len {
-        if i < 8 { w0 |= UInt64(buf[s + i]) << UInt64(8 * i) } else { w1 |= UInt64(buf[s + i]) << UInt64(8 * (i - 8)) }
-      }
-    }
-    return (w0, w1 | UInt64(len) << 56)
-  }
-
-  @inline(__always)
-  static func quietSlot(_ k: (UInt64, UInt64)) -> Int {
-    Int(truncatingIfNeeded: (((k.0 &* 0x9E37_79B9_7F4A_7C15) ^ k.1) &* 0xFF51_AFD7_ED55_8CCD) >> 52) & (quietSize - 1)
-  }
-
-  @inline(__always)
-  func isQuiet(_ k: (UInt64, UInt64)) -> Bool {
-    let i = 2 * Self.quietSlot(k)
-    return quiet[i] == k.0 && quiet[i + 1] == k.1
-  }
-
-  @inline(__always)
-  func setQuiet(_ k: (UInt64, UInt64)) {
-    let i = 2 * Self.quietSlot(k)
-    quiet[i] = k.0
-    quiet[i + 1] = k.1
   }
 
   @inline(__always)
@@ -2110,7 +2032,6 @@ final class SuffixMemo: @unchecked Sendable {  // one thread's own (see forThisT
       if m.owner !== owner {
         m.owner = owner
         m.entries.update(repeating: 0, count: 2 * size)
-        m.quiet.update(repeating: 0, count: 2 * quietSize)
       }
       return m
     }
