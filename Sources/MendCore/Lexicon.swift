@@ -262,9 +262,10 @@ enum TableCache {
     return out.count == size ? out : nil
   }
 
-  /// Two 64-bit hashes of the bytes: four multiply-rotate lanes over 32 bytes a step (the tail
-  /// zero-padded, the length mixed in), folded by `ByteWordSet.finish`. Not for adversaries:
-  /// only to tell files and programs apart.
+  /// Two 64-bit hashes of the bytes: four xor-multiply lanes over 32 bytes a step (the tail
+  /// zero-padded, the length mixed in), folded by `ByteWordSet.finish`. Each step maps a lane's
+  /// state one-to-one (xor a word, times an odd number), so two inputs that differ in one word
+  /// never end with the same lane; not for adversaries, only to tell files and programs apart.
   static func hash128(_ p: UnsafeBufferPointer<UInt8>, seed: UInt64) -> (UInt64, UInt64) {
     let k0: UInt64 = 0x9E37_79B9_7F4A_7C15
     let k1: UInt64 = 0xC2B2_AE3D_27D4_EB4F
@@ -283,10 +284,6 @@ enum TableCache {
         b = (b ^ raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* k1
         c = (c ^ raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* k2
         d = (d ^ raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* k3
-        a = a << 31 | a >> 33
-        b = b << 29 | b >> 35
-        c = c << 27 | c >> 37
-        d = d << 33 | d >> 31
         i += 32
       }
       var tail = [UInt64](repeating: 0, count: 4)

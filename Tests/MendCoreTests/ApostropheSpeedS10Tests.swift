@@ -7,8 +7,8 @@ import Testing
 /// Session 10 (repair-apostrophes loading and scan): the byte classes of `mend_line_classes` (C,
 /// vector compares) and the on-disk table cache (`TableCache`).
 @Suite struct ApostropheSpeedS10Tests {
-  /// `mend_line_classes` gives, for every byte, the classes its definition names (the byte loop
-  /// below): random lines of 0...300 bytes from pieces that sit at every class border (/ 0 9 : @
+  /// `mend_line_classes` (AVX2 or SSE2 by the CPU) and each of its paths alone give, for every
+  /// byte, the classes its definition names (the byte loop below): random lines of 0...300 bytes from pieces that sit at every class border (/ 0 9 : @
   /// A Z [ ` a z { ' 0x7F 0x80 0xC2 0xE2 0xFF, ’, NBSP), so every offset in a 16-byte step and
   /// in the zero-padded tail meets every class.
   @Test func lineClassesAreTheByteLoop() {
@@ -55,6 +55,15 @@ import Testing
       #expect(Array(l[0..<nw]) == el, "\(line)")
       // Nothing is written past the line's words.
       #expect(t[nw] == 0xDEAD && q[nw] == 0xDEAD && h[nw] == 0xDEAD && l[nw] == 0xDEAD)
+      // Each path on its own (byte loop, SSE2, AVX2 where the CPU has it) gives the same words.
+      for path: Int32 in [0, 1, 2] {
+        var t2 = [UInt64](repeating: 0, count: nw)
+        var q2 = t2
+        var h2 = t2
+        var l2 = t2
+        _ = line.withUnsafeBufferPointer { mend_line_classes_portable($0.baseAddress, Int64($0.count), &t2, &q2, &h2, &l2, path) }
+        #expect(t2 == et && q2 == eq && h2 == eh && l2 == el, "path \(path): \(line)")
+      }
       checked += line.count
     }
     #expect(checked > 300_000)
