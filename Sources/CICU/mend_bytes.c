@@ -141,3 +141,44 @@ int64_t mend_line_classes_portable(const uint8_t *p, int64_t n, uint64_t *tok, u
   }
   return words;
 }
+
+#if MEND_X86
+__attribute__((target("avx2"))) static int64_t find4_avx2(const uint8_t *p, int64_t i, int64_t n, uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  const __m256i va = _mm256_set1_epi8((char)a), vb = _mm256_set1_epi8((char)b);
+  const __m256i vc = _mm256_set1_epi8((char)c), vd = _mm256_set1_epi8((char)d);
+  for (; i + 32 <= n; i += 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+    __m256i m = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, va), _mm256_cmpeq_epi8(v, vb)),
+                                _mm256_or_si256(_mm256_cmpeq_epi8(v, vc), _mm256_cmpeq_epi8(v, vd)));
+    uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
+    if (bits) return i + __builtin_ctz(bits);
+  }
+  return i;
+}
+
+static int64_t find4_sse2(const uint8_t *p, int64_t i, int64_t n, uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+  const __m128i vc = _mm_set1_epi8((char)c), vd = _mm_set1_epi8((char)d);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+    uint32_t bits = (uint32_t)_mm_movemask_epi8(m);
+    if (bits) return i + __builtin_ctz(bits);
+  }
+  return i;
+}
+#endif
+
+int64_t mend_find_any4(const uint8_t *p, int64_t from, int64_t n, uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  int64_t i = from < 0 ? 0 : from;
+#if MEND_X86
+  i = has_avx2() ? find4_avx2(p, i, n, a, b, c, d) : find4_sse2(p, i, n, a, b, c, d);
+#endif
+  // The vector steps stop at the first hit or where fewer bytes than a step are left.
+  for (; i < n; i++) {
+    uint8_t x = p[i];
+    if (x == a || x == b || x == c || x == d) return i;
+  }
+  return n;
+}
