@@ -19,10 +19,6 @@ int64_t mend_line_classes(const uint8_t *p, int64_t n, uint64_t *tok, uint64_t *
 /// loop where the CPU lacks it), one zero-padded 64-byte block at a time.
 int64_t mend_line_classes_portable(const uint8_t *p, int64_t n, uint64_t *tok, uint64_t *quote, uint64_t *high, uint64_t *lead, int32_t path);
 
-/// The index of the first byte at from...n-1 equal to a, b, c or d (n when none): 32 bytes a step
-/// with AVX2, else 16 with SSE2, then byte by byte. Used by repair-credits' `hasCredit`.
-int64_t mend_find_any4(const uint8_t *p, int64_t from, int64_t n, uint8_t a, uint8_t b, uint8_t c, uint8_t d);
-
 #ifdef __cplusplus
 }
 #endif
