@@ -137,6 +137,38 @@ struct ContextRule: Sendable {
     return out
   }
 
+  /// `classFile` through `TableCache` (the same sets as building them): the class names' bytes
+  /// (length first, then packed eight a word) and each class's set, one after the other.
+  static func cachedClassFile(_ bytes: [UInt8]) -> [String: ByteWordSet] {
+    let stored = TableCache.tables(kind: "apostrophe-classes", inputs: [bytes]) {
+      var out: [[UInt64]] = []
+      for (name, set) in classFile(bytes).sorted(by: { $0.key < $1.key }) {
+        let b = Array(name.utf8)
+        var packed = [UInt64(b.count)]
+        for i in stride(from: 0, to: b.count, by: 8) {
+          var w: UInt64 = 0
+          for k in i..<min(i + 8, b.count) { w |= UInt64(b[k]) << UInt64(8 * (k - i)) }
+          packed.append(w)
+        }
+        out.append(packed)
+        out += set.storage
+      }
+      return out
+    }
+    var out: [String: ByteWordSet] = [:]
+    guard stored.count % 3 == 0 else { return classFile(bytes) }
+    for i in stride(from: 0, to: stored.count, by: 3) {
+      let packed = stored[i]
+      guard let len = packed.first.map({ Int(truncatingIfNeeded: $0) }), len >= 0, (len + 7) / 8 == packed.count - 1,
+        let set = ByteWordSet(storage: stored[(i + 1)..<(i + 3)])
+      else { return classFile(bytes) }
+      var b: [UInt8] = []
+      for k in 0..<len { b.append(UInt8(truncatingIfNeeded: packed[1 + k / 8] >> UInt64(8 * (k % 8)))) }
+      out[String(decoding: b, as: UTF8.self)] = set
+    }
+    return out
+  }
+
   /// `Bytes.forEachSpacedLine` (each line's start, first space or -1, end) with `memchr` for the
   /// line end and the space (the byte loop took ~10 instructions a byte of the ~540 kB file).
   @inline(__always)

@@ -327,3 +327,59 @@ struct HashLineMap {
     for i in oldK.indices where oldK[i] != 0 { insertIfAbsent(oldK[i], Int(oldV[i])) }
   }
 }
+
+// The stored form of the tables for `TableCache` (Lexicon.swift): the exact storage, so a table
+// restored from it answers every lookup as the table it was taken from. The big arrays are stored
+// as they are (read back without a copy), the small numbers in an array of their own.
+extension ByteWordSet {
+  /// The open-addressing table, then [count].
+  var storage: [[UInt64]] { [table, [UInt64(count)]] }
+
+  /// The set `storage` was taken from (nil when the arrays cannot be one: the table's size is no
+  /// power of two of at least 16, or the count is larger than it).
+  init?(storage s: ArraySlice<[UInt64]>) {
+    guard s.count == 2 else { return nil }
+    let t = s[s.startIndex]
+    let size = t.count
+    let c = s[s.startIndex + 1]
+    guard size >= 16, size & (size - 1) == 0, c.count == 1, c[0] <= UInt64(size) else { return nil }
+    self.init(capacity: 0)
+    table = t
+    mask = size - 1
+    count = Int(c[0])
+  }
+}
+
+extension HashLineMap {
+  /// The keys, the values (as bit patterns), then [count].
+  var storage: [[UInt64]] { [keys, values.map { UInt64(bitPattern: $0) }, [UInt64(count)]] }
+
+  init?(storage s: ArraySlice<[UInt64]>) {
+    guard s.count == 3 else { return nil }
+    let k = s[s.startIndex]
+    let v = s[s.startIndex + 1]
+    let c = s[s.startIndex + 2]
+    let size = k.count
+    guard size >= 64, size & (size - 1) == 0, v.count == size, c.count == 1, c[0] <= UInt64(size) else { return nil }
+    self.init(capacity: 0)
+    keys = k
+    values = v.map { Int64(bitPattern: $0) }
+    mask = size - 1
+    count = Int(c[0])
+  }
+}
+
+extension HashBits {
+  /// The bits, then [mask].
+  var storage: [[UInt64]] { [bits, [UInt64(mask)]] }
+
+  init?(storage s: ArraySlice<[UInt64]>) {
+    guard s.count == 2 else { return nil }
+    let b = s[s.startIndex]
+    let m = s[s.startIndex + 1]
+    guard b.count >= 1, b.count & (b.count - 1) == 0, m.count == 1, m[0] == UInt64(b.count * 64 - 1) else { return nil }
+    self.init()
+    bits = b
+    mask = Int(m[0])
+  }
+}

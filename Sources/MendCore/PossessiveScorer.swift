@@ -25,6 +25,9 @@ struct PossessiveScorer: Sendable {
   /// by `loadOdds()` when a class file is given.
   private(set) var classes = WordClassMap()
   private var classSource: LazyWordClasses?
+  /// `TableCache.hash128` of the possessive-stats text `counts` was read from (a key of the
+  /// cached odds tables).
+  let statsHash: (UInt64, UInt64)
 
   /// With the odds file's text (parsed now).
   init(text bytes: [UInt8], odds: [UInt8] = [], oddsWeight: Double = 5) {
@@ -48,11 +51,41 @@ struct PossessiveScorer: Sendable {
   /// the built tables).
   mutating func loadOdds() {
     if let c = classSource {
-      classes = c.get { WordClassMap($0) }
+      classes = c.get { Self.cachedWordClasses($0) }
     }
     guard let s = oddsSource else { return }
     let scorer = self
-    (formOdds, formTerms) = s.get { bytes in scorer.oddsTables(bytes) }
+    (formOdds, formTerms) = s.get { bytes in scorer.cachedOddsTables(bytes) }
+  }
+
+  /// `WordClassMap(bytes)` through `TableCache` (the same map as building it).
+  static func cachedWordClasses(_ bytes: [UInt8]) -> WordClassMap {
+    let stored = TableCache.tables(kind: "word-classes", inputs: [bytes]) {
+      let m = WordClassMap(bytes)
+      return m.classOf.storage + [[m.loaded ? 1 : 0]]
+    }
+    guard stored.count == 4, let map = HashLineMap(storage: stored[0..<3]), stored[3].count == 1 else { return WordClassMap(bytes) }
+    var m = WordClassMap()
+    m.classOf = map
+    m.loaded = stored[3][0] == 1
+    return m
+  }
+
+  /// `oddsTables(odds)` through `TableCache`. The terms are a function of the odds file, the
+  /// mined counts (the stats text they were read from, hashed), `logPrior` and `oddsWeight`: all
+  /// in the key.
+  func cachedOddsTables(_ odds: [UInt8]) -> (HashLineMap, HashLineMap) {
+    let stored = TableCache.tables(
+      kind: "possessive-odds", inputs: [odds],
+      parameters: [statsHash.0, statsHash.1, logPrior.bitPattern, oddsWeight.bitPattern]
+    ) {
+      let (a, b) = oddsTables(odds)
+      return a.storage + b.storage
+    }
+    guard stored.count == 6, let a = HashLineMap(storage: stored[0..<3]), let b = HashLineMap(storage: stored[3..<6]) else {
+      return oddsTables(odds)
+    }
+    return (a, b)
   }
 
   /// `parseOdds` and `termTable` of the same bytes in one pass over the file.
@@ -163,6 +196,7 @@ struct PossessiveScorer: Sendable {
 
   private init(text bytes: [UInt8], odds: HashLineMap, source: LazyFormOdds?, oddsWeight: Double) {
     self.oddsWeight = oddsWeight
+    self.statsHash = bytes.withUnsafeBufferPointer { TableCache.hash128($0, seed: 0x5354_4154) }
     self.formOdds = odds
     self.formTerms = HashLineMap()
     self.oddsSource = source

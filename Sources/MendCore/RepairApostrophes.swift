@@ -1,3 +1,4 @@
+import CICU
 import Foundation
 
 /// Restore apostrophes that a scraper stripped: contractions (`dont` → `don't`), forms that are
@@ -159,7 +160,7 @@ public struct RepairApostrophes: Stage {
     inferInIntact = options.string("intact-documents") == "apply"
     hardWrap = options.bool("hard-wrap")
     let classes = try ContextRule.parseClasses(
-      options.list("classes"), base: ContextRule.classFile(try Self.read(options.path("class-file"))))
+      options.list("classes"), base: ContextRule.cachedClassFile(try Self.read(options.path("class-file"))))
     self.classes = classes
     var rules: [String: [ContextRule]] = [:]
     for r in options.list("context-rules") {
@@ -526,10 +527,6 @@ public struct RepairApostrophes: Stage {
   ) -> Int {
     let n = buf.count
     guard let p = buf.baseAddress, n > 0 else { return 0 }
-    let raw = UnsafeRawPointer(p)
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let low7 = ones &* 0x7F
-    let high8 = ones &* 0x80
     var ia = internalAscii
     var ic = internalCurly
     var curly = anyCurly
@@ -537,123 +534,68 @@ public struct RepairApostrophes: Stage {
     var spill: UInt64 = 0
     // Bit 63 of the block before (a token byte right before this block).
     var prevTop: UInt64 = 0
-    var block = 0
-    var w = 0
-    while block < n {
-      let len = min(64, n - block)
-      var mask: UInt64 = 0
-      var highMask: UInt64 = 0
-      var leads: UInt64 = 0
-      // ' bytes, and the E2 of every ’ (E2 80 99): the apostrophes that may be inside a word.
-      var quotes: UInt64 = 0
-      var j = 0
-      // Sixteen bytes a step with vector compares, the same masks as the eight-byte step below:
-      // a byte is ASCII alphanumeric iff it is in 0x30...0x39 or, with bit 5 set, in 0x61...0x7A
-      // (only 0x41...0x5A and 0x61...0x7A land there); every byte ≥ 0x80 is in the token mask and
-      // the high mask; 0xE2/0xC2 are the separators' lead bytes.
-      while j + 16 <= len {
-        let v = raw.loadUnaligned(fromByteOffset: block + j, as: SIMD16<UInt8>.self)
-        let folded = v | SIMD16<UInt8>(repeating: 0x20)
-        let hiLanes = v .>= SIMD16<UInt8>(repeating: 0x80)
-        let digit = (v .>= SIMD16<UInt8>(repeating: 0x30)) .& (v .<= SIMD16<UInt8>(repeating: 0x39))
-        let letter = (folded .>= SIMD16<UInt8>(repeating: 0x61)) .& (folded .<= SIMD16<UInt8>(repeating: 0x7A))
-        let tok = digit .| letter .| hiLanes
-        let t = unsafeBitCast(tok, to: SIMD2<UInt64>.self)
-        mask |= (Self.gatherHigh(t[0] & high8) | Self.gatherHigh(t[1] & high8) << 8) << UInt64(j)
-        let q = unsafeBitCast(v .== SIMD16<UInt8>(repeating: 0x27), to: SIMD2<UInt64>.self)
-        if q[0] | q[1] != 0 {
-          quotes |= (Self.gatherHigh(q[0] & high8) | Self.gatherHigh(q[1] & high8) << 8) << UInt64(j)
-        }
-        let h = unsafeBitCast(hiLanes, to: SIMD2<UInt64>.self)
-        if h[0] | h[1] != 0 {
-          highMask |= (Self.gatherHigh(h[0] & high8) | Self.gatherHigh(h[1] & high8) << 8) << UInt64(j)
-          let l = unsafeBitCast(
-            (v .== SIMD16<UInt8>(repeating: 0xE2)) .| (v .== SIMD16<UInt8>(repeating: 0xC2)), to: SIMD2<UInt64>.self)
-          leads |= (Self.gatherHigh(l[0] & high8) | Self.gatherHigh(l[1] & high8) << 8) << UInt64(j)
-        }
-        j += 16
-      }
-      while j + 8 <= len {
-        let x = raw.loadUnaligned(fromByteOffset: block + j, as: UInt64.self)
-        let t = x & low7
-        let digit = ((ones &* (127 + 0x3A)) &- t) & ~x & (t &+ ones &* (127 - 0x2F))
-        let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
-        let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
-        let hi = x & high8
-        mask |= Self.gatherHigh((digit | upper | lower | hi) & high8) << UInt64(j)
-        // A zero byte of x ^ 0x27.. is exactly a ' (no borrow from a neighbour).
-        let qx = x ^ (ones &* 0x27)
-        quotes |= Self.gatherHigh(~(((qx & low7) &+ low7) | qx) & high8) << UInt64(j)
-        if hi != 0 {
-          highMask |= Self.gatherHigh(hi) << UInt64(j)
-          let e2 = x ^ (ones &* 0xE2)
-          let c2 = x ^ (ones &* 0xC2)
-          let z = (~(((e2 & low7) &+ low7) | e2) | ~(((c2 & low7) &+ low7) | c2)) & high8
-          leads |= Self.gatherHigh(z) << UInt64(j)
-        }
-        j += 8
-      }
-      while j < len {
-        let b = p[block + j]
-        if b >= 0x80 {
-          mask |= 1 << UInt64(j)
-          highMask |= 1 << UInt64(j)
-          if b == 0xE2 || b == 0xC2 { leads |= 1 << UInt64(j) }
-        } else if Bytes.isAlnum(b) {
-          mask |= 1 << UInt64(j)
-        } else if b == 0x27 {
-          quotes |= 1 << UInt64(j)
-        }
-        j += 1
-      }
-      mask &= ~spill
-      spill = 0
-      while leads != 0 {
-        // U+2000...U+207F (’ “ ” – — …) and U+00A0...U+00BF separate words.
-        let k = leads.trailingZeroBitCount
-        leads &= leads &- 1
-        let i = block + k
-        var width = 0
-        if p[i] == 0xE2 {
-          if i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
-            width = 3
-            if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) {
-              curly = true
-              if p[i + 2] == 0x99 { quotes |= 1 << UInt64(k) }
+    let nw = (n + 63) >> 6
+    // The byte classes of the whole line in one C call (vector compares + movemask, see
+    // mend_bytes.h): the same four masks the byte loop of `mend_line_classes` defines (token
+    // bytes, ', bytes >= 0x80, E2/C2), so the rest below is unchanged.
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * nw) { scratch -> Int in
+      let quoteWords = scratch.baseAddress!
+      let leadWords = quoteWords + nw
+      _ = mend_line_classes(p, Int64(n), words, quoteWords, high, leadWords)
+      var block = 0
+      var w = 0
+      while block < n {
+        var mask = words[w]
+        var leads = leadWords[w]
+        var quotes = quoteWords[w]
+        mask &= ~spill
+        spill = 0
+        while leads != 0 {
+          // U+2000...U+207F (’ “ ” – — …) and U+00A0...U+00BF separate words.
+          let k = leads.trailingZeroBitCount
+          leads &= leads &- 1
+          let i = block + k
+          var width = 0
+          if p[i] == 0xE2 {
+            if i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
+              width = 3
+              if p[i + 1] == 0x80 && (p[i + 2] == 0x99 || p[i + 2] == 0x98) {
+                curly = true
+                if p[i + 2] == 0x99 { quotes |= 1 << UInt64(k) }
+              }
             }
+          } else if i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF {
+            width = 2
           }
-        } else if i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF {
-          width = 2
+          if width > 0 {
+            let bits: UInt64 = width == 3 ? 7 : 3
+            mask &= ~(bits << UInt64(k))
+            if k + width > 64 { spill = bits >> UInt64(64 - k) }
+          }
         }
-        if width > 0 {
-          let bits: UInt64 = width == 3 ? 7 : 3
-          mask &= ~(bits << UInt64(k))
-          if k + width > 64 { spill = bits >> UInt64(64 - k) }
+        // The mask of this block is final (later blocks only clear their own bits).
+        while quotes != 0 {
+          let k = quotes.trailingZeroBitCount
+          quotes &= quotes &- 1
+          let before = k == 0 ? prevTop : mask >> UInt64(k - 1) & 1
+          if before == 0 { continue }
+          let i = block + k
+          if p[i] == 0x27 {
+            if i + 1 < n && Bytes.isAlnum(p[i + 1]) { ia += 1 }
+          } else if i + 3 < n && Bytes.isAlnum(p[i + 3]) {
+            ic += 1
+          }
         }
+        prevTop = mask >> 63
+        words[w] = mask
+        w += 1
+        block += 64
       }
-      // The mask of this block is final (later blocks only clear their own bits).
-      while quotes != 0 {
-        let k = quotes.trailingZeroBitCount
-        quotes &= quotes &- 1
-        let before = k == 0 ? prevTop : mask >> UInt64(k - 1) & 1
-        if before == 0 { continue }
-        let i = block + k
-        if p[i] == 0x27 {
-          if i + 1 < n && Bytes.isAlnum(p[i + 1]) { ia += 1 }
-        } else if i + 3 < n && Bytes.isAlnum(p[i + 3]) {
-          ic += 1
-        }
-      }
-      prevTop = mask >> 63
-      words[w] = mask
-      high[w] = highMask
-      w += 1
-      block += 64
+      internalAscii = ia
+      internalCurly = ic
+      anyCurly = curly
+      return w
     }
-    internalAscii = ia
-    internalCurly = ic
-    anyCurly = curly
-    return w
   }
 
   /// The tokens (runs of `words`, see `lineMasks`) that `scan` can act on, written to `out` (room
@@ -1967,13 +1909,10 @@ final class LazyWordTables: @unchecked Sendable {
 
   /// The filter over the possessive bases (built with them, once).
   func baseBits() -> HashBits {
-    let bases = get().1
+    _ = get()
     lock.lock()
     defer { lock.unlock() }
-    if let b = bits { return b }
-    let b = HashBits(bases)
-    bits = b
-    return b
+    return bits!
   }
 
   func get() -> (ByteWordSet, ByteWordSet) {
@@ -1981,9 +1920,31 @@ final class LazyWordTables: @unchecked Sendable {
     defer { lock.unlock() }
     if let b = built { return b }
     // Readable when the rules loaded; an unreadable file later gives an empty set.
-    let b = ((try? ByteWordSet.load(path: wordsPath)) ?? ByteWordSet(), (try? ByteWordSet.load(path: basesPath)) ?? ByteWordSet())
+    let wordsText = TableCache.readWhole(wordsPath)
+    let basesText = TableCache.readWhole(basesPath)
+    let (b, f) = Self.build(wordsText, basesText)
     built = b
+    bits = f
     return b
+  }
+
+  /// The two sets and the bases' filter of the files' bytes (nil: unreadable, an empty set),
+  /// through `TableCache` (the same tables as building them, see there).
+  static func build(_ wordsText: [UInt8]?, _ basesText: [UInt8]?) -> ((ByteWordSet, ByteWordSet), HashBits) {
+    func fresh() -> ((ByteWordSet, ByteWordSet), HashBits) {
+      let w = wordsText.map { ByteWordSet(lexiconText: $0) } ?? ByteWordSet()
+      let b = basesText.map { ByteWordSet(lexiconText: $0) } ?? ByteWordSet()
+      return ((w, b), HashBits(b))
+    }
+    guard let wordsText, let basesText else { return fresh() }
+    let stored = TableCache.tables(kind: "apostrophe-word-tables", inputs: [wordsText, basesText]) {
+      let ((w, b), f) = fresh()
+      return w.storage + b.storage + f.storage
+    }
+    guard stored.count == 6, let w = ByteWordSet(storage: stored[0..<2]), let b = ByteWordSet(storage: stored[2..<4]),
+      let f = HashBits(storage: stored[4..<6])
+    else { return fresh() }
+    return ((w, b), f)
   }
 }
 

@@ -1,0 +1,25 @@
+#ifndef MEND_BYTES_H
+#define MEND_BYTES_H
+// Byte classification of a whole line with vector compares and movemask (which Swift's SIMD types
+// do not expose): plain C types only. Used by repair-apostrophes' `lineMasks`.
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// For the n bytes at p, 64 bytes a word ((n + 63) / 64 words in each output; bits from n on 0):
+/// bit j of tok[w] is set when byte 64w + j is an ASCII letter or digit or a byte >= 0x80;
+/// quote[w] marks the bytes 0x27 ('), high[w] the bytes >= 0x80, lead[w] the bytes 0xE2 and 0xC2.
+/// Returns the word count.
+/// Uses AVX2 when the CPU has it, else SSE2 (x86), else a byte loop.
+int64_t mend_line_classes(const uint8_t *p, int64_t n, uint64_t *tok, uint64_t *quote, uint64_t *high, uint64_t *lead);
+
+/// The same words by one chosen path (for the tests): 0 the byte loop, 1 SSE2, 2 AVX2 (the byte
+/// loop where the CPU lacks it), one zero-padded 64-byte block at a time.
+int64_t mend_line_classes_portable(const uint8_t *p, int64_t n, uint64_t *tok, uint64_t *quote, uint64_t *high, uint64_t *lead, int32_t path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
