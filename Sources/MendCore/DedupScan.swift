@@ -361,42 +361,49 @@ extension DedupText {
     /// cheaper form of `nearDuplicateLines`' set-aside test (true: no pair; false: not decided
     /// here, the full test runs). Session 10: on news-20MB ~76 % and on corpus-20MB ~93 % of the
     /// documents are settled by the set-aside test, and this form settles nearly all of them for
-    /// a few operations a word (no soft-word look-up per word, no hash, no stem numbers).
+    /// a few operations a word (no soft-word look-up per word, no hash, no stem numbers, no
+    /// table to clear).
     ///
     /// Why true is safe. `nearDuplicateLines` shows that a pair needs a run of consecutive pieces
     /// C of one line with at least `min-words` words, a content word, and no piece holding a
     /// content stem that occurs in no other piece (D lies outside C and holds all C's content
     /// stems). Here each word's stem key (`quickKey`: words with equal stems have equal keys)
-    /// has a slot in an exact table (open addressing, the key itself in the slot), and the slot
-    /// counts the pieces holding the key (a piece counts once: the slot keeps the last piece
-    /// counted, and pieces are visited in order; saturating at 2). Every word is counted, soft or
-    /// not, so a count can only be higher than the count of pieces holding the stem as a content
-    /// stem. A piece with a content word (tested exactly, as the full pass does: `soft`'s
-    /// shapes, then the hash when the shape is a longer soft word's) whose key counts 1 holds a
-    /// content stem of its own, and the full test sets it aside too. Runs of the other pieces
-    /// are then taken as the full test takes them, except that every run is assumed to hold a
-    /// content word (more runs). No run of `min-words` words: no pair.
+    /// picks a slot of a table of counters (2^b ≥ 8 × the words; different keys may share a
+    /// slot), and a slot counts the pieces that touch it: it keeps the last piece that touched it
+    /// (a number above `quickBase`, which grows from document to document, so older slots read
+    /// as untouched) and a count that only grows — 1 at a document's first touch, 2 at a touch
+    /// by another piece (a piece touches the slot of every word it holds, soft words included).
+    /// So a slot that counts 1 was touched by one piece only, and a stem whose slot counts 1
+    /// occurs in one piece only: a piece with a content word (tested exactly, as the full pass
+    /// does: `soft`'s shapes, then the hash when the shape is a longer soft word's) whose slot
+    /// counts 1 holds a content stem of its own, and the full test sets it aside too. Runs of
+    /// the other pieces are then taken as the full test takes them, except that every run is
+    /// assumed to hold a content word (more runs). No run of `min-words` words: no pair.
     func quickSetAside(minWords: Int, soft: WordSet) -> Bool {
       let lines = texts.count
       let pieces = pieceCount
-      // A piece number and the count share a 32-bit slot.
-      if pieces >= 1 << 29 { return false }
+      let nd = scratch.near
+      // Piece numbers (from quickBase + 1) are kept in 30 bits; the table is cleared when they
+      // would pass them.
+      if pieces >= 1 << 28 { return false }
+      var bits = 10
+      while 1 << bits < 8 * tokenCount { bits += 1 }
+      let size = 1 << bits
+      if size > nd.quickZeroed || nd.quickBase + UInt32(pieces + 1) >= 1 << 29 {
+        let t = nd.quick.reserve(size)
+        t.initialize(repeating: 0, count: nd.quick.capacity)
+        nd.quickZeroed = nd.quick.capacity
+        nd.quickBase = 0
+      }
+      let table = nd.quick.p
+      let base = nd.quickBase
+      nd.quickBase = base + UInt32(pieces + 1)
+      let shift = UInt64(64 - bits)
       let toks = tokens.p
       let lineToken = self.lineToken.p
       let linePiece = self.linePiece.p
       let pieceToken = self.pieceToken.p
-      var bits = 8
-      while 1 << bits < 2 * tokenCount { bits += 1 }
-      let size = 1 << bits
-      let mask = size - 1
-      let shift = UInt64(64 - bits)
-      let nd = scratch.near
-      let keys = nd.quickKey.reserve(size)
-      keys.update(repeating: 0, count: size)
-      let meta = nd.quick.reserve(size)
-      let slotOf = nd.quickSlot.reserve(tokenCount + 1)
-      // Slot: (piece + 1) << 2 | pieces counted (1 or 2). Keys carry bit 63 (never 0; a shape's
-      // length and a prefix key leave it clear, so distinct keys stay distinct).
+      // Slot: (last piece's number) << 2 | pieces counted (1 or 2).
       for f in 0..<lines {
         let p0 = Int(linePiece[f])
         let p1 = Int(linePiece[f + 1])
@@ -404,25 +411,11 @@ extension DedupText {
         for p in p0..<p1 {
           let t0 = Int(pieceToken[p])
           let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
-          let mark = UInt32(truncatingIfNeeded: p + 1) << 2
+          let mark = base &+ UInt32(truncatingIfNeeded: p + 1)
           for k in t0..<t1 {
-            let key = DocScan.quickKey(toks[k]) | 1 << 63
-            var s = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while true {
-              let e = keys[s]
-              if e == key {
-                let v = meta[s]
-                if v & ~3 != mark { meta[s] = mark | 2 }
-                break
-              }
-              if e == 0 {
-                keys[s] = key
-                meta[s] = mark | 1
-                break
-              }
-              s = (s + 1) & mask
-            }
-            slotOf[k] = Int32(truncatingIfNeeded: s)
+            let s = Int(truncatingIfNeeded: (DocScan.quickKey(toks[k]) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            let m = table[s] &>> 2
+            if m != mark { table[s] = mark &<< 2 | (m > base ? 2 : 1) }
           }
         }
       }
@@ -438,9 +431,11 @@ extension DedupText {
           let t0 = Int(pieceToken[p])
           let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
           var aside = false
-          for k in t0..<t1 where meta[Int(slotOf[k])] & 3 == 1 {
-            // A stem of this piece only: the piece is set aside when the word is a content word.
+          for k in t0..<t1 {
             let t = toks[k]
+            let s = Int(truncatingIfNeeded: (DocScan.quickKey(t) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            if table[s] & 3 != 1 { continue }
+            // A stem of this piece only: the piece is set aside when the word is a content word.
             if byShape {
               if shapes.contains(DedupText.shape(t) &* 0x9E37_79B9_7F4A_7C15) && (t.length <= 4 || soft.contains(hashOf(k, line: f))) {
                 continue
@@ -1483,8 +1478,12 @@ extension DedupText {
           i += step
         }
         if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
-        // The next run's bytes (the first four of the word go to the prefix).
-        wordRun(p, n, low, &i, &prefix, &len, &digits)
+        // The next run's bytes (the first four of the word go to the prefix), when there is
+        // one: from a byte that is not an ASCII letter or digit (or at the end) `wordRun`
+        // changes nothing (its first loop stops at once, and `alnumRun` stops at its first
+        // byte), so after a non-ASCII letter followed by another it is not called (it cost a
+        // 8-byte load and the SWAR test per such letter).
+        if i < n && low[Int(p[i])] != 0 { wordRun(p, n, low, &i, &prefix, &len, &digits) }
       }
       if nonASCII {
         out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
@@ -1541,9 +1540,11 @@ extension DedupText {
     let stemId = Grow<Int32>()
     let stemPiece = Grow<Int32>()
     let stemShared = Grow<Bool>()
+    /// `DocScan.quickSetAside`'s counters, the piece number they count from, and how many of
+    /// them are zeroed (they are cleared only when the table grows or the numbers run out).
     let quick = Grow<UInt32>()
-    let quickKey = Grow<UInt64>()
-    let quickSlot = Grow<Int32>()
+    var quickBase: UInt32 = 0
+    var quickZeroed = 0
   }
 
   /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to
