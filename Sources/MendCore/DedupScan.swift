@@ -344,6 +344,9 @@ extension DedupText {
       return out
     }
 
+    /// See the routing in `nearDuplicateLines`.
+    static let exactPathOpenWords = 8_000
+
     /// The key of a word's stem in `quickSetAside`: the first four normalised bytes of a word of
     /// at least 4 bytes that is not a number, the word's `shape` (its first four bytes and its
     /// length: the word itself up to 4 bytes) otherwise. Two words whose stems are equal for
@@ -379,7 +382,9 @@ extension DedupText {
     /// counts 1 holds a content stem of its own, and the full test sets it aside too. Runs of
     /// the other pieces are then taken as the full test takes them, except that every run is
     /// assumed to hold a content word (more runs). No run of `min-words` words: no pair.
-    func quickSetAside(minWords: Int, soft: WordSet) -> Bool {
+    /// With `openWords`, every line is examined (no early answer) and the words of the pieces
+    /// not set aside, in lines of at least `min-words` words, are added to it.
+    func quickSetAside(minWords: Int, soft: WordSet, openWords: UnsafeMutablePointer<Int>? = nil) -> Bool {
       let lines = texts.count
       let pieces = pieceCount
       let nd = scratch.near
@@ -421,6 +426,7 @@ extension DedupText {
       }
       let byShape = soft.shapes != nil
       let shapes = soft.shapes ?? soft
+      var settled = true
       for f in 0..<lines {
         let p0 = Int(linePiece[f])
         let p1 = Int(linePiece[f + 1])
@@ -451,10 +457,15 @@ extension DedupText {
             continue
           }
           n += t1 - t0
+          if let openWords {
+            openWords.pointee += t1 - t0
+            if n >= minWords { settled = false }
+            continue
+          }
           if n >= minWords { return false }
         }
       }
-      return true
+      return settled
     }
 
     /// `mask` &= `cover` over `words` 64-bit words (a run of pieces' lines narrowed by one more
@@ -529,7 +540,25 @@ extension DedupText {
       // Most documents are settled by the set-aside test below; a cheaper, weaker form of it
       // settles nearly all of those first, without the soft-word look-ups, stem numbers and
       // filters of the passes below (`quickSetAside`, where the argument is).
-      if quickSetAside(minWords: minWords, soft: soft) { return [] }
+      //
+      // Routing (session 10): a document with more than `exactPathOpenWords` words in pieces
+      // that the quick test does not set aside goes to the exact path at once (nil), before the
+      // passes below. Nil and the full stage are both exact (nil only sends the document to
+      // `RemoveNearDuplicates.run`'s full path, which decides every pair itself), so the
+      // threshold cannot change the output, only where the work is done. Measured: on
+      // news-20MB and frag-20MB every document above 11 500 such words ran out of the search
+      // budget below after all the linear passes (the 21 and 16 copies of an English/Hindi
+      // interview: ~5 M instructions each of wasted passes), and every document the proof
+      // settled had at most 5 721; 8 000 lies between. Only documents of more words than that
+      // count them (the count needs the whole second pass of `quickSetAside`).
+      if tokenCount > DocScan.exactPathOpenWords {
+        var open = 0
+        let settled = withUnsafeMutablePointer(to: &open) { quickSetAside(minWords: minWords, soft: soft, openWords: $0) }
+        if settled { return [] }
+        if open > DocScan.exactPathOpenWords { return nil }
+      } else if quickSetAside(minWords: minWords, soft: soft) {
+        return []
+      }
       let fw = 16  // 1 024-bit filters
       let mw = (lines + 63) >> 6  // a set of lines
       // Per piece: filters of its content words' stems and of the words themselves; its words;

@@ -559,14 +559,15 @@ public struct RemoveNearDuplicates: Stage {
   func similarity(
     _ a: ArraySlice<DedupText.Token>, _ b: ArraySlice<DedupText.Token>, terminal: (Bool, Bool) = (true, true)
   ) -> Double? {
-    let x = Array(a)
-    let y = Array(b)
-    let n = x.count
-    let m = y.count
+    let n = a.count
+    let m = b.count
     let short = min(n, m)
     let long = max(n, m)
+    // The length tests before the copies (about half the calls on long documents end here).
     if short < minWords { return nil }
     if Double(long) * minCoverage > Double(short) { return nil }
+    let x = Array(a)
+    let y = Array(b)
     // Numbers: each side having a number the other lacks is a different fact (2019 / 2020).
     let nx = x.filter(\.isNumber)
     let ny = y.filter(\.isNumber)

@@ -144,4 +144,25 @@ import Testing
     }
     #expect(over > 1_000 && over < 19_000)
   }
+
+  /// The routing: a long document of chatty paragraphs (a small vocabulary, so few pieces have a
+  /// word of their own) with near copies goes to the exact path at once (nil), and the fast path
+  /// gives the full path's output and removals (routing moves work between two exact paths); a
+  /// shorter one of the same kind is not routed (the proof runs). The threshold cannot be too
+  /// aggressive for the output; this checks that routed documents are still decided exactly.
+  @Test func manyOpenWordsTakeTheExactPath() {
+    let nd: RemoveNearDuplicates = DedupFastPathTests.stage(RemoveNearDuplicates.spec, fast: true)
+    for (lines, routed) in [(420, true), (40, false)] {
+      let text = DedupS9Tests.document(seed: 3, lines: lines, vocabulary: 150)
+      let scan = DedupText.DocScan.of(Document(text: text))
+      var open = 0
+      _ = withUnsafeMutablePointer(to: &open) { scan.quickSetAside(minWords: nd.minWords, soft: nd.softSet, openWords: $0) }
+      #expect((open > DedupText.DocScan.exactPathOpenWords) == routed, "open words \(open)")
+      let pairs = scan.nearDuplicateLines(
+        minWords: nd.minWords, maxWords: nd.maxWords, minContainment: nd.minContainment, minCoverage: nd.minCoverage,
+        soft: nd.softSet, sketch: nd.sketch)
+      if routed { #expect(pairs == nil) }
+      DedupFastPathTests.expectFastIsFull(text, removedBy: RemoveNearDuplicates.id, "lines \(lines)")
+    }
+  }
 }
