@@ -124,7 +124,14 @@ enum DedupText {
     var n: Int
     if b >= 0xF0 { v = UInt32(b & 0x07); n = 4 } else if b >= 0xE0 { v = UInt32(b & 0x0F); n = 3 } else if b >= 0xC0 { v = UInt32(b & 0x1F); n = 2 } else { v = UInt32(b); n = 1 }
     if i + n > end { n = end - i }
-    if n > 1 { for k in 1..<n { v = (v << 6) | UInt32(buf[i + k] & 0x3F) } }
+    // The continuation bytes unrolled (the same values as a loop over 1..<n).
+    if n == 3 {
+      v = (v << 12) | UInt32(buf[i + 1] & 0x3F) << 6 | UInt32(buf[i + 2] & 0x3F)
+    } else if n == 2 {
+      v = (v << 6) | UInt32(buf[i + 1] & 0x3F)
+    } else if n == 4 {
+      v = (v << 18) | UInt32(buf[i + 1] & 0x3F) << 12 | UInt32(buf[i + 2] & 0x3F) << 6 | UInt32(buf[i + 3] & 0x3F)
+    }
     return (v, n)
   }
 

@@ -189,7 +189,7 @@ public struct RemoveNearDuplicates: Stage {
     // filters leave open that one copy holds nearly all the other's sketch words (a lower bound
     // of the missing words: a sketch bit the other unit's filter lacks is a word it lacks).
     // Settled before candidates are ranked, so max-checks counts only candidates that can pass.
-    func mayHold(_ ku: Int, _ c: DedupText.Unit, _ key: UInt64) -> Bool {
+    @inline(__always) func mayHold(_ ku: Int, _ c: DedupText.Unit, _ key: UInt64) -> Bool {
       if c.key == key { return false }
       let kc = c.cached
       return !Self.missingExceeds(sketchFilter[ku], wordFilter[kc]) || !Self.missingExceeds(sketchFilter[kc], wordFilter[ku])

@@ -165,4 +165,35 @@ import Testing
       DedupFastPathTests.expectFastIsFull(text, removedBy: RemoveNearDuplicates.id, "lines \(lines)")
     }
   }
+
+  /// `DedupText.scalar` (continuation bytes unrolled) against `Unicode.Scalar`'s own encoding
+  /// for scalars of every length, and against the former loop on sequences cut short by the end
+  /// of the range.
+  @Test func scalarDecodesEveryLength() {
+    func loop(_ b: [UInt8], _ i: Int, _ end: Int) -> (UInt32, Int) {
+      let c = b[i]
+      var v: UInt32
+      var n: Int
+      if c >= 0xF0 { v = UInt32(c & 0x07); n = 4 } else if c >= 0xE0 { v = UInt32(c & 0x0F); n = 3 } else if c >= 0xC0 { v = UInt32(c & 0x1F); n = 2 } else { v = UInt32(c); n = 1 }
+      if i + n > end { n = end - i }
+      if n > 1 { for k in 1..<n { v = (v << 6) | UInt32(b[i + k] & 0x3F) } }
+      return (v, n)
+    }
+    var r = TestRandom(state: 21)
+    for range in [UInt32(0)...0x7F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFF, 0x10000...0x10FFFF] {
+      for _ in 0..<2_000 {
+        let v = range.lowerBound + UInt32(r.next() % UInt64(range.upperBound - range.lowerBound + 1))
+        let bytes = Array(String(Unicode.Scalar(v)!).utf8) + [0x20]
+        bytes.withUnsafeBufferPointer { buf in
+          let (d, n) = DedupText.scalar(buf, 0, bytes.count)
+          #expect(d == v && n == bytes.count - 1, "\(v)")
+          for end in 1...(bytes.count - 1) {
+            let got = DedupText.scalar(buf, 0, end)
+            let want = loop(bytes, 0, end)
+            #expect(got.0 == want.0 && got.1 == want.1, "\(v) cut at \(end)")
+          }
+        }
+      }
+    }
+  }
 }
