@@ -344,6 +344,130 @@ extension DedupText {
       return out
     }
 
+    /// See the routing in `nearDuplicateLines`.
+    static let exactPathOpenWords = 8_000
+
+    /// The key of a word's stem in `quickSetAside`: the first four normalised bytes of a word of
+    /// at least 4 bytes that is not a number, the word's `shape` (its first four bytes and its
+    /// length: the word itself up to 4 bytes) otherwise. Two words whose stems are equal for
+    /// `nearDuplicateLines` (and for `similarity`: an identical word, or an inflection — both of
+    /// at least 4 bytes, not numbers, the same first 4 bytes) have equal keys: the same prefix,
+    /// or, for identical words, the same shape. A key of one kind can equal one of the other
+    /// kind only when it looks equal wrongly (a prefix key has length 0 in the shape's place,
+    /// and every word has a length of at least 1), which only counts more.
+    @inline(__always)
+    static func quickKey(_ t: Token) -> UInt64 {
+      t.length >= 4 && !t.isNumber ? UInt64(t.prefix) : DedupText.shape(t)
+    }
+
+    /// Whether the document provably holds no pair for `remove-near-duplicates`, by a weaker and
+    /// cheaper form of `nearDuplicateLines`' set-aside test (true: no pair; false: not decided
+    /// here, the full test runs). Session 10: on news-20MB ~76 % and on corpus-20MB ~93 % of the
+    /// documents are settled by the set-aside test, and this form settles nearly all of them for
+    /// a few operations a word (no soft-word look-up per word, no hash, no stem numbers, no
+    /// table to clear).
+    ///
+    /// Why true is safe. `nearDuplicateLines` shows that a pair needs a run of consecutive pieces
+    /// C of one line with at least `min-words` words, a content word, and no piece holding a
+    /// content stem that occurs in no other piece (D lies outside C and holds all C's content
+    /// stems). Here each word's stem key (`quickKey`: words with equal stems have equal keys)
+    /// picks a slot of a table of counters (2^b ≥ 8 × the words; different keys may share a
+    /// slot), and a slot counts the pieces that touch it: it keeps the last piece that touched it
+    /// (a number above `quickBase`, which grows from document to document, so older slots read
+    /// as untouched) and a count that only grows — 1 at a document's first touch, 2 at a touch
+    /// by another piece (a piece touches the slot of every word it holds, soft words included).
+    /// So a slot that counts 1 was touched by one piece only, and a stem whose slot counts 1
+    /// occurs in one piece only: a piece with a content word (tested exactly, as the full pass
+    /// does: `soft`'s shapes, then the hash when the shape is a longer soft word's) whose slot
+    /// counts 1 holds a content stem of its own, and the full test sets it aside too. Runs of
+    /// the other pieces are then taken as the full test takes them, except that every run is
+    /// assumed to hold a content word (more runs). No run of `min-words` words: no pair.
+    /// With `openWords`, every line is examined (no early answer) and the words of the pieces
+    /// not set aside, in lines of at least `min-words` words, are added to it.
+    func quickSetAside(minWords: Int, soft: WordSet, openWords: UnsafeMutablePointer<Int>? = nil) -> Bool {
+      let lines = texts.count
+      let pieces = pieceCount
+      let nd = scratch.near
+      // Piece numbers (from quickBase + 1) are kept in 30 bits; the table is cleared when they
+      // would pass them.
+      if pieces >= 1 << 28 { return false }
+      var bits = 10
+      while 1 << bits < 8 * tokenCount { bits += 1 }
+      let size = 1 << bits
+      if size > nd.quickZeroed || nd.quickBase + UInt32(pieces + 1) >= 1 << 29 {
+        let t = nd.quick.reserve(size)
+        t.initialize(repeating: 0, count: nd.quick.capacity)
+        nd.quickZeroed = nd.quick.capacity
+        nd.quickBase = 0
+      }
+      let table = nd.quick.p
+      let base = nd.quickBase
+      nd.quickBase = base + UInt32(pieces + 1)
+      let shift = UInt64(64 - bits)
+      let toks = tokens.p
+      let lineToken = self.lineToken.p
+      let linePiece = self.linePiece.p
+      let pieceToken = self.pieceToken.p
+      // Slot: (last piece's number) << 2 | pieces counted (1 or 2).
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        let lineEnd = Int(lineToken[f + 1])
+        for p in p0..<p1 {
+          let t0 = Int(pieceToken[p])
+          let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
+          let mark = base &+ UInt32(truncatingIfNeeded: p + 1)
+          for k in t0..<t1 {
+            let s = Int(truncatingIfNeeded: (DocScan.quickKey(toks[k]) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            let m = table[s] &>> 2
+            if m != mark { table[s] = mark &<< 2 | (m > base ? 2 : 1) }
+          }
+        }
+      }
+      let byShape = soft.shapes != nil
+      let shapes = soft.shapes ?? soft
+      var settled = true
+      for f in 0..<lines {
+        let p0 = Int(linePiece[f])
+        let p1 = Int(linePiece[f + 1])
+        let lineEnd = Int(lineToken[f + 1])
+        if lineEnd - Int(lineToken[f]) < minWords { continue }
+        var n = 0
+        for p in p0..<p1 {
+          let t0 = Int(pieceToken[p])
+          let t1 = p + 1 < p1 ? Int(pieceToken[p + 1]) : lineEnd
+          var aside = false
+          for k in t0..<t1 {
+            let t = toks[k]
+            let s = Int(truncatingIfNeeded: (DocScan.quickKey(t) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            if table[s] & 3 != 1 { continue }
+            // A stem of this piece only: the piece is set aside when the word is a content word.
+            if byShape {
+              if shapes.contains(DedupText.shape(t) &* 0x9E37_79B9_7F4A_7C15) && (t.length <= 4 || soft.contains(hashOf(k, line: f))) {
+                continue
+              }
+            } else if soft.contains(hashOf(k, line: f)) {
+              continue
+            }
+            aside = true
+            break
+          }
+          if aside {
+            n = 0
+            continue
+          }
+          n += t1 - t0
+          if let openWords {
+            openWords.pointee += t1 - t0
+            if n >= minWords { settled = false }
+            continue
+          }
+          if n >= minWords { return false }
+        }
+      }
+      return settled
+    }
+
     /// `mask` &= `cover` over `words` 64-bit words (a run of pieces' lines narrowed by one more
     /// piece's cover); false when no line is left.
     @inline(__always) static func intersect(
@@ -413,6 +537,28 @@ extension DedupText {
       if longest < minWords { return [] }
       // Very long documents take the exact path (the index below is stems × lines bits).
       if lines > 8192 { return nil }
+      // Most documents are settled by the set-aside test below; a cheaper, weaker form of it
+      // settles nearly all of those first, without the soft-word look-ups, stem numbers and
+      // filters of the passes below (`quickSetAside`, where the argument is).
+      //
+      // Routing (session 10): a document with more than `exactPathOpenWords` words in pieces
+      // that the quick test does not set aside goes to the exact path at once (nil), before the
+      // passes below. Nil and the full stage are both exact (nil only sends the document to
+      // `RemoveNearDuplicates.run`'s full path, which decides every pair itself), so the
+      // threshold cannot change the output, only where the work is done. Measured: on
+      // news-20MB and frag-20MB every document above 11 500 such words ran out of the search
+      // budget below after all the linear passes (the 21 and 16 copies of an English/Hindi
+      // interview: ~5 M instructions each of wasted passes), and every document the proof
+      // settled had at most 5 721; 8 000 lies between. Only documents of more words than that
+      // count them (the count needs the whole second pass of `quickSetAside`).
+      if tokenCount > DocScan.exactPathOpenWords {
+        var open = 0
+        let settled = withUnsafeMutablePointer(to: &open) { quickSetAside(minWords: minWords, soft: soft, openWords: $0) }
+        if settled { return [] }
+        if open > DocScan.exactPathOpenWords { return nil }
+      } else if quickSetAside(minWords: minWords, soft: soft) {
+        return []
+      }
       let fw = 16  // 1 024-bit filters
       let mw = (lines + 63) >> 6  // a set of lines
       // Per piece: filters of its content words' stems and of the words themselves; its words;
@@ -1361,8 +1507,12 @@ extension DedupText {
           i += step
         }
         if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
-        // The next run's bytes (the first four of the word go to the prefix).
-        wordRun(p, n, low, &i, &prefix, &len, &digits)
+        // The next run's bytes (the first four of the word go to the prefix), when there is
+        // one: from a byte that is not an ASCII letter or digit (or at the end) `wordRun`
+        // changes nothing (its first loop stops at once, and `alnumRun` stops at its first
+        // byte), so after a non-ASCII letter followed by another it is not called (it cost a
+        // 8-byte load and the SWAR test per such letter).
+        if i < n && low[Int(p[i])] != 0 { wordRun(p, n, low, &i, &prefix, &len, &digits) }
       }
       if nonASCII {
         out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
@@ -1419,6 +1569,11 @@ extension DedupText {
     let stemId = Grow<Int32>()
     let stemPiece = Grow<Int32>()
     let stemShared = Grow<Bool>()
+    /// `DocScan.quickSetAside`'s counters, the piece number they count from, and how many of
+    /// them are zeroed (they are cleared only when the table grows or the numbers run out).
+    let quick = Grow<UInt32>()
+    var quickBase: UInt32 = 0
+    var quickZeroed = 0
   }
 
   /// A hash map from 64-bit hashes (already well mixed) to Int32, reused from one document to

@@ -124,7 +124,14 @@ enum DedupText {
     var n: Int
     if b >= 0xF0 { v = UInt32(b & 0x07); n = 4 } else if b >= 0xE0 { v = UInt32(b & 0x0F); n = 3 } else if b >= 0xC0 { v = UInt32(b & 0x1F); n = 2 } else { v = UInt32(b); n = 1 }
     if i + n > end { n = end - i }
-    if n > 1 { for k in 1..<n { v = (v << 6) | UInt32(buf[i + k] & 0x3F) } }
+    // The continuation bytes unrolled (the same values as a loop over 1..<n).
+    if n == 3 {
+      v = (v << 12) | UInt32(buf[i + 1] & 0x3F) << 6 | UInt32(buf[i + 2] & 0x3F)
+    } else if n == 2 {
+      v = (v << 6) | UInt32(buf[i + 1] & 0x3F)
+    } else if n == 4 {
+      v = (v << 18) | UInt32(buf[i + 1] & 0x3F) << 12 | UInt32(buf[i + 2] & 0x3F) << 6 | UInt32(buf[i + 3] & 0x3F)
+    }
     return (v, n)
   }
 
@@ -256,7 +263,9 @@ enum DedupText {
         let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self).littleEndian
         let v = w & 0x7F7F_7F7F_7F7F_7F7F
         let m = (v &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(v &+ 0x2525_2525_2525_2525) & ~w & high
-        c += m.nonzeroBitCount
+        // m has at most bit 7 of each byte: shifted to bit 0, the multiply adds the eight bytes
+        // into the top one (at most 8, no carry out). No popcount instruction on this target.
+        c += Int(truncatingIfNeeded: ((m >> 7) &* 0x0101_0101_0101_0101) >> 56)
         k += 8
       }
     }

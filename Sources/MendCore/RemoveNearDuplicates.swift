@@ -195,10 +195,10 @@ public struct RemoveNearDuplicates: Stage {
     // filters leave open that one copy holds nearly all the other's sketch words (a lower bound
     // of the missing words: a sketch bit the other unit's filter lacks is a word it lacks).
     // Settled before candidates are ranked, so max-checks counts only candidates that can pass.
-    func mayHold(_ ku: Int, _ c: DedupText.Unit, _ key: UInt64) -> Bool {
+    @inline(__always) func mayHold(_ ku: Int, _ c: DedupText.Unit, _ key: UInt64) -> Bool {
       if c.key == key { return false }
       let kc = c.cached
-      return Self.missingBound(sketchFilter[ku], wordFilter[kc]) <= Self.maxMissing || Self.missingBound(sketchFilter[kc], wordFilter[ku]) <= Self.maxMissing
+      return !Self.missingExceeds(sketchFilter[ku], wordFilter[kc]) || !Self.missingExceeds(sketchFilter[kc], wordFilter[ku])
     }
     // Pieces of sentences cut by a hard-wrapped line end are neither removed nor kept as copies.
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
@@ -312,11 +312,11 @@ public struct RemoveNearDuplicates: Stage {
           // filters give a lower bound of the missing words (a sketch bit the other unit's
           // filter lacks is a word it lacks), so most pairs are settled without a scan.
           let kc = us[ci].cached
-          let lowU = Self.missingBound(sketchFilter[ku], wordFilter[kc])
-          let lowC = Self.missingBound(sketchFilter[kc], wordFilter[ku])
-          if lowU > Self.maxMissing && lowC > Self.maxMissing { continue }
-          if lowU > Self.maxMissing || missingMore(sig, in: units.tokens(of: us[ci]), than: Self.maxMissing) {
-            if lowC > Self.maxMissing || missingMore(sketch(kc), in: units.tokens(of: u), than: Self.maxMissing) { continue }
+          let overU = Self.missingExceeds(sketchFilter[ku], wordFilter[kc])
+          let overC = Self.missingExceeds(sketchFilter[kc], wordFilter[ku])
+          if overU && overC { continue }
+          if overU || missingMore(sig, in: units.tokens(of: us[ci]), than: Self.maxMissing) {
+            if overC || missingMore(sketch(kc), in: units.tokens(of: u), than: Self.maxMissing) { continue }
           }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
             min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords,
@@ -478,10 +478,10 @@ public struct RemoveNearDuplicates: Stage {
           for h in sigU where sigC.contains(h) { shared += 1 }
           if shared < min(2, nu) { continue }
           // One copy holds the other's sketch: the filters' lower bound first, then the words.
-          let lowU = Self.missingBound(cache.sketchFilter[ku], cache.wordFilter[kc])
-          let lowC = Self.missingBound(cache.sketchFilter[kc], cache.wordFilter[ku])
-          let uHeld = lowU <= Self.maxMissing && !missingMore(sigU, in: tc, than: Self.maxMissing)
-          if !uHeld && (lowC > Self.maxMissing || missingMore(sigC, in: tu, than: Self.maxMissing)) { continue }
+          let overU = Self.missingExceeds(cache.sketchFilter[ku], cache.wordFilter[kc])
+          let overC = Self.missingExceeds(cache.sketchFilter[kc], cache.wordFilter[ku])
+          let uHeld = !overU && !missingMore(sigU, in: tc, than: Self.maxMissing)
+          if !uHeld && (overC || missingMore(sigC, in: tu, than: Self.maxMissing)) { continue }
           if similarity(tc, tu, terminal: (c.terminal, u.terminal)) == nil { continue }
           if min(labels.words(c, in: document), labels.words(u, in: document)) < minWords { continue }
           return true
@@ -497,6 +497,34 @@ public struct RemoveNearDuplicates: Stage {
   static func missingBound(_ sketch: SIMD4<UInt64>, _ words: SIMD4<UInt64>) -> Int {
     let m = sketch & ~words
     return m[0].nonzeroBitCount + m[1].nonzeroBitCount + m[2].nonzeroBitCount + m[3].nonzeroBitCount
+  }
+
+  /// Whether `missingBound` exceeds `maxMissing`, without counting every bit: the lowest set
+  /// bit of the first non-zero lane is cleared `maxMissing` + 1 times, which succeeds exactly
+  /// when at least that many bits are set. (The build targets x86-64 without a popcount
+  /// instruction, where `nonzeroBitCount` is ~12 instructions a lane; this is the candidate
+  /// loop's hottest test on long documents.) `missingBoundAgreesWithItsTest` compares both.
+  @inline(__always)
+  static func missingExceeds(_ sketch: SIMD4<UInt64>, _ words: SIMD4<UInt64>) -> Bool {
+    let m = sketch & ~words
+    var x0 = m[0]
+    var x1 = m[1]
+    var x2 = m[2]
+    var x3 = m[3]
+    for _ in 0...maxMissing {
+      if x0 != 0 {
+        x0 &= x0 &- 1
+      } else if x1 != 0 {
+        x1 &= x1 &- 1
+      } else if x2 != 0 {
+        x2 &= x2 &- 1
+      } else if x3 != 0 {
+        x3 &= x3 &- 1
+      } else {
+        return false
+      }
+    }
+    return true
   }
 
   /// Whether more than `limit` of the words are not among the tokens (stops counting there).
@@ -542,14 +570,15 @@ public struct RemoveNearDuplicates: Stage {
   func similarity(
     _ a: ArraySlice<DedupText.Token>, _ b: ArraySlice<DedupText.Token>, terminal: (Bool, Bool) = (true, true)
   ) -> Double? {
-    let x = Array(a)
-    let y = Array(b)
-    let n = x.count
-    let m = y.count
+    let n = a.count
+    let m = b.count
     let short = min(n, m)
     let long = max(n, m)
+    // The length tests before the copies (about half the calls on long documents end here).
     if short < minWords { return nil }
     if Double(long) * minCoverage > Double(short) { return nil }
+    let x = Array(a)
+    let y = Array(b)
     // Numbers: each side having a number the other lacks is a different fact (2019 / 2020).
     let nx = x.filter(\.isNumber)
     let ny = y.filter(\.isNumber)
