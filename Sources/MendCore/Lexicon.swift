@@ -112,7 +112,10 @@ enum TableCache {
     }
     guard size > 0, bytes.count == size else { return nil }
     let h = bytes.withUnsafeBufferPointer { hash128($0, seed: 0x5052_4f47) }
-    if let memo, let dir = directory { writeWords([programMagic, idHash.0, idHash.1, h.0, h.1], to: memo, dir: dir) }
+    if let memo, let dir = directory {
+      writeWords([programMagic, idHash.0, idHash.1, h.0, h.1], to: memo, dir: dir)
+      prune(dir, prefix: "program-", keep: 4 * keepPerKind)
+    }
     return h
   }()
 
@@ -135,7 +138,27 @@ enum TableCache {
     if let cached = readTables(path, key: key) { return cached }
     let built = build()
     writeTables(built, to: path, dir: dir, key: key)
+    prune(dir, prefix: kind + "-", keep: keepPerKind)
     return built
+  }
+
+  /// Table files kept per kind (the newest ones): each new build or lexicon edit writes new files,
+  /// and without pruning the directory would grow by a few MB per build.
+  static let keepPerKind = 4
+
+  /// Remove all but the `keep` newest files of the directory whose names start with `prefix`
+  /// (failures are ignored). Runs only after a table set was written, so never on a warm start.
+  static func prune(_ dir: String, prefix: String, keep: Int) {
+    let fm = FileManager.default
+    guard let names = try? fm.contentsOfDirectory(atPath: dir) else { return }
+    var files: [(name: String, time: Date)] = []
+    for n in names where n.hasPrefix(prefix) {
+      let attrs = try? fm.attributesOfItem(atPath: dir + "/" + n)
+      files.append((n, (attrs?[.modificationDate] as? Date) ?? .distantPast))
+    }
+    if files.count <= keep { return }
+    files.sort { $0.time != $1.time ? $0.time > $1.time : $0.name < $1.name }
+    for f in files.dropFirst(keep) { unlink(dir + "/" + f.name) }
   }
 
   static func hex(_ h: (UInt64, UInt64)) -> String {
