@@ -740,6 +740,21 @@ extension OrderModel {
 
 // MARK: Quick hard signs (the cheap decline test)
 
+/// The sizing and first slot of the open-addressing tables below (`KeyCounter`, `SignTable`): a
+/// power of two at least twice the capacity (16 at least), and a key's home slot from the top
+/// bits of a multiplicative hash.
+enum OpenSlots {
+  static func size(capacity: Int) -> Int {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    return size
+  }
+
+  @inline(__always) static func home(_ k: UInt64, _ count: Int) -> Int {
+    Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - count.trailingZeroBitCount))
+  }
+}
+
 /// Counts of word hashes, open addressing, growing (per document).
 struct KeyCounter {
   var keys: [UInt64]
@@ -748,15 +763,14 @@ struct KeyCounter {
   var zero: Int32 = 0
 
   init(capacity: Int) {
-    var size = 16
-    while size < capacity * 2 { size <<= 1 }
+    let size = OpenSlots.size(capacity: capacity)
     keys = [UInt64](repeating: 0, count: size)
     counts = [Int32](repeating: 0, count: size)
   }
 
   @inline(__always) func slot(_ k: UInt64) -> Int {
     let mask = keys.count - 1
-    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - keys.count.trailingZeroBitCount))
+    var i = OpenSlots.home(k, keys.count)
     while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
     return i
   }
@@ -844,8 +858,7 @@ struct SignTable {
   var zeroFlags: UInt8 = 0
 
   init(capacity: Int) {
-    var size = 16
-    while size < capacity * 2 { size <<= 1 }
+    let size = OpenSlots.size(capacity: capacity)
     keys = [UInt64](repeating: 0, count: size)
     flags = [UInt8](repeating: 0, count: size)
   }
@@ -854,7 +867,7 @@ struct SignTable {
   @inline(__always) func find(_ k: UInt64) -> Int {
     if k == 0 { return hasZero ? -1 : -2 }
     let mask = keys.count - 1
-    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - keys.count.trailingZeroBitCount))
+    var i = OpenSlots.home(k, keys.count)
     while true {
       let x = keys[i]
       if x == k { return i }
@@ -894,7 +907,7 @@ struct SignTable {
       for (x, g) in zip(oldKeys, oldFlags) where x != 0 { add(x, g) }
     }
     let mask = keys.count - 1
-    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - keys.count.trailingZeroBitCount))
+    var i = OpenSlots.home(k, keys.count)
     while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
     if keys[i] == 0 {
       keys[i] = k
