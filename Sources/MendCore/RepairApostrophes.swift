@@ -30,7 +30,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
       OptionSpec("name-prefixes", .stringList, default: .list(["O", "D"]), help: "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
       OptionSpec("hard-wrap", .bool, default: .bool(true), help: "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), read each paragraph across its line ends: the words on both sides of a line break are neighbours, and a line start inside a sentence is no sentence start."),
-      OptionSpec("intact-documents", .choice(["suggest", "apply"]), default: .string("suggest"), help: "In a document that still has apostrophes inside words, inferred repairs (possessives, context rules, name patterns) are only suggested."),
+      OptionSpec("intact-documents", .choice(["skip", "suggest", "apply"]), default: .string("skip"), help: "A document that still has apostrophes inside words was not stripped: there only lexicon repairs (dont, OBrien, rock n roll) are made, and inferred ones (possessives, context rules, name patterns) are not looked for (skip), only suggested (suggest) or applied as elsewhere (apply)."),
       OptionSpec("class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"), help: "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."),
       OptionSpec("classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
       OptionSpec("context-rules", .stringList, default: .list([]), help: "'FROM -> TO: SLOT=ALTS; SLOT!=ALTS' rules for forms that are also words; 'TO?' only suggests."),
@@ -89,8 +89,17 @@ public struct RepairApostrophes: Stage {
   /// `namePrefixes` as a 256-entry table for the scan.
   let namePrefixTable: [Bool]
   /// The token shapes `pickTokens` keeps (see `pickShapes(keyShapes:phraseBytes:namePrefixes:)`).
-  let pickShapes: [UInt64]
+  var pickShapes: [UInt64]
+  /// The same without the possessive and name-prefix shapes: what `scan` can act on in an intact
+  /// document under `intact-documents: skip` (contraction-table keys and phrase bytes).
+  let pickShapesIntact: [UInt64]
   let inferInIntact: Bool
+  /// `intact-documents: skip`: a document with an apostrophe inside a word gets only the
+  /// lexicon's repairs (see `hasInternalApostrophe`).
+  let skipIntact: Bool
+  /// Set on the copy that runs an intact document under `skipIntact`: `scan` then proposes only
+  /// what is not inferred (unambiguous table entries, names from the table, phrases).
+  var intactOnly = false
   let hardWrap: Bool
   let classes: [String: ByteWordSet]
   let rules: [String: [ContextRule]]
@@ -158,6 +167,7 @@ public struct RepairApostrophes: Stage {
     for b in namePrefixes { npt[Int(b)] = true }
     namePrefixTable = npt
     inferInIntact = options.string("intact-documents") == "apply"
+    skipIntact = options.string("intact-documents") == "skip"
     hardWrap = options.bool("hard-wrap")
     let classes = try ContextRule.parseClasses(
       options.list("classes"), base: ContextRule.cachedClassFile(try Self.read(options.path("class-file"))))
@@ -184,6 +194,8 @@ public struct RepairApostrophes: Stage {
     for p in phrases { for w in p.words where w.count == 1 { pb[Int(w[0])] = true } }
     phraseBytes = pb
     pickShapes = Self.pickShapes(keyShapes: shapes, phraseBytes: pb, namePrefixes: npt)
+    pickShapesIntact = Self.pickShapes(
+      keyShapes: shapes, phraseBytes: pb, namePrefixes: [Bool](repeating: false, count: 256), possessives: false)
     notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
     pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
     pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
@@ -262,6 +274,15 @@ public struct RepairApostrophes: Stage {
   }
 
   func runLines(_ document: inout Document, _ context: inout StageContext) {
+    if skipIntact && Self.hasInternalApostrophe(document) {
+      // Every inferred proposal here would end as a suggestion at most (`intact-documents`), and
+      // under `skip` none is made: no word tables, no possessive or context candidates.
+      var lite = self
+      lite.intactOnly = true
+      lite.pickShapes = pickShapesIntact
+      lite.runLoaded(&document, &context)
+      return
+    }
     if needsTables(document) {
       var loaded = self
       (loaded.words, loaded.possessiveBases) = tables.get()
@@ -294,6 +315,37 @@ public struct RepairApostrophes: Stage {
             return true
           }
           i += 1
+        }
+        return false
+      }
+      if hit { return true }
+    }
+    return false
+  }
+
+  /// Whether some line has an apostrophe inside a word: a ' or ’ between an ASCII letter or digit
+  /// and an ASCII letter or digit (`it's`, `Moscow’s`). Every such apostrophe is one that
+  /// `lineMasks` and `tokenize` count (they also count one after a non-ASCII letter), so a
+  /// document this finds is one `runLoaded` treats as intact: under `skipIntact` nothing it would
+  /// apply is lost. Looks for the two bytes with `memchr`, so a line without one costs little.
+  static func hasInternalApostrophe(_ document: Document) -> Bool {
+    for fragment in document.fragments {
+      var text = fragment.text
+      let hit = text.withUTF8 { buf -> Bool in
+        guard let base = buf.baseAddress, buf.count >= 3 else { return false }
+        let n = buf.count
+        for (byte, width) in [(UInt8(0x27), 1), (UInt8(0xE2), 3)] {
+          var i = 1
+          while i + width < n {
+            guard let q = memchr(base + i, Int32(byte), n - width - i) else { break }
+            let k = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+            if Bytes.isAlnum(base[k - 1]) && Bytes.isAlnum(base[k + width])
+              && (width == 1 || base[k + 1] == 0x80 && base[k + 2] == 0x99)
+            {
+              return true
+            }
+            i = k + 1
+          }
         }
         return false
       }
@@ -673,14 +725,16 @@ public struct RepairApostrophes: Stage {
   /// problem for a kind that depends on the length; but `scan` skips every ASCII token longer
   /// than 24 bytes, and a non-ASCII token only counts when its last byte is `s` (every length
   /// has those bits).
-  static func pickShapes(keyShapes: [UInt64], phraseBytes: [Bool], namePrefixes: [Bool]) -> [UInt64] {
+  static func pickShapes(
+    keyShapes: [UInt64], phraseBytes: [Bool], namePrefixes: [Bool], possessives: Bool = true
+  ) -> [UInt64] {
     var t = [UInt64](repeating: 0, count: (1 << 18) / 64)
     for len in 0..<32 {
       for first in 0..<256 {
         // The 32 last-byte bits of (len, first & 31) in `keyShapes` (a 32-bit aligned run).
         let k = len << 10 | (first & 31) << 5
         var bits = keyShapes[k >> 6] >> UInt64(k & 63) & 0xFFFF_FFFF
-        bits |= 1 << UInt64(0x73 & 31)
+        if possessives { bits |= 1 << UInt64(0x73 & 31) }
         if len == 1 && phraseBytes[Int(Bytes.lower(UInt8(first)))] || len >= 4 && len <= 24 && namePrefixes[first] {
           bits = 0xFFFF_FFFF
         }
@@ -1216,7 +1270,7 @@ public struct RepairApostrophes: Stage {
         ascii = a
       }
       if !ascii {
-        if possessives && buf[e - 1] == 0x73 && Bytes.isUpper(first) {
+        if possessives && !intactOnly && buf[e - 1] == 0x73 && Bytes.isUpper(first) {
           possessiveCandidate(buf, &lt, s, e, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         }
         continue
@@ -1235,6 +1289,7 @@ public struct RepairApostrophes: Stage {
         handleTableEntry(tableEntries[x], buf, &lt, s, e, fragment: fragment, proposals: &proposals)
         continue
       }
+      if intactOnly { continue }
       if possessives && last == 0x73 && len >= 3 {
         possessiveCandidate(buf, &lt, s, e, fragment: fragment, line: line, into: &candidates, plainSeen: &plainSeen)
         continue
@@ -1257,6 +1312,7 @@ public struct RepairApostrophes: Stage {
     if c == .upper && tokBuf.count <= 3 { return }
     if c == .mixed && !entry.exactCase { return }
     if entry.ambiguous {
+      if intactOnly { return }
       guard let l = rulesByHash.list(Self.hashLowered(buf, t.start, t.end)) else { return }
       let (tokens, k) = lt.at(s)
       // The next word starts a compound (its in-house team): context rules do not apply.

@@ -90,9 +90,13 @@ import Testing
   }
 
   @Test func intactDocumentsOnlySuggestFullNames() {
-    let c = changes("The Civic Platform, the party's base, lost.\nIt was under Civic Platforms time in government.")
+    let text = "The Civic Platform, the party's base, lost.\nIt was under Civic Platforms time in government."
+    let suggest = HardWrapTests.stage("repair-apostrophes", ["intact-documents": .string("suggest")])
+    let c = suggest.clean(text).changes
     #expect(c.contains { $0.after == "Platform's" })
     #expect(c.allSatisfy { !$0.applied })
+    // The default (skip) does not look for it at all.
+    #expect(changes(text).isEmpty)
   }
 
   @Test(arguments: [

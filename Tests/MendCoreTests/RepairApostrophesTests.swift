@@ -208,9 +208,40 @@ import Testing
   }
 
   @Test func intactDocumentsOnlySuggestInferences() {
-    let cs = changes("It's late and Moscows reply was dont ask.")
+    let suggest = HardWrapTests.stage("repair-apostrophes", ["intact-documents": .string("suggest")])
+    let cs = suggest.clean("It's late and Moscows reply was dont ask.").changes
     #expect(cs.contains { $0.before == "dont" && $0.applied })
     #expect(cs.contains { $0.before == "Moscows" && !$0.applied })
+    let apply = HardWrapTests.stage("repair-apostrophes", ["intact-documents": .string("apply")])
+    #expect(apply.clean("It's late and Moscows reply was dont ask.").text == "It's late and Moscow's reply was don't ask.")
+  }
+
+  /// The default (`intact-documents: skip`): in a document that still has an apostrophe inside a
+  /// word, the lexicon's repairs are made and nothing inferred is looked for (no suggestion
+  /// either); the same text without the intact apostrophe gets them all.
+  @Test func intactDocumentsSkipInferences() {
+    let text = "Moscows reply was dont ask, and the OBrien report came out. Its been a rock n roll week."
+    let intact = changes("It's late. " + text)
+    #expect(intact.filter { $0.applied }.map(\.before) == ["dont", "OBrien", "n"])
+    #expect(intact.allSatisfy { $0.applied })
+    let stripped = changes("Its late. " + text)
+    #expect(Set(stripped.filter { $0.applied }.map(\.before)).isSuperset(of: ["Its", "Moscows", "dont", "OBrien", "n"]))
+    // Curly apostrophes count too; one at a word's edge does not.
+    #expect(changes("Moscow\u{2019}s reply. Moscows reply.").isEmpty)
+    #expect(changes("The \u{2018}reply\u{2019} was Moscows call.").contains { $0.before == "Moscows" && $0.applied })
+    #expect(changes("The 'reply' was Moscows call.").contains { $0.before == "Moscows" && $0.applied })
+  }
+
+  /// `hasInternalApostrophe` finds only apostrophes that the scan counts as inside a word, so a
+  /// document it calls intact is one `runLoaded` also calls intact (nothing applied is lost).
+  @Test(arguments: [
+    ("it's", true), ("Moscow\u{2019}s", true), ("rock'n'roll", true), ("9'6", true),
+    ("'tis", false), ("dogs'", false), ("dogs' bowls", false), ("\u{2019}90s", false),
+    ("x \u{2019} y", false), ("\u{201C}quoted\u{201D}", false), ("a'", false), ("'", false), ("", false),
+    ("caf\u{E9}'s", false), ("it\u{2018}s", false),
+  ])
+  func internalApostrophe(_ text: String, _ expected: Bool) {
+    #expect(RepairApostrophes.hasInternalApostrophe(Document(text: "first line\n" + text)) == expected)
   }
 
   @Test func everyChangeExplainsItself() {
