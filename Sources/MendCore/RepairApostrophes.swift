@@ -13,28 +13,83 @@ public struct RepairApostrophes: Stage {
     id: id,
     summary: "Restore stripped apostrophes: contractions, context-decided forms (its/it's), possessives, names.",
     options: [
-      OptionSpec("words", .lexicon, default: .string("lexicons/english-words.txt"), help: "Plain words (no apostrophe): a token X+s listed here is never made possessive."),
-      OptionSpec("possessive-bases", .lexicon, default: .string("lexicons/possessive-bases.txt"), help: "Nouns and names X whose possessive X's is attested."),
-      OptionSpec("apostrophe-words", .lexicon, default: .string("lexicons/apostrophe-words.txt"), help: "stripped->restored forms (dont->don't); a trailing comma marks a form that is also a word, decided only by context rules."),
-      OptionSpec("plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"), help: "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
-      OptionSpec("possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"), help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
-      OptionSpec("possessive-odds", .lexicon, default: .string("lexicons/possessive-odds.txt"), help: "'FORM DECIBELS' lines: 10·log10 of how much more often X's than X+s is written in a large corpus; the prior of its mined count."),
-      OptionSpec("word-classes", .lexicon, default: .string("lexicons/word-classes.txt"), help: "'WORD CLASS' lines: a lower-case word's noun-or-verb class from word bigram counts (n9 n6 m v); a name + s before a noun-like (n9) word is a possessive name in context ('' = none)."),
-      OptionSpec("odds-weight", .double, default: .double(5), help: "How many mined observations the possessive-odds of a form count as."),
-      OptionSpec("name-odds-apply", .double, default: .double(10), help: "Decibels of possessive-odds at which a name + s before a capitalised word (Afghanistans Maidan) is applied rather than only suggested."),
-      OptionSpec("score-apply", .double, default: .double(4), help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
-      OptionSpec("document-bonus", .double, default: .double(0), help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
+      OptionSpec(
+        "words", .lexicon, default: .string("lexicons/english-words.txt"),
+        help: "Plain words (no apostrophe): a token X+s listed here is never made possessive."),
+      OptionSpec(
+        "possessive-bases", .lexicon, default: .string("lexicons/possessive-bases.txt"),
+        help: "Nouns and names X whose possessive X's is attested."),
+      OptionSpec(
+        "apostrophe-words", .lexicon, default: .string("lexicons/apostrophe-words.txt"),
+        help:
+          "stripped->restored forms (dont->don't); a trailing comma marks a form that is also a word, decided only by context rules."
+      ),
+      OptionSpec(
+        "plain-s-words", .lexicon, default: .string("lexicons/plain-s-words.txt"),
+        help:
+          "Words ending in s that are never made possessive (hand-kept: brand and plural names no dictionary knows)."),
+      OptionSpec(
+        "possessive-stats", .lexicon, default: .string("lexicons/possessive-stats.txt"),
+        help: "Possessive-versus-plain counts mined from real text, for forms that are also words (nations, Earths)."),
+      OptionSpec(
+        "possessive-odds", .lexicon, default: .string("lexicons/possessive-odds.txt"),
+        help:
+          "'FORM DECIBELS' lines: 10·log10 of how much more often X's than X+s is written in a large corpus; the prior of its mined count."
+      ),
+      OptionSpec(
+        "word-classes", .lexicon, default: .string("lexicons/word-classes.txt"),
+        help:
+          "'WORD CLASS' lines: a lower-case word's noun-or-verb class from word bigram counts (n9 n6 m v); a name + s before a noun-like (n9) word is a possessive name in context ('' = none)."
+      ),
+      OptionSpec(
+        "odds-weight", .double, default: .double(5),
+        help: "How many mined observations the possessive-odds of a form count as."),
+      OptionSpec(
+        "name-odds-apply", .double, default: .double(10),
+        help:
+          "Decibels of possessive-odds at which a name + s before a capitalised word (Afghanistans Maidan) is applied rather than only suggested."
+      ),
+      OptionSpec(
+        "score-apply", .double, default: .double(4),
+        help: "Log-odds from possessive-stats at which a form that is also a word is made possessive."),
+      OptionSpec(
+        "document-bonus", .double, default: .double(0),
+        help: "Added to the log-odds of a lower-case form that the document never uses as a plain plural."),
       OptionSpec("score-suggest", .double, default: .double(1), help: "Log-odds at which it is only suggested."),
-      OptionSpec("style", .choice(["auto", "ascii", "curly"]), default: .string("auto"), help: "Apostrophe to insert: the one the document uses (auto, ASCII when none), or always ' or ’."),
-      OptionSpec("contractions", .bool, default: .bool(true), help: "Restore contractions and names from the apostrophe-words lexicon."),
+      OptionSpec(
+        "style", .choice(["auto", "ascii", "curly"]), default: .string("auto"),
+        help: "Apostrophe to insert: the one the document uses (auto, ASCII when none), or always ' or ’."),
+      OptionSpec(
+        "contractions", .bool, default: .bool(true),
+        help: "Restore contractions and names from the apostrophe-words lexicon."),
       OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
-      OptionSpec("name-prefixes", .stringList, default: .list(["O", "D"]), help: "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
-      OptionSpec("hard-wrap", .bool, default: .bool(true), help: "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), read each paragraph across its line ends: the words on both sides of a line break are neighbours, and a line start inside a sentence is no sentence start."),
-      OptionSpec("intact-documents", .choice(["skip", "suggest", "apply"]), default: .string("skip"), help: "A document that still has apostrophes inside words was not stripped: there only lexicon repairs (dont, OBrien, rock n roll) are made, and inferred ones (possessives, context rules, name patterns) are not looked for (skip), only suggested (suggest) or applied as elsewhere (apply)."),
-      OptionSpec("class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"), help: "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."),
-      OptionSpec("classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
-      OptionSpec("context-rules", .stringList, default: .list([]), help: "'FROM -> TO: SLOT=ALTS; SLOT!=ALTS' rules for forms that are also words; 'TO?' only suggests."),
-      OptionSpec("phrases", .stringList, default: .list(["rock n roll -> rock 'n' roll"]), help: "Multi-word forms: 'words -> restored words'."),
+      OptionSpec(
+        "name-prefixes", .stringList, default: .list(["O", "D"]),
+        help:
+          "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
+      OptionSpec(
+        "hard-wrap", .bool, default: .bool(true),
+        help:
+          "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), read each paragraph across its line ends: the words on both sides of a line break are neighbours, and a line start inside a sentence is no sentence start."
+      ),
+      OptionSpec(
+        "intact-documents", .choice(["skip", "suggest", "apply"]), default: .string("skip"),
+        help:
+          "A document that still has apostrophes inside words was not stripped: there only lexicon repairs (dont, OBrien, rock n roll) are made, and inferred ones (possessives, context rules, name patterns) are not looked for (skip), only suggested (suggest) or applied as elsewhere (apply)."
+      ),
+      OptionSpec(
+        "class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"),
+        help:
+          "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."
+      ),
+      OptionSpec(
+        "classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
+      OptionSpec(
+        "context-rules", .stringList, default: .list([]),
+        help: "'FROM -> TO: SLOT=ALTS; SLOT!=ALTS' rules for forms that are also words; 'TO?' only suggests."),
+      OptionSpec(
+        "phrases", .stringList, default: .list(["rock n roll -> rock 'n' roll"]),
+        help: "Multi-word forms: 'words -> restored words'."),
     ],
     make: { try RepairApostrophes(options: $0) })
 
@@ -119,7 +174,9 @@ public struct RepairApostrophes: Stage {
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
     plainSWords = try ByteWordSet.load(path: options.path("plain-s-words"))
-    scorer = try PossessiveScorer(text: try Self.read(options.path("possessive-stats")), oddsPath: options.path("possessive-odds"), oddsWeight: options.double("odds-weight"))
+    scorer = try PossessiveScorer(
+      text: try Self.read(options.path("possessive-stats")), oddsPath: options.path("possessive-odds"),
+      oddsWeight: options.double("odds-weight"))
     if !options.string("word-classes").isEmpty {
       try scorer.useClasses(path: options.path("word-classes"))
     }
@@ -183,10 +240,14 @@ public struct RepairApostrophes: Stage {
     rulesByHash = RulesByHash(byHash)
     var phrases: [Phrase] = []
     for p in options.list("phrases") {
-      guard let r = p.range(of: "->") else { throw RuleSyntaxError(rule: p, why: "a phrase is 'words -> restored words'") }
+      guard let r = p.range(of: "->") else {
+        throw RuleSyntaxError(rule: p, why: "a phrase is 'words -> restored words'")
+      }
       let a = p[..<r.lowerBound].split(separator: " ").map { Array($0.lowercased().utf8) }
       let b = p[r.upperBound...].split(separator: " ").map { Array($0.utf8) }
-      guard a.count == b.count, !a.isEmpty else { throw RuleSyntaxError(rule: p, why: "both sides need the same number of words") }
+      guard a.count == b.count, !a.isEmpty else {
+        throw RuleSyntaxError(rule: p, why: "both sides need the same number of words")
+      }
       phrases.append(Phrase(words: a, replacements: b))
     }
     self.phrases = phrases
@@ -402,7 +463,8 @@ public struct RepairApostrophes: Stage {
         if fastPaths {
           let words = docWords + wordOffset
           let nw = lineMasks(
-            buf, words: words, high: high, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+            buf, words: words, high: high, internalAscii: &internalAscii, internalCurly: &internalCurly,
+            anyCurly: &anyCurly)
           wordOffset += nw
           let np = pickTokens(buf, words, nw, into: picks)
           var lt = LineTokens(buf: buf, words: words, nw: nw, out: scratch, count: -1)
@@ -410,7 +472,8 @@ public struct RepairApostrophes: Stage {
             buf, picks: UnsafeBufferPointer(start: picks, count: np), high: high, tokens: &lt, fragment: fi, line: line,
             proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
         } else {
-          let m = tokenize(buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
+          let m = tokenize(
+            buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
           for k in 0..<m { picks[k] = Pick(start: Int32(scratch[k].start), end: Int32(scratch[k].end)) }
           var lt = LineTokens(buf: buf, words: docWords, nw: 0, out: scratch, count: m)
           scan(
@@ -510,7 +573,10 @@ public struct RepairApostrophes: Stage {
         while i < n {
           let b = p[i]
           let c = cls[Int(b)]
-          if c == 0 { i += 1; continue }
+          if c == 0 {
+            i += 1
+            continue
+          }
           if c == 2 {
             // U+2000...U+206F (’ “ ” – — …) and U+00A0...U+00BF separate words.
             if b == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) {
@@ -518,7 +584,10 @@ public struct RepairApostrophes: Stage {
               i += 3
               continue
             }
-            if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { i += 2; continue }
+            if b == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF {
+              i += 2
+              continue
+            }
           }
           let start = i
           i += 1
@@ -530,14 +599,20 @@ public struct RepairApostrophes: Stage {
             let upper = ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40))
             let lower = ((ones &* (127 + 0x7B)) &- t) & ~x & (t &+ ones &* (127 - 0x60))
             let other = ~(digit | upper | lower) & high
-            if other == 0 { i += 8; continue }
+            if other == 0 {
+              i += 8
+              continue
+            }
             i += other.trailingZeroBitCount >> 3
             break
           }
           while i < n {
             let x = p[i]
             let k = cls[Int(x)]
-            if k == 1 { i += 1; continue }
+            if k == 1 {
+              i += 1
+              continue
+            }
             if k == 0 { break }
             if x == 0xE2 && i + 1 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81) { break }
             if x == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF { break }
@@ -766,54 +841,56 @@ public struct RepairApostrophes: Stage {
   /// after another) instead of a list gathered while scanning: the same tokens (every token start
   /// whose byte is a capital; `standsAlone`), in the same order, filtered by the same shape set
   /// and looked up by the same hash. The shape test comes first here (both are pure).
-  func standaloneNamesFromMasks(_ document: Document, _ docWords: UnsafePointer<UInt64>, _ candidates: [Candidate]) -> HashLineMap {
+  func standaloneNamesFromMasks(_ document: Document, _ docWords: UnsafePointer<UInt64>, _ candidates: [Candidate])
+    -> HashLineMap
+  {
     // The bases asked about (a few per document: a plain array, not a 64-slot map made per
     // document) and their shapes in a 4 096-bit set (`coarseShape`: a function of the token's
     // length, first and last byte, so a token equal to a base always has its bit; the filter
     // only skips tokens, the hash lookup decides, as before).
     var need: [UInt64] = []
     return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { shapes -> HashLineMap in
-    for w in 0..<64 { shapes[w] = 0 }
-    for c in candidates where !c.lexicon || c.named || c.nextCap {
-      guard let f = c.base.first, let l = c.base.last else { continue }
-      let h = ByteWordSet.hash(c.base)
-      if !need.contains(h) { need.append(h) }
-      let i = Self.coarseShape(c.base.count, f, l)
-      shapes[i >> 6] |= 1 << UInt64(i & 63)
-    }
-    var capsSeen = HashLineMap()
-    var offset = 0
-    for fi in document.fragments.indices {
-      var text = document.fragments[fi].text
-      let line = document.fragments[fi].line
-      text.withUTF8 { buf in
-        let n = buf.count
-        let nw = (n + 63) >> 6
-        let words = docWords + offset
-        offset += nw
-        var carry: UInt64 = 0
-        for w in 0..<nw {
-          let m = words[w]
-          var starts = m & ~(m << 1 | carry)
-          carry = m >> 63
-          while starts != 0 {
-            let s = w << 6 | starts.trailingZeroBitCount
-            starts &= starts &- 1
-            if !Bytes.isUpper(buf[s]) { continue }
-            let e = Self.tokenEnd(words, nw, s, n)
-            let i = Self.coarseShape(e - s, buf[s], buf[e - 1])
-            if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
-            // The next token starts at e + 1 iff that byte is a token byte (byte e is none).
-            let next = e + 1 < n && words[(e + 1) >> 6] >> UInt64((e + 1) & 63) & 1 != 0 ? e + 1 : -1
-            if !Self.standsAlone(buf, s, e, next: next) { continue }
-            let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
-            if need.contains(h) { capsSeen.insertIfAbsent(h, line) }
+      for w in 0..<64 { shapes[w] = 0 }
+      for c in candidates where !c.lexicon || c.named || c.nextCap {
+        guard let f = c.base.first, let l = c.base.last else { continue }
+        let h = ByteWordSet.hash(c.base)
+        if !need.contains(h) { need.append(h) }
+        let i = Self.coarseShape(c.base.count, f, l)
+        shapes[i >> 6] |= 1 << UInt64(i & 63)
+      }
+      var capsSeen = HashLineMap()
+      var offset = 0
+      for fi in document.fragments.indices {
+        var text = document.fragments[fi].text
+        let line = document.fragments[fi].line
+        text.withUTF8 { buf in
+          let n = buf.count
+          let nw = (n + 63) >> 6
+          let words = docWords + offset
+          offset += nw
+          var carry: UInt64 = 0
+          for w in 0..<nw {
+            let m = words[w]
+            var starts = m & ~(m << 1 | carry)
+            carry = m >> 63
+            while starts != 0 {
+              let s = w << 6 | starts.trailingZeroBitCount
+              starts &= starts &- 1
+              if !Bytes.isUpper(buf[s]) { continue }
+              let e = Self.tokenEnd(words, nw, s, n)
+              let i = Self.coarseShape(e - s, buf[s], buf[e - 1])
+              if shapes[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+              // The next token starts at e + 1 iff that byte is a token byte (byte e is none).
+              let next = e + 1 < n && words[(e + 1) >> 6] >> UInt64((e + 1) & 63) & 1 != 0 ? e + 1 : -1
+              if !Self.standsAlone(buf, s, e, next: next) { continue }
+              let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
+              if need.contains(h) { capsSeen.insertIfAbsent(h, line) }
+            }
           }
         }
       }
-    }
-    standaloneBasesEndingInS(document, candidates, into: &capsSeen)
-    return capsSeen
+      standaloneBasesEndingInS(document, candidates, into: &capsSeen)
+      return capsSeen
     }
   }
 
@@ -956,18 +1033,33 @@ public struct RepairApostrophes: Stage {
     if s > 0 {
       let p = buf[s - 1]
       if p != 0x20 {
-        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26 || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) { return true }
+        if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26
+          || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2])
+        {
+          return true
+        }
         // An apostrophe inside a word (don't, O’Brien); an opening quote after a space is not.
         if p == 0x27 && s > 1 && Bytes.isAlnum(buf[s - 2]) { return true }
-        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3 && (Bytes.isAlnum(buf[s - 4]) || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99) { return true }
+        if s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && (p == 0x99 || p == 0x98) && s > 3
+          && (Bytes.isAlnum(buf[s - 4])
+            || buf[s - 4] >= 0x80 && buf[s - 4] != 0x9C && buf[s - 4] != 0x98 && buf[s - 4] != 0x99)
+        {
+          return true
+        }
       }
     }
     if e < n {
       let q = buf[e]
       if q == 0x20 { return false }
-      if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26 || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) { return true }
+      if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26
+        || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1])
+      {
+        return true
+      }
       // An apostrophe inside a word, or after an s (leaders'); a closing quote otherwise.
-      let apostropheAfter = q == 0x27 ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
+      let apostropheAfter =
+        q == 0x27
+        ? 1 : (e + 2 < n && q == 0xE2 && buf[e + 1] == 0x80 && (buf[e + 2] == 0x99 || buf[e + 2] == 0x98)) ? 3 : 0
       if apostropheAfter > 0 {
         let after = e + apostropheAfter
         if after < n && Bytes.isAlnum(buf[after]) || buf[e - 1] == 0x73 || buf[e - 1] == 0x53 { return true }
@@ -996,7 +1088,9 @@ public struct RepairApostrophes: Stage {
         // An opening quote or a colon starts a sentence, as far as capitals and rules go. A
         // straight quote right after the word before closes a quote instead (`'git remote add'
         // were described`), which starts nothing.
-        if !next && (b == 0x3A || b == 0x9C || b == 0x98 || (b == 0x22 || b == 0x27) && (i == 0 || i > gapStart || other < 0)) {
+        if !next
+          && (b == 0x3A || b == 0x9C || b == 0x98 || (b == 0x22 || b == 0x27) && (i == 0 || i > gapStart || other < 0))
+        {
           v.start = true
         }
         v.punct = true
@@ -1091,7 +1185,9 @@ public struct RepairApostrophes: Stage {
   /// `caseOf(buf, s, e - 1)`, whether every byte of s..<e is an ASCII letter or a byte ≥ 0x80, and
   /// `suffixHashes(buf, s, e)`, in one pass (s..<e is X+s, its last byte `s`, which is a letter).
   @inline(__always)
-  static func suffixScan(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (Case, Bool, UInt64, UInt64, UInt64, UInt64) {
+  static func suffixScan(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (
+    Case, Bool, UInt64, UInt64, UInt64, UInt64
+  ) {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     var l: UInt64 = 0xcbf2_9ce4_8422_2325
     var upper: UInt64 = 0
@@ -1154,7 +1250,6 @@ public struct RepairApostrophes: Stage {
     }
     return (c, bad == 0, finish(h), finish(h2), finish(l), finish(l2))
   }
-
 
   /// Per byte: 1 for a capital, 1 << 21 for a lower-case letter, 1 << 42 for an ASCII byte that is
   /// no letter (the counts of `suffixScan`, summed in one word).
@@ -1324,12 +1419,17 @@ public struct RepairApostrophes: Stage {
         let tok = Array(tokBuf)
         let word = String(decoding: tok, as: UTF8.self)
         var after = Array(r.to.utf8)
-        if !r.to.hasPrefix("I'") { after = Self.applyCase(c, after) } else if c == .upper { after = after.map(Bytes.upper) }
+        if !r.to.hasPrefix("I'") {
+          after = Self.applyCase(c, after)
+        } else if c == .upper {
+          after = after.map(Bytes.upper)
+        }
         if after == tok { return }
         proposals.append(
           Proposal(
             fragment: fragment, start: t.start, end: t.end, after: after, rule: "context",
-            reason: "'\(word)' is also a word; context rule \"\(r.text)\" holds", confidence: r.suggestOnly ? 0.6 : 0.95,
+            reason: "'\(word)' is also a word; context rule \"\(r.text)\" holds",
+            confidence: r.suggestOnly ? 0.6 : 0.95,
             applied: !r.suggestOnly, inferred: true))
         return
       }
@@ -1362,19 +1462,41 @@ public struct RepairApostrophes: Stage {
   }
 
   /// `holds`, with the token's slots shared between calls through `views`.
-  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews) -> Bool {
+  func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews)
+    -> Bool
+  {
     let conditions = r.conditions
     for j in conditions.indices {
       let v: SlotView
       switch conditions[j].slot {
       case .prev:
-        if let x = views.prev { v = x } else { v = slot(buf, tokens, k, next: false); views.prev = v }
+        if let x = views.prev {
+          v = x
+        } else {
+          v = slot(buf, tokens, k, next: false)
+          views.prev = v
+        }
       case .prev2:
-        if let x = views.prev2 { v = x } else { v = slot(buf, tokens, k, next: false, distance: 2); views.prev2 = v }
+        if let x = views.prev2 {
+          v = x
+        } else {
+          v = slot(buf, tokens, k, next: false, distance: 2)
+          views.prev2 = v
+        }
       case .next:
-        if let x = views.next { v = x } else { v = slot(buf, tokens, k, next: true); views.next = v }
+        if let x = views.next {
+          v = x
+        } else {
+          v = slot(buf, tokens, k, next: true)
+          views.next = v
+        }
       case .next2:
-        if let x = views.next2 { v = x } else { v = slot(buf, tokens, k, next: true, distance: 2); views.next2 = v }
+        if let x = views.next2 {
+          v = x
+        } else {
+          v = slot(buf, tokens, k, next: true, distance: 2)
+          views.next2 = v
+        }
       }
       let any = conditions[j].alts.contains { v.matches($0, classes: classes) }
       if any == conditions[j].negated { return false }
@@ -1385,7 +1507,9 @@ public struct RepairApostrophes: Stage {
   /// The index in list l of `rulesByHash` of the first rule that holds for token k (nil when none
   /// does): `rs.indices.first { holds(rs[$0], buf, tokens, k, &views) }` of that list, on the
   /// flat rules (the same conditions in the same order, the same shared slots).
-  func firstHolding(_ l: Int, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews) -> Int? {
+  func firstHolding(_ l: Int, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews)
+    -> Int?
+  {
     let f = rulesByHash.flat
     let (r0, r1) = f.lists[l]
     var r = Int(r0)
@@ -1398,21 +1522,47 @@ public struct RepairApostrophes: Stage {
         let v: SlotView
         switch cond.slot {
         case 0:
-          if let x = views.prev { v = x } else { v = slot(buf, tokens, k, next: false); views.prev = v }
+          if let x = views.prev {
+            v = x
+          } else {
+            v = slot(buf, tokens, k, next: false)
+            views.prev = v
+          }
         case 1:
-          if let x = views.prev2 { v = x } else { v = slot(buf, tokens, k, next: false, distance: 2); views.prev2 = v }
+          if let x = views.prev2 {
+            v = x
+          } else {
+            v = slot(buf, tokens, k, next: false, distance: 2)
+            views.prev2 = v
+          }
         case 2:
-          if let x = views.next { v = x } else { v = slot(buf, tokens, k, next: true); views.next = v }
+          if let x = views.next {
+            v = x
+          } else {
+            v = slot(buf, tokens, k, next: true)
+            views.next = v
+          }
         default:
-          if let x = views.next2 { v = x } else { v = slot(buf, tokens, k, next: true, distance: 2); views.next2 = v }
+          if let x = views.next2 {
+            v = x
+          } else {
+            v = slot(buf, tokens, k, next: true, distance: 2)
+            views.next2 = v
+          }
         }
         var any = false
         var a = Int(cond.altStart)
         while a < Int(cond.altEnd) {
-          if f.matches(v, f.alts[a]) { any = true; break }
+          if f.matches(v, f.alts[a]) {
+            any = true
+            break
+          }
           a += 1
         }
-        if any == cond.negated { ok = false; break }
+        if any == cond.negated {
+          ok = false
+          break
+        }
         c += 1
       }
       if ok { return r - Int(r0) }
@@ -1421,7 +1571,9 @@ public struct RepairApostrophes: Stage {
     return nil
   }
 
-  func matchPhrase(_ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ start: Int, fragment: Int, proposals: inout [Proposal]) {
+  func matchPhrase(
+    _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ start: Int, fragment: Int, proposals: inout [Proposal]
+  ) {
     let (tokens, k) = lt.at(start)
     for p in phrases {
       guard let pos = p.words.indices.first(where: { p.words[$0] != p.replacements[$0] }) else { continue }
@@ -1430,7 +1582,10 @@ public struct RepairApostrophes: Stage {
       var ok = true
       for j in 0..<p.words.count {
         let t = tokens[s + j]
-        if Bytes.lowered(UnsafeBufferPointer(rebasing: buf[t.start..<t.end])) != p.words[j] { ok = false; break }
+        if Bytes.lowered(UnsafeBufferPointer(rebasing: buf[t.start..<t.end])) != p.words[j] {
+          ok = false
+          break
+        }
         if j > 0 {
           for i in tokens[s + j - 1].end..<t.start where buf[i] != 0x20 { ok = false }
         }
@@ -1443,14 +1598,18 @@ public struct RepairApostrophes: Stage {
       proposals.append(
         Proposal(
           fragment: fragment, start: t.start, end: t.end, after: after, rule: "phrase",
-          reason: "'\(before)' inside the phrase '\(p.words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))'",
+          reason:
+            "'\(before)' inside the phrase '\(p.words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))'",
           confidence: 0.95, applied: true, inferred: false))
       return
     }
   }
 
   /// `OBrien` → `O'Brien`: a prefix letter, a capitalised name, and no such word.
-  func nameCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int, proposals: inout [Proposal]) {
+  func nameCandidate(
+    _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int,
+    proposals: inout [Proposal]
+  ) {
     let t = Token(start: s, end: e)
     for i in (t.start + 2)..<t.end where !Bytes.isLower(buf[i]) { return }
     let p = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
@@ -1467,7 +1626,8 @@ public struct RepairApostrophes: Stage {
     proposals.append(
       Proposal(
         fragment: fragment, start: t.start, end: t.end, after: after, rule: "name-prefix",
-        reason: "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'",
+        reason:
+          "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'",
         confidence: 0.9, applied: true, inferred: true))
   }
 
@@ -1529,7 +1689,8 @@ public struct RepairApostrophes: Stage {
     // The first look at a neighbour: the line's token list is written now (if not yet).
     let (tokens, k) = lt.at(s)
     let next = slot(buf, tokens, k, next: true)
-    var plainUse = !next.hasWord || (notAfterPossessive.contains(hash: next.hash) && !Self.acronymAfterMixedCase(buf, s, e, next))
+    var plainUse =
+      !next.hasWord || (notAfterPossessive.contains(hash: next.hash) && !Self.acronymAfterMixedCase(buf, s, e, next))
     if confusable && plainUse {
       // Only evidence that the word is a plain plural in this document.
       if c == .lower { plainSeen.insertIfAbsent(tokHash, line) }
@@ -1538,7 +1699,8 @@ public struct RepairApostrophes: Stage {
     let prev = slot(buf, tokens, k, next: false)
     var afterMarker = false
     // After a quantity (two leaders, 59 minutes) an s-form is a plural.
-    if prev.hasWord && (pluralMarkers.contains(hash: prev.hash) || prev.buf.map { Bytes.isDigit($0[prev.ws]) } ?? false) {
+    if prev.hasWord && (pluralMarkers.contains(hash: prev.hash) || prev.buf.map { Bytes.isDigit($0[prev.ws]) } ?? false)
+    {
       plainUse = true
       afterMarker = true
       if confusable {
@@ -1582,7 +1744,10 @@ public struct RepairApostrophes: Stage {
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
     let named = c != .lower && nameContext(c, prev: prev, next: next)
     let namePrev = c == .capitalised ? fullNameContext(prev: prev, next: next) : nil
-    if rule == nil && pluralPattern == nil && !named && namePrev == nil && score + max(documentBonus, 0) < scoreSuggest { return }
+    if rule == nil && pluralPattern == nil && !named && namePrev == nil && score + max(documentBonus, 0) < scoreSuggest
+    {
+      return
+    }
     var cand = Candidate(
       fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
       nextWord: next.word ?? "", plainUse: plainUse, why: "")
@@ -1647,7 +1812,9 @@ public struct RepairApostrophes: Stage {
   /// `the leaders call on Wednesday fell`: a determiner, the plural, a singular noun, a
   /// prepositional phrase and then a finite verb in the rules' `head-verb` class: the plural
   /// cannot be the subject, so it owns the noun.
-  func pluralPossessivePattern(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, prev: SlotView, next: SlotView) -> String? {
+  func pluralPossessivePattern(
+    _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, prev: SlotView, next: SlotView
+  ) -> String? {
     guard prev.hasWord, pluralDeterminers.contains(hash: prev.hash), next.hasWord, next.lastByte() != 0x73,
       possessiveBases.contains(hash: next.hash), !headVerbs.contains(hash: next.hash)
     else { return nil }
@@ -1659,11 +1826,13 @@ public struct RepairApostrophes: Stage {
       guard v.hasWord else { return nil }
       if headVerbs.contains(hash: v.hash) {
         let verb = v.word ?? ""
-        return "'\(prev.word ?? "") … \(next.word ?? "") \(prep.word ?? "") … \(verb)': the plural is not the subject of '\(verb)'"
+        return
+          "'\(prev.word ?? "") … \(next.word ?? "") \(prep.word ?? "") … \(verb)': the plural is not the subject of '\(verb)'"
       }
       let t = tokens[j]
       let article = v.hash == Self.theHash || v.hash == Self.aHash
-      let ok = Bytes.isUpper(buf[t.start]) || Bytes.isDigit(buf[t.start]) || article || possessiveBases.contains(hash: v.hash)
+      let ok =
+        Bytes.isUpper(buf[t.start]) || Bytes.isDigit(buf[t.start]) || article || possessiveBases.contains(hash: v.hash)
       if !ok || notAfterPossessive.contains(hash: v.hash) && !article { return nil }
       j += 1
     }
@@ -1673,7 +1842,9 @@ public struct RepairApostrophes: Stage {
   static let theHash = ByteWordSet.hash("the")
   static let aHash = ByteWordSet.hash("a")
 
-  func resolvePossessives(_ candidates: [Candidate], standalone: StandaloneNames, plainSeen: LazyLineMap, into proposals: inout [Proposal]) {
+  func resolvePossessives(
+    _ candidates: [Candidate], standalone: StandaloneNames, plainSeen: LazyLineMap, into proposals: inout [Proposal]
+  ) {
     if candidates.isEmpty { return }
     var plain: [UInt64: String] = [:]
     for c in candidates where c.plainUse && !c.confusable && plain[c.hash] == nil { plain[c.hash] = c.why }
@@ -1703,7 +1874,9 @@ public struct RepairApostrophes: Stage {
       if c.hash != 0 && !c.plainUse && Bytes.isLower(c.base.first ?? 0) {
         if plainSeen[c.hash] == nil {
           c.score += documentBonus
-          if documentBonus != 0 { c.why += c.why.isEmpty ? "never a plain plural in this document" : ", never a plain plural in this document" }
+          if documentBonus != 0 {
+            c.why += c.why.isEmpty ? "never a plain plural in this document" : ", never a plain plural in this document"
+          }
         }
       }
       if c.nameLine > 0, !c.plainUse {
@@ -1728,7 +1901,8 @@ public struct RepairApostrophes: Stage {
       proposals.append(
         Proposal(
           fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-context",
-          reason: "'\(baseText)s' is also a word; \(evidence); mined context odds \(PossessiveScorer.oneDecimal(c.score)) (\(c.why))",
+          reason:
+            "'\(baseText)s' is also a word; \(evidence); mined context odds \(PossessiveScorer.oneDecimal(c.score)) (\(c.why))",
           confidence: apply ? 0.9 : 0.6, applied: apply, inferred: true))
     }
     for c in candidates where !c.plainUse && !c.confusable {
@@ -1764,7 +1938,6 @@ extension ByteWordSet {
     return [UInt8](d)
   }
 }
-
 
 /// Context rules by the hash of their lower-cased form, in an open-addressing table (a Swift
 /// Dictionary hashes each UInt64 key with SipHash on the hot path). Each list is also kept as
@@ -2003,7 +2176,6 @@ final class LazyWordTables: @unchecked Sendable {
     return ((w, b), f)
   }
 }
-
 
 /// Per-thread memo of `RepairApostrophes.suffixFacts` by the hash of X+s: direct-mapped, 8192
 /// entries of 16 bytes (128 KB, stays in the cache where the 2 MB word table does not). Tied to the

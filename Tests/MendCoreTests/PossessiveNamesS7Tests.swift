@@ -1,5 +1,6 @@
-@testable import MendCore
 import Testing
+
+@testable import MendCore
 
 /// Session 7 name possessives: a two-word name whose `W X` stands on its own in the document
 /// (`fullNameContext`, `markFullNames`) and a name after punctuation before a noun-like word
@@ -15,21 +16,33 @@ import Testing
 
   @Test(arguments: [
     // `W X` on its own elsewhere in the document (X+s is also a word: platforms, weavers, unions).
-    ("The Civic Platform won.\nIt was under Civic Platforms time in government.",
-     "The Civic Platform won.\nIt was under Civic Platform's time in government."),
-    ("Once, the Civic Platform governed.\nIt was under Civic Platforms time in government.",
-     "Once, the Civic Platform governed.\nIt was under Civic Platform's time in government."),
-    ("Sigourney Weaver starred. It was named for Sigourney Weavers character in the film.",
-     "Sigourney Weaver starred. It was named for Sigourney Weaver's character in the film."),
-    ("He flew for the Soviet Union. He was part of the Soviet Unions original team.",
-     "He flew for the Soviet Union. He was part of the Soviet Union's original team."),
+    (
+      "The Civic Platform won.\nIt was under Civic Platforms time in government.",
+      "The Civic Platform won.\nIt was under Civic Platform's time in government."
+    ),
+    (
+      "Once, the Civic Platform governed.\nIt was under Civic Platforms time in government.",
+      "Once, the Civic Platform governed.\nIt was under Civic Platform's time in government."
+    ),
+    (
+      "Sigourney Weaver starred. It was named for Sigourney Weavers character in the film.",
+      "Sigourney Weaver starred. It was named for Sigourney Weaver's character in the film."
+    ),
+    (
+      "He flew for the Soviet Union. He was part of the Soviet Unions original team.",
+      "He flew for the Soviet Union. He was part of the Soviet Union's original team."
+    ),
     // After a lower-case `the` (`the President` on its own).
-    ("Aides told the President so. The court noted the Presidents refusal on Monday.",
-     "Aides told the President so. The court noted the President's refusal on Monday."),
+    (
+      "Aides told the President so. The court noted the Presidents refusal on Monday.",
+      "Aides told the President so. The court noted the President's refusal on Monday."
+    ),
     // X+s is no word and X stands on its own (`Lydon,`): repaired before session 7 too; the
     // full-name evidence must not get in the way.
-    ("John Lydon, the singer, agreed. He recorded with John Lydons band in 1980.",
-     "John Lydon, the singer, agreed. He recorded with John Lydon's band in 1980."),
+    (
+      "John Lydon, the singer, agreed. He recorded with John Lydons band in 1980.",
+      "John Lydon, the singer, agreed. He recorded with John Lydon's band in 1980."
+    ),
     // A name after punctuation, before a noun-like word (n9 / n6), the name on its own.
     ("Doris Day sang. Later, Days son produced records.", "Doris Day sang. Later, Day's son produced records."),
   ])
@@ -86,7 +99,10 @@ import Testing
 
   @Test func fullNameReasonNamesTheEvidence() {
     let c = changes("The Civic Platform, a party, lost.\nIt was under Civic Platforms time in government.")
-    #expect(c.contains { $0.applied && $0.after == "Platform's" && $0.reason.contains("'Civic Platform' stands on its own (line 1)") })
+    #expect(
+      c.contains {
+        $0.applied && $0.after == "Platform's" && $0.reason.contains("'Civic Platform' stands on its own (line 1)")
+      })
   }
 
   @Test func intactDocumentsOnlySuggestFullNames() {
@@ -123,7 +139,10 @@ import Testing
   /// pieces, its first letter in both cases, apostrophes, letters and spaces.
   @Test func phraseSearchIsTheByteLoop() {
     var rng = SystemRandomNumberGenerator()
-    let pieces = ["Civic", "civic", "Platform", "Platforms", " ", " ", "'", "x", "C", "ivic", ".", "\u{2019}", "Civic Platform", "Civic Platform"]
+    let pieces = [
+      "Civic", "civic", "Platform", "Platforms", " ", " ", "'", "x", "C", "ivic", ".", "\u{2019}", "Civic Platform",
+      "Civic Platform",
+    ]
     let pattern = Array("Civic Platform".utf8)
     var hits = 0
     for _ in 0..<3000 {

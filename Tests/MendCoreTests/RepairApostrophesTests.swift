@@ -1,5 +1,6 @@
-@testable import MendCore
 import Testing
+
+@testable import MendCore
 
 /// The repair-apostrophes stage, run through the default rules (lexicons and context rules).
 @Suite struct RepairApostrophesTests {
@@ -84,19 +85,37 @@ import Testing
   // adjective, when the name stands on its own in the document.
   @Test(arguments: [
     ("Warren spoke. Biden praised Warrens endorsement.", "Warren spoke. Biden praised Warren's endorsement."),
-    ("Ford said so. It was an investigation of Fords internal testing.", "Ford said so. It was an investigation of Ford's internal testing."),
+    (
+      "Ford said so. It was an investigation of Fords internal testing.",
+      "Ford said so. It was an investigation of Ford's internal testing."
+    ),
     ("It was the NCAs investigation that the NCA began.", "It was the NCA's investigation that the NCA began."),
     // An acronym also after punctuation or the line start.
-    ("The EFF wrote to GitHub. In the letter, EFFs attorney said so.", "The EFF wrote to GitHub. In the letter, EFF's attorney said so."),
+    (
+      "The EFF wrote to GitHub. In the letter, EFFs attorney said so.",
+      "The EFF wrote to GitHub. In the letter, EFF's attorney said so."
+    ),
     ("The RIAA sued.\nRIAAs spokesman declined to comment.", "The RIAA sued.\nRIAA's spokesman declined to comment."),
     // A name + s before a capital, X's far more frequent than X+s in a large corpus.
-    ("It was in the centre of Afghanistans Maidan Wardak province.", "It was in the centre of Afghanistan's Maidan Wardak province."),
+    (
+      "It was in the centre of Afghanistans Maidan Wardak province.",
+      "It was in the centre of Afghanistan's Maidan Wardak province."
+    ),
     ("He studied at Londons Royal Veterinary College.", "He studied at London's Royal Veterinary College."),
     // `the` + a capitalised name, and a next word that is noun-like by bigram counts (word-classes
     // n9) though WordNet also lists it as a verb (decision is noun-only; rules, cooperative are not).
-    ("The House voted. He criticized the Houses decision on Monday.", "The House voted. He criticized the House's decision on Monday."),
-    ("The FIDE met. It is about the fact that in FIDEs rules there is a difference.", "The FIDE met. It is about the fact that in FIDE's rules there is a difference."),
-    ("The KSRTC is a cooperative. There are railway cooperatives, KSRTCs cooperative, and more.", "The KSRTC is a cooperative. There are railway cooperatives, KSRTC's cooperative, and more."),
+    (
+      "The House voted. He criticized the Houses decision on Monday.",
+      "The House voted. He criticized the House's decision on Monday."
+    ),
+    (
+      "The FIDE met. It is about the fact that in FIDEs rules there is a difference.",
+      "The FIDE met. It is about the fact that in FIDE's rules there is a difference."
+    ),
+    (
+      "The KSRTC is a cooperative. There are railway cooperatives, KSRTCs cooperative, and more.",
+      "The KSRTC is a cooperative. There are railway cooperatives, KSRTC's cooperative, and more."
+    ),
   ])
   func namePossessives(_ input: String, _ expected: String) {
     #expect(fix(input) == expected)
@@ -135,7 +154,10 @@ import Testing
     ("the companys board met", "the company's board met"),
     ("Xi said so. On Xis 69th birthday", "Xi said so. On Xi's 69th birthday"),
     // X ending in s stands on its own (the scan keeps no capitalised token ending in s).
-    ("Sultan Qaboos bin Said died.\nBefore Qabooss burial, mourning began.", "Sultan Qaboos bin Said died.\nBefore Qaboos's burial, mourning began."),
+    (
+      "Sultan Qaboos bin Said died.\nBefore Qabooss burial, mourning began.",
+      "Sultan Qaboos bin Said died.\nBefore Qaboos's burial, mourning began."
+    ),
     ("Beijing is Chinas capital", "Beijing is China's capital"),
     ("Prices rose after last years drought", "Prices rose after last year's drought"),
     ("The court adjourned until Tuesdays hearing", "The court adjourned until Tuesday's hearing"),
@@ -174,7 +196,9 @@ import Testing
       fix("He sought the Republican Partys US Senate nomination and the Green Partys presidential nomination.")
         == "He sought the Republican Party's US Senate nomination and the Green Party's presidential nomination.")
     // The pronoun (lower case) still marks a plain use; an all-capitals line is left alone.
-    #expect(fix("He told the Partys us and them story. The Green Partys nominee won.") == "He told the Partys us and them story. The Green Partys nominee won.")
+    #expect(
+      fix("He told the Partys us and them story. The Green Partys nominee won.")
+        == "He told the Partys us and them story. The Green Partys nominee won.")
     #expect(fix("THE GREEN PARTYS US NOMINEE WON.") == "THE GREEN PARTYS US NOMINEE WON.")
   }
 
@@ -183,7 +207,9 @@ import Testing
       fix("The two leaders met. The leaders call on Wednesday fell on a Friday.")
         == "The two leaders met. The leaders' call on Wednesday fell on a Friday.")
     // Without the later verb the plural may be the subject: left alone.
-    #expect(fix("The two leaders met. The leaders call on Wednesday for talks.") == "The two leaders met. The leaders call on Wednesday for talks.")
+    #expect(
+      fix("The two leaders met. The leaders call on Wednesday for talks.")
+        == "The two leaders met. The leaders call on Wednesday for talks.")
   }
 
   @Test func names() {
@@ -213,7 +239,8 @@ import Testing
     #expect(cs.contains { $0.before == "dont" && $0.applied })
     #expect(cs.contains { $0.before == "Moscows" && !$0.applied })
     let apply = HardWrapTests.stage("repair-apostrophes", ["intact-documents": .string("apply")])
-    #expect(apply.clean("It's late and Moscows reply was dont ask.").text == "It's late and Moscow's reply was don't ask.")
+    #expect(
+      apply.clean("It's late and Moscows reply was dont ask.").text == "It's late and Moscow's reply was don't ask.")
   }
 
   /// The default (`intact-documents: skip`): in a document that still has an apostrophe inside a
@@ -225,7 +252,8 @@ import Testing
     #expect(intact.filter { $0.applied }.map(\.before) == ["dont", "OBrien", "n"])
     #expect(intact.allSatisfy { $0.applied })
     let stripped = changes("Its late. " + text)
-    #expect(Set(stripped.filter { $0.applied }.map(\.before)).isSuperset(of: ["Its", "Moscows", "dont", "OBrien", "n"]))
+    #expect(
+      Set(stripped.filter { $0.applied }.map(\.before)).isSuperset(of: ["Its", "Moscows", "dont", "OBrien", "n"]))
     // Curly apostrophes count too; one at a word's edge does not.
     #expect(changes("Moscow\u{2019}s reply. Moscows reply.").isEmpty)
     #expect(changes("The \u{2018}reply\u{2019} was Moscows call.").contains { $0.before == "Moscows" && $0.applied })
@@ -275,8 +303,10 @@ import Testing
 /// no memo, on random text made of the forms every branch of `scan` acts on.
 @Suite struct RepairApostrophesFastPathTests {
   static let pieces: [String] = [
-    "dont", "Dont", "DONT", "cant", "its", "Its", "ITS", "were", "Were", "well", "id", "Id", "ID", "ill", "hell", "shell",
-    "wed", "im", "Im", "youre", "theyre", "lets", "whos", "OBrien", "Obrien", "OBRIEN", "DSouza", "OLeary", "OAuth", "LOreal",
+    "dont", "Dont", "DONT", "cant", "its", "Its", "ITS", "were", "Were", "well", "id", "Id", "ID", "ill", "hell",
+    "shell",
+    "wed", "im", "Im", "youre", "theyre", "lets", "whos", "OBrien", "Obrien", "OBRIEN", "DSouza", "OLeary", "OAuth",
+    "LOreal",
     "Quran", "Qurans", "rock", "n", "N", "roll", "Moscows", "leaders", "years", "Chinas", "NASAs", "CEOs", "Qabooss",
     "viruss", "bosss", "press", "Tuesdays", "Clarks", "Bills", "Macrons", "Warrens", "Zürichs", "Ålands", "nations",
     "Earths", "Paris", "Thomas", "Americans", "Party", "Partys", "the", "The", "a", "two", "on", "call", "Wednesday",
@@ -287,7 +317,10 @@ import Testing
     "Moscow said", "Moscows sovereignty", "last years relatively", "Macrons statement", "Xis 69th birthday",
     "Douglass", "Douglass statement", "Press", "Pres", "presss",
   ]
-  static let gaps: [String] = [" ", " ", " ", " ", " ", ", ", ". ", "! ", ": ", " \"", "\" ", "-", "/", "'", "’", " ‘", "  ", " (", ") ", "@", "_", "&", "."]
+  static let gaps: [String] = [
+    " ", " ", " ", " ", " ", ", ", ". ", "! ", ": ", " \"", "\" ", "-", "/", "'", "’", " ‘", "  ", " (", ") ", "@", "_",
+    "&", ".",
+  ]
 
   /// The shipped repair-apostrophes stage alone, with its fast paths and without them.
   static func fastAndReference() throws -> (fast: Pipeline, reference: Pipeline) {
@@ -295,7 +328,9 @@ import Testing
     let fast = try #require(entry.stage as? RepairApostrophes)
     var reference = fast
     reference.fastPaths = false
-    return (Pipeline(entries: [.init(id: entry.id, stage: fast)]), Pipeline(entries: [.init(id: entry.id, stage: reference)]))
+    return (
+      Pipeline(entries: [.init(id: entry.id, stage: fast)]), Pipeline(entries: [.init(id: entry.id, stage: reference)])
+    )
   }
 
   @Test func sameRecordsAsEveryToken() throws {
@@ -341,7 +376,8 @@ import Testing
     values["name-prefixes"] = .list(["o", "x", "D"])
     values["phrases"] = .list(["rock n roll -> rock 'n' roll", "b e -> b' e"])
     let custom = try #require(
-      try RepairApostrophes.spec.make(StageOptions(values: values, baseDirectory: Repo.path("rules"))) as? RepairApostrophes)
+      try RepairApostrophes.spec.make(StageOptions(values: values, baseDirectory: Repo.path("rules")))
+        as? RepairApostrophes)
     #expect(custom.namePrefixTable[0x6F] && custom.namePrefixTable[0x78] && !custom.namePrefixTable[0x4F])
     #expect(custom.phraseBytes[0x62] && !stage.phraseBytes[0x62])
     let alphabet =
@@ -354,7 +390,13 @@ import Testing
     let picks = UnsafeMutablePointer<RepairApostrophes.Pick>.allocate(capacity: cap)
     let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
     let high = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
-    defer { a.deallocate(); b.deallocate(); picks.deallocate(); words.deallocate(); high.deallocate() }
+    defer {
+      a.deallocate()
+      b.deallocate()
+      picks.deallocate()
+      words.deallocate()
+      high.deallocate()
+    }
     var differ = 0
     var pickDiffer = 0
     var glueDiffer = 0
@@ -387,7 +429,9 @@ import Testing
           if g { glued += 1 }
           var ascii = true
           for i in s..<e where buf[i] >= 0x80 { ascii = false }
-          if RepairApostrophes.gluedFast(buf, s, e) != g || RepairApostrophes.anyBit(high, s, e) == ascii { glueDiffer += 1 }
+          if RepairApostrophes.gluedFast(buf, s, e) != g || RepairApostrophes.anyBit(high, s, e) == ascii {
+            glueDiffer += 1
+          }
         }
         // The picks are the tokens whose `pickShapes` bit is set, and they include every token of
         // the definition: an `s` last, a key shape of the table (up to 24 bytes), one byte that a
@@ -404,7 +448,8 @@ import Testing
             let key = a[k].start << 32 | a[k].end
             let i = RepairApostrophes.pickIndex(len, first, last)
             if st.pickShapes[i >> 6] >> UInt64(i & 63) & 1 != 0 { table.append(key) }
-            if last == 0x73 || len <= 24 && st.keyShapeMay(len, first, last) || len == 1 && st.phraseBytes[Int(Bytes.lower(first))]
+            if last == 0x73 || len <= 24 && st.keyShapeMay(len, first, last)
+              || len == 1 && st.phraseBytes[Int(Bytes.lower(first))]
               || len >= 4 && len <= 24 && st.namePrefixTable[Int(first)]
             {
               want.append(key)
@@ -466,7 +511,9 @@ import Testing
     let stage = try #require(entry.stage as? RepairApostrophes)
     var words = Array(stage.rules.keys) + Self.pieces
     words += stage.rules.keys.map { $0.prefix(1).uppercased() + $0.dropFirst() }
-    words += ["been", "own", "going", "gone", "the", "a", "to", "not", "quickly", "played", "59", "New", "and", "that", "good"]
+    words += [
+      "been", "own", "going", "gone", "the", "a", "to", "not", "quickly", "played", "59", "New", "and", "that", "good",
+    ]
     var rng = TestRandom(state: 11)
     var checked = 0
     var held = 0
@@ -523,7 +570,10 @@ import Testing
       for _ in 0..<4 {
         var line: [String] = []
         for w in 0..<24 {
-          line.append(w % 2 == 0 ? forms[Int.random(in: 0..<forms.count, using: &rng)] : context[Int.random(in: 0..<context.count, using: &rng)])
+          line.append(
+            w % 2 == 0
+              ? forms[Int.random(in: 0..<forms.count, using: &rng)]
+              : context[Int.random(in: 0..<context.count, using: &rng)])
         }
         lines.append(line.joined(separator: " "))
       }
@@ -548,7 +598,8 @@ import Testing
   @Test func standaloneNamesFromMasksAreTheCaps() throws {
     let entry = try #require(Repo.pipeline.entries.first { $0.id == "repair-apostrophes" })
     let stage = try #require(entry.stage as? RepairApostrophes)
-    let pieces = RepairApostrophesFastPathTests.pieces + ["New", "York", "A", "AB", "Qaboos", "Conyers", "Zürich", "Ωmega"]
+    let pieces =
+      RepairApostrophesFastPathTests.pieces + ["New", "York", "A", "AB", "Qaboos", "Conyers", "Zürich", "Ωmega"]
     let gaps = RepairApostrophesFastPathTests.gaps + ["  ", ".", ",", " - "]
     var rng = TestRandom(state: 31)
     var asked = 0
@@ -574,7 +625,11 @@ import Testing
           let toks = UnsafeMutablePointer<RepairApostrophes.Token>.allocate(capacity: buf.count / 2 + 2)
           let w = UnsafeMutablePointer<UInt64>.allocate(capacity: buf.count / 64 + 2)
           let h = UnsafeMutablePointer<UInt64>.allocate(capacity: buf.count / 64 + 2)
-          defer { toks.deallocate(); w.deallocate(); h.deallocate() }
+          defer {
+            toks.deallocate()
+            w.deallocate()
+            h.deallocate()
+          }
           var (ia, ic, c) = (0, 0, false)
           let m = stage.tokenize(buf, into: toks, internalAscii: &ia, internalCurly: &ic, anyCurly: &c)
           let nw = stage.lineMasks(buf, words: w, high: h, internalAscii: &ia, internalCurly: &ic, anyCurly: &c)
@@ -586,7 +641,8 @@ import Testing
             }
             candidates.append(
               RepairApostrophes.Candidate(
-                fragment: fi, start: s, end: e, hash: 0, base: Array(buf[s..<e]), lexicon: false, nextWord: "", plainUse: false,
+                fragment: fi, start: s, end: e, hash: 0, base: Array(buf[s..<e]), lexicon: false, nextWord: "",
+                plainUse: false,
                 why: ""))
           }
         }
