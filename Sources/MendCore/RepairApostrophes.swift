@@ -384,6 +384,23 @@ public struct RepairApostrophes: Stage {
     return false
   }
 
+  /// A line whose first non-blank byte is a lower-case ASCII letter.
+  static func startsLower(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i < buf.count && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
+    return i < buf.count && Bytes.isLower(buf[i])
+  }
+
+  /// A line that stops inside a sentence: its last non-blank byte is a lower-case ASCII letter or
+  /// a comma. With `startsLower` of the next line: `if it⏎were not for this penalty` (a
+  /// hard-wrapped pair too short for `HardWrap` to call the document wrapped), whose `were` starts
+  /// no sentence. A blank line ends nothing open.
+  static func endsOpen(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = buf.count - 1
+    while i >= 0 && (buf[i] == 0x20 || buf[i] == 0x09) { i -= 1 }
+    return i >= 0 && (Bytes.isLower(buf[i]) || buf[i] == 0x2C)
+  }
+
   /// Whether some line has an apostrophe inside a word: a ' or ’ between an ASCII letter or digit
   /// and an ASCII letter or digit (`it's`, `Moscow’s`). Every such apostrophe is one that
   /// `lineMasks` and `tokenize` count (they also count one after a non-ASCII letter), so a
@@ -447,10 +464,13 @@ public struct RepairApostrophes: Stage {
     }
 
     var wordOffset = 0
+    var openEnd = false
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       let line = document.fragments[fi].line
       text.withUTF8 { buf in
+        let continues = openEnd && Self.startsLower(buf)
+        openEnd = Self.endsOpen(buf)
         if buf.count / 2 + 2 > capacity {
           scratch.deallocate()
           picks.deallocate()
@@ -470,7 +490,7 @@ public struct RepairApostrophes: Stage {
           var lt = LineTokens(buf: buf, words: words, nw: nw, out: scratch, count: -1)
           scan(
             buf, picks: UnsafeBufferPointer(start: picks, count: np), high: high, tokens: &lt, fragment: fi, line: line,
-            proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
+            proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen, continues: continues)
         } else {
           let m = tokenize(
             buf, into: scratch, internalAscii: &internalAscii, internalCurly: &internalCurly, anyCurly: &anyCurly)
@@ -478,7 +498,7 @@ public struct RepairApostrophes: Stage {
           var lt = LineTokens(buf: buf, words: docWords, nw: 0, out: scratch, count: m)
           scan(
             buf, picks: UnsafeBufferPointer(start: picks, count: m), high: nil, tokens: &lt, fragment: fi, line: line,
-            proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen)
+            proposals: &proposals, candidates: &candidates, caps: &caps, plainSeen: &plainSeen, continues: continues)
         }
       }
     }
@@ -1339,7 +1359,7 @@ public struct RepairApostrophes: Stage {
     _ buf: UnsafeBufferPointer<UInt8>, picks: UnsafeBufferPointer<Pick>, high: UnsafePointer<UInt64>?,
     tokens lt: inout LineTokens, fragment: Int, line: Int,
     proposals: inout [Proposal], candidates: inout [Candidate], caps: inout [CapsToken],
-    plainSeen: inout LazyLineMap
+    plainSeen: inout LazyLineMap, continues: Bool = false
   ) {
     let glue = Self.glueTable
     for j in 0..<picks.count {
@@ -1381,7 +1401,8 @@ public struct RepairApostrophes: Stage {
         && keyLastBytes[Int(Bytes.lower(buf[e - 2])) << 8 | Int(Bytes.lower(last))],
         let x = tableIndex[Self.hashLowered(buf, s, e)]
       {
-        handleTableEntry(tableEntries[x], buf, &lt, s, e, fragment: fragment, proposals: &proposals)
+        handleTableEntry(
+          tableEntries[x], buf, &lt, s, e, fragment: fragment, proposals: &proposals, continues: continues)
         continue
       }
       if intactOnly { continue }
@@ -1395,9 +1416,11 @@ public struct RepairApostrophes: Stage {
     }
   }
 
+  /// `continues`: the line goes on from the line before (see `continuesLine`), so its first word
+  /// is no sentence start: for a context rule, nothing is known before it (`prev=<start>` fails).
   func handleTableEntry(
     _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int,
-    proposals: inout [Proposal]
+    proposals: inout [Proposal], continues: Bool = false
   ) {
     let t = Token(start: s, end: e)
     let tokBuf = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
@@ -1413,6 +1436,10 @@ public struct RepairApostrophes: Stage {
       // The next word starts a compound (its in-house team): context rules do not apply.
       if k + 1 < tokens.count, tokens[k + 1].end < buf.count, buf[tokens[k + 1].end] == 0x2D { return }
       var views = SlotViews()
+      if continues && k == 0 {
+        views.prev = SlotView()
+        views.prev2 = SlotView()
+      }
       // The first rule that holds decides (the loop below always returns).
       if let i = firstHolding(l, buf, tokens, k, &views) {
         let r = rulesByHash.rule(l, i)
@@ -1635,6 +1662,10 @@ public struct RepairApostrophes: Stage {
     _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int, line: Int,
     into candidates: inout [Candidate], plainSeen: inout LazyLineMap
   ) {
+    // After an apostrophe the word lost a letter, not an apostrophe: 'Tis, ’twas stay.
+    if s > 0 && buf[s - 1] == 0x27 || s >= 3 && buf[s - 3] == 0xE2 && buf[s - 2] == 0x80 && buf[s - 1] == 0x99 {
+      return
+    }
     // X+ss: boss and press stay; Qabooss and viruss become Qaboos's and virus's only when they
     // are no word and X is a known noun or stands on its own in the document.
     if buf[e - 2] == 0x73 || buf[e - 2] == 0x53 {
