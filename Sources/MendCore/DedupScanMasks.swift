@@ -114,7 +114,7 @@ extension DedupText {
   /// The words of a..<c from the masks, where a is 0 or a hard byte and c is n or a hard byte
   /// (no word crosses either), and no byte in between is non-ASCII; `pending` in and out as the
   /// byte loop has it at a and at c.
-  @inline(__always)
+  @inline(never)
   static func maskRange(
     _ p: UnsafePointer<UInt8>, _ n: Int, _ masks: UnsafePointer<UInt64>, _ a: Int, _ c: Int, pending: inout Bool,
     count: inout Int, np: inout Int, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>,
@@ -178,17 +178,26 @@ extension DedupText {
         s &= s &- 1
       }
       var e = ~word & before & fromEnd & belowEnd
+      // The words read byte by byte: those with a joining byte, and those that start in the
+      // line's last 3 bytes (a 4-byte load at their start would read past the line): their end
+      // is then in the last 2 bytes or at n.
+      var slow = joinEnd
+      if base &+ 66 > n {
+        let tail = n &- 2 &- base
+        slow |= tail <= 0 ? ~0 : ~((UInt64(1) &<< UInt64(tail)) &- 1)
+      }
       while e != 0 {
         let k = e.trailingZeroBitCount
         let end = base &+ k
         let ws = Int(starts[ke])
         var prefix: UInt32 = 0
         var len: Int32 = 0
-        if (joinEnd &>> UInt64(k)) & 1 == 0 {
+        if (slow &>> UInt64(k)) & 1 == 0 {
           len = Int32(truncatingIfNeeded: end &- ws)
-          prefix = runPrefix(p, n, ws, len)
+          prefix = UnsafeRawPointer(p + ws).loadUnaligned(as: UInt32.self).littleEndian | 0x2020_2020
+          if len < 4 { prefix &= (1 &<< (8 &* UInt32(truncatingIfNeeded: len))) &- 1 }
         } else {
-          // A word with a joining byte: its letters and digits only.
+          // Their letters and digits only (a joining byte is not one).
           for x in ws..<end {
             let b = low[Int(p[x])]
             if b == 0 { continue }
