@@ -81,6 +81,8 @@ extension DedupText {
     let nonASCIIWords = NonASCIIWords()
     /// Reusable buffers of the candidate searches (`repeatCandidates`, `nearDuplicateLines`).
     let scratch = ScanScratch()
+    /// The byte masks of the line being scanned (`scanWords`).
+    let masks = Grow<UInt64>()
 
     /// Line f's words and their first bytes, when the line is regular (nil otherwise). Under the
     /// argument above, the tokens of a unit s..<e of the line (a run of whole pieces, trimmed of
@@ -182,7 +184,7 @@ extension DedupText {
           }()
         let scanned = DedupText.scanWords(
           UnsafeBufferPointer(start: all + nb, count: n), out: toks + nt, starts: starts + nt, ends: ends + nt, first: nt,
-          pieces: pieces + np, words: words)
+          pieces: pieces + np, words: words, masks: masks.reserve(6 * (n / 64 + 1)))
         nb += n
         nt += scanned.words
         np += scanned.pieces
@@ -1233,7 +1235,9 @@ extension DedupText {
       starts.deallocate()
       ends.deallocate()
     }
-    let r = scanWords(buf, out: store, starts: starts, ends: ends, first: out.count, pieces: ps, words: nil)
+    let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: 6 * (buf.count / 64 + 1))
+    defer { masks.deallocate() }
+    let r = scanWords(buf, out: store, starts: starts, ends: ends, first: out.count, pieces: ps, words: nil, masks: masks)
     if let p = buf.baseAddress {
       for k in 0..<r.words where ends[k] >= 0 { store[k].hash = lazyHash(p, Int(starts[k]), Int(ends[k]), lowerAlnumTable) }
     }
@@ -1379,9 +1383,9 @@ extension DedupText {
     return false
   }
 
-  /// `scanWords` for a line without non-ASCII bytes: the same steps, less the cases of non-ASCII
-  /// characters (separators, apostrophes, letters, sentence-breaking letters).
-  static func scanASCIIWords(
+  /// `scanWordsReference` for a line without non-ASCII bytes: the same steps, less the cases of
+  /// non-ASCII characters (separators, apostrophes, letters, sentence-breaking letters).
+  static func scanASCIIWordsReference(
     _ p: UnsafePointer<UInt8>, _ n: Int, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>,
     ends: UnsafeMutablePointer<Int32>, first: Int, pieces: UnsafeMutablePointer<Int32>
   ) -> (words: Int, pieces: Int, irregular: Bool) {
@@ -1428,7 +1432,9 @@ extension DedupText {
   /// An ASCII word's token is written without its hash (0), and its end to `ends` (its hash is
   /// `lazyHash(p, starts[k], ends[k])`); a word with non-ASCII letters gets its hash (normalised
   /// through ICU) and -1 in `ends`.
-  static func scanWords(
+  /// This is the byte-at-a-time definition that `scanWords` (from the line's byte masks) must
+  /// reproduce exactly: kept for the tests (`DedupScanSIMDS11Tests`).
+  static func scanWordsReference(
     _ buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>,
     ends: UnsafeMutablePointer<Int32>, first: Int, pieces: UnsafeMutablePointer<Int32>, words: NonASCIIWords?
   ) -> (words: Int, pieces: Int, irregular: Bool) {
@@ -1437,7 +1443,7 @@ extension DedupText {
     // Most lines are plain ASCII (8 bytes at a time to find out): they take a loop
     // without the non-ASCII cases, which never arise in them.
     if ValidatedUTF8.allASCII(buf) {
-      return scanASCIIWords(p, n, out: out, starts: starts, ends: ends, first: first, pieces: pieces)
+      return scanASCIIWordsReference(p, n, out: out, starts: starts, ends: ends, first: first, pieces: pieces)
     }
     let low = lowerAlnumTable
     let cls = scalarClassTable

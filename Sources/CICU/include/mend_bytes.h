@@ -19,6 +19,24 @@ int64_t mend_line_classes(const uint8_t *p, int64_t n, uint64_t *tok, uint64_t *
 /// loop where the CPU lacks it), one zero-padded 64-byte block at a time.
 int64_t mend_line_classes_portable(const uint8_t *p, int64_t n, uint64_t *tok, uint64_t *quote, uint64_t *high, uint64_t *lead, int32_t path);
 
+/// The dedup scan's masks of a line (DedupText.scanWords): for the n bytes at p, blocks of 64
+/// bytes, n / 64 + 1 of them (the last one holds the position n, where a word at the end of the
+/// line ends), six words a block at out[6w...]: [0] word bytes (ASCII letters and digits, and
+/// the ' ` , . : that join two runs of a word as DedupText.asciiJoins decides), [1] ASCII digits,
+/// [2] trigger bytes between words (`.` `!` `?` and bytes < 0x20 that are not word bytes),
+/// [3] the joining bytes, [4] bytes >= 0x80, [5] ASCII letters and digits, bytes >= 0x80 and
+/// ' ` , . : (every other byte ends a word, whatever comes before it). Bits from n on are 0
+/// except triggers. Returns the block count, with MEND_SCAN_IRREGULAR when a joining `.` makes
+/// the line irregular (a digit before it, a capital after it) and MEND_SCAN_HIGH when a byte is
+/// >= 0x80. AVX2 when the CPU has it, else SSE2 (x86), else a byte loop.
+#define MEND_SCAN_IRREGULAR 0x10000000000LL
+#define MEND_SCAN_HIGH 0x20000000000LL
+int64_t mend_scan_masks(const uint8_t *p, int64_t n, uint64_t *out);
+
+/// The same by one chosen path (for the tests): 0 the byte loop, 1 SSE2, 2 AVX2 (SSE2 where the
+/// CPU lacks it; the byte loop off x86).
+int64_t mend_scan_masks_path(const uint8_t *p, int64_t n, uint64_t *out, int32_t path);
+
 #ifdef __cplusplus
 }
 #endif
