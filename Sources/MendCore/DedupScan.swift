@@ -1445,91 +1445,15 @@ extension DedupText {
     if ValidatedUTF8.allASCII(buf) {
       return scanASCIIWordsReference(p, n, out: out, starts: starts, ends: ends, first: first, pieces: pieces)
     }
-    let low = lowerAlnumTable
-    let cls = scalarClassTable
+    // The byte loop over the whole line (`scalarRange`, which `scanWords` also runs on the
+    // stretches around non-ASCII characters).
     var count = 0
     var np = 0
-    var i = 0
     var pending = true
     var irregular = false
-    while i < n {
-      // Between words: skip to the next word's first byte, noting triggers.
-      let b = p[i]
-      if b < 0x80 {
-        if low[Int(b)] == 0 {
-          if isASCIITrigger(b) { pending = true }
-          i += 1
-          continue
-        }
-      } else {
-        let (v, len) = scalar(buf, i, n)
-        if scalarClass(v, cls) & 3 != 0 {
-          pending = true
-          i += len
-          continue
-        }
-      }
-      if pending {
-        pieces[np] = Int32(first + count)
-        np += 1
-        pending = false
-      }
-      // A word from i, exactly as `tokenize` reads it.
-      let tokStart = i
-      starts[count] = Int32(truncatingIfNeeded: i)
-      var prefix: UInt32 = 0
-      var len: Int32 = 0
-      var digits = false
-      var nonASCII = false
-      // A letter whose Sentence_Break class can end a sentence (a danda, a fullwidth bracket,
-      // U+2028) may only end the word: the break after it then falls before the next word,
-      // which starts a piece. A letter after it, or a combining mark starting a word, could
-      // put a break inside the word: the line is irregular.
-      var afterBreaker = false
-      // The word's first run of ASCII letters and digits (empty when it starts with a non-ASCII
-      // letter), then what joins it to more runs.
-      firstRun(p, n, low, &i, &digits)
-      len = Int32(truncatingIfNeeded: i &- tokStart)
-      prefix = runPrefix(p, n, tokStart, len)
-      while i < n {
-        let c = p[i]
-        if c < 0x80 {
-          if !asciiJoins(p, n, i, len: len, digits: digits, irregular: &irregular) { break }
-          i &+= 1
-        } else {
-          let (v, step) = scalar(buf, i, n)
-          let sc = scalarClass(v, cls)
-          let kind = sc & 3
-          if kind == 2 { break }
-          if kind == 0 {
-            switch sc >> 2 {
-            case 1: afterBreaker = true
-            case 2: if len == 0 { irregular = true }
-            default: if afterBreaker { irregular = true }
-            }
-            len += Int32(step)
-            nonASCII = true
-          }
-          i += step
-        }
-        if afterBreaker && i < n && low[Int(p[i])] != 0 { irregular = true }
-        // The next run's bytes (the first four of the word go to the prefix), when there is
-        // one: from a byte that is not an ASCII letter or digit (or at the end) `wordRun`
-        // changes nothing (its first loop stops at once, and `alnumRun` stops at its first
-        // byte), so after a non-ASCII letter followed by another it is not called (it cost a
-        // 8-byte load and the SWAR test per such letter).
-        if i < n && low[Int(p[i])] != 0 { wordRun(p, n, low, &i, &prefix, &len, &digits) }
-      }
-      if nonASCII {
-        out[count] = words?.token(buf, tokStart..<i) ?? nonASCIIToken(normalizedBytes(buf, tokStart..<i))
-        ends[count] = -1
-      } else {
-        out[count] = Token(hash: 0, prefix: prefix, length: len, isNumber: digits)
-        ends[count] = Int32(truncatingIfNeeded: i)
-      }
-      count += 1
-      if afterBreaker { pending = true }
-    }
+    scalarRange(
+      buf, 0, n, pending: &pending, count: &count, np: &np, irregular: &irregular, out: out, starts: starts,
+      ends: ends, first: first, pieces: pieces, words: words)
     return (count, np, irregular)
   }
 }

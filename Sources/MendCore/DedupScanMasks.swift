@@ -223,8 +223,9 @@ extension DedupText {
     np = npl
   }
 
-  /// `scanWordsReference`'s loop over from..<to (from 0 or a hard byte, to n or a hard byte), with
-  /// its state (`pending`, the counts, `irregular`) passed in and out.
+  /// The byte-at-a-time word loop over from..<to (from 0 or a hard byte, to n or a hard byte), with
+  /// its state (`pending`, the counts, `irregular`) passed in and out: `scanWordsReference` runs it
+  /// over a whole line with non-ASCII bytes, `scanWords` over the stretches around them.
   static func scalarRange(
     _ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, pending: inout Bool, count: inout Int, np: inout Int,
     irregular: inout Bool, out: UnsafeMutablePointer<Token>, starts: UnsafeMutablePointer<Int32>,
