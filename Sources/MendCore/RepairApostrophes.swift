@@ -401,6 +401,9 @@ public struct RepairApostrophes: Stage {
     return i >= 0 && (Bytes.isLower(buf[i]) || buf[i] == 0x2C)
   }
 
+  /// The first byte and the width of the two apostrophes `hasInternalApostrophe` looks for.
+  static let apostropheBytes: [(UInt8, Int)] = [(0x27, 1), (0xE2, 3)]
+
   /// Whether some line has an apostrophe inside a word: a ' or ’ between an ASCII letter or digit
   /// and an ASCII letter or digit (`it's`, `Moscow’s`). Every such apostrophe is one that
   /// `lineMasks` and `tokenize` count (they also count one after a non-ASCII letter), so a
@@ -412,7 +415,8 @@ public struct RepairApostrophes: Stage {
       let hit = text.withUTF8 { buf -> Bool in
         guard let base = buf.baseAddress, buf.count >= 3 else { return false }
         let n = buf.count
-        for (byte, width) in [(UInt8(0x27), 1), (UInt8(0xE2), 3)] {
+        // ' (one byte), then ’ (E2 80 99).
+        for (byte, width) in Self.apostropheBytes {
           var i = 1
           while i + width < n {
             guard let q = memchr(base + i, Int32(byte), n - width - i) else { break }
@@ -1416,7 +1420,7 @@ public struct RepairApostrophes: Stage {
     }
   }
 
-  /// `continues`: the line goes on from the line before (see `continuesLine`), so its first word
+  /// `continues`: the line goes on from the line before (`endsOpen`, then `startsLower`), so its first word
   /// is no sentence start: for a context rule, nothing is known before it (`prev=<start>` fails).
   func handleTableEntry(
     _ entry: TableEntry, _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int,
