@@ -753,6 +753,15 @@ enum OpenSlots {
   @inline(__always) static func home(_ k: UInt64, _ count: Int) -> Int {
     Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - count.trailingZeroBitCount))
   }
+
+  /// The slot of key `k` (≠ 0) in `keys` (a power-of-two table, 0 = empty, never full): where it
+  /// is, or the empty slot where it goes, by linear probing from its home.
+  @inline(__always) static func probe(_ keys: [UInt64], _ k: UInt64) -> Int {
+    let mask = keys.count - 1
+    var i = home(k, keys.count)
+    while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+    return i
+  }
 }
 
 /// Counts of word hashes, open addressing, growing (per document).
@@ -768,12 +777,7 @@ struct KeyCounter {
     counts = [Int32](repeating: 0, count: size)
   }
 
-  @inline(__always) func slot(_ k: UInt64) -> Int {
-    let mask = keys.count - 1
-    var i = OpenSlots.home(k, keys.count)
-    while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
-    return i
-  }
+  @inline(__always) func slot(_ k: UInt64) -> Int { OpenSlots.probe(keys, k) }
 
   /// The count of `k` (0 when absent).
   @inline(__always) subscript(_ k: UInt64) -> Int {
@@ -811,17 +815,10 @@ struct GrowingKeySet {
   var hasZero = false
 
   init(capacity: Int) {
-    var size = 16
-    while size < capacity * 2 { size <<= 1 }
-    table = [UInt64](repeating: 0, count: size)
+    table = [UInt64](repeating: 0, count: OpenSlots.size(capacity: capacity))
   }
 
-  @inline(__always) func slot(_ k: UInt64) -> Int {
-    let mask = table.count - 1
-    var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - table.count.trailingZeroBitCount))
-    while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
-    return i
-  }
+  @inline(__always) func slot(_ k: UInt64) -> Int { OpenSlots.probe(table, k) }
 
   @inline(__always) func contains(_ k: UInt64) -> Bool {
     if k == 0 { return hasZero }
@@ -906,9 +903,7 @@ struct SignTable {
       used = 0
       for (x, g) in zip(oldKeys, oldFlags) where x != 0 { add(x, g) }
     }
-    let mask = keys.count - 1
-    var i = OpenSlots.home(k, keys.count)
-    while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+    let i = OpenSlots.probe(keys, k)
     if keys[i] == 0 {
       keys[i] = k
       used += 1
