@@ -46,9 +46,10 @@ import CICU
 extension DedupText {
   /// The words and pieces of one document's lines.
   final class DocScan {
-    /// The lines scanned (compared with `==`, which is O(1) for the same string storage), so the
-    /// second stage reuses the pass when the first changed nothing.
-    var texts: [String] = []
+    /// The lines scanned: the document's own array, held (one reference, not a copy of each
+    /// line), so the second stage reuses the pass when the first changed nothing (`matches`).
+    var fragments: [Fragment] = []
+    var lineCount: Int { fragments.count }
     /// The words of all lines: `tokens[0..<tokenCount]`. The buffers below are kept from one
     /// document to the next (one scan per thread, in the units cache) and written through
     /// pointers, without appends.
@@ -128,20 +129,25 @@ extension DedupText {
     }
 
     func ensureAll() {
-      for f in 0..<texts.count { ensureLine(f) }
+      for f in 0..<lineCount { ensureLine(f) }
     }
 
     func matches(_ document: Document) -> Bool {
       let fs = document.fragments
-      if fs.count != texts.count { return false }
-      for k in 0..<fs.count where fs[k].text != texts[k] { return false }
+      if fs.count != fragments.count { return false }
+      // The same storage is the same lines: while this scan holds the array, a change to the
+      // document's copy (a line edited, removed or moved) copies it first, on write.
+      if fs.withUnsafeBufferPointer({ $0.baseAddress }) == fragments.withUnsafeBufferPointer({ $0.baseAddress }) {
+        return true
+      }
+      // Otherwise line by line (`==` is O(1) for the same string storage).
+      for k in 0..<fs.count where fs[k].text != fragments[k].text { return false }
       return true
     }
 
     func fill(_ document: Document) {
       let count = document.fragments.count
-      texts.removeAll(keepingCapacity: true)
-      texts.reserveCapacity(count)
+      fragments = document.fragments
       anyIrregular = false
       // A line of n bytes holds at most (n + 1) / 2 words (each but the last is followed by a
       // byte that ends it), and at most as many pieces, so the storage is sized once.
@@ -164,7 +170,6 @@ extension DedupText {
       var nb = 0
       var anyIrr = false
       for (k, f) in document.fragments.enumerated() {
-        texts.append(f.text)
         lt[k] = Int32(nt)
         lp[k] = Int32(np)
         lb[k] = Int32(truncatingIfNeeded: nb)
@@ -224,7 +229,7 @@ extension DedupText {
     /// that repeats another, nor the first copy of one. (Triples are formed only in lines that
     /// have both a start and an end fingerprint occurring twice.) Nil: no candidate at all.
     func repeatCandidates(minWords: Int) -> [Bool]? {
-      let lines = texts.count
+      let lines = lineCount
       let pieces = pieceCount
       let toks = self.tokens.p
       let lineToken = self.lineToken.p
@@ -387,7 +392,7 @@ extension DedupText {
     /// With `openWords`, every line is examined (no early answer) and the words of the pieces
     /// not set aside, in lines of at least `min-words` words, are added to it.
     func quickSetAside(minWords: Int, soft: WordSet, openWords: UnsafeMutablePointer<Int>? = nil) -> Bool {
-      let lines = texts.count
+      let lines = lineCount
       let pieces = pieceCount
       let nd = scratch.near
       // Piece numbers (from quickBase + 1) are kept in 30 bits; the table is cleared when they
@@ -528,7 +533,7 @@ extension DedupText {
       maxPairs: Int = 64
     ) -> [(Int, Int)]? {
       if anyIrregular { return nil }
-      let lines = texts.count
+      let lines = lineCount
       let pieces = pieceCount
       let lineToken = self.lineToken.p
       let linePiece = self.linePiece.p
