@@ -15,7 +15,7 @@ public struct NormalizeUnicode: Stage {
       OptionSpec("line-ends", .bool, default: .bool(true), help: "CRLF and lone CR become LF."),
       OptionSpec("entities", .bool, default: .bool(true), help: "Decode HTML character references (&amp; &#8217; &rsquo;)."),
       OptionSpec("mojibake", .bool, default: .bool(true), help: "Repair UTF-8 that was decoded as Windows-1252 or Latin-1."),
-      OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (ZWJ inside emoji is kept)."),
+      OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (a ZWJ inside emoji, and a ZWJ or ZWNJ between two non-ASCII letters or marks, as in Indic and Persian words, are kept)."),
       OptionSpec("spaces", .bool, default: .bool(true), help: "Odd spaces (NBSP, thin, ideographic) become a space; runs of spaces become one."),
       OptionSpec("trim", .bool, default: .bool(true), help: "Remove spaces at the start and end of a line."),
       OptionSpec("quotes", .choice(["keep", "ascii"]), default: .string("keep"), help: "Curly quotes become ASCII with 'ascii'."),
@@ -580,7 +580,7 @@ public struct NormalizeUnicode: Stage {
           what = "control character"
         } else if ScalarEditor.isZeroWidth(v) {
           what = v == 0x00AD ? "soft hyphen" : "zero-width character"
-        } else if v == 0x200D {
+        } else if v == 0x200D || v == 0x200C {
           // Its neighbours as they stand: the last kept character and the next one.
           var last: Unicode.Scalar? = nil
           if i > runStart {
@@ -589,8 +589,7 @@ public struct NormalizeUnicode: Stage {
             last = out.withUnsafeBufferPointer { o in Unicode.Scalar(Self.scalar(o, Self.leadBefore(o.baseAddress!, o.count)).0) }
           }
           let next: Unicode.Scalar? = i + len < n ? Unicode.Scalar(Self.scalar(buf, i + len).0) : nil
-          let inEmoji = last != nil && next != nil && ScalarEditor.isEmojiLike(last) && ScalarEditor.isEmojiLike(next)
-          if !inEmoji { what = "zero-width joiner outside an emoji sequence" }
+          what = ScalarEditor.joinerRemoval(v, last, next)
         }
         if let what {
           out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
@@ -1029,7 +1028,33 @@ struct ScalarEditor {
 
   @inline(__always)
   static func isZeroWidth(_ v: UInt32) -> Bool {
-    v == 0x200B || v == 0x200C || v == 0x2060 || v == 0xFEFF || v == 0x00AD || v == 0x180E
+    v == 0x200B || v == 0x2060 || v == 0xFEFF || v == 0x00AD || v == 0x180E
+  }
+
+  /// Why a zero-width joiner (U+200D) or non-joiner (U+200C) between `last` and `next` goes, or
+  /// nil when it stays. It stays where it is part of the text: a joiner inside an emoji sequence
+  /// (`👩‍💻`), and either one between two letters or marks outside ASCII, where scripts that
+  /// shape letters by their neighbours use it to choose a form — after a virama in Devanagari
+  /// and the other Indic scripts (`अन्‍न`), inside Persian words (`می‌خواهم`), in Sinhala and
+  /// Malayalam. Removing it there changes how the word is written. Next to a space, at a line's
+  /// edge or inside an ASCII word it marks nothing and goes.
+  static func joinerRemoval(_ v: UInt32, _ last: Unicode.Scalar?, _ next: Unicode.Scalar?) -> String? {
+    if v == 0x200D && isEmojiLike(last) && isEmojiLike(next) { return nil }
+    if let last, let next, last.value >= 0x80, next.value >= 0x80, isLetterOrMark(last), isLetterOrMark(next) {
+      return nil
+    }
+    return v == 0x200D
+      ? "zero-width joiner outside an emoji sequence or a word of a script that uses it"
+      : "zero-width non-joiner outside a word of a script that uses it"
+  }
+
+  static func isLetterOrMark(_ s: Unicode.Scalar) -> Bool {
+    switch s.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .nonspacingMark,
+      .spacingMark, .enclosingMark:
+      return true
+    default: return false
+    }
   }
 
   static func isEmojiLike(_ s: Unicode.Scalar?) -> Bool {
@@ -1053,12 +1078,11 @@ struct ScalarEditor {
       } else if Self.isZeroWidth(v) {
         remove = true
         what = v == 0x00AD ? "soft hyphen" : "zero-width character"
-      } else if v == 0x200D {
+      } else if v == 0x200D || v == 0x200C {
         // Its neighbours as they stand: the last kept character and the next one.
-        let inEmoji = !out.isEmpty && i + 1 < scalars.count && Self.isEmojiLike(out.last) && Self.isEmojiLike(scalars[i + 1])
-        if !inEmoji {
+        if let reason = Self.joinerRemoval(v, out.last, i + 1 < scalars.count ? scalars[i + 1] : nil) {
           remove = true
-          what = "zero-width joiner outside an emoji sequence"
+          what = reason
         }
       }
       if remove {

@@ -62,6 +62,26 @@ import Testing
     #expect(try stage().clean("👨\u{200D}💻").text == "👨\u{200D}💻")
   }
 
+  /// A ZWJ or ZWNJ between two letters or marks of a script that shapes letters by their
+  /// neighbours is part of the word's spelling (found on a Wikinews interview: `अन्‍न` lost its
+  /// joiner); next to a space or inside an ASCII word it is debris.
+  @Test func joinersInsideNonLatinWordsStay() throws {
+    for kept in ["अन्\u{200D}न", "त्\u{200D}योद", "می\u{200C}خواهم", "ක්\u{200D}ෂ", "क\u{200C}ष"] {
+      let (out, changes) = try stage().clean(kept)
+      #expect(out == kept)
+      #expect(changes.isEmpty)
+    }
+    for (damaged, clean) in [
+      ("Hindi: \u{200D}नही", "Hindi: नही"), ("Wikinews\u{200D}'s", "Wikinews's"), ("Auf\u{200C}lage", "Auflage"),
+      ("नही\u{200C} हाँ", "नही हाँ"), ("\u{200C}می", "می"), ("न्\u{200D}", "न्"),
+    ] {
+      let (out, changes) = try stage().clean(damaged)
+      #expect(out == clean)
+      #expect(changes.count == 1)
+      #expect(changes.first?.reason.contains("script that uses it") == true)
+    }
+  }
+
   @Test func spaces() throws {
     #expect(try stage().clean("  a\u{A0}\u{A0}b\u{2009}c\u{3000}d   e \t").text == "a b c d e")
     #expect(try stage(["spaces": .bool(false), "trim": .bool(false)]).clean(" a  b ").text == " a  b ")
@@ -94,6 +114,7 @@ import Testing
     "\u{205F}", "\u{1680}", "\t", "’", "é", "e\u{301}", "Ã©", "â€™", "&amp;", "\r", "\u{200B}", "\u{AD}", "café",
     "東京", "😀", "\u{2014}", "Â ", "\u{1}", "\u{FEFF}", "\u{301}", " .", "Ωμέγα", "x\u{A0}y",
     "\u{200D}", "👩\u{200D}💻", "क\u{200D}ष", "\u{200C}", "\u{85}", "\u{7F}", "\u{180E}", "हिन्दी", "ক্ষ",
+    "न्\u{200D}न", "می\u{200C}خواهم", "\u{200C}\u{200D}", "ा", "ی",
   ]
 
   /// The stage with its fast scans, and the same stage scanning every byte (`swarScan` off).
