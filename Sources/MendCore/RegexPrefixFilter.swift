@@ -20,6 +20,9 @@ struct RegexPrefixFilter: Sendable {
   let caseInsensitive: Bool
   /// Prefixes by their first element (an ASCII byte); `any` first elements are in every bucket.
   let buckets: [[[UInt16]]]
+  /// Whether some prefix may start with the two ASCII bytes b0 b1 (lower-cased when
+  /// case-insensitive): `pairs[b0 << 7 | b1]`. Most lines fail here, before the buckets.
+  let pairs: [Bool]
 
   /// nil when some pattern is outside the modelled subset or its prefixes are too many.
   init?(patterns: [String], caseInsensitive: Bool, maxPrefixes: Int = 4096, longest: Int = 8) {
@@ -38,16 +41,19 @@ struct RegexPrefixFilter: Sendable {
       // A pattern that may start with anything (or match the empty line only) filters nothing.
       if set.contains(where: { $0.isEmpty || $0[0] == Self.open }) { return nil }
       var b = [[[UInt16]]](repeating: [], count: 128)
+      var two = [Bool](repeating: false, count: 128 * 128)
       for s in set.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-        if s[0] == Self.any {
-          for i in 0..<128 { b[i].append(s) }
-        } else {
-          b[Int(s[0])].append(s)
-        }
+        let firsts = s[0] == Self.any ? Array(0..<128) : [Int(s[0])]
+        for f in firsts { b[f].append(s) }
+        // The second bytes it allows: one, or any (an `any` or `open` element, or a prefix of
+        // one element, which `mayMatch` passes whatever follows).
+        let seconds = s.count >= 2 && s[1] < 0x80 ? [Int(s[1])] : Array(0..<128)
+        for f in firsts { for c in seconds { two[f << 7 | c] = true } }
       }
       self.k = k
       self.caseInsensitive = caseInsensitive
       buckets = b
+      pairs = two
       return
     }
     return nil
@@ -61,7 +67,22 @@ struct RegexPrefixFilter: Sendable {
   func mayMatch(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = t.count
     if n == 0 { return true }
-    for i in 0..<min(k, n) where t[i] >= 0x80 { return true }
+    // The characters before the first non-ASCII one are its bytes. A non-ASCII character within
+    // the first k matches no element but `open` when it cannot fold to ASCII (below); one that
+    // can (ſ, K, ß, ﬁ...) lets the line through.
+    var ascii = min(k, n)
+    for i in 0..<ascii where t[i] >= 0x80 {
+      if mayFoldToASCII(t, i) { return true }
+      ascii = i
+      break
+    }
+    // Every prefix's first element is a byte or `any` (an `open` one gives no filter).
+    if ascii == 0 { return false }
+    if ascii >= 2 {
+      let b0 = caseInsensitive ? Bytes.lower(t[0]) : t[0]
+      let b1 = caseInsensitive ? Bytes.lower(t[1]) : t[1]
+      if !pairs[Int(b0) << 7 | Int(b1)] { return false }
+    }
     let first = caseInsensitive ? Bytes.lower(t[0]) : t[0]
     for p in buckets[Int(first)] {
       var ok = true
@@ -70,16 +91,44 @@ struct RegexPrefixFilter: Sendable {
         let e = p[i]
         if e == Self.open { break }
         // A line shorter than p: a match of it would be a shorter element of the set.
-        if i >= n { ok = false; break }
+        if i >= n {
+          ok = false
+          break
+        }
+        // A byte or one ASCII character against a character that cannot fold to ASCII.
+        if i == ascii {
+          ok = false
+          break
+        }
         if e != Self.any {
           let c = caseInsensitive ? Bytes.lower(t[i]) : t[i]
-          if UInt16(c) != e { ok = false; break }
+          if UInt16(c) != e {
+            ok = false
+            break
+          }
         }
         i += 1
       }
       if ok { return true }
     }
     return false
+  }
+
+  /// Whether the character at byte i (a lead byte ≥ 0x80 of valid UTF-8) could match an ASCII
+  /// element of a pattern: only under case-insensitive matching, which compares full case
+  /// foldings, and only when its folding differs from itself (ICU folds ſ to s, K to k, ß to
+  /// ss, ﬁ to fi; a character that folds to itself is not ASCII, so it equals no ASCII
+  /// character or string). Punctuation, symbols, spaces, and the letters of caseless scripts
+  /// never change when folded: a line that starts with “, —, █ or देवनागरी fails here.
+  func mayFoldToASCII(_ t: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+    if !caseInsensitive { return false }
+    let b = t[i]
+    let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+    guard i + len <= t.count else { return true }
+    var v = UInt32(b) & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F)
+    for j in 1..<len { v = v << 6 | UInt32(t[i + j] & 0x3F) }
+    guard let s = Unicode.Scalar(v) else { return true }
+    return s.properties.changesWhenCaseFolded
   }
 
   indirect enum Node {
@@ -221,9 +270,15 @@ struct RegexPrefixFilter: Sendable {
       guard i < s.count else { return a }
       var n: Node
       switch s[i] {
-      case "?": n = .repeatNode(a, min: 0, max: 1); i += 1
-      case "*": n = .repeatNode(a, min: 0, max: nil); i += 1
-      case "+": n = .repeatNode(a, min: 1, max: nil); i += 1
+      case "?":
+        n = .repeatNode(a, min: 0, max: 1)
+        i += 1
+      case "*":
+        n = .repeatNode(a, min: 0, max: nil)
+        i += 1
+      case "+":
+        n = .repeatNode(a, min: 1, max: nil)
+        i += 1
       case "{":
         i += 1
         guard let lo = number() else { return nil }

@@ -62,7 +62,9 @@ import Testing
     let opts: NSRegularExpression.Options = caseInsensitive ? [.caseInsensitive] : []
     for p in patterns {
       let re = try! NSRegularExpression(pattern: "^(?:" + p + ")$", options: opts)
-      if re.firstMatch(in: line, options: [], range: NSRange(location: 0, length: (line as NSString).length)) != nil { return true }
+      if re.firstMatch(in: line, options: [], range: NSRange(location: 0, length: (line as NSString).length)) != nil {
+        return true
+      }
     }
     return false
   }
@@ -117,14 +119,19 @@ import Testing
   }
 
   @Test func passesTheRulesPatternsOnFurnitureLines() {
-    guard case .list(let patterns) = RemoveBoilerplateTests.patterns else { Issue.record("no patterns"); return }
+    guard case .list(let patterns) = RemoveBoilerplateTests.patterns else {
+      Issue.record("no patterns")
+      return
+    }
     let f = RegexPrefixFilter(patterns: patterns, caseInsensitive: true)
     #expect(f != nil)
     guard let f else { return }
-    let pieces = ["Share", "share this", "on", "via", "article", "Facebook", "twitter", "X", "Read more", "here", ":", "…",
-                  "Photograph", "Photos:", "Image:", "AP", "/", "Reuters", "Sign up", "to", "for", "our", "the", "morning",
-                  "newsletter", ".", "!", "Advertisement", "Related", "stories", "Most popular", "click", "tap", "subscribe",
-                  "copy link", "email", "Illustration", "Composite", "photograph", "Alexei", "Druzhinin/AP", "recommended"]
+    let pieces = [
+      "Share", "share this", "on", "via", "article", "Facebook", "twitter", "X", "Read more", "here", ":", "…",
+      "Photograph", "Photos:", "Image:", "AP", "/", "Reuters", "Sign up", "to", "for", "our", "the", "morning",
+      "newsletter", ".", "!", "Advertisement", "Related", "stories", "Most popular", "click", "tap", "subscribe",
+      "copy link", "email", "Illustration", "Composite", "photograph", "Alexei", "Druzhinin/AP", "recommended",
+    ]
     var rng = TestRandom(state: 7)
     var matched = 0
     for _ in 0..<20_000 {
@@ -149,7 +156,48 @@ import Testing
     #expect(mayMatch(f, "ſhare"))  // non-ASCII start: the regex decides (case folding)
   }
 
-  @Test(arguments: ["^abc", "abc$", "(?i)abc", "(?=a)bc", "\\p{L}bc", ".*x", "[^a]bc", "\\Qab\\E", "(?<n>ab)", "a[[b]]"])
+  /// A non-ASCII character among a line's first k that cannot fold to ASCII matches no byte of a
+  /// prefix (session 12: lines that start with a curly quote, a dash or a redaction block no
+  /// longer reach the regex engine). Every BMP character is tried alone, at the start, inside
+  /// and at the end of text that a pattern matches, against the rules' patterns and a few that
+  /// ICU's full case folding can reach from one character (ß → ss, ﬁ → fi, K → k, ſ → s).
+  @Test func charactersThatCannotFoldToASCIIAreFilteredExactly() throws {
+    guard case .list(let rules) = RemoveBoilerplateTests.patterns else {
+      Issue.record("no patterns")
+      return
+    }
+    let patterns = rules + ["ss", "st", "fi", "k", "s", "a.c", "x[a-z ]y", "hare on (x|y)"]
+    let f = try #require(RegexPrefixFilter(patterns: patterns, caseInsensitive: true))
+    let re = try NSRegularExpression(
+      pattern: "^(?:" + patterns.map { "(?:" + $0 + ")" }.joined(separator: "|") + ")$", options: [.caseInsensitive])
+    func matches(_ line: String) -> Bool {
+      re.firstMatch(in: line, options: [], range: NSRange(location: 0, length: (line as NSString).length)) != nil
+    }
+    var filtered = 0
+    var matched = 0
+    for v in 0x80...0xFFFF {
+      guard let c = Unicode.Scalar(v) else { continue }
+      for line in ["\(c)", "\(c)hare on x", "s\(c)", "Read more\(c)", "Photo: \(c)", "\(c)s", "S\(c)are"] {
+        let may = mayMatch(f, line)
+        if matches(line) {
+          matched += 1
+          #expect(may, "\(line) (U+\(String(v, radix: 16))) matches but was filtered out")
+        }
+        if !may { filtered += 1 }
+      }
+    }
+    #expect(matched > 20)
+    #expect(filtered > 100_000)
+    let rulesFilter = try #require(RegexPrefixFilter(patterns: rules, caseInsensitive: true))
+    for line in ["“Share on Facebook,” he said.", "— Read more", "█████ was redacted.", "हिन्दी में", "«Photo»"] {
+      #expect(!mayMatch(rulesFilter, line))
+    }
+    #expect(mayMatch(rulesFilter, "Photo: José Martí/AP"))  // non-ASCII after the fixed start
+  }
+
+  @Test(arguments: [
+    "^abc", "abc$", "(?i)abc", "(?=a)bc", "\\p{L}bc", ".*x", "[^a]bc", "\\Qab\\E", "(?<n>ab)", "a[[b]]",
+  ])
   func givesNoFilterForUnmodelledStarts(_ p: String) {
     #expect(RegexPrefixFilter(patterns: ["read more", p], caseInsensitive: true) == nil)
   }
