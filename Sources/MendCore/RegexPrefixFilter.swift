@@ -18,8 +18,16 @@ struct RegexPrefixFilter: Sendable {
 
   let k: Int
   let caseInsensitive: Bool
-  /// Prefixes by their first element (an ASCII byte); `any` first elements are in every bucket.
-  let buckets: [[[UInt16]]]
+  /// The prefixes by their first element (an ASCII byte; `any` first elements are in every
+  /// bucket), each as up to eight bytes compared at once: prefix j of bucket c is
+  /// `bucketStart[c]..<bucketStart[c + 1]`, and matches the line's first bytes x when
+  /// `(x ^ value[j]) & mask[j] == 0` (the mask covers its byte elements; an `any` element
+  /// matches every ASCII character) and the line has at least `length[j]` ASCII characters
+  /// first (its elements before `open`, or all of them).
+  let bucketStart: [Int]
+  let value: [UInt64]
+  let mask: [UInt64]
+  let length: [Int]
   /// Whether some prefix may start with the two ASCII bytes b0 b1 (lower-cased when
   /// case-insensitive): `pairs[b0 << 7 | b1]`. Most lines fail here, before the buckets.
   let pairs: [Bool]
@@ -46,13 +54,35 @@ struct RegexPrefixFilter: Sendable {
         let firsts = s[0] == Self.any ? Array(0..<128) : [Int(s[0])]
         for f in firsts { b[f].append(s) }
         // The second bytes it allows: one, or any (an `any` or `open` element, or a prefix of
-        // one element, which `mayMatch` passes whatever follows).
+        // one element, which passes whatever follows).
         let seconds = s.count >= 2 && s[1] < 0x80 ? [Int(s[1])] : Array(0..<128)
         for f in firsts { for c in seconds { two[f << 7 | c] = true } }
       }
+      var starts = [0]
+      var values: [UInt64] = []
+      var masks: [UInt64] = []
+      var lengths: [Int] = []
+      for bucket in b {
+        for s in bucket {
+          let n = s.firstIndex(of: Self.open) ?? s.count
+          var v: UInt64 = 0
+          var m: UInt64 = 0
+          for i in 0..<n where s[i] < 0x100 {
+            v |= UInt64(s[i]) << UInt64(8 * i)
+            m |= 0xFF << UInt64(8 * i)
+          }
+          values.append(v)
+          masks.append(m)
+          lengths.append(n)
+        }
+        starts.append(values.count)
+      }
       self.k = k
       self.caseInsensitive = caseInsensitive
-      buckets = b
+      bucketStart = starts
+      value = values
+      mask = masks
+      length = lengths
       pairs = two
       return
     }
@@ -66,50 +96,40 @@ struct RegexPrefixFilter: Sendable {
   @inline(__always)
   func mayMatch(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = t.count
-    if n == 0 { return true }
+    guard n > 0, let base = t.baseAddress else { return true }
+    // The first k bytes (k ≤ 8), the first at the low end.
+    let m = min(k, n)
+    var x: UInt64 = 0
+    if m == 8 {
+      x = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self).littleEndian
+    } else {
+      for i in 0..<m { x |= UInt64(base[i]) << UInt64(8 * i) }
+    }
     // The characters before the first non-ASCII one are its bytes. A non-ASCII character within
     // the first k matches no element but `open` when it cannot fold to ASCII (below); one that
     // can (ſ, K, ß, ﬁ...) lets the line through.
-    var ascii = min(k, n)
-    for i in 0..<ascii where t[i] >= 0x80 {
+    var ascii = m
+    let high = x & 0x8080_8080_8080_8080
+    if high != 0 {
+      let i = high.trailingZeroBitCount >> 3
       if mayFoldToASCII(t, i) { return true }
       ascii = i
-      break
     }
     // Every prefix's first element is a byte or `any` (an `open` one gives no filter).
     if ascii == 0 { return false }
-    if ascii >= 2 {
-      let b0 = caseInsensitive ? Bytes.lower(t[0]) : t[0]
-      let b1 = caseInsensitive ? Bytes.lower(t[1]) : t[1]
-      if !pairs[Int(b0) << 7 | Int(b1)] { return false }
+    if caseInsensitive {
+      // A..Z to a..z in each ASCII byte (b + 0x3F reaches bit 7 from 0x41, b + 0x25 from 0x5B;
+      // the sums of bytes before the first non-ASCII one carry into no other byte, and the
+      // bytes from it on are compared by no prefix that can match: `length` ≤ `ascii`).
+      let upper = (x &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(x &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+      x |= upper >> 2
     }
-    let first = caseInsensitive ? Bytes.lower(t[0]) : t[0]
-    for p in buckets[Int(first)] {
-      var ok = true
-      var i = 1
-      while i < p.count {
-        let e = p[i]
-        if e == Self.open { break }
-        // A line shorter than p: a match of it would be a shorter element of the set.
-        if i >= n {
-          ok = false
-          break
-        }
-        // A byte or one ASCII character against a character that cannot fold to ASCII.
-        if i == ascii {
-          ok = false
-          break
-        }
-        if e != Self.any {
-          let c = caseInsensitive ? Bytes.lower(t[i]) : t[i]
-          if UInt16(c) != e {
-            ok = false
-            break
-          }
-        }
-        i += 1
-      }
-      if ok { return true }
+    let first = Int(x & 0x7F)
+    if ascii >= 2 && !pairs[first << 7 | Int((x >> 8) & 0x7F)] { return false }
+    // A line shorter than a prefix (or with a non-ASCII character inside it) could only match a
+    // shorter element of the set, which is tested on its own.
+    for j in bucketStart[first]..<bucketStart[first + 1] where length[j] <= ascii && (x ^ value[j]) & mask[j] == 0 {
+      return true
     }
     return false
   }
