@@ -1,5 +1,5 @@
-import Foundation
 import CICU
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -78,7 +78,9 @@ enum DedupText {
             && buf[i + 1] <= 0x39 && buf[i - 1] >= 0x30 && buf[i - 1] <= 0x39
           {
             // inside a number: `850,000` keys as `850000`, `18:00` as `1800`
-          } else if b == 0x2E && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1]) && (i < 2 || !isASCIIAlnum(buf[i - 2])) {
+          } else if b == 0x2E && len > 0 && i + 1 < end && isASCIIAlnum(buf[i + 1])
+            && (i < 2 || !isASCIIAlnum(buf[i - 2]))
+          {
             // inside an acronym: `D.C.` keys as `dc`, `U.S.` as `us`
           } else {
             boundary = true
@@ -122,7 +124,19 @@ enum DedupText {
     let b = buf[i]
     var v: UInt32
     var n: Int
-    if b >= 0xF0 { v = UInt32(b & 0x07); n = 4 } else if b >= 0xE0 { v = UInt32(b & 0x0F); n = 3 } else if b >= 0xC0 { v = UInt32(b & 0x1F); n = 2 } else { v = UInt32(b); n = 1 }
+    if b >= 0xF0 {
+      v = UInt32(b & 0x07)
+      n = 4
+    } else if b >= 0xE0 {
+      v = UInt32(b & 0x0F)
+      n = 3
+    } else if b >= 0xC0 {
+      v = UInt32(b & 0x1F)
+      n = 2
+    } else {
+      v = UInt32(b)
+      n = 1
+    }
     if i + n > end { n = end - i }
     // The continuation bytes unrolled (the same values as a loop over 1..<n).
     if n == 3 {
@@ -239,8 +253,9 @@ enum DedupText {
       let b = buf[i]
       if b == 0x2E || b == 0x21 || b == 0x3F {
         var j = i + 1
-        while j < n, buf[j] == 0x22 || buf[j] == 0x27 || buf[j] == 0x29 || buf[j] == 0x5D || buf[j] == 0xE2 || buf[j] == 0x80
-          || buf[j] == 0x9D || buf[j] == 0x99 || buf[j] == 0x2E
+        while j < n,
+          buf[j] == 0x22 || buf[j] == 0x27 || buf[j] == 0x29 || buf[j] == 0x5D || buf[j] == 0xE2 || buf[j] == 0x80
+            || buf[j] == 0x9D || buf[j] == 0x99 || buf[j] == 0x2E
         { j += 1 }
         if j < n - 1 && buf[j] == 0x20 { return true }
         i = j
@@ -336,7 +351,8 @@ enum DedupText {
       var text = fragment.text
       let e = text.withUTF8 { buf -> Int in
         if buf.isEmpty { return -1 }
-        return cache.entry(for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter, scanned: scan?.line(fi))
+        return cache.entry(
+          for: buf, text: fragment.text, sentences: sentences, segmenter: segmenter, scanned: scan?.line(fi))
       }
       if e < 0 { continue }
       let entry = cache.entries[e]
@@ -493,7 +509,8 @@ enum DedupText {
 
     /// The entry of a line, built on a miss.
     func entry(
-      for buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter, scanned: ScannedLine? = nil
+      for buf: UnsafeBufferPointer<UInt8>, text: String, sentences: Bool, segmenter: SentenceSegmenter,
+      scanned: ScannedLine? = nil
     ) -> Int {
       let h = DedupText.lineHash(buf) ^ (sentences ? 0 : 0x5A5A_5A5A)
       if let e32 = table[h] {
@@ -554,7 +571,9 @@ enum DedupText {
       }
       let index = entries.count
       entries.append(
-        Entry(text: text, sentences: sentences, whole: ranges.count == 1, first: Int32(first), count: Int32(units.count - first)))
+        Entry(
+          text: text, sentences: sentences, whole: ranges.count == 1, first: Int32(first),
+          count: Int32(units.count - first)))
       bytes += n
       if let h = hash { table[h] = Int32(index) }
       return index
@@ -605,12 +624,14 @@ enum DedupText {
       var covered = 0
       for r in rs { covered += r.unit.range.count }
       // Whole line gone when the removed units cover all its non-space text.
-      let allGone = rs.contains { $0.unit.wholeLine } || text.withUTF8 { buf in
-        var removed = [Bool](repeating: false, count: n)
-        for r in rs { for k in r.unit.range { removed[k] = true } }
-        for k in 0..<n where !removed[k] && buf[k] != 0x20 && buf[k] != 0x09 { return false }
-        return true
-      }
+      let allGone =
+        rs.contains { $0.unit.wholeLine }
+        || text.withUTF8 { buf in
+          var removed = [Bool](repeating: false, count: n)
+          for r in rs { for k in r.unit.range { removed[k] = true } }
+          for k in 0..<n where !removed[k] && buf[k] != 0x20 && buf[k] != 0x09 { return false }
+          return true
+        }
       if allGone {
         let r = rs[0]
         removedFragment[fi] = true
@@ -737,9 +758,18 @@ extension DedupText {
   }
 
   static let keeperOptions: [OptionSpec] = [
-    OptionSpec("keep", .choice(["complete", "first"]), default: .string("complete"), help: "Which copy stays: the more complete one (more words, terminal punctuation, past-tense attribution; ties keep the first) or always the first."),
-    OptionSpec("position", .choice(["first", "kept"]), default: .string("first"), help: "Where a kept whole line goes when a later copy wins: to the first copy's position, or where it was."),
-    OptionSpec("past-attribution", .stringList, default: .list(["said", "told", "added", "reported", "stated", "announced", "explained", "according"]), help: "Words of a body's attribution that make a copy more complete than a headline's 'says'."),
+    OptionSpec(
+      "keep", .choice(["complete", "first"]), default: .string("complete"),
+      help:
+        "Which copy stays: the more complete one (more words, terminal punctuation, past-tense attribution; ties keep the first) or always the first."
+    ),
+    OptionSpec(
+      "position", .choice(["first", "kept"]), default: .string("first"),
+      help: "Where a kept whole line goes when a later copy wins: to the first copy's position, or where it was."),
+    OptionSpec(
+      "past-attribution", .stringList,
+      default: .list(["said", "told", "added", "reported", "stated", "announced", "explained", "according"]),
+      help: "Words of a body's attribution that make a copy more complete than a headline's 'says'."),
   ]
 }
 
@@ -845,10 +875,13 @@ extension DedupText {
 
   static let hardWrapOption = OptionSpec(
     "hard-wrap", .bool, default: .bool(true),
-    help: "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), a piece of a sentence cut by a line end is never removed nor kept as the copy of another.")
+    help:
+      "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), a piece of a sentence cut by a line end is never removed nor kept as the copy of another."
+  )
 
   static let speakerLabelOption = OptionSpec(
     "speaker-labels", .regexList,
     default: .list([#"\(\([^()]{1,80}\)\)"#, #"(?:Q|A|[A-Z][A-Z.'’ -]{1,30}):(?=\s)"#]),
-    help: "Speaker labels at the start of a sentence (interview transcripts); their words do not count towards min-words.")
+    help:
+      "Speaker labels at the start of a sentence (interview transcripts); their words do not count towards min-words.")
 }

@@ -63,8 +63,14 @@ public enum HardWrap {
       var k = e - 1
       while k >= a {
         let b = buf[k]
-        if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D { k -= 1; continue }
-        if (b == 0x9D || b == 0x99) && k >= a + 2 && buf[k - 1] == 0x80 && buf[k - 2] == 0xE2 { k -= 3; continue }
+        if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D {
+          k -= 1
+          continue
+        }
+        if (b == 0x9D || b == 0x99) && k >= a + 2 && buf[k - 1] == 0x80 && buf[k - 2] == 0xE2 {
+          k -= 3
+          continue
+        }
         break
       }
       // A line of closing quotes and brackets only ends no sentence.
@@ -216,7 +222,10 @@ public enum HardWrap {
       }
     }
     var sub = StageContext(
-      stageID: context.stageID, log: ChangeLog(countsOnly: context.log.countsOnly, keepingRemovals: context.log.keepsRemovals, keepingAll: context.log.keepsAll),
+      stageID: context.stageID,
+      log: ChangeLog(
+        countsOnly: context.log.countsOnly, keepingRemovals: context.log.keepsRemovals, keepingAll: context.log.keepsAll
+      ),
       segmenter: context.segmenter)
     body(&joined, &sub)
     guard joined.fragments.count == groups.count else { return false }
