@@ -873,10 +873,49 @@ extension DedupText {
     }
   }
 
+  /// Whether the unit is a bare URL: one run of bytes without a space, with `://` inside or
+  /// starting with `www.` (surrounding spaces and angle brackets aside).
+  static func isURL(_ u: Unit, _ document: Document) -> Bool {
+    var text = document.fragments[u.fragment].text
+    return text.withUTF8 { buf in
+      let r = u.range.clamped(to: 0..<buf.count)
+      var a = r.lowerBound
+      var e = r.upperBound
+      while a < e && (buf[a] == 0x20 || buf[a] == 0x09 || buf[a] == 0x3C) { a += 1 }
+      while e > a && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x3E) { e -= 1 }
+      if e - a < 5 { return false }
+      var scheme = false
+      for i in a..<e {
+        let b = buf[i]
+        if b == 0x20 || b == 0x09 { return false }
+        if b == 0x3A && i + 2 < e && buf[i + 1] == 0x2F && buf[i + 2] == 0x2F && i > a { scheme = true }
+      }
+      return scheme
+        || (buf[a] | 0x20 == 0x77 && buf[a + 1] | 0x20 == 0x77 && buf[a + 2] | 0x20 == 0x77 && buf[a + 3] == 0x2E)
+    }
+  }
+
+  static let structureOption = OptionSpec(
+    "keep-structure", .bool, default: .bool(true),
+    help:
+      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`) or a list item (`d) make other arrangements ...`, `* `, `1. `) stays when repeated word for word."
+  )
+
+  /// Whether the unit is a whole line that structures the document (`structureOption`).
+  static func isStructure(_ u: Unit, _ document: Document) -> Bool {
+    if !u.wholeLine { return false }
+    var text = document.fragments[u.fragment].text
+    return text.withUTF8 { buf in
+      let (a, e) = HardWrap.trimmed(buf)
+      if a == e { return false }
+      return buf[e - 1] == 0x3A && u.tokenEnd - u.tokenStart <= 8 || HardWrap.startsListItem(buf, a, e)
+    }
+  }
+
   static let hardWrapOption = OptionSpec(
     "hard-wrap", .bool, default: .bool(true),
     help:
-      "In hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books), a piece of a sentence cut by a line end is never removed nor kept as the copy of another."
+      "A piece of a sentence cut by a line end is never removed nor kept as the copy of another: in hard-wrapped text (paragraphs broken into lines of about the same width: e-mail, licences, plain-text books) at every soft line end, elsewhere where a line stops inside a sentence and the next goes on in lower case (a wrapped comment in a README, a sentence a scraper broke in two)."
   )
 
   static let speakerLabelOption = OptionSpec(

@@ -119,6 +119,61 @@ public enum HardWrap {
     return (buf[i] == 0x29 || (buf[i] == 0x2E && b != 0x28)) && spaceAt(i + 1)
   }
 
+  /// Soft line ends in a document that is not hard-wrapped as a whole (session 12: two wrapped
+  /// HTML comments in node's README lost their middles as near-duplicates of a third): line f
+  /// is long (at least `minFullChars` characters, not a heading or a date line), stops inside a
+  /// sentence on a lower-case letter or a comma, and line f + 1 goes on in lower case (not a
+  /// list item) and ends that sentence within its first `maxTailWords` words (`list. If the
+  /// format ...`, `updated. -->`). A line that merely starts in lower case (a sentence a scraper
+  /// lowered, or one that follows a cut) is no tail. Nil when there is none (most documents).
+  static func localSoftEnds(_ document: Document) -> [Bool]? {
+    let frags = document.fragments
+    var soft: [Bool]? = nil
+    for f in 0..<max(0, frags.count - 1) where shape(frags[f].text).open && endsMidSentence(frags[f].text) {
+      if tailStart(frags[f + 1].text) {
+        if soft == nil { soft = [Bool](repeating: false, count: frags.count) }
+        soft![f] = true
+      }
+    }
+    return soft
+  }
+
+  static let maxTailWords = 4
+
+  /// At least `minFullChars` characters, the last a lower-case ASCII letter or a comma.
+  static func endsMidSentence(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { buf in
+      let (a, e) = trimmed(buf)
+      if e - a < minFullChars { return false }
+      let last = buf[e - 1]
+      return Bytes.isLower(last) || last == 0x2C
+    }
+  }
+
+  /// A lower-case start (not a list item) whose sentence ends (`.`, `!` or `?` before a space or
+  /// the line's end) within its first `maxTailWords` words.
+  static func tailStart(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { buf in
+      let (a, e) = trimmed(buf)
+      if a == e || !Bytes.isLower(buf[a]) || startsListItem(buf, a, e) { return false }
+      var words = 1
+      var i = a
+      while i < e {
+        let b = buf[i]
+        if b == 0x2E || b == 0x21 || b == 0x3F {
+          if i + 1 == e || buf[i + 1] == 0x20 || buf[i + 1] == 0x09 { return true }
+        } else if b == 0x20 && i + 1 < e && buf[i + 1] != 0x20 {
+          words += 1
+          if words > maxTailWords { return false }
+        }
+        i += 1
+      }
+      return false
+    }
+  }
+
   /// For each fragment, whether its sentence runs on into the next fragment (a soft line end);
   /// nil when the document does not look hard-wrapped (the common case, settled on line lengths
   /// before any byte is read when few neighbouring lines are short).
@@ -171,7 +226,7 @@ public enum HardWrap {
   /// its line and the line before runs on into it, or it ends its line and the line runs on.
   /// nil when the document is not hard-wrapped.
   static func pieces(_ units: [DedupText.Unit], _ document: Document) -> [Bool]? {
-    guard let soft = softEnds(document) else { return nil }
+    guard let soft = softEnds(document) ?? localSoftEnds(document) else { return nil }
     var out = [Bool](repeating: false, count: units.count)
     var bounds: (fragment: Int, start: Int, end: Int) = (-1, 0, 0)
     for (i, u) in units.enumerated() {

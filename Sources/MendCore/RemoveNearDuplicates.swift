@@ -26,6 +26,7 @@ public struct RemoveNearDuplicates: Stage {
       OptionSpec("max-checks", .int, default: .int(8), help: "Candidates aligned per unit (those the word filters leave open), those sharing most index words first."),
       OptionSpec("soft-words", .stringList, default: .list(Self.defaultSoftWords), help: "Words that may differ between copies (function words and attribution verbs)."),
       OptionSpec("negations", .stringList, default: .list(Self.defaultNegations), help: "Words whose count must match in both copies."),
+      OptionSpec("urls", .bool, default: .bool(false), help: "Compare units that are a bare URL. Off: two URLs are two pages whatever words they share (`https://host/a` is no truncated copy of `https://host/a/b`), so a URL is neither removed nor kept as the copy of another; the same URL twice is an exact repeat (remove-repeated-sentences)."),
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
       Verse.option,
@@ -66,6 +67,7 @@ public struct RemoveNearDuplicates: Stage {
   let hardWrap: Bool
   let verse: Bool
   let code: Bool
+  let urls: Bool
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
   /// "One copy holds the other": at most this many of one unit's sketch words may be missing
@@ -97,6 +99,7 @@ public struct RemoveNearDuplicates: Stage {
     hardWrap = options.bool("hard-wrap")
     verse = options.bool("verse")
     code = options.bool("code")
+    urls = options.bool("urls")
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -210,6 +213,7 @@ public struct RemoveNearDuplicates: Stage {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords || words > maxWords { continue }
+      if !urls && DedupText.isURL(u, document) { continue }
       let ku = u.cached
       key = u.key
       let sig = sketch(ku)

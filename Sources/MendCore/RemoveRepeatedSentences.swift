@@ -14,6 +14,7 @@ public struct RemoveRepeatedSentences: Stage {
       OptionSpec("refrain-max-words", .int, default: .int(12), help: "With keep-refrains: the longest line treated as a refrain."),
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
+      DedupText.structureOption,
       Verse.option,
       CodeLines.option,
     ] + DedupText.keeperOptions,
@@ -26,6 +27,7 @@ public struct RemoveRepeatedSentences: Stage {
   let keeper: DedupText.Keeper
   let labels: DedupText.SpeakerLabels
   let hardWrap: Bool
+  let structure: Bool
   let verse: Bool
   let code: Bool
   /// The cheap document pass that skips lines without a candidate (off only in tests, which
@@ -40,6 +42,7 @@ public struct RemoveRepeatedSentences: Stage {
     keeper = DedupText.Keeper(options: options)
     labels = DedupText.SpeakerLabels(options: options)
     hardWrap = options.bool("hard-wrap")
+    structure = options.bool("keep-structure")
     verse = options.bool("verse")
     code = options.bool("code")
   }
@@ -73,6 +76,7 @@ public struct RemoveRepeatedSentences: Stage {
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }
+      if structure && DedupText.isStructure(u, document) { continue }
       if keepRefrains && u.wholeLine && words <= refrainMaxWords {
         // A refrain stays; it still counts as seen, so its copy inside a paragraph goes.
         if seen[u.key] == nil { seen[u.key] = Int32(i) }

@@ -1037,20 +1037,38 @@ public struct RepairApostrophes: Stage {
   }()
 
   /// The bytes next to a token that can make it glued (see `glued`): bit 0 before the token
-  /// (- / @ _ & . ' and the last byte of ’ ‘), bit 1 after it (- / @ _ & . ' and the lead byte of
-  /// ’ ‘). `glued` is false whenever neither neighbour has its bit, so only those call it.
+  /// (- / @ _ & . ' the last byte of ’ ‘, and `codeBefore`), bit 1 after it (- / @ _ & . ' the
+  /// lead byte of ’ ‘, and `codeAfter`). `glued` is false whenever neither neighbour has its bit,
+  /// so only those call it.
   static let glueBytes: [UInt8] = (0..<256).map { b in
     var v: UInt8 = 0
-    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0x98, 0x99].contains(b) { v |= 1 }
-    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0xE2].contains(b) { v |= 2 }
+    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0x98, 0x99].contains(b) || codeBefore(UInt8(b)) { v |= 1 }
+    if [0x2D, 0x2F, 0x40, 0x5F, 0x26, 0x2E, 0x27, 0xE2].contains(b) || codeAfter(UInt8(b)) { v |= 2 }
     return v
+  }
+
+  /// Punctuation that prose never glues to a word but code, markup and diffs do: a token right
+  /// after `{ < = + \ $ # | ~ ^` or a backtick or `*`, or right before `} > = + \ ( $ | ~ ^` or
+  /// a backtick or `*`, is code (`+f+{ive 5}` in a diff, `x=dont(1)`, `` `isnt` ``), where a
+  /// missing apostrophe is no damage (session 12, on Debian's package READMEs).
+  @inline(__always)
+  static func codeBefore(_ b: UInt8) -> Bool {
+    b == 0x7B || b == 0x3C || b == 0x3D || b == 0x2B || b == 0x5C || b == 0x24 || b == 0x23 || b == 0x7C || b == 0x7E
+      || b == 0x5E || b == 0x60 || b == 0x2A
+  }
+
+  @inline(__always)
+  static func codeAfter(_ b: UInt8) -> Bool {
+    b == 0x7D || b == 0x3E || b == 0x3D || b == 0x2B || b == 0x5C || b == 0x28 || b == 0x24 || b == 0x7C || b == 0x7E
+      || b == 0x5E || b == 0x60 || b == 0x2A
   }
 
   /// The 0x80 bits of the eight bytes of y (nothing else set) as an 8-bit mask, byte j to bit j.
   @inline(__always)
   static func gatherHigh(_ y: UInt64) -> UInt64 { ((y >> 7) &* 0x0102_0408_1020_4080) >> 56 }
 
-  /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, & or an inner dot.
+  /// Whether the token s..<e touches an apostrophe, hyphen, slash, @, _, &, an inner dot, or code
+  /// punctuation (`codeBefore`, `codeAfter`).
   @inline(__always)
   static func glued(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
     let n = buf.count
@@ -1058,7 +1076,7 @@ public struct RepairApostrophes: Stage {
       let p = buf[s - 1]
       if p != 0x20 {
         if p == 0x2D || p == 0x2F || p == 0x40 || p == 0x5F || p == 0x26
-          || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2])
+          || p == 0x2E && s > 1 && Bytes.isAlnum(buf[s - 2]) || codeBefore(p)
         {
           return true
         }
@@ -1076,7 +1094,7 @@ public struct RepairApostrophes: Stage {
       let q = buf[e]
       if q == 0x20 { return false }
       if q == 0x2D || q == 0x2F || q == 0x40 || q == 0x5F || q == 0x26
-        || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1])
+        || q == 0x2E && e + 1 < n && Bytes.isAlnum(buf[e + 1]) || codeAfter(q)
       {
         return true
       }
