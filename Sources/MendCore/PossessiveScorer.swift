@@ -441,7 +441,9 @@ extension RepairApostrophes {
     let acronym = !c.base.contains(where: Bytes.isLower)
     return Proposal(
       fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-name",
-      reason: "'\(baseText)' stands on its own (line \(standaloneLine)); '\(baseText)s' before the noun or adjective '\(c.nextWord)'\(acronym ? " (an acronym)" : " after a lower-case word")",
+      reason: why(
+        "'\(baseText)' stands on its own (line \(standaloneLine)); '\(baseText)s' before the noun or adjective '\(c.nextWord)'\(acronym ? " (an acronym)" : " after a lower-case word")"
+      ),
       confidence: 0.9, applied: true, inferred: true)
   }
 
@@ -454,7 +456,10 @@ extension RepairApostrophes {
     guard let d = scorer.formOdds[ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(base) + [0x73])],
       Double(d) >= nameOddsApply
     else { return false }
-    p.reason += "; '\(String(decoding: base, as: UTF8.self))'s' is written \(d) dB more often than '\(String(decoding: base, as: UTF8.self))s' (possessive-odds)"
+    if explain {
+      p.reason +=
+        "; '\(String(decoding: base, as: UTF8.self))'s' is written \(d) dB more often than '\(String(decoding: base, as: UTF8.self))s' (possessive-odds)"
+    }
     return true
   }
 
@@ -465,7 +470,10 @@ extension RepairApostrophes {
   func suggestOnlyBeforeName(_ p: inout Proposal, _ baseText: String) {
     p.applied = false
     p.confidence = 0.5
-    p.reason += "; only suggested: a capitalised word follows and '\(baseText)' never stands on its own here (a name such as Angelos Tsiaras?)"
+    if explain {
+      p.reason +=
+        "; only suggested: a capitalised word follows and '\(baseText)' never stands on its own here (a name such as Angelos Tsiaras?)"
+    }
   }
 
   /// `Vulcans believe`, `Bostonians pronounce`, `Mondays always`: an X+s that no dictionary lists
@@ -481,7 +489,10 @@ extension RepairApostrophes {
     guard scorer.classes.classOf[h] == 3 else { return }
     p.applied = false
     p.confidence = 0.5
-    p.reason += "; only suggested: '\(c.nextWord)' is mostly a verb (word-classes v), so '\(String(decoding: c.base, as: UTF8.self))s' may be its plural subject"
+    if explain {
+      p.reason +=
+        "; only suggested: '\(c.nextWord)' is mostly a verb (word-classes v), so '\(String(decoding: c.base, as: UTF8.self))s' may be its plural subject"
+    }
   }
 
   /// `Qabooss burial` → `Qaboos's`: the scan keeps no capitalised token ending in s as a
@@ -733,7 +744,7 @@ extension RepairApostrophes {
     let x = String(decoding: c.base, as: UTF8.self)
     return Proposal(
       fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-name",
-      reason: "'\(w) \(x)' stands on its own (line \(c.nameLine)); '\(w) \(x)s' before the lower-case word '\(c.nextWord)'",
+      reason: why("'\(w) \(x)' stands on its own (line \(c.nameLine)); '\(w) \(x)s' before the lower-case word '\(c.nextWord)'"),
       confidence: 0.9, applied: true, inferred: true)
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MendCore
@@ -114,5 +115,44 @@ import Testing
     let c =
       "Photograph: Alexei Druzhinin, the agency said today.\nMore text here now.\nPhotograph: Alexei Druzhinin, the agency said today.\n"
     #expect(fix(c).text == "Photograph: Alexei Druzhinin, the agency said today.\nMore text here now.\n")
+  }
+}
+
+/// Session 12: under a counting log (`mend corpus` without a change log) repair-apostrophes
+/// writes no reasons, columns or before/after text (`explain`); the edits, their number and which
+/// are suggestions must be what a full log records. Checked on every Wikinews article with its
+/// apostrophes and quotes stripped, where the stage does all its work.
+@Suite struct CountingLogS12Tests {
+  @Test func countingLogMakesTheSameRepairs() throws {
+    let path = Repo.path("../shared/corpora/wikinews-en/wikinews.jsonl")
+    try #require(FileManager.default.fileExists(atPath: path), "the evaluation corpus is missing at \(path)")
+    let paras = try SentenceSegmenterFastPathTests.paragraphs(ofJSONLines: path)
+    var docs: [String] = []
+    var current: [String] = []
+    for p in paras {
+      current.append(p.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: "")
+        .replacingOccurrences(of: "\"", with: ""))
+      if current.count == 12 {
+        docs.append(current.joined(separator: "\n") + "\n")
+        current = []
+      }
+    }
+    #expect(docs.count > 200)
+    let pipeline = Pipeline(entries: Repo.pipeline.entries.filter { $0.id == RepairApostrophes.id })
+    var applied = 0
+    var suggested = 0
+    for text in docs {
+      let (full, log) = pipeline.run(Document(text: text))
+      let (counted, counts) = pipeline.runCounting(Document(text: text))
+      #expect(full.text == counted.text)
+      let a = log.changes.filter(\.applied).count
+      let s = log.changes.count - a
+      #expect(counts.counts.reduce(0) { $0 + $1.applied } == a)
+      #expect(counts.counts.reduce(0) { $0 + $1.suggestions } == s)
+      applied += a
+      suggested += s
+    }
+    #expect(applied > 1000)
+    #expect(suggested > 50)
   }
 }
