@@ -17,10 +17,14 @@ public struct StageContext {
     self.segmenter = segmenter
   }
 
-  /// Record an applied change or, with `applied: false`, a suggestion.
+  /// Record an applied change or, with `applied: false`, a suggestion. The column and the texts
+  /// are worked out only when the change is kept: a counting log (`mend corpus` without a change
+  /// log) keeps only how many there were, and a stage's records of a space run or a control
+  /// character would otherwise build three strings each for nothing.
   public mutating func record(
-    rule: String, action: Change.Action = .edit, line: Int, column: Int, before: String,
-    after: String, confidence: Double = 1, reason: String, applied: Bool = true
+    rule: String, action: Change.Action = .edit, line: Int, column: @autoclosure () -> Int,
+    before: @autoclosure () -> String, after: @autoclosure () -> String, confidence: Double = 1,
+    reason: @autoclosure () -> String, applied: Bool = true
   ) {
     if log.countsOnly {
       log.count(stage: stageID, applied: applied)
@@ -28,8 +32,8 @@ public struct StageContext {
     }
     log.record(
       Change(
-        stage: stageID, rule: rule, action: action, line: line, column: column, before: before,
-        after: after, confidence: confidence, reason: reason, applied: applied))
+        stage: stageID, rule: rule, action: action, line: line, column: column(), before: before(),
+        after: after(), confidence: confidence, reason: reason(), applied: applied))
   }
 }
 
