@@ -572,7 +572,11 @@ public struct RepairApostrophes: Stage {
       }
       if edits.isEmpty { continue }
       for (s, e, a) in edits.reversed() { bytes.replaceSubrange(s..<e, with: a) }
-      document.fragments[fi].text = String(decoding: bytes, as: UTF8.self)
+      // Valid UTF-8 without a second check: whole tokens (cut at ASCII bytes) of valid text were
+      // replaced by ASCII letters and ' or ’.
+      document.fragments[fi].text = bytes.withUnsafeBufferPointer {
+        ValidatedUTF8.string($0, isASCII: ValidatedUTF8.allASCII($0))
+      }
     }
   }
 
