@@ -901,14 +901,20 @@ extension DedupText {
       "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`) or a list item (`d) make other arrangements ...`, `* `, `1. `) stays when repeated word for word."
   )
 
-  /// Whether the unit is a whole line that structures the document (`structureOption`).
+  /// Whether the unit belongs to a line that structures the document (`structureOption`): a
+  /// list item (any sentence of it: the segmenter may cut `1.` off as a sentence of its own), or a
+  /// short lead-in that ends the line with a colon.
   static func isStructure(_ u: Unit, _ document: Document) -> Bool {
-    if !u.wholeLine { return false }
     var text = document.fragments[u.fragment].text
     return text.withUTF8 { buf in
       let (a, e) = HardWrap.trimmed(buf)
       if a == e { return false }
-      return buf[e - 1] == 0x3A && u.tokenEnd - u.tokenStart <= 8 || HardWrap.startsListItem(buf, a, e)
+      if HardWrap.startsListItem(buf, a, e) { return true }
+      guard buf[e - 1] == 0x3A, u.tokenEnd - u.tokenStart <= 8 else { return false }
+      let r = u.range.clamped(to: 0..<buf.count)
+      var end = r.upperBound
+      while end > r.lowerBound && (buf[end - 1] == 0x20 || buf[end - 1] == 0x09) { end -= 1 }
+      return end >= e
     }
   }
 

@@ -81,7 +81,8 @@ import Testing
 
   /// Lines that structure a document repeat on purpose: a lead-in ending with a colon before
   /// each example (libxmlsec1's README lost eleven `To run this example:`), and a list item in
-  /// two lists (the Artistic licence lost `d) make other distribution arrangements ...`).
+  /// two lists (the Artistic licence lost `d) make other distribution arrangements ...`; and
+  /// python3.11's README.Debian a numbered heading, whose `1.` the segmenter cuts off as a sentence).
   @Test func repeatedLeadInsAndListItemsStay() {
     let s = """
       ### sign1.c
@@ -102,6 +103,14 @@ import Testing
       4. You may distribute the programs of this Package in object code or executable form, provided that you do at least ONE of the following:
       a) distribute a Standard Version of the executables and library files, together with instructions.
       d) make other distribution arrangements with the Copyright Holder.
+
+      It features two main topics:
+
+      1. Release notes for the Debian packages:
+      2. Notes for developers using the Debian Python packages:
+
+      1. Release notes for the Debian packages:
+      See the changelog of each package.
 
       """
     #expect(fix(s).text == s)
