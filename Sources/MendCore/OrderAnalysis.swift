@@ -36,7 +36,10 @@ public struct OrderAnalysis: Sendable {
   init(_ ss: [OrderModel.Sentence]) {
     self.init(count: ss.count)
     for s in ss {
-      for list in [s.longKeys, s.lastKeys, s.shortKeys, s.entityKeys, s.acronymsDefined, s.acronymsUsed, s.indefinite, s.definite, s.content] {
+      for list in [
+        s.longKeys, s.lastKeys, s.shortKeys, s.entityKeys, s.acronymsDefined, s.acronymsUsed, s.indefinite, s.definite,
+        s.content,
+      ] {
         keys += list
         offsets.append(keys.count)
       }
@@ -74,8 +77,12 @@ public struct OrderAnalysis: Sendable {
       case 3: s.signals.append("opens with a back-reference")
       default: break
       }
-      if s.unary[OrderModel.Feature.shortReferences.rawValue] > 0 { s.signals.append("refers to a name given in full elsewhere") }
-      if s.unary[OrderModel.Feature.introductions.rawValue] > 0 { s.signals.append("introduces a name used short elsewhere") }
+      if s.unary[OrderModel.Feature.shortReferences.rawValue] > 0 {
+        s.signals.append("refers to a name given in full elsewhere")
+      }
+      if s.unary[OrderModel.Feature.introductions.rawValue] > 0 {
+        s.signals.append("introduces a name used short elsewhere")
+      }
       out.append(s)
     }
     return out
@@ -119,7 +126,10 @@ struct WordListFlags: Sendable {
     let mask = table.count - 1
     for (flag, ks) in lists {
       for k in ks {
-        if k == 0 { zeroFlags |= flag; continue }
+        if k == 0 {
+          zeroFlags |= flag
+          continue
+        }
         var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
         while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
         table[i] = k
@@ -487,7 +497,9 @@ extension OrderModel {
   ) -> OrderAnalysis {
     typealias F = WordListFlags
     let count = bounds.count - 1
-    let keyA = Self.keyA, keyAn = Self.keyAn, keyThe = Self.keyThe
+    let keyA = Self.keyA
+    let keyAn = Self.keyAn
+    let keyThe = Self.keyThe
     // Document-level: capitalised words seen anywhere not at the start of a sentence.
     var capKeys = GrowingKeySet(capacity: 64)
     var innerCapKeys = GrowingKeySet(capacity: 64)
@@ -512,8 +524,14 @@ extension OrderModel {
     var isEntity: [Bool] = []
     var keys: [UInt64] = []
     // One buffer per key list (separate arrays: no nested copy-on-write check per append).
-    var longL: [UInt64] = [], lastL: [UInt64] = [], shortL: [UInt64] = [], entityL: [UInt64] = []
-    var definedL: [UInt64] = [], usedL: [UInt64] = [], indefiniteL: [UInt64] = [], definiteL: [UInt64] = []
+    var longL: [UInt64] = []
+    var lastL: [UInt64] = []
+    var shortL: [UInt64] = []
+    var entityL: [UInt64] = []
+    var definedL: [UInt64] = []
+    var usedL: [UInt64] = []
+    var indefiniteL: [UInt64] = []
+    var definiteL: [UInt64] = []
     var contentL: [UInt64] = []
     var row = [Double](repeating: 0, count: Feature.unaryCount)
     for si in 0..<count {
@@ -557,7 +575,10 @@ extension OrderModel {
       var i = 0
       var fullNames = 0
       while i < m {
-        guard isEntity[i] else { i += 1; continue }
+        guard isEntity[i] else {
+          i += 1
+          continue
+        }
         var j = i + 1
         while j < m && isEntity[j] && !ts[j].breakBefore { j += 1 }
         let len = j - i
@@ -759,13 +780,16 @@ extension OrderModel {
   }
 
   /// Directional pair features g(a, b) (before antisymmetrising), as `directional(_:_:)`.
-  @inline(__always) static func directional(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ a: Int, _ b: Int) -> (Double, Double, Double) {
+  @inline(__always) static func directional(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ a: Int, _ b: Int) -> (
+    Double, Double, Double
+  ) {
     @inline(__always) func slice(_ i: Int, _ l: OrderAnalysis.List) -> Keys {
       let x = i * OrderAnalysis.lists + l.rawValue
       return UnsafeBufferPointer(rebasing: kp[offs[x]..<offs[x + 1]])
     }
     let name = Double(min(overlap(slice(a, .long), slice(b, .short), minus: slice(b, .long)), 3))
-    let acr = Double(min(overlap(slice(a, .acronymsDefined), slice(b, .acronymsUsed), minus: slice(b, .acronymsDefined)), 2))
+    let acr = Double(
+      min(overlap(slice(a, .acronymsDefined), slice(b, .acronymsUsed), minus: slice(b, .acronymsDefined)), 2))
     let ind = Double(min(overlap(slice(a, .indefinite), slice(b, .definite), minus: slice(b, .indefinite)), 2))
     return (name, acr, ind)
   }
@@ -835,7 +859,9 @@ extension OrderModel {
 
   /// The neighbour score of "b right after a" (the same as `adjacency(_:_:)` on sentences).
   @inline(__always)
-  func adjacency(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ opens: UnsafeBufferPointer<Bool>, _ a: Int, _ b: Int) -> Double {
+  func adjacency(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ opens: UnsafeBufferPointer<Bool>, _ a: Int, _ b: Int)
+    -> Double
+  {
     @inline(__always) func slice(_ i: Int, _ l: OrderAnalysis.List) -> Keys {
       let x = i * OrderAnalysis.lists + l.rawValue
       return UnsafeBufferPointer(rebasing: kp[offs[x]..<offs[x + 1]])
@@ -844,7 +870,8 @@ extension OrderModel {
     let cb = slice(b, .content)
     let inter = Self.overlap(ca, cb)
     return adjacency(
-      overlap: inter, union: ca.count + cb.count - inter, sharedName: Self.overlap(slice(a, .entity), slice(b, .entity)) > 0,
+      overlap: inter, union: ca.count + cb.count - inter,
+      sharedName: Self.overlap(slice(a, .entity), slice(b, .entity)) > 0,
       opens: opens[b])
   }
 
