@@ -1,3 +1,5 @@
+import CICU
+
 /// The coherence model behind `restore-order`: what each sentence says about where it belongs
 /// (lead signals, back-references) and what each pair says about which comes first (a full name
 /// before the bare surname, a defined acronym before its bare use, "a bridge" before "the
@@ -87,6 +89,9 @@ public struct OrderModel: Sendable {
   /// Off only in tests: `quickSigns` then reads every line's opening (the reference for its lazy
   /// openings with `zMin`).
   var lazyOpens = true
+  /// Off only in tests: `contentKeys` and `quickSigns` then take every line through their Swift
+  /// byte loops (the reference for the vector pass over ASCII lines in mend_order.c).
+  var lineMasks = true
 
   let functionWords: KeySet
   let pronouns: KeySet
@@ -1259,19 +1264,32 @@ extension OrderModel {
     var scanned = 0
     var opens = 0
     let eager = !lazyOpens || zMin == nil
-    for (li, t) in texts.enumerated() {
-      var t = t
-      t.withUTF8 { buf in
-        guard FragmentClassifier.endsLikeSentence(buf) else { return }
-        scanned += 1
-        let check = !sawPlain && opening == 0
-        if scanCaps(
-          buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening)
-        {
-          opens += 1
+    // Session 12: an ASCII line through `mend_order_caps` (the same caps and opening: see
+    // `scanCapsMasked`), with `lineMasks` off (tests) every line through `scanCaps`.
+    let scratch = UnsafeMutablePointer<mend_order_cap>.allocate(capacity: lineMasks ? Self.maskedCapsCapacity : 0)
+    let converted = UnsafeMutablePointer<QuickCap>.allocate(capacity: lineMasks ? Self.maskedCapsCapacity : 0)
+    defer {
+      scratch.deallocate()
+      converted.deallocate()
+    }
+    withWordTable(wordFlags.functionTitleMap, want: WordListFlags.function | WordListFlags.title) { table in
+      for (li, t) in texts.enumerated() {
+        var t = t
+        t.withUTF8 { buf in
+          guard FragmentClassifier.endsLikeSentence(buf) else { return }
+          scanned += 1
+          let check = !sawPlain && opening == 0
+          let found =
+            lineMasks
+            ? scanCapsMasked(
+              buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening,
+              table: table, scratch: scratch, converted: converted)
+            : scanCaps(
+              buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening)
+          if found { opens += 1 }
         }
+        if plainBody[li] { sawPlain = true }
       }
-      if plainBody[li] { sawPlain = true }
     }
     var signs = Self.countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: expectationFrom)
     if !eager && scanned > 0 && signs.count >= expectationFrom, let zMin {
