@@ -132,44 +132,48 @@ __attribute__((target("avx2"))) static inline chunk_masks chunk32(__m256i v) {
   return c;
 }
 
+__attribute__((target("avx2"))) static inline chunk_masks shifted(chunk_masks c, int shift) {
+  c.word >>= shift;
+  c.upper >>= shift;
+  c.low >>= shift;
+  c.join >>= shift;
+  c.high >>= shift;
+  return c;
+}
+
 __attribute__((target("avx2"))) static int masks_avx2(const uint8_t *p, int64_t n, line_masks *m) {
   int64_t words = (n + 63) >> 6;
+  int64_t full = n >> 6;
   uint64_t word[MEND_ORDER_WORDS + 1];
   uint64_t join[MEND_ORDER_WORDS + 1];
   m->words = words;
-  uint64_t high = 0;
-  for (int64_t w = 0; w < words; w++) {
-    uint64_t part[2][5] = {{0}};
-    for (int h = 0; h < 2; h++) {
-      int64_t at = (w << 6) + 32 * h;
-      if (at >= n) break;
-      chunk_masks c;
-      if (at + 32 <= n) {
-        c = chunk32(_mm256_loadu_si256((const __m256i *)(p + at)));
+  uint32_t high = 0;
+  chunk_masks a, b;
+  for (int64_t w = 0; w <= full && w < words; w++) {
+    int64_t at = w << 6;
+    if (w < full) {
+      a = chunk32(_mm256_loadu_si256((const __m256i *)(p + at)));
+      b = chunk32(_mm256_loadu_si256((const __m256i *)(p + at + 32)));
+    } else {
+      // The last, partial word: rem = n - at bytes (1...63).
+      int64_t rem = n - at;
+      b = (chunk_masks){0, 0, 0, 0, 0};
+      if (rem >= 32) {
+        a = chunk32(_mm256_loadu_si256((const __m256i *)(p + at)));
+        if (rem > 32) b = shifted(chunk32(_mm256_loadu_si256((const __m256i *)(p + n - 32))), (int)(64 - rem));
       } else if (n >= 32) {
-        int shift = (int)(at + 32 - n);
-        c = chunk32(_mm256_loadu_si256((const __m256i *)(p + n - 32)));
-        c.word >>= shift;
-        c.upper >>= shift;
-        c.low >>= shift;
-        c.join >>= shift;
-        c.high >>= shift;
+        a = shifted(chunk32(_mm256_loadu_si256((const __m256i *)(p + n - 32))), (int)(32 - rem));
       } else {
         uint8_t pad[32] = {0};
         for (int64_t k = 0; k < n; k++) pad[k] = p[k];
-        c = chunk32(_mm256_loadu_si256((const __m256i *)pad));
+        a = chunk32(_mm256_loadu_si256((const __m256i *)pad));
       }
-      part[h][0] = c.word;
-      part[h][1] = c.upper;
-      part[h][2] = c.low;
-      part[h][3] = c.join;
-      part[h][4] = c.high;
     }
-    word[w] = part[0][0] | part[1][0] << 32;
-    m->upper[w] = part[0][1] | part[1][1] << 32;
-    m->low[w] = part[0][2] | part[1][2] << 32;
-    join[w] = part[0][3] | part[1][3] << 32;
-    high |= part[0][4] | part[1][4];
+    word[w] = a.word | (uint64_t)b.word << 32;
+    m->upper[w] = a.upper | (uint64_t)b.upper << 32;
+    m->low[w] = a.low | (uint64_t)b.low << 32;
+    join[w] = a.join | (uint64_t)b.join << 32;
+    high |= a.high | b.high;
   }
   if (high) return 0;
   return finish(m, word, join);
