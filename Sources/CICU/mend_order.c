@@ -302,13 +302,16 @@ int64_t mend_order_content_keys(const uint8_t *p, int64_t n, uint64_t *out, cons
   if (!masks(p, n, &m)) return MEND_ORDER_FALLBACK;
   int64_t count = 0;
   for (int64_t w = 0; w < m.words; w++) {
-    // Tokens that start with A-Z are never content words.
-    uint64_t starts = m.start[w] & ~m.upper[w];
+    // Tokens that start with A-Z are never content words, nor tokens under 4 bytes: a token is a
+    // maximal run of `tok`, so it is at least 4 bytes long exactly when `tok` holds its first
+    // byte and the three after it (the next word's low bits carried in; tok[words] is 0).
+    uint64_t tk = m.tok[w], next = m.tok[w + 1];
+    uint64_t four = ((tk >> 1) | (next << 63)) & ((tk >> 2) | (next << 62)) & ((tk >> 3) | (next << 61));
+    uint64_t starts = m.start[w] & ~m.upper[w] & four;
     while (starts) {
       int64_t s = (w << 6) + __builtin_ctzll(starts);
       starts &= starts - 1;
       int64_t e = token_end(&m, s);
-      if (e - s < 4) continue;
       // Lower-case letters only (the usual word): no case folding, no joiner, so the stem is the
       // hash of all bytes but the last, and the key that one step on.
       token_keys k;
