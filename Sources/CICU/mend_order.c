@@ -51,7 +51,7 @@ static int finish(line_masks *m, uint64_t *word, const uint64_t *join) {
 }
 
 // The masks of the n bytes at p (bits from n on 0); 0 when a byte is >= 0x80.
-static int masks_portable(const uint8_t *p, int64_t n, line_masks *m) {
+static int masks_portable(const uint8_t *p, int64_t n, line_masks *m, int sse) {
   int64_t words = (n + 63) >> 6;
   uint64_t word[MEND_ORDER_WORDS + 1];
   uint64_t join[MEND_ORDER_WORDS + 1];
@@ -60,7 +60,7 @@ static int masks_portable(const uint8_t *p, int64_t n, line_masks *m) {
     uint64_t wb = 0, jb = 0, ub = 0, lb = 0, hb = 0;
     int64_t base = w << 6;
 #if MEND_ORDER_SSE2
-    for (int j = 0; j < 64 && base + j < n; j += 16) {
+    for (int j = 0; sse && j < 64 && base + j < n; j += 16) {
       __m128i v;
       int shift = 0;  // the vector's first bytes that belong to the chunk before
       if (base + j + 16 <= n) {
@@ -74,8 +74,8 @@ static int masks_portable(const uint8_t *p, int64_t n, line_masks *m) {
         for (int64_t k = 0; k < n; k++) pad[k] = p[k];
         v = _mm_loadu_si128((const __m128i *)pad);
       }
-      // A range [lo, lo + len) as one signed compare after moving lo to -128 (high bytes are
-      // caught by their sign bit first).
+      // A range [lo, lo + len) as one signed compare after moving lo to -128 (bytes >= 0x80 fall
+      // outside every range, and are caught by their sign bit).
       __m128i f = _mm_or_si128(v, _mm_set1_epi8(0x20));
       __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(f, _mm_set1_epi8((char)(0x80 - 0x61))), _mm_set1_epi8((char)(0x80 + 26)));
       __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 0x30))), _mm_set1_epi8((char)(0x80 + 10)));
@@ -87,8 +87,8 @@ static int masks_portable(const uint8_t *p, int64_t n, line_masks *m) {
       lb |= (uint64_t)((uint32_t)_mm_movemask_epi8(_mm_andnot_si128(up, letter)) >> shift) << j;
       jb |= (uint64_t)((uint32_t)_mm_movemask_epi8(jn) >> shift) << j;
     }
-#else
-    for (int j = 0; j < 64 && base + j < n; j++) {
+#endif
+    for (int j = 0; !sse && j < 64 && base + j < n; j++) {
       uint8_t b = p[base + j];
       uint64_t bit = (uint64_t)1 << j;
       if (b >= 0x80) hb |= bit;
@@ -97,9 +97,7 @@ static int masks_portable(const uint8_t *p, int64_t n, line_masks *m) {
       if ((uint8_t)(b - 0x61) < 26) lb |= bit;
       if (b == 0x27 || b == 0x2D) jb |= bit;
     }
-#endif
-    // High bytes: the letter and digit tests above may flag them (a signed compare), but the line
-    // is not taken at all.
+    // A byte >= 0x80: the line is left to the Swift loops.
     if (hb) return 0;
     word[w] = wb;
     join[w] = jb;
@@ -186,11 +184,15 @@ static int has_avx2(void) {
 }
 #endif
 
-static int masks(const uint8_t *p, int64_t n, line_masks *m) {
+// The masks by `path`: 0 the byte loop, 1 SSE2 (the byte loop off x86), 2 AVX2 where the CPU
+// has it, else SSE2 (x86) or the byte loop.
+static int masks(const uint8_t *p, int64_t n, line_masks *m, int32_t path) {
 #if MEND_ORDER_SSE2
-  if (has_avx2()) return masks_avx2(p, n, m);
+  if (path == 2 && has_avx2()) return masks_avx2(p, n, m);
+  return masks_portable(p, n, m, path != 0);
+#else
+  return masks_portable(p, n, m, 0);
 #endif
-  return masks_portable(p, n, m);
 }
 
 // The end of the token that starts at s (the first byte from s not in `tok`).
@@ -297,9 +299,13 @@ static inline token_keys hash_token(const uint8_t *p, int64_t s, int64_t e) {
 }
 
 int64_t mend_order_content_keys(const uint8_t *p, int64_t n, uint64_t *out, const mend_word_table *t) {
+  return mend_order_content_keys_path(p, n, out, t, 2);
+}
+
+int64_t mend_order_content_keys_path(const uint8_t *p, int64_t n, uint64_t *out, const mend_word_table *t, int32_t path) {
   if (n > MEND_ORDER_MAX_LINE) return MEND_ORDER_FALLBACK;
   line_masks m;
-  if (!masks(p, n, &m)) return MEND_ORDER_FALLBACK;
+  if (!masks(p, n, &m, path)) return MEND_ORDER_FALLBACK;
   int64_t count = 0;
   for (int64_t w = 0; w < m.words; w++) {
     // Tokens that start with A-Z are never content words, nor tokens under 4 bytes: a token is a
@@ -330,9 +336,13 @@ int64_t mend_order_content_keys(const uint8_t *p, int64_t n, uint64_t *out, cons
 }
 
 int64_t mend_order_caps(const uint8_t *p, int64_t n, mend_order_cap *caps, int32_t need_opens, mend_order_opening *opening, const mend_word_table *t) {
+  return mend_order_caps_path(p, n, caps, need_opens, opening, t, 2);
+}
+
+int64_t mend_order_caps_path(const uint8_t *p, int64_t n, mend_order_cap *caps, int32_t need_opens, mend_order_opening *opening, const mend_word_table *t, int32_t path) {
   if (n > MEND_ORDER_MAX_LINE) return MEND_ORDER_FALLBACK;
   line_masks m;
-  if (!masks(p, n, &m)) return MEND_ORDER_FALLBACK;
+  if (!masks(p, n, &m, path)) return MEND_ORDER_FALLBACK;
   // The first token (for `first`), and with need_opens the first two.
   int64_t first = -1;
   for (int64_t w = 0; w < m.words; w++) {

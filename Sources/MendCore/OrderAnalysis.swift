@@ -280,7 +280,7 @@ extension OrderModel {
         var t = t
         let start = w
         w = t.withUTF8 { buf -> Int in
-          let c = mend_order_content_keys(buf.baseAddress, Int64(buf.count), out + start, table)
+          let c = mend_order_content_keys_path(buf.baseAddress, Int64(buf.count), out + start, table, maskPath)
           return c >= 0 ? start + Int(c) : contentKeysLine(buf, out, start)
         }
         // Sorted, each once (as `sortUnique` on the sentence's list).

@@ -38,7 +38,7 @@ extension OrderModel {
   ) -> Bool {
     let needOpens = needOpens || checkOpening
     var o = mend_order_opening()
-    let c = mend_order_caps(buf.baseAddress, Int64(buf.count), scratch, needOpens ? 1 : 0, &o, table)
+    let c = mend_order_caps_path(buf.baseAddress, Int64(buf.count), scratch, needOpens ? 1 : 0, &o, table, maskPath)
     if c < 0 {
       return scanCaps(buf, line: line, checkOpening: checkOpening, needOpens: needOpens, caps: &caps, opening: &opening)
     }

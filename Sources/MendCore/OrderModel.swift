@@ -92,6 +92,9 @@ public struct OrderModel: Sendable {
   /// Off only in tests: `contentKeys` and `quickSigns` then take every line through their Swift
   /// byte loops (the reference for the vector pass over ASCII lines in mend_order.c).
   var lineMasks = true
+  /// Only tests change it: which byte masks the C passes use (`mend_order_content_keys_path`: 0
+  /// the byte loop, 1 SSE2, 2 the fastest the CPU has).
+  var maskPath: Int32 = 2
 
   let functionWords: KeySet
   let pronouns: KeySet

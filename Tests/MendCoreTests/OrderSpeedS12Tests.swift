@@ -12,6 +12,20 @@ import Testing
 @Suite struct OrderSpeedS12Tests {
   static var model: OrderModel { RestoreOrderTests.stage.model }
 
+  /// The models each test runs: the stage's and one with longer lists, through each path of the
+  /// byte masks (the byte loop, SSE2, and the one the CPU would use).
+  static func models() -> [OrderModel] {
+    var out: [OrderModel] = []
+    for base in [model, RestoreOrderS10Tests.customModel()] {
+      for path: Int32 in [0, 1, 2] {
+        var m = base
+        m.maskPath = path
+        out.append(m)
+      }
+    }
+    return out
+  }
+
   static func reference(_ m: OrderModel) -> OrderModel {
     var r = m
     r.lineMasks = false
@@ -107,7 +121,7 @@ import Testing
   @Test func contentKeysAreTheReferenceOnWikinews() throws {
     let docs = try RestoreOrderQuickTests.corpusDocs()
     try #require(docs.count > 500, "the evaluation corpus is missing")
-    for m in [Self.model, RestoreOrderS10Tests.customModel()] {
+    for m in Self.models() {
       var bad = 0
       var keys = 0
       for doc in docs {
@@ -120,7 +134,7 @@ import Testing
   }
 
   @Test func contentKeysAreTheReferenceOnRandomLines() {
-    for m in [Self.model, RestoreOrderS10Tests.customModel()] {
+    for m in Self.models() {
       let lines = Self.randomLines(seed: 21, count: 20_000)
       var bad = 0
       for start in stride(from: 0, to: lines.count, by: 10)
@@ -139,7 +153,7 @@ import Testing
   @Test func capsAreTheReferenceOnWikinews() throws {
     let docs = try RestoreOrderQuickTests.corpusDocs()
     try #require(docs.count > 500, "the evaluation corpus is missing")
-    for m in [Self.model, RestoreOrderS10Tests.customModel()] {
+    for m in Self.models() {
       var bad = 0
       var compared = 0
       var signsBad = 0
@@ -166,7 +180,7 @@ import Testing
   }
 
   @Test func capsAreTheReferenceOnRandomLines() {
-    for m in [Self.model, RestoreOrderS10Tests.customModel()] {
+    for m in Self.models() {
       let lines =
         Self.randomLines(seed: 22, count: 20_000) + [
           "", " ", "A", "He", "he", "But Xi", "In addition, Xi met.", "The pair met.", "(FSB)", "a (FSB) b",

@@ -64,6 +64,11 @@ typedef struct {
 /// MEND_ORDER_FALLBACK.
 int64_t mend_order_caps(const uint8_t *p, int64_t n, mend_order_cap *caps, int32_t need_opens, mend_order_opening *opening, const mend_word_table *t);
 
+/// The two functions above by one chosen path of their byte masks (for the tests): 0 the byte
+/// loop, 1 SSE2 (the byte loop off x86), 2 the one they use (AVX2 where the CPU has it).
+int64_t mend_order_content_keys_path(const uint8_t *p, int64_t n, uint64_t *out, const mend_word_table *t, int32_t path);
+int64_t mend_order_caps_path(const uint8_t *p, int64_t n, mend_order_cap *caps, int32_t need_opens, mend_order_opening *opening, const mend_word_table *t, int32_t path);
+
 #ifdef __cplusplus
 }
 #endif
