@@ -1,3 +1,5 @@
+import CICU
+
 /// The analysed sentences of one document in flat arrays: one key pool with per-sentence ranges
 /// for the nine key lists, the unary features n × 16, the openings. `OrderModel.analyze` builds
 /// it, and `sentences()` turns it into `[OrderModel.Sentence]` (the same values, plus the change
@@ -36,7 +38,10 @@ public struct OrderAnalysis: Sendable {
   init(_ ss: [OrderModel.Sentence]) {
     self.init(count: ss.count)
     for s in ss {
-      for list in [s.longKeys, s.lastKeys, s.shortKeys, s.entityKeys, s.acronymsDefined, s.acronymsUsed, s.indefinite, s.definite, s.content] {
+      for list in [
+        s.longKeys, s.lastKeys, s.shortKeys, s.entityKeys, s.acronymsDefined, s.acronymsUsed, s.indefinite, s.definite,
+        s.content,
+      ] {
         keys += list
         offsets.append(keys.count)
       }
@@ -74,8 +79,12 @@ public struct OrderAnalysis: Sendable {
       case 3: s.signals.append("opens with a back-reference")
       default: break
       }
-      if s.unary[OrderModel.Feature.shortReferences.rawValue] > 0 { s.signals.append("refers to a name given in full elsewhere") }
-      if s.unary[OrderModel.Feature.introductions.rawValue] > 0 { s.signals.append("introduces a name used short elsewhere") }
+      if s.unary[OrderModel.Feature.shortReferences.rawValue] > 0 {
+        s.signals.append("refers to a name given in full elsewhere")
+      }
+      if s.unary[OrderModel.Feature.introductions.rawValue] > 0 {
+        s.signals.append("introduces a name used short elsewhere")
+      }
       out.append(s)
     }
     return out
@@ -119,7 +128,10 @@ struct WordListFlags: Sendable {
     let mask = table.count - 1
     for (flag, ks) in lists {
       for k in ks {
-        if k == 0 { zeroFlags |= flag; continue }
+        if k == 0 {
+          zeroFlags |= flag
+          continue
+        }
         var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
         while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
         table[i] = k
@@ -253,10 +265,38 @@ extension OrderModel {
   /// `Token` array, and a capitalised token is skipped, not hashed (it is never a content word). A
   /// test checks it against `analyzeFlat`.
   func contentKeys(_ texts: [String]) -> (keys: [UInt64], offsets: [Int]) {
+    guard lineMasks else { return contentKeysReference(texts) }
     var bytes = 0
     for t in texts { bytes += t.utf8.count }
     var offsets = [Int](repeating: 0, count: texts.count + 1)
-    let function = WordListFlags.function
+    // The capacity: see `contentKeysReference`.
+    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: bytes / 4 + 1)
+    defer { out.deallocate() }
+    var w = 0
+    // Session 12: an ASCII line through `mend_order_content_keys` (the same keys in the same
+    // order: see mend_order.c), any other line through the byte loop as before.
+    withWordTable(wordFlags.functionMap, want: WordListFlags.function) { table in
+      for (si, t) in texts.enumerated() {
+        var t = t
+        let start = w
+        w = t.withUTF8 { buf -> Int in
+          let c = mend_order_content_keys_path(buf.baseAddress, Int64(buf.count), out + start, table, maskPath)
+          return c >= 0 ? start + Int(c) : contentKeysLine(buf, out, start)
+        }
+        // Sorted, each once (as `sortUnique` on the sentence's list).
+        w = Self.sortUnique(out, start, w)
+        offsets[si + 1] = w
+      }
+    }
+    return (Array(UnsafeBufferPointer(start: out, count: w)), offsets)
+  }
+
+  /// `contentKeys` with every line through the byte loop (`contentKeysLine`): the reference for
+  /// its vector pass over ASCII lines (tests).
+  func contentKeysReference(_ texts: [String]) -> (keys: [UInt64], offsets: [Int]) {
+    var bytes = 0
+    for t in texts { bytes += t.utf8.count }
+    var offsets = [Int](repeating: 0, count: texts.count + 1)
     // Session 10: the keys are written through a pointer into an array of fixed capacity (no
     // `append` and its uniqueness and capacity checks per key). The capacity is enough: a key
     // comes from a token of at least 4 bytes, the tokens of a line do not overlap, so a line of
@@ -267,132 +307,138 @@ extension OrderModel {
     for (si, t) in texts.enumerated() {
       var t = t
       let start = w
-      w = t.withUTF8 { buf -> Int in
-        let n = buf.count
-        var w = start
-        // Not a function word: the map's bit is clear (exact, see `functionMap`) or the
-        // table says so.
-        @inline(__always) func put(_ key: UInt64, _ stored: UInt64) {
-          if wordFlags.functionMap[Int(truncatingIfNeeded: key >> 58)] & (1 << ((key >> 52) & 63)) == 0
-            || wordFlags[key] & function == 0
-          {
-            out[w] = stored
-            w += 1
-          }
-        }
-        var i = 0
-        while i < n {
-          let b = buf[i]
-          // The lower-case lane first (session 9: most tokens start with a–z; the tests below
-          // all fail for such a byte, so taking it first changes nothing but their cost).
-          if b &- 0x61 < 26 {
-            // Fast lane for the usual token, lower-case ASCII letters only (`lowerRunEnd`).
-            // Conservative: the general loop below, from a lower-case letter, takes every letter
-            // of the run [i, e) through its first branch (stem = h, h = FNV step of the byte,
-            // last = the byte) and then, at buf[e], breaks when e == n or buf[e] is neither a
-            // word byte (A-Z, 0-9, ≥ 0x80, which includes 0xE2) nor an apostrophe or hyphen (the
-            // only other bytes it may take): `endsLowerToken`. Exactly then the token is [i, e):
-            // no possessive, key = FNV of the run, stemKey = FNV of the run without its last
-            // byte when that is an "s", else the key; and a token of < 4 bytes is never a content
-            // word, so it is not hashed at all. Any other byte at e leaves the lane, and the
-            // general loop reads the token from i as before.
-            let e = Self.lowerRunEnd(buf, from: i)
-            if e == n {
-              if e - i >= 4 {
-                let stem = Self.lowerRunHash(buf, i, e - 1)
-                let last = buf[e - 1]
-                let key = (stem ^ UInt64(last)) &* Self.fnvPrime
-                put(key, last == 0x73 ? stem : key)
-              }
-              i = e
-              continue
-            }
-            let c = buf[e]
-            if Self.endsLowerToken(c) {
-              if e - i >= 4 {
-                let stem = Self.lowerRunHash(buf, i, e - 1)
-                let last = buf[e - 1]
-                let key = (stem ^ UInt64(last)) &* Self.fnvPrime
-                put(key, last == 0x73 ? stem : key)
-              }
-              // A space after the token: the loop would only step over it (`b == 0x20`).
-              i = c == 0x20 ? e + 1 : e
-              continue
-            }
-          }
-          if b == 0x20 {
-            i += 1
-            continue
-          }
-          if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
-            i += 3
-            continue
-          }
-          if !Self.isWordByte(b) {
-            i += 1
-            continue
-          }
-          if b &- 0x41 < 26 {
-            // Capitalised: only its end (the word loop of `tokenize`, as `skipLowerWordTail` runs it).
-            // Its first byte (A-Z) is one `skipLowerWordTail` takes as a word byte: start after it.
-            i = skipLowerWordTail(buf, from: i + 1)
-            continue
-          }
-          let tokenStart = i
-          var j = i
-          var h = Self.fnvOffset
-          var stem = Self.fnvOffset
-          var last: UInt8 = 0
-          var possessiveAt = -1
-          while j < n {
-            let c = buf[j]
-            if c &- 0x61 < 26 {
-              stem = h
-              h = (h ^ UInt64(c)) &* Self.fnvPrime
-              last = c
-              j += 1
-              continue
-            }
-            if Self.isWordByte(c) {
-              if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
-              stem = h
-              h = (h ^ UInt64(Self.lower(c))) &* Self.fnvPrime
-              last = c
-              j += 1
-              continue
-            }
-            if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
-              if c == 0x27 && possessiveAt < 0 { possessiveAt = j }
-              h = (h ^ UInt64(c)) &* Self.fnvPrime
-              last = c
-              j += 1
-              continue
-            }
-            if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
-              if possessiveAt < 0 { possessiveAt = j }
-              h = (h ^ 0x27) &* Self.fnvPrime
-              j += 3
-              continue
-            }
-            break
-          }
-          i = j
-          guard j - tokenStart >= 4 else { continue }
-          var key = h
-          var stemKey = last == 0x73 ? stem : h
-          if possessiveAt > 0 {
-            key = Self.lowerHash(buf, tokenStart, possessiveAt)
-            stemKey = key
-          }
-          put(key, stemKey)
-        }
-        return w
-      }
+      w = t.withUTF8 { buf -> Int in contentKeysLine(buf, out, start) }
       // Sorted, each once (as `sortUnique` on the sentence's list).
       w = Self.sortUnique(out, start, w)
       offsets[si + 1] = w
     }
     return (Array(UnsafeBufferPointer(start: out, count: w)), offsets)
+  }
+
+  /// One line's content keys (unsorted, in line order) written to `out` from `start`; returns the
+  /// new end. The byte loop of `contentKeys`.
+  @inline(__always)
+  func contentKeysLine(_ buf: UnsafeBufferPointer<UInt8>, _ out: UnsafeMutablePointer<UInt64>, _ start: Int) -> Int {
+    let function = WordListFlags.function
+    let n = buf.count
+    var w = start
+    // Not a function word: the map's bit is clear (exact, see `functionMap`) or the
+    // table says so.
+    @inline(__always) func put(_ key: UInt64, _ stored: UInt64) {
+      if wordFlags.functionMap[Int(truncatingIfNeeded: key >> 58)] & (1 << ((key >> 52) & 63)) == 0
+        || wordFlags[key] & function == 0
+      {
+        out[w] = stored
+        w += 1
+      }
+    }
+    var i = 0
+    while i < n {
+      let b = buf[i]
+      // The lower-case lane first (session 9: most tokens start with a–z; the tests below
+      // all fail for such a byte, so taking it first changes nothing but their cost).
+      if b &- 0x61 < 26 {
+        // Fast lane for the usual token, lower-case ASCII letters only (`lowerRunEnd`).
+        // Conservative: the general loop below, from a lower-case letter, takes every letter
+        // of the run [i, e) through its first branch (stem = h, h = FNV step of the byte,
+        // last = the byte) and then, at buf[e], breaks when e == n or buf[e] is neither a
+        // word byte (A-Z, 0-9, ≥ 0x80, which includes 0xE2) nor an apostrophe or hyphen (the
+        // only other bytes it may take): `endsLowerToken`. Exactly then the token is [i, e):
+        // no possessive, key = FNV of the run, stemKey = FNV of the run without its last
+        // byte when that is an "s", else the key; and a token of < 4 bytes is never a content
+        // word, so it is not hashed at all. Any other byte at e leaves the lane, and the
+        // general loop reads the token from i as before.
+        let e = Self.lowerRunEnd(buf, from: i)
+        if e == n {
+          if e - i >= 4 {
+            let stem = Self.lowerRunHash(buf, i, e - 1)
+            let last = buf[e - 1]
+            let key = (stem ^ UInt64(last)) &* Self.fnvPrime
+            put(key, last == 0x73 ? stem : key)
+          }
+          i = e
+          continue
+        }
+        let c = buf[e]
+        if Self.endsLowerToken(c) {
+          if e - i >= 4 {
+            let stem = Self.lowerRunHash(buf, i, e - 1)
+            let last = buf[e - 1]
+            let key = (stem ^ UInt64(last)) &* Self.fnvPrime
+            put(key, last == 0x73 ? stem : key)
+          }
+          // A space after the token: the loop would only step over it (`b == 0x20`).
+          i = c == 0x20 ? e + 1 : e
+          continue
+        }
+      }
+      if b == 0x20 {
+        i += 1
+        continue
+      }
+      if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
+        i += 3
+        continue
+      }
+      if !Self.isWordByte(b) {
+        i += 1
+        continue
+      }
+      if b &- 0x41 < 26 {
+        // Capitalised: only its end (the word loop of `tokenize`, as `skipLowerWordTail` runs it).
+        // Its first byte (A-Z) is one `skipLowerWordTail` takes as a word byte: start after it.
+        i = skipLowerWordTail(buf, from: i + 1)
+        continue
+      }
+      let tokenStart = i
+      var j = i
+      var h = Self.fnvOffset
+      var stem = Self.fnvOffset
+      var last: UInt8 = 0
+      var possessiveAt = -1
+      while j < n {
+        let c = buf[j]
+        if c &- 0x61 < 26 {
+          stem = h
+          h = (h ^ UInt64(c)) &* Self.fnvPrime
+          last = c
+          j += 1
+          continue
+        }
+        if Self.isWordByte(c) {
+          if c == 0xE2 && j + 2 < n && buf[j + 1] == 0x80 { break }
+          stem = h
+          h = (h ^ UInt64(Self.lower(c))) &* Self.fnvPrime
+          last = c
+          j += 1
+          continue
+        }
+        if (c == 0x27 || c == 0x2D) && j + 1 < n && Self.isWordByte(buf[j + 1]) && buf[j + 1] != 0xE2 {
+          if c == 0x27 && possessiveAt < 0 { possessiveAt = j }
+          h = (h ^ UInt64(c)) &* Self.fnvPrime
+          last = c
+          j += 1
+          continue
+        }
+        if c == 0xE2 && j + 3 < n && buf[j + 1] == 0x80 && buf[j + 2] == 0x99 && Self.isWordByte(buf[j + 3]) {
+          if possessiveAt < 0 { possessiveAt = j }
+          h = (h ^ 0x27) &* Self.fnvPrime
+          j += 3
+          continue
+        }
+        break
+      }
+      i = j
+      guard j - tokenStart >= 4 else { continue }
+      var key = h
+      var stemKey = last == 0x73 ? stem : h
+      if possessiveAt > 0 {
+        key = Self.lowerHash(buf, tokenStart, possessiveAt)
+        stemKey = key
+      }
+      put(key, stemKey)
+    }
+    return w
   }
 
   /// The end of the run of lower-case ASCII letters (0x61–0x7A) from `i`, 8 bytes at a time. Per
@@ -487,7 +533,9 @@ extension OrderModel {
   ) -> OrderAnalysis {
     typealias F = WordListFlags
     let count = bounds.count - 1
-    let keyA = Self.keyA, keyAn = Self.keyAn, keyThe = Self.keyThe
+    let keyA = Self.keyA
+    let keyAn = Self.keyAn
+    let keyThe = Self.keyThe
     // Document-level: capitalised words seen anywhere not at the start of a sentence.
     var capKeys = GrowingKeySet(capacity: 64)
     var innerCapKeys = GrowingKeySet(capacity: 64)
@@ -512,8 +560,14 @@ extension OrderModel {
     var isEntity: [Bool] = []
     var keys: [UInt64] = []
     // One buffer per key list (separate arrays: no nested copy-on-write check per append).
-    var longL: [UInt64] = [], lastL: [UInt64] = [], shortL: [UInt64] = [], entityL: [UInt64] = []
-    var definedL: [UInt64] = [], usedL: [UInt64] = [], indefiniteL: [UInt64] = [], definiteL: [UInt64] = []
+    var longL: [UInt64] = []
+    var lastL: [UInt64] = []
+    var shortL: [UInt64] = []
+    var entityL: [UInt64] = []
+    var definedL: [UInt64] = []
+    var usedL: [UInt64] = []
+    var indefiniteL: [UInt64] = []
+    var definiteL: [UInt64] = []
     var contentL: [UInt64] = []
     var row = [Double](repeating: 0, count: Feature.unaryCount)
     for si in 0..<count {
@@ -557,7 +611,10 @@ extension OrderModel {
       var i = 0
       var fullNames = 0
       while i < m {
-        guard isEntity[i] else { i += 1; continue }
+        guard isEntity[i] else {
+          i += 1
+          continue
+        }
         var j = i + 1
         while j < m && isEntity[j] && !ts[j].breakBefore { j += 1 }
         let len = j - i
@@ -759,13 +816,16 @@ extension OrderModel {
   }
 
   /// Directional pair features g(a, b) (before antisymmetrising), as `directional(_:_:)`.
-  @inline(__always) static func directional(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ a: Int, _ b: Int) -> (Double, Double, Double) {
+  @inline(__always) static func directional(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ a: Int, _ b: Int) -> (
+    Double, Double, Double
+  ) {
     @inline(__always) func slice(_ i: Int, _ l: OrderAnalysis.List) -> Keys {
       let x = i * OrderAnalysis.lists + l.rawValue
       return UnsafeBufferPointer(rebasing: kp[offs[x]..<offs[x + 1]])
     }
     let name = Double(min(overlap(slice(a, .long), slice(b, .short), minus: slice(b, .long)), 3))
-    let acr = Double(min(overlap(slice(a, .acronymsDefined), slice(b, .acronymsUsed), minus: slice(b, .acronymsDefined)), 2))
+    let acr = Double(
+      min(overlap(slice(a, .acronymsDefined), slice(b, .acronymsUsed), minus: slice(b, .acronymsDefined)), 2))
     let ind = Double(min(overlap(slice(a, .indefinite), slice(b, .definite), minus: slice(b, .indefinite)), 2))
     return (name, acr, ind)
   }
@@ -835,7 +895,9 @@ extension OrderModel {
 
   /// The neighbour score of "b right after a" (the same as `adjacency(_:_:)` on sentences).
   @inline(__always)
-  func adjacency(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ opens: UnsafeBufferPointer<Bool>, _ a: Int, _ b: Int) -> Double {
+  func adjacency(_ kp: Keys, _ offs: UnsafeBufferPointer<Int>, _ opens: UnsafeBufferPointer<Bool>, _ a: Int, _ b: Int)
+    -> Double
+  {
     @inline(__always) func slice(_ i: Int, _ l: OrderAnalysis.List) -> Keys {
       let x = i * OrderAnalysis.lists + l.rawValue
       return UnsafeBufferPointer(rebasing: kp[offs[x]..<offs[x + 1]])
@@ -844,7 +906,8 @@ extension OrderModel {
     let cb = slice(b, .content)
     let inter = Self.overlap(ca, cb)
     return adjacency(
-      overlap: inter, union: ca.count + cb.count - inter, sharedName: Self.overlap(slice(a, .entity), slice(b, .entity)) > 0,
+      overlap: inter, union: ca.count + cb.count - inter,
+      sharedName: Self.overlap(slice(a, .entity), slice(b, .entity)) > 0,
       opens: opens[b])
   }
 

@@ -1,3 +1,5 @@
+import CICU
+
 /// The coherence model behind `restore-order`: what each sentence says about where it belongs
 /// (lead signals, back-references) and what each pair says about which comes first (a full name
 /// before the bare surname, a defined acronym before its bare use, "a bridge" before "the
@@ -60,7 +62,8 @@ public struct OrderModel: Sendable {
       case .background: return "Sentence has a background word (had, previously, since)."
       case .attribution: return "Sentence attributes speech (said, told, according)."
       case .nameIntroduction: return "Pair: A has the full name (Xi Jinping), B only the short form (Xi): A first."
-      case .acronymIntroduction: return "Pair: A defines an acronym (Federal Security Service (FSB)), B uses it bare: A first."
+      case .acronymIntroduction:
+        return "Pair: A defines an acronym (Federal Security Service (FSB)), B uses it bare: A first."
       case .indefiniteBeforeDefinite: return "Pair: A says 'a bridge', B says 'the bridge': A first."
       }
     }
@@ -86,6 +89,12 @@ public struct OrderModel: Sendable {
   /// Off only in tests: `quickSigns` then reads every line's opening (the reference for its lazy
   /// openings with `zMin`).
   var lazyOpens = true
+  /// Off only in tests: `contentKeys` and `quickSigns` then take every line through their Swift
+  /// byte loops (the reference for the vector pass over ASCII lines in mend_order.c).
+  var lineMasks = true
+  /// Only tests change it: which byte masks the C passes use (`mend_order_content_keys_path`: 0
+  /// the byte loop, 1 SSE2, 2 the fastest the CPU has).
+  var maskPath: Int32 = 2
 
   let functionWords: KeySet
   let pronouns: KeySet
@@ -354,7 +363,6 @@ public struct OrderModel: Sendable {
     return s
   }
 
-
   /// `contains` on sorted keys (OrderAnalysis.swift) for an array.
   @inline(__always) static func contains(_ xs: [UInt64], _ k: UInt64) -> Bool {
     xs.withUnsafeBufferPointer { contains($0, k) }
@@ -499,7 +507,8 @@ public struct OrderModel: Sendable {
 
   /// Score of one order: Σ over i before j of pair(i, j) + Σ over neighbours of adjacent + the
   /// first sentence's opening score.
-  public static func score(_ order: [Int], pair: [Double], adjacent: [Double], first: [Double]? = nil, n: Int) -> Double {
+  public static func score(_ order: [Int], pair: [Double], adjacent: [Double], first: [Double]? = nil, n: Int) -> Double
+  {
     var s = 0.0
     if let first, let f = order.first { s += first[f] }
     for x in 0..<order.count {
@@ -530,7 +539,9 @@ public struct OrderModel: Sendable {
       var placedSum: [Double]
       var score: Double
     }
-    var beam = [State(order: [], placed: Array(repeating: false, count: n), placedSum: Array(repeating: 0, count: n), score: 0)]
+    var beam = [
+      State(order: [], placed: Array(repeating: false, count: n), placedSum: Array(repeating: 0, count: n), score: 0)
+    ]
     for _ in 0..<n {
       // The best `width` candidates (state index, next sentence, score); ties go to the earlier
       // state and sentence, so the search is deterministic.
@@ -626,7 +637,10 @@ public struct KeySet: Sendable {
     var zero = false
     let mask = table.count - 1
     for k in keys {
-      if k == 0 { zero = true; continue }
+      if k == 0 {
+        zero = true
+        continue
+      }
       var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
       while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
       table[i] = k
@@ -680,7 +694,10 @@ extension OrderModel {
         var i = 0
         while i < n {
           let b = buf[i]
-          guard Self.isWordByte(b) else { i += 1; continue }
+          guard Self.isWordByte(b) else {
+            i += 1
+            continue
+          }
           var h = Self.fnvOffset
           var j = i
           var last: UInt8 = 0
@@ -710,10 +727,20 @@ extension OrderModel {
     var given = 0
     keys.withUnsafeBufferPointer { k in
       for x in 0..<(n - 1) {
-        var i = starts[x], j = starts[x + 1]
-        let ie = starts[x + 1], je = starts[x + 2]
+        var i = starts[x]
+        var j = starts[x + 1]
+        let ie = starts[x + 1]
+        let je = starts[x + 2]
         while i < ie && j < je {
-          if k[i] < k[j] { i += 1 } else if k[i] > k[j] { j += 1 } else { given += 1; i += 1; j += 1 }
+          if k[i] < k[j] {
+            i += 1
+          } else if k[i] > k[j] {
+            j += 1
+          } else {
+            given += 1
+            i += 1
+            j += 1
+          }
         }
       }
     }
@@ -787,7 +814,10 @@ struct KeyCounter {
   }
 
   @inline(__always) mutating func add(_ k: UInt64) {
-    if k == 0 { zero += 1; return }
+    if k == 0 {
+      zero += 1
+      return
+    }
     if (used + 1) * 2 > keys.count {
       let oldKeys = keys
       let oldCounts = counts
@@ -826,7 +856,10 @@ struct GrowingKeySet {
   }
 
   @inline(__always) mutating func insert(_ k: UInt64) {
-    if k == 0 { hasZero = true; return }
+    if k == 0 {
+      hasZero = true
+      return
+    }
     if (count + 1) * 2 > table.count {
       let old = table
       table = [UInt64](repeating: 0, count: old.count * 2)
@@ -941,7 +974,8 @@ extension OrderModel {
           let f = ts[0]
           if pronouns.contains(f.key) || connectives.contains(f.key)
             || (ts.count > 1 && connectives.contains(Self.pairKey(buf, ts[0], ts[1])))
-            || (f.key == Self.keyThe && ts.count > 1 && (backReferences.contains(ts[1].key) || backReferences.contains(ts[1].stemKey)))
+            || (f.key == Self.keyThe && ts.count > 1
+              && (backReferences.contains(ts[1].key) || backReferences.contains(ts[1].stemKey)))
           {
             opening = 1
           }
@@ -949,7 +983,10 @@ extension OrderModel {
         var i = 0
         while i < ts.count {
           let tok = ts[i]
-          guard tok.capitalized, !functionWords.contains(tok.key), !titles.contains(tok.key) else { i += 1; continue }
+          guard tok.capitalized, !functionWords.contains(tok.key), !titles.contains(tok.key) else {
+            i += 1
+            continue
+          }
           var j = i + 1
           while j < ts.count && ts[j].capitalized && !ts[j].breakBefore && !functionWords.contains(ts[j].key)
             && !titles.contains(ts[j].key)
@@ -1071,7 +1108,9 @@ extension OrderModel {
     }
     out.count = v
     if v >= expectationFrom {
-      (out.expected, out.variance) = randomOrderSigns(caps) { table.has(table.find($0), SignTable.long) } defined: {
+      (out.expected, out.variance) = randomOrderSigns(caps) {
+        table.has(table.find($0), SignTable.long)
+      } defined: {
         table.has(table.find($0), SignTable.defined)
       }
     }
@@ -1118,13 +1157,15 @@ extension OrderModel {
         var end = start
         while end < cp.count && Int(cp[end].line & ~(1 << 30)) == line { end += 1 }
         for c in cp[start..<end] where !c.inRun {
-          if c.allCaps && !c.inParens && defined.contains(c.key) && !seen.contains(c.key ^ 1) && !counted.contains(c.key ^ 1)
+          if c.allCaps && !c.inParens && defined.contains(c.key) && !seen.contains(c.key ^ 1)
+            && !counted.contains(c.key ^ 1)
             && !definedHere(start, end, c.key)
           {
             v += 1
             counted.insert(c.key ^ 1)
           }
-          if long.contains(c.key) && !seen.contains(c.key) && !counted.contains(c.key) && !inRunHere(start, end, c.key) {
+          if long.contains(c.key) && !seen.contains(c.key) && !counted.contains(c.key) && !inRunHere(start, end, c.key)
+          {
             v += 1
             counted.insert(c.key)
           } else if c.stem != c.key && long.contains(c.stem) && !seen.contains(c.stem) && !counted.contains(c.stem)
@@ -1216,7 +1257,9 @@ extension OrderModel {
   /// counted (the same `scanCaps`, stopped after each line's second word). With p = 0 taken, the
   /// returned `expected`/`variance` leave out the openings' part: only `count` and `z < zMin` are
   /// then the exact ones (`opensExact` false).
-  public func quickSigns(_ texts: [String], plainBody: [Bool], expectationFrom: Int = 0, zMin: Double? = nil) -> QuickSigns {
+  public func quickSigns(_ texts: [String], plainBody: [Bool], expectationFrom: Int = 0, zMin: Double? = nil)
+    -> QuickSigns
+  {
     var caps: [QuickCap] = []
     caps.reserveCapacity(texts.count * 6)
     var opening = 0
@@ -1224,17 +1267,32 @@ extension OrderModel {
     var scanned = 0
     var opens = 0
     let eager = !lazyOpens || zMin == nil
-    for (li, t) in texts.enumerated() {
-      var t = t
-      t.withUTF8 { buf in
-        guard FragmentClassifier.endsLikeSentence(buf) else { return }
-        scanned += 1
-        let check = !sawPlain && opening == 0
-        if scanCaps(buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening) {
-          opens += 1
+    // Session 12: an ASCII line through `mend_order_caps` (the same caps and opening: see
+    // `scanCapsMasked`), with `lineMasks` off (tests) every line through `scanCaps`.
+    let scratch = UnsafeMutablePointer<mend_order_cap>.allocate(capacity: lineMasks ? Self.maskedCapsCapacity : 0)
+    let converted = UnsafeMutablePointer<QuickCap>.allocate(capacity: lineMasks ? Self.maskedCapsCapacity : 0)
+    defer {
+      scratch.deallocate()
+      converted.deallocate()
+    }
+    withWordTable(wordFlags.functionTitleMap, want: WordListFlags.function | WordListFlags.title) { table in
+      for (li, t) in texts.enumerated() {
+        var t = t
+        t.withUTF8 { buf in
+          guard FragmentClassifier.endsLikeSentence(buf) else { return }
+          scanned += 1
+          let check = !sawPlain && opening == 0
+          let found =
+            lineMasks
+            ? scanCapsMasked(
+              buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening,
+              table: table, scratch: scratch, converted: converted)
+            : scanCaps(
+              buf, line: Int32(li), checkOpening: check, needOpens: eager || check, caps: &caps, opening: &opening)
+          if found { opens += 1 }
         }
+        if plainBody[li] { sawPlain = true }
       }
-      if plainBody[li] { sawPlain = true }
     }
     var signs = Self.countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: expectationFrom)
     if !eager && scanned > 0 && signs.count >= expectationFrom, let zMin {
@@ -1260,7 +1318,9 @@ extension OrderModel {
         t.withUTF8 { buf in
           guard FragmentClassifier.endsLikeSentence(buf) else { return }
           scratch.removeAll(keepingCapacity: true)
-          if scanCaps(buf, line: 0, checkOpening: false, opensOnly: true, caps: &scratch, opening: &unused) { opens += 1 }
+          if scanCaps(buf, line: 0, checkOpening: false, opensOnly: true, caps: &scratch, opening: &unused) {
+            opens += 1
+          }
         }
       }
     }
@@ -1289,7 +1349,11 @@ extension OrderModel {
   /// lines that give it in full and `b` lines that use it bare, the first of them is bare with
   /// chance b / (b + f) (the same for an acronym and the lines that define it).
   static func randomOrderSigns(_ caps: [QuickCap], long: GrowingKeySet, defined: GrowingKeySet) -> (Double, Double) {
-    randomOrderSigns(caps) { long.contains($0) } defined: { defined.contains($0) }
+    randomOrderSigns(caps) {
+      long.contains($0)
+    } defined: {
+      defined.contains($0)
+    }
   }
 
   /// The same from any answer to "is k in `long`" and "is k in `defined`" (session 10: the sign
@@ -1360,7 +1424,9 @@ extension OrderModel {
     var runStart = -1  // index into caps of the current run's first word, or -1
     var runLen = 0
     // The first two tokens, for the opening.
-    var k0: UInt64 = 0, k1: UInt64 = 0, s1: UInt64 = 0
+    var k0: UInt64 = 0
+    var k1: UInt64 = 0
+    var s1: UInt64 = 0
     var p0: UInt64 = 0
     func closeRun() {
       if runLen >= 2 {
