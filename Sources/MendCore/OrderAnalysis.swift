@@ -266,11 +266,7 @@ extension OrderModel {
   /// test checks it against `analyzeFlat`.
   func contentKeys(_ texts: [String]) -> (keys: [UInt64], offsets: [Int]) {
     guard lineMasks else { return contentKeysReference(texts) }
-    var bytes = 0
-    for t in texts { bytes += t.utf8.count }
-    var offsets = [Int](repeating: 0, count: texts.count + 1)
-    // The capacity: see `contentKeysReference`.
-    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: bytes / 4 + 1)
+    var (out, offsets) = Self.keyRoom(texts)
     defer { out.deallocate() }
     var w = 0
     // Session 12: an ASCII line through `mend_order_content_keys` (the same keys in the same
@@ -291,17 +287,21 @@ extension OrderModel {
     return (Array(UnsafeBufferPointer(start: out, count: w)), offsets)
   }
 
+  /// Room for a document's content keys, and its offsets (all 0). Session 10: the keys are
+  /// written through a pointer into memory of fixed capacity (no `append` and its uniqueness and
+  /// capacity checks per key). The capacity is enough: a key comes from a token of at least 4
+  /// bytes, the tokens of a line do not overlap, so a line of n bytes gives at most n / 4 keys,
+  /// and the document at most its bytes / 4.
+  static func keyRoom(_ texts: [String]) -> (UnsafeMutablePointer<UInt64>, [Int]) {
+    var bytes = 0
+    for t in texts { bytes += t.utf8.count }
+    return (UnsafeMutablePointer<UInt64>.allocate(capacity: bytes / 4 + 1), [Int](repeating: 0, count: texts.count + 1))
+  }
+
   /// `contentKeys` with every line through the byte loop (`contentKeysLine`): the reference for
   /// its vector pass over ASCII lines (tests).
   func contentKeysReference(_ texts: [String]) -> (keys: [UInt64], offsets: [Int]) {
-    var bytes = 0
-    for t in texts { bytes += t.utf8.count }
-    var offsets = [Int](repeating: 0, count: texts.count + 1)
-    // Session 10: the keys are written through a pointer into an array of fixed capacity (no
-    // `append` and its uniqueness and capacity checks per key). The capacity is enough: a key
-    // comes from a token of at least 4 bytes, the tokens of a line do not overlap, so a line of
-    // n bytes gives at most n / 4 keys, and the document at most `bytes / 4`.
-    let out = UnsafeMutablePointer<UInt64>.allocate(capacity: bytes / 4 + 1)
+    var (out, offsets) = Self.keyRoom(texts)
     defer { out.deallocate() }
     var w = 0
     for (si, t) in texts.enumerated() {
