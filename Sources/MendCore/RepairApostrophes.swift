@@ -560,13 +560,11 @@ public struct RepairApostrophes: Stage {
         }
         var after = p.after
         if curly { after = Self.curlify(after) }
-        // Where and what, only when the change is written out (`explain`; the count is all a
-        // counting log keeps).
-        let column = explain ? original[0..<p.start].reduce(1) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } : 0
+        // The column and texts are worked out by `record` only when the change is kept.
         context.record(
-          rule: p.rule, line: line, column: column,
-          before: explain ? String(decoding: original[p.start..<p.end], as: UTF8.self) : "",
-          after: explain ? String(decoding: after, as: UTF8.self) : "", confidence: p.confidence,
+          rule: p.rule, line: line, column: original[0..<p.start].reduce(1) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) },
+          before: String(decoding: original[p.start..<p.end], as: UTF8.self),
+          after: String(decoding: after, as: UTF8.self), confidence: p.confidence,
           reason: p.reason, applied: p.applied)
         if p.applied { edits.append((p.start, p.end, after)) }
       }
