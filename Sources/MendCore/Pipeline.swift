@@ -13,6 +13,10 @@ public struct Pipeline: Sendable {
   public let entries: [Entry]
   public let sentenceLocale: String
   public let abbreviations: [String]
+  /// Which stages leave fenced code blocks alone (`code-blocks:`, see `CodeBlocks`).
+  public let codeBlocks: CodeBlocks.Config
+  /// Per entry: whether it runs with the fenced blocks set aside.
+  let leavesCode: [Bool]
 
   /// Build the enabled stages of a rule set, in its order.
   public init(rules: RuleSet) throws {
@@ -30,18 +34,28 @@ public struct Pipeline: Sendable {
           message: "stage '\(config.id)' cannot be built: \(error)")
       }
     }
-    self.init(entries: entries, sentenceLocale: rules.sentenceLocale, abbreviations: rules.abbreviations)
+    self.init(
+      entries: entries, sentenceLocale: rules.sentenceLocale, abbreviations: rules.abbreviations,
+      codeBlocks: rules.codeBlocks)
   }
 
-  public init(entries: [Entry], sentenceLocale: String = "en@ss=standard", abbreviations: [String] = []) {
+  public init(
+    entries: [Entry], sentenceLocale: String = "en@ss=standard", abbreviations: [String] = [],
+    codeBlocks: CodeBlocks.Config = CodeBlocks.Config()
+  ) {
     self.entries = entries
     self.sentenceLocale = sentenceLocale
     self.abbreviations = abbreviations
+    self.codeBlocks = codeBlocks
+    let ids = Set(codeBlocks.stages)
+    leavesCode = entries.map { codeBlocks.any && ids.contains($0.id) }
   }
 
   /// The same pipeline with only the named stages (in their order).
   public func only(_ ids: Set<String>) -> Pipeline {
-    Pipeline(entries: entries.filter { ids.contains($0.id) }, sentenceLocale: sentenceLocale, abbreviations: abbreviations)
+    Pipeline(
+      entries: entries.filter { ids.contains($0.id) }, sentenceLocale: sentenceLocale, abbreviations: abbreviations,
+      codeBlocks: codeBlocks)
   }
 
   /// A segmenter for one thread's use with this pipeline's locale and abbreviations.
@@ -68,13 +82,29 @@ public struct Pipeline: Sendable {
     var doc = document
     let seg = segmenter ?? makeSegmenter()
     var log = start
-    for e in entries {
+    // Fenced code blocks are set aside before the first stage that leaves them alone and put
+    // back before the next stage that does not, or at the end (`CodeBlocks`); looked for once
+    // per such run of stages.
+    var aside: CodeBlocks.SetAside? = nil
+    var lookedFor = false
+    for (k, e) in entries.enumerated() {
+      if leavesCode[k] {
+        if !lookedFor {
+          aside = CodeBlocks.setAside(&doc, codeBlocks)
+          lookedFor = true
+        }
+      } else {
+        if let a = aside { CodeBlocks.restore(a, into: &doc) }
+        aside = nil
+        lookedFor = false
+      }
       // The log moves into the context and back (no copy of its changes per stage).
       var ctx = StageContext(stageID: e.id, log: ChangeLog(), segmenter: seg)
       swap(&ctx.log, &log)
       e.stage.run(&doc, &ctx)
       swap(&ctx.log, &log)
     }
+    if let a = aside { CodeBlocks.restore(a, into: &doc) }
     return (doc, log)
   }
 

@@ -62,6 +62,8 @@ public struct RuleSet: Sendable {
   public var files: [String]
   /// Cross-document dedup settings (`dedup:` at the top level; used by `mend dedup`).
   public var dedup = DedupConfig()
+  /// The stages that leave fenced code blocks alone (`code-blocks:` at the top level).
+  public var codeBlocks = CodeBlocks.Config()
 
   /// Load a rules file. `defaultPath` is what `extends: default` means.
   ///
@@ -93,7 +95,8 @@ public struct RuleSet: Sendable {
 struct RulesLoader {
   let defaultPath: String?
 
-  static let topKeys = ["version", "extends", "segmentation", "stages", "dedup"]
+  static let topKeys = ["version", "extends", "segmentation", "code-blocks", "stages", "dedup"]
+  static let codeBlockKeys = ["fenced", "literal", "stages"]
   static let stageKeys = ["id", "enabled", "options", "examples"]
   static let segmentationKeys = ["locale", "abbreviations"]
 
@@ -180,6 +183,10 @@ struct RulesLoader {
       set.dedup = try parseDedup(dedupNode, base: set.dedup, file: path)
     }
 
+    if let node = top["code-blocks"] {
+      set.codeBlocks = try parseCodeBlocks(node, base: set.codeBlocks, file: path)
+    }
+
     if let stagesNode = top["stages"] {
       guard let seq = stagesNode.sequence else {
         throw err(path, stagesNode, "'stages' must be a list of stages")
@@ -192,6 +199,38 @@ struct RulesLoader {
   }
 
   static let supportedSet = Set(RuleSet.supportedVersions)
+
+  /// `code-blocks:` — `fenced` and `literal` (true or false) and `stages` (ids of known stages); a key an
+  /// extending file leaves out keeps the extended file's value.
+  func parseCodeBlocks(_ node: Node, base: CodeBlocks.Config, file: String) throws -> CodeBlocks.Config {
+    guard let m = node.mapping else {
+      throw err(file, node, "'code-blocks' must be a mapping with keys: \(Self.list(Self.codeBlockKeys))")
+    }
+    try checkKeys(m, allowed: Self.codeBlockKeys, file: file, what: "in 'code-blocks'")
+    var c = base
+    if let v = m["fenced"] {
+      guard v.scalar != nil, let b = v.bool else { throw err(file, v, "'fenced' must be true or false") }
+      c.fenced = b
+    }
+    if let v = m["literal"] {
+      guard v.scalar != nil, let b = v.bool else { throw err(file, v, "'literal' must be true or false") }
+      c.literal = b
+    }
+    if let v = m["stages"] {
+      guard let seq = v.sequence else { throw err(file, v, "'stages' must be a list of stage ids") }
+      var ids: [String] = []
+      for item in seq {
+        guard item.scalar != nil, let id = item.string, StageRegistry.spec(id) != nil else {
+          throw err(
+            file, item,
+            "unknown stage id '\(item.string ?? "?")' in 'code-blocks'; expected one of: \(Self.list(StageRegistry.all.map(\.id)))")
+        }
+        ids.append(id)
+      }
+      c.stages = ids
+    }
+    return c
+  }
 
   func applyStage(_ node: Node, to set: inout RuleSet, file: String, baseDir: String) throws {
     guard let m = node.mapping else {

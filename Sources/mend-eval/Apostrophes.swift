@@ -95,7 +95,8 @@ struct Apostrophes: ParsableCommand {
     let full = try Pipeline(rules: ruleSet)
     let entries = full.entries.filter { $0.id.hasPrefix("repair-apostrophes") }
     guard !entries.isEmpty else { throw ValidationError("the rules have no repair-apostrophes stage") }
-    let pipeline = Pipeline(entries: entries, sentenceLocale: full.sentenceLocale, abbreviations: full.abbreviations)
+    let pipeline = Pipeline(
+        entries: entries, sentenceLocale: full.sentenceLocale, abbreviations: full.abbreviations, codeBlocks: full.codeBlocks)
     let seg = pipeline.makeSegmenter()
 
     var references: [String] = []

@@ -253,7 +253,8 @@ struct DedupEval: ParsableCommand {
     let mb = Double(docs.reduce(0) { $0 + $1.utf8.count }) / 1_000_000
     let full = try Pipeline(rules: try Corpus.rules(rules))
     func make(_ entries: [Pipeline.Entry]) -> Pipeline {
-      Pipeline(entries: entries, sentenceLocale: full.sentenceLocale, abbreviations: full.abbreviations)
+      Pipeline(
+        entries: entries, sentenceLocale: full.sentenceLocale, abbreviations: full.abbreviations, codeBlocks: full.codeBlocks)
     }
     var runs: [(String, Pipeline)] = [
       ("no stages (split into lines and join)", make([])),

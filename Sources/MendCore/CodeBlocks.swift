@@ -1,0 +1,257 @@
+/// Code blocks (`code-blocks:` in the rules file): Markdown fenced blocks (`fenced`) and
+/// reStructuredText literal and doctest blocks (`literal`, see `literalRanges`).
+///
+/// A Markdown fence is a line of three or more
+/// backticks or tildes (after any indent: fences inside list items are indented) opens a block,
+/// and the next line of the same character, at least as many of them and nothing but spaces after
+/// them, closes it; a block that is never closed runs to the end of the document, as CommonMark
+/// has it. A backtick line with another backtick after its fence (```` ```x``` ````) is inline
+/// code, not a fence. The lines of a block, its fences included, are code, commands and program
+/// output: READMEs, package descriptions and converted web pages repeat such lines on purpose
+/// (`xray_recorder.end_subsegment()` in every example) and hold words that look like stripped
+/// apostrophes (`# ltdl is required to support dynamic crypto libs loading`).
+///
+/// The stages the rules list leave those lines alone (the default rules list every stage,
+/// normalize-unicode included: its trimming and space runs would break a block's indentation and
+/// alignment, and its entity decoding would change `&amp;` in an HTML example; so a block's lines
+/// come out byte for byte as they went in, a CR before a line end included): before the first of them runs, each block
+/// is set aside and a blank line holds its place (a paragraph break, which is what the block was
+/// to the prose around it), and after the last of them each block goes back where its blank line
+/// is then. So the stages neither edit, remove nor move a line of a block, nor take one as the
+/// copy of another, and the prose around a block is repaired as before. Nothing is recorded for
+/// the set-aside lines (nothing changes in them). A placeholder is known by its line number (the
+/// block's first line, which no other fragment has while the block is aside) and its empty text;
+/// should a stage have dropped one, its block goes back before the first line that came after it
+/// in the input.
+public enum CodeBlocks {
+  /// The `code-blocks:` section of a rules file.
+  public struct Config: Sendable, Equatable {
+    /// Whether Markdown fenced blocks are code.
+    public var fenced = false
+    /// Whether reStructuredText literal blocks and doctest blocks are code (`literalRanges`).
+    public var literal = false
+    /// The stages that leave the lines of a code block alone.
+    public var stages: [String] = []
+
+    public init(fenced: Bool = false, literal: Bool = false, stages: [String] = []) {
+      self.fenced = fenced
+      self.literal = literal
+      self.stages = stages
+    }
+
+    /// Whether any kind of block is looked for.
+    var any: Bool { fenced || literal }
+  }
+
+  /// The blocks taken out of a document, with the line number of each one's placeholder.
+  public struct SetAside: Sendable {
+    var blocks: [[Fragment]]
+    var lines: [Int]
+  }
+
+  /// A fence at the start of the line (after spaces and tabs): its character and length, and
+  /// whether only spaces follow it (a closing fence must be bare). Nil: no fence.
+  static func fence(_ buf: UnsafeBufferPointer<UInt8>) -> (char: UInt8, count: Int, bare: Bool)? {
+    let n = buf.count
+    var i = 0
+    while i < n && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
+    // (A CR before the line's end counts as a space: the fences are found before
+    // normalize-unicode has made CRLF line ends LF.)
+    guard i < n, buf[i] == 0x60 || buf[i] == 0x7E else { return nil }
+    let c = buf[i]
+    var k = i
+    while k < n && buf[k] == c { k += 1 }
+    let count = k - i
+    guard count >= 3 else { return nil }
+    var bare = true
+    for j in k..<n {
+      let b = buf[j]
+      if b == 0x60 && c == 0x60 { return nil }  // ```x``` is inline code
+      if b != 0x20 && b != 0x09 && b != 0x0D { bare = false }
+    }
+    return (c, count, bare)
+  }
+
+  /// The fenced blocks of a document, as ranges of its fragments (fence lines included), in
+  /// order. Most documents have none: one look at each line's first non-blank byte.
+  public static func fencedRanges(_ document: Document) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var open: (start: Int, char: UInt8, count: Int)? = nil
+    for (k, f) in document.fragments.enumerated() {
+      var text = f.text
+      let found = text.withUTF8 { fence($0) }
+      guard let found else { continue }
+      if let o = open {
+        if found.char == o.char && found.count >= o.count && found.bare {
+          ranges.append(o.start..<(k + 1))
+          open = nil
+        }
+      } else {
+        open = (k, found.char, found.count)
+      }
+    }
+    if let o = open { ranges.append(o.start..<document.fragments.count) }
+    return ranges
+  }
+
+  /// reStructuredText's code outside the fenced blocks (Python packages describe themselves in
+  /// it): a literal block — the lines indented deeper than a paragraph that ends with `::` (`The
+  /// expression::`, or `::` alone), or than a code directive (`.. code-block:: python`, `..
+  /// code::`, `.. sourcecode::`, `.. doctest::`, `.. testcode::`, `.. testoutput::`, `..
+  /// parsed-literal::`, the directive line included), after the blank lines and the directive's
+  /// options, up to the first non-blank line that is not deeper (blank lines at its end are not
+  /// part of it) — and a doctest block: a line starting `>>>` (after its indent) and the lines
+  /// after it up to a blank one. Every other directive (`.. note::`) holds prose and is left to
+  /// the stages. Ranges of fragments, in order, none inside `outside`.
+  public static func literalRanges(_ document: Document, outside: [Range<Int>] = []) -> [Range<Int>] {
+    let frags = document.fragments
+    let n = frags.count
+    var excluded = [Bool](repeating: false, count: n)
+    for r in outside { for k in r { excluded[k] = true } }
+    // Per line: its indent in columns (a tab to the next multiple of 8), -1 when blank, and what
+    // it marks.
+    var indent = [Int](repeating: -1, count: n)
+    var marker = [UInt8](repeating: 0, count: n)  // 1: ends with ::, 2: code directive, 3: >>>
+    var anyMark = false
+    for k in 0..<n where !excluded[k] {
+      var text = frags[k].text
+      text.withUTF8 { buf in
+        let m = buf.count
+        var i = 0
+        var col = 0
+        while i < m && (buf[i] == 0x20 || buf[i] == 0x09) {
+          col = buf[i] == 0x09 ? (col / 8 + 1) * 8 : col + 1
+          i += 1
+        }
+        var e = m
+        while e > i && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+        if i == e { return }
+        indent[k] = col
+        if e - i >= 3 && buf[i] == 0x3E && buf[i + 1] == 0x3E && buf[i + 2] == 0x3E && (e - i == 3 || buf[i + 3] == 0x20) {
+          marker[k] = 3
+        } else if e - i >= 2 && buf[e - 1] == 0x3A && buf[e - 2] == 0x3A {
+          marker[k] = isCodeDirective(buf, i, e) ? 2 : (buf[i] == 0x2E && e - i > 2 && buf[i + 1] == 0x2E ? 0 : 1)
+        } else if isCodeDirective(buf, i, e) {
+          marker[k] = 2
+        }
+        if marker[k] != 0 { anyMark = true }
+      }
+    }
+    if !anyMark { return [] }
+    var ranges: [Range<Int>] = []
+    var k = 0
+    while k < n {
+      if excluded[k] || marker[k] == 0 {
+        k += 1
+        continue
+      }
+      if marker[k] == 3 {
+        var e = k + 1
+        while e < n && !excluded[e] && indent[e] >= 0 { e += 1 }
+        ranges.append(k..<e)
+        k = e
+        continue
+      }
+      let base = indent[k]
+      var j = k + 1
+      // A directive's options (`:linenos:`) come right after it, deeper.
+      if marker[k] == 2 {
+        while j < n && !excluded[j] && indent[j] > base && Self.isOption(frags[j].text) { j += 1 }
+      }
+      while j < n && !excluded[j] && indent[j] < 0 { j += 1 }
+      guard j < n, !excluded[j], indent[j] > base else {
+        k += 1
+        continue
+      }
+      var last = j
+      var e = j
+      while e < n && !excluded[e] && (indent[e] < 0 || indent[e] > base) {
+        if indent[e] >= 0 { last = e }
+        e += 1
+      }
+      ranges.append((marker[k] == 2 ? k : j)..<(last + 1))
+      k = last + 1
+    }
+    return ranges
+  }
+
+  static let codeDirectives: [[UInt8]] = [
+    "code-block", "code", "sourcecode", "doctest", "testcode", "testoutput", "parsed-literal",
+  ].map { Array(".. \($0)::".utf8) }
+
+  /// `.. code-block::` (and the other code directives) at `i`, with or without an argument.
+  static func isCodeDirective(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ e: Int) -> Bool {
+    guard e - i >= 6, buf[i] == 0x2E, buf[i + 1] == 0x2E else { return false }
+    for d in codeDirectives where e - i >= d.count {
+      var same = true
+      for (o, b) in d.enumerated() where buf[i + o] != b {
+        same = false
+        break
+      }
+      if same && (e - i == d.count || buf[i + d.count] == 0x20) { return true }
+    }
+    return false
+  }
+
+  /// A directive option line: `:name:` or `:name: value` after the indent.
+  static func isOption(_ s: String) -> Bool {
+    let t = s.drop { $0 == " " || $0 == "\t" }
+    guard t.first == ":", let close = t.dropFirst().firstIndex(of: ":") else { return false }
+    return close > t.index(after: t.startIndex)
+  }
+
+  /// The code blocks of a document that `config` asks for, in order.
+  public static func ranges(_ document: Document, _ config: Config) -> [Range<Int>] {
+    let fenced = config.fenced ? fencedRanges(document) : []
+    guard config.literal else { return fenced }
+    let literal = literalRanges(document, outside: fenced)
+    if literal.isEmpty { return fenced }
+    return (fenced + literal).sorted { $0.lowerBound < $1.lowerBound }
+  }
+
+  /// Take the code blocks `config` asks for out of `document`, a blank placeholder in each one's
+  /// place; nil (and the document untouched) when it has none.
+  public static func setAside(_ document: inout Document, _ config: Config = Config(fenced: true)) -> SetAside? {
+    let ranges = ranges(document, config)
+    if ranges.isEmpty { return nil }
+    var aside = SetAside(blocks: [], lines: [])
+    var out: [Fragment] = []
+    out.reserveCapacity(document.fragments.count)
+    var k = 0
+    for r in ranges {
+      out.append(contentsOf: document.fragments[k..<r.lowerBound])
+      let block = Array(document.fragments[r])
+      let line = block[0].line
+      aside.blocks.append(block)
+      aside.lines.append(line)
+      out.append(Fragment(text: "", line: line, kind: .blank))
+      k = r.upperBound
+    }
+    out.append(contentsOf: document.fragments[k...])
+    document.fragments = out
+    return aside
+  }
+
+  /// Put the blocks back where their placeholders are (see the type's comment).
+  public static func restore(_ aside: SetAside, into document: inout Document) {
+    var index: [Int: Int] = [:]
+    for (b, line) in aside.lines.enumerated() { index[line] = b }
+    var placed = [Bool](repeating: false, count: aside.blocks.count)
+    var out: [Fragment] = []
+    out.reserveCapacity(document.fragments.count + aside.blocks.reduce(0) { $0 + $1.count })
+    for f in document.fragments {
+      if let b = index[f.line], !placed[b], f.text.isEmpty {
+        out.append(contentsOf: aside.blocks[b])
+        placed[b] = true
+      } else {
+        out.append(f)
+      }
+    }
+    for b in aside.blocks.indices where !placed[b] {
+      let line = aside.lines[b]
+      let at = out.firstIndex { $0.line > line } ?? out.count
+      out.insert(contentsOf: aside.blocks[b], at: at)
+    }
+    document.fragments = out
+  }
+}
