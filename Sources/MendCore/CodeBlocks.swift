@@ -200,8 +200,34 @@ public enum CodeBlocks {
     return close > t.index(after: t.startIndex)
   }
 
+  /// Whether any line could open a block `config` asks for: its first byte after the indent is
+  /// a backtick or tilde (a fence), or a `>` or `.` (a doctest line, a directive), or it ends
+  /// with a colon (`::`). One look at each end of each line, and no allocation: most documents
+  /// have no such line, and are done here.
+  static func mayHaveBlocks(_ document: Document, _ config: Config) -> Bool {
+    for f in document.fragments {
+      let hit =
+        f.text.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+          let n = buf.count
+          var i = 0
+          while i < n && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
+          if i == n { return false }
+          let b = buf[i]
+          if config.fenced && (b == 0x60 || b == 0x7E) { return true }
+          guard config.literal else { return false }
+          if b == 0x3E || b == 0x2E { return true }
+          var e = n
+          while e > i && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+          return buf[e - 1] == 0x3A
+        } ?? true
+      if hit { return true }
+    }
+    return false
+  }
+
   /// The code blocks of a document that `config` asks for, in order.
   public static func ranges(_ document: Document, _ config: Config) -> [Range<Int>] {
+    if !mayHaveBlocks(document, config) { return [] }
     let fenced = config.fenced ? fencedRanges(document) : []
     guard config.literal else { return fenced }
     let literal = literalRanges(document, outside: fenced)

@@ -15,7 +15,7 @@
 public enum CodeLines {
   static let option = OptionSpec(
     "code", .bool, default: .bool(true),
-    help: "Leave lines and sentences that look like code, commands or program output alone (at least 3 tokens, fewer than half of them plain words): they are neither removed nor kept as the copy of another.")
+    help: "Leave lines and sentences that look like code, commands or program output alone (at least 3 tokens, fewer than half of them plain words): they are neither removed nor kept as the copy of another. Two sentences whose inline code spans (`x`, ``x``) differ are not near-duplicates.")
 
   /// Whether `bytes` looks like code (see the type's comment).
   static func looksLikeCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -124,6 +124,49 @@ public enum CodeLines {
     return text.withUTF8 { buf in
       let r = u.range.clamped(to: 0..<buf.count)
       return looksLikeCode(UnsafeBufferPointer(rebasing: buf[r]))
+    }
+  }
+
+  /// The inline code spans of a unit, in order: the text between a run of backticks and the next
+  /// run of as many (Markdown `` `x` ``, reStructuredText ``` ``x`` ```). Words alone cannot tell
+  /// `The expression ``foo.bar[*].name`` will return ...` from `The expression ``foo.*.name``
+  /// will return ...` (jmespath's description): two sentences that differ in their code say
+  /// different things, and `remove-near-duplicates` keeps both (with `code`).
+  static func codeSpans(_ u: DedupText.Unit, _ document: Document) -> [[UInt8]] {
+    var text = document.fragments[u.fragment].text
+    return text.withUTF8 { buf in
+      let r = u.range.clamped(to: 0..<buf.count)
+      var spans: [[UInt8]] = []
+      var i = r.lowerBound
+      while i < r.upperBound {
+        guard buf[i] == 0x60 else {
+          i += 1
+          continue
+        }
+        var k = i
+        while k < r.upperBound && buf[k] == 0x60 { k += 1 }
+        let run = k - i
+        // The closing run: the next run of exactly as many backticks.
+        var j = k
+        var close = -1
+        while j < r.upperBound {
+          if buf[j] != 0x60 {
+            j += 1
+            continue
+          }
+          var m = j
+          while m < r.upperBound && buf[m] == 0x60 { m += 1 }
+          if m - j == run {
+            close = j
+            break
+          }
+          j = m
+        }
+        if close < 0 { break }
+        spans.append(Array(buf[k..<close]))
+        i = close + run
+      }
+      return spans
     }
   }
 }

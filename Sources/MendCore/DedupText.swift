@@ -898,24 +898,50 @@ extension DedupText {
   static let structureOption = OptionSpec(
     "keep-structure", .bool, default: .bool(true),
     help:
-      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`) or a list item (`d) make other arrangements ...`, `* `, `1. `) stays when repeated word for word."
+      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`), a list item (`d) make other arrangements ...`, `* `, `1. `) or a heading (`### Usage`, or a title over a line of `===`, `---`, `^^^`) is neither removed nor taken as the copy of another (a heading and its entry in a table of contents)."
   )
 
   /// Whether the unit belongs to a line that structures the document (`structureOption`): a
-  /// list item (any sentence of it: the segmenter may cut `1.` off as a sentence of its own), or a
-  /// short lead-in that ends the line with a colon.
+  /// list item (any sentence of it: the segmenter may cut `1.` off as a sentence of its own), a
+  /// heading (`isHeading`, or a title over an `isUnderline` line), or a short lead-in that ends
+  /// the line with a colon.
   static func isStructure(_ u: Unit, _ document: Document) -> Bool {
     var text = document.fragments[u.fragment].text
+    let next = u.fragment + 1 < document.fragments.count ? document.fragments[u.fragment + 1].text : ""
     return text.withUTF8 { buf in
       let (a, e) = HardWrap.trimmed(buf)
       if a == e { return false }
-      if HardWrap.startsListItem(buf, a, e) { return true }
+      if HardWrap.startsListItem(buf, a, e) || isHeading(buf, a, e) || isUnderline(next) { return true }
       guard buf[e - 1] == 0x3A, u.tokenEnd - u.tokenStart <= 8 else { return false }
       let r = u.range.clamped(to: 0..<buf.count)
       var end = r.upperBound
       while end > r.lowerBound && (buf[end - 1] == 0x20 || buf[end - 1] == 0x09) { end -= 1 }
       return end >= e
     }
+  }
+
+  /// A Markdown ATX heading: one to six `#` and a space (`### Load configuration`).
+  static func isHeading(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    var i = a
+    while i < e && buf[i] == 0x23 { i += 1 }
+    return i > a && i - a <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09)
+  }
+
+  /// The line under a title in Markdown (setext) and reStructuredText: three or more of one
+  /// punctuation character and nothing else (`=====`, `-----`, `^^^^^`).
+  static func isUnderline(_ line: String) -> Bool {
+    var c: UInt8 = 0
+    var count = 0
+    for b in line.utf8 where b != 0x20 && b != 0x09 && b != 0x0D {
+      if count == 0 {
+        guard b > 0x20 && b < 0x7F && !Bytes.isAlnum(b) else { return false }
+        c = b
+      } else if b != c {
+        return false
+      }
+      count += 1
+    }
+    return count >= 3
   }
 
   static let hardWrapOption = OptionSpec(

@@ -31,6 +31,7 @@ public struct RemoveNearDuplicates: Stage {
       DedupText.hardWrapOption,
       Verse.option,
       CodeLines.option,
+      DedupText.structureOption,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -68,6 +69,7 @@ public struct RemoveNearDuplicates: Stage {
   let verse: Bool
   let code: Bool
   let urls: Bool
+  let structure: Bool
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
   /// "One copy holds the other": at most this many of one unit's sketch words may be missing
@@ -100,6 +102,7 @@ public struct RemoveNearDuplicates: Stage {
     verse = options.bool("verse")
     code = options.bool("code")
     urls = options.bool("urls")
+    structure = options.bool("keep-structure")
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -324,8 +327,14 @@ public struct RemoveNearDuplicates: Stage {
           }
           if let sim = similarity(units.tokens(of: us[ci]), units.tokens(of: u), terminal: (us[ci].terminal, u.terminal)),
             min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords,
-            // Code, commands and program output repeat on purpose (CodeLines).
-            !code || !(CodeLines.looksLikeCode(u, document) || CodeLines.looksLikeCode(us[ci], document))
+            // A heading, a list item or a short lead-in is neither removed nor the copy of another
+            // (tested only for a pair that passes: most units are never in one).
+            !structure || !(DedupText.isStructure(u, document) || DedupText.isStructure(us[ci], document)),
+            // Code, commands and program output repeat on purpose, and two sentences whose inline
+            // code differs say different things (CodeLines).
+            !code
+              || !(CodeLines.looksLikeCode(u, document) || CodeLines.looksLikeCode(us[ci], document)
+                || CodeLines.codeSpans(u, document) != CodeLines.codeSpans(us[ci], document))
           {
             kept = keeper.resolve(
               ci, i, units: units, removed: &removed, plan: &plan, rule: us[ci].wholeLine && u.wholeLine ? "line" : "sentence",

@@ -61,7 +61,18 @@ public struct RemoveTandemRepeats: Stage {
       if text.utf8.count < 2 * minBytes { continue }
       var rounds = 0
       var glueOnly = false
-      while rounds < 8, let found = text.withUTF8({ find($0, glueOnly: glueOnly) }) {
+      // A line that stops inside a sentence the next line goes on with (`... It's safe to call
+      // this function` / `on non-Windows platforms, ...` in a hard-wrapped README): a copy that
+      // runs to its end is the start of a new sentence, not a repeat.
+      // (Looked at only when a repeat is found.)
+      var untilEnd = false
+      while rounds < 8, let found = text.withUTF8({ find($0, glueOnly: glueOnly, notAtEnd: untilEnd) }) {
+        if !untilEnd && text.withUTF8({ Self.reachesEnd($0, found.range.upperBound) })
+          && fi + 1 < document.fragments.count && Self.goesOn(text, document.fragments[fi + 1].text)
+        {
+          untilEnd = true
+          continue
+        }
         if !glueOnly && found.form != "glued" {
           if verseLines == nil { verseLines = .some(Verse.lines(document)) }
           if let lines = verseLines!, lines[fi] {
@@ -160,9 +171,26 @@ public struct RemoveTandemRepeats: Stage {
     return words(buf, unit) < minWords || unit.count < minBytes
   }
 
+  /// Whether only spaces follow `end` in the line.
+  static func reachesEnd(_ buf: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
+    var i = end
+    while i < buf.count && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
+    return i == buf.count
+  }
+
+  /// Whether `line` stops inside a sentence (its last byte, spaces aside, is a letter, a digit or
+  /// a comma) and `next` goes on with it (its first byte, spaces aside, is a lower-case letter).
+  static func goesOn(_ line: String, _ next: String) -> Bool {
+    guard let last = line.utf8.last(where: { $0 != 0x20 && $0 != 0x09 }),
+      let first = next.utf8.first(where: { $0 != 0x20 && $0 != 0x09 })
+    else { return false }
+    return (Bytes.isAlnum(last) || last == 0x2C) && Bytes.isLower(first)
+  }
+
   /// The first tandem repeat of the line, if any. With `glueOnly` (a line of verse), only a copy
-  /// glued to its twin with no separator.
-  func find(_ buf: UnsafeBufferPointer<UInt8>, glueOnly: Bool = false) -> Found? {
+  /// glued to its twin with no separator; with `notAtEnd`, none whose second copy runs to the
+  /// line's end.
+  func find(_ buf: UnsafeBufferPointer<UInt8>, glueOnly: Bool = false, notAtEnd: Bool = false) -> Found? {
     let n = buf.count
     guard n >= 2 * minBytes, let base = buf.baseAddress else { return nil }
     let k = min(minBytes, 16)
@@ -185,14 +213,16 @@ public struct RemoveTandemRepeats: Stage {
         {
           // With no separator the copies are glued (a caption); with one, X must end a word
           // where the separator starts, which it does by construction.
-          if (!glueOnly || s == 0) && words(buf, 0..<p) >= minWords && !shortUnitRun(buf, 0..<(q + p), copyAt: q) {
+          if (!glueOnly || s == 0) && !(notAtEnd && Self.reachesEnd(buf, q + p)) && words(buf, 0..<p) >= minWords
+            && !shortUnitRun(buf, 0..<(q + p), copyAt: q)
+          {
             return Found(range: p..<(q + p), kept: 0..<p, form: s == 0 ? "glued" : "separated")
           }
         }
         s += 1
       }
       // X Y X: the line's opening repeated at its end (before final punctuation).
-      if prefixRepeat && !glueOnly {
+      if prefixRepeat && !glueOnly && !notAtEnd {
         var e = n
         while e > q && isTrailing(buf[e - 1]) { e -= 1 }
         let p = e - q
