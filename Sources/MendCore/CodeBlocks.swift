@@ -218,7 +218,7 @@ public enum CodeBlocks {
           if b == 0x3E || b == 0x2E { return true }
           var e = n
           while e > i && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
-          return buf[e - 1] == 0x3A
+          return e > i && buf[e - 1] == 0x3A
         } ?? true
       if hit { return true }
     }

@@ -104,6 +104,9 @@ import Testing
     #expect(ranges("- step:\n    ```sh\n    make\n    ```\n- done") == [1..<4])
     // Never closed: to the end of the document.
     #expect(ranges("a\n```\nx\ny") == [1..<4])
+    // A line of a lone CR (a CRLF blank line) is blank.
+    #expect(ranges("a\r\n\r\n```\r\nx\r\n```\r\n") == [2..<5])
+    #expect(CodeBlocks.literalRanges(Document(text: "\r\n\r\nText::\r\n\r\n  a\r\n")) == [4..<5])
     // Inline code, two backticks, and a fence character later in the line are no fences.
     #expect(ranges("```x``` is inline\n``\nsay ``` here").isEmpty)
   }

@@ -16,7 +16,7 @@ import Testing
   static let cases: [Case] = [
     Case(
       name: "unknown top-level key", yaml: "version: 1\nstagez: []\n", line: 2, column: 1,
-      contains: ["unknown key 'stagez' at the top level", "expected one of: dedup, extends, segmentation, stages, version"]),
+      contains: ["unknown key 'stagez' at the top level", "expected one of: code-blocks, dedup, extends, segmentation, stages, version"]),
     Case(
       name: "missing version", yaml: "stages: []\n", line: 1, column: 1,
       contains: ["missing key 'version'", "expected one of: 1"]),
