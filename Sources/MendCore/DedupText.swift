@@ -920,6 +920,40 @@ extension DedupText {
     }
   }
 
+  static let sectionsOption = OptionSpec(
+    "sections", .bool, default: .bool(true),
+    help:
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+  )
+
+  /// Each fragment's section (the number of heading lines before it and at it, see
+  /// `sectionsOption`), or nil when the document has no heading.
+  static func sections(_ document: Document) -> [Int32]? {
+    let frags = document.fragments
+    var out: [Int32]? = nil
+    var current: Int32 = 0
+    for k in frags.indices {
+      var text = frags[k].text
+      let heading = text.withUTF8 { buf -> Bool in
+        let (a, e) = HardWrap.trimmed(buf)
+        if a == e { return false }
+        if isHeading(buf, a, e) { return true }
+        // POD: =head1 ... =head4, =item.
+        if buf[a] == 0x3D && e - a >= 5 {
+          let w = String(decoding: UnsafeBufferPointer(rebasing: buf[(a + 1)..<min(e, a + 5)]), as: UTF8.self)
+          if w == "head" || w == "item" { return true }
+        }
+        return false
+      } || (k + 1 < frags.count && !frags[k].isBlank && isUnderline(frags[k + 1].text))
+      if heading {
+        if out == nil { out = [Int32](repeating: 0, count: frags.count) }
+        current += 1
+      }
+      out?[k] = current
+    }
+    return out
+  }
+
   /// A Markdown ATX heading: one to six `#` and a space (`### Load configuration`).
   static func isHeading(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
     var i = a

@@ -32,6 +32,7 @@ public struct RemoveNearDuplicates: Stage {
       Verse.option,
       CodeLines.option,
       DedupText.structureOption,
+      DedupText.sectionsOption,
     ] + DedupText.keeperOptions,
     make: { RemoveNearDuplicates(options: $0) })
 
@@ -70,6 +71,7 @@ public struct RemoveNearDuplicates: Stage {
   let code: Bool
   let urls: Bool
   let structure: Bool
+  let sections: Bool
   /// Identifies the options a cached sketch depends on (soft words and sketch size).
   let sketchConfig: UInt64
   /// "One copy holds the other": at most this many of one unit's sketch words may be missing
@@ -103,6 +105,7 @@ public struct RemoveNearDuplicates: Stage {
     code = options.bool("code")
     urls = options.bool("urls")
     structure = options.bool("keep-structure")
+    sections = options.bool("sections")
     var config = DedupText.mix(UInt64(sketch) &+ 1)
     for h in DedupText.wordSet(options.list("soft-words")).sorted() { config = DedupText.mix(config ^ h) }
     sketchConfig = config
@@ -210,6 +213,13 @@ public struct RemoveNearDuplicates: Stage {
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
     // Lines of verse (a refrain, a chorus) likewise.
     let verseUnits = verse ? Verse.units(us, document) : nil
+    // Each line's section (`sections`), worked out at the first pair that passes.
+    var sectionOf: [Int32]?? = sections ? nil : .some(nil)
+    func sameSection(_ a: Int, _ b: Int) -> Bool {
+      if sectionOf == nil { sectionOf = .some(DedupText.sections(document)) }
+      guard let s = sectionOf! else { return true }
+      return s[us[a].fragment] == s[us[b].fragment]
+    }
     for i in 0..<us.count {
       if let pieces, pieces[i] { continue }
       if let verseUnits, verseUnits[i] { continue }
@@ -330,6 +340,8 @@ public struct RemoveNearDuplicates: Stage {
             // A heading, a list item or a short lead-in is neither removed nor the copy of another
             // (tested only for a pair that passes: most units are never in one).
             !structure || !(DedupText.isStructure(u, document) || DedupText.isStructure(us[ci], document)),
+            // A copy in another section of a structured document says it again on purpose.
+            sameSection(ci, i),
             // Code, commands and program output repeat on purpose, and two sentences whose inline
             // code differs say different things (CodeLines).
             !code

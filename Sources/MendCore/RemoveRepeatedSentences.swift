@@ -15,6 +15,7 @@ public struct RemoveRepeatedSentences: Stage {
       DedupText.speakerLabelOption,
       DedupText.hardWrapOption,
       DedupText.structureOption,
+      DedupText.sectionsOption,
       Verse.option,
       CodeLines.option,
     ] + DedupText.keeperOptions,
@@ -28,6 +29,7 @@ public struct RemoveRepeatedSentences: Stage {
   let labels: DedupText.SpeakerLabels
   let hardWrap: Bool
   let structure: Bool
+  let sections: Bool
   let verse: Bool
   let code: Bool
   /// The cheap document pass that skips lines without a candidate (off only in tests, which
@@ -43,6 +45,7 @@ public struct RemoveRepeatedSentences: Stage {
     labels = DedupText.SpeakerLabels(options: options)
     hardWrap = options.bool("hard-wrap")
     structure = options.bool("keep-structure")
+    sections = options.bool("sections")
     verse = options.bool("verse")
     code = options.bool("code")
   }
@@ -64,8 +67,10 @@ public struct RemoveRepeatedSentences: Stage {
     if us.count < 2 { return }
     var removed = [Bool](repeating: false, count: us.count)
     var plan = DedupText.Plan()
-    // key -> the kept unit of that key
+    // key -> the kept unit of that key (per section, with `sections`: the key is mixed with the
+    // unit's section, so a copy in another section is another key)
     var seen = HashTable64(capacity: us.count)
+    let section = sections ? DedupText.sections(document) : nil
     // Pieces of sentences cut by a hard-wrapped line end are neither removed nor kept as copies.
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
     // Lines of verse (a refrain, a chorus) likewise.
@@ -77,12 +82,13 @@ public struct RemoveRepeatedSentences: Stage {
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }
       if structure && DedupText.isStructure(u, document) { continue }
+      let key = section.map { u.key ^ DedupText.mix(UInt64($0[u.fragment]) &+ 0x5EC7) } ?? u.key
       if keepRefrains && u.wholeLine && words <= refrainMaxWords {
         // A refrain stays; it still counts as seen, so its copy inside a paragraph goes.
-        if seen[u.key] == nil { seen[u.key] = Int32(i) }
+        if seen[key] == nil { seen[key] = Int32(i) }
         continue
       }
-      if let c32 = seen[u.key] {
+      if let c32 = seen[key] {
         let c = Int(c32)
         // Confirm the words themselves (a 64-bit key collision is unlikely, but cheap to rule out).
         guard units.tokens(of: us[c]).elementsEqual(units.tokens(of: u), by: { $0.hash == $1.hash }) else { continue }
@@ -91,11 +97,11 @@ public struct RemoveRepeatedSentences: Stage {
         // Code, commands and program output repeat on purpose (CodeLines).
         if code && CodeLines.looksLikeCode(u, document) { continue }
         let what = us[c].fragment == u.fragment ? "repeats a sentence" : "exact repeat"
-        seen[u.key] = Int32(keeper.resolve(
+        seen[key] = Int32(keeper.resolve(
           c, i, units: units, removed: &removed, plan: &plan, rule: u.wholeLine && us[c].wholeLine ? "line" : "sentence",
           similarity: 1, what: what))
       } else {
-        seen[u.key] = Int32(i)
+        seen[key] = Int32(i)
       }
     }
     DedupText.apply(plan, to: &document, &context)

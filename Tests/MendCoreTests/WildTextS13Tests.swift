@@ -87,6 +87,37 @@ import Testing
     #expect(fix(t).text.components(separatedBy: "make check").count == 2)
   }
 
+  /// Perl's Config.pod (POD) and swift-argument-parser's Validation article (Markdown): reference
+  /// documentation says the same under each item or section.
+  @Test func repeatsInOtherSectionsStay() {
+    let pod = """
+      =item C<d_dbminitproto>
+
+      This variable is defined but not used by Configure.
+      The value is the empty string and is not useful.
+
+      =item C<d_dirfd>
+
+      This variable is defined but not used by Configure.
+      The value is the empty string and is not useful.
+
+      """
+    #expect(fix(pod).text == pod)
+    let md = """
+      ### Validating Arguments
+
+      You can throw your own errors. Errors that conform to `CustomStringConvertible` or `LocalizedError` provide the best experience for users.
+
+      ### Handling Transform Errors
+
+      In addition, you can throw your own errors. Errors that conform to `CustomStringConvertible` or `LocalizedError` provide the best experience for users.
+
+      """
+    #expect(fix(md).text == md)
+    #expect(DedupText.sections(Document(text: md)) == [1, 1, 1, 1, 2, 2, 2])
+    #expect(DedupText.sections(Document(text: "No heading here.\nNone at all.")) == nil)
+  }
+
   /// News text keeps its repairs: a near-duplicate standfirst sentence and a repeated line.
   @Test func newsDedupUnchanged() {
     let s = """
