@@ -19,6 +19,7 @@ public enum CodeLines {
 
   /// Whether `bytes` looks like code (see the type's comment).
   static func looksLikeCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    if isShellCommand(bytes) { return true }
     var tokens = 0
     var words = 0
     var technical = false
@@ -35,6 +36,17 @@ public enum CodeLines {
       i = e
     }
     return (tokens >= 3 && 2 * words < tokens) || (tokens >= 2 && 2 * words <= tokens && technical)
+  }
+
+  /// A command at a shell prompt: `$ ` and a lower-case letter, `.` or `/` (`$ gcloud services
+  /// enable my-service`, `$ ./configure`, `$ sudo make install`; not `$ 5 million`). Man pages and
+  /// READMEs show the same command again with one more argument.
+  static func isShellCommand(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i < b.count && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
+    guard i + 2 < b.count, b[i] == 0x24, b[i + 1] == 0x20 else { return false }
+    let c = b[i + 2]
+    return Bytes.isLower(c) || c == 0x2E || c == 0x2F
   }
 
   /// A token of code: it starts a comment (`//`, `#`), is a key in quotes (`"region":`), holds a

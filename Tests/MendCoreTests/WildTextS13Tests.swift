@@ -118,6 +118,15 @@ import Testing
     #expect(DedupText.sections(Document(text: "No heading here.\nNone at all.")) == nil)
   }
 
+  /// gcloud's man pages: the same command again with one more argument.
+  @Test func shellCommandsAreCode() {
+    let s = GCLOUD + "\n"
+    #expect(fix(s).changes.filter { $0.applied && $0.stage != "normalize-unicode" }.isEmpty)
+    // A dollar amount is no prompt.
+    let news = "Prices rose to $ 5 million in the first half of the year, officials said on Monday.\nOther news.\nPrices rose to $ 5 million in the first half of the year.\n"
+    #expect(fix(news).text == "Prices rose to $ 5 million in the first half of the year, officials said on Monday.\nOther news.\n")
+  }
+
   /// News text keeps its repairs: a near-duplicate standfirst sentence and a repeated line.
   @Test func newsDedupUnchanged() {
     let s = """
@@ -192,4 +201,47 @@ private let TOC = #"""
       ```python
       executing.Source.executing(frame).source.asttokens()
       ```
+      """#
+
+private let GCLOUD = #"""
+
+      GCLOUD_ALPHA_API-GATEWAY_GATGeneralICGCLOUD_ALPHA_API-GATEWAY_GATEWAYS_LIST(1)
+
+      NAME
+             gcloud alpha api-gateway gateways list - list API Gateways
+
+      SYNOPSIS
+             gcloud  alpha  api-gateway  gateways list [--location=LOCATION] [--fil‐
+      \#t      ter=EXPRESSION]\#t  [--limit=LIMIT]      [--page-size=PAGE_SIZE]
+      \#t      [--sort-by=[FIELD,...]] [GCLOUD_WIDE_FLAG ...]
+
+      DESCRIPTION
+             (ALPHA) List API Gateways.
+
+      EXAMPLES
+             To list all gateways, run:
+
+      \#t $ gcloud alpha api-gateway gateways list
+
+             To list all gateways within the 'us-central1' location:
+
+      \#t $ gcloud alpha api-gateway gateways list --location=us-central1
+
+      FLAGS
+      \#t Location  resource  -\#tParent\#tlocation which gateways will be listed
+      \#t from. This
+      \#t   represents a Cloud resource. (NOTE) Some attributes are  not\#t given
+      \#t   arguments in this group but can be set in other ways.
+
+      \#t   To set the project attribute:
+
+      \#t   — provide  the argument --location on the command line with a fully
+      \#t     specified name;
+
+      \#t   — Location for API and API Configs. Defaults to a wildcard  with  a
+      \#t     fully specified name;
+
+      \#t   — provide the argument --project on the command line;
+
+      \#t   — set the property core/project.
       """#
