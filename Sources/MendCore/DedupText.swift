@@ -898,13 +898,13 @@ extension DedupText {
   static let structureOption = OptionSpec(
     "keep-structure", .bool, default: .bool(true),
     help:
-      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`), a list item (`d) make other arrangements ...`, `* `, `1. `) or a heading (`### Usage`, or a title over a line of `===`, `---`, `^^^`) is neither removed nor taken as the copy of another (a heading and its entry in a table of contents)."
+      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`), a list item (`d) make other arrangements ...`, `* `, `1. `), a heading (`### Usage`, `** Bug fixes`, or a title over a line of `===`, `---`, `^^^`) or a note in square brackets (`[bug introduced in grep-2.26]`) is neither removed nor taken as the copy of another (a heading and its entry in a table of contents)."
   )
 
   /// Whether the unit belongs to a line that structures the document (`structureOption`): a
   /// list item (any sentence of it: the segmenter may cut `1.` off as a sentence of its own), a
-  /// heading (`isHeading`, or a title over an `isUnderline` line), or a short lead-in that ends
-  /// the line with a colon.
+  /// heading (`isHeading`, or a title over an `isUnderline` line), a note in square brackets, or a
+  /// short lead-in that ends the line with a colon.
   static func isStructure(_ u: Unit, _ document: Document) -> Bool {
     var text = document.fragments[u.fragment].text
     let next = u.fragment + 1 < document.fragments.count ? document.fragments[u.fragment + 1].text : ""
@@ -912,6 +912,14 @@ extension DedupText {
       let (a, e) = HardWrap.trimmed(buf)
       if a == e { return false }
       if HardWrap.startsListItem(buf, a, e) || isHeading(buf, a, e) || isUnderline(next) { return true }
+      // A note in square brackets, the whole line (`[bug introduced in coreutils-9.0]` in GNU
+      // NEWS files, `[ Johannes Schauer ]` over a co-maintainer's entries in a Debian changelog).
+      // (One note: the first `]` ends the line, so `[...] he offered ... [...]` is no note.)
+      if buf[a] == 0x5B && buf[e - 1] == 0x5D {
+        var k = a + 1
+        while k < e - 1 && buf[k] != 0x5D { k += 1 }
+        if k == e - 1 { return true }
+      }
       guard buf[e - 1] == 0x3A, u.tokenEnd - u.tokenStart <= 8 else { return false }
       let r = u.range.clamped(to: 0..<buf.count)
       var end = r.upperBound
@@ -923,7 +931,7 @@ extension DedupText {
   static let sectionsOption = OptionSpec(
     "sections", .bool, default: .bool(true),
     help:
-      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
   )
 
   /// Each fragment's section (the number of heading lines before it and at it, see
@@ -954,11 +962,16 @@ extension DedupText {
     return out
   }
 
-  /// A Markdown ATX heading: one to six `#` and a space (`### Load configuration`).
+  /// A Markdown ATX heading: one to six `#` and a space (`### Load configuration`); or an
+  /// outline heading of Emacs outline and Org files (GNU NEWS files): two to six `*` and a space
+  /// (`** Bug fixes`; one `*` is a list item).
   static func isHeading(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    let c = buf[a]
+    guard c == 0x23 || c == 0x2A else { return false }
     var i = a
-    while i < e && buf[i] == 0x23 { i += 1 }
-    return i > a && i - a <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09)
+    while i < e && buf[i] == c { i += 1 }
+    let n = i - a
+    return n >= (c == 0x23 ? 1 : 2) && n <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09)
   }
 
   /// The line under a title in Markdown (setext) and reStructuredText: three or more of one

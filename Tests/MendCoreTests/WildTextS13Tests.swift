@@ -118,6 +118,42 @@ import Testing
     #expect(DedupText.sections(Document(text: "No heading here.\nNone at all.")) == nil)
   }
 
+  /// GNU NEWS files and Debian changelogs: a note in square brackets under each entry, and
+  /// outline headings (`** Bug fixes`) in each release.
+  @Test func bracketNotesAndOutlineHeadingsStay() {
+    let s = """
+      * Noteworthy changes in release 9.1 (2022-04-15) [stable]
+
+      ** Bug fixes
+
+        chmod -R no longer exits with error status when encountering symlinks.
+        All files would be processed correctly, but the exit status was incorrect.
+        [bug introduced in coreutils-9.0]
+
+        If 'cp -Z A B' checks B's status and some other process then removes B,
+        cp no longer creates B with a too-generous SELinux security context.
+        [bug introduced in coreutils-9.0]
+
+      * Noteworthy changes in release 9.0 (2021-09-24) [stable]
+
+      ** Changes to the build process
+
+        The configure script now checks for a working C compiler.
+
+      * Noteworthy changes in release 8.32 (2020-03-05) [stable]
+
+      ** Changes to the build process
+
+        The configure script no longer checks for an old compiler.
+
+      """
+    let r = fix(s)
+    #expect(r.changes.filter { $0.applied && $0.stage != "normalize-unicode" }.isEmpty)
+    // An elided quote is no note: `[...] text [...]` repeated still goes.
+    let q = "[...] he offered honest services such as chairing the office of the president [...]\nOther news.\n[...] he offered honest services such as chairing the office of the president [...]\n"
+    #expect(fix(q).text == "[...] he offered honest services such as chairing the office of the president [...]\nOther news.\n")
+  }
+
   /// gcloud's man pages: the same command again with one more argument.
   @Test func shellCommandsAreCode() {
     let s = GCLOUD + "\n"
