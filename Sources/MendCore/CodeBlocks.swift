@@ -98,9 +98,11 @@ public enum CodeBlocks {
   /// it): a literal block — the lines indented deeper than a paragraph that ends with `::` (`The
   /// expression::`, or `::` alone), or than a code directive (`.. code-block:: python`, `..
   /// code::`, `.. sourcecode::`, `.. doctest::`, `.. testcode::`, `.. testoutput::`, `..
-  /// parsed-literal::`, the directive line included), after the blank lines and the directive's
-  /// options, up to the first non-blank line that is not deeper (blank lines at its end are not
-  /// part of it) — and a doctest block: a line starting `>>>` (after its indent) and the lines
+  /// parsed-literal::`), after the blank lines and the directive's options, up to the first
+  /// non-blank line that is not deeper (blank lines at its end are not part of it), with the line
+  /// that opened it (the `::` line or the directive: were a stage to remove or re-indent it, the
+  /// block would not be one the next time, and a second run would change what the first left) —
+  /// and a doctest block: a line starting `>>>` (after its indent) and the lines
   /// after it up to a blank one. Every other directive (`.. note::`) holds prose and is left to
   /// the stages. Ranges of fragments, in order, none inside `outside`.
   public static func literalRanges(_ document: Document, outside: [Range<Int>] = []) -> [Range<Int>] {
@@ -169,7 +171,7 @@ public enum CodeBlocks {
         if indent[e] >= 0 { last = e }
         e += 1
       }
-      ranges.append((marker[k] == 2 ? k : j)..<(last + 1))
+      ranges.append(k..<(last + 1))
       k = last + 1
     }
     return ranges

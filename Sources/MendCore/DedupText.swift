@@ -964,14 +964,17 @@ extension DedupText {
 
   /// A Markdown ATX heading: one to six `#` and a space (`### Load configuration`); or an
   /// outline heading of Emacs outline and Org files (GNU NEWS files): two to six `*` and a space
-  /// (`** Bug fixes`; one `*` is a list item).
+  /// (`** Bug fixes`; one `*` is a list item). Not when the text after the marks looks like code
+  /// (`# mdadm --detail /dev/md1`, a command at a root prompt).
   static func isHeading(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
     let c = buf[a]
     guard c == 0x23 || c == 0x2A else { return false }
     var i = a
     while i < e && buf[i] == c { i += 1 }
     let n = i - a
-    return n >= (c == 0x23 ? 1 : 2) && n <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09)
+    guard n >= (c == 0x23 ? 1 : 2) && n <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09) else { return false }
+    // A root shell prompt is no heading: `# mdadm --detail /dev/md1`.
+    return !CodeLines.looksLikeCode(UnsafeBufferPointer(rebasing: buf[i..<e]))
   }
 
   /// The line under a title in Markdown (setext) and reStructuredText: three or more of one

@@ -1,5 +1,11 @@
 import CICU
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Unicode clean-up: BOM, line ends, HTML entities, mojibake (UTF-8 read as Windows-1252 or
 /// Latin-1), NFC/NFKC, control and zero-width characters, odd spaces and space runs, and, as
 /// options, ASCII quotes and dashes.
@@ -64,40 +70,78 @@ public struct NormalizeUnicode: Stage {
     // the positions of the ones after it.
     var k = 0
     var original = 0
+    // Removing a control or zero-width character joins the text around it, a repaired mojibake
+    // sequence can start another with what follows it (`Ã©’“`: `é’“` is 钓 read as
+    // Windows-1252), and NFC or an entity can make the lead character of one: a line that went
+    // through such a step is looked at again, at most twice, so that a second run finds nothing
+    // left to do.
+    var again = 0
     while k < document.fragments.count {
       let fragment = document.fragments[k]
-      var needs = scan(fragment.text, first: original == 0, facts: useFacts ? fragment.facts : [])
-      original += 1
-      if needs.isEmpty {
+      var needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
+      if again == 0 { original += 1 }
+      // Looked at again after a step that can make a new sequence: only what makes one counts
+      // (the rest — NFC, spaces — the step has done).
+      if needs.isEmpty || (again > 0 && needs.isDisjoint(with: [.mojibake, .controls, .entities])) {
         k += 1
+        again = 0
         continue
       }
+      let before = document.fragments[k].text
+      let (next, joins) = runOne(&document, k, needs, &context)
+      // (Only when the line changed: a step that changed nothing made nothing new.)
+      if joins && mojibake && again < 2 && (next != k + 1 || document.fragments[k].text != before)
+        && Self.mayStartSequence(document.fragments[k].text)
+      {
+        // Looked at once more (k stays: a line a lone CR split is its first piece now, and the
+        // others come after it).
+        again += 1
+        continue
+      }
+      again = 0
+      k = next
+    }
+  }
+
+  /// Whether a line may hold the start of a mojibake sequence (its lead characters U+00C2 ...
+  /// U+00F4 are all encoded from byte 0xC3) or of an entity (`&`): two `memchr` passes, so the
+  /// lines a step changed are looked at again only when a new sequence could be there (the Hindi
+  /// lines of an interview, whose joiners next to spaces go, are not).
+  static func mayStartSequence(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+      guard let p = buf.baseAddress else { return false }
+      return memchr(p, 0xC3, buf.count) != nil || memchr(p, 0x26, buf.count) != nil
+    } ?? true
+  }
+
+  /// Repair fragment k with what `scan` found it needs; returns the index after the fragments
+  /// it became (a lone CR splits one into several), and whether a step ran that can make a new
+  /// mojibake sequence (removing a control joins text, NFC composes `e` and U+0301 into `é`,
+  /// an entity or a repaired sequence sits next to what follows it).
+  func runOne(_ document: inout Document, _ k: Int, _ found: Needs, _ context: inout StageContext) -> (Int, Bool) {
+    let fragment = document.fragments[k]
+    var needs = found
+    do {
       if needs.contains(.nonASCII) && needs.isDisjoint(with: [.entities, .mojibake]) && isNormalized(fragment.text) {
         // Normalisation runs on the original text when nothing before it edits (entities and
         // mojibake do): a normalised text needs no NFC step.
         needs.remove(.nonASCII)
-        if needs.isEmpty {
-          k += 1
-          continue
-        }
+        if needs.isEmpty { return (k + 1, false) }
       }
       if needs == .spaceRuns {
         // The common case in real text (two spaces after a period): collapse on bytes.
         document.fragments[k].text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
-        k += 1
-        continue
+        return (k + 1, false)
       }
       if needs == .spaces && spaces && bytePaths {
         // Odd spaces (mostly NBSP), runs and ends, on bytes, with the scalar editor's records.
         document.fragments[k].text = normalizeSpacesOnBytes(fragment.text, line: fragment.line, &context)
-        k += 1
-        continue
+        return (k + 1, false)
       }
       if needs.contains(.controls) && needs.isSubset(of: [.controls, .spaces]) && spaces && bytePaths {
         // Zero-width characters (ZWJ/ZWNJ in Indic text, soft hyphens) and controls, then spaces.
         document.fragments[k].text = removeControlsOnBytes(fragment.text, line: fragment.line, &context)
-        k += 1
-        continue
+        return (k + 1, true)
       }
       var editor = ScalarEditor(fragment.text, line: fragment.line)
       if needs.contains(.bom) { editor.removeBOM(&context) }
@@ -125,7 +169,7 @@ public struct NormalizeUnicode: Stage {
         made.append(f)
       }
       document.fragments.replaceSubrange(k...k, with: made)
-      k += made.count
+      return (k + made.count, true)
     }
   }
 

@@ -106,7 +106,7 @@ import Testing
     #expect(ranges("a\n```\nx\ny") == [1..<4])
     // A line of a lone CR (a CRLF blank line) is blank.
     #expect(ranges("a\r\n\r\n```\r\nx\r\n```\r\n") == [2..<5])
-    #expect(CodeBlocks.literalRanges(Document(text: "\r\n\r\nText::\r\n\r\n  a\r\n")) == [4..<5])
+    #expect(CodeBlocks.literalRanges(Document(text: "\r\n\r\nText::\r\n\r\n  a\r\n")) == [2..<5])
     // Inline code, two backticks, and a fence character later in the line are no fences.
     #expect(ranges("```x``` is inline\n``\nsay ``` here").isEmpty)
   }
@@ -147,8 +147,8 @@ import Testing
     func ranges(_ s: String) -> [Range<Int>] { CodeBlocks.literalRanges(Document(text: s)) }
     // After a paragraph ending with ::, up to the first line that is not deeper; trailing blank
     // lines left out.
-    #expect(ranges("Example::\n\n    a\n\n    b\n\nText.") == [2..<5])
-    #expect(ranges("::\n\n  a\nText.") == [2..<3])
+    #expect(ranges("Example::\n\n    a\n\n    b\n\nText.") == [0..<5])
+    #expect(ranges("::\n\n  a\nText.") == [0..<3])
     // A code directive, its line and its options included.
     #expect(ranges(".. code-block:: sh\n   :linenos:\n\n   make\nText.") == [0..<4])
     // Prose directives, a :: with nothing deeper after it, and :: inside a line are not.

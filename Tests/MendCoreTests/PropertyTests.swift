@@ -11,6 +11,9 @@ import Testing
     ".", ",", "!", "?", " ", " ", " ", "  ", "\u{A0}", "\u{2009}", "&amp;", "&#8217;", "&rsquo;", "â€™", "Ã©",
     "café", "Москва", "東京", "👩‍👩‍👧", "e\u{301}", "\u{200B}", "\u{7}", "\r", "\n", "\n", "\n", "\"", "“", "”",
     "’", "—", "Photograph", "AP", "Reuters", "(FSB)", "U.S.", "Dr.", "2022", "$147bn", "https://example.com/a/b",
+    // Session 13: code blocks and structure (`CodeBlocks`, keep-structure, sections).
+    "\n```\n", "\n~~~~\n", "\n>>> ", "::\n\n", "\n.. code-block:: python\n", "\n    ", "\t", "\n## ", "\n** ",
+    "\n[note]\n", "\n===\n", "\n=item ", "\n$ make",
   ]
 
   static func document(seed: UInt64) -> String {
@@ -24,7 +27,7 @@ import Testing
     return s
   }
 
-  @Test(arguments: 0..<200)
+  @Test(arguments: 0..<1000)
   func idempotentAndDeterministic(seed: Int) {
     let doc = Self.document(seed: UInt64(seed))
     let (once, changes) = Repo.pipeline.clean(doc)

@@ -116,6 +116,8 @@ import Testing
     #expect(fix(md).text == md)
     #expect(DedupText.sections(Document(text: md)) == [1, 1, 1, 1, 2, 2, 2])
     #expect(DedupText.sections(Document(text: "No heading here.\nNone at all.")) == nil)
+    // A root prompt is no heading.
+    #expect(DedupText.sections(Document(text: "Text.\n# mdadm --detail /dev/md1\nMore.")) == nil)
   }
 
   /// GNU NEWS files and Debian changelogs: a note in square brackets under each entry, and
@@ -161,6 +163,15 @@ import Testing
     // A dollar amount is no prompt.
     let news = "Prices rose to $ 5 million in the first half of the year, officials said on Monday.\nOther news.\nPrices rose to $ 5 million in the first half of the year.\n"
     #expect(fix(news).text == "Prices rose to $ 5 million in the first half of the year, officials said on Monday.\nOther news.\n")
+  }
+
+  /// PropertyTests with more seeds (6 000, pieces of code blocks added): a repaired mojibake
+  /// sequence, a composed `é` or a removed control can start another sequence, which the second
+  /// run repaired. One run now reaches the fixed point.
+  @Test(arguments: ["e\u{301}\u{201D}\u{201C}&#8217;e\u{301}\n", "Ã©\u{2019}\u{201C} text\n", "Ã©\u{7}\u{2019}\u{2019}its\n"])
+  func normalizeReachesAFixedPointInOneRun(_ s: String) {
+    let once = fix(s).text
+    #expect(fix(once).text == once)
   }
 
   /// News text keeps its repairs: a near-duplicate standfirst sentence and a repeated line.
