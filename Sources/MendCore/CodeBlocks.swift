@@ -208,8 +208,9 @@ public enum CodeBlocks {
   /// have no such line, and are done here.
   static func mayHaveBlocks(_ document: Document, _ config: Config) -> Bool {
     for f in document.fragments {
+      var text = f.text
       let hit =
-        f.text.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+        text.withUTF8 { buf -> Bool in
           let n = buf.count
           var i = 0
           while i < n && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
@@ -221,7 +222,7 @@ public enum CodeBlocks {
           var e = n
           while e > i && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
           return e > i && buf[e - 1] == 0x3A
-        } ?? true
+        }
       if hit { return true }
     }
     return false

@@ -940,20 +940,31 @@ extension DedupText {
     let frags = document.fragments
     var out: [Int32]? = nil
     var current: Int32 = 0
-    for k in frags.indices {
+    // Per line: 0 blank, 1 text, 2 a heading by its own marks, 3 an underline (`isUnderline`).
+    func look(_ k: Int) -> UInt8 {
       var text = frags[k].text
-      let heading = text.withUTF8 { buf -> Bool in
-        let (a, e) = HardWrap.trimmed(buf)
-        if a == e { return false }
-        if isHeading(buf, a, e) { return true }
+      return text.withUTF8 { buf -> UInt8 in
+        var a = 0
+        while a < buf.count && (buf[a] == 0x20 || buf[a] == 0x09) { a += 1 }
+        if a == buf.count { return 0 }
+        let b = buf[a]
+        guard b == 0x23 || b == 0x2A || b == 0x3D || (b > 0x20 && b < 0x7F && !Bytes.isAlnum(b)) else { return 1 }
+        let (s, e) = HardWrap.trimmed(buf)
+        if s == e { return 0 }
+        if isHeading(buf, s, e) { return 2 }
         // POD: =head1 ... =head4, =item.
-        if buf[a] == 0x3D && e - a >= 5 {
-          let w = String(decoding: UnsafeBufferPointer(rebasing: buf[(a + 1)..<min(e, a + 5)]), as: UTF8.self)
-          if w == "head" || w == "item" { return true }
+        if b == 0x3D && e - s >= 5 {
+          let w = (buf[s + 1], buf[s + 2], buf[s + 3], buf[s + 4])
+          if w == (0x68, 0x65, 0x61, 0x64) || w == (0x69, 0x74, 0x65, 0x6D) { return 2 }
         }
-        return false
-      } || (k + 1 < frags.count && !frags[k].isBlank && isUnderline(frags[k + 1].text))
-      if heading {
+        return isUnderline(buf) ? 3 : 1
+      }
+    }
+    var next = frags.isEmpty ? 0 : look(0)
+    for k in frags.indices {
+      let this = next
+      next = k + 1 < frags.count ? look(k + 1) : 0
+      if this == 2 || (this != 0 && next == 3) {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
         current += 1
       }
@@ -980,9 +991,14 @@ extension DedupText {
   /// The line under a title in Markdown (setext) and reStructuredText: three or more of one
   /// punctuation character and nothing else (`=====`, `-----`, `^^^^^`).
   static func isUnderline(_ line: String) -> Bool {
+    var text = line
+    return text.withUTF8 { isUnderline($0) }
+  }
+
+  static func isUnderline(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var c: UInt8 = 0
     var count = 0
-    for b in line.utf8 where b != 0x20 && b != 0x09 && b != 0x0D {
+    for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D {
       if count == 0 {
         guard b > 0x20 && b < 0x7F && !Bytes.isAlnum(b) else { return false }
         c = b
