@@ -1,28 +1,28 @@
 /// Code blocks (`code-blocks:` in the rules file): Markdown fenced blocks (`fenced`) and
 /// reStructuredText literal and doctest blocks (`literal`, see `literalRanges`).
 ///
-/// A Markdown fence is a line of three or more
-/// backticks or tildes (after any indent: fences inside list items are indented) opens a block,
-/// and the next line of the same character, at least as many of them and nothing but spaces after
-/// them, closes it; a block that is never closed runs to the end of the document, as CommonMark
-/// has it. A backtick line with another backtick after its fence (```` ```x``` ````) is inline
-/// code, not a fence. The lines of a block, its fences included, are code, commands and program
-/// output: READMEs, package descriptions and converted web pages repeat such lines on purpose
-/// (`xray_recorder.end_subsegment()` in every example) and hold words that look like stripped
-/// apostrophes (`# ltdl is required to support dynamic crypto libs loading`).
+/// A Markdown fence — a line of three or more backticks or tildes, after any indent (fences
+/// inside list items are indented) — opens a block, and the next line of the same character, at
+/// least as many of them and nothing but spaces after them, closes it; a block that is never
+/// closed runs to the end of the document, as CommonMark has it. A backtick line with another
+/// backtick after its fence (```` ```x``` ````) is inline code, not a fence. The lines of a block,
+/// its fences included, are code, commands and program output: READMEs, package descriptions and
+/// converted web pages repeat such lines on purpose (`xray_recorder.end_subsegment()` in every
+/// example) and hold words that look like stripped apostrophes (`# ltdl is required to support
+/// dynamic crypto libs loading`).
 ///
-/// The stages the rules list leave those lines alone (the default rules list every stage,
+/// The stages the rules list leave those lines alone. The default rules list every stage,
 /// normalize-unicode included: its trimming and space runs would break a block's indentation and
 /// alignment, and its entity decoding would change `&amp;` in an HTML example; so a block's lines
-/// come out byte for byte as they went in, a CR before a line end included): before the first of them runs, each block
-/// is set aside and a blank line holds its place (a paragraph break, which is what the block was
-/// to the prose around it), and after the last of them each block goes back where its blank line
-/// is then. So the stages neither edit, remove nor move a line of a block, nor take one as the
-/// copy of another, and the prose around a block is repaired as before. Nothing is recorded for
-/// the set-aside lines (nothing changes in them). A placeholder is known by its line number (the
-/// block's first line, which no other fragment has while the block is aside) and its empty text;
-/// should a stage have dropped one, its block goes back before the first line that came after it
-/// in the input.
+/// come out byte for byte as they went in, a CR before a line end included. Before the first
+/// listed stage runs, each block is set aside and a blank line holds its place (a paragraph
+/// break, which is what the block was to the prose around it), and after the last one each block
+/// goes back where its blank line is then. So the stages neither edit, remove nor move a line of
+/// a block, nor take one as the copy of another, and the prose around a block is repaired as
+/// before. Nothing is recorded for the set-aside lines (nothing changes in them). A placeholder is
+/// known by its line number (the block's first line, which no other fragment has while the block
+/// is aside) and its empty text; should a stage have dropped one, its block goes back before the
+/// first line that came after it in the input.
 public enum CodeBlocks {
   /// The `code-blocks:` section of a rules file.
   public struct Config: Sendable, Equatable {

@@ -13,9 +13,10 @@ public struct Pipeline: Sendable {
   public let entries: [Entry]
   public let sentenceLocale: String
   public let abbreviations: [String]
-  /// Which stages leave fenced code blocks alone (`code-blocks:`, see `CodeBlocks`).
+  /// Which code blocks are looked for and which stages leave them alone (`code-blocks:`, see
+  /// `CodeBlocks`).
   public let codeBlocks: CodeBlocks.Config
-  /// Per entry: whether it runs with the fenced blocks set aside.
+  /// Per entry: whether it runs with the code blocks set aside.
   let leavesCode: [Bool]
 
   /// Build the enabled stages of a rule set, in its order.
@@ -82,7 +83,7 @@ public struct Pipeline: Sendable {
     var doc = document
     let seg = segmenter ?? makeSegmenter()
     var log = start
-    // Fenced code blocks are set aside before the first stage that leaves them alone and put
+    // Code blocks are set aside before the first stage that leaves them alone and put
     // back before the next stage that does not, or at the end (`CodeBlocks`); looked for once
     // per such run of stages.
     var aside: CodeBlocks.SetAside? = nil
