@@ -121,56 +121,54 @@ public struct NormalizeUnicode: Stage {
   func runOne(_ document: inout Document, _ k: Int, _ found: Needs, _ context: inout StageContext) -> (Int, Bool) {
     let fragment = document.fragments[k]
     var needs = found
-    do {
-      if needs.contains(.nonASCII) && needs.isDisjoint(with: [.entities, .mojibake]) && isNormalized(fragment.text) {
-        // Normalisation runs on the original text when nothing before it edits (entities and
-        // mojibake do): a normalised text needs no NFC step.
-        needs.remove(.nonASCII)
-        if needs.isEmpty { return (k + 1, false) }
-      }
-      if needs == .spaceRuns {
-        // The common case in real text (two spaces after a period): collapse on bytes.
-        document.fragments[k].text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
-        return (k + 1, false)
-      }
-      if needs == .spaces && spaces && bytePaths {
-        // Odd spaces (mostly NBSP), runs and ends, on bytes, with the scalar editor's records.
-        document.fragments[k].text = normalizeSpacesOnBytes(fragment.text, line: fragment.line, &context)
-        return (k + 1, false)
-      }
-      if needs.contains(.controls) && needs.isSubset(of: [.controls, .spaces]) && spaces && bytePaths {
-        // Zero-width characters (ZWJ/ZWNJ in Indic text, soft hyphens) and controls, then spaces.
-        document.fragments[k].text = removeControlsOnBytes(fragment.text, line: fragment.line, &context)
-        return (k + 1, true)
-      }
-      var editor = ScalarEditor(fragment.text, line: fragment.line)
-      if needs.contains(.bom) { editor.removeBOM(&context) }
-      var pieces: [[Unicode.Scalar]] = []
-      if needs.contains(.lineEnds) { pieces = editor.splitLineEnds(&context) }
-      if pieces.isEmpty { pieces = [editor.scalars] }
-      var made: [Fragment] = []
-      made.reserveCapacity(pieces.count)
-      for piece in pieces {
-        var e = ScalarEditor(scalars: piece, line: fragment.line)
-        if needs.contains(.entities) { e.decodeEntities(&context) }
-        if needs.contains(.mojibake) { e.repairMojibake(&context) }
-        if let form, needs.contains(.nonASCII) { e.normalize(form: form, &context) }
-        if needs.contains(.controls) { e.removeControls(&context) }
-        if needs.contains(.punctuation) { e.asciiPunctuation(quotes: asciiQuotes, dashes: asciiDashes, &context) }
-        // Earlier steps (a split CR, a removed control) can leave spaces to tidy, so the slow
-        // path always runs the space step.
-        if spaces {
-          e.normalizeSpaces(trim: trim, &context)
-        } else if trim {
-          e.trimSpaces(&context)
-        }
-        var f = fragment
-        f.text = e.string
-        made.append(f)
-      }
-      document.fragments.replaceSubrange(k...k, with: made)
-      return (k + made.count, true)
+    if needs.contains(.nonASCII) && needs.isDisjoint(with: [.entities, .mojibake]) && isNormalized(fragment.text) {
+      // Normalisation runs on the original text when nothing before it edits (entities and
+      // mojibake do): a normalised text needs no NFC step.
+      needs.remove(.nonASCII)
+      if needs.isEmpty { return (k + 1, false) }
     }
+    if needs == .spaceRuns {
+      // The common case in real text (two spaces after a period): collapse on bytes.
+      document.fragments[k].text = collapseSpaceRuns(fragment.text, line: fragment.line, &context)
+      return (k + 1, false)
+    }
+    if needs == .spaces && spaces && bytePaths {
+      // Odd spaces (mostly NBSP), runs and ends, on bytes, with the scalar editor's records.
+      document.fragments[k].text = normalizeSpacesOnBytes(fragment.text, line: fragment.line, &context)
+      return (k + 1, false)
+    }
+    if needs.contains(.controls) && needs.isSubset(of: [.controls, .spaces]) && spaces && bytePaths {
+      // Zero-width characters (ZWJ/ZWNJ in Indic text, soft hyphens) and controls, then spaces.
+      document.fragments[k].text = removeControlsOnBytes(fragment.text, line: fragment.line, &context)
+      return (k + 1, true)
+    }
+    var editor = ScalarEditor(fragment.text, line: fragment.line)
+    if needs.contains(.bom) { editor.removeBOM(&context) }
+    var pieces: [[Unicode.Scalar]] = []
+    if needs.contains(.lineEnds) { pieces = editor.splitLineEnds(&context) }
+    if pieces.isEmpty { pieces = [editor.scalars] }
+    var made: [Fragment] = []
+    made.reserveCapacity(pieces.count)
+    for piece in pieces {
+      var e = ScalarEditor(scalars: piece, line: fragment.line)
+      if needs.contains(.entities) { e.decodeEntities(&context) }
+      if needs.contains(.mojibake) { e.repairMojibake(&context) }
+      if let form, needs.contains(.nonASCII) { e.normalize(form: form, &context) }
+      if needs.contains(.controls) { e.removeControls(&context) }
+      if needs.contains(.punctuation) { e.asciiPunctuation(quotes: asciiQuotes, dashes: asciiDashes, &context) }
+      // Earlier steps (a split CR, a removed control) can leave spaces to tidy, so the slow
+      // path always runs the space step.
+      if spaces {
+        e.normalizeSpaces(trim: trim, &context)
+      } else if trim {
+        e.trimSpaces(&context)
+      }
+      var f = fragment
+      f.text = e.string
+      made.append(f)
+    }
+    document.fragments.replaceSubrange(k...k, with: made)
+    return (k + made.count, true)
   }
 
   /// What a fragment may need, found by one pass over its bytes (the hot path: most lines need
