@@ -118,23 +118,18 @@ public enum CodeBlocks {
     for k in 0..<n where !excluded[k] {
       var text = frags[k].text
       text.withUTF8 { buf in
-        let m = buf.count
-        var i = 0
-        var col = 0
-        while i < m && (buf[i] == 0x20 || buf[i] == 0x09) {
-          col = buf[i] == 0x09 ? (col / 8 + 1) * 8 : col + 1
-          i += 1
-        }
-        var e = m
-        while e > i && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
+        let (i, e) = HardWrap.trimmed(buf)
         if i == e { return }
+        var col = 0
+        for b in buf[0..<i] { col = b == 0x09 ? (col / 8 + 1) * 8 : col + 1 }
         indent[k] = col
         if e - i >= 3 && buf[i] == 0x3E && buf[i + 1] == 0x3E && buf[i + 2] == 0x3E && (e - i == 3 || buf[i + 3] == 0x20) {
           marker[k] = 3
-        } else if e - i >= 2 && buf[e - 1] == 0x3A && buf[e - 2] == 0x3A {
-          marker[k] = isCodeDirective(buf, i, e) ? 2 : (buf[i] == 0x2E && e - i > 2 && buf[i + 1] == 0x2E ? 0 : 1)
         } else if isCodeDirective(buf, i, e) {
           marker[k] = 2
+        } else if e - i >= 2 && buf[e - 1] == 0x3A && buf[e - 2] == 0x3A && !(buf[i] == 0x2E && e - i > 2 && buf[i + 1] == 0x2E) {
+          // A paragraph that ends with `::` (not another directive: `.. note::`).
+          marker[k] = 1
         }
         if marker[k] != 0 { anyMark = true }
       }
@@ -211,17 +206,12 @@ public enum CodeBlocks {
       var text = f.text
       let hit =
         text.withUTF8 { buf -> Bool in
-          let n = buf.count
-          var i = 0
-          while i < n && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
-          if i == n { return false }
+          let (i, e) = HardWrap.trimmed(buf)
+          if i == e { return false }
           let b = buf[i]
           if config.fenced && (b == 0x60 || b == 0x7E) { return true }
           guard config.literal else { return false }
-          if b == 0x3E || b == 0x2E { return true }
-          var e = n
-          while e > i && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09 || buf[e - 1] == 0x0D) { e -= 1 }
-          return e > i && buf[e - 1] == 0x3A
+          return b == 0x3E || b == 0x2E || buf[e - 1] == 0x3A
         }
       if hit { return true }
     }

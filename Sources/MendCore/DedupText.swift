@@ -907,11 +907,10 @@ extension DedupText {
   /// short lead-in that ends the line with a colon.
   static func isStructure(_ u: Unit, _ document: Document) -> Bool {
     var text = document.fragments[u.fragment].text
-    let next = u.fragment + 1 < document.fragments.count ? document.fragments[u.fragment + 1].text : ""
-    return text.withUTF8 { buf in
+    let own = text.withUTF8 { buf in
       let (a, e) = HardWrap.trimmed(buf)
       if a == e { return false }
-      if HardWrap.startsListItem(buf, a, e) || isHeading(buf, a, e) || isUnderline(next) { return true }
+      if HardWrap.startsListItem(buf, a, e) || isHeading(buf, a, e) { return true }
       // A note in square brackets, the whole line (`[bug introduced in coreutils-9.0]` in GNU
       // NEWS files, `[ Johannes Schauer ]` over a co-maintainer's entries in a Debian changelog).
       // (One note: the first `]` ends the line, so `[...] he offered ... [...]` is no note.)
@@ -926,6 +925,8 @@ extension DedupText {
       while end > r.lowerBound && (buf[end - 1] == 0x20 || buf[end - 1] == 0x09) { end -= 1 }
       return end >= e
     }
+    // A title over an underline (the next line is looked at only when this one is no structure).
+    return own || (u.fragment + 1 < document.fragments.count && isUnderline(document.fragments[u.fragment + 1].text))
   }
 
   static let sectionsOption = OptionSpec(
@@ -944,13 +945,11 @@ extension DedupText {
     func look(_ k: Int) -> UInt8 {
       var text = frags[k].text
       return text.withUTF8 { buf -> UInt8 in
-        var a = 0
-        while a < buf.count && (buf[a] == 0x20 || buf[a] == 0x09) { a += 1 }
-        if a == buf.count { return 0 }
-        let b = buf[a]
-        guard b == 0x23 || b == 0x2A || b == 0x3D || (b > 0x20 && b < 0x7F && !Bytes.isAlnum(b)) else { return 1 }
         let (s, e) = HardWrap.trimmed(buf)
         if s == e { return 0 }
+        // Headings, POD commands and underlines all start with ASCII punctuation.
+        let b = buf[s]
+        guard b > 0x20 && b < 0x7F && !Bytes.isAlnum(b) else { return 1 }
         if isHeading(buf, s, e) { return 2 }
         // POD: =head1 ... =head4, =item.
         if b == 0x3D && e - s >= 5 {
