@@ -185,12 +185,26 @@ enum DedupText {
     var prefix: UInt32 = 0
     var len: Int32 = 0
     var digits = false
+    var scalars = 0
+    var prefixEnd: UInt64 = 0  // the hash of the bytes of the first four scalars
+    var ascii = true
     for c in s.utf8 {
       h = (h ^ UInt64(c)) &* fnvPrime
       if len < 4 { prefix |= UInt32(c) << (8 * UInt32(len)) }
       len += 1
+      if c >= 0x80 { ascii = false }
+      if c & 0xC0 != 0x80 { scalars += 1 }
+      if scalars <= 4 { prefixEnd = h }
       if c >= 0x30 && c <= 0x39 { digits = true }
     }
+    // The inflection stem (`claim`/`claims`: the same first four bytes) is the first four
+    // letters of a word that is not ASCII after normalising: four bytes are one letter and a
+    // piece of the next in Devanagari, Cyrillic or Greek, which made every two words that begin
+    // alike inflections of each other (and the dedup stages' proofs useless on such text). A
+    // word longer than 4 bytes gets the hash of its first four scalars (of the whole word when it
+    // has fewer: only the same word is then its inflection); up to 4 bytes the prefix stays the
+    // word itself, as `shape` needs.
+    if !ascii && len > 4 { prefix = UInt32(truncatingIfNeeded: mix(prefixEnd) >> 32) }
     return Token(hash: mix(h), prefix: prefix, length: len, isNumber: digits)
   }
 
