@@ -570,6 +570,7 @@ extension OrderModel {
     var definiteL: [UInt64] = []
     var contentL: [UInt64] = []
     var row = [Double](repeating: 0, count: Feature.unaryCount)
+    let surnameSet = notSurnames?.set()
     for si in 0..<count {
       let lo = bounds[si]
       let m = bounds[si + 1] - lo
@@ -621,6 +622,11 @@ extension OrderModel {
         if len >= 2 {
           fullNames += 1
           lastL.append(keys[j - 1])
+          // A name given surname first (`Xi Jinping`, then `Xi`): its first word too.
+          // (see `OrderModel.notSurnames`; the run's last word is no common word either).
+          if surnameSet != nil && Self.surnameFirst(keys[i], surnameSet) && Self.surnameFirst(keys[j - 1], surnameSet) {
+            lastL.append(keys[i])
+          }
         }
         for p in i..<j {
           if ts[p].allCaps && !ts[p].inParens && len == 1 {

@@ -1,4 +1,5 @@
 import CICU
+import Foundation
 
 /// The coherence model behind `restore-order`: what each sentence says about where it belongs
 /// (lead signals, back-references) and what each pair says about which comes first (a full name
@@ -82,6 +83,49 @@ public struct OrderModel: Sendable {
   /// Added to the score of an order whose first sentence opens with a pronoun, connective or
   /// back-reference (a rule, not fitted: such a sentence cannot open a text).
   public var firstReference: Double = -5
+  /// Words that do not start a name surname first (`first-word-surnames`): the first word of a
+  /// run of two or more capitalised words (`Xi` of `Xi Jinping`) counts as a surname, like the
+  /// run's last word, unless its key is here. Nil: only last words count (before session 14).
+  public var notSurnames: SurnameExclusions?
+
+  /// Whether the first word of a name run counts as a surname (see `notSurnames`; `set` is its
+  /// table, nil when the rule is off).
+  @inline(__always) static func surnameFirst(_ key: UInt64, _ set: KeySet?) -> Bool {
+    guard let set else { return false }
+    return !set.contains(key)
+  }
+
+  /// The keys of the words of a lexicon (one word a line) that rule out a first word as a
+  /// surname: every capitalised entry (a first name, a demonym, a place: `Vladimir`, `European`)
+  /// and every lower-case entry of three letters or more (`Supreme`, `Federal`, `New`), since a
+  /// run that starts with a common word is a title or an institution more often than a name.
+  /// Two-letter lower-case entries are abbreviations and letter names (`xi`, `mu`), kept out.
+  public static func notSurnameKeys(lexiconText: [UInt8]) -> [UInt64] {
+    var out: [UInt64] = []
+    out.reserveCapacity(lexiconText.count / 8)
+    var i = 0
+    let n = lexiconText.count
+    while i < n {
+      var j = i
+      while j < n && lexiconText[j] != 0x0A { j += 1 }
+      var e = j
+      while e > i && (lexiconText[e - 1] == 0x0D || lexiconText[e - 1] == 0x20) { e -= 1 }
+      var s = i
+      while s < e && lexiconText[s] == 0x20 { s += 1 }
+      if s < e && lexiconText[s] != 0x23 {
+        let first = lexiconText[s]
+        let upper = first >= 0x41 && first <= 0x5A
+        if upper || e - s >= 3 {
+          var h = fnvOffset
+          for p in s..<e { h = (h ^ UInt64(lower(lexiconText[p]))) &* fnvPrime }
+          out.append(h)
+        }
+      }
+      i = j + 1
+    }
+    out.sort()
+    return out
+  }
 
   /// Off only in tests: `scanCaps` then takes every byte through its word loop (the reference
   /// for its eight-byte lane over lower-case words).
@@ -1006,12 +1050,32 @@ extension OrderModel {
       }
       if plainBody[li] { sawPlain = true }
     }
-    return Self.countQuick(caps, opening: opening, plainBody: plainBody)
+    return Self.countQuick(caps, opening: opening, plainBody: plainBody, notSurnames: notSurnames?.set())
   }
 
   /// The count of `quickViolations` from the capitalised words of a document's lines.
-  static func countQuick(_ caps: [QuickCap], opening: Int, plainBody: [Bool]) -> Int {
-    countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: Int.max).count
+  static func countQuick(_ caps: [QuickCap], opening: Int, plainBody: [Bool], notSurnames: KeySet? = nil) -> Int {
+    countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: Int.max, notSurnames: notSurnames).count
+  }
+
+  /// Whether `caps[i]` is the first word of a run of two or more capitalised words (runs do not
+  /// cross lines; a run's last word carries bit 30 of `line`).
+  /// Whether the last word of the run that starts at `caps[i]` (its key or its stem) is no
+  /// common word either (`Jinping` of `Xi Jinping`, not `Hall` of `Bontddu Hall`): a place or an
+  /// institution named after one (`Barmouth Publicity`, `Wales Police`) ends in a common word.
+  @inline(__always) static func lastWordMayBeName(
+    _ caps: UnsafeBufferPointer<QuickCap>, _ i: Int, _ notSurnames: KeySet?
+  ) -> Bool {
+    var j = i
+    while j + 1 < caps.count && caps[j].line & (1 << 30) == 0 { j += 1 }
+    return surnameFirst(caps[j].key, notSurnames) || surnameFirst(caps[j].stem, notSurnames)
+  }
+
+  @inline(__always) static func startsRun(_ caps: UnsafeBufferPointer<QuickCap>, _ i: Int) -> Bool {
+    guard caps[i].inRun else { return false }
+    if i == 0 { return true }
+    let p = caps[i - 1]
+    return !p.inRun || p.line & (1 << 30) != 0
   }
 
   /// Session 10: the count of `countQuickSignsReference` (the same sets, asked the same questions
@@ -1029,22 +1093,37 @@ extension OrderModel {
   /// The early return matches the reference's (no non-zero key in `long` and `defined` empty).
   /// The expectation, for the few documents whose count reaches `expectationFrom`, is computed as
   /// before from the reference's sets.
-  static func countQuickSigns(_ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int) -> QuickSigns {
+  static func countQuickSigns(
+    _ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int, notSurnames: KeySet? = nil
+  ) -> QuickSigns {
     var out = QuickSigns(count: opening, expected: 0, variance: 0)
     if caps.isEmpty { return out }
     var table = SignTable(capacity: caps.count / 2 + 8)
     var longNonZero = false
     var anyDefined = false
-    for c in caps {
-      if c.line & (1 << 30) != 0 {
-        table.add(c.key, SignTable.long)
-        table.add(c.stem, SignTable.long)
-        if c.key != 0 || c.stem != 0 { longNonZero = true }
-      }
-      if c.allCaps && c.inParens {
-        table.add(c.key, SignTable.defined)
-        table.add(c.key ^ 1, 0)
-        anyDefined = true
+    caps.withUnsafeBufferPointer { cp in
+      for (i, c) in cp.enumerated() {
+        if c.line & (1 << 30) != 0 {
+          table.add(c.key, SignTable.long)
+          table.add(c.stem, SignTable.long)
+          if c.key != 0 || c.stem != 0 { longNonZero = true }
+        } else if notSurnames != nil && startsRun(cp, i) && lastWordMayBeName(cp, i, notSurnames) {
+          // A name given surname first (see `notSurnames`): the key or the stem the full
+          // analysis may take for the word, so the count stays an upper bound of the full one.
+          if surnameFirst(c.key, notSurnames) {
+            table.add(c.key, SignTable.long)
+            if c.key != 0 { longNonZero = true }
+          }
+          if c.stem != c.key && surnameFirst(c.stem, notSurnames) {
+            table.add(c.stem, SignTable.long)
+            if c.stem != 0 { longNonZero = true }
+          }
+        }
+        if c.allCaps && c.inParens {
+          table.add(c.key, SignTable.defined)
+          table.add(c.key ^ 1, 0)
+          anyDefined = true
+        }
       }
     }
     if !longNonZero && !anyDefined { return out }
@@ -1119,16 +1198,21 @@ extension OrderModel {
 
   /// The reference for `countQuickSigns` (sessions 5–9: four hash sets; a test compares them).
   static func countQuickSignsReference(
-    _ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int
+    _ caps: [QuickCap], opening: Int, plainBody: [Bool], expectationFrom: Int, notSurnames: KeySet? = nil
   ) -> QuickSigns {
     var out = QuickSigns(count: opening, expected: 0, variance: 0)
     if caps.isEmpty { return out }
     var long = GrowingKeySet(capacity: 64)
     var defined = GrowingKeySet(capacity: 16)
-    for c in caps {
+    for (i, c) in caps.enumerated() {
       if c.line & (1 << 30) != 0 {
         long.insert(c.key)
         long.insert(c.stem)
+      } else if c.inRun && (i == 0 || !caps[i - 1].inRun || caps[i - 1].line & (1 << 30) != 0)
+        && caps.withUnsafeBufferPointer({ lastWordMayBeName($0, i, notSurnames) })
+      {
+        if surnameFirst(c.key, notSurnames) { long.insert(c.key) }
+        if c.stem != c.key && surnameFirst(c.stem, notSurnames) { long.insert(c.stem) }
       }
       if c.allCaps && c.inParens { defined.insert(c.key) }
     }
@@ -1294,7 +1378,8 @@ extension OrderModel {
         if plainBody[li] { sawPlain = true }
       }
     }
-    var signs = Self.countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: expectationFrom)
+    var signs = Self.countQuickSigns(
+      caps, opening: opening, plainBody: plainBody, expectationFrom: expectationFrom, notSurnames: notSurnames?.set())
     if !eager && scanned > 0 && signs.count >= expectationFrom, let zMin {
       let c = Double(signs.count)
       let e0 = signs.expected
@@ -1667,5 +1752,42 @@ extension OrderModel {
       break
     }
     return j
+  }
+}
+
+/// The words that rule out a first word as a surname (`OrderModel.notSurnameKeys` of a lexicon
+/// file), read when a document first needs them: most runs (prose) never do, so start-up does not
+/// pay for the 75 000-word file. The sorted keys are kept in the table cache (`TableCache`).
+public final class SurnameExclusions: @unchecked Sendable {
+  let path: String?
+  private let lock = NSLock()
+  private var built: KeySet?
+  private let given: [UInt64]?
+
+  public init(path: String) {
+    self.path = path
+    given = nil
+  }
+
+  /// Exclusions given as keys (tests).
+  public init(keys: [UInt64]) {
+    path = nil
+    given = keys
+  }
+
+  public func set() -> KeySet {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    var keys = given ?? []
+    if let path, let text = TableCache.readWhole(path) {
+      let stored = TableCache.tables(kind: "surname-exclusions", inputs: [text]) {
+        [OrderModel.notSurnameKeys(lexiconText: text)]
+      }
+      keys = stored.first ?? OrderModel.notSurnameKeys(lexiconText: text)
+    }
+    let b = KeySet(keys)
+    built = b
+    return b
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Restores the reading order of a document whose sentences were shuffled one per line, and lays
 /// its metadata out in the order the rules give (headline, date, URL, body, caption, ...).
 ///
@@ -83,6 +85,9 @@ public struct RestoreOrder: Stage {
       OptionSpec("fragmented-share", .double, default: .double(0.9), help: "Share of body lines that must hold exactly one sentence for the document to count as fragmented."),
       OptionSpec("gain-threshold", .double, default: .double(0.05), help: "Reorder only when the model's score gain over the given order, per sentence pair, is at least this."),
       OptionSpec("min-violations", .int, default: .int(2), help: "Reorder only with at least this many hard signs of disorder in the given order: a first sentence that opens with a back-reference, a name first given short although its full form is in the text, an acronym used before its definition."),
+      OptionSpec("quote-signs", .bool, default: .bool(true), help: "Count among the hard signs each line that closes a quotation where none is open (`Nothing will stop us,\" she said.` before the line that opens it): text in order shows almost none, shuffled lines of a split quotation many."),
+      OptionSpec("first-word-surnames", .bool, default: .bool(true), help: "Count a name given surname first (`Xi Jinping`, then `Xi`) among the hard signs: the first word of a run of capitalised words is a surname, like its last word, unless `surname-exclusions` lists it (capitalised, or lower-case with three letters or more)."),
+      OptionSpec("surname-exclusions", .lexicon, default: .string("lexicons/english-words.txt"), help: "Words that do not start a name surname first: first names, demonyms, places and common words (`Vladimir`, `European`, `Federal`)."),
       OptionSpec("signs-z-min", .double, default: .double(-1.882), help: "Reorder only when the given order shows at least this many standard deviations more hard signs of disorder than a random order of the same lines would (text in order shows far fewer than chance; counted from the bytes, before any other analysis)."),
       OptionSpec("adjacent-z-max", .double, default: .double(2.876), help: "Reorder only when the given order's neighbour cohesion is at most this many standard deviations above a random order's."),
       OptionSpec("given-order-z-max", .double, default: .double(0.858), help: "Reorder only when the given order scores at most this many standard deviations above a random order (text in order scores high)."),
@@ -131,6 +136,8 @@ public struct RestoreOrder: Stage {
   public let gainThreshold: Double
   public internal(set) var givenZMax: Double
   public internal(set) var minViolations: Int
+  /// `quote-signs`: lines that close a quotation where none is open count as hard signs.
+  public internal(set) var quoteSigns: Bool
   public internal(set) var adjacentZMax: Double
   public let signsZMin: Double
   let exactUpTo: Int
@@ -158,6 +165,11 @@ public struct RestoreOrder: Stage {
       summaryVerbs: options.list("summary-verbs"), laterWords: options.list("later-words"),
       backgroundWords: options.list("background-words"), attributionWords: options.list("attribution-words"))
     model.firstReference = options.double("weight-first-reference")
+    if options.bool("first-word-surnames") {
+      let path = options.path("surname-exclusions")
+      guard FileManager.default.isReadableFile(atPath: path) else { throw LexiconLoadError(path: path) }
+      model.notSurnames = SurnameExclusions(path: path)
+    }
     classifier = try FragmentClassifier(
       caption: options.list("caption-patterns"), credit: options.list("credit-patterns"),
       date: options.list("date-patterns"), url: options.list("url-patterns"),
@@ -176,6 +188,7 @@ public struct RestoreOrder: Stage {
     gainThreshold = options.double("gain-threshold")
     givenZMax = options.double("given-order-z-max")
     minViolations = options.int("min-violations")
+    quoteSigns = options.bool("quote-signs")
     adjacentZMax = options.double("adjacent-z-max")
     signsZMin = options.double("signs-z-min")
     exactUpTo = options.int("exact-up-to")
@@ -493,9 +506,10 @@ public struct RestoreOrder: Stage {
   /// cheapest first: the hard signs of disorder (linear in the text), then the random-order
   /// z-scores (O(n + k) each), and only then the O(n²) pair scores and the search. All conditions must hold for a
   /// reorder, so the order of the tests does not change the outcome.
+  /// `extraSigns`: hard signs found outside the sentences' names (`QuoteSigns`), added to theirs.
   /// `cohesionChecked`: the caller has already run that test on these sentences and it passed
   /// (`run`, for long documents), so it is not run twice.
-  func evaluate(_ sentences: [String], stopEarly: Bool, cohesionChecked: Bool = false) -> Decision? {
+  func evaluate(_ sentences: [String], stopEarly: Bool, cohesionChecked: Bool = false, extraSigns: Int = 0) -> Decision? {
     let n = sentences.count
     // The decline test reads the flat analysis; `Sentence` values only for a document it lets through.
     // Neighbour cohesion first, from the content words alone (exactly the `aZ` below; see
@@ -504,7 +518,7 @@ public struct RestoreOrder: Stage {
     let flat = model.analyzeFlat(sentences)
     let identity = Array(0..<n)
     let violations = OrderModel.violations(flat, order: identity)
-    if stopEarly && violations < minViolations { return nil }
+    if stopEarly && violations + extraSigns < minViolations { return nil }
     let first = model.firstScores(flat)
     let (givenZ, aZ, pZ) = randomOrderZ(flat, first: first)
     if stopEarly && (givenZ > givenZMax || aZ > adjacentZMax) { return nil }
@@ -614,9 +628,18 @@ public struct RestoreOrder: Stage {
     // Too few hard signs of disorder, counted from the bytes before any regular expression or
     // sentence break runs (an upper bound of the full count below, so nothing the full test would
     // reorder is lost): text in order, the common case, leaves here.
+    // Lines that close a quotation where none is open (`QuoteSigns`), counted over all text lines
+    // and only when the names' signs alone fall short: they add to both counts.
+    var quotes: Int?
+    func quoteCount() -> Int {
+      if let quotes { return quotes }
+      let q = quoteSigns ? QuoteSigns.count(texts) : 0
+      quotes = q
+      return q
+    }
     if minViolations > 0 || signsZMin > -1e9 {
       let signs = model.quickSigns(texts, plainBody: plain, expectationFrom: minViolations, zMin: signsZMin)
-      if signs.count < minViolations { return }
+      if signs.count < minViolations && signs.count + quoteCount() < minViolations { return }
       // Far fewer signs than a random order of the same lines would show: text in order whose
       // few signs are noise (a surname shared by two people, a name split by a crude sentence
       // splitter). A rule of its own, checked here because it is as cheap as the count.
@@ -665,9 +688,12 @@ public struct RestoreOrder: Stage {
     guard oneSentenceLines(upTo: multi > 0 ? body.count : min(body.count, Self.icuProbe)) else { return }
 
     // 4. The model's order, and whether it gains enough over the given one.
-    guard let decision = evaluate(body.map { frags[$0].text }, stopEarly: true, cohesionChecked: cohesionChecked),
+    let q = quoteCount()
+    guard
+      let decision = evaluate(
+        body.map { frags[$0].text }, stopEarly: true, cohesionChecked: cohesionChecked, extraSigns: q),
       decision.gainPerPair >= gainThreshold, decision.givenZ <= givenZMax,
-      decision.givenViolations >= minViolations, decision.adjacentZ <= adjacentZMax,
+      decision.givenViolations + q >= minViolations, decision.adjacentZ <= adjacentZMax,
       decision.order != Array(0..<body.count)
     else { return }
     guard oneSentenceLines(upTo: body.count), Double(single) >= fragmentedShare * Double(body.count) else { return }

@@ -255,7 +255,7 @@ struct OrderEval: ParsableCommand {
       ds = docs(try Corpus.load(corpus, split: split), segmenter: segmenter)
     }
     var rng = SeededRandom(seed: seed)
-    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv\tqe\tqvar\tqvz")
+    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv\tqe\tqvar\tqvz\tquotes")
     for d in ds {
       var perm = Array(0..<d.lines.count)
       perm.shuffle(using: &rng)
@@ -275,6 +275,7 @@ struct OrderEval: ParsableCommand {
         } else {
           row += "\t0\t0\t0\t0\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t0\t0\t0\t0\t0"
         }
+        row += "\t\(QuoteSigns.count(lines.filter { !$0.allSatisfy(\.isWhitespace) }))"
         print(row)
       }
     }
