@@ -53,28 +53,37 @@ public enum QuoteSigns {
     text.withUTF8 { read($0, into: &state) }
   }
 
-  /// One pass over a line's bytes (no list of marks).
+  /// One pass over a line's marks (no list of them): `memchr` finds the next `"` and the next
+  /// lead byte 0xE2 (a curly quotation mark, or a curly apostrophe or dash, passed over), so the
+  /// bytes between marks are not read one by one.
   public static func read(_ buf: UnsafeBufferPointer<UInt8>, into state: inout State) {
-    // Most lines hold no mark at all: `memchr` for `"` and for the lead byte of the curly ones.
     guard let base = buf.baseAddress, buf.count > 0 else { return }
     let n = buf.count
-    if memchr(base, 0x22, n) == nil && memchr(base, 0xE2, n) == nil { return }
-    var i = 0
-    while i < n {
-      let b = buf[i]
+    @inline(__always) func find(_ byte: UInt8, from i: Int) -> Int {
+      guard i < n, let p = memchr(base + i, Int32(byte), n - i) else { return n }
+      return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+    var nextQuote = find(0x22, from: 0)
+    var nextLead = find(0xE2, from: 0)
+    while nextQuote < n || nextLead < n {
       // 0: opens, 1: closes, 2: flips, 3: no mark.
       var m = 3
-      if b == 0x22 {
+      if nextQuote < nextLead {
+        let i = nextQuote
         // After a dash (U+2013, U+2014: E2 80 93/94) counts as after a space.
         let before =
           i == 0 || isSpaceBefore(buf[i - 1])
           || (i >= 3 && buf[i - 3] == 0xE2 && buf[i - 2] == 0x80 && (buf[i - 1] == 0x93 || buf[i - 1] == 0x94))
         let after = i + 1 == n || isSpaceAfter(buf[i + 1])
         m = before && !after ? 0 : !before && after ? 1 : 2
-      } else if b == 0xE2 && i + 2 < n && buf[i + 1] == 0x80 {
-        let c = buf[i + 2]
-        m = c == 0x9C || c == 0x9E ? 0 : c == 0x9D ? 1 : 3
-        i += 2
+        nextQuote = find(0x22, from: i + 1)
+      } else {
+        let i = nextLead
+        if i + 2 < n && buf[i + 1] == 0x80 {
+          let c = buf[i + 2]
+          m = c == 0x9C || c == 0x9E ? 0 : c == 0x9D ? 1 : 3
+        }
+        nextLead = find(0xE2, from: i + 1)
       }
       switch m {
       case 0:
@@ -88,7 +97,6 @@ public enum QuoteSigns {
       default:
         break
       }
-      i += 1
     }
   }
 
