@@ -60,21 +60,12 @@ import Testing
     #expect(Repo.pipeline.clean(text).changes.allSatisfy { $0.stage != RestoreOrder.id })
   }
 
+  /// Only the count of hard signs decides here (the z-tests off, one sign needed).
   static func stage(quoteSigns: Bool) -> Pipeline {
-    var rules = Repo.rules
-    for i in rules.stages.indices {
-      rules.stages[i].enabled = rules.stages[i].id == RestoreOrder.id
-      if rules.stages[i].id == RestoreOrder.id {
-        // Only the count of hard signs decides here (the z-tests off, one sign needed).
-        rules.stages[i].options.values["given-order-z-max"] = .double(1e9)
-        rules.stages[i].options.values["adjacent-z-max"] = .double(1e9)
-        rules.stages[i].options.values["signs-z-min"] = .double(-1e9)
-        rules.stages[i].options.values["gain-threshold"] = .double(-1e9)
-        rules.stages[i].options.values["min-violations"] = .int(1)
-        rules.stages[i].options.values["quote-signs"] = .bool(quoteSigns)
-      }
-    }
-    do { return try Pipeline(rules: rules) } catch { fatalError("\(error)") }
+    RestoreOrderTests.stageAlone(with: [
+      "given-order-z-max": .double(1e9), "adjacent-z-max": .double(1e9), "signs-z-min": .double(-1e9),
+      "gain-threshold": .double(-1e9), "min-violations": .int(1), "quote-signs": .bool(quoteSigns),
+    ])
   }
 
   @Test func aQuotationClosedBeforeItOpensLetsTheStageReorder() {

@@ -133,6 +133,24 @@ import Testing
     return (caps, opening)
   }
 
+  /// Up to 23 random caps with keys below `universe`, on consecutive lines; and the line count.
+  static func randomCaps(_ rng: inout SplitMix64, universe: UInt64) -> ([OrderModel.QuickCap], Int) {
+    let n = Int(rng.next() % 24)
+    var caps: [OrderModel.QuickCap] = []
+    var line: Int32 = 0
+    for _ in 0..<n {
+      if rng.next() % 3 == 0 { line += 1 }
+      let key = rng.next() % universe
+      let stem = rng.next() % 3 == 0 ? rng.next() % universe : key
+      let bits = rng.next()
+      caps.append(
+        OrderModel.QuickCap(
+          key: key, stem: stem, line: line | (bits & 1 == 0 ? 0 : 1 << 30), first: bits & 2 != 0,
+          inRun: bits & 4 != 0, allCaps: bits & 8 != 0, inParens: bits & 16 != 0 && bits & 32 != 0))
+    }
+    return (caps, Int(line) + 1)
+  }
+
   static func same(_ a: OrderModel.QuickSigns, _ b: OrderModel.QuickSigns, _ what: String) -> Bool {
     a.count == b.count && a.expected == b.expected && a.variance == b.variance
   }
@@ -170,20 +188,7 @@ import Testing
     var differentFromOpening = 0
     for round in 0..<20_000 {
       let universe = UInt64(2 + round % 9)
-      let n = Int(rng.next() % 24)
-      var caps: [OrderModel.QuickCap] = []
-      var line: Int32 = 0
-      for _ in 0..<n {
-        if rng.next() % 3 == 0 { line += 1 }
-        let key = rng.next() % universe
-        let stem = rng.next() % 3 == 0 ? rng.next() % universe : key
-        let bits = rng.next()
-        caps.append(
-          OrderModel.QuickCap(
-            key: key, stem: stem, line: line | (bits & 1 == 0 ? 0 : 1 << 30), first: bits & 2 != 0,
-            inRun: bits & 4 != 0, allCaps: bits & 8 != 0, inParens: bits & 16 != 0 && bits & 32 != 0))
-      }
-      let lines = Int(line) + 1
+      let (caps, lines) = Self.randomCaps(&rng, universe: universe)
       let plain = (0..<lines).map { _ in rng.next() % 4 != 0 }
       let opening = Int(rng.next() % 2)
       for from in [0, Int.max] {

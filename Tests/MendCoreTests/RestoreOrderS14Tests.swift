@@ -102,20 +102,8 @@ import Testing
     var withSurnames = 0
     for round in 0..<10_000 {
       let universe = UInt64(2 + round % 9)
-      let n = Int(rng.next() % 24)
-      var caps: [OrderModel.QuickCap] = []
-      var line: Int32 = 0
-      for _ in 0..<n {
-        if rng.next() % 3 == 0 { line += 1 }
-        let key = rng.next() % universe
-        let stem = rng.next() % 3 == 0 ? rng.next() % universe : key
-        let bits = rng.next()
-        caps.append(
-          OrderModel.QuickCap(
-            key: key, stem: stem, line: line | (bits & 1 == 0 ? 0 : 1 << 30), first: bits & 2 != 0,
-            inRun: bits & 4 != 0, allCaps: bits & 8 != 0, inParens: bits & 16 != 0 && bits & 32 != 0))
-      }
-      let plain = (0...Int(line)).map { _ in rng.next() % 4 != 0 }
+      let (caps, lines) = RestoreOrderS10Tests.randomCaps(&rng, universe: universe)
+      let plain = (0..<lines).map { _ in rng.next() % 4 != 0 }
       let excluded = KeySet((0..<universe).filter { _ in rng.next() % 2 == 0 })
       for from in [0, Int.max] {
         let a = OrderModel.countQuickSigns(caps, opening: 0, plainBody: plain, expectationFrom: from, notSurnames: excluded)

@@ -19,19 +19,22 @@ import Testing
 
   /// The stage alone with the decline test switched off, as a user who knows the input is
   /// shuffled would configure it.
-  static let assumeShuffled: Pipeline = {
+  static let assumeShuffled = stageAlone(with: [
+    "given-order-z-max": .double(1e9), "adjacent-z-max": .double(1e9), "min-violations": .int(0),
+    "signs-z-min": .double(-1e9),
+  ])
+
+  /// The stage alone, as the rules configure it but for these options.
+  static func stageAlone(with values: [String: OptionValue]) -> Pipeline {
     var rules = Repo.rules
     for i in rules.stages.indices {
       rules.stages[i].enabled = rules.stages[i].id == RestoreOrder.id
       if rules.stages[i].id == RestoreOrder.id {
-        rules.stages[i].options.values["given-order-z-max"] = .double(1e9)
-        rules.stages[i].options.values["adjacent-z-max"] = .double(1e9)
-        rules.stages[i].options.values["min-violations"] = .int(0)
-        rules.stages[i].options.values["signs-z-min"] = .double(-1e9)
+        for (k, v) in values { rules.stages[i].options.values[k] = v }
       }
     }
     do { return try Pipeline(rules: rules) } catch { fatalError("\(error)") }
-  }()
+  }
 
   static func lines(_ s: String) -> [String] {
     var l = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
