@@ -329,7 +329,10 @@ public struct RestoreOrder: Stage {
   /// Run the model on body sentences (one per element) and return its order and gain (every
   /// figure, even when the decline test would stop early; for tests and the evaluation tool).
   public func decide(_ sentences: [String]) -> Decision {
-    evaluate(sentences, stopEarly: false)!
+    var d = evaluate(sentences, stopEarly: false)!
+    // The quotation signs as `run` counts them (there over all text lines; here these are all).
+    if quoteSigns { d.givenViolations += QuoteSigns.count(sentences) }
+    return d
   }
 
   /// How far the given order scores above random orders of the same sentences, in standard
