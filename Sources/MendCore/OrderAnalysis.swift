@@ -624,7 +624,7 @@ extension OrderModel {
           lastL.append(keys[j - 1])
           // A name given surname first (`Xi Jinping`, then `Xi`): its first word too.
           // (see `OrderModel.notSurnames`; the run's last word is no common word either).
-          if surnameSet != nil && Self.surnameFirst(keys[i], surnameSet) && Self.surnameFirst(keys[j - 1], surnameSet) {
+          if Self.surnameFirst(keys[i], surnameSet) && Self.surnameFirst(keys[j - 1], surnameSet) {
             lastL.append(keys[i])
           }
         }

@@ -1058,8 +1058,6 @@ extension OrderModel {
     countQuickSigns(caps, opening: opening, plainBody: plainBody, expectationFrom: Int.max, notSurnames: notSurnames).count
   }
 
-  /// Whether `caps[i]` is the first word of a run of two or more capitalised words (runs do not
-  /// cross lines; a run's last word carries bit 30 of `line`).
   /// Whether the last word of the run that starts at `caps[i]` (its key or its stem) is no
   /// common word either (`Jinping` of `Xi Jinping`, not `Hall` of `Bontddu Hall`): a place or an
   /// institution named after one (`Barmouth Publicity`, `Wales Police`) ends in a common word.
@@ -1071,6 +1069,8 @@ extension OrderModel {
     return surnameFirst(caps[j].key, notSurnames) || surnameFirst(caps[j].stem, notSurnames)
   }
 
+  /// Whether `caps[i]` is the first word of a run of two or more capitalised words (runs do not
+  /// cross lines; a run's last word carries bit 30 of `line`).
   @inline(__always) static func startsRun(_ caps: UnsafeBufferPointer<QuickCap>, _ i: Int) -> Bool {
     guard caps[i].inRun else { return false }
     if i == 0 { return true }
@@ -1208,9 +1208,7 @@ extension OrderModel {
       if c.line & (1 << 30) != 0 {
         long.insert(c.key)
         long.insert(c.stem)
-      } else if c.inRun && (i == 0 || !caps[i - 1].inRun || caps[i - 1].line & (1 << 30) != 0)
-        && caps.withUnsafeBufferPointer({ lastWordMayBeName($0, i, notSurnames) })
-      {
+      } else if notSurnames != nil && caps.withUnsafeBufferPointer({ startsRun($0, i) && lastWordMayBeName($0, i, notSurnames) }) {
         if surnameFirst(c.key, notSurnames) { long.insert(c.key) }
         if c.stem != c.key && surnameFirst(c.stem, notSurnames) { long.insert(c.stem) }
       }
@@ -1759,28 +1757,20 @@ extension OrderModel {
 /// file), read when a document first needs them: most runs (prose) never do, so start-up does not
 /// pay for the 75 000-word file. The sorted keys are kept in the table cache (`TableCache`).
 public final class SurnameExclusions: @unchecked Sendable {
-  let path: String?
+  let path: String
   private let lock = NSLock()
   private var built: KeySet?
-  private let given: [UInt64]?
 
-  public init(path: String) {
-    self.path = path
-    given = nil
-  }
+  public init(path: String) { self.path = path }
 
-  /// Exclusions given as keys (tests).
-  public init(keys: [UInt64]) {
-    path = nil
-    given = keys
-  }
-
+  /// The table (built at the first call; an unreadable file, checked when the rules loaded,
+  /// gives an empty one).
   public func set() -> KeySet {
     lock.lock()
     defer { lock.unlock() }
     if let built { return built }
-    var keys = given ?? []
-    if let path, let text = TableCache.readWhole(path) {
+    var keys: [UInt64] = []
+    if let text = TableCache.readWhole(path) {
       let stored = TableCache.tables(kind: "surname-exclusions", inputs: [text]) {
         [OrderModel.notSurnameKeys(lexiconText: text)]
       }
