@@ -946,7 +946,7 @@ extension DedupText {
   static let sectionsOption = OptionSpec(
     "sections", .bool, default: .bool(true),
     help:
-      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
   )
 
   /// Each fragment's section (the number of heading lines before it and at it, see
@@ -974,10 +974,16 @@ extension DedupText {
       }
     }
     var next = frags.isEmpty ? 0 : look(0)
+    // The line before (0 blank; also at the document's start).
+    var before: UInt8 = 0
     for k in frags.indices {
       let this = next
       next = k + 1 < frags.count ? look(k + 1) : 0
-      if this == 2 || (this != 0 && next == 3) {
+      // A heading, a title over its underline, or (session 15) a rule: a line like an underline
+      // with no title over it (a blank line or the document's start before it), the `-----`
+      // or `=====` between the licences of a LICENSE-THIRD-PARTY file.
+      defer { before = this }
+      if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0) {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
         current += 1
       }

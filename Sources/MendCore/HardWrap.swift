@@ -85,12 +85,12 @@ public enum HardWrap {
   }
 
   /// Whether the line has at most `maxLineChars` characters (scalars), its first byte is a
-  /// lower-case letter, and it starts a list item.
-  static func start(_ text: String) -> (short: Bool, full: Bool, lower: Bool, item: Bool) {
+  /// lower-case letter, it starts a list item, and it is written in capitals (`capitals`).
+  static func start(_ text: String) -> (short: Bool, full: Bool, lower: Bool, item: Bool, capitals: Bool) {
     var text = text
     return text.withUTF8 { buf in
       let (a, e) = trimmed(buf)
-      if a == e { return (true, false, false, false) }
+      if a == e { return (true, false, false, false, false) }
       // Characters, not bytes (a line of Hindi takes three bytes a letter); stops past the limit.
       var chars = 0
       if e - a >= minFullChars {
@@ -100,11 +100,27 @@ public enum HardWrap {
           i += 1
         }
       }
-      return (chars <= maxLineChars, chars >= minFullChars, Bytes.isLower(buf[a]), startsListItem(buf, a, e))
+      let lower = Bytes.isLower(buf[a])
+      return (chars <= maxLineChars, chars >= minFullChars, lower, startsListItem(buf, a, e), !lower && capitals(buf, a, e))
     }
   }
 
   /// `* `, `- `, `+ `, `• `, `1. `, `12) `, `a) `, `(b) `: a list item starts here.
+  /// A line in capitals: at least `minCapitals` ASCII capital letters and no lower-case ASCII
+  /// letter (`THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF`). Legal text wraps its
+  /// capital paragraphs like the rest, but their lines cannot go on in lower case.
+  static func capitals(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    var upper = 0
+    for i in a..<e {
+      let b = buf[i]
+      if Bytes.isLower(b) { return false }
+      if Bytes.isUpper(b) { upper += 1 }
+    }
+    return upper >= minCapitals
+  }
+
+  static let minCapitals = 4
+
   static func startsListItem(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
     func spaceAt(_ i: Int) -> Bool { i < e && (buf[i] == 0x20 || buf[i] == 0x09) }
     let b = buf[a]
@@ -212,7 +228,11 @@ public enum HardWrap {
     for f in 0..<(n - 1) where !shapes[f].blank && !shapes[f + 1].blank {
       if starts[f].short { short += 1 }
       if starts[f].full { full += 1 }
-      if starts[f + 1].lower { lowerNext += 1 }
+      // Session 15: a line in capitals counts as going on (ICU's LICENSE: two notices with
+      // paragraphs in capitals, where only 14 % of the lines start in lower case, lost wrapped
+      // lines of the second notice that repeat lines of the first). It does not make a line end
+      // soft below: a capital paragraph's sentence ends at its period like any other.
+      if starts[f + 1].lower || starts[f + 1].capitals { lowerNext += 1 }
     }
     guard short * 5 >= pairs * 4, full * 2 >= pairs, lowerNext * 4 >= pairs else { return nil }
     var soft = [Bool](repeating: false, count: n)
