@@ -946,7 +946,7 @@ extension DedupText {
   static let sectionsOption = OptionSpec(
     "sections", .bool, default: .bool(true),
     help:
-      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
   )
 
   /// Each fragment's section (the number of heading lines before it and at it, see
@@ -955,7 +955,8 @@ extension DedupText {
     let frags = document.fragments
     var out: [Int32]? = nil
     var current: Int32 = 0
-    // Per line: 0 blank, 1 text, 2 a heading by its own marks, 3 an underline (`isUnderline`).
+    // Per line: 0 blank, 1 text, 2 a heading by its own marks, 3 an underline (`isUnderline`),
+    // 4 an option (`isOptionTerm`).
     func look(_ k: Int) -> UInt8 {
       var text = frags[k].text
       return text.withUTF8 { buf -> UInt8 in
@@ -965,6 +966,7 @@ extension DedupText {
         let b = buf[s]
         guard b > 0x20 && b < 0x7F && !Bytes.isAlnum(b) else { return 1 }
         if isHeading(buf, s, e) { return 2 }
+        if isOptionTerm(buf, s, e) { return 4 }
         // POD: =head1 ... =head4, =item.
         if b == 0x3D && e - s >= 5 {
           let w = (buf[s + 1], buf[s + 2], buf[s + 3], buf[s + 4])
@@ -982,8 +984,13 @@ extension DedupText {
       // A heading, a title over its underline, or (session 15) a rule: a line like an underline
       // with no title over it (a blank line or the document's start before it), the `-----`
       // or `=====` between the licences of a LICENSE-THIRD-PARTY file.
+      // And an option that opens its entry: under a blank line, a heading or another option
+      // (in a wrapped paragraph a line may start with an option it goes on to explain:
+      // `-z pack-relative-relocs option, which ...` in glibc's NEWS).
       defer { before = this }
-      if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0) {
+      if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0)
+        || (this == 4 && (before == 0 || before == 2 || before == 4))
+      {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
         current += 1
       }
@@ -1005,6 +1012,26 @@ extension DedupText {
     guard n >= (c == 0x23 ? 1 : 2) && n <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09) else { return false }
     // A root shell prompt is no heading: `# mdadm --detail /dev/md1`.
     return !CodeLines.looksLikeCode(UnsafeBufferPointer(rebasing: buf[i..<e]))
+  }
+
+  /// A command-line option that opens its entry in a man page or a `--help` text: one dash and a
+  /// lower-case letter, or two dashes and a lower-case letter or digit, the option's name running
+  /// on in lower-case letters, digits and dashes to the line's end or to a space, `=`, `,` or `[`
+  /// (`--location=LOCATION`, `-f, --force`, `-name pattern`). Each option's entry is a section: gcloud's man pages say `This must be specified.`
+  /// under every required flag. (`-Article last amended` and `-5 degrees` are no option.)
+  static func isOptionTerm(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    guard e - a >= 2, buf[a] == 0x2D else { return false }
+    var i = a + 1
+    if buf[i] == 0x2D {
+      i += 1
+      guard i < e, Bytes.isLower(buf[i]) || Bytes.isDigit(buf[i]) else { return false }
+    } else {
+      guard Bytes.isLower(buf[i]) else { return false }
+    }
+    while i < e && (Bytes.isLower(buf[i]) || Bytes.isDigit(buf[i]) || buf[i] == 0x2D) { i += 1 }
+    if i == e { return true }
+    let b = buf[i]
+    return b == 0x20 || b == 0x09 || b == 0x3D || b == 0x2C || b == 0x5B
   }
 
   /// The line under a title in Markdown (setext) and reStructuredText: three or more of one

@@ -107,4 +107,45 @@ import Testing
     let s = "Intro text.\n\nTitle\n-----\n\nBody text.\n"
     #expect(DedupText.sections(Document(text: s)) == [0, 0, 1, 1, 1, 1])
   }
+
+  /// gcloud's man pages (rendered at 80 columns): each flag's entry says `This must be
+  /// specified.` and lists the same ways to set the project, and the second flag lost them.
+  static let manPage = """
+    REQUIRED FLAGS
+         --network=NETWORK
+            The network to attach. To set the project attribute:
+            - provide the argument --project on the command line;
+            - set the property core/project.
+            This must be specified.
+
+         --location=LOCATION
+            The region of the deployment. To set the project attribute:
+            - provide the argument --project on the command line;
+            - set the property core/project.
+            This must be specified.
+
+    """
+
+  @Test func eachOptionOfAManPageIsASection() {
+    let s = Self.manPage
+    #expect(removals(s).isEmpty)
+    for term in ["--location=LOCATION", "-f, --force", "-name pattern", "--all", "-v"] {
+      let bytes = Array(term.utf8)
+      #expect(bytes.withUnsafeBufferPointer { DedupText.isOptionTerm($0, 0, bytes.count) }, "\(term)")
+    }
+    for line in ["-Article last amended: Mar 17", "-5 degrees overnight", "- a list item", "--", "--[no-]color", "---"] {
+      let bytes = Array(line.utf8)
+      #expect(!bytes.withUnsafeBufferPointer { DedupText.isOptionTerm($0, 0, bytes.count) }, "\(line)")
+    }
+  }
+
+  /// Each entry is its own section; without the option lines there is no section at all.
+  /// (Session 14's build removed the second `This must be specified.` here.)
+  @Test func theOptionLinesMakeTheSections() {
+    let sections = DedupText.sections(Document(text: Self.manPage))
+    #expect(sections?[5] != sections?[11])
+    let plain = Self.manPage.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !$0.contains("=NETWORK") && !$0.contains("=LOCATION") }.joined(separator: "\n")
+    #expect(DedupText.sections(Document(text: plain)) == nil)
+  }
 }
