@@ -90,6 +90,22 @@ public struct RepairApostrophes: Stage {
       OptionSpec(
         "phrases", .stringList, default: .list(["rock n roll -> rock 'n' roll"]),
         help: "Multi-word forms: 'words -> restored words'."),
+      OptionSpec(
+        "english-only", .bool, default: .bool(true),
+        help:
+          "Repair only English text (`las` → `la's` and `im` → `I'm` would ruin Spanish and Croatian words): a line is English when twice min-english of its first english-line-words Latin-script words are english-words (2 of 25), not when none is; any other line is judged by its document's first 12 × english-line-words words (min-english of them). A line that is not English gets its repairs as suggestions only."
+      ),
+      OptionSpec(
+        "english-words", .stringList, default: .list(EnglishGate.defaultWords),
+        help: "English function words that other languages written in Latin letters do not use (no `a`, `in`, `to`, `is`)."),
+      OptionSpec(
+        "min-english", .double, default: .double(0.04),
+        help: "Share of the Latin-script words looked at that must be english-words for a line or a document to count as English."),
+      OptionSpec(
+        "english-line-words", .int, default: .int(25),
+        help:
+          "Latin-script words a line is judged on (a shorter line without an English word is judged by its document; a document with fewer is not judged)."
+      ),
     ],
     make: { try RepairApostrophes(options: $0) })
 
@@ -149,6 +165,8 @@ public struct RepairApostrophes: Stage {
   /// document under `intact-documents: skip` (contraction-table keys and phrase bytes).
   let pickShapesIntact: [UInt64]
   let inferInIntact: Bool
+  /// `english-only`: repairs are applied only in English text (`EnglishGate`).
+  let english: EnglishGate?
   /// `intact-documents: skip`: a document with an apostrophe inside a word gets only the
   /// lexicon's repairs (see `hasInternalApostrophe`).
   let skipIntact: Bool
@@ -233,6 +251,11 @@ public struct RepairApostrophes: Stage {
     for b in namePrefixes { npt[Int(b)] = true }
     namePrefixTable = npt
     inferInIntact = options.string("intact-documents") == "apply"
+    english =
+      options.bool("english-only")
+      ? EnglishGate(
+        words: options.list("english-words"), minShare: options.double("min-english"),
+        minWords: options.int("english-line-words")) : nil
     skipIntact = options.string("intact-documents") == "skip"
     hardWrap = options.bool("hard-wrap")
     let classes = try ContextRule.parseClasses(
@@ -548,12 +571,78 @@ public struct RepairApostrophes: Stage {
     proposals.sort { ($0.fragment, $0.start) < ($1.fragment, $1.start) }
     var byFragment: [Int: [Proposal]] = [:]
     for p in proposals { byFragment[p.fragment, default: []].append(p) }
+    // Whether the document is English, worked out when a line that cannot tell asks, on the
+    // lines as they came in (the loop below edits them; the token masks are of these).
+    var documentVerdict: (english: Bool, share: (words: Int, english: Int))? = nil
+    let incoming = english == nil ? [] : document.fragments
+    // Where each line's token masks start in `docWords` (`lineMasks` wrote (n + 63) / 64 words a
+    // line, one line after another), made when the English share first reads them.
+    var lineWordOffset: [Int] = []
     for fi in byFragment.keys.sorted() {
       var bytes = Array(document.fragments[fi].text.utf8)
       let original = bytes
       let line = document.fragments[fi].line
       var edits: [(Int, Int, [UInt8])] = []
+      // Not English (`english-only`): this line's repairs are suggestions. A line whose first
+      // `english-line-words` Latin-script words hold `lineNeed` English function words is
+      // English; one of that many words without any is not; any other is judged by its
+      // document, on the document's first `documentSample` words (English when it has
+      // `documentNeed` of them, or, shorter, the same share; a document of fewer than
+      // `english-line-words` words is not judged). Counting stops as soon as the answer is known,
+      // so English text costs a few words a line.
+      var foreign: String? = nil
+      if let english {
+        // A line's counts over the stage's own tokens (the token masks the scan kept, or
+        // `tokenize` on the reference path: the same tokens), stopped at the limits.
+        func lineShare(_ f: Int, _ maxWords: Int, _ enough: Int) -> (words: Int, english: Int) {
+          var t = incoming[f].text
+          return t.withUTF8 { buf -> (words: Int, english: Int) in
+            guard let p = buf.baseAddress else { return (0, 0) }
+            if fastPaths {
+              if lineWordOffset.isEmpty {
+                var o = 0
+                lineWordOffset.reserveCapacity(incoming.count)
+                for g in incoming {
+                  lineWordOffset.append(o)
+                  o += (g.text.utf8.count + 63) >> 6
+                }
+              }
+              return english.share(
+                p, buf.count, masks: docWords + lineWordOffset[f], maxWords: maxWords, enough: enough)
+            }
+            return englishShare(buf, gate: english, maxWords: maxWords, enough: enough)
+          }
+        }
+        let own = lineShare(fi, english.minWords, english.lineNeed)
+        if own.english < english.lineNeed {
+          if own.words >= english.minWords && own.english == 0 {
+            foreign = "the line is not English (no English function word in its first \(own.words) words)"
+          } else {
+            if documentVerdict == nil {
+              var total = (words: 0, english: 0)
+              for f in document.fragments.indices {
+                let s = lineShare(f, english.documentSample - total.words, english.documentNeed - total.english)
+                total.words += s.words
+                total.english += s.english
+                if total.words >= english.documentSample || total.english >= english.documentNeed { break }
+              }
+              let verdict =
+                total.english >= english.documentNeed || total.words < english.minWords
+                || (total.words < english.documentSample && english.isEnglish(total))
+              documentVerdict = (verdict, total)
+            }
+            if let d = documentVerdict, !d.english {
+              foreign =
+                "the document is not English (\(d.share.english) English function words in its first \(d.share.words) words)"
+            }
+          }
+        }
+      }
       for var p in byFragment[fi]! {
+        if let foreign, p.applied {
+          p.applied = false
+          if explain { p.reason += "; only suggested: \(foreign)" }
+        }
         if p.inferred && intact && !inferInIntact && p.applied {
           p.applied = false
           if explain { p.reason += "; only suggested: the document still has apostrophes inside words, so they were not stripped" }
@@ -595,6 +684,24 @@ public struct RepairApostrophes: Stage {
   /// Split a line into word tokens on bytes, and count the apostrophes inside words (the
   /// document's style, and whether it was stripped at all).
   /// The tokens of a line, written to `out` (room for buf.count / 2 + 2); returns their count.
+  /// A line's (Latin-script words, English function words) over `tokenize`'s tokens (see
+  /// `EnglishGate.count`): the reference for the share the fast path reads from the token masks.
+  func englishShare(
+    _ buf: UnsafeBufferPointer<UInt8>, gate: EnglishGate, maxWords: Int = .max, enough: Int = .max
+  ) -> (words: Int, english: Int) {
+    guard let p = buf.baseAddress, buf.count > 0 else { return (0, 0) }
+    let out = UnsafeMutablePointer<Token>.allocate(capacity: buf.count / 2 + 2)
+    defer { out.deallocate() }
+    var ia = 0
+    var ic = 0
+    var curly = false
+    let m = tokenize(buf, into: out, internalAscii: &ia, internalCurly: &ic, anyCurly: &curly)
+    var words = 0
+    var english = 0
+    for k in 0..<m where words < maxWords && english < enough { gate.count(p, out[k].start, out[k].end, &words, &english) }
+    return (words, english)
+  }
+
   func tokenize(
     _ buf: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Token>, internalAscii: inout Int,
     internalCurly: inout Int, anyCurly: inout Bool
