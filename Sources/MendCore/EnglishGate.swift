@@ -11,10 +11,10 @@
 /// detector (real pages and texts in 20 languages): English documents ≥ 0.125 (136 words or
 /// more), English paragraphs of 25 words or more ≥ 0.067; the 56 documents in other languages
 /// written in Latin letters ≤ 0.016 (but one test page of English markup, 0.074). `min-english`
-/// is 0.04, between them. A line is English as soon as two
-/// of its first 25 words are function words (in English text, within the first few words: the
-/// test costs little), and not English when its first 25 have none; any other line is judged by
-/// its document (`documentSample` words).
+/// is 0.04, between them. A line is English as soon as two of its first 25 words are function
+/// words (in English text, within the first few words: the test costs little), and not English
+/// when its first 25 have none; any other line is judged by its document (`documentSample`
+/// words).
 struct EnglishGate: Sendable {
   static let defaultWords = [
     "the", "and", "of", "that", "for", "with", "this", "are", "have", "from", "had", "not", "but", "they", "he",
@@ -28,20 +28,21 @@ struct EnglishGate: Sendable {
   /// of 256 slots (0: empty) indexed by the packed word's mixed top byte.
   let table: [UInt64]
   let minShare: Double
-  /// A line of at least this many Latin-script words is judged alone; a shorter one by its
-  /// document, and a document of fewer is not judged (it counts as English).
+  /// The Latin-script words a line is judged on (`lineNeed`); a document of fewer is not judged
+  /// (it counts as English).
   let minWords: Int
 
   init(words: [String], minShare: Double, minWords: Int) {
     var t = [UInt64](repeating: 0, count: 256)
-    for w in Set(words.map { $0.lowercased() }) {
+    var stored = 0
+    // At most 255 words (one slot stays empty, so every look-up ends); more are not looked for.
+    for w in Set(words.map { $0.lowercased() }).sorted() where stored < 255 {
       guard let k = Self.pack(Array(w.utf8)) else { continue }
       var i = Self.slot(k)
       while t[i] != 0 && t[i] != k { i = (i + 1) & 255 }
+      if t[i] == 0 { stored += 1 }
       t[i] = k
     }
-    // At most 255 words (one slot stays empty, so a look-up ends).
-    if t.allSatisfy({ $0 != 0 }) { t[255] = 0 }
     table = t
     self.minShare = minShare
     self.minWords = max(1, minWords)

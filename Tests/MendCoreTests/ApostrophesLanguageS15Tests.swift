@@ -121,4 +121,21 @@ import Testing
       }
     }
   }
+
+  /// A word list of any length: the table keeps 255 words and every look-up ends.
+  @Test func aLongWordListIsCut() {
+    var words: [String] = []
+    for a in UInt8(0x61)...UInt8(0x7A) { for b in UInt8(0x61)...UInt8(0x6A) { words.append(String(decoding: [a, b], as: UTF8.self)) } }
+    let gate = EnglishGate(words: words, minShare: 0.04, minWords: 25)
+    #expect(gate.table.filter { $0 != 0 }.count == 255)
+    var words2 = 0
+    var english = 0
+    let text = Array("zz qq aa".utf8)
+    text.withUnsafeBufferPointer { b in
+      gate.count(b.baseAddress!, 0, 2, &words2, &english)
+      gate.count(b.baseAddress!, 3, 5, &words2, &english)
+      gate.count(b.baseAddress!, 6, 8, &words2, &english)
+    }
+    #expect(words2 == 3 && english == 1)
+  }
 }
