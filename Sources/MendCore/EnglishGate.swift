@@ -106,9 +106,7 @@ struct EnglishGate: Sendable {
 
   /// The share of a line from its token masks (`RepairApostrophes.lineMasks`: bit j of word w
   /// set when byte 64w + j is a token byte, the runs being the tokens), counting stopped once
-  /// `maxWords` words or `enough` English words are counted: the same counts as `count` on each
-  /// run, but a token of more than 8 bytes (most of them, and never one of the words) is only
-  /// asked whether it is a word.
+  /// `maxWords` words or `enough` English words are counted (`count` on each run).
   func share(
     _ p: UnsafePointer<UInt8>, _ n: Int, masks: UnsafePointer<UInt64>, maxWords: Int = .max, enough: Int = .max
   ) -> (words: Int, english: Int) {
@@ -138,32 +136,9 @@ struct EnglishGate: Sendable {
         clear = ~masks[w2]
       }
       pos = e
-      if e - s > 8 {
-        if isWord(p, s, e) { words += 1 }
-        continue
-      }
       count(p, s, e, &words, &english)
     }
     return (words, english)
-  }
-
-  /// `count`'s word test alone: an ASCII letter, and no non-ASCII character but the Latin ones.
-  @inline(__always)
-  func isWord(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
-    var letter = false
-    var i = s
-    while i < e {
-      let c = p[i]
-      if c < 0x80 {
-        if (c | 0x20) &- 0x61 < 26 { letter = true }
-        i += 1
-      } else if c >= 0xC3 && c <= 0xC9 && i + 1 < e && p[i + 1] & 0xC0 == 0x80 {
-        i += 2
-      } else {
-        return false
-      }
-    }
-    return letter
   }
 
   @inline(__always)

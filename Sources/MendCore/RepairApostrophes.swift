@@ -571,73 +571,15 @@ public struct RepairApostrophes: Stage {
     proposals.sort { ($0.fragment, $0.start) < ($1.fragment, $1.start) }
     var byFragment: [Int: [Proposal]] = [:]
     for p in proposals { byFragment[p.fragment, default: []].append(p) }
-    // Whether the document is English, worked out when a line that cannot tell asks, on the
-    // lines as they came in (the loop below edits them; the token masks are of these).
-    var documentVerdict: (english: Bool, share: (words: Int, english: Int))? = nil
-    let incoming = english == nil ? [] : document.fragments
-    // Where each line's token masks start in `docWords` (`lineMasks` wrote (n + 63) / 64 words a
-    // line, one line after another), made when the English share first reads them.
-    var lineWordOffset: [Int] = []
+    // The lines whose repairs are only suggested because they are not English (before any edit:
+    // the token masks are of the lines as they came in).
+    let foreignLines = english.map { foreign(byFragment.keys.sorted(), document, gate: $0, docWords: docWords) } ?? [:]
     for fi in byFragment.keys.sorted() {
       var bytes = Array(document.fragments[fi].text.utf8)
       let original = bytes
       let line = document.fragments[fi].line
       var edits: [(Int, Int, [UInt8])] = []
-      // Not English (`english-only`): this line's repairs are suggestions. A line whose first
-      // `english-line-words` Latin-script words hold `lineNeed` English function words is
-      // English; one of that many words without any is not; any other is judged by its
-      // document, on the document's first `documentSample` words (English when it has
-      // `documentNeed` of them, or, shorter, the same share; a document of fewer than
-      // `english-line-words` words is not judged). Counting stops as soon as the answer is known,
-      // so English text costs a few words a line.
-      var foreign: String? = nil
-      if let english {
-        // A line's counts over the stage's own tokens (the token masks the scan kept, or
-        // `tokenize` on the reference path: the same tokens), stopped at the limits.
-        func lineShare(_ f: Int, _ maxWords: Int, _ enough: Int) -> (words: Int, english: Int) {
-          var t = incoming[f].text
-          return t.withUTF8 { buf -> (words: Int, english: Int) in
-            guard let p = buf.baseAddress else { return (0, 0) }
-            if fastPaths {
-              if lineWordOffset.isEmpty {
-                var o = 0
-                lineWordOffset.reserveCapacity(incoming.count)
-                for g in incoming {
-                  lineWordOffset.append(o)
-                  o += (g.text.utf8.count + 63) >> 6
-                }
-              }
-              return english.share(
-                p, buf.count, masks: docWords + lineWordOffset[f], maxWords: maxWords, enough: enough)
-            }
-            return englishShare(buf, gate: english, maxWords: maxWords, enough: enough)
-          }
-        }
-        let own = lineShare(fi, english.minWords, english.lineNeed)
-        if own.english < english.lineNeed {
-          if own.words >= english.minWords && own.english == 0 {
-            foreign = "the line is not English (no English function word in its first \(own.words) words)"
-          } else {
-            if documentVerdict == nil {
-              var total = (words: 0, english: 0)
-              for f in document.fragments.indices {
-                let s = lineShare(f, english.documentSample - total.words, english.documentNeed - total.english)
-                total.words += s.words
-                total.english += s.english
-                if total.words >= english.documentSample || total.english >= english.documentNeed { break }
-              }
-              let verdict =
-                total.english >= english.documentNeed || total.words < english.minWords
-                || (total.words < english.documentSample && english.isEnglish(total))
-              documentVerdict = (verdict, total)
-            }
-            if let d = documentVerdict, !d.english {
-              foreign =
-                "the document is not English (\(d.share.english) English function words in its first \(d.share.words) words)"
-            }
-          }
-        }
-      }
+      let foreign = foreignLines[fi]
       for var p in byFragment[fi]! {
         if let foreign, p.applied {
           p.applied = false
@@ -684,6 +626,65 @@ public struct RepairApostrophes: Stage {
   /// Split a line into word tokens on bytes, and count the apostrophes inside words (the
   /// document's style, and whether it was stripped at all).
   /// The tokens of a line, written to `out` (room for buf.count / 2 + 2); returns their count.
+  /// Of the given lines (those with repairs), the ones that are not English (`english-only`),
+  /// with the reason. A line whose first `english-line-words` Latin-script words hold `lineNeed`
+  /// English function words is English; one of that many words without any is not; any other is
+  /// judged by its document, on the document's first `documentSample` words (English when it has
+  /// `documentNeed` of them, or, shorter, the same share; a document of fewer than
+  /// `english-line-words` words is not judged). Counting stops as soon as the answer is known, so
+  /// English text costs a few words a line. The counts are over the stage's own tokens: the token
+  /// masks the scan kept in `docWords`, or `tokenize` on the reference path (the same tokens).
+  func foreign(
+    _ lines: [Int], _ document: Document, gate: EnglishGate, docWords: UnsafePointer<UInt64>
+  ) -> [Int: String] {
+    // Where each line's token masks start in `docWords` (`lineMasks` wrote (n + 63) / 64 words a
+    // line, one line after another), made on first need.
+    var offsets: [Int] = []
+    func share(_ f: Int, _ maxWords: Int, _ enough: Int) -> (words: Int, english: Int) {
+      var t = document.fragments[f].text
+      return t.withUTF8 { buf -> (words: Int, english: Int) in
+        guard let p = buf.baseAddress else { return (0, 0) }
+        guard fastPaths else { return englishShare(buf, gate: gate, maxWords: maxWords, enough: enough) }
+        if offsets.isEmpty {
+          var o = 0
+          offsets.reserveCapacity(document.fragments.count)
+          for g in document.fragments {
+            offsets.append(o)
+            o += (g.text.utf8.count + 63) >> 6
+          }
+        }
+        return gate.share(p, buf.count, masks: docWords + offsets[f], maxWords: maxWords, enough: enough)
+      }
+    }
+    var documentVerdict: (english: Bool, share: (words: Int, english: Int))? = nil
+    var out: [Int: String] = [:]
+    for fi in lines {
+      let own = share(fi, gate.minWords, gate.lineNeed)
+      if own.english >= gate.lineNeed { continue }
+      if own.words >= gate.minWords && own.english == 0 {
+        out[fi] = "the line is not English (no English function word in its first \(own.words) words)"
+        continue
+      }
+      if documentVerdict == nil {
+        var total = (words: 0, english: 0)
+        for f in document.fragments.indices {
+          let s = share(f, gate.documentSample - total.words, gate.documentNeed - total.english)
+          total.words += s.words
+          total.english += s.english
+          if total.words >= gate.documentSample || total.english >= gate.documentNeed { break }
+        }
+        let english =
+          total.english >= gate.documentNeed || total.words < gate.minWords
+          || (total.words < gate.documentSample && gate.isEnglish(total))
+        documentVerdict = (english, total)
+      }
+      if let d = documentVerdict, !d.english {
+        out[fi] = "the document is not English (\(d.share.english) English function words in its first \(d.share.words) words)"
+      }
+    }
+    return out
+  }
+
   /// A line's (Latin-script words, English function words) over `tokenize`'s tokens (see
   /// `EnglishGate.count`): the reference for the share the fast path reads from the token masks.
   func englishShare(
