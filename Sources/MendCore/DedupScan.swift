@@ -204,10 +204,84 @@ extension DedupText {
       anyIrregular = anyIrr
     }
 
-    /// The scan of a document, reused from the previous stage when its lines are unchanged.
+    /// The scan of the document's lines when they are the scanned lines with some removed (the
+    /// stage before removed lines and changed none): each kept line's words, pieces and bytes
+    /// moved down over the removed ones, in place, instead of scanning every line again. A line's
+    /// scan depends only on its bytes (the scan starts each line fresh), so the result is
+    /// `fill`'s (`compactingAScanGivesTheScanOfTheKeptLines`). False, with the scan unchanged,
+    /// when a line of the document is not one of the scanned lines in order.
+    func compact(to document: Document) -> Bool {
+      let new = document.fragments
+      let count = new.count
+      let old = fragments.count
+      if count >= old { return false }
+      // The old line each new line is (the first equal one not yet taken: equal lines have equal
+      // scans, so which copy is taken does not matter).
+      var from = [Int](repeating: 0, count: count)
+      var j = 0
+      for k in 0..<count {
+        while j < old && new[k].text != fragments[j].text { j += 1 }
+        if j == old { return false }
+        from[k] = j
+        j += 1
+      }
+      let lt = lineToken.p
+      let lp = linePiece.p
+      let lb = lineByte.p
+      let toks = tokens.p
+      let starts = tokenByte.p
+      let ends = tokenEnd.p
+      let pieces = pieceToken.p
+      let all = bytes.p
+      var nt = 0
+      var np = 0
+      var nb = 0
+      var anyIrr = false
+      // Every destination is at or below its source (k ≤ from[k]), so moving line by line, in
+      // order, never overwrites what a later line still needs.
+      for k in 0..<count {
+        let f = from[k]
+        let t0 = Int(lt[f])
+        let t1 = Int(lt[f + 1])
+        let p0 = Int(lp[f])
+        let p1 = Int(lp[f + 1])
+        let b0 = Int(lb[f])
+        let b1 = Int(lb[f + 1])
+        if t0 != nt {
+          memmove(toks + nt, toks + t0, (t1 - t0) * MemoryLayout<Token>.stride)
+          memmove(starts + nt, starts + t0, (t1 - t0) * MemoryLayout<Int32>.stride)
+          memmove(ends + nt, ends + t0, (t1 - t0) * MemoryLayout<Int32>.stride)
+        }
+        // A piece holds the index of its first token: moved down by as much as the tokens.
+        let shift = Int32(t0 - nt)
+        for q in 0..<(p1 - p0) { pieces[np + q] = pieces[p0 + q] - shift }
+        if b0 != nb { memmove(all + nb, all + b0, b1 - b0) }
+        lt[k] = Int32(nt)
+        lp[k] = Int32(np)
+        lb[k] = Int32(truncatingIfNeeded: nb)
+        lineHashed.p[k] = lineHashed.p[f]
+        irregular.p[k] = irregular.p[f]
+        if irregular.p[k] { anyIrr = true }
+        nt += t1 - t0
+        np += p1 - p0
+        nb += b1 - b0
+      }
+      lt[count] = Int32(nt)
+      lp[count] = Int32(np)
+      lb[count] = Int32(truncatingIfNeeded: nb)
+      tokenCount = nt
+      pieceCount = np
+      anyIrregular = anyIrr
+      fragments = new
+      return true
+    }
+
+    /// The scan of a document, reused from the previous stage when its lines are unchanged, and
+    /// compacted when the previous stage only removed lines.
     static func of(_ document: Document, segmenter: SentenceSegmenter) -> DocScan {
       let cache = UnitsCache.of(segmenter)
       if let s = cache.scan, s.matches(document) { return s }
+      if let s = cache.scan, s.compact(to: document) { return s }
       let s = cache.scan ?? DocScan()
       s.fill(document)
       cache.scan = s
