@@ -30,17 +30,21 @@ public enum CodeBlocks {
     public var fenced = false
     /// Whether reStructuredText literal blocks and doctest blocks are code (`literalRanges`).
     public var literal = false
+    /// Whether text tables and reStructuredText substitution definitions are kept as they are
+    /// (`tableRanges`).
+    public var tables = false
     /// The stages that leave the lines of a code block alone.
     public var stages: [String] = []
 
-    public init(fenced: Bool = false, literal: Bool = false, stages: [String] = []) {
+    public init(fenced: Bool = false, literal: Bool = false, tables: Bool = false, stages: [String] = []) {
       self.fenced = fenced
       self.literal = literal
+      self.tables = tables
       self.stages = stages
     }
 
     /// Whether any kind of block is looked for.
-    var any: Bool { fenced || literal }
+    var any: Bool { fenced || literal || tables }
   }
 
   /// The blocks taken out of a document, with the line number of each one's placeholder.
@@ -172,6 +176,153 @@ public enum CodeBlocks {
     return ranges
   }
 
+  /// Text tables and reStructuredText substitution definitions (`tables`), as ranges of
+  /// fragments, in order, none inside `outside`. Their columns are aligned with runs of spaces and
+  /// their cells repeat on purpose (`cli_timestamp_format  N/A  cli_timestamp_format  N/A`), so
+  /// `normalize-unicode`'s space runs and the dedup stages would break them:
+  /// - a simple table (reStructuredText): a border of two or more runs of `=` separated by spaces
+  ///   (`=====  ======`) with a blank line or the document's start over it, up to the first such
+  ///   border (after another line) that a blank line or the document's end follows; the rows and
+  ///   the `---- ----` separators between;
+  /// - a grid table (reStructuredText, Emacs tables): a line of `+` and `-` or `=` that starts and
+  ///   ends with `+` (`+------+-----+`), and the lines after it that start with `+` or `|`;
+  /// - a pipe table (GitHub Markdown): a delimiter row — cells of `-` with an optional `:` at
+  ///   either end, between `|` (`| --- | :---: |`) — under a row with a `|`, and the lines after
+  ///   it that hold a `|`;
+  /// - substitution definitions (`.. |lesseqgtr| unicode:: U+022DA .. LESS-THAN EQUAL TO OR
+  ///   GREATER-THAN`): a run of such lines.
+  public static func tableRanges(_ document: Document, outside: [Range<Int>] = []) -> [Range<Int>] {
+    let frags = document.fragments
+    let n = frags.count
+    var excluded = [Bool](repeating: false, count: n)
+    for r in outside { for k in r { excluded[k] = true } }
+    // Per line: 0 blank, 1 other, 2 a simple border (`=`), 3 a grid border, 4 a delimiter row,
+    // 5 a substitution definition.
+    var kind = [UInt8](repeating: 0, count: n)
+    var any = false
+    for k in 0..<n where !excluded[k] {
+      var text = frags[k].text
+      kind[k] = text.withUTF8 { buf -> UInt8 in
+        let (i, e) = HardWrap.trimmed(buf)
+        if i == e { return 0 }
+        let c = tableLine(buf, i, e)
+        if c >= 2 && c <= 5 { any = true }
+        return c
+      }
+    }
+    if !any { return [] }
+    func blank(_ k: Int) -> Bool { k < 0 || k >= n || kind[k] == 0 }
+    func hasPipe(_ k: Int) -> Bool { frags[k].text.utf8.contains(0x7C) }
+    var ranges: [Range<Int>] = []
+    var k = 0
+    while k < n {
+      if excluded[k] {
+        k += 1
+        continue
+      }
+      var end = k
+      switch kind[k] {
+      case 2 where blank(k - 1):
+        // (At most 10 000 lines: a border that no other closes costs no more than that.)
+        var j = k + 2
+        while j < n && j - k < 10_000 && !excluded[j] && !(kind[j] == 2 && blank(j + 1)) { j += 1 }
+        if j < n && !excluded[j] && kind[j] == 2 { end = j + 1 }
+      case 3 where blank(k - 1):
+        var j = k + 1
+        func row(_ j: Int) -> Bool {
+          let c = frags[j].text.first { $0 != " " && $0 != "\t" }
+          return c == "|" || c == "+"
+        }
+        while j < n && !excluded[j] && (kind[j] == 3 || row(j)) { j += 1 }
+        if j > k + 1 { end = j }
+      case 4 where k > 0 && !excluded[k - 1] && hasPipe(k - 1):
+        var j = k + 1
+        while j < n && !excluded[j] && (kind[j] == 4 || (kind[j] == 1 && hasPipe(j))) { j += 1 }
+        ranges.append((k - 1)..<j)
+        k = j
+        continue
+      case 5:
+        var j = k + 1
+        while j < n && !excluded[j] && kind[j] == 5 { j += 1 }
+        end = j
+      default:
+        break
+      }
+      if end > k {
+        ranges.append(k..<end)
+        k = end
+      } else {
+        k += 1
+      }
+    }
+    return ranges
+  }
+
+  /// What a non-blank line (i..<e, trimmed) is to `tableRanges`: 2 a simple border, 3 a grid
+  /// border, 4 a delimiter row, 5 a substitution definition, 1 other. Most lines are settled by
+  /// their first byte; a row's `|` is looked for only next to a delimiter row (`hasPipe`).
+  static func tableLine(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ e: Int) -> UInt8 {
+    let b = buf[i]
+    // `.. |name| directive::`
+    if b == 0x2E && e - i > 6 && buf[i + 1] == 0x2E && buf[i + 2] == 0x20 && buf[i + 3] == 0x7C {
+      var j = i + 4
+      while j < e && buf[j] != 0x7C { j += 1 }
+      var w = j + 1
+      while w < e && (buf[w] == 0x20 || buf[w] == 0x09) { w += 1 }
+      if j > i + 4 && w > j + 1 {
+        var m = w
+        while m < e && (Bytes.isAlnum(buf[m]) || buf[m] == 0x2D) { m += 1 }
+        if m > w && m + 1 < e && buf[m] == 0x3A && buf[m + 1] == 0x3A { return 5 }
+      }
+      return 1
+    }
+    if b == 0x3D {
+      // Runs of two or more `=` separated by spaces, at least two runs (`= = = = =` is a
+      // decoration).
+      var runs = 0
+      var j = i
+      while j < e {
+        if buf[j] == 0x3D {
+          runs += 1
+          let r = j
+          while j < e && buf[j] == 0x3D { j += 1 }
+          if j - r < 2 { return 1 }
+        } else if buf[j] == 0x20 {
+          j += 1
+        } else {
+          return 1
+        }
+      }
+      return runs >= 2 ? 2 : 1
+    }
+    if b == 0x2B {
+      guard e - i >= 3 && buf[e - 1] == 0x2B else { return 1 }
+      var dashes = false
+      for j in i..<e {
+        let c = buf[j]
+        if c == 0x2D || c == 0x3D {
+          dashes = true
+        } else if c != 0x2B && c != 0x3A {
+          return 1
+        }
+      }
+      return dashes ? 3 : 1
+    }
+    // A delimiter row: `|`, `-`, `:` and spaces only, a `|` and three `-` at least.
+    guard b == 0x7C || b == 0x2D || b == 0x3A else { return 1 }
+    var pipes = 0
+    var dashes = 0
+    for j in i..<e {
+      switch buf[j] {
+      case 0x7C: pipes += 1
+      case 0x2D: dashes += 1
+      case 0x3A, 0x20, 0x09: break
+      default: return 1
+      }
+    }
+    return pipes > 0 && dashes >= 3 ? 4 : 1
+  }
+
   static let codeDirectives: [[UInt8]] = [
     "code-block", "code", "sourcecode", "doctest", "testcode", "testoutput", "parsed-literal",
   ].map { Array(".. \($0)::".utf8) }
@@ -210,6 +361,9 @@ public enum CodeBlocks {
           if i == e { return false }
           let b = buf[i]
           if config.fenced && (b == 0x60 || b == 0x7E) { return true }
+          // A table's border or delimiter row (`====`, `+---`, `|---`, `---`, `:---`), or a
+          // substitution definition (`.. |name|`).
+          if config.tables && (b == 0x3D || b == 0x2B || b == 0x7C || b == 0x2D || b == 0x3A || b == 0x2E) { return true }
           guard config.literal else { return false }
           return b == 0x3E || b == 0x2E || buf[e - 1] == 0x3A
         }
@@ -222,10 +376,12 @@ public enum CodeBlocks {
   public static func ranges(_ document: Document, _ config: Config) -> [Range<Int>] {
     if !mayHaveBlocks(document, config) { return [] }
     let fenced = config.fenced ? fencedRanges(document) : []
-    guard config.literal else { return fenced }
-    let literal = literalRanges(document, outside: fenced)
-    if literal.isEmpty { return fenced }
-    return (fenced + literal).sorted { $0.lowerBound < $1.lowerBound }
+    let literal = config.literal ? literalRanges(document, outside: fenced) : []
+    let before = literal.isEmpty ? fenced : (fenced + literal).sorted { $0.lowerBound < $1.lowerBound }
+    guard config.tables else { return before }
+    let tables = tableRanges(document, outside: before)
+    if tables.isEmpty { return before }
+    return (before + tables).sorted { $0.lowerBound < $1.lowerBound }
   }
 
   /// Take the code blocks `config` asks for out of `document`, a blank placeholder in each one's

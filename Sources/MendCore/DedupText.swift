@@ -946,7 +946,7 @@ extension DedupText {
   static let sectionsOption = OptionSpec(
     "sections", .bool, default: .bool(true),
     help:
-      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), a line wholly in bold that stands as a paragraph (`**Example 2: To copy a report**`), or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
   )
 
   /// Each fragment's section (the number of heading lines before it and at it, see
@@ -956,7 +956,7 @@ extension DedupText {
     var out: [Int32]? = nil
     var current: Int32 = 0
     // Per line: 0 blank, 1 text, 2 a heading by its own marks, 3 an underline (`isUnderline`),
-    // 4 an option (`isOptionTerm`).
+    // 4 an option (`isOptionTerm`), 5 a line in bold (`isBoldLine`).
     func look(_ k: Int) -> UInt8 {
       var text = frags[k].text
       return text.withUTF8 { buf -> UInt8 in
@@ -967,6 +967,7 @@ extension DedupText {
         guard b > 0x20 && b < 0x7F && !Bytes.isAlnum(b) else { return 1 }
         if isHeading(buf, s, e) { return 2 }
         if isOptionTerm(buf, s, e) { return 4 }
+        if isBoldLine(buf, s, e) { return 5 }
         // POD: =head1 ... =head4, =item.
         if b == 0x3D && e - s >= 5 {
           let w = (buf[s + 1], buf[s + 2], buf[s + 3], buf[s + 4])
@@ -987,9 +988,12 @@ extension DedupText {
       // And an option that opens its entry: under a blank line, a heading or another option
       // (in a wrapped paragraph a line may start with an option it goes on to explain:
       // `-z pack-relative-relocs option, which ...` in glibc's NEWS).
+      // And (session 16) a line in bold that stands as a paragraph of its own (a blank line or
+      // the document's start over it): the pseudo-heading of Markdown and reStructuredText
+      // (`**Example 2: To copy a report**`), not a bold line inside a paragraph.
       defer { before = this }
       if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0)
-        || (this == 4 && (before == 0 || before == 2 || before == 4))
+        || (this == 4 && (before == 0 || before == 2 || before == 4)) || (this == 5 && before == 0)
       {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
         current += 1
@@ -1012,6 +1016,26 @@ extension DedupText {
     guard n >= (c == 0x23 ? 1 : 2) && n <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09) else { return false }
     // A root shell prompt is no heading: `# mdadm --detail /dev/md1`.
     return !CodeLines.looksLikeCode(UnsafeBufferPointer(rebasing: buf[i..<e]))
+  }
+
+  /// A line wholly in bold, Markdown's and reStructuredText's strong emphasis: `**` (or `__`), a
+  /// text that does not start with a space and holds no other `**`, then `**` (a colon may
+  /// follow: `**Note**:`), at most 160 bytes (a heading, not a paragraph set in bold).
+  /// `**Note:** the text goes on` and `**a** and **b**` are no bold line.
+  static func isBoldLine(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e0: Int) -> Bool {
+    var e = e0
+    if e - a > 1 && buf[e - 1] == 0x3A { e -= 1 }
+    guard e - a >= 5 && e0 - a <= 160 else { return false }
+    let c = buf[a]
+    guard (c == 0x2A || c == 0x5F) && buf[a + 1] == c && buf[e - 1] == c && buf[e - 2] == c else { return false }
+    let first = buf[a + 2]
+    guard first != c && first != 0x20 && first != 0x09 && buf[e - 3] != 0x20 else { return false }
+    var i = a + 2
+    while i < e - 3 {
+      if buf[i] == c && buf[i + 1] == c { return false }
+      i += 1
+    }
+    return true
   }
 
   /// A command-line option that opens its entry in a man page or a `--help` text: one dash and a

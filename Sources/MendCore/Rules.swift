@@ -96,7 +96,7 @@ struct RulesLoader {
   let defaultPath: String?
 
   static let topKeys = ["version", "extends", "segmentation", "code-blocks", "stages", "dedup"]
-  static let codeBlockKeys = ["fenced", "literal", "stages"]
+  static let codeBlockKeys = ["fenced", "literal", "tables", "stages"]
   static let stageKeys = ["id", "enabled", "options", "examples"]
   static let segmentationKeys = ["locale", "abbreviations"]
 
@@ -200,7 +200,7 @@ struct RulesLoader {
 
   static let supportedSet = Set(RuleSet.supportedVersions)
 
-  /// `code-blocks:` — `fenced` and `literal` (true or false) and `stages` (ids of known stages); a key an
+  /// `code-blocks:` — `fenced`, `literal` and `tables` (true or false) and `stages` (ids of known stages); a key an
   /// extending file leaves out keeps the extended file's value.
   func parseCodeBlocks(_ node: Node, base: CodeBlocks.Config, file: String) throws -> CodeBlocks.Config {
     guard let m = node.mapping else {
@@ -215,6 +215,10 @@ struct RulesLoader {
     if let v = m["literal"] {
       guard v.scalar != nil, let b = v.bool else { throw err(file, v, "'literal' must be true or false") }
       c.literal = b
+    }
+    if let v = m["tables"] {
+      guard v.scalar != nil, let b = v.bool else { throw err(file, v, "'tables' must be true or false") }
+      c.tables = b
     }
     if let v = m["stages"] {
       guard let seq = v.sequence else { throw err(file, v, "'stages' must be a list of stage ids") }
