@@ -92,6 +92,12 @@ public struct ChangeLog: Sendable {
   }
   public mutating func record(contentsOf other: [Change]) { changes.append(contentsOf: other) }
 
+  /// Move the columns of the records from index `start` on by `by` (a stage that edited a line
+  /// without its first bytes reports them where the line has them).
+  mutating func shiftColumns(from start: Int, by: Int) {
+    for i in start..<changes.count { changes[i].column += by }
+  }
+
   /// Applied changes only.
   public var applied: [Change] { changes.filter(\.applied) }
   /// Suggestions only.

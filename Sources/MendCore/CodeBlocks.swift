@@ -348,37 +348,38 @@ public enum CodeBlocks {
     return close > t.index(after: t.startIndex)
   }
 
-  /// Whether any line could open a block `config` asks for: its first byte after the indent is
-  /// a backtick or tilde (a fence), or a `>` or `.` (a doctest line, a directive), or it ends
-  /// with a colon (`::`). One look at each end of each line, and no allocation: most documents
-  /// have no such line, and are done here.
-  static func mayHaveBlocks(_ document: Document, _ config: Config) -> Bool {
+  /// Which kinds of block `config` asks for some line could open: its first byte after the
+  /// indent is a backtick or tilde (a fence); a `>` or `.`, or it ends with a colon (a doctest
+  /// line, a directive, `::`: a literal block); a `=`, `+`, `|`, `-`, `:` or `.` (a table's
+  /// border or delimiter row, a substitution definition). One look at each end of each line, and
+  /// no allocation: most documents have no such line, and are done here; a document with list
+  /// items (`- `) looks for tables only.
+  static func mayHaveBlocks(_ document: Document, _ config: Config) -> (fenced: Bool, literal: Bool, tables: Bool) {
+    var fenced = false
+    var literal = false
+    var tables = false
     for f in document.fragments {
       var text = f.text
-      let hit =
-        text.withUTF8 { buf -> Bool in
-          let (i, e) = HardWrap.trimmed(buf)
-          if i == e { return false }
-          let b = buf[i]
-          if config.fenced && (b == 0x60 || b == 0x7E) { return true }
-          // A table's border or delimiter row (`====`, `+---`, `|---`, `---`, `:---`), or a
-          // substitution definition (`.. |name|`).
-          if config.tables && (b == 0x3D || b == 0x2B || b == 0x7C || b == 0x2D || b == 0x3A || b == 0x2E) { return true }
-          guard config.literal else { return false }
-          return b == 0x3E || b == 0x2E || buf[e - 1] == 0x3A
-        }
-      if hit { return true }
+      text.withUTF8 { buf in
+        let (i, e) = HardWrap.trimmed(buf)
+        if i == e { return }
+        let b = buf[i]
+        if config.fenced && (b == 0x60 || b == 0x7E) { fenced = true }
+        if config.tables && (b == 0x3D || b == 0x2B || b == 0x7C || b == 0x2D || b == 0x3A || b == 0x2E) { tables = true }
+        if config.literal && (b == 0x3E || b == 0x2E || buf[e - 1] == 0x3A) { literal = true }
+      }
     }
-    return false
+    return (fenced, literal, tables)
   }
 
   /// The code blocks of a document that `config` asks for, in order.
   public static func ranges(_ document: Document, _ config: Config) -> [Range<Int>] {
-    if !mayHaveBlocks(document, config) { return [] }
-    let fenced = config.fenced ? fencedRanges(document) : []
-    let literal = config.literal ? literalRanges(document, outside: fenced) : []
+    let may = mayHaveBlocks(document, config)
+    // (A fence also holds the lines that would open other blocks: they are looked for outside it.)
+    let fenced = may.fenced ? fencedRanges(document) : []
+    let literal = may.literal ? literalRanges(document, outside: fenced) : []
     let before = literal.isEmpty ? fenced : (fenced + literal).sorted { $0.lowerBound < $1.lowerBound }
-    guard config.tables else { return before }
+    guard may.tables else { return before }
     let tables = tableRanges(document, outside: before)
     if tables.isEmpty { return before }
     return (before + tables).sorted { $0.lowerBound < $1.lowerBound }

@@ -242,15 +242,60 @@ public enum HardWrap {
     return soft
   }
 
+  /// The lines that go on with a list item above them, no blank line between: indented ones (the
+  /// indentation `normalize-unicode` keeps, see `keep-list-indent`), and with `unindented`
+  /// every such line (in a document hard-wrapped as a whole a blank line ends a paragraph, so a
+  /// line under an item is the item going on). Nil when there is none; without `unindented`, a
+  /// document with no indented line is settled by one look at each line's first byte.
+  static func underListItems(_ document: Document, unindented: Bool) -> [Bool]? {
+    let frags = document.fragments
+    if !unindented && !frags.contains(where: { $0.text.utf8.first == 0x20 || $0.text.utf8.first == 0x09 }) {
+      return nil
+    }
+    var out: [Bool]? = nil
+    var item = false
+    for (f, frag) in frags.enumerated() {
+      var text = frag.text
+      let (blank, starts, indented) = text.withUTF8 { buf -> (Bool, Bool, Bool) in
+        let (a, e) = trimmed(buf)
+        return a == e ? (true, false, false) : (false, startsListItem(buf, a, e), a > 0)
+      }
+      if blank {
+        item = false
+      } else if starts {
+        item = true
+      } else if item && (indented || unindented) {
+        if out == nil { out = [Bool](repeating: false, count: frags.count) }
+        out![f] = true
+      } else {
+        item = false
+      }
+    }
+    return out
+  }
+
   /// For each dedup unit, whether it is a piece of a sentence cut by a soft line end: it starts
   /// its line and the line before runs on into it, or it ends its line and the line runs on.
   /// nil when the document is not hard-wrapped.
+  ///
+  /// Session 16: a line that goes on with the list item above it is left alone like a piece
+  /// (`underListItems`): changelogs end several items with the same credit (`Contributed by Jane
+  /// Roe in #37.`), on an item's own line or on the line under it, and the credit belongs to its
+  /// item.
   static func pieces(_ units: [DedupText.Unit], _ document: Document) -> [Bool]? {
-    guard let soft = softEnds(document) ?? localSoftEnds(document) else { return nil }
+    let whole = softEnds(document)
+    let soft = whole ?? localSoftEnds(document)
+    let underItem = underListItems(document, unindented: whole != nil)
+    if soft == nil && underItem == nil { return nil }
     var out = [Bool](repeating: false, count: units.count)
     var bounds: (fragment: Int, start: Int, end: Int) = (-1, 0, 0)
     for (i, u) in units.enumerated() {
       let f = u.fragment
+      if let underItem, underItem[f] {
+        out[i] = true
+        continue
+      }
+      guard let soft else { continue }
       let runsIn = f > 0 && soft[f - 1]
       if !runsIn && !soft[f] { continue }
       if bounds.fragment != f {

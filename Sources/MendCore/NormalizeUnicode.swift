@@ -23,7 +23,8 @@ public struct NormalizeUnicode: Stage {
       OptionSpec("mojibake", .bool, default: .bool(true), help: "Repair UTF-8 that was decoded as Windows-1252 or Latin-1."),
       OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (a ZWJ inside emoji, and a ZWJ or ZWNJ between two non-ASCII letters or marks, as in Indic and Persian words, are kept)."),
       OptionSpec("spaces", .bool, default: .bool(true), help: "Odd spaces (NBSP, thin, ideographic) become a space; runs of spaces become one."),
-      OptionSpec("trim", .bool, default: .bool(true), help: "Remove spaces at the start and end of a line."),
+      OptionSpec("trim", .bool, default: .bool(true), help: "Remove spaces at the start and end of a line (not the indentation that makes a line go on with the list item above it, see `keep-list-indent`)."),
+      OptionSpec("keep-list-indent", .bool, default: .bool(true), help: "A line indented to the text of the list item above it (`* Added a column option.` then `  Contributed by Jane Roe.`, no blank line between) keeps its indentation: in Markdown and reStructuredText it is the item going on, and without it the line would be a paragraph of its own."),
       OptionSpec("quotes", .choice(["keep", "ascii"]), default: .string("keep"), help: "Curly quotes become ASCII with 'ascii'."),
       OptionSpec("dashes", .choice(["keep", "ascii"]), default: .string("keep"), help: "En and em dashes become '-' with 'ascii'."),
     ],
@@ -37,6 +38,7 @@ public struct NormalizeUnicode: Stage {
   let controls: Bool
   let spaces: Bool
   let trim: Bool
+  let keepListIndent: Bool
   let asciiQuotes: Bool
   let asciiDashes: Bool
 
@@ -53,6 +55,7 @@ public struct NormalizeUnicode: Stage {
     controls = options.bool("controls")
     spaces = options.bool("spaces")
     trim = options.bool("trim")
+    keepListIndent = options.bool("keep-list-indent")
     asciiQuotes = options.string("quotes") == "ascii"
     asciiDashes = options.string("dashes") == "ascii"
   }
@@ -76,9 +79,14 @@ public struct NormalizeUnicode: Stage {
     // through such a step is looked at again, at most twice, so that a second run finds nothing
     // left to do.
     var again = 0
+    // Session 16: list items' continuation lines keep their indentation (`runKeepingIndents`).
+    if trim && keepListIndent, let indents = Self.listContinuations(document) {
+      runKeepingIndents(&document, &context, indents)
+      return
+    }
     while k < document.fragments.count {
       let fragment = document.fragments[k]
-      var needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
+      let needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
       if again == 0 { original += 1 }
       // Looked at again after a step that can make a new sequence: only what makes one counts
       // (the rest — NFC, spaces — the step has done).
@@ -102,6 +110,118 @@ public struct NormalizeUnicode: Stage {
       k = next
     }
   }
+
+  /// `run` for a document with list continuations (`listContinuations`): the same loop, each
+  /// such line going through the steps without its indentation (every pass over it, `again`
+  /// included), which is put back when the loop moves on (`putBack`). Kept apart so that the
+  /// loop every other document takes carries none of it.
+  func runKeepingIndents(_ document: inout Document, _ context: inout StageContext, _ indents: [Int: Int]) {
+    var k = 0
+    var original = 0
+    var again = 0
+    var indent = 0
+    var logStart = 0
+    while k < document.fragments.count {
+      if again == 0, let w = indents[document.fragments[k].line] {
+        indent = w
+        logStart = context.log.changes.count
+        document.fragments[k].text = String(document.fragments[k].text.utf8.dropFirst(w))!
+      }
+      let fragment = document.fragments[k]
+      let needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
+      if again == 0 { original += 1 }
+      if needs.isEmpty || (again > 0 && needs.isDisjoint(with: [.mojibake, .controls, .entities])) {
+        if indent > 0 { putBack(&document, &context, k, &indent, logStart) }
+        k += 1
+        again = 0
+        continue
+      }
+      let before = document.fragments[k].text
+      let (next, joins) = runOne(&document, k, needs, &context)
+      if joins && mojibake && again < 2 && (next != k + 1 || document.fragments[k].text != before)
+        && Self.mayStartSequence(document.fragments[k].text)
+      {
+        again += 1
+        continue
+      }
+      again = 0
+      if indent > 0 { putBack(&document, &context, k, &indent, logStart) }
+      k = next
+    }
+  }
+
+  /// The continuation lines of list items, by input line, with the indentation each keeps
+  /// (`continuationIndent`): a line under a list item (`itemColumn`) or under another such line,
+  /// no blank line between. Nil when there is none (most documents: no line starts with a space).
+  static func listContinuations(_ document: Document) -> [Int: Int]? {
+    let frags = document.fragments
+    let any = frags.withUnsafeBufferPointer { b -> Bool in
+      for k in 1..<max(1, b.count) where b[k].text.utf8.first == 0x20 { return true }
+      return false
+    }
+    if !any { return nil }
+    var out: [Int: Int]? = nil
+    var openFor = -1  // the last continuation (its index) and the column it goes on at
+    var openColumn = -1
+    for k in 1..<max(1, frags.count) where frags[k].text.utf8.first == 0x20 {
+      let column = openFor == k - 1 ? openColumn : itemColumn(frags[k - 1].text)
+      guard column > 0, let w = continuationIndent(frags[k].text, column) else { continue }
+      if out == nil { out = [:] }
+      out![frags[k].line] = w
+      openFor = k
+      openColumn = column
+    }
+    return out
+  }
+
+  /// Put a continuation line's indentation back (see `run`) and move the columns of its records.
+  func putBack(_ document: inout Document, _ context: inout StageContext, _ k: Int, _ indent: inout Int, _ logStart: Int) {
+    document.fragments[k].text = String(repeating: " ", count: indent) + document.fragments[k].text
+    context.log.shiftColumns(from: logStart, by: indent)
+    indent = 0
+  }
+
+  /// The indentation a line keeps as the continuation of a list item whose text starts at
+  /// `column`: exactly that many spaces, then text that starts no item; nil otherwise (and for
+  /// a line with a CR, which a step may split).
+  static func continuationIndent(_ line: String, _ column: Int) -> Int? {
+    var text = line
+    return text.withUTF8 { buf -> Int? in
+      let n = buf.count
+      var a = 0
+      while a < n && buf[a] == 0x20 { a += 1 }
+      if a != column || a == n || buf[a] == 0x09 || HardWrap.startsListItem(buf, a, n) { return nil }
+      if memchr(buf.baseAddress! + a, 0x0D, n - a) != nil { return nil }
+      return a
+    }
+  }
+
+  /// The column where a list item's text starts (its indent, its marker and the spaces after
+  /// it; `•` counts one column), or -1 when the line starts no item.
+  static func itemColumn(_ line: String) -> Int {
+    var text = line
+    return text.withUTF8 { buf -> Int in
+      let n = buf.count
+      var a = 0
+      while a < n && buf[a] == 0x20 { a += 1 }
+      guard a < n, HardWrap.startsListItem(buf, a, n) else { return -1 }
+      var i = a
+      var width = 0
+      while i < n && buf[i] != 0x20 && buf[i] != 0x09 {
+        if buf[i] & 0xC0 != 0x80 { width += 1 }
+        i += 1
+      }
+      var spaces = 0
+      while i < n && buf[i] == 0x20 {
+        spaces += 1
+        i += 1
+      }
+      // A tab after the marker, or nothing after it: no column to go on at.
+      if i == n || buf[i] == 0x09 { return -1 }
+      return a + width + spaces
+    }
+  }
+
 
   /// Whether a line may hold the start of a mojibake sequence (its lead characters U+00C2 ...
   /// U+00F4 are all encoded from byte 0xC3) or of an entity (`&`): two `memchr` passes, so the

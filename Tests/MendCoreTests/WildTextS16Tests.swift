@@ -150,3 +150,85 @@ extension TablesS16Tests {
     }
   }
 }
+
+extension WildTextS16Tests {
+  /// pytest-benchmark's changelog: wrapped list items, two of which end with the same credit, one
+  /// on the item's indented second line. The credit belongs to its item.
+  static let changelog = """
+    The plugin measures the time a test takes and keeps the results in a table that
+    can be saved, compared with earlier runs and shown in the terminal as the tests
+    run, with the columns and the sort order that the options below select.
+
+    3.0.0 (2015-08-11)
+    ------------------
+
+    * Added ``--benchmark-columns`` command line option. It selects what columns are displayed in
+      the result table. Contributed by Jane Roe in `#34 <https://example.org/pull/34>`_.
+    * Added support for grouping by specific test parametrization (``--benchmark-group-by=param``).
+      Contributed by Jane Roe in `#37 <https://example.org/pull/37>`_.
+    * Added support for ``name`` or ``fullname`` in ``--benchmark-sort``.
+      Contributed by Jane Roe in `#37 <https://example.org/pull/37>`_.
+
+    """
+
+  @Test func aCreditOnTheSecondLineOfAListItemStays() {
+    #expect(removals(Self.changelog).isEmpty)
+  }
+
+  /// Not indented, the same line is no continuation of the item: its repeat goes as before.
+  @Test func anUnindentedLineUnderAListIsNoContinuation() {
+    let text = """
+      * Added support for grouping by specific test parametrization in the report.
+      Contributed by Jane Roe in the pull request number thirty-seven.
+      * Added support for sorting by the full name of each test in the report.
+      Contributed by Jane Roe in the pull request number thirty-seven.
+      """
+    #expect(removals(text).count == 1)
+  }
+}
+
+/// Session 16: `normalize-unicode` keeps the indentation of a line that goes on with the list
+/// item above it (`keep-list-indent`); before, it trimmed it, and the line became a paragraph of
+/// its own (in Markdown and reStructuredText), which the dedup stages then took for one.
+@Suite struct ListIndentS16Tests {
+  func normalize(_ s: String, _ overrides: [String: OptionValue] = [:]) -> (String, [Change]) {
+    let spec = NormalizeUnicode.spec
+    var values: [String: OptionValue] = [:]
+    for o in spec.options { values[o.name] = o.defaultValue }
+    for (k, v) in overrides { values[k] = v }
+    let stage = try! spec.make(StageOptions(values: values, baseDirectory: Repo.path("rules")))
+    let p = Pipeline(entries: [Pipeline.Entry(id: NormalizeUnicode.id, stage: stage)])
+    let (doc, log) = p.run(Document(text: s))
+    return (doc.text, log.changes)
+  }
+
+  @Test func continuationLinesKeepTheirIndent() {
+    let text = "* Added a column option.  It selects\n  the columns  shown.\n12. Twelfth item\n    goes on here\n- item\n   three spaces is no continuation\n\n  after a blank line"
+    let (out, changes) = normalize(text)
+    #expect(out == "* Added a column option. It selects\n  the columns shown.\n12. Twelfth item\n    goes on here\n- item\nthree spaces is no continuation\n\nafter a blank line")
+    // The space run in the kept line is reported where the input has it (line 2, column 14).
+    #expect(changes.contains { $0.line == 2 && $0.column == 14 && $0.rule == "space-run" })
+    #expect(!changes.contains { $0.line == 2 && $0.rule == "trim" })
+    #expect(!changes.contains { $0.line == 4 })
+    #expect(changes.contains { $0.line == 6 && $0.rule == "trim" })
+    #expect(changes.contains { $0.line == 8 && $0.rule == "trim" })
+    // Off: every line is trimmed as before.
+    let (off, _) = normalize(text, ["keep-list-indent": .bool(false)])
+    #expect(!off.contains("\n  the"))
+    // Stable: a second run changes nothing.
+    #expect(normalize(out).0 == out)
+  }
+
+  /// pytest-benchmark's changelog as it is (not wrapped as a whole): an item's credit on its
+  /// indented second line repeats the credit at the end of the item before.
+  @Test func anIndentedCreditUnderAListItemStays() {
+    let text = """
+      * Added support for grouping by specific test parametrization. Contributed by Jane Roe in `#37 <https://example.org/pull/37>`_.
+      * Added support for ``name`` or ``fullname`` in ``--benchmark-sort``.
+        Contributed by Jane Roe in `#37 <https://example.org/pull/37>`_.
+      """
+    let r = Repo.pipeline.clean(text)
+    #expect(r.text == text)
+    #expect(!r.changes.contains { $0.applied })
+  }
+}
