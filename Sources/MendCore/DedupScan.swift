@@ -196,9 +196,15 @@ extension DedupText {
         irr[k] = scanned.irregular
         if scanned.irregular { anyIrr = true }
       }
-      lt[count] = Int32(nt)
-      lp[count] = Int32(np)
-      lb[count] = Int32(truncatingIfNeeded: nb)
+      close(lines: count, tokens: nt, pieces: np, bytes: nb, anyIrregular: anyIrr)
+    }
+
+    /// The end marks after the last of `lines` lines (their tokens, pieces and bytes) and the
+    /// totals.
+    func close(lines count: Int, tokens nt: Int, pieces np: Int, bytes nb: Int, anyIrregular anyIrr: Bool) {
+      lineToken.p[count] = Int32(nt)
+      linePiece.p[count] = Int32(np)
+      lineByte.p[count] = Int32(truncatingIfNeeded: nb)
       tokenCount = nt
       pieceCount = np
       anyIrregular = anyIrr
@@ -266,12 +272,7 @@ extension DedupText {
         np += p1 - p0
         nb += b1 - b0
       }
-      lt[count] = Int32(nt)
-      lp[count] = Int32(np)
-      lb[count] = Int32(truncatingIfNeeded: nb)
-      tokenCount = nt
-      pieceCount = np
-      anyIrregular = anyIrr
+      close(lines: count, tokens: nt, pieces: np, bytes: nb, anyIrregular: anyIrr)
       fragments = new
       return true
     }
