@@ -213,6 +213,11 @@ public enum CodeBlocks {
     if !any { return [] }
     func blank(_ k: Int) -> Bool { k < 0 || k >= n || kind[k] == 0 }
     func hasPipe(_ k: Int) -> Bool { frags[k].text.utf8.contains(0x7C) }
+    // A grid table's row or border: `|` or `+` first.
+    func row(_ j: Int) -> Bool {
+      let c = frags[j].text.first { $0 != " " && $0 != "\t" }
+      return c == "|" || c == "+"
+    }
     var ranges: [Range<Int>] = []
     var k = 0
     while k < n {
@@ -229,10 +234,6 @@ public enum CodeBlocks {
         if j < n && !excluded[j] && kind[j] == 2 { end = j + 1 }
       case 3 where blank(k - 1):
         var j = k + 1
-        func row(_ j: Int) -> Bool {
-          let c = frags[j].text.first { $0 != " " && $0 != "\t" }
-          return c == "|" || c == "+"
-        }
         while j < n && !excluded[j] && (kind[j] == 3 || row(j)) { j += 1 }
         if j > k + 1 { end = j }
       case 4 where k > 0 && !excluded[k - 1] && hasPipe(k - 1):

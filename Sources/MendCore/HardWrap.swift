@@ -242,14 +242,77 @@ public enum HardWrap {
     return soft
   }
 
+  /// The continuation lines of list items, by input line, with the indentation each keeps
+  /// (`continuationIndent`): a line under a list item (`itemColumn`) or under another such line,
+  /// no blank line between (what `normalize-unicode`'s `keep-list-indent` keeps). Nil when there
+  /// is none (most documents: no line starts with a space; the fragments are read through the
+  /// array's storage, without a copy of each).
+  static func listContinuations(_ document: Document) -> [Int: Int]? {
+    document.fragments.withUnsafeBufferPointer { frags -> [Int: Int]? in
+      var out: [Int: Int]? = nil
+      var openFor = -1  // the last continuation (its index) and the column it goes on at
+      var openColumn = -1
+      for k in 1..<max(1, frags.count) where frags[k].text.utf8.first == 0x20 {
+        let column = openFor == k - 1 ? openColumn : itemColumn(frags[k - 1].text)
+        guard column > 0, let w = continuationIndent(frags[k].text, column) else { continue }
+        if out == nil { out = [:] }
+        out![frags[k].line] = w
+        openFor = k
+        openColumn = column
+      }
+      return out
+    }
+  }
+
+  /// The indentation a line keeps as the continuation of a list item whose text starts at
+  /// `column`: exactly that many spaces, then text that starts no item; nil otherwise (and for
+  /// a line with a CR, which a step may split).
+  static func continuationIndent(_ line: String, _ column: Int) -> Int? {
+    var text = line
+    return text.withUTF8 { buf -> Int? in
+      let n = buf.count
+      var a = 0
+      while a < n && buf[a] == 0x20 { a += 1 }
+      if a != column || a == n || buf[a] == 0x09 || startsListItem(buf, a, n) { return nil }
+      if buf[a...].contains(0x0D) { return nil }
+      return a
+    }
+  }
+
+  /// The column where a list item's text starts (its indent, its marker and the spaces after
+  /// it; `•` counts one column), or -1 when the line starts no item.
+  static func itemColumn(_ line: String) -> Int {
+    var text = line
+    return text.withUTF8 { buf -> Int in
+      let n = buf.count
+      var a = 0
+      while a < n && buf[a] == 0x20 { a += 1 }
+      guard a < n, startsListItem(buf, a, n) else { return -1 }
+      var i = a
+      var width = 0
+      while i < n && buf[i] != 0x20 && buf[i] != 0x09 {
+        if buf[i] & 0xC0 != 0x80 { width += 1 }
+        i += 1
+      }
+      var spaces = 0
+      while i < n && buf[i] == 0x20 {
+        spaces += 1
+        i += 1
+      }
+      // A tab after the marker, or nothing after it: no column to go on at.
+      if i == n || buf[i] == 0x09 { return -1 }
+      return a + width + spaces
+    }
+  }
+
   /// The lines that go on with a list item above them, no blank line between: indented ones (the
-  /// indentation `normalize-unicode` keeps, see `keep-list-indent`), and with `unindented`
+  /// indentation `normalize-unicode` keeps, `listContinuations`), and with `unindented`
   /// every such line (in a document hard-wrapped as a whole a blank line ends a paragraph, so a
   /// line under an item is the item going on). Nil when there is none; without `unindented`, a
   /// document with no indented line is settled by one look at each line's first byte.
   static func underListItems(_ document: Document, unindented: Bool) -> [Bool]? {
     let frags = document.fragments
-    if !unindented && !frags.contains(where: { $0.text.utf8.first == 0x20 || $0.text.utf8.first == 0x09 }) {
+    if !unindented && !frags.contains(where: { let b = $0.text.utf8.first; return b == 0x20 || b == 0x09 }) {
       return nil
     }
     var out: [Bool]? = nil

@@ -80,7 +80,7 @@ public struct NormalizeUnicode: Stage {
     // left to do.
     var again = 0
     // Session 16: list items' continuation lines keep their indentation (`runKeepingIndents`).
-    if trim && keepListIndent, let indents = Self.listContinuations(document) {
+    if trim && keepListIndent, let indents = HardWrap.listContinuations(document) {
       runKeepingIndents(&document, &context, indents)
       return
     }
@@ -111,7 +111,7 @@ public struct NormalizeUnicode: Stage {
     }
   }
 
-  /// `run` for a document with list continuations (`listContinuations`): the same loop, each
+  /// `run` for a document with list continuations (`HardWrap.listContinuations`): the same loop, each
   /// such line going through the steps without its indentation (every pass over it, `again`
   /// included), which is put back when the loop moves on (`putBack`). Kept apart so that the
   /// loop every other document takes carries none of it: one loop with the checks in it cost
@@ -151,78 +151,12 @@ public struct NormalizeUnicode: Stage {
     }
   }
 
-  /// The continuation lines of list items, by input line, with the indentation each keeps
-  /// (`continuationIndent`): a line under a list item (`itemColumn`) or under another such line,
-  /// no blank line between. Nil when there is none (most documents: no line starts with a space).
-  static func listContinuations(_ document: Document) -> [Int: Int]? {
-    let frags = document.fragments
-    let any = frags.withUnsafeBufferPointer { b -> Bool in
-      for k in 1..<max(1, b.count) where b[k].text.utf8.first == 0x20 { return true }
-      return false
-    }
-    if !any { return nil }
-    var out: [Int: Int]? = nil
-    var openFor = -1  // the last continuation (its index) and the column it goes on at
-    var openColumn = -1
-    for k in 1..<max(1, frags.count) where frags[k].text.utf8.first == 0x20 {
-      let column = openFor == k - 1 ? openColumn : itemColumn(frags[k - 1].text)
-      guard column > 0, let w = continuationIndent(frags[k].text, column) else { continue }
-      if out == nil { out = [:] }
-      out![frags[k].line] = w
-      openFor = k
-      openColumn = column
-    }
-    return out
-  }
-
   /// Put a continuation line's indentation back (see `run`) and move the columns of its records.
   func putBack(_ document: inout Document, _ context: inout StageContext, _ k: Int, _ indent: inout Int, _ logStart: Int) {
     document.fragments[k].text = String(repeating: " ", count: indent) + document.fragments[k].text
     context.log.shiftColumns(from: logStart, by: indent)
     indent = 0
   }
-
-  /// The indentation a line keeps as the continuation of a list item whose text starts at
-  /// `column`: exactly that many spaces, then text that starts no item; nil otherwise (and for
-  /// a line with a CR, which a step may split).
-  static func continuationIndent(_ line: String, _ column: Int) -> Int? {
-    var text = line
-    return text.withUTF8 { buf -> Int? in
-      let n = buf.count
-      var a = 0
-      while a < n && buf[a] == 0x20 { a += 1 }
-      if a != column || a == n || buf[a] == 0x09 || HardWrap.startsListItem(buf, a, n) { return nil }
-      if memchr(buf.baseAddress! + a, 0x0D, n - a) != nil { return nil }
-      return a
-    }
-  }
-
-  /// The column where a list item's text starts (its indent, its marker and the spaces after
-  /// it; `•` counts one column), or -1 when the line starts no item.
-  static func itemColumn(_ line: String) -> Int {
-    var text = line
-    return text.withUTF8 { buf -> Int in
-      let n = buf.count
-      var a = 0
-      while a < n && buf[a] == 0x20 { a += 1 }
-      guard a < n, HardWrap.startsListItem(buf, a, n) else { return -1 }
-      var i = a
-      var width = 0
-      while i < n && buf[i] != 0x20 && buf[i] != 0x09 {
-        if buf[i] & 0xC0 != 0x80 { width += 1 }
-        i += 1
-      }
-      var spaces = 0
-      while i < n && buf[i] == 0x20 {
-        spaces += 1
-        i += 1
-      }
-      // A tab after the marker, or nothing after it: no column to go on at.
-      if i == n || buf[i] == 0x09 { return -1 }
-      return a + width + spaces
-    }
-  }
-
 
   /// Whether a line may hold the start of a mojibake sequence (its lead characters U+00C2 ...
   /// U+00F4 are all encoded from byte 0xC3) or of an entity (`&`): two `memchr` passes, so the
