@@ -126,22 +126,41 @@ public struct RemoveNearDuplicates: Stage {
     // loop, so the loop reads the cache's arrays without copying them.
     var sig: [UInt64] = []
     var compared = 0
-    for u in us {
-      let words = u.tokenEnd - u.tokenStart
-      if words < minWords || words > maxWords { continue }
-      compared += 1
-      let ku = u.cached
-      if cache.sketchStart[ku] >= 0 { continue }
-      signature(units.tokens(of: u), into: &sig)
-      cache.sketchStart[ku] = Int32(cache.sketchWords.count)
-      cache.sketchCount[ku] = UInt8(sig.count)
-      cache.sketchWords.append(contentsOf: sig)
-      var wordBits = SIMD4<UInt64>()
-      for t in units.tokens(of: u) { wordBits |= DedupText.UnitsCache.filterBit(t.hash) }
-      var sketchBits = SIMD4<UInt64>()
-      for h in sig { sketchBits |= DedupText.UnitsCache.filterBit(h) }
-      cache.wordFilter[ku] = wordBits
-      cache.sketchFilter[ku] = sketchBits
+    do {
+      // The cache's arrays move out while they are filled and back after (a class's stored
+      // arrays are checked for exclusive access at every use: six checks a unit otherwise).
+      var starts: [Int32] = []
+      var counts: [UInt8] = []
+      var words: [UInt64] = []
+      var wordFilters: [SIMD4<UInt64>] = []
+      var sketchFilters: [SIMD4<UInt64>] = []
+      swap(&starts, &cache.sketchStart)
+      swap(&counts, &cache.sketchCount)
+      swap(&words, &cache.sketchWords)
+      swap(&wordFilters, &cache.wordFilter)
+      swap(&sketchFilters, &cache.sketchFilter)
+      for u in us {
+        let n = u.tokenEnd - u.tokenStart
+        if n < minWords || n > maxWords { continue }
+        compared += 1
+        let ku = u.cached
+        if starts[ku] >= 0 { continue }
+        signature(units.tokens(of: u), into: &sig)
+        starts[ku] = Int32(words.count)
+        counts[ku] = UInt8(sig.count)
+        words.append(contentsOf: sig)
+        var wordBits = SIMD4<UInt64>()
+        for t in units.tokens(of: u) { wordBits |= DedupText.UnitsCache.filterBit(t.hash) }
+        var sketchBits = SIMD4<UInt64>()
+        for h in sig { sketchBits |= DedupText.UnitsCache.filterBit(h) }
+        wordFilters[ku] = wordBits
+        sketchFilters[ku] = sketchBits
+      }
+      swap(&starts, &cache.sketchStart)
+      swap(&counts, &cache.sketchCount)
+      swap(&words, &cache.sketchWords)
+      swap(&wordFilters, &cache.wordFilter)
+      swap(&sketchFilters, &cache.sketchFilter)
     }
     if compared < 2 { return }
     let sketchStart = cache.sketchStart
@@ -165,7 +184,9 @@ public struct RemoveNearDuplicates: Stage {
     var unitsWithBit = [UInt64](repeating: 0, count: pairwise ? 256 : 0)
     // Postings as flat linked lists (no array per word): word -> slot; slot -> newest entry and
     // length; entry -> unit and the next (older) entry.
-    var postingSlot = HashTable64(capacity: pairwise ? 1 : 256)
+    // Sized for two new words a unit (a long document's units share most sketch words), so the
+    // table rarely grows while the document is indexed.
+    var postingSlot = HashTable64(capacity: pairwise ? 1 : max(256, 2 * compared))
     var slotHead: [Int32] = []
     var slotCount: [Int32] = []
     var entryUnit: [Int32] = []
@@ -325,6 +346,10 @@ public struct RemoveNearDuplicates: Stage {
           // Identical keys are exact repeats, which remove-repeated-sentences has already judged
           // (kept on purpose: a refrain, or shorter than its min-words).
           if removed[ci] || us[ci].key == u.key { continue }
+          // `similarity`'s length tests first (it fails them for about half the candidates of
+          // long documents), before the sketch tests below.
+          let wc = us[ci].tokenEnd - us[ci].tokenStart
+          if Double(max(words, wc)) * minCoverage > Double(min(words, wc)) { continue }
           // One copy holds the other: nearly all the sketch words of one are in the other. The
           // filters give a lower bound of the missing words (a sketch bit the other unit's
           // filter lacks is a word it lacks), so most pairs are settled without a scan.
@@ -602,6 +627,14 @@ public struct RemoveNearDuplicates: Stage {
     // The length tests before the copies (about half the calls on long documents end here).
     if short < minWords { return nil }
     if Double(long) * minCoverage > Double(short) { return nil }
+    // An upper bound of the common subsequence before computing it: a matched word of one side
+    // occurs in the other, so no more words match than either side has words whose filter bit
+    // (of 256, from the hash) the other side sets. About half the calls on long documents fail
+    // the subsequence test below, most of them already on this bound, without the copies and
+    // the n × m table.
+    if !Self.mayAlign(a, b, atLeast: max(minContainment * Double(short), minCoverage * Double(long)), all: short < shortWords ? short : 0) {
+      return nil
+    }
     let x = Array(a)
     let y = Array(b)
     // Numbers: each side having a number the other lacks is a different fact (2019 / 2020).
@@ -682,6 +715,28 @@ public struct RemoveNearDuplicates: Stage {
     if inner > (isShort ? 0 : maxInserted) { return nil }
     if tail > (isShort ? 0 : maxInserted) && containedTerminal { return nil }
     return Double(lcs) / Double(short)
+  }
+
+  /// Whether the common subsequence of `a` and `b` can reach `need` words (and `all`, when not
+  /// 0): false when fewer than that many words of either side have their filter bit among the
+  /// other side's bits (an upper bound of the matches; `similarity` then fails its subsequence
+  /// test). Equal words have equal hashes, so a word of one side found in the other sets a bit
+  /// there.
+  static func mayAlign(_ a: ArraySlice<DedupText.Token>, _ b: ArraySlice<DedupText.Token>, atLeast need: Double, all: Int) -> Bool {
+    var fa = SIMD4<UInt64>()
+    var fb = SIMD4<UInt64>()
+    for t in a { fa |= DedupText.UnitsCache.filterBit(t.hash) }
+    for t in b { fb |= DedupText.UnitsCache.filterBit(t.hash) }
+    let bound = min(present(a, in: fb), present(b, in: fa))
+    return Double(bound) >= need && bound >= all
+  }
+
+  /// How many of the tokens have their filter bit in `filter`.
+  @inline(__always)
+  static func present(_ toks: ArraySlice<DedupText.Token>, in filter: SIMD4<UInt64>) -> Int {
+    var k = 0
+    for t in toks where (DedupText.UnitsCache.filterBit(t.hash) & filter) != SIMD4<UInt64>() { k += 1 }
+    return k
   }
 
   /// The content words of a gap left unexplained on each side (after soft words and inflections
