@@ -295,6 +295,22 @@ final class SentenceRules: @unchecked Sendable {
       while c != Self.aTerm && c != Self.sTerm {
         if Self.isParaSep(c) { return false }
         i = e
+        // Three-byte code points that are neither a terminator nor a separator (the letters and
+        // marks of Devanagari, Bengali, Thai, CJK, ...) would only be stepped over one at a
+        // time: skipped by a bit of their block's mask instead, without decoding them.
+        // Two-byte ones (Cyrillic, Greek, Arabic, Hebrew, ...) likewise.
+        while i + 1 < n {
+          let b0 = p[i]
+          if b0 & 0xF0 == 0xE0 {
+            if i + 2 >= n || !cache.quiet(b0, p[i + 1], p[i + 2]) { break }
+            i += 3
+          } else if b0 & 0xE0 == 0xC0 {
+            if !cache.quiet2(b0, p[i + 1]) { break }
+            i += 2
+          } else {
+            break
+          }
+        }
         guard i < n, p[i] >= 0x80 else { continue scan }
         (c, e) = codePoint(p, i, cache)
       }
@@ -380,7 +396,55 @@ final class ClassCache {
     return UInt8(truncatingIfNeeded: mend_sentence_break_property(cp))
   }
 
-  deinit { table?.deallocate() }
+  /// For each block of 64 code points from U+0000 to U+FFFF (the first two bytes of their
+  /// three-byte UTF-8 form; then, from 1024, U+0000 to U+07FF by the lead byte of their
+  /// two-byte form), the set of those that are a terminator (ATerm, STerm) or a paragraph
+  /// separator, filled at first sight from the property itself (all ones: not yet known; a
+  /// block whose every code point is one would only be worked out again each time).
+  private var loud: UnsafeMutablePointer<UInt64>?
+
+  /// Whether the three-byte code point `b0 b1 b2` is neither a terminator nor a separator.
+  @inline(__always)
+  func quiet(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8) -> Bool {
+    let k = Int(b0 & 0x0F) << 6 | Int(b1 & 0x3F)
+    var m = loud?[k] ?? .max
+    if m == .max { m = fillLoud(k) }
+    return (m >> UInt64(b2 & 0x3F)) & 1 == 0
+  }
+
+  /// Whether the two-byte code point `b0 b1` is neither a terminator nor a separator (the
+  /// blocks of U+0080 to U+07FF sit after those of the three-byte forms in `loud`).
+  @inline(__always)
+  func quiet2(_ b0: UInt8, _ b1: UInt8) -> Bool {
+    let k = 1024 + Int(b0 & 0x1F)
+    var m = loud?[k] ?? .max
+    if m == .max { m = fillLoud(k) }
+    return (m >> UInt64(b1 & 0x3F)) & 1 == 0
+  }
+
+  private func fillLoud(_ k: Int) -> UInt64 {
+    let q: UnsafeMutablePointer<UInt64>
+    if let existing = loud {
+      q = existing
+    } else {
+      q = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024 + 32)
+      q.initialize(repeating: .max, count: 1024 + 32)
+      loud = q
+    }
+    var m: UInt64 = 0
+    for j in 0..<64 {
+      // Blocks 1024... are U+0000 to U+07FF by their two-byte lead (0 and 1: overlong, unused).
+      let c = lookup(UInt32((k < 1024 ? k : k - 1024) << 6 | j))
+      if c == SentenceRules.aTerm || c == SentenceRules.sTerm || SentenceRules.isParaSep(c) { m |= 1 << UInt64(j) }
+    }
+    q[k] = m
+    return m
+  }
+
+  deinit {
+    table?.deallocate()
+    loud?.deallocate()
+  }
 }
 
 /// A small trie over bytes: node 0 is the root; each node has a value (0 = none) and its edges.

@@ -155,6 +155,38 @@ import Testing
     #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
   }
 
+  /// Runs of letters of scripts written in two- and three-byte UTF-8 (Devanagari, Bengali, Thai,
+  /// CJK, Cyrillic, Greek, Arabic, Hebrew) with those scripts' own terminators (danda, the
+  /// Arabic question mark and full stop, the Armenian full stop, the Greek question mark, the
+  /// ideographic full stop, fullwidth `!` and `?`, the Ethiopic full stop) and separators (NEL,
+  /// U+2029) between them: the scan steps over such letters by a bit of their block's mask
+  /// (session 17), which must stop at exactly the code points ICU stops at.
+  @Test func equalsICUOnNonLatinScriptsWithTheirTerminators() {
+    var rng = SplitMix64(seed: 1717)
+    let letters = [
+      "क", "ख", "ा", "ि", "्", "ं", "ऋ", "ॐ", "০", "ক", "ব", "া", "ก", "ข", "ั", "่", "中", "文", "字", "あ", "カ",
+      "я", "Ж", "ё", "α", "Ω", "ά", "ب", "ع", "ً", "א", "ש", "ּ", "한", "글", "ሀ",
+    ]
+    let marks = [
+      "\u{0964}", "\u{0965}", "\u{061F}", "\u{06D4}", "\u{0589}", "\u{037E}", "\u{3002}", "\u{FF01}", "\u{FF1F}",
+      "\u{1362}", "\u{0085}", "\u{2029}", ".", "?", " ", " ", "\u{3001}", "\u{00BB}", "\u{300D}",
+    ]
+    let c = Comparison()
+    for _ in 0..<20_000 {
+      var s = ""
+      for _ in 0..<(Int(rng.next() % 6) + 1) {
+        for _ in 0..<Int(rng.next() % 30) { s += letters[Int(rng.next() % UInt64(letters.count))] }
+        s += marks[Int(rng.next() % UInt64(marks.count))]
+        if rng.next() % 2 == 0 { s += " " }
+        if rng.next() % 4 == 0 { s += ["A", "b", "1", "\"", "("][Int(rng.next() % 5)] }
+      }
+      c.check(s)
+    }
+    print("fast path vs ICU on \(c.texts) texts in non-Latin scripts (\(c.fastTexts) by the fast path): \(c.mismatches.count) mismatches")
+    #expect(c.fastTexts > c.texts / 2)
+    #expect(c.mismatches.isEmpty, "\(c.mismatches.joined(separator: "\n"))")
+  }
+
   /// Random code points from the whole range, mixed with the rules' key ASCII characters.
   @Test func equalsICUOnRandomCodePoints() {
     var rng = SplitMix64(seed: 2029)
