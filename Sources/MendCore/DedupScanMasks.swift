@@ -78,6 +78,16 @@ extension DedupText {
         ends: ends,
         first: first, pieces: pieces, words: words)
       i = q2
+      // Text in a non-ASCII script has a stretch a word (spaces are hard bytes): when the next
+      // non-ASCII byte is near, the byte loop reads the rest of the line in one call (it is the
+      // reference's loop, so the words are the same) instead of two calls a word.
+      let near = min(n, i &+ 24)
+      if i < n && firstBit(masks, slot: 4, i, near, flip: 0) < near {
+        scalarRange(
+          buf, i, n, pending: &pending, count: &count, np: &np, irregular: &irregular, out: out, starts: starts,
+          ends: ends, first: first, pieces: pieces, words: words)
+        break
+      }
     }
     return (count, np, irregular)
   }

@@ -103,3 +103,28 @@ import Testing
         Self.tokens(different.0)[...], Self.tokens(different.1)[...], atLeast: 0.8 * 11, all: 0))
   }
 }
+
+/// `DedupText.scanWords` hands the rest of a line to the byte loop when non-ASCII words come
+/// close together (session 17): the words, pieces and irregular flag must still be the
+/// reference's, whatever ASCII joins, triggers and dots sit among them.
+@Suite struct ScanNonLatinS17Tests {
+  @Test func lineMostlyInAnotherScriptIsTheReference() {
+    let words = ["नमस्ते।", "मेरा", "नाम", "अकरम", "है।", "मैसूर", "Привет", "мир.", "日本語", "é", "naïve", "“quoted”", "—"]
+    let ascii = ["I", "am", "45", "U.S.", "e.g.", "don't", "a.B", "5.", "3,5", "10:30", "(HIV-virus)", "x.5", ".", "?", "A"]
+    var rng = TestRandom(seed: 0x5317)
+    var lines: [String] = []
+    for _ in 0..<3000 {
+      var parts: [String] = []
+      for _ in 0..<Int(rng.next() % 40) {
+        let pool = rng.next() % 3 == 0 ? ascii : words
+        parts.append(pool[Int(rng.next() % UInt64(pool.count))])
+      }
+      let sep = [" ", "  ", " ", "\t", ""][Int(rng.next() % 5)]
+      lines.append(parts.joined(separator: sep))
+    }
+    #expect(DedupScanSIMDS11Tests.mismatches(lines) == 0)
+    // The lines do take the new path: a line whose non-ASCII words are close together.
+    let line = "नमस्ते। मेरा नाम अकरम है। I am from U.S. and मैं मैसूर से हूँ।"
+    #expect(DedupScanSIMDS11Tests.scan(line, reference: false) == DedupScanSIMDS11Tests.scan(line, reference: true))
+  }
+}
