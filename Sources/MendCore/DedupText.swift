@@ -994,9 +994,13 @@ extension DedupText {
       // And (session 16) a line in bold that stands as a paragraph of its own (a blank line or
       // the document's start over it): the pseudo-heading of Markdown and reStructuredText
       // (`**Example 2: To copy a report**`), not a bold line inside a paragraph.
+      // And (session 17) the place of a block set aside (code, a table; `CodeBlocks`): prose
+      // after a code block speaks of that block (`This command produces no output.` after each
+      // of two commands; `Note that the division by zero takes place.` after two programs).
       defer { before = this }
       if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0)
         || (this == 4 && (before == 0 || before == 2 || before == 4)) || (this == 5 && before == 0)
+        || frags[k].kind == .blank
       {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
         current += 1
