@@ -48,13 +48,7 @@ import Testing
 
   /// A segmenter per thread, as the pipeline has: the dedup scan and units cache live with the
   /// segmenter, and the tests run in parallel (one shared segmenter raced between them).
-  static var segmenter: SentenceSegmenter {
-    let key = "DedupFastPathTests.segmenter"
-    if let s = Thread.current.threadDictionary[key] as? SentenceSegmenter { return s }
-    let s = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
-    Thread.current.threadDictionary[key] = s
-    return s
-  }
+  static var segmenter: SentenceSegmenter { threadSegmenter("DedupFastPathTests.segmenter") }
 
   /// Whether the cheap pass alone (nil: undecided) and the whole fast path let the document
   /// through to the full path.

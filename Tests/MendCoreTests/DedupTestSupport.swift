@@ -1,3 +1,5 @@
+import Foundation
+
 @testable import MendCore
 
 /// Runs one stage with its default options (some overridden), as the pipeline would.
@@ -34,6 +36,16 @@ enum StageRun {
 
 /// The library's seeded generator, for reproducible test data.
 typealias TestRandom = SplitMix64
+
+/// A segmenter (default rules' abbreviations) of the calling thread, kept under `key`, as the
+/// pipeline keeps one per thread: a segmenter holds caches (sentences, the dedup scan and units),
+/// and the suites run in parallel (one shared segmenter raced between them and crashed a CI run).
+func threadSegmenter(_ key: String) -> SentenceSegmenter {
+  if let s = Thread.current.threadDictionary[key] as? SentenceSegmenter { return s }
+  let s = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
+  Thread.current.threadDictionary[key] = s
+  return s
+}
 
 /// Deterministic pseudo-words for long-document tests.
 extension SplitMix64 {

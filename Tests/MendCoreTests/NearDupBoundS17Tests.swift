@@ -5,18 +5,6 @@ import Testing
 /// `RemoveNearDuplicates.mayAlign`: the filter-bit bound `similarity` tests before aligning two
 /// units must never be below the real common subsequence, or a near-duplicate would be missed.
 @Suite struct NearDupBoundS17Tests {
-  /// A seeded generator (splitmix64), so a failure can be replayed.
-  struct Rng: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static func tokens(_ text: String) -> [DedupText.Token] {
     var out: [DedupText.Token] = []
     var s = text
@@ -47,7 +35,7 @@ import Testing
   /// no only when the subsequence misses the threshold too. It also says no to some pairs.
   @Test func boundIsNeverBelowTheAlignment() {
     let vocabulary = (0..<60).map { "w\($0)" } + ["the", "of", "and", "a", "in", "said", "says", "2019", "2020", "पानी", "नदी"]
-    var rng = Rng(state: 17)
+    var rng = TestRandom(seed: 17)
     var rejected = 0
     for round in 0..<4000 {
       let n = Int.random(in: 3...40, using: &rng)

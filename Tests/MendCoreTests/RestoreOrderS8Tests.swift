@@ -8,16 +8,8 @@ import Testing
 @Suite struct RestoreOrderS8Tests {
   static var stage: RestoreOrder { RestoreOrderTests.stage }
 
-  /// A segmenter per thread, as the pipeline has: a segmenter keeps caches, and this suite's
-  /// tests and `RestoreOrderS9Tests` run in parallel (one shared segmenter raced between them and
-  /// crashed the test run in CI).
-  static var segmenter: SentenceSegmenter {
-    let key = "RestoreOrderS8Tests.segmenter"
-    if let s = Thread.current.threadDictionary[key] as? SentenceSegmenter { return s }
-    let s = SentenceSegmenter(locale: "en@ss=standard", abbreviations: Repo.rules.abbreviations)
-    Thread.current.threadDictionary[key] = s
-    return s
-  }
+  /// A segmenter per thread (this suite's tests and `RestoreOrderS9Tests` run in parallel).
+  static var segmenter: SentenceSegmenter { threadSegmenter("RestoreOrderS8Tests.segmenter") }
 
   /// The stage on `lines` as one document: its output lines and the changes it records.
 
