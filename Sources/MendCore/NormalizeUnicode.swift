@@ -84,31 +84,35 @@ public struct NormalizeUnicode: Stage {
       runKeepingIndents(&document, &context, indents)
       return
     }
-    while k < document.fragments.count {
-      let fragment = document.fragments[k]
-      let needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
-      if again == 0 { original += 1 }
-      // Looked at again after a step that can make a new sequence: only what makes one counts
-      // (the rest — NFC, spaces — the step has done).
-      if needs.isEmpty || (again > 0 && needs.isDisjoint(with: [.mojibake, .controls, .entities])) {
-        k += 1
-        again = 0
-        continue
-      }
-      let before = document.fragments[k].text
-      let (next, joins) = runOne(&document, k, needs, &context)
-      // (Only when the line changed: a step that changed nothing made nothing new.)
-      if joins && mojibake && again < 2 && (next != k + 1 || document.fragments[k].text != before)
-        && Self.mayStartSequence(document.fragments[k].text)
-      {
-        // Looked at once more (k stays: a line a lone CR split is its first piece now, and the
-        // others come after it).
-        again += 1
-        continue
-      }
+    while k < document.fragments.count { k = step(&document, k, &original, &again, &context) }
+  }
+
+  /// One turn of `run`'s loop at fragment k: the index to look at next — k itself when the line
+  /// is looked at again (`again` > 0 then), else the index after it (`again` is 0 again).
+  @inline(__always)
+  func step(_ document: inout Document, _ k: Int, _ original: inout Int, _ again: inout Int, _ context: inout StageContext) -> Int {
+    let fragment = document.fragments[k]
+    let needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
+    if again == 0 { original += 1 }
+    // Looked at again after a step that can make a new sequence: only what makes one counts
+    // (the rest — NFC, spaces — the step has done).
+    if needs.isEmpty || (again > 0 && needs.isDisjoint(with: [.mojibake, .controls, .entities])) {
       again = 0
-      k = next
+      return k + 1
     }
+    let before = document.fragments[k].text
+    let (next, joins) = runOne(&document, k, needs, &context)
+    // (Only when the line changed: a step that changed nothing made nothing new.)
+    if joins && mojibake && again < 2 && (next != k + 1 || document.fragments[k].text != before)
+      && Self.mayStartSequence(document.fragments[k].text)
+    {
+      // Looked at once more (k stays: a line a lone CR split is its first piece now, and the
+      // others come after it).
+      again += 1
+      return k
+    }
+    again = 0
+    return next
   }
 
   /// `run` for a document with list continuations (`HardWrap.listContinuations`): the same loop, each
@@ -128,26 +132,9 @@ public struct NormalizeUnicode: Stage {
         logStart = context.log.changes.count
         document.fragments[k].text = String(document.fragments[k].text.utf8.dropFirst(w))!
       }
-      let fragment = document.fragments[k]
-      let needs = scan(fragment.text, first: original == 0 && again == 0, facts: useFacts ? fragment.facts : [])
-      if again == 0 { original += 1 }
-      if needs.isEmpty || (again > 0 && needs.isDisjoint(with: [.mojibake, .controls, .entities])) {
-        if indent > 0 { putBack(&document, &context, k, &indent, logStart) }
-        k += 1
-        again = 0
-        continue
-      }
-      let before = document.fragments[k].text
-      let (next, joins) = runOne(&document, k, needs, &context)
-      if joins && mojibake && again < 2 && (next != k + 1 || document.fragments[k].text != before)
-        && Self.mayStartSequence(document.fragments[k].text)
-      {
-        again += 1
-        continue
-      }
-      again = 0
-      if indent > 0 { putBack(&document, &context, k, &indent, logStart) }
-      k = next
+      let at = k
+      k = step(&document, at, &original, &again, &context)
+      if again == 0 && indent > 0 { putBack(&document, &context, at, &indent, logStart) }
     }
   }
 
