@@ -949,7 +949,7 @@ extension DedupText {
   static let sectionsOption = OptionSpec(
     "sections", .bool, default: .bool(true),
     help:
-      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), a line wholly in bold that stands as a paragraph (`**Example 2: To copy a report**`), or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), a line wholly in bold that stands as a paragraph (`**Example 2: To copy a report**`), a line of options only (`--width WIDTH, -w WIDTH`, even right under the previous option's text), a reStructuredText directive (`.. class:: Name(args)`), an item's name standing as a paragraph (one word shaped as a name: `pg_dump@cluster.service`, `build_timeout`, `config.yaml`; not a URL), a block set aside as code, or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
   )
 
   /// Each fragment's section (the number of heading lines before it and at it, see
@@ -959,18 +959,25 @@ extension DedupText {
     var out: [Int32]? = nil
     var current: Int32 = 0
     // Per line: 0 blank, 1 text, 2 a heading by its own marks, 3 an underline (`isUnderline`),
-    // 4 an option (`isOptionTerm`), 5 a line in bold (`isBoldLine`).
+    // 4 an option (`isOptionTerm`), 5 a line in bold (`isBoldLine`), 6 a list of options
+    // (`isOptionList`), 7 a reStructuredText directive (`isDirective`), 8 an item's name
+    // (`isNameLine`).
     func look(_ k: Int) -> UInt8 {
       var text = frags[k].text
       return text.withUTF8 { buf -> UInt8 in
         let (s, e) = HardWrap.trimmed(buf)
         if s == e { return 0 }
-        // Headings, POD commands and underlines all start with ASCII punctuation.
+        // Headings, POD commands and underlines all start with ASCII punctuation; of the lines
+        // that start with a letter or digit only an item's name opens an entry.
         let b = buf[s]
-        guard b > 0x20 && b < 0x7F && !Bytes.isAlnum(b) else { return 1 }
+        if Bytes.isAlnum(b) { return isNameLine(buf, s, e) ? 8 : 1 }
+        guard b > 0x20 && b < 0x7F else { return 1 }
         if isHeading(buf, s, e) { return 2 }
+        if isOptionList(buf, s, e) { return 6 }
         if isOptionTerm(buf, s, e) { return 4 }
         if isBoldLine(buf, s, e) { return 5 }
+        if isDirective(buf, s, e) { return 7 }
+        if isNameLine(buf, s, e) { return 8 }
         // POD: =head1 ... =head4, =item.
         if b == 0x3D && e - s >= 5 {
           let w = (buf[s + 1], buf[s + 2], buf[s + 3], buf[s + 4])
@@ -997,9 +1004,14 @@ extension DedupText {
       // And (session 17) the place of a block set aside (code, a table; `CodeBlocks`): prose
       // after a code block speaks of that block (`This command produces no output.` after each
       // of two commands; `Note that the division by zero takes place.` after two programs).
+      // And (session 18) a line of options and their arguments only, wherever it stands (a
+      // `--help` text puts each option right under the previous one's description); a
+      // reStructuredText directive (`.. class:: Name(args)`); and an item's name standing as a
+      // paragraph of its own (`pg_dump@cluster.service`, `config.yaml`, `parse_args()`).
       defer { before = this }
       if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0)
         || (this == 4 && (before == 0 || before == 2 || before == 4)) || (this == 5 && before == 0)
+        || this == 6 || this == 7 || (this == 8 && before == 0)
         || frags[k].kind == .blank
       {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
@@ -1063,6 +1075,112 @@ extension DedupText {
     if i == e { return true }
     let b = buf[i]
     return b == 0x20 || b == 0x09 || b == 0x3D || b == 0x2C || b == 0x5B
+  }
+
+  /// A line of command-line options and their arguments only (`--to-toml, -t`,
+  /// `--width WIDTH, -w WIDTH`, `--format {json,yaml}`, `-o FILE, --output=FILE`): options (a
+  /// dash and a letter, or two dashes and a letter or digit, then letters, digits, `-`, `_`,
+  /// and anything after `=` or `[`) and argument names (upper case: `WIDTH`; or in brackets:
+  /// `{1.1,1.2}`, `<order>`, `[asc|desc]`), separated by spaces, commas or `|`, the first an
+  /// option. A line of prose that starts with an option goes on in lower-case words and is none
+  /// (`-z pack-relative-relocs option, which ...`).
+  static func isOptionList(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    var i = a
+    var first = true
+    while i < e {
+      while i < e && (buf[i] == 0x20 || buf[i] == 0x09 || buf[i] == 0x2C || buf[i] == 0x7C) { i += 1 }
+      if i == e { break }
+      // One item: up to a separator outside brackets.
+      let s = i
+      var depth = 0
+      while i < e {
+        let b = buf[i]
+        if b == 0x7B || b == 0x5B || b == 0x3C || b == 0x28 {
+          depth += 1
+        } else if b == 0x7D || b == 0x5D || b == 0x3E || b == 0x29 {
+          depth -= 1
+        } else if depth <= 0 && (b == 0x20 || b == 0x09 || b == 0x2C || b == 0x7C) {
+          break
+        }
+        i += 1
+      }
+      if depth != 0 { return false }
+      if buf[s] == 0x2D {
+        var k = s + 1
+        if k < i && buf[k] == 0x2D { k += 1 }
+        guard k < i && (Bytes.isAlpha(buf[k]) || (k == s + 2 && Bytes.isDigit(buf[k]))) else { return false }
+        while k < i && (Bytes.isAlnum(buf[k]) || buf[k] == 0x2D || buf[k] == 0x5F) { k += 1 }
+        guard k == i || buf[k] == 0x3D || buf[k] == 0x5B else { return false }
+      } else if first {
+        return false
+      } else if buf[s] == 0x7B || buf[s] == 0x5B || buf[s] == 0x3C {
+        continue  // a bracketed argument (balanced: depth is 0)
+      } else {
+        var upper = false
+        for k in s..<i {
+          let b = buf[k]
+          if Bytes.isUpper(b) {
+            upper = true
+          } else if !(Bytes.isDigit(b) || b == 0x5F || b == 0x2D) {
+            return false
+          }
+        }
+        if !upper { return false }
+      }
+      first = false
+    }
+    return !first
+  }
+
+  static func isOptionList(_ line: [UInt8]) -> Bool {
+    line.withUnsafeBufferPointer { isOptionList($0, 0, $0.count) }
+  }
+
+  /// A reStructuredText directive: `..`, a space, a name (letters, digits, `-`, `_`, `:`) and
+  /// `::` (`.. class:: Name(args)`, `.. py:function:: parse(text)`, `.. note::`).
+  static func isDirective(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    guard e - a >= 6, buf[a] == 0x2E, buf[a + 1] == 0x2E, buf[a + 2] == 0x20, Bytes.isAlpha(buf[a + 3]) else { return false }
+    var i = a + 3
+    while i + 1 < e {
+      let b = buf[i]
+      if b == 0x3A && buf[i + 1] == 0x3A { return true }
+      guard Bytes.isAlnum(b) || b == 0x2D || b == 0x5F || b == 0x3A else { return false }
+      i += 1
+    }
+    return false
+  }
+
+  /// An item's name on a line of its own, as reference documentation lists services, files,
+  /// functions and keys: one word (no space), 3 to 80 bytes, with a letter, ending in a letter,
+  /// a digit or `)`, and shaped as a name, not a word of prose: an `@`, a `_`, `::`, `()`, a
+  /// path (`/` or `~/` first), or a dot between two letters (`units.service`, `config.yaml`,
+  /// `os.path`). Not a URL (`://`, `www.`), so a scraped article's URL line opens nothing.
+  static func isNameLine(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    guard e - a >= 3 && e - a <= 80 else { return false }
+    let last = buf[e - 1]
+    guard Bytes.isAlnum(last) || last == 0x29 else { return false }
+    var letter = false
+    var shaped = buf[a] == 0x2F || (buf[a] == 0x7E && buf[a + 1] == 0x2F)
+    for i in a..<e {
+      let b = buf[i]
+      if b == 0x20 || b == 0x09 || b >= 0x80 { return false }
+      if Bytes.isAlpha(b) {
+        letter = true
+      } else if b == 0x40 || b == 0x5F {
+        shaped = true
+      } else if b == 0x3A {
+        if i + 2 < e && buf[i + 1] == 0x2F && buf[i + 2] == 0x2F { return false }
+        if i + 1 < e && buf[i + 1] == 0x3A { shaped = true }
+      } else if b == 0x28 {
+        if i + 1 < e && buf[i + 1] == 0x29 { shaped = true }
+      } else if b == 0x2E && i > a && i + 1 < e && Bytes.isAlpha(buf[i - 1]) && Bytes.isAlpha(buf[i + 1]) {
+        shaped = true
+      }
+    }
+    if e - a >= 4 && buf[a] | 0x20 == 0x77 && buf[a + 1] | 0x20 == 0x77 && buf[a + 2] | 0x20 == 0x77 && buf[a + 3] == 0x2E {
+      return false
+    }
+    return letter && shaped
   }
 
   /// The line under a title in Markdown (setext) and reStructuredText: three or more of one
