@@ -915,19 +915,26 @@ extension DedupText {
   static let structureOption = OptionSpec(
     "keep-structure", .bool, default: .bool(true),
     help:
-      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`), a list item (`d) make other arrangements ...`, `* `, `1. `), a heading (`### Usage`, `** Bug fixes`, or a title over a line of `===`, `---`, `^^^`) or a note in square brackets (`[bug introduced in grep-2.26]`) is neither removed nor taken as the copy of another (a heading and its entry in a table of contents)."
+      "Lines that structure a document repeat on purpose from one section or list to the next: a whole line that is a short lead-in (at most 8 words, ending with a colon: `To run this example:`), a list item (`d) make other arrangements ...`, `* `, `1. `), a heading (`### Usage`, `** Bug fixes`, or a title over a line of `===`, `---`, `^^^`), a note in square brackets (`[bug introduced in grep-2.26]`) or a record's field in a document of records (a line that starts with a capitalised label, a colon and a value, in a document where two labels or more each start two lines or more: `Author:` and `Signed-off-by:` under each commit of a git log, `Files:` and `License:` in each stanza of a copyright file; a news article's repeated `Photograph: ...` credit is no record) is neither removed nor taken as the copy of another (a heading and its entry in a table of contents)."
   )
 
   /// Whether the unit belongs to a line that structures the document (`structureOption`): a
   /// list item (any sentence of it: the segmenter may cut `1.` off as a sentence of its own), a
   /// heading (`isHeading`, or a title over an `isUnderline` line), a note in square brackets, or a
   /// short lead-in that ends the line with a colon.
-  static func isStructure(_ u: Unit, _ document: Document) -> Bool {
+  static func isStructure(_ u: Unit, _ document: Document, records: inout Bool?) -> Bool {
     var text = document.fragments[u.fragment].text
+    var field = false
     let own = text.withUTF8 { buf in
       let (a, e) = HardWrap.trimmed(buf)
       if a == e { return false }
       if HardWrap.startsListItem(buf, a, e) || isHeading(buf, a, e) { return true }
+      // A record's field (`Signed-off-by: ...`, `License: ...`): the sentence that holds the
+      // label, in a document of records (asked below, once per document).
+      if startsWithField(buf, a, e) && u.range.lowerBound <= a {
+        field = true
+        return false
+      }
       // A note in square brackets, the whole line (`[bug introduced in coreutils-9.0]` in GNU
       // NEWS files, `[ Johannes Schauer ]` over a co-maintainer's entries in a Debian changelog).
       // (One note: the first `]` ends the line, so `[...] he offered ... [...]` is no note.)
@@ -942,8 +949,63 @@ extension DedupText {
       while end > r.lowerBound && (buf[end - 1] == 0x20 || buf[end - 1] == 0x09) { end -= 1 }
       return end >= e
     }
+    if field {
+      if records == nil { records = isRecords(document) }
+      if records! { return true }
+    }
     // A title over an underline (the next line is looked at only when this one is no structure).
     return own || (u.fragment + 1 < document.fragments.count && isUnderline(document.fragments[u.fragment + 1].text))
+  }
+
+  /// Whether the document is a list of records with fields: at least two labels (`startsWithField`)
+  /// that each start two lines or more (`Author:` and `Date:` in a git log, `Files:` and
+  /// `License:` in a Debian copyright file, `Requires-Dist:` and `Classifier:` in METADATA). A
+  /// news article's `Photograph: ...` credit, twice, is no record: a repeated credit still goes.
+  static func isRecords(_ document: Document) -> Bool {
+    var counts: [UInt64: Int] = [:]
+    var twice = 0
+    for f in document.fragments {
+      var text = f.text
+      let label: UInt64? = text.withUTF8 { buf in
+        let (a, e) = HardWrap.trimmed(buf)
+        guard startsWithField(buf, a, e) else { return nil }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = a
+        while buf[i] != 0x3A {
+          h = (h ^ UInt64(Bytes.lower(buf[i]))) &* 0x100_0000_01b3
+          i += 1
+        }
+        return h
+      }
+      guard let label else { continue }
+      let n = counts[label, default: 0] + 1
+      counts[label] = n
+      if n == 2 {
+        twice += 1
+        if twice >= 2 { return true }
+      }
+    }
+    return false
+  }
+
+  /// A line that starts with a field's label, as records write them (RFC 822 headers, git
+  /// trailers, Debian control and copyright files, Python's METADATA): a name of 2 to 30 letters,
+  /// digits and inner hyphens that starts with a capital letter, then `:` and a space or tab, then
+  /// a value (`Signed-off-by: Ann <a@b.org>`, `License: GPL-2+`, `Date:   Fri Jun 6`).
+  static func startsWithField(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    guard a < e, Bytes.isUpper(buf[a]) else { return false }
+    var i = a + 1
+    while i < e && (Bytes.isAlnum(buf[i]) || (buf[i] == 0x2D && i + 1 < e && Bytes.isAlnum(buf[i + 1]))) { i += 1 }
+    guard i - a >= 2 && i - a <= 30 && i + 2 < e && buf[i] == 0x3A && (buf[i + 1] == 0x20 || buf[i + 1] == 0x09) else {
+      return false
+    }
+    i += 1
+    while i < e && (buf[i] == 0x20 || buf[i] == 0x09) { i += 1 }
+    return i < e
+  }
+
+  static func startsWithField(_ line: [UInt8]) -> Bool {
+    line.withUnsafeBufferPointer { startsWithField($0, 0, $0.count) }
   }
 
   static let sectionsOption = OptionSpec(

@@ -139,19 +139,55 @@ public enum HardWrap {
   /// HTML comments in node's README lost their middles as near-duplicates of a third): line f
   /// is long (at least `minFullChars` characters, not a heading or a date line), stops inside a
   /// sentence on a lower-case letter or a comma, and line f + 1 goes on in lower case (not a
-  /// list item) and ends that sentence within its first `maxTailWords` words (`list. If the
-  /// format ...`, `updated. -->`). A line that merely starts in lower case (a sentence a scraper
-  /// lowered, or one that follows a cut) is no tail. Nil when there is none (most documents).
+  /// list item) (before session 18: and ends that sentence within its first `maxTailWords`
+  /// words: `list. If the format ...`, `updated. -->`; see below). Nil when there is none (most
+  /// documents).
   static func localSoftEnds(_ document: Document) -> [Bool]? {
     let frags = document.fragments
     var soft: [Bool]? = nil
-    for f in 0..<max(0, frags.count - 1) where shape(frags[f].text).open && endsMidSentence(frags[f].text) {
+    let n = frags.count
+    for f in 0..<max(0, n - 1) where shape(frags[f].text).open && endsMidSentence(frags[f].text) {
       if tailStart(frags[f + 1].text) {
-        if soft == nil { soft = [Bool](repeating: false, count: frags.count) }
+        if soft == nil { soft = [Bool](repeating: false, count: n) }
         soft![f] = true
       }
     }
+    // Session 18: a wrapped paragraph (a Debian copyright file's licence notices lost
+    // `but WITHOUT ANY WARRANTY; without even the implied warranty of`): two line ends in a row
+    // where a long line stops inside a sentence and the next goes on in lower case, however
+    // long its sentence runs; inside such a run a line may also go on with a word in capitals
+    // (`MERCHANTABILITY or FITNESS`). One such line end alone is no wrap: a sentence a scraper
+    // lowered, or one that follows a cut, still counts as a sentence of its own (the dedup
+    // evaluation's lower-cased copies).
+    var runsOn = [Bool](repeating: false, count: n)
+    var any = false
+    for f in 0..<max(0, n - 1) where shape(frags[f].text).open && endsMidSentence(frags[f].text) {
+      if goesOn(frags[f + 1].text, capitalsToo: f > 0 && runsOn[f - 1]) {
+        runsOn[f] = true
+        any = true
+      }
+    }
+    guard any else { return soft }
+    for f in 0..<max(0, n - 1) where runsOn[f] && ((f > 0 && runsOn[f - 1]) || runsOn[f + 1]) {
+      if soft == nil { soft = [Bool](repeating: false, count: n) }
+      soft![f] = true
+    }
     return soft
+  }
+
+  /// A line that starts in lower case (not a list item), or, with `capitalsToo`, with a word in
+  /// capitals of at least `minCapitals` letters.
+  static func goesOn(_ text: String, capitalsToo: Bool) -> Bool {
+    var text = text
+    return text.withUTF8 { buf in
+      let (a, e) = trimmed(buf)
+      if a == e || startsListItem(buf, a, e) { return false }
+      if Bytes.isLower(buf[a]) { return true }
+      guard capitalsToo else { return false }
+      var i = a
+      while i < e && Bytes.isUpper(buf[i]) { i += 1 }
+      return i - a >= minCapitals && (i == e || buf[i] == 0x20 || buf[i] == 0x2C || buf[i] == 0x3B)
+    }
   }
 
   static let maxTailWords = 4

@@ -234,6 +234,8 @@ public struct RemoveNearDuplicates: Stage {
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
     // Lines of verse (a refrain, a chorus) likewise.
     let verseUnits = verse ? Verse.units(us, document) : nil
+    // Whether the document is a list of records (`DedupText.isRecords`), asked at its first field.
+    var records: Bool? = nil
     // Each line's section (`sections`), worked out at the first pair that passes.
     var sectionOf: [Int32]?? = sections ? nil : .some(nil)
     func sameSection(_ a: Int, _ b: Int) -> Bool {
@@ -364,7 +366,9 @@ public struct RemoveNearDuplicates: Stage {
             min(labels.words(us[ci], in: document), labels.words(u, in: document)) >= minWords,
             // A heading, a list item or a short lead-in is neither removed nor the copy of another
             // (tested only for a pair that passes: most units are never in one).
-            !structure || !(DedupText.isStructure(u, document) || DedupText.isStructure(us[ci], document)),
+            !structure
+              || !(DedupText.isStructure(u, document, records: &records)
+                || DedupText.isStructure(us[ci], document, records: &records)),
             // A copy in another section of a structured document says it again on purpose.
             sameSection(ci, i),
             // Code, commands and program output repeat on purpose, and two sentences whose inline

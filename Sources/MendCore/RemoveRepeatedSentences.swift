@@ -75,13 +75,15 @@ public struct RemoveRepeatedSentences: Stage {
     let pieces = hardWrap ? HardWrap.pieces(us, document) : nil
     // Lines of verse (a refrain, a chorus) likewise.
     let verseUnits = verse ? Verse.units(us, document) : nil
+    // Whether the document is a list of records (`DedupText.isRecords`), asked at its first field.
+    var records: Bool? = nil
     for i in 0..<us.count {
       if let pieces, pieces[i] { continue }
       if let verseUnits, verseUnits[i] { continue }
       let u = us[i]
       let words = u.tokenEnd - u.tokenStart
       if words < minWords { continue }
-      if structure && DedupText.isStructure(u, document) { continue }
+      if structure && DedupText.isStructure(u, document, records: &records) { continue }
       let key = section.map { u.key ^ DedupText.mix(UInt64($0[u.fragment]) &+ 0x5EC7) } ?? u.key
       if keepRefrains && u.wholeLine && words <= refrainMaxWords {
         // A refrain stays; it still counts as seen, so its copy inside a paragraph goes.
