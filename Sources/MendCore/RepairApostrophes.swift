@@ -430,14 +430,35 @@ public struct RepairApostrophes: Stage {
     return i < buf.count && Bytes.isLower(buf[i])
   }
 
-  /// A line that stops inside a sentence: its last non-blank byte is a lower-case ASCII letter or
-  /// a comma. With `startsLower` of the next line: `if it⏎were not for this penalty` (a
-  /// hard-wrapped pair too short for `HardWrap` to call the document wrapped), whose `were` starts
-  /// no sentence. A blank line ends nothing open.
+  /// A line that stops inside a sentence: it does not end with `.`, `!`, `?`, `:` or `;` (after
+  /// any closing quotes and brackets: `"stop."`, `(See the notes.)`). With `startsLower` of the
+  /// next line: `if it⏎were not for this penalty` (a hard-wrapped pair too short for `HardWrap`
+  /// to call the document wrapped), whose `were` starts no sentence; and (session 18) a line
+  /// that stops after a closing quote, a digit or a capital (`not starting with "@"⏎were
+  /// incorrectly recognized`; before, only a lower-case letter or a comma). A blank line ends
+  /// nothing open.
   static func endsOpen(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
     var i = buf.count - 1
     while i >= 0 && (buf[i] == 0x20 || buf[i] == 0x09) { i -= 1 }
-    return i >= 0 && (Bytes.isLower(buf[i]) || buf[i] == 0x2C)
+    if i < 0 { return false }
+    // Closing quotes and brackets: " ' ) ] and the curly ” ’ (E2 80 9D, E2 80 99).
+    while i >= 0 {
+      let b = buf[i]
+      if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D {
+        i -= 1
+      } else if i >= 2 && buf[i - 2] == 0xE2 && buf[i - 1] == 0x80 && (b == 0x9D || b == 0x99) {
+        i -= 3
+      } else {
+        break
+      }
+    }
+    if i < 0 { return false }
+    let b = buf[i]
+    return !(b == 0x2E || b == 0x21 || b == 0x3F || b == 0x3A || b == 0x3B)
+  }
+
+  static func endsOpen(_ line: [UInt8]) -> Bool {
+    line.withUnsafeBufferPointer { endsOpen($0) }
   }
 
   /// The first byte and the width of the two apostrophes `hasInternalApostrophe` looks for.

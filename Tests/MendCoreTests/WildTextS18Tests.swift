@@ -226,3 +226,26 @@ import Testing
     #expect(!HardWrap.goesOn("- an item of a list", capitalsToo: true))
   }
 }
+
+/// Session 18: a Debian changelog's wrapped entry, whose second line goes on after a closing
+/// quote (`configurations not starting with "@"` / `were incorrectly recognized ...`): `were`
+/// starts no sentence there, so `prev=<start>` does not hold and it stays.
+@Suite struct ContinuedLineS18Tests {
+  func edits(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map(\.after)
+  }
+
+  @Test func aLineThatGoesOnAfterAQuoteStartsNoSentence() {
+    let s = "  * Fix the parser of the access file.\n    Lines in the access file not starting with \"@\"\n    were wrongly taken as group names.\n"
+    #expect(edits(s).isEmpty)
+    // Control: after a line that ends its sentence, `were` at a line's start is a sentence start.
+    #expect(edits("The parser is fixed.\nwere going to ship it on Monday, the team said.\n") == ["we're"])
+  }
+
+  @Test func whatEndsALineOpen() {
+    let open = ["not starting with \"@\"", "the 2022 report (in print)", "as said by NATO", "a list,"]
+    let closed = ["It ended.", "He said \"stop.\"", "(See the notes.)", "Why?", "as follows:", ""]
+    for s in open { #expect(RepairApostrophes.endsOpen(Array(s.utf8)), "\(s)") }
+    for s in closed { #expect(!RepairApostrophes.endsOpen(Array(s.utf8)), "\(s)") }
+  }
+}
