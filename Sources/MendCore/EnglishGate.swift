@@ -13,8 +13,9 @@
 /// written in Latin letters ≤ 0.016 (but one test page of English markup, 0.074). `min-english`
 /// is 0.04, between them. A line is English as soon as two of its first 25 words are function
 /// words (in English text, within the first few words: the test costs little), and not English
-/// when its first 25 have none; any other line is judged by its document (`documentSample`
-/// words).
+/// when its first 25 have none; any other line is judged by its paragraph (`aroundWords`), then
+/// by its whole document (session 18: before, by the document's first 300 words, which an
+/// English licence header over a translation could fill).
 struct EnglishGate: Sendable {
   static let defaultWords = [
     "the", "and", "of", "that", "for", "with", "this", "are", "have", "from", "had", "not", "but", "they", "he",
@@ -153,8 +154,6 @@ struct EnglishGate: Sendable {
   /// of the chardet pages in other Latin-script languages, 411 have none, 28 one, 12 two or
   /// more, mostly markup or English quoted there.)
   var lineNeed: Int { 2 * max(1, Int((minShare * Double(minWords)).rounded(.up))) }
-  /// A document is judged on its first `documentSample` words (12 lines' worth), where it needs
-  /// `documentNeed` English words.
-  var documentSample: Int { 12 * minWords }
-  var documentNeed: Int { max(1, Int((minShare * Double(documentSample)).rounded(.up))) }
+  /// A line too short to judge is judged on this many words of the lines around it first.
+  var aroundWords: Int { 2 * minWords }
 }

@@ -93,7 +93,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec(
         "english-only", .bool, default: .bool(true),
         help:
-          "Repair only English text (`las` → `la's` and `im` → `I'm` would ruin Spanish and Croatian words): a line is English when twice min-english of its first english-line-words Latin-script words are english-words (2 of 25), not when none is; any other line is judged by its document's first 12 × english-line-words words (min-english of them). A line that is not English gets its repairs as suggestions only."
+          "Repair only English text (`las` → `la's` and `im` → `I'm` would ruin Spanish and Croatian words): a line is English when twice min-english of its first english-line-words Latin-script words are english-words (2 of 25), not when none is; any other line is judged first by its paragraph (the lines around it up to a blank line, 2 × english-line-words words: not English when at least english-line-words of them hold less than min-english), then by its whole document (min-english of its words). A line that is not English gets its repairs as suggestions only."
       ),
       OptionSpec(
         "english-words", .stringList, default: .list(EnglishGate.defaultWords),
@@ -650,10 +650,11 @@ public struct RepairApostrophes: Stage {
   /// Of the given lines (those with repairs), the ones that are not English (`english-only`),
   /// with the reason. A line whose first `english-line-words` Latin-script words hold `lineNeed`
   /// English function words is English; one of that many words without any is not; any other is
-  /// judged by its document, on the document's first `documentSample` words (English when it has
-  /// `documentNeed` of them, or, shorter, the same share; a document of fewer than
-  /// `english-line-words` words is not judged). Counting stops as soon as the answer is known, so
-  /// English text costs a few words a line. The counts are over the stage's own tokens: the token
+  /// judged by its paragraph (`aroundWords` words of the lines around it up to a blank line: not
+  /// English when at least `english-line-words` of them hold less than the share), then by its
+  /// whole document (the share; a document of fewer than `english-line-words` words is not
+  /// judged). A line's count stops as soon as its answer is known, so English text costs a few
+  /// words a line. The counts are over the stage's own tokens: the token
   /// masks the scan kept in `docWords`, or `tokenize` on the reference path (the same tokens).
   func foreign(
     _ lines: [Int], _ document: Document, gate: EnglishGate, docWords: UnsafePointer<UInt64>
@@ -686,17 +687,58 @@ public struct RepairApostrophes: Stage {
         out[fi] = "the line is not English (no English function word in its first \(own.words) words)"
         continue
       }
+      // Session 18: a line too short to judge is judged by its paragraph (the lines around it up
+      // to a blank line, nearest first, `aroundWords` words in all) before its document: a
+      // translation under an English licence header (GnuPG's help texts) was English by the
+      // header, and its wrapped lines got English repairs (French `dont` → `don't`, German
+      // `Fotos` → `Foto's`). Not English when those words are at least `english-line-words` and
+      // their share of English function words is below `min-english` (English paragraphs of
+      // that many words measured ≥ 0.067).
+      do {
+        var total = own
+        var before = fi - 1
+        var after = fi + 1
+        let n = document.fragments.count
+        func blank(_ f: Int) -> Bool { document.fragments[f].text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+        if after < n && blank(after) { after = n }
+        if before >= 0 && blank(before) { before = -1 }
+        while total.words < gate.aroundWords && (before >= 0 || after < n) {
+          if after < n {
+            let s = share(after, gate.aroundWords - total.words, .max)
+            total.words += s.words
+            total.english += s.english
+            after += 1
+            if after < n && blank(after) { after = n }
+          }
+          if before >= 0 && total.words < gate.aroundWords {
+            let s = share(before, gate.aroundWords - total.words, .max)
+            total.words += s.words
+            total.english += s.english
+            before -= 1
+            if before >= 0 && blank(before) { before = -1 }
+          }
+        }
+        if total.words >= gate.minWords && !gate.isEnglish(total) {
+          out[fi] = "the lines around it are not English (\(total.english) English function words in \(total.words) words)"
+          continue
+        }
+        // English when they hold twice what makes a line English (4 of up to 50 words; other
+        // languages' paragraphs of 25 words or more mostly hold none): the document need not be
+        // read.
+        if total.english >= 2 * gate.lineNeed { continue }
+      }
       if documentVerdict == nil {
+        // Session 18: the whole document's share, not its first 300 words (12 × `english-line-words`): an
+        // English licence header over a translation (GnuPG's help texts) gave the document its
+        // 12 English words (min-english of 300) before the translation began. English documents of 136
+        // words or more measured ≥ 0.125, so a whole English document passes as its start did.
         var total = (words: 0, english: 0)
         for f in document.fragments.indices {
-          let s = share(f, gate.documentSample - total.words, gate.documentNeed - total.english)
+          let s = share(f, .max, .max)
           total.words += s.words
           total.english += s.english
-          if total.words >= gate.documentSample || total.english >= gate.documentNeed { break }
         }
-        let english =
-          total.english >= gate.documentNeed || total.words < gate.minWords
-          || (total.words < gate.documentSample && gate.isEnglish(total))
+        let english = total.words < gate.minWords || gate.isEnglish(total)
         documentVerdict = (english, total)
       }
       if let d = documentVerdict, !d.english {

@@ -249,3 +249,74 @@ import Testing
     for s in closed { #expect(!RepairApostrophes.endsOpen(Array(s.utf8)), "\(s)") }
   }
 }
+
+/// Session 18: GnuPG's help texts in French, German, Spanish and Finnish, each under an English
+/// licence header. The header made the document English, so the short wrapped lines of the
+/// translation were judged by it: French `dont` became `don't`, German `Fotos` `Foto's`. A line
+/// too short to judge is now judged by the lines around it first.
+@Suite struct ForeignUnderEnglishHeaderS18Tests {
+  static let header = """
+    # help.xx.txt - the online help of the tool
+    # Copyright (C) 2007 The Example Foundation, Inc.
+    #
+    # This file is part of the tool. The tool is free software; you can redistribute it and/or
+    # modify it under the terms of the General Public License as published by the Foundation;
+    # either version 3 of the License, or (at your option) any later version. It is distributed
+    # in the hope that it will be useful, but without any warranty; see the license for more.
+
+
+    """
+
+  func edits(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map(\.before)
+  }
+
+  @Test func frenchUnderAnEnglishHeaderIsNotRepaired() {
+    let french = """
+      .edit.ownertrust.value
+      Pour mettre en place le réseau de confiance, l'outil a
+      besoin de savoir en quelles clés votre confiance est ultime - ce sont
+      en général les clés dont vous avez accès à la clé secrète. Répondez
+      « oui » pour indiquer que votre confiance en cette clé est ultime.
+      Les autres clés sont jugées par les signatures des clés ultimes.
+
+      """
+    #expect(edits(Self.header + french).isEmpty)
+  }
+
+  @Test func germanUnderAnEnglishHeaderIsNotRepaired() {
+    let german = """
+      "3" Sie haben eine ausführliche Kontrolle des Schlüssels vorgenommen.
+          Das kann zum Beispiel die Kontrolle des Fingerabdrucks mit dem
+          Inhaber persönlich sein; daß Sie die Kennung des Schlüssels
+          anhand des Fotos geprüft haben, oder eine Urkunde mit Foto
+          gesehen haben, die schwer zu fälschen ist.
+
+      """
+    #expect(edits(Self.header + german).isEmpty)
+  }
+
+  @Test func englishUnderTheSameHeaderIsStillRepaired() {
+    let english = """
+      .edit.ownertrust.value
+      To build the web of trust the tool needs to know which keys
+      you trust ultimately. Dont answer yes unless you hold the secret key
+      of that key yourself; the other keys are judged by their signatures.
+
+      """
+    #expect(edits(Self.header + english) == ["Dont"])
+  }
+}
+
+extension ForeignUnderEnglishHeaderS18Tests {
+  /// Paragraphs too short to judge (fewer than 25 words) under the English header: the whole
+  /// document decides, not its first 300 words (the header and a little more). About a thousand
+  /// words in all, as in GnuPG's German help (3.6 % English function words there).
+  @Test func aShortForeignParagraphIsJudgedByTheWholeDocument() {
+    var body = ""
+    for k in 1...60 {
+      body += ".gpg.keygen.item\(k)\nGeben Sie den Namen des Schlüsselinhabers ein, wenn Sie ihn kennen.\nJos et tiedä, vastaa nolla.\n.\n\n"
+    }
+    #expect(edits(Self.header + body).isEmpty)
+  }
+}
