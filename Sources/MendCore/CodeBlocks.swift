@@ -185,7 +185,8 @@ public enum CodeBlocks {
   ///   border (after another line) that a blank line or the document's end follows; the rows and
   ///   the `---- ----` separators between;
   /// - a grid table (reStructuredText, Emacs tables): a line of `+` and `-` or `=` that starts and
-  ///   ends with `+` (`+------+-----+`), and the lines after it that start with `+` or `|`;
+  ///   ends with `+` (`+------+-----+`) with a blank line over it or a row (`|` first) under it,
+  ///   and the lines after it that start with `+` or `|`;
   /// - a pipe table (GitHub Markdown): a delimiter row — cells of `-` with an optional `:` at
   ///   either end, between `|` (`| --- | :---: |`) — under a row with a `|`, and the lines after
   ///   it that hold a `|`;
@@ -232,7 +233,9 @@ public enum CodeBlocks {
         var j = k + 2
         while j < n && j - k < 10_000 && !excluded[j] && !(kind[j] == 2 && blank(j + 1)) { j += 1 }
         if j < n && !excluded[j] && kind[j] == 2 { end = j + 1 }
-      case 3 where blank(k - 1):
+      case 3 where blank(k - 1) || (k + 1 < n && !excluded[k + 1] && kind[k + 1] != 3 && row(k + 1)):
+        // (Session 18: also right under a line of text when a row follows the border: vim's help
+        // puts a tag over its tables, `*netrw-urls*`.)
         var j = k + 1
         while j < n && !excluded[j] && (kind[j] == 3 || row(j)) { j += 1 }
         if j > k + 1 { end = j }

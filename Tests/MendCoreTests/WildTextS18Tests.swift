@@ -320,3 +320,33 @@ extension ForeignUnderEnglishHeaderS18Tests {
     #expect(edits(Self.header + body).isEmpty)
   }
 }
+
+/// Session 18: vim's netrw help, a grid table right under a help tag (no blank line over its
+/// border), whose cells repeat from one column to the next (`| ftp://host/path | ftp://host/path |`):
+/// a grid table is set aside with or without a blank line over it.
+@Suite struct GridTableS18Tests {
+  static let table = """
+    The protocols netrw can read and write:
+    								*netrw-urls*
+      +=============================+========================+==========+
+      |  Reading                    | Writing                |  Uses    |
+      +=============================+========================+==========+
+      | FILE:                       |                        |          |
+      |  file://localhost/path      | file://localhost/path  |          |
+      +-----------------------------+------------------------+----------+
+      | FTP:                        |                        |          |
+      |  ftp://[user@]host/path     | ftp://[user@]host/path | ftp      |
+      +-----------------------------+------------------------+----------+
+
+    """
+
+  @Test func aGridTableUnderATextLineIsKept() {
+    let out = Repo.pipeline.clean(Self.table)
+    #expect(out.changes.filter { $0.applied && $0.stage.hasPrefix("remove-") }.isEmpty)
+    #expect(out.text.contains("  |  ftp://[user@]host/path     | ftp://[user@]host/path | ftp      |\n"))
+    // Control: the same rows without the table's borders lose their second cells.
+    let rows = Self.table.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !$0.contains("+--") && !$0.contains("+==") }.joined(separator: "\n")
+    #expect(!Repo.pipeline.clean(rows).changes.filter { $0.applied && $0.stage == "remove-tandem-repeats" }.isEmpty)
+  }
+}
