@@ -1086,8 +1086,8 @@ extension DedupText {
 
   /// A Markdown ATX heading: one to six `#` and a space (`### Load configuration`); or an
   /// outline heading of Emacs outline and Org files (GNU NEWS files): two to six `*` and a space
-  /// (`** Bug fixes`; one `*` is a list item). Not when the text after the marks looks like code
-  /// (`# mdadm --detail /dev/md1`, a command at a root prompt).
+  /// (`** Bug fixes`; one `*` is a list item). Not when a single `#` is followed by what looks like
+  /// code (`# mdadm --detail /dev/md1`, a command at a root prompt).
   static func isHeading(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
     let c = buf[a]
     guard c == 0x23 || c == 0x2A else { return false }
@@ -1095,8 +1095,9 @@ extension DedupText {
     while i < e && buf[i] == c { i += 1 }
     let n = i - a
     guard n >= (c == 0x23 ? 1 : 2) && n <= 6 && i < e && (buf[i] == 0x20 || buf[i] == 0x09) else { return false }
-    // A root shell prompt is no heading: `# mdadm --detail /dev/md1`.
-    return !CodeLines.looksLikeCode(UnsafeBufferPointer(rebasing: buf[i..<e]))
+    // A root shell prompt is no heading: `# mdadm --detail /dev/md1`. Only one `#` can be a
+    // prompt (session 18: `### DEP0002: `require('_linklist')`` is a heading with code in it).
+    return n > 1 || !CodeLines.looksLikeCode(UnsafeBufferPointer(rebasing: buf[i..<e]))
   }
 
   /// A line wholly in bold, Markdown's and reStructuredText's strong emphasis: `**` (or `__`), a

@@ -350,3 +350,54 @@ extension ForeignUnderEnglishHeaderS18Tests {
     #expect(!Repo.pipeline.clean(rows).changes.filter { $0.applied && $0.stage == "remove-tandem-repeats" }.isEmpty)
   }
 }
+
+/// Session 18: Node.js's deprecations.md, where each entry's heading holds code
+/// (`### DEP0002: `require('_linklist')``) and each entry says `Type: End-of-Life`. Only a single
+/// `#` can be a root prompt (`# mdadm --detail /dev/md1`); two to six are a heading whatever follows.
+@Suite struct CodeInHeadingS18Tests {
+  static let entries = """
+    ### DEP0001: `stream.prototype.flush()`
+
+    <!-- YAML
+    changes:
+      - version: v8.0.0
+        pr-url: https://example.org/pull/12111
+        description: End-of-Life.
+      - version: v6.12.0
+        pr-url: https://example.org/pull/10116
+        description: A deprecation code has been assigned.
+    -->
+
+    Type: End-of-Life
+
+    The method has been removed from the module. Use the other method instead.
+
+    ### DEP0002: `require('_list')`
+
+    <!-- YAML
+    changes:
+      - version: v8.0.0
+        pr-url: https://example.org/pull/12113
+        description: End-of-Life.
+      - version: v6.12.0
+        pr-url: https://example.org/pull/10116
+        description: A deprecation code has been assigned.
+    -->
+
+    Type: End-of-Life
+
+    The module is deprecated. Please use a userland alternative to it.
+
+    """
+
+  @Test func anEntryUnderAHeadingWithCodeKeepsItsLine() {
+    let removed = Repo.pipeline.clean(Self.entries).changes.filter { $0.applied && $0.stage.hasPrefix("remove-") }
+    #expect(removed.isEmpty, "\(removed.map(\.before))")
+    // Control: under one heading the second copy goes.
+    let one = Self.entries.replacingOccurrences(of: "### DEP0002: `require('_list')`\n\n", with: "")
+    #expect(Repo.pipeline.clean(one).changes.contains { $0.applied && $0.before == "Type: End-of-Life" })
+    // A root prompt under a single `#` is still no heading.
+    let prompt = Array("# mdadm --detail /dev/md1".utf8)
+    #expect(!prompt.withUnsafeBufferPointer { DedupText.isHeading($0, 0, $0.count) })
+  }
+}
