@@ -1011,7 +1011,7 @@ extension DedupText {
   static let sectionsOption = OptionSpec(
     "sections", .bool, default: .bool(true),
     help:
-      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), a line wholly in bold that stands as a paragraph (`**Example 2: To copy a report**`), a line of options only (`--width WIDTH, -w WIDTH`, even right under the previous option's text), a reStructuredText directive (`.. class:: Name(args)`), an item's name standing as a paragraph (one word shaped as a name: `pg_dump@cluster.service`, `build_timeout`, `config.yaml`; not a URL), a block set aside as code, or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
+      "A sentence that repeats one in another section of a structured document (a heading between them: `## Usage`, `** Bug fixes`, a title over a line of `===`, `---` or `^^^`, POD's `=head2` or `=item`, an option that opens its entry in a man page (`--location=LOCATION`), a line wholly in bold that stands as a paragraph (`**Example 2: To copy a report**`), a line of options only (`--width WIDTH, -w WIDTH`, even right under the previous option's text), a reStructuredText directive (`.. class:: Name(args)`), an item's name standing as a paragraph (one word shaped as a name: `pg_dump@cluster.service`, `build_timeout`, `config.yaml`; not a URL), an entry's label opening a paragraph (`bpo-38792: ...`, `CVE-2021-44228: ...`: letters and digits, then a colon), a block set aside as code, or a rule: such a line with a blank line over it) is kept: reference documentation says the same thing under each item on purpose (`This variable is defined but not used by Configure.`). Within a section, and in text without headings, repeats go as before."
   )
 
   /// Each fragment's section (the number of heading lines before it and at it, see
@@ -1023,7 +1023,7 @@ extension DedupText {
     // Per line: 0 blank, 1 text, 2 a heading by its own marks, 3 an underline (`isUnderline`),
     // 4 an option (`isOptionTerm`), 5 a line in bold (`isBoldLine`), 6 a list of options
     // (`isOptionList`), 7 a reStructuredText directive (`isDirective`), 8 an item's name
-    // (`isNameLine`).
+    // (`isNameLine`), 9 an entry's label (`startsWithEntryLabel`).
     func look(_ k: Int) -> UInt8 {
       var text = frags[k].text
       return text.withUTF8 { buf -> UInt8 in
@@ -1032,7 +1032,7 @@ extension DedupText {
         // Headings, POD commands and underlines all start with ASCII punctuation; of the lines
         // that start with a letter or digit only an item's name opens an entry.
         let b = buf[s]
-        if Bytes.isAlnum(b) { return isNameLine(buf, s, e) ? 8 : 1 }
+        if Bytes.isAlnum(b) { return isNameLine(buf, s, e) ? 8 : startsWithEntryLabel(buf, s, e) ? 9 : 1 }
         guard b > 0x20 && b < 0x7F else { return 1 }
         if isHeading(buf, s, e) { return 2 }
         if isOptionList(buf, s, e) { return 6 }
@@ -1069,11 +1069,12 @@ extension DedupText {
       // And (session 18) a line of options and their arguments only, wherever it stands (a
       // `--help` text puts each option right under the previous one's description); a
       // reStructuredText directive (`.. class:: Name(args)`); and an item's name standing as a
-      // paragraph of its own (`pg_dump@cluster.service`, `config.yaml`, `parse_args()`).
+      // paragraph of its own (`pg_dump@cluster.service`, `config.yaml`, `parse_args()`), or an
+      // entry's label opening a paragraph (`bpo-38792: Close a calltip ...` in a NEWS file).
       defer { before = this }
       if this == 2 || (this != 0 && next == 3) || (this == 3 && before == 0)
         || (this == 4 && (before == 0 || before == 2 || before == 4)) || (this == 5 && before == 0)
-        || this == 6 || this == 7 || (this == 8 && before == 0)
+        || this == 6 || this == 7 || ((this == 8 || this == 9) && before == 0)
         || frags[k].kind == .blank
       {
         if out == nil { out = [Int32](repeating: 0, count: frags.count) }
@@ -1211,6 +1212,27 @@ extension DedupText {
       i += 1
     }
     return false
+  }
+
+  /// A line that starts with an entry's label: one word of letters and digits, both, with
+  /// inner `-` or `_` (an issue's or a rule's number: `bpo-38792`, `CVE-2021-44228`, `DEP0002`,
+  /// `GH-1234`), then `:` and a space (NEWS files and changelogs open each entry with one).
+  static func startsWithEntryLabel(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    var i = a
+    var letter = false
+    var digit = false
+    while i < e {
+      let b = buf[i]
+      if Bytes.isAlpha(b) {
+        letter = true
+      } else if Bytes.isDigit(b) {
+        digit = true
+      } else if !((b == 0x2D || b == 0x5F) && i > a && i + 1 < e && Bytes.isAlnum(buf[i + 1])) {
+        break
+      }
+      i += 1
+    }
+    return letter && digit && i - a <= 30 && i + 1 < e && buf[i] == 0x3A && buf[i + 1] == 0x20
   }
 
   /// An item's name on a line of its own, as reference documentation lists services, files,

@@ -401,3 +401,34 @@ extension ForeignUnderEnglishHeaderS18Tests {
     #expect(!prompt.withUnsafeBufferPointer { DedupText.isHeading($0, 0, $0.count) })
   }
 }
+
+/// Session 18: IDLE's NEWS.txt, one paragraph an entry, each opened by its issue's number
+/// (`bpo-38792: Close a calltip ...`) and ending with its credit (`Patch by Ann Example.`): an
+/// entry label opens a section, so the same credit under two entries stays.
+@Suite struct EntryLabelS18Tests {
+  static let news = """
+    What's New in the shell 3.9.0 (since 3.8.0)?
+
+    bpo-38792: Close a shell calltip if an interrupt
+    or a shell restart occurs.  Patch by Ann Example.
+
+    bpo-39600: Remove duplicate font names from the configuration list.
+
+    bpo-38144: Add a second key binding for the cursor blink option of the
+    shell window.  Patch by Ann Example.
+
+    """
+
+  @Test func theSameCreditUnderTwoEntriesStays() {
+    let removed = Repo.pipeline.clean(Self.news).changes.filter { $0.applied && $0.stage.hasPrefix("remove-") }
+    #expect(removed.isEmpty, "\(removed.map(\.before))")
+    // Control: without the labels the second credit goes.
+    let plain = Self.news.replacingOccurrences(of: "bpo-38792: ", with: "").replacingOccurrences(of: "bpo-39600: ", with: "")
+      .replacingOccurrences(of: "bpo-38144: ", with: "")
+    #expect(Repo.pipeline.clean(plain).changes.contains { $0.applied && $0.before == "Patch by Ann Example." })
+    let yes = ["bpo-38792: Close it", "CVE-2021-44228: a flaw", "DEP0002: the module", "GH-1234: fixed"]
+    let no = ["Note: a remark", "COVID: the virus", "2022: the year", "At 10:30 the talks began"]
+    for s in yes { #expect(Array(s.utf8).withUnsafeBufferPointer { DedupText.startsWithEntryLabel($0, 0, $0.count) }, "\(s)") }
+    for s in no { #expect(!Array(s.utf8).withUnsafeBufferPointer { DedupText.startsWithEntryLabel($0, 0, $0.count) }, "\(s)") }
+  }
+}
