@@ -7,6 +7,14 @@ import Testing
 /// tuned on (this machine's READMEs under /usr/share/doc and the reStructuredText of its Python
 /// packages). Each case is written after one of them (not copied), with its control next to it:
 /// the same text without the line that opens the item's entry, where the repeat still goes.
+/// Each string of `yes` passes the test and none of `no` does.
+private func expectSplit(
+  yes: [String], no: [String], _ test: ([UInt8]) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  for s in yes { #expect(test(Array(s.utf8)), "\(s)", sourceLocation: sourceLocation) }
+  for s in no { #expect(!test(Array(s.utf8)), "\(s)", sourceLocation: sourceLocation) }
+}
+
 @Suite struct WildTextS18Tests {
   func removals(_ s: String) -> [String] {
     Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage.hasPrefix("remove-") }.map(\.before)
@@ -143,11 +151,9 @@ import Testing
   @Test func whatAFieldLineIs() {
     let yes = ["License: GPL-2+", "Signed-off-by: Ann <a@b.org>", "Requires-Dist: regex (>=2022.1)", "Author: Ann Example"]
     let no = ["The license: GPL-2+", "license: GPL-2+", "Note:the end", "Editor's note: a fix", "http://example.org/x", "A: yes"]
-    for s in yes { #expect(DedupText.startsWithField(Array(s.utf8)), "\(s)") }
-    for s in no { #expect(!DedupText.startsWithField(Array(s.utf8)), "\(s)") }
+    expectSplit(yes: yes, no: no, DedupText.startsWithField)
   }
 }
-
 
 /// Session 18: a Debian copyright file's two licence notices, each wrapped at its own width.
 /// Lines that go on in lower case (or, inside a wrapped paragraph, with a word in capitals) are
@@ -245,8 +251,7 @@ import Testing
   @Test func whatEndsALineOpen() {
     let open = ["not starting with \"@\"", "the 2022 report (in print)", "as said by NATO", "a list,"]
     let closed = ["It ended.", "He said \"stop.\"", "(See the notes.)", "Why?", "as follows:", ""]
-    for s in open { #expect(RepairApostrophes.endsOpen(Array(s.utf8)), "\(s)") }
-    for s in closed { #expect(!RepairApostrophes.endsOpen(Array(s.utf8)), "\(s)") }
+    expectSplit(yes: open, no: closed, RepairApostrophes.endsOpen)
   }
 }
 
@@ -428,7 +433,6 @@ extension ForeignUnderEnglishHeaderS18Tests {
     #expect(Repo.pipeline.clean(plain).changes.contains { $0.applied && $0.before == "Patch by Ann Example." })
     let yes = ["bpo-38792: Close it", "CVE-2021-44228: a flaw", "DEP0002: the module", "GH-1234: fixed"]
     let no = ["Note: a remark", "COVID: the virus", "2022: the year", "At 10:30 the talks began"]
-    for s in yes { #expect(Array(s.utf8).withUnsafeBufferPointer { DedupText.startsWithEntryLabel($0, 0, $0.count) }, "\(s)") }
-    for s in no { #expect(!Array(s.utf8).withUnsafeBufferPointer { DedupText.startsWithEntryLabel($0, 0, $0.count) }, "\(s)") }
+    expectSplit(yes: yes, no: no) { b in b.withUnsafeBufferPointer { DedupText.startsWithEntryLabel($0, 0, $0.count) } }
   }
 }
