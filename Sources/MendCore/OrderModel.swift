@@ -668,6 +668,8 @@ public struct OrderModel: Sendable {
 
 /// A fixed set of word hashes (FNV-1a keys) with open addressing: `contains` is a multiply, a
 /// shift and usually one comparison (Swift's `Set` would hash the hash again with SipHash).
+/// At most half full (session 18; a quarter before): the 74 000 keys of `restore-order`'s surname
+/// exclusions took 4 MB, ~1 000 page faults a run, for a table that is 2 MB now.
 public struct KeySet: Sendable {
   var table: [UInt64]
   let shift: UInt64
@@ -675,7 +677,7 @@ public struct KeySet: Sendable {
 
   public init(_ keys: [UInt64]) {
     var bits: UInt64 = 4
-    while (1 << bits) < keys.count * 4 { bits += 1 }
+    while (1 << bits) < keys.count * 2 { bits += 1 }
     shift = 64 - bits
     table = [UInt64](repeating: 0, count: 1 << Int(bits))
     var zero = false
