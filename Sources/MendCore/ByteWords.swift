@@ -225,6 +225,24 @@ enum Bytes {
   @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
   @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isUpper(b) || isLower(b) || isDigit(b) }
   @inline(__always) static func isAlpha(_ b: UInt8) -> Bool { isUpper(b) || isLower(b) }
+
+  /// The end of a line's last visible character before any trailing spaces and closing quotes
+  /// and brackets (" ' ) ] ” ’); 0 when there is none.
+  static func visibleEnd(_ buf: UnsafeBufferPointer<UInt8>) -> Int {
+    var e = buf.count
+    while e > 0 && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
+    while e > 0 {
+      let b = buf[e - 1]
+      if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D {
+        e -= 1
+      } else if e >= 3 && buf[e - 3] == 0xE2 && buf[e - 2] == 0x80 && (b == 0x9D || b == 0x99) {
+        e -= 3
+      } else {
+        break
+      }
+    }
+    return e
+  }
   @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
   @inline(__always) static func upper(_ b: UInt8) -> UInt8 { isLower(b) ? b & 0xDF : b }
 

@@ -309,26 +309,12 @@ public struct FragmentClassifier: @unchecked Sendable {
 
   /// Whether the last visible character of the UTF-8 bytes ends a sentence.
   public static func endsLikeSentence(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-    do {
-      var e = buf.count
-      while e > 0 && (buf[e - 1] == 0x20 || buf[e - 1] == 0x09) { e -= 1 }
-      // Skip closing quotes and brackets: " ' ) ] ” ’
-      while e > 0 {
-        let b = buf[e - 1]
-        if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D {
-          e -= 1
-        } else if e >= 3 && buf[e - 3] == 0xE2 && buf[e - 2] == 0x80 && (b == 0x9D || b == 0x99) {
-          e -= 3
-        } else {
-          break
-        }
-      }
-      guard e > 0 else { return false }
-      let b = buf[e - 1]
-      if b == 0x2E || b == 0x21 || b == 0x3F || b == 0x3A { return true }
-      // … (U+2026)
-      return e >= 3 && buf[e - 3] == 0xE2 && buf[e - 2] == 0x80 && b == 0xA6
-    }
+    let e = Bytes.visibleEnd(buf)
+    guard e > 0 else { return false }
+    let b = buf[e - 1]
+    if b == 0x2E || b == 0x21 || b == 0x3F || b == 0x3A { return true }
+    // … (U+2026)
+    return e >= 3 && buf[e - 3] == 0xE2 && buf[e - 2] == 0x80 && b == 0xA6
   }
 
   /// A line that ends like a sentence, is longer than a date and holds no `/` (so no URL): a body

@@ -146,23 +146,23 @@ public enum HardWrap {
     let frags = document.fragments
     var soft: [Bool]? = nil
     let n = frags.count
-    for f in 0..<max(0, n - 1) where shape(frags[f].text).open && endsMidSentence(frags[f].text) {
-      if tailStart(frags[f + 1].text) {
-        if soft == nil { soft = [Bool](repeating: false, count: n) }
-        soft![f] = true
-      }
-    }
     // Session 18: a wrapped paragraph (a Debian copyright file's licence notices lost
     // `but WITHOUT ANY WARRANTY; without even the implied warranty of`): two line ends in a row
     // where a long line stops inside a sentence and the next goes on in lower case, however
     // long its sentence runs; inside such a run a line may also go on with a word in capitals
     // (`MERCHANTABILITY or FITNESS`). One such line end alone is no wrap: a sentence a scraper
     // lowered, or one that follows a cut, still counts as a sentence of its own (the dedup
-    // evaluation's lower-cased copies).
+    // evaluation's lower-cased copies). Both tests in one pass over the lines that stop inside
+    // a sentence.
     var runsOn = [Bool](repeating: false, count: n)
     var any = false
     for f in 0..<max(0, n - 1) where shape(frags[f].text).open && endsMidSentence(frags[f].text) {
-      if goesOn(frags[f + 1].text, capitalsToo: f > 0 && runsOn[f - 1]) {
+      let next = frags[f + 1].text
+      if tailStart(next) {
+        if soft == nil { soft = [Bool](repeating: false, count: n) }
+        soft![f] = true
+      }
+      if goesOn(next, capitalsToo: f > 0 && runsOn[f - 1]) {
         runsOn[f] = true
         any = true
       }

@@ -438,22 +438,9 @@ public struct RepairApostrophes: Stage {
   /// incorrectly recognized`; before, only a lower-case letter or a comma). A blank line ends
   /// nothing open.
   static func endsOpen(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = buf.count - 1
-    while i >= 0 && (buf[i] == 0x20 || buf[i] == 0x09) { i -= 1 }
-    if i < 0 { return false }
-    // Closing quotes and brackets: " ' ) ] and the curly ” ’ (E2 80 9D, E2 80 99).
-    while i >= 0 {
-      let b = buf[i]
-      if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D {
-        i -= 1
-      } else if i >= 2 && buf[i - 2] == 0xE2 && buf[i - 1] == 0x80 && (b == 0x9D || b == 0x99) {
-        i -= 3
-      } else {
-        break
-      }
-    }
-    if i < 0 { return false }
-    let b = buf[i]
+    let e = Bytes.visibleEnd(buf)
+    if e == 0 { return false }
+    let b = buf[e - 1]
     return !(b == 0x2E || b == 0x21 || b == 0x3F || b == 0x3A || b == 0x3B)
   }
 
@@ -696,26 +683,26 @@ public struct RepairApostrophes: Stage {
       // that many words measured ≥ 0.067).
       do {
         var total = own
-        var before = fi - 1
-        var after = fi + 1
         let n = document.fragments.count
-        func blank(_ f: Int) -> Bool { document.fragments[f].text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
-        if after < n && blank(after) { after = n }
-        if before >= 0 && blank(before) { before = -1 }
-        while total.words < gate.aroundWords && (before >= 0 || after < n) {
-          if after < n {
-            let s = share(after, gate.aroundWords - total.words, .max)
-            total.words += s.words
-            total.english += s.english
-            after += 1
-            if after < n && blank(after) { after = n }
+        // The next line on one side (after: +1, before: -1) while it is in the paragraph.
+        func line(_ f: Int) -> Int? {
+          f >= 0 && f < n && !document.fragments[f].text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? f : nil
+        }
+        var after = line(fi + 1)
+        var before = line(fi - 1)
+        func take(_ f: Int) {
+          let s = share(f, gate.aroundWords - total.words, .max)
+          total.words += s.words
+          total.english += s.english
+        }
+        while total.words < gate.aroundWords && (before != nil || after != nil) {
+          if let f = after {
+            take(f)
+            after = line(f + 1)
           }
-          if before >= 0 && total.words < gate.aroundWords {
-            let s = share(before, gate.aroundWords - total.words, .max)
-            total.words += s.words
-            total.english += s.english
-            before -= 1
-            if before >= 0 && blank(before) { before = -1 }
+          if let f = before, total.words < gate.aroundWords {
+            take(f)
+            before = line(f - 1)
           }
         }
         if total.words >= gate.minWords && !gate.isEnglish(total) {
@@ -728,10 +715,11 @@ public struct RepairApostrophes: Stage {
         if total.english >= 2 * gate.lineNeed { continue }
       }
       if documentVerdict == nil {
-        // Session 18: the whole document's share, not its first 300 words (12 × `english-line-words`): an
-        // English licence header over a translation (GnuPG's help texts) gave the document its
-        // 12 English words (min-english of 300) before the translation began. English documents of 136
-        // words or more measured ≥ 0.125, so a whole English document passes as its start did.
+        // Session 18: the whole document's share, not its first 300 words (12 ×
+        // `english-line-words`): an English licence header over a translation (GnuPG's help
+        // texts) gave the document its 12 English words (min-english of 300) before the
+        // translation began. English documents of 136 words or more measured ≥ 0.125, so a whole
+        // English document passes as its start did.
         var total = (words: 0, english: 0)
         for f in document.fragments.indices {
           let s = share(f, .max, .max)
