@@ -10,6 +10,9 @@ rules/lexicons/apostrophe-classes.txt, lines `CLASS WORD`, sorted (byte order) a
               or a verb: `its crazy.` -> `it's crazy.`
   noun        words WordNet lists only as nouns (decision, statement), no inflection of a verb:
               a capitalised name + s before one is a possessive (Macrons statement)
+  verb        base forms WordNet lists only as verbs (ignore, pretend, abdicate), never as a
+              noun, an adjective or an adverb: `ill ignore` -> `I'll ignore` (`ill will`,
+              `ill effects` stay: will and effect are nouns too)
 Only single lower-case ASCII words that SCOWL (rules/lexicons/english-words.txt) also lists.
 """
 import os
@@ -80,6 +83,10 @@ for w in noun - verb - adj - adv:
         p = plural(w)
         if p in scowl and p not in verb and p not in adj and p not in adv:
             lines.append(f"noun {p}")
+# Base forms only (index.verb, not verb.exc's inflections).
+for w in index("verb") - noun - adj - adv:
+    if w in scowl and len(w) >= 3:
+        lines.append(f"verb {w}")
 lines = sorted(set(lines), key=lambda s: s.encode())
 with open(os.path.join(root, "rules", "lexicons", "apostrophe-classes.txt"), "w", encoding="utf-8") as f:
     f.write("".join(l + "\n" for l in lines))

@@ -20,6 +20,9 @@ words = [w.strip() for w in open(src, encoding="utf-8") if w.strip()]
 # ASCII only: mend compares bytes, and accented SCOWL entries are few.
 words = [w for w in words if all(ord(c) < 128 for c in w)]
 plain = {w for w in words if "'" not in w}
+# 'Tis and 'twas without their leading apostrophe (SCOWL lists neither): plain words, so that
+# `Tis true` never becomes `Ti's true` (SCOWL lists Ti's, the symbol of titanium's).
+plain |= {"tis", "twas"}
 poss = {w[:-2] for w in words if w.endswith("'s") and "'" not in w[:-2]}
 
 # Contractions of the pronouns and 'wh' words that SCOWL does not list (it lists don't, I'm, ...).

@@ -7,13 +7,13 @@
 ///
 /// A rule is one string: `FROM -> TO: COND; COND`, or `FROM -> TO?: ...` for a rule that only
 /// suggests. A condition is `SLOT=ALTS` or `SLOT!=ALTS`, where SLOT is `prev`, `prev2`, `next`,
-/// `next2` and ALTS is `|`-separated alternatives: a word, `@class` (a word class from the
+/// `next2`, or `word` (the token itself: `word=<cap>` holds for `Ill`, not `ill`), and ALTS is `|`-separated alternatives: a word, `@class` (a word class from the
 /// `classes` option), or a marker: `<start>` (sentence or line start), `<end>` (sentence or line
 /// end), `<punct>` (punctuation between), `<comma>`, `<ing>`, `<ed>`, `<ly>` (a word ending so), `<cap>` (a
 /// capitalised word), `<num>` (a number). The first rule of a word whose conditions all hold
 /// decides; with none, the word is left alone.
 struct ContextRule: Sendable {
-  enum Slot: String, Sendable { case prev, prev2, next, next2 }
+  enum Slot: String, Sendable { case prev, prev2, next, next2, word }
   enum Alt: Sendable {
     /// A word, by the hash of its lower-cased bytes.
     case word(UInt64)
@@ -67,7 +67,7 @@ struct ContextRule: Sendable {
         throw RuleSyntaxError(rule: s, why: "condition '\(p)' needs '=' or '!='")
       }
       guard let slot = Slot(rawValue: p[..<keyEnd].trimmingSpaces) else {
-        throw RuleSyntaxError(rule: s, why: "unknown slot '\(p[..<keyEnd])'; expected one of: prev, prev2, next, next2")
+        throw RuleSyntaxError(rule: s, why: "unknown slot '\(p[..<keyEnd])'; expected one of: prev, prev2, next, next2, word")
       }
       var alts: [Alt] = []
       for a in p[valueStart...].split(separator: "|") {

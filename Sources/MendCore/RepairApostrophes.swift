@@ -190,6 +190,8 @@ public struct RepairApostrophes: Stage {
   let rulesByHash: RulesByHash
   let phrases: [Phrase]
   let notAfterPossessive: ByteWordSet
+  /// Capitalised after a name + s, the head of an eponym (`Felsons Law`; class `eponym-heads`).
+  let eponymHeads: ByteWordSet
   let pluralMarkers: ByteWordSet
   let pluralDeterminers: ByteWordSet
   let prepositions: ByteWordSet
@@ -290,6 +292,7 @@ public struct RepairApostrophes: Stage {
     pickShapesIntact = Self.pickShapes(
       keyShapes: shapes, phraseBytes: pb, namePrefixes: [Bool](repeating: false, count: 256), possessives: false)
     notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
+    eponymHeads = classes["eponym-heads"] ?? ByteWordSet()
     pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
     pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
     prepositions = classes["prepositions"] ?? ByteWordSet()
@@ -355,6 +358,8 @@ public struct RepairApostrophes: Stage {
     /// `nameLine` is then the line where `W X` stands on its own (0: nowhere; see markFullNames).
     var namePrev: [UInt8]? = nil
     var nameLine = 0
+    /// A capitalised X+s before a capitalised eponym head (`Felsons Law`).
+    var eponym = false
   }
 
   public func run(_ document: inout Document, _ context: inout StageContext) {
@@ -1337,6 +1342,19 @@ public struct RepairApostrophes: Stage {
     return v
   }
 
+  /// The `word` slot of a context rule: token k itself, capitalised as it is written (a capital
+  /// at a sentence start counts; rules that mean a capital inside a sentence add `prev!=<start>`).
+  func ownSlot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> SlotView {
+    var v = SlotView()
+    let t = tokens[k]
+    v.buf = buf
+    v.ws = t.start
+    v.we = t.end
+    v.hash = Self.hashLowered(buf, t.start, t.end)
+    v.capitalised = Bytes.isUpper(buf[t.start])
+    return v
+  }
+
   /// `slot(buf, tokens, k, next: false).start` alone (no hash of the word before): the line starts
   /// before token k, or the gap before it holds a sentence end, an opening quote or a colon.
   /// That is all `start` depends on (`slot` sets it in the gap loop or when there is no token before).
@@ -1687,6 +1705,7 @@ public struct RepairApostrophes: Stage {
     var prev2: SlotView?
     var next: SlotView?
     var next2: SlotView?
+    var word: SlotView?
   }
 
   /// `holds`, with the token's slots shared between calls through `views`.
@@ -1724,6 +1743,13 @@ public struct RepairApostrophes: Stage {
         } else {
           v = slot(buf, tokens, k, next: true, distance: 2)
           views.next2 = v
+        }
+      case .word:
+        if let x = views.word {
+          v = x
+        } else {
+          v = ownSlot(buf, tokens, k)
+          views.word = v
         }
       }
       let any = conditions[j].alts.contains { v.matches($0, classes: classes) }
@@ -1770,12 +1796,19 @@ public struct RepairApostrophes: Stage {
             v = slot(buf, tokens, k, next: true)
             views.next = v
           }
-        default:
+        case 3:
           if let x = views.next2 {
             v = x
           } else {
             v = slot(buf, tokens, k, next: true, distance: 2)
             views.next2 = v
+          }
+        default:
+          if let x = views.word {
+            v = x
+          } else {
+            v = ownSlot(buf, tokens, k)
+            views.word = v
           }
         }
         var any = false
@@ -1947,6 +1980,7 @@ public struct RepairApostrophes: Stage {
         fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
         nextWord: plainUse ? "" : (next.word ?? ""), plainUse: plainUse, why: plainUse ? "line \(line)" : "")
       cand.nextCap = next.capitalised
+      cand.eponym = c == .capitalised && next.capitalised && eponymHeads.contains(hash: next.hash)
       if c == .capitalised && !plainUse { cand.namePrev = fullNameContext(prev: prev, next: next) }
       candidates.append(cand)
       return
@@ -2145,6 +2179,8 @@ public struct RepairApostrophes: Stage {
         if explain { evidence = "'\(baseText)'s' is in the lexicon" }
       } else if let l = standalone[ByteWordSet.hash(c.base)] {
         if explain { evidence = "'\(baseText)' stands on its own (line \(l))" }
+      } else if c.eponym {
+        if explain { evidence = "'\(c.nextWord)' after a name is an eponym's head (eponym-heads)" }
       } else {
         if c.nameLine > 0 { proposals.append(fullNamePossessive(c)) }
         continue
@@ -2153,7 +2189,7 @@ public struct RepairApostrophes: Stage {
         fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive",
         reason: why("'\(baseText)s' is no word; \(evidence); '\(c.nextWord)' can follow a possessive"),
         confidence: c.lexicon ? 0.95 : 0.9, applied: true, inferred: true)
-      if c.nextCap && Bytes.isUpper(c.base.first ?? 0) && standalone[ByteWordSet.hash(c.base)] == nil
+      if c.nextCap && !c.eponym && Bytes.isUpper(c.base.first ?? 0) && standalone[ByteWordSet.hash(c.base)] == nil
         && possessiveBases.contains(c.base) && !words.contains(Bytes.lowered(c.base))
       {
         if !oddsSayPossessive(&p, c.base) { suggestOnlyBeforeName(&p, baseText) }
@@ -2220,7 +2256,7 @@ final class FlatRules: @unchecked Sendable {  // immutable after init
     var hash: UInt64
   }
   struct Cond {
-    /// 0 prev, 1 prev2, 2 next, 3 next2.
+    /// 0 prev, 1 prev2, 2 next, 3 next2, 4 word.
     var slot: UInt8
     var negated: Bool
     var altStart: Int32
@@ -2270,6 +2306,7 @@ final class FlatRules: @unchecked Sendable {  // immutable after init
           case .prev2: slot = 1
           case .next: slot = 2
           case .next2: slot = 3
+          case .word: slot = 4
           }
           conds.append(Cond(slot: slot, negated: c.negated, altStart: Int32(a0), altEnd: Int32(alts.count)))
         }

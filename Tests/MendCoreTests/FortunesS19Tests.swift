@@ -1,0 +1,116 @@
+import Testing
+
+@testable import MendCore
+
+/// Session 19: wrong repairs found by stripping the apostrophes of Debian's fortunes (text nobody
+/// tuned mend on; `scripts/make-fortunes-corpus.py`, errors read on its fit split only). Each test
+/// has a control that is still repaired.
+@Suite struct FortunesS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  func suggested(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { !$0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  /// `'Tis` and `'twas` lose their leading apostrophe: `Tis` is not `Ti's` (the symbol of
+  /// titanium, or a name), whatever follows.
+  @Test func tisAndTwasAreNotPossessives() {
+    #expect(applied("Tis true, tis pity, and pity tis tis true.\n").isEmpty)
+    #expect(applied("Sure, if your throat tis hard to slit, slit your own.\n").isEmpty)
+    #expect(applied("Twas brillig, and the slithy toves did gyre.\n").isEmpty)
+    // Control: another no-word X+s whose X's the lexicon lists is still repaired.
+    #expect(applied("We went to the companys office on Monday.\n") == ["companys->company's"])
+  }
+
+  /// `before its time.`: `time` after `its` is the possessive's noun unless a clause follows
+  /// (`its time to go` → `it's time to go`).
+  @Test func itsTimeNeedsAClauseAfter() {
+    #expect(applied("The program will dump no core before its time. One crash is enough.\n").isEmpty)
+    #expect(applied("The band was ahead of its time, the critics said.\n").isEmpty)
+    #expect(applied("Come on, its time to go home now.\n") == ["its->it's"])
+    #expect(applied("I think its time for a change in this town.\n") == ["its->it's"])
+  }
+}
+
+/// Session 19, recall on the fortunes: `ill`, `id` and `well` stripped from I'll, I'd and we'll
+/// before a verb that is only a verb (WordNet's `verb` class: `ignore`, `choose`, `abolish`), or
+/// `well` after a comma or `tomorrow` before a common verb. The same words stay before nouns (`ill
+/// will`, `ill effects`) and where `well` is an adverb (`may well`, `as well`).
+@Suite struct VerbAfterContractionS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  @Test func repairedBeforeAVerb() {
+    #expect(applied("For the sake of argument ill ignore all your fighting words.\n") == ["ill->I'll"])
+    #expect(applied("Given the choice between grief and nothing, id choose grief.\n") == ["id->I'd"])
+    #expect(applied("Now, sir, well talk about it if you like.\n") == ["well->we'll"])
+    #expect(applied("Let us all be merry, for tomorrow well get sober.\n") == ["well->we'll"])
+    #expect(applied("If the law is bad, well abolish it next year.\n") == ["well->we'll"])
+  }
+
+  @Test func leftAloneBeforeANounOrAsAnAdverb() {
+    #expect(applied("There was no ill will between them after the match.\n").isEmpty)
+    #expect(applied("The drug had no ill effects on the patients.\n").isEmpty)
+    #expect(applied("You may well find the answer hard to accept.\n").isEmpty)
+    #expect(applied("They might as well abolish the tax, the minister said.\n").isEmpty)
+    #expect(applied("He fell ill suddenly and was taken to hospital.\n").isEmpty)
+    #expect(applied("The oil well caught fire, and the crew fled.\n").isEmpty)
+    #expect(applied("Oh, well, abolish it then, if you must.\n").isEmpty)
+  }
+}
+
+/// Session 19: `Ill` and `Id` capitalised inside a sentence are I'll and I'd (the pronoun keeps its
+/// capital when the apostrophe goes; the adjective ill and the noun id do not take one there). The
+/// rules see the token's own case through the `word` slot (`word=<cap>`).
+@Suite struct CapitalisedInsideASentenceS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  @Test func capitalisedInsideASentence() {
+    #expect(applied("When I learn what it is Ill get married again, he said.\n") == ["Ill->I'll"])
+    #expect(applied("I say between sobs, cause Ill soon be listed in the jobs.\n") == ["Ill->I'll"])
+    #expect(applied("I never thought that Id see the day when it would work.\n") == ["Id->I'd"])
+    #expect(applied("There is one thing that I really wish Id listened to.\n") == ["Id->I'd"])
+  }
+
+  @Test func leftAlone() {
+    // The adjective and the noun in lower case, a name, a title, a sentence start.
+    #expect(applied("He was ill for weeks, and the id of the user was lost.\n").isEmpty)
+    #expect(applied("The Ill flows through Strasbourg before it joins the Rhine.\n").isEmpty)
+    #expect(applied("The band released Ill Communication in 1994.\n").isEmpty)
+    #expect(applied("Ill health forced him to resign last year.\n").isEmpty)
+    #expect(applied("Muslims across the city celebrated Id al-Fitr on Monday.\n").isEmpty)
+  }
+
+  @Test func theWordSlotParses() throws {
+    let r = try ContextRule.parse("ill -> I'll: word=<cap>; prev!=<start>", classes: [:])
+    #expect(r.conditions.first?.slot == .word)
+    #expect(throws: RuleSyntaxError.self) { try ContextRule.parse("ill -> I'll: self=<cap>", classes: [:]) }
+  }
+}
+
+/// Session 19: a name + s before a capitalised eponym head (`Law`, `Theorem`, `Dictionary`, class
+/// `eponym-heads`) is a possessive even when no dictionary knows the name and it never stands on
+/// its own: `Felsons Law:` → `Felson's Law:` (the fortunes hold hundreds of such laws).
+@Suite struct EponymS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  @Test func nameBeforeAnEponymHead() {
+    #expect(applied("Felsons Law: To steal ideas from one person is plagiarism.\n") == ["Felsons->Felson's"])
+    #expect(applied("There is a kind of Greshams Law by which bad money wins.\n") == ["Greshams->Gresham's"])
+    #expect(applied("Work expands to fill the time: Parkinsons Law again.\n") == ["Parkinsons->Parkinson's"])
+  }
+
+  @Test func leftAlone() {
+    // A word (Hackers, Jones), a lower-case head, a head that is not an eponym's.
+    #expect(applied("The Hackers Guide To Cooking was published in 1990.\n").isEmpty)
+    #expect(applied("The firm of Felsons law partners closed.\n").isEmpty)
+    #expect(applied("He met the Felsons Family at the party.\n").isEmpty)
+  }
+}
