@@ -114,3 +114,28 @@ import Testing
     #expect(applied("He met the Felsons Family at the party.\n").isEmpty)
   }
 }
+
+/// Session 19: more contractions stripped to words, from the fortunes' fit split: `that cant be`
+/// (`that` is no determiner of `cant` here), `hell`, `shell`, `shed` and `wed` before a verb.
+@Suite struct MoreContractionsS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  @Test func repaired() {
+    #expect(applied("Any task that cant be completed in one call is too big.\n") == ["cant->can't"])
+    #expect(applied("The orderly said that wont help the woman at all.\n") == ["wont->won't"])
+    #expect(applied("He learns from his mistakes; pretty soon hell know everything.\n") == ["hell->he'll"])
+    #expect(applied("She said shed kill him, and then she did.\n") == ["shed->she'd"])
+    #expect(applied("I remember wed all get into the car on Sundays.\n") == ["wed->we'd"])
+    #expect(applied("I am not sure where wed go, but I think there is a place.\n") == ["wed->we'd"])
+  }
+
+  @Test func leftAlone() {
+    #expect(applied("That cant is tiresome, and the hypocritical cant of the speech was worse.\n").isEmpty)
+    #expect(applied("As is his wont, he left early.\n").isEmpty)
+    #expect(applied("The report shed light on the deal, and the trees shed leaves.\n").isEmpty)
+    #expect(applied("The couple will wed in June, and they wed abroad last time.\n").isEmpty)
+    #expect(applied("What the hell happened to the garden shell collection?\n").isEmpty)
+  }
+}
