@@ -192,6 +192,8 @@ public struct RepairApostrophes: Stage {
   let notAfterPossessive: ByteWordSet
   /// Capitalised after a name + s, the head of an eponym (`Felsons Law`; class `eponym-heads`).
   let eponymHeads: ByteWordSet
+  /// `Fourth` of `Harrisbergers Fourth Law` (class `ordinals`).
+  let ordinals: ByteWordSet
   let pluralMarkers: ByteWordSet
   let pluralDeterminers: ByteWordSet
   let prepositions: ByteWordSet
@@ -293,6 +295,7 @@ public struct RepairApostrophes: Stage {
       keyShapes: shapes, phraseBytes: pb, namePrefixes: [Bool](repeating: false, count: 256), possessives: false)
     notAfterPossessive = classes["not-after-possessive"] ?? ByteWordSet()
     eponymHeads = classes["eponym-heads"] ?? ByteWordSet()
+    ordinals = classes["ordinals"] ?? ByteWordSet()
     pluralMarkers = classes["plural-markers"] ?? ByteWordSet()
     pluralDeterminers = classes["plural-determiners"] ?? ByteWordSet()
     prepositions = classes["prepositions"] ?? ByteWordSet()
@@ -1980,7 +1983,14 @@ public struct RepairApostrophes: Stage {
         fragment: fragment, start: s, end: e, hash: tokHash, base: Array(base), lexicon: lexicon,
         nextWord: plainUse ? "" : (next.word ?? ""), plainUse: plainUse, why: plainUse ? "line \(line)" : "")
       cand.nextCap = next.capitalised
-      cand.eponym = c == .capitalised && next.capitalised && eponymHeads.contains(hash: next.hash)
+      if c == .capitalised && next.capitalised {
+        if eponymHeads.contains(hash: next.hash) {
+          cand.eponym = true
+        } else if ordinals.contains(hash: next.hash) {
+          let head = slot(buf, tokens, k, next: true, distance: 2)
+          cand.eponym = head.capitalised && eponymHeads.contains(hash: head.hash)
+        }
+      }
       if c == .capitalised && !plainUse { cand.namePrev = fullNameContext(prev: prev, next: next) }
       candidates.append(cand)
       return
@@ -2180,7 +2190,7 @@ public struct RepairApostrophes: Stage {
       } else if let l = standalone[ByteWordSet.hash(c.base)] {
         if explain { evidence = "'\(baseText)' stands on its own (line \(l))" }
       } else if c.eponym {
-        if explain { evidence = "'\(c.nextWord)' after a name is an eponym's head (eponym-heads)" }
+        if explain { evidence = "'\(c.nextWord)' after a name starts an eponym (eponym-heads)" }
       } else {
         if c.nameLine > 0 { proposals.append(fullNamePossessive(c)) }
         continue

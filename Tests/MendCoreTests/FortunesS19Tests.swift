@@ -105,6 +105,9 @@ import Testing
     #expect(applied("Felsons Law: To steal ideas from one person is plagiarism.\n") == ["Felsons->Felson's"])
     #expect(applied("There is a kind of Greshams Law by which bad money wins.\n") == ["Greshams->Gresham's"])
     #expect(applied("Work expands to fill the time: Parkinsons Law again.\n") == ["Parkinsons->Parkinson's"])
+    // An ordinal between: `Harrisbergers Fourth Law of the Lab`.
+    #expect(applied("Harrisbergers Fourth Law of the Lab: experience is directly proportional.\n") == ["Harrisbergers->Harrisberger's"])
+    #expect(applied("Stults Proverb: our problems are mostly behind us.\n") == ["Stults->Stult's"])
   }
 
   @Test func leftAlone() {
