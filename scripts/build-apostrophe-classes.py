@@ -10,6 +10,8 @@ rules/lexicons/apostrophe-classes.txt, lines `CLASS WORD`, sorted (byte order) a
               or a verb: `its crazy.` -> `it's crazy.`
   noun        words WordNet lists only as nouns (decision, statement), no inflection of a verb:
               a capitalised name + s before one is a possessive (Macrons statement)
+  verb-lemma  every base form WordNet lists as a verb (return, set, list, trump): a capitalised
+              X+s at a sentence start whose x is a verb is no evidence of a name (`Returns true`)
   verb        base forms WordNet lists only as verbs (ignore, pretend, abdicate), never as a
               noun, an adjective or an adverb: `ill ignore` -> `I'll ignore` (`ill will`,
               `ill effects` stay: will and effect are nouns too)
@@ -83,6 +85,9 @@ for w in noun - verb - adj - adv:
         p = plural(w)
         if p in scowl and p not in verb and p not in adj and p not in adv:
             lines.append(f"noun {p}")
+for w in index("verb"):
+    if w in scowl and len(w) >= 2:
+        lines.append(f"verb-lemma {w}")
 # Base forms only (index.verb, not verb.exc's inflections).
 for w in index("verb") - noun - adj - adv:
     if w in scowl and len(w) >= 3:

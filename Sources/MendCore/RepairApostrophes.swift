@@ -201,6 +201,8 @@ public struct RepairApostrophes: Stage {
   /// WordNet nouns and adjectives (class-file): what a possessive name is followed by.
   let nounClass: ByteWordSet
   let adjectiveClass: ByteWordSet
+  /// Every WordNet verb lemma (class-file `verb-lemma`): `Returns true` at a sentence start.
+  let verbLemmas: ByteWordSet
 
   public init(options: StageOptions) throws {
     tables = try LazyWordTables(wordsPath: options.path("words"), basesPath: options.path("possessive-bases"))
@@ -302,6 +304,7 @@ public struct RepairApostrophes: Stage {
     headVerbs = classes["head-verbs"] ?? ByteWordSet()
     nounClass = classes["noun"] ?? ByteWordSet()
     adjectiveClass = classes["adjective"] ?? ByteWordSet()
+    verbLemmas = classes["verb-lemma"] ?? ByteWordSet()
   }
 
   static func read(_ path: String) throws -> [UInt8] {
@@ -2018,7 +2021,7 @@ public struct RepairApostrophes: Stage {
     let score = scorer.score(formTerm: formTerm(buf, s, e, tokHash: tokHash), next: next, prev: prev)
     // Confusable candidates without a rule or a plural pattern only matter when their score (with
     // the largest document bonus) can reach score-suggest (see resolvePossessives).
-    let named = c != .lower && nameContext(c, prev: prev, next: next)
+    let named = c != .lower && nameContext(c, prev: prev, next: next, baseLowerHash: baseLowerHash)
     let namePrev = c == .capitalised ? fullNameContext(prev: prev, next: next) : nil
     if rule == nil && pluralPattern == nil && !named && namePrev == nil && score + max(documentBonus, 0) < scoreSuggest
     {

@@ -144,3 +144,22 @@ import Testing
     #expect(applied("What the hell happened to the garden shell collection?\n").isEmpty)
   }
 }
+
+/// Session 19, found by stripping the apostrophes of this machine's README, man-page and
+/// reStructuredText paragraphs: `Returns true if ...` under a heading `Return` became `Return's
+/// true` (the name rule: `Return` stands on its own). At a sentence start a capital proves no name,
+/// so a capitalised X+s there whose x is a verb (WordNet `verb-lemma`) is not taken for one.
+@Suite struct SentenceStartVerbS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  @Test func aVerbAtASentenceStartIsNoName() {
+    #expect(applied("Return\n\nReturns true if the argument is defined.\n").isEmpty)
+    #expect(applied("Limit\n\nLimits maximum response headers count.\n").isEmpty)
+  }
+
+  @Test func aNameAtASentenceStartStillIs() {
+    #expect(applied("Doris Day sang in the film.\nDays son produced her records.\n") == ["Days->Day's"])
+  }
+}
