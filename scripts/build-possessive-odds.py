@@ -5,8 +5,9 @@ Usage: python3 scripts/build-possessive-odds.py
 (pip install wordfreq==3.1.1; run after build-apostrophe-lexicons.py). Writes
 rules/lexicons/possessive-odds.txt, lines `FORM DECIBELS`, sorted (byte order) and unique: for each
 lower-cased form X+s that a stripped singular possessive X's would look like and that is also a
-plain word or an acronym plural (governments, nations, worlds, ceos), or whose X is a name that is
-no lower-case word (afghanistans, angelos), 10 * log10(f(X's) / f(X+s))
+plain word or an acronym plural (governments, nations, worlds, ceos), whose X is a name that is
+no lower-case word (afghanistans, angelos), or whose X is a lower-case noun with a plural that SCOWL
+leaves out and wordfreq lists (behaviors, libs), 10 * log10(f(X's) / f(X+s))
 with f the wordfreq 3.1.1 English frequency (its 'large' list: Wikipedia, subtitles, news, books,
 web text, Twitter, Reddit). A form neither spelling of which wordfreq lists is left out; a spelling
 it does not list counts as its smallest listed frequency (zipf 1.0) less a tenth.
@@ -33,7 +34,11 @@ for x in bases:
     # A name that is no lower-case word (Afghanistan, Angelo): before a capitalised word its X+s
     # is a possessive (Afghanistans Maidan) or a name (Angelos Tsiaras); the odds tell which.
     name = x[0].isupper() and not acronym and x.lower() not in words
-    if form not in words_lower and not acronym and not name:
+    # A lower-case noun whose plural SCOWL does not list (behaviors, completions, libs: SCOWL
+    # size 50 leaves out many plurals): kept when wordfreq lists the plural, whose odds then tell a
+    # plural written far more often than the possessive (session 19).
+    unlisted = x.islower() and form not in words_lower
+    if form not in words_lower and not acronym and not name and not unlisted:
         continue  # no plain word, no name: decided without odds
     if form in out:
         continue
@@ -41,6 +46,8 @@ for x in bases:
     plain = zipf_frequency(form, "en")
     if poss == 0 and plain == 0:
         continue
+    if unlisted and plain == 0:
+        continue  # a misspelled plural (countrys): nothing to weigh
     out[form] = round(10 * ((poss or FLOOR) - (plain or FLOOR)))
 
 lines = sorted((f"{f} {d}" for f, d in out.items()), key=lambda s: s.encode())

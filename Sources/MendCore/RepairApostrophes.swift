@@ -45,6 +45,11 @@ public struct RepairApostrophes: Stage {
         "odds-weight", .double, default: .double(5),
         help: "How many mined observations the possessive-odds of a form count as."),
       OptionSpec(
+        "plural-odds-suggest", .double, default: .double(10),
+        help:
+          "Decibels by which a lower-case X+s that SCOWL does not list (behaviors, libs) is written more often than X's (possessive-odds) for its possessive repair to be only suggested."
+      ),
+      OptionSpec(
         "name-odds-apply", .double, default: .double(10),
         help:
           "Decibels of possessive-odds at which a name + s before a capitalised word (Afghanistans Maidan) is applied rather than only suggested."
@@ -151,6 +156,7 @@ public struct RepairApostrophes: Stage {
   var scorer: PossessiveScorer
   let scoreApply: Double
   let nameOddsApply: Double
+  let pluralOddsSuggest: Double
   let scoreSuggest: Double
   let documentBonus: Double
   let style: String
@@ -215,6 +221,7 @@ public struct RepairApostrophes: Stage {
     }
     scoreApply = options.double("score-apply")
     nameOddsApply = options.double("name-odds-apply")
+    pluralOddsSuggest = options.double("plural-odds-suggest")
     scoreSuggest = options.double("score-suggest")
     documentBonus = options.double("document-bonus")
     var table: [UInt64: TableEntry] = [:]
@@ -2208,6 +2215,7 @@ public struct RepairApostrophes: Stage {
         if !oddsSayPossessive(&p, c.base) { suggestOnlyBeforeName(&p, baseText) }
       }
       if p.applied && standalone[ByteWordSet.hash(c.base)] == nil { suggestOnlyBeforeVerb(&p, c) }
+      if p.applied && c.lexicon && Bytes.isLower(c.base.first ?? 0) { suggestOnlyUnlistedPlural(&p, c.base) }
       proposals.append(p)
     }
   }

@@ -163,3 +163,24 @@ import Testing
     #expect(applied("Doris Day sang in the film.\nDays son produced her records.\n") == ["Days->Day's"])
   }
 }
+
+/// Session 19: SCOWL (size 50) leaves out many plurals (behaviors, completions, libs), so X+s that
+/// it does not list was taken for a possessive (`libs coming` → `lib's`, a known wrong repair since
+/// session 14). A form that a large corpus writes far more often than X's is now only suggested.
+@Suite struct UnlistedPluralS19Tests {
+  func changes(_ s: String) -> (applied: [String], suggested: [String]) {
+    let cs = Repo.pipeline.clean(s).changes.filter { $0.stage == "repair-apostrophes" }
+    return (cs.filter(\.applied).map { "\($0.before)->\($0.after)" }, cs.filter { !$0.applied }.map { "\($0.before)->\($0.after)" })
+  }
+
+  @Test func aPluralSCOWLDoesNotListIsOnlySuggested() {
+    let a = changes("Do not add cflags and libs coming from the pkg-config file.\n")
+    #expect(a.applied.isEmpty)
+    #expect(a.suggested == ["libs->lib's"])
+    #expect(changes("The instance will exhibit slightly different behaviors depending on the flag.\n").applied.isEmpty)
+  }
+
+  @Test func aMisspelledPluralStillIsAPossessive() {
+    #expect(changes("We went to the companys office on Monday.\n").applied == ["companys->company's"])
+  }
+}
