@@ -393,13 +393,13 @@ extension RepairApostrophes {
   /// mined without it): 6 more possessives, 0 plain words; dev fold +2, 0 plain words. Known
   /// risk: a family plural before a noun (`the Fords house` → Ford's; Fords' was meant).
   ///
-  /// Session 19: at a sentence start, a capitalised X+s whose x is a verb (`Returns true`,
-  /// `Sets multiple values`, `Needs more work`: the reference texts of this machine, where X
-  /// stands alone as a heading) is no name: its capital comes from the position (`Days son`,
-  /// `Bakers last recording`, whose x is no verb, stay possessives).
+  /// Session 19: after punctuation or at a sentence start, a capitalised X+s whose x is a verb
+  /// (`Returns true`, `Sets multiple values`, `update(dict) Adds keys`: the reference texts of this
+  /// machine, where X stands alone as a heading) is no name: its capital comes from the position
+  /// (`Days son`, `Bakers last recording`, whose x is no verb, stay possessives).
   func nameContext(_ c: Case, prev: SlotView, next: SlotView, baseLowerHash: UInt64) -> Bool {
     if c == .capitalised && !prev.hasWord {
-      if prev.start && verbLemmas.contains(hash: baseLowerHash) { return false }
+      if verbLemmas.contains(hash: baseLowerHash) { return false }
       return nameAfterPunctuation(next)
     }
     if c == .upper && !prev.hasWord {

@@ -157,6 +157,7 @@ import Testing
   @Test func aVerbAtASentenceStartIsNoName() {
     #expect(applied("Return\n\nReturns true if the argument is defined.\n").isEmpty)
     #expect(applied("Limit\n\nLimits maximum response headers count.\n").isEmpty)
+    #expect(applied("Add\n\nupdate(iterable) Adds keys to the dictionary.\n").isEmpty)
   }
 
   @Test func aNameAtASentenceStartStillIs() {
