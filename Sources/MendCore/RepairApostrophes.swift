@@ -1321,7 +1321,13 @@ public struct RepairApostrophes: Stage {
         if b == 0x20 { continue }
         onlySpaces = false
         if b == 0x2E || b == 0x21 || b == 0x3F {
-          if next { v.end = true } else { v.start = true }
+          // A lower-case word after a stop right after the word before starts no sentence: the
+          // stop ended an abbreviation (`git checkout etc. were chatty`, `e.g. its`). Session 19.
+          if next {
+            v.end = true
+          } else if i > gapStart || !Bytes.isLower(buf[tokens[cur].start]) {
+            v.start = true
+          }
         }
         if b == 0x2C { v.comma = true }
         // An opening quote or a colon starts a sentence, as far as capitals and rules go. A
@@ -1369,7 +1375,8 @@ public struct RepairApostrophes: Stage {
   }
 
   /// `slot(buf, tokens, k, next: false).start` alone (no hash of the word before): the line starts
-  /// before token k, or the gap before it holds a sentence end, an opening quote or a colon.
+  /// before token k, or the gap before it holds a sentence end (not a stop right after the word
+  /// before when token k is in lower case: `etc. were`), an opening quote or a colon.
   /// That is all `start` depends on (`slot` sets it in the gap loop or when there is no token before).
   @inline(__always)
   func startBefore(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> Bool {
@@ -1377,9 +1384,12 @@ public struct RepairApostrophes: Stage {
     let gapStart = tokens[k - 1].end
     var i = gapStart
     let end = tokens[k].start
+    let lower = Bytes.isLower(buf[tokens[k].start])
     while i < end {
       let b = buf[i]
-      if b == 0x2E || b == 0x21 || b == 0x3F || b == 0x3A || b == 0x9C || b == 0x98 { return true }
+      if (b == 0x2E || b == 0x21 || b == 0x3F) && (i > gapStart || !lower) || b == 0x3A || b == 0x9C || b == 0x98 {
+        return true
+      }
       // A straight quote right after the word before closes a quote (see `slot`).
       if (b == 0x22 || b == 0x27) && i > gapStart { return true }
       i += 1

@@ -185,3 +185,32 @@ import Testing
     #expect(changes("We went to the companys office on Monday.\n").applied == ["companys->company's"])
   }
 }
+
+/// Session 19, more from the reference texts of this machine (README, NEWS and man-page
+/// paragraphs with their apostrophes stripped): each repair here was wrong there.
+@Suite struct ReferenceTextsS19Tests {
+  func applied(_ s: String) -> [String] {
+    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+  }
+
+  @Test func leftAlone() {
+    // A lower-case word after a stop: the stop ended an abbreviation.
+    #expect(applied("Commands such as git checkout etc. were chatty even when quiet.\n").isEmpty)
+    // try its best; its family (a noun ending in -ly); Shell before a verb, capitalised; Id
+    // before a noun or a function word.
+    #expect(applied("The allocator will try its best to avoid using up the heap.\n").isEmpty)
+    #expect(applied("The option to git log and its family learned to highlight grafts.\n").isEmpty)
+    #expect(applied("bpo-38401: Shell restart lines now fill the window.\n").isEmpty)
+    #expect(applied("Use cvs admin -kb to avoid Id expansion in the file.\n").isEmpty)
+    #expect(applied("Set an applications Id when registering it.\n").isEmpty)
+  }
+
+  @Test func controlsStillRepaired() {
+    #expect(applied("The plan is ready. Were going to ship it on Monday.\n") == ["Were->We're"])
+    #expect(applied("I never thought that Id see the day when it would work.\n") == ["Id->I'd"])
+    #expect(applied("Its only two days, and its really hard to wait.\n").contains("its->it's"))
+    #expect(applied("He had a heart of gold. Hell be missed.\n") == ["Hell->He'll"])
+    // An elided passage is no abbreviation: the sentence may start after it.
+    #expect(applied("He said the terms of our packaging [...] were very much aware of that.\n") == ["were->we're"])
+  }
+}
