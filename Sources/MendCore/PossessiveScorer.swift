@@ -416,6 +416,8 @@ extension RepairApostrophes {
     guard next.hasWord, let nb = next.buf else { return false }
     for i in next.ws..<next.we where !Bytes.isLower(nb[i]) { return false }
     if notAfterPossessive.contains(hash: next.hash) || next.endsWith(0x65, 0x64) { return false }
+    // `APIs available to addons`, `PRs prior to the release` (session 19).
+    if postpositive.contains(hash: next.hash) { return false }
     return nounClass.contains(hash: next.hash) || adjectiveClass.contains(hash: next.hash) || scorer.nounLike(next)
   }
 

@@ -208,6 +208,8 @@ public struct RepairApostrophes: Stage {
   let nounClass: ByteWordSet
   let adjectiveClass: ByteWordSet
   /// Every WordNet verb lemma (class-file `verb-lemma`): `Returns true` at a sentence start.
+  /// Words that follow a plural as a reduced clause (class `postpositive`): `APIs available`.
+  let postpositive: ByteWordSet
   let verbLemmas: ByteWordSet
 
   public init(options: StageOptions) throws {
@@ -312,6 +314,7 @@ public struct RepairApostrophes: Stage {
     nounClass = classes["noun"] ?? ByteWordSet()
     adjectiveClass = classes["adjective"] ?? ByteWordSet()
     verbLemmas = classes["verb-lemma"] ?? ByteWordSet()
+    postpositive = classes["postpositive"] ?? ByteWordSet()
   }
 
   static func read(_ path: String) throws -> [UInt8] {
