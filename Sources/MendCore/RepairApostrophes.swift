@@ -85,7 +85,7 @@ public struct RepairApostrophes: Stage {
       OptionSpec(
         "class-file", .lexicon, default: .string("lexicons/apostrophe-classes.txt"),
         help:
-          "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun)."
+          "More word classes for the context rules and name possessives, 'CLASS WORD' lines (WordNet adverb, adjective, noun, verb, verb-lemma)."
       ),
       OptionSpec(
         "classes", .stringList, default: .list([]), help: "Word classes for the context rules: 'name: word word ...'."),
