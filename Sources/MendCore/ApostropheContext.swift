@@ -230,6 +230,15 @@ struct SlotView {
   var hasWord: Bool { hash != 0 }
   var count: Int { we - ws }
 
+  /// Make `buf[s..<e]` the view's word: its bytes, lower-cased hash and written capital.
+  mutating func setWord(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+    self.buf = buf
+    ws = s
+    we = e
+    hash = RepairApostrophes.hashLowered(buf, s, e)
+    capitalised = Bytes.isUpper(buf[s])
+  }
+
   /// The word, lower-cased (for reasons and tests; not on the hot path).
   var word: String? {
     guard hasWord, let buf else { return nil }

@@ -1350,12 +1350,7 @@ public struct RepairApostrophes: Stage {
       }
       if !onlySpaces { return v }
       if step == distance {
-        let t = tokens[other]
-        v.buf = buf
-        v.ws = t.start
-        v.we = t.end
-        v.hash = Self.hashLowered(buf, t.start, t.end)
-        v.capitalised = Bytes.isUpper(buf[t.start])
+        v.setWord(buf, tokens[other].start, tokens[other].end)
         // A capital after a sentence end is no evidence of a name.
         if v.capitalised && !next && startBefore(buf, tokens, other) { v.capitalised = false }
       }
@@ -1368,12 +1363,7 @@ public struct RepairApostrophes: Stage {
   /// at a sentence start counts; rules that mean a capital inside a sentence add `prev!=<start>`).
   func ownSlot(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int) -> SlotView {
     var v = SlotView()
-    let t = tokens[k]
-    v.buf = buf
-    v.ws = t.start
-    v.we = t.end
-    v.hash = Self.hashLowered(buf, t.start, t.end)
-    v.capitalised = Bytes.isUpper(buf[t.start])
+    v.setWord(buf, tokens[k].start, tokens[k].end)
     return v
   }
 

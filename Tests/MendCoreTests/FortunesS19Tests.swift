@@ -2,18 +2,15 @@ import Testing
 
 @testable import MendCore
 
+/// The applied repairs of repair-apostrophes on `s` (default rules), as `before->after`.
+private func applied(_ s: String) -> [String] {
+  Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
+}
+
 /// Session 19: wrong repairs found by stripping the apostrophes of Debian's fortunes (text nobody
 /// tuned mend on; `scripts/make-fortunes-corpus.py`, errors read on its fit split only). Each test
 /// has a control that is still repaired.
 @Suite struct FortunesS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
-  func suggested(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { !$0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   /// `'Tis` and `'twas` lose their leading apostrophe: `Tis` is not `Ti's` (the symbol of
   /// titanium, or a name), whatever follows.
   @Test func tisAndTwasAreNotPossessives() {
@@ -39,10 +36,6 @@ import Testing
 /// `well` after a comma or `tomorrow` before a common verb. The same words stay before nouns (`ill
 /// will`, `ill effects`) and where `well` is an adverb (`may well`, `as well`).
 @Suite struct VerbAfterContractionS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   @Test func repairedBeforeAVerb() {
     #expect(applied("For the sake of argument ill ignore all your fighting words.\n") == ["ill->I'll"])
     #expect(applied("Given the choice between grief and nothing, id choose grief.\n") == ["id->I'd"])
@@ -68,10 +61,6 @@ import Testing
 /// capital when the apostrophe goes; the adjective ill and the noun id do not take one there). The
 /// rules see the token's own case through the `word` slot (`word=<cap>`).
 @Suite struct CapitalisedInsideASentenceS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   @Test func capitalisedInsideASentence() {
     #expect(applied("When I learn what it is Ill get married again, he said.\n") == ["Ill->I'll"])
     #expect(applied("I say between sobs, cause Ill soon be listed in the jobs.\n") == ["Ill->I'll"])
@@ -99,10 +88,6 @@ import Testing
 /// `eponym-heads`) is a possessive even when no dictionary knows the name and it never stands on
 /// its own: `Felsons Law:` → `Felson's Law:` (the fortunes hold hundreds of such laws).
 @Suite struct EponymS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   @Test func nameBeforeAnEponymHead() {
     #expect(applied("Felsons Law: To steal ideas from one person is plagiarism.\n") == ["Felsons->Felson's"])
     #expect(applied("There is a kind of Greshams Law by which bad money wins.\n") == ["Greshams->Gresham's"])
@@ -123,10 +108,6 @@ import Testing
 /// Session 19: more contractions stripped to words, from the fortunes' fit split: `that cant be`
 /// (`that` is no determiner of `cant` here), `hell`, `shell`, `shed` and `wed` before a verb.
 @Suite struct MoreContractionsS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   @Test func repaired() {
     #expect(applied("Any task that cant be completed in one call is too big.\n") == ["cant->can't"])
     #expect(applied("The orderly said that wont help the woman at all.\n") == ["wont->won't"])
@@ -150,10 +131,6 @@ import Testing
 /// true` (the name rule: `Return` stands on its own). At a sentence start a capital proves no name,
 /// so a capitalised X+s there whose x is a verb (WordNet `verb-lemma`) is not taken for one.
 @Suite struct SentenceStartVerbS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   @Test func aVerbAtASentenceStartIsNoName() {
     #expect(applied("Return\n\nReturns true if the argument is defined.\n").isEmpty)
     #expect(applied("Limit\n\nLimits maximum response headers count.\n").isEmpty)
@@ -189,10 +166,6 @@ import Testing
 /// Session 19, more from the reference texts of this machine (README, NEWS and man-page
 /// paragraphs with their apostrophes stripped): each repair here was wrong there.
 @Suite struct ReferenceTextsS19Tests {
-  func applied(_ s: String) -> [String] {
-    Repo.pipeline.clean(s).changes.filter { $0.applied && $0.stage == "repair-apostrophes" }.map { "\($0.before)->\($0.after)" }
-  }
-
   @Test func leftAlone() {
     // A lower-case word after a stop: the stop ended an abbreviation.
     #expect(applied("Commands such as git checkout etc. were chatty even when quiet.\n").isEmpty)
