@@ -7,13 +7,26 @@
 ///
 /// A rule is one string: `FROM -> TO: COND; COND`, or `FROM -> TO?: ...` for a rule that only
 /// suggests. A condition is `SLOT=ALTS` or `SLOT!=ALTS`, where SLOT is `prev`, `prev2`, `next`,
-/// `next2`, or `word` (the token itself: `word=<cap>` holds for `Ill`, not `ill`), and ALTS is `|`-separated alternatives: a word, `@class` (a word class from the
-/// `classes` option), or a marker: `<start>` (sentence or line start), `<end>` (sentence or line
+/// `next2`, or `word` (the token itself: `word=<cap>` holds for `Ill`, not `ill`), and ALTS is
+/// `|`-separated alternatives: a word, `@class` (a word class from the `classes` option), or a marker: `<start>` (sentence or line start), `<end>` (sentence or line
 /// end), `<punct>` (punctuation between), `<comma>`, `<ing>`, `<ed>`, `<ly>` (a word ending so), `<cap>` (a
 /// capitalised word), `<num>` (a number). The first rule of a word whose conditions all hold
 /// decides; with none, the word is left alone.
 struct ContextRule: Sendable {
-  enum Slot: String, Sendable { case prev, prev2, next, next2, word }
+  enum Slot: String, Sendable {
+    case prev, prev2, next, next2, word
+
+    /// The slot's number in `FlatRules` and `RepairApostrophes.view`.
+    var index: UInt8 {
+      switch self {
+      case .prev: 0
+      case .prev2: 1
+      case .next: 2
+      case .next2: 3
+      case .word: 4
+      }
+    }
+  }
   enum Alt: Sendable {
     /// A word, by the hash of its lower-cased bytes.
     case word(UInt64)

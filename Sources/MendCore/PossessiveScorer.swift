@@ -463,8 +463,7 @@ extension RepairApostrophes {
   /// Angelos (−1) or Carlos (−20) otherwise. On the fit split (capitalised X+s, no word, x no
   /// lower-case word, a capital after it): 25 of 32 possessives at ≥ 10 dB, 0 of 2 plain words.
   func oddsSayPossessive(_ p: inout Proposal, _ base: [UInt8]) -> Bool {
-    guard let d = scorer.formOdds[ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(base) + [0x73])],
-      Double(d) >= nameOddsApply
+    guard let d = formOdds(ofBase: base), Double(d) >= nameOddsApply
     else { return false }
     if explain {
       p.reason +=
@@ -473,14 +472,18 @@ extension RepairApostrophes {
     return true
   }
 
+  /// The possessive-odds of X+s, lower-cased, for the base X (nil: the file does not list it).
+  func formOdds(ofBase base: [UInt8]) -> Int? {
+    scorer.formOdds[ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(base) + [0x73])]
+  }
+
   /// `different behaviors depending`, `cflags and libs coming`: SCOWL (size 50) leaves out many
   /// plurals, so a lower-case X+s that it does not list is no proof of a possessive. When a large
   /// corpus writes X+s at least `plural-odds-suggest` dB more often than X's (possessive-odds:
   /// behaviors −28, libs −21; companys +21), the repair is only suggested. Found on the reference
   /// texts of this machine (session 19).
   func suggestOnlyUnlistedPlural(_ p: inout Proposal, _ base: [UInt8]) {
-    guard let d = scorer.formOdds[ByteWordSet.hash(Array("t:".utf8) + Bytes.lowered(base) + [0x73])], Double(d) <= -pluralOddsSuggest
-    else { return }
+    guard let d = formOdds(ofBase: base), Double(d) <= -pluralOddsSuggest else { return }
     p.applied = false
     p.confidence = 0.5
     if explain {

@@ -207,9 +207,9 @@ public struct RepairApostrophes: Stage {
   /// WordNet nouns and adjectives (class-file): what a possessive name is followed by.
   let nounClass: ByteWordSet
   let adjectiveClass: ByteWordSet
-  /// Every WordNet verb lemma (class-file `verb-lemma`): `Returns true` at a sentence start.
   /// Words that follow a plural as a reduced clause (class `postpositive`): `APIs available`.
   let postpositive: ByteWordSet
+  /// Every WordNet verb lemma (class-file `verb-lemma`): `Returns true` at a sentence start.
   let verbLemmas: ByteWordSet
 
   public init(options: StageOptions) throws {
@@ -1724,50 +1724,43 @@ public struct RepairApostrophes: Stage {
     var word: SlotView?
   }
 
+  /// Slot `i` of token k (`ContextRule.Slot.index`: 0 prev, 1 prev2, 2 next, 3 next2, 4 word),
+  /// computed on first use and kept in `views`.
+  @inline(__always)
+  func view(_ i: UInt8, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews)
+    -> SlotView
+  {
+    switch i {
+    case 0:
+      if let x = views.prev { return x }
+      views.prev = slot(buf, tokens, k, next: false)
+      return views.prev!
+    case 1:
+      if let x = views.prev2 { return x }
+      views.prev2 = slot(buf, tokens, k, next: false, distance: 2)
+      return views.prev2!
+    case 2:
+      if let x = views.next { return x }
+      views.next = slot(buf, tokens, k, next: true)
+      return views.next!
+    case 3:
+      if let x = views.next2 { return x }
+      views.next2 = slot(buf, tokens, k, next: true, distance: 2)
+      return views.next2!
+    default:
+      if let x = views.word { return x }
+      views.word = ownSlot(buf, tokens, k)
+      return views.word!
+    }
+  }
+
   /// `holds`, with the token's slots shared between calls through `views`.
   func holds(_ r: ContextRule, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews)
     -> Bool
   {
     let conditions = r.conditions
     for j in conditions.indices {
-      let v: SlotView
-      switch conditions[j].slot {
-      case .prev:
-        if let x = views.prev {
-          v = x
-        } else {
-          v = slot(buf, tokens, k, next: false)
-          views.prev = v
-        }
-      case .prev2:
-        if let x = views.prev2 {
-          v = x
-        } else {
-          v = slot(buf, tokens, k, next: false, distance: 2)
-          views.prev2 = v
-        }
-      case .next:
-        if let x = views.next {
-          v = x
-        } else {
-          v = slot(buf, tokens, k, next: true)
-          views.next = v
-        }
-      case .next2:
-        if let x = views.next2 {
-          v = x
-        } else {
-          v = slot(buf, tokens, k, next: true, distance: 2)
-          views.next2 = v
-        }
-      case .word:
-        if let x = views.word {
-          v = x
-        } else {
-          v = ownSlot(buf, tokens, k)
-          views.word = v
-        }
-      }
+      let v = view(conditions[j].slot.index, buf, tokens, k, &views)
       let any = conditions[j].alts.contains { v.matches($0, classes: classes) }
       if any == conditions[j].negated { return false }
     }
@@ -1789,44 +1782,7 @@ public struct RepairApostrophes: Stage {
       var c = Int(c0)
       while c < Int(c1) {
         let cond = f.conds[c]
-        let v: SlotView
-        switch cond.slot {
-        case 0:
-          if let x = views.prev {
-            v = x
-          } else {
-            v = slot(buf, tokens, k, next: false)
-            views.prev = v
-          }
-        case 1:
-          if let x = views.prev2 {
-            v = x
-          } else {
-            v = slot(buf, tokens, k, next: false, distance: 2)
-            views.prev2 = v
-          }
-        case 2:
-          if let x = views.next {
-            v = x
-          } else {
-            v = slot(buf, tokens, k, next: true)
-            views.next = v
-          }
-        case 3:
-          if let x = views.next2 {
-            v = x
-          } else {
-            v = slot(buf, tokens, k, next: true, distance: 2)
-            views.next2 = v
-          }
-        default:
-          if let x = views.word {
-            v = x
-          } else {
-            v = ownSlot(buf, tokens, k)
-            views.word = v
-          }
-        }
+        let v = view(cond.slot, buf, tokens, k, &views)
         var any = false
         var a = Int(cond.altStart)
         while a < Int(cond.altEnd) {
@@ -2324,15 +2280,7 @@ final class FlatRules: @unchecked Sendable {  // immutable after init
             case .num: alts.append(Alt(kind: 10, set: 0, hash: 0))
             }
           }
-          let slot: UInt8
-          switch c.slot {
-          case .prev: slot = 0
-          case .prev2: slot = 1
-          case .next: slot = 2
-          case .next2: slot = 3
-          case .word: slot = 4
-          }
-          conds.append(Cond(slot: slot, negated: c.negated, altStart: Int32(a0), altEnd: Int32(alts.count)))
+          conds.append(Cond(slot: c.slot.index, negated: c.negated, altStart: Int32(a0), altEnd: Int32(alts.count)))
         }
         rules.append((Int32(c0), Int32(conds.count)))
       }
