@@ -140,8 +140,9 @@ extension DedupText {
       if fs.withUnsafeBufferPointer({ $0.baseAddress }) == fragments.withUnsafeBufferPointer({ $0.baseAddress }) {
         return true
       }
-      // Otherwise line by line (`==` is O(1) for the same string storage).
-      for k in 0..<fs.count where fs[k].text != fragments[k].text { return false }
+      // Otherwise line by line, by bytes (O(1) for the same string storage; a line made NFC has
+      // other bytes, and other word offsets, though Swift's `==` holds it equal).
+      for k in 0..<fs.count where !Document.sameUTF8(fs[k].text, fragments[k].text) { return false }
       return true
     }
 
@@ -226,7 +227,7 @@ extension DedupText {
       var from = [Int](repeating: 0, count: count)
       var j = 0
       for k in 0..<count {
-        while j < old && new[k].text != fragments[j].text { j += 1 }
+        while j < old && !Document.sameUTF8(new[k].text, fragments[j].text) { j += 1 }
         if j == old { return false }
         from[k] = j
         j += 1

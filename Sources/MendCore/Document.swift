@@ -62,9 +62,10 @@ public struct Fragment: Sendable, Equatable {
     assert(facts.isEmpty || facts == TextFacts.of(text), "Fragment: facts do not describe the text")
   }
 
-  /// Fragments are equal when their text, line and kind are (`facts` is a hint about the text).
+  /// Fragments are equal when their text (its bytes: NFD and NFC are equal Strings), line and
+  /// kind are (`facts` is a hint about the text).
   public static func == (a: Fragment, b: Fragment) -> Bool {
-    a.text == b.text && a.line == b.line && a.kind == b.kind
+    Document.sameUTF8(a.text, b.text) && a.line == b.line && a.kind == b.kind
   }
 
   public var isBlank: Bool {

@@ -55,7 +55,8 @@ public struct Mend: Sendable {
   /// Repair a text.
   public func clean(_ text: String, segmenter: SentenceSegmenter? = nil) -> Result {
     let (out, changes) = pipeline.clean(text, segmenter: segmenter)
-    return Result(text: out, changes: changes, changed: out != text)
+    // Bytes, not `!=`: an NFD → NFC change leaves canonically equivalent Strings.
+    return Result(text: out, changes: changes, changed: !Document.sameUTF8(out, text))
   }
 }
 

@@ -103,7 +103,7 @@ public struct NormalizeUnicode: Stage {
     let before = document.fragments[k].text
     let (next, joins) = runOne(&document, k, needs, &context)
     // (Only when the line changed: a step that changed nothing made nothing new.)
-    if joins && mojibake && again < 2 && (next != k + 1 || document.fragments[k].text != before)
+    if joins && mojibake && again < 2 && (next != k + 1 || !Document.sameUTF8(document.fragments[k].text, before))
       && Self.mayStartSequence(document.fragments[k].text)
     {
       // Looked at once more (k stays: a line a lone CR split is its first piece now, and the

@@ -109,7 +109,8 @@ struct Fix: ParsableCommand {
         let (doc, log) = pipeline.run(Document(text: text), segmenter: segmenter)
         let result = doc.text
         let changes = decodeChanges + log.changes
-        let changed = result != text || !decodeChanges.isEmpty
+        // Bytes, not `!=`: an NFD → NFC change leaves canonically equivalent Strings.
+        let changed = !Document.sameUTF8(result, text) || !decodeChanges.isEmpty
         if changed { changedFiles += 1 }
 
         if removed != nil {

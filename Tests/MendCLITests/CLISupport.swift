@@ -31,15 +31,18 @@ enum CLI {
   /// Run mend; `shellPrefix` runs it through bash after that prefix (e.g. `ulimit -f 1;`).
   @discardableResult
   static func run(_ args: [String], stdin: Data? = nil, cwd: String? = nil, shellPrefix: String? = nil) throws -> Run {
-    let p = Process()
     if let prefix = shellPrefix {
-      p.executableURL = URL(fileURLWithPath: "/bin/bash")
       let quoted = ([binary] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-      p.arguments = ["-c", prefix + " exec " + quoted]
-    } else {
-      p.executableURL = URL(fileURLWithPath: binary)
-      p.arguments = args
+      return try runProgram("/bin/bash", ["-c", prefix + " exec " + quoted], stdin: stdin, cwd: cwd)
     }
+    return try runProgram(binary, args, stdin: stdin, cwd: cwd)
+  }
+
+  /// Run a program (mend, or a tool such as `patch`) with the default rules in its environment.
+  static func runProgram(_ executable: String, _ args: [String], stdin: Data? = nil, cwd: String? = nil) throws -> Run {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
     var env = ProcessInfo.processInfo.environment
     env["MEND_RULES_DIR"] = root + "/rules"
     p.environment = env

@@ -165,7 +165,8 @@ import Testing
     try "keep\nMoscowâ€™s\nkeep too\n".write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
     let r = try CLI.run(["--check", "--diff", dir + "/d.txt"])
     #expect(r.status == 1)
-    #expect(r.out.contains("--- a/\(dir)/d.txt\n+++ b/\(dir)/d.txt\n@@ -1,4 +1,4 @@\n keep\n-Moscowâ€™s\n+Moscow’s\n keep too\n"))
+    // Three lines (until session 20 the header said 4: a phantom empty line after the last newline).
+    #expect(r.out == "--- a/\(dir)/d.txt\n+++ b/\(dir)/d.txt\n@@ -1,3 +1,3 @@\n keep\n-Moscowâ€™s\n+Moscow’s\n keep too\n")
   }
 
   @Test func explainAndJSON() throws {
