@@ -175,13 +175,23 @@ enum InputReader {
 }
 
 enum AtomicWriter {
-  /// Write next to the target and rename over it, keeping its mode: an interrupted run never
-  /// leaves a truncated file.
+  /// Write next to the target and rename over it, keeping its mode, owner and group: an
+  /// interrupted run never leaves a truncated file. A symbolic link is followed: the file it
+  /// points to is replaced (beside itself) and the link stays.
   static func write(_ text: String, to path: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
-    let base = (path as NSString).lastPathComponent
     var st = stat()
     guard stat(path, &st) == 0 else { throw InputError(path: path, message: "cannot stat file") }
+    var target = path
+    var lst = stat()
+    if lstat(path, &lst) == 0 && lst.st_mode & S_IFMT == S_IFLNK {
+      guard let resolved = realpath(path, nil) else {
+        throw InputError(path: path, message: "cannot resolve the symbolic link: \(String(cString: strerror(errno)))")
+      }
+      target = String(cString: resolved)
+      free(resolved)
+    }
+    let dir = (target as NSString).deletingLastPathComponent
+    let base = (target as NSString).lastPathComponent
     var template = Array(((dir.isEmpty ? "." : dir) + "/." + base + ".mend-XXXXXX").utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else {
@@ -203,6 +213,9 @@ enum AtomicWriter {
       }
       off += n
     }
+    // The owner first (a change of owner can clear set-id bits), then the mode. Only root may
+    // give a file away; for anyone else the file is theirs already or this fails harmlessly.
+    _ = fchown(fd, st.st_uid, st.st_gid)
     fchmod(fd, st.st_mode & 0o7777)
     if fsync(fd) != 0 {
       let e = String(cString: strerror(errno))
@@ -210,7 +223,7 @@ enum AtomicWriter {
       throw InputError(path: path, message: "fsync failed (\(e)); the original file is unchanged")
     }
     close(fd)
-    guard rename(tmp, path) == 0 else {
+    guard rename(tmp, target) == 0 else {
       throw InputError(path: path, message: "rename failed (\(String(cString: strerror(errno)))); the original file is unchanged")
     }
     ok = true

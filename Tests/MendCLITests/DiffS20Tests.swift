@@ -58,3 +58,41 @@ import Testing
     }
   }
 }
+
+/// Session 20: `--in-place` on a symbolic link repairs the file it points to and keeps the link
+/// (it replaced the link with a repaired regular file and left the target as it was), and keeps
+/// the file's owner and group as well as its mode.
+@Suite struct InPlaceS20Tests {
+  @Test func symlinkIsFollowed() throws {
+    let dir = try CLI.tempDir()
+    try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+    let target = dir + "/data/real.txt"
+    try Data("The companys profits rose.\n".utf8).write(to: URL(fileURLWithPath: target))
+    chmod(target, 0o640)
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link.txt", withDestinationPath: "data/real.txt")
+    let r = try CLI.run(["--in-place", dir + "/link.txt"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.txt") == "data/real.txt")
+    #expect(try String(contentsOfFile: target, encoding: .utf8) == "The company's profits rose.\n")
+    var st = stat()
+    #expect(stat(target, &st) == 0 && st.st_mode & 0o7777 == 0o640)
+    // No temporary file is left beside either.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data") == ["real.txt"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["data", "link.txt"])
+  }
+
+  @Test func ownerIsKept() throws {
+    // Only root can give a file away; elsewhere there is nothing to keep.
+    guard getuid() == 0 else { return }
+    let dir = try CLI.tempDir()
+    let path = dir + "/owned.txt"
+    try Data("Dont stop.\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(chown(path, 4321, 4322) == 0)
+    let r = try CLI.run(["--in-place", path])
+    #expect(r.status == 0, "\(r.stderr)")
+    var st = stat()
+    #expect(stat(path, &st) == 0)
+    #expect(st.st_uid == 4321 && st.st_gid == 4322)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "Don't stop.\n")
+  }
+}
