@@ -37,9 +37,11 @@ public struct Lexicon: Sendable {
   }
 
   /// The meaningful lines of a lexicon file (comments and blanks dropped, whitespace trimmed).
+  /// Lines end at LF, CRLF or CR (a CRLF pair is one `Character`: splitting at "\n" alone left a
+  /// Windows file one line).
   public static func lines(_ text: String) -> [String] {
     var out: [String] = []
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
+    for raw in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
       var s = Substring(raw)
       while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
       while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }

@@ -230,8 +230,9 @@ public struct RepairApostrophes: Stage {
     let text = String(decoding: try Self.read(options.path("apostrophe-words")), as: UTF8.self)
     for line in Lexicon.lines(text) {
       guard let r = line.range(of: "->") else { continue }
-      let from = Array(line[..<r.lowerBound].utf8)
-      var to = String(line[r.upperBound...])
+      // `dont->don't`; spaces around the arrow are allowed (`dont -> don't`).
+      let from = Array(line[..<r.lowerBound].trimmingCharacters(in: .whitespaces).utf8)
+      var to = line[r.upperBound...].trimmingCharacters(in: .whitespaces)
       let ambiguous = to.hasSuffix(",")
       if ambiguous { to.removeLast() }
       let exact = from.contains(where: Bytes.isUpper) && !to.hasPrefix("I'")

@@ -269,8 +269,10 @@ struct RulesLoader {
       try checkKeys(om, allowed: spec.options.map(\.name), file: file, what: "in the options of stage '\(id)'")
       for (k, v) in om {
         guard let name = k.string, let os = spec.options.first(where: { $0.name == name }) else { continue }
+        // A lexicon path is resolved here, against this file's folder: the stage's other lexicon
+        // options keep the folders of the files that set them (`extends: default` and one word
+        // list of your own must not move the default's lists to your folder).
         config.options.values[name] = try checkValue(v, os, file: file, baseDir: baseDir)
-        if os.type == .lexicon { config.options.baseDirectory = baseDir }
       }
     }
     if let ex = m["examples"] {
@@ -363,11 +365,14 @@ struct RulesLoader {
       return .list(out)
     case .lexicon:
       guard v.scalar != nil, let s = v.string else { throw bad() }
+      // Empty: no file (an optional lexicon switched off).
+      if s.isEmpty { return .string(s) }
       let p = s.hasPrefix("/") ? s : baseDir + "/" + s
       guard FileManager.default.fileExists(atPath: p) else {
         throw err(file, v, "lexicon file '\(s)' not found (looked for \(p))")
       }
-      return .string(s)
+      // Absolute, so that `StageOptions.path` returns it whatever the stage's base folder is.
+      return .string(p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p)
     }
   }
 

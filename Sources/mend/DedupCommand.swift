@@ -411,7 +411,10 @@ extension DedupCommand {
       guard let text = try? JSONString.decode(UnsafeBufferPointer(rebasing: line[m.value])) else { continue }
       var keptLines: [Substring] = []
       var dropped = false
-      for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      // Split at LF bytes, as the fingerprint's line hashes are (a CRLF pair is one Character,
+      // so a String split at "\n" left a CRLF text one line); a line keeps its CR.
+      for u in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        let l = Substring(u)
         if BoilerplateCounter.trimmedLength(l) >= minLength, let of = duplicateOf(BoilerplateCounter.hash(line: l)) {
           dropped = true
           count += 1

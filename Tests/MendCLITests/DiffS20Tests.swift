@@ -96,3 +96,86 @@ import Testing
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "Don't stop.\n")
   }
 }
+
+/// Session 20: text with CRLF line ends. A CRLF pair is one Swift `Character`, so splitting a
+/// String at "\n" does not split it.
+@Suite struct CRLFS20Tests {
+  /// `mend dedup` counted boilerplate lines by bytes (CR trimmed) but removed them from a String
+  /// split at "\n": in CRLF records every line was counted and none removed.
+  @Test func boilerplateLinesOfCRLFRecords() throws {
+    var lines: [String] = []
+    let boiler = "Share this article on social media with your friends"
+    for i in 0..<12 {
+      lines.append(
+        try CLI.jsonLine(["id": "d\(i)", "text": "Story \(i) has its own words number\(i) and more\(i * 3) here.\r\n\(boiler)\r\nThe end \(i).\r\n"]))
+    }
+    let dir = CLI.scratch("boiler-crlf")
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/b.jsonl", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["dedup", dir + "/b.jsonl", "-o", dir + "/k.jsonl", "--removed", dir + "/r.jsonl"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let kept = try String(contentsOfFile: dir + "/k.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(kept.count == 12)
+    #expect(kept[0].contains(boiler))
+    #expect(kept.dropFirst().allSatisfy { !$0.contains(boiler) })
+    // The other lines keep their CRLF ends.
+    #expect(kept[3].contains(#"here.\r\nThe end 3.\r\n""#))
+    let rem = try String(contentsOfFile: dir + "/r.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(rem.count == 11)
+  }
+
+  /// A rules word list saved with CRLF line ends (`apostrophe-words`, read by `Lexicon.lines`)
+  /// was one line: none of its entries applied.
+  @Test func crlfWordListInRules() throws {
+    let dir = CLI.scratch("crlf-rules")
+    // The second entry as the bundled list writes them, the first with spaces around the arrow.
+    try "# my contractions\r\nyaint -> y'ain't\r\ndont->don't\r\n".write(
+      toFile: dir + "/words.txt", atomically: true, encoding: .utf8)
+    try """
+      version: 1
+      extends: default
+      stages:
+        - id: repair-apostrophes
+          options:
+            apostrophe-words: words.txt
+
+      """.write(toFile: dir + "/rules.yml", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["--rules", dir + "/rules.yml"], stdin: Data("Yaint seen nothing. I dont know.\n".utf8))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.out == "Y'ain't seen nothing. I don't know.\n")
+  }
+}
+
+/// Session 20: a rules file that extends the default and sets one lexicon option of a stage
+/// moved the stage's other lexicon paths to its own folder (`cannot read lexicon file
+/// '.../lexicons/english-words.txt'`): each lexicon path is now resolved where it is set.
+@Suite struct RulesPathsS20Tests {
+  @Test func oneWordListOfYourOwn() throws {
+    let dir = CLI.scratch("own-list")
+    try "nope\n".write(toFile: dir + "/plain.txt", atomically: true, encoding: .utf8)
+    try """
+      version: 1
+      extends: default
+      stages:
+        - id: repair-apostrophes
+          options:
+            plain-s-words: plain.txt
+
+      """.write(toFile: dir + "/rules.yml", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["--rules", dir + "/rules.yml"], stdin: Data("The companys profits rose.\n".utf8))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.out == "The company's profits rose.\n")
+    // A missing file of its own is still an error naming it.
+    try """
+      version: 1
+      extends: default
+      stages:
+        - id: repair-apostrophes
+          options:
+            plain-s-words: missing.txt
+
+      """.write(toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
+    let bad = try CLI.run(["--rules", dir + "/bad.yml"], stdin: Data("x\n".utf8))
+    #expect(bad.status == 78)
+    #expect(bad.stderr.contains("bad.yml:6:22: error: lexicon file 'missing.txt' not found (looked for "))
+  }
+}
