@@ -37,6 +37,10 @@ struct JSONLineScanner {
   /// the closing brace. Throws for anything that is not exactly one JSON object (whitespace around
   /// it is allowed).
   mutating func scanRecord() throws -> (members: [(key: String, value: Range<Int>)], close: Int) {
+    // A UTF-8 byte-order mark before a record (Windows tools write one at the start of a file;
+    // `cat` of such files puts one at the start of a line) is read as space: the record is
+    // repaired and the mark, which no edit touches, stays where it was.
+    if i == 0 && b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
     skipSpace()
     guard i < b.count, b[i] == UInt8(ascii: "{") else {
       throw JSONSyntaxError(offset: i, message: i < b.count ? "expected '{' at the start of a record" : "empty record")

@@ -179,3 +179,36 @@ import Testing
     #expect(bad.stderr.contains("bad.yml:6:22: error: lexicon file 'missing.txt' not found (looked for "))
   }
 }
+
+/// Session 20: a JSONL file that starts with a UTF-8 byte-order mark (PowerShell's
+/// `Out-File -Encoding utf8`, Excel): its first record was malformed (exit 65), passed through
+/// unrepaired, and `mend dedup` skipped it.
+@Suite struct BOMJSONLS20Tests {
+  @Test func firstRecordAfterAByteOrderMark() throws {
+    let dir = CLI.scratch("bom-jsonl")
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let body = #"{"id":"a","text":"Dont go."}"# + "\n" + #"{"id":"b","text":"Wont go."}"# + "\n"
+    try Data(bom + Array(body.utf8)).write(to: URL(fileURLWithPath: dir + "/in.jsonl"))
+    let r = try CLI.run(["corpus", dir + "/in.jsonl", "--field", "text", "--no-progress", "-o", dir + "/out.jsonl"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(!r.stderr.contains("malformed"))
+    let out = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/out.jsonl")))
+    #expect(out == bom + Array((#"{"id":"a","text":"Don't go."}"# + "\n" + #"{"id":"b","text":"Won't go."}"# + "\n").utf8))
+    // A mark anywhere else in a line is still malformed.
+    try Data(Array(#"{"id":"c","text":"x"}"#.utf8) + bom + Array("\n".utf8)).write(to: URL(fileURLWithPath: dir + "/bad.jsonl"))
+    let bad = try CLI.run(["corpus", dir + "/bad.jsonl", "--field", "text", "--no-progress", "-o", dir + "/bad.out.jsonl"])
+    #expect(bad.status == 65)
+    #expect(bad.stderr.contains("bad.jsonl:1:22: error: malformed JSONL record"))
+  }
+
+  @Test func dedupReadsTheFirstRecord() throws {
+    let dir = CLI.scratch("bom-dedup")
+    let text = "The council approved the new budget after a long debate on Tuesday evening in the town hall."
+    let body = try CLI.jsonLine(["id": "a", "text": text]) + "\n" + CLI.jsonLine(["id": "b", "text": text]) + "\n"
+    try Data([0xEF, 0xBB, 0xBF] + Array(body.utf8)).write(to: URL(fileURLWithPath: dir + "/in.jsonl"))
+    let r = try CLI.run(["dedup", dir + "/in.jsonl", "-o", dir + "/k.jsonl", "--removed", dir + "/r.jsonl"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let removed = try String(contentsOfFile: dir + "/r.jsonl", encoding: .utf8)
+    #expect(removed.contains(#""duplicate_of":"a""#))
+  }
+}
