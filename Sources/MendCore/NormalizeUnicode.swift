@@ -21,7 +21,7 @@ public struct NormalizeUnicode: Stage {
       OptionSpec("line-ends", .bool, default: .bool(true), help: "CRLF and lone CR become LF."),
       OptionSpec("entities", .bool, default: .bool(true), help: "Decode HTML character references (&amp; &#8217; &rsquo;)."),
       OptionSpec("mojibake", .bool, default: .bool(true), help: "Repair UTF-8 that was decoded as Windows-1252 or Latin-1."),
-      OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (a ZWJ inside emoji, and a ZWJ or ZWNJ between two non-ASCII letters or marks, as in Indic and Persian words, are kept)."),
+      OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (a form feed, vertical tab or NEL, which are whitespace, becomes a space; a ZWJ inside emoji, and a ZWJ or ZWNJ between two non-ASCII letters or marks, as in Indic and Persian words, are kept)."),
       OptionSpec("spaces", .bool, default: .bool(true), help: "Odd spaces (NBSP, thin, ideographic) become a space; runs of spaces become one."),
       OptionSpec("trim", .bool, default: .bool(true), help: "Remove spaces at the start and end of a line (not the indentation that makes a line go on with the list item above it, see `keep-list-indent`)."),
       OptionSpec("keep-list-indent", .bool, default: .bool(true), help: "A line indented to the text of the list item above it (`* Added a column option.` then `  Contributed by Jane Roe.`, no blank line between) keeps its indentation: in Markdown and reStructuredText it is the item going on, and without it the line would be a paragraph of its own."),
@@ -660,7 +660,19 @@ public struct NormalizeUnicode: Stage {
         }
         let (v, len) = Self.scalar(buf, i)
         var what: String? = nil
-        if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
+        if let space = ScalarEditor.whitespaceControl(v) {
+          // A space in its place (the space step below tidies runs and line ends).
+          out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+          keptOut += i - runStart - Self.continuationBytes(base + runStart, i - runStart)
+          ctx.record(
+            rule: "control", line: line, column: keptOut + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
+            after: " ", reason: space)
+          out.append(0x20)
+          keptOut += 1
+          runStart = i + len
+          i += len
+          continue
+        } else if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
           what = "control character"
         } else if ScalarEditor.isZeroWidth(v) {
           what = v == 0x00AD ? "soft hyphen" : "zero-width character"
@@ -1146,17 +1158,39 @@ struct ScalarEditor {
     return s.properties.isEmoji && s.value > 0xFF || s.value == 0xFE0F || (0x1F3FB...0x1F3FF).contains(s.value)
   }
 
+  /// A control character that is whitespace (Unicode White_Space) and no line end here: it
+  /// becomes a space, not nothing (removing it glued the words on each side). The reason, or nil.
+  /// Form feeds separate pdftotext's pages, vertical tabs are Word's line breaks, NEL ends lines
+  /// of text converted from EBCDIC.
+  @inline(__always)
+  static func whitespaceControl(_ v: UInt32) -> String? {
+    switch v {
+    case 0x0C: return "form feed (a page break) becomes a space"
+    case 0x0B: return "vertical tab (a line break) becomes a space"
+    case 0x85: return "next line (NEL, a line break) becomes a space"
+    default: return nil
+    }
+  }
+
   /// One pass (removing in place one at a time was quadratic in the controls of a line); each
   /// record has the column the character had when it was removed, as before.
   mutating func removeControls(_ ctx: inout StageContext) {
     var out: [Unicode.Scalar] = []
     out.reserveCapacity(scalars.count)
+    var spaced = false
     for i in scalars.indices {
       let s = scalars[i]
       let v = s.value
       var remove = false
       var what = ""
-      if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
+      if let space = Self.whitespaceControl(v) {
+        ctx.record(
+          rule: "control", line: line, column: out.count + 1, before: Self.text(scalars[i..<(i + 1)]), after: " ",
+          reason: space)
+        out.append(" ")
+        spaced = true
+        continue
+      } else if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
         remove = true
         what = "control character"
       } else if Self.isZeroWidth(v) {
@@ -1177,7 +1211,7 @@ struct ScalarEditor {
         out.append(s)
       }
     }
-    if out.count != scalars.count { scalars = out }
+    if spaced || out.count != scalars.count { scalars = out }
   }
 
   @inline(__always)
