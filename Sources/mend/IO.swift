@@ -132,7 +132,8 @@ enum InputReader {
         let (line, col) = lineColumn(bytes, bad)
         throw InputError(
           path: path,
-          message: "invalid UTF-8 at byte offset \(bad) (line \(line), column \(col)); the file was not changed (use --lossy to replace invalid bytes with U+FFFD)")
+          message: "invalid UTF-8 at byte offset \(bad) (line \(line), column \(col)); the file was not changed (use --lossy to replace invalid bytes with U+FFFD)"
+            + legacyEncodingHint(bytes))
       }
       var changes: [Change] = []
       var off = 0
@@ -157,6 +158,33 @@ enum InputReader {
       return (String(decoding: out, as: UTF8.self), changes)
     }
     return (String(decoding: bytes, as: UTF8.self), [])
+  }
+
+  /// A hint when a file that is not UTF-8 reads as Windows-1252 text (a scraped page saved in
+  /// its legacy encoding: `caf\xE9`, `company\x92s`): no byte above 0x7F starts a valid UTF-8
+  /// sequence, and each is a character in Windows-1252 (0x81, 0x8D, 0x8F, 0x90 and 0x9D are
+  /// not). Then `--lossy` would destroy every such letter, and converting first keeps them.
+  static func legacyEncodingHint(_ bytes: [UInt8]) -> String {
+    var high = 0
+    var off = 0
+    let n = bytes.count
+    let result: Bool = bytes.withUnsafeBufferPointer { buf in
+      while off < n {
+        let b = buf[off]
+        if b < 0x80 {
+          off += 1
+          continue
+        }
+        if UTF8Check.sequenceLength(buf, off) > 1 { return false }
+        if b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D { return false }
+        high += 1
+        off += 1
+      }
+      return high > 0
+    }
+    return result
+      ? "; it reads as Windows-1252 (no byte above 0x7F is UTF-8): convert it first, e.g. iconv -f windows-1252 -t utf-8"
+      : ""
   }
 
   static func lineColumn(_ bytes: [UInt8], _ offset: Int) -> (Int, Int) {

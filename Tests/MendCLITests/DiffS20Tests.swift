@@ -212,3 +212,25 @@ import Testing
     #expect(removed.contains(#""duplicate_of":"a""#))
   }
 }
+
+/// Session 20: a file in Windows-1252 (a page saved in its legacy encoding) gets a hint to
+/// convert it, since `--lossy` would turn every such letter into U+FFFD; a UTF-8 file with a
+/// stray bad byte does not.
+@Suite struct LegacyEncodingS20Tests {
+  @Test func windows1252Hint() throws {
+    let dir = try CLI.tempDir()
+    let path = dir + "/cp1252.txt"
+    try Data(Array("The company".utf8) + [0x92] + Array("s caf".utf8) + [0xE9] + Array(" is ".utf8) + [0x93]
+      + Array("great".utf8) + [0x94] + Array(".\n".utf8)).write(to: URL(fileURLWithPath: path))
+    let r = try CLI.run([path])
+    #expect(r.status == 65)
+    #expect(r.stderr.contains("invalid UTF-8 at byte offset 11 (line 1, column 12)"))
+    #expect(r.stderr.contains("it reads as Windows-1252"))
+    #expect(r.stderr.contains("iconv -f windows-1252 -t utf-8"))
+    let utf8 = dir + "/stray.txt"
+    try Data(Array("Caf\u{00E9} ".utf8) + [0xE9] + Array("\n".utf8)).write(to: URL(fileURLWithPath: utf8))
+    let s = try CLI.run([utf8])
+    #expect(s.status == 65)
+    #expect(!s.stderr.contains("Windows-1252"))
+  }
+}
