@@ -313,6 +313,21 @@ enum InputExpander {
       }
       if isDir.boolValue { continue }
       if !include.isEmpty && !include.contains(where: { fnmatch($0, rel, 0) == 0 || fnmatch($0, name, 0) == 0 }) { continue }
+      // A walk repairs the files in the tree: a symbolic link (to a file anywhere, maybe one the
+      // walk reaches anyway) is not followed, and a FIFO, socket or device is no text file (a
+      // FIFO would block the read). Named on the command line, a link is followed.
+      var st = stat()
+      if lstat(full, &st) == 0 {
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFLNK {
+          Stderr.print("mend: \(full): skipped: symbolic link (name it to repair the file it points to)")
+          continue
+        }
+        if kind != S_IFREG {
+          Stderr.print("mend: \(full): skipped: not a regular file")
+          continue
+        }
+      }
       files.append(full)
     }
     return files.sorted()

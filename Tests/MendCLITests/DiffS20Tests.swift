@@ -234,3 +234,26 @@ import Testing
     #expect(!s.stderr.contains("Windows-1252"))
   }
 }
+
+/// Session 20: a directory walk does not follow a symbolic link to a file (with `--in-place` it
+/// rewrote a file outside the tree through it) and skips a FIFO (reading it blocked mend).
+@Suite struct WalkS20Tests {
+  @Test func linksAndFIFOsAreSkippedWithANote() throws {
+    let dir = try CLI.tempDir()
+    let tree = dir + "/tree"
+    try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+    try "Dont stop.\n".write(toFile: dir + "/outside.txt", atomically: true, encoding: .utf8)
+    try "Wont stop.\n".write(toFile: tree + "/real.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: tree + "/link.txt", withDestinationPath: "../outside.txt")
+    #expect(mkfifo(tree + "/pipe.txt", 0o644) == 0)
+    for args in [["--in-place", tree], ["corpus", tree, "--in-place", "--no-progress"]] {
+      let r = try CLI.run(args)
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+      #expect(r.stderr.contains("tree/link.txt: skipped: symbolic link"))
+      #expect(r.stderr.contains("tree/pipe.txt: skipped: not a regular file"))
+      #expect(try String(contentsOfFile: tree + "/real.txt", encoding: .utf8) == "Won't stop.\n")
+      #expect(try String(contentsOfFile: dir + "/outside.txt", encoding: .utf8) == "Dont stop.\n")
+      #expect(try FileManager.default.destinationOfSymbolicLink(atPath: tree + "/link.txt") == "../outside.txt")
+    }
+  }
+}
