@@ -151,6 +151,8 @@ final class OutputFile {
   let gzip: Bool
   private let fd: Int32
   private var tmp: String?
+  /// The temporary file's slot in `TempFiles` (removed on SIGINT, SIGTERM, SIGHUP).
+  private var tempSlot: Int?
   /// Written straight to `path` (a device, FIFO or socket); closed by `commit` or `abandon`.
   private var direct = false
   private(set) var bytesWritten: Int64 = 0
@@ -182,6 +184,7 @@ final class OutputFile {
       fchmod(f, mode)
       fd = f
       tmp = String(cString: template)
+      tempSlot = TempFiles.remember(tmp!)
     } else {
       gzip = false
       fd = 1
@@ -222,6 +225,8 @@ final class OutputFile {
     guard rename(tmp, path) == 0 else {
       throw InputError(path: path, message: "rename failed: \(String(cString: strerror(errno)))")
     }
+    TempFiles.forget(tempSlot)
+    tempSlot = nil
     self.tmp = nil
   }
 
@@ -234,6 +239,8 @@ final class OutputFile {
     if let tmp {
       close(fd)
       unlink(tmp)
+      TempFiles.forget(tempSlot)
+      tempSlot = nil
       self.tmp = nil
     }
   }

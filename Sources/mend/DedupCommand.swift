@@ -84,13 +84,18 @@ struct DedupCommand: ParsableCommand {
       throw fail(e.description, code: Exit.input)
     }
     var spool: String? = nil
-    defer { if let spool { unlink(spool) } }
+    var spoolSlot: Int? = nil
+    defer {
+      if let spool { unlink(spool) }
+      TempFiles.forget(spoolSlot)
+    }
     if let i = files.firstIndex(of: "-") {
       var template = Array((NSTemporaryDirectory() + "/mend-dedup-stdin-XXXXXX").utf8CString)
       let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
       guard fd >= 0 else { throw fail("cannot create a temporary file for stdin", code: Exit.io) }
       let path = String(cString: template)
       spool = path
+      spoolSlot = TempFiles.remember(path)
       var buf = [UInt8](repeating: 0, count: 1 << 20)
       while true {
         let n = buf.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress!, $0.count) }

@@ -226,9 +226,11 @@ enum AtomicWriter {
       throw InputError(path: path, message: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
     }
     let tmp = String(cString: template)
+    let slot = TempFiles.remember(tmp)
     var ok = false
     defer {
       if !ok { unlink(tmp) }
+      TempFiles.forget(slot)
     }
     let bytes = Array(text.utf8)
     var off = 0
@@ -293,4 +295,66 @@ enum RulesLocator {
     }
     return try RuleSet.load(path: d, defaultPath: nil, buildDisabled: buildDisabled)
   }
+}
+
+/// The temporary files mend is writing (an in-place rewrite's, `-o`'s, `mend dedup`'s copy of
+/// stdin), removed when mend is interrupted (SIGINT, SIGTERM, SIGHUP): Ctrl-C in a pre-commit
+/// hook left `.name.mend-XXXXXX` files in the working tree. The handler then dies of the same
+/// signal, as mend would have.
+enum TempFiles {
+  static let slots = 64
+  static let width = Int(PATH_MAX) + 1
+  /// Each slot: a NUL-terminated path, live while its first byte is not 0. Allocated before
+  /// the handler is installed, and only read by it (unlink is async-signal-safe).
+  nonisolated(unsafe) static let table: UnsafeMutablePointer<CChar> = {
+    let p = UnsafeMutablePointer<CChar>.allocate(capacity: slots * width)
+    p.initialize(repeating: 0, count: slots * width)
+    return p
+  }()
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var used = [Bool](repeating: false, count: slots)
+  nonisolated(unsafe) private static var installed = false
+
+  /// Remember a temporary file until `forget`; nil when every slot is taken (the file is then
+  /// not removed on a signal, as before).
+  static func remember(_ path: String) -> Int? {
+    let bytes = Array(path.utf8)
+    guard !bytes.isEmpty, bytes.count < width else { return nil }
+    lock.lock()
+    defer { lock.unlock() }
+    if !installed {
+      _ = table
+      for s in [SIGINT, SIGTERM, SIGHUP] { signal(s, removeTempFilesAndDie) }
+      installed = true
+    }
+    // A parent may have started mend with these blocked (Foundation's Process passes on its
+    // thread's mask): mend handles them now, so it takes them (in this thread, which writes).
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, s) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    guard let i = used.firstIndex(of: false) else { return nil }
+    used[i] = true
+    let p = table + i * width
+    for k in 1..<bytes.count { p[k] = CChar(bitPattern: bytes[k]) }
+    p[bytes.count] = 0
+    p[0] = CChar(bitPattern: bytes[0])  // last: now the slot is live
+    return i
+  }
+
+  /// The file was renamed into place or removed.
+  static func forget(_ slot: Int?) {
+    guard let slot else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    table[slot * width] = 0
+    used[slot] = false
+  }
+}
+
+private func removeTempFilesAndDie(_ sig: Int32) {
+  let t = TempFiles.table
+  for i in 0..<TempFiles.slots where t[i * TempFiles.width] != 0 { unlink(t + i * TempFiles.width) }
+  signal(sig, SIG_DFL)
+  raise(sig)
 }

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 
+/// A rules file at `path` that extends the default rules and sets one repair-apostrophes option.
+private func writeApostropheRules(_ path: String, option: String, value: String) throws {
+  try "version: 1\nextends: default\nstages:\n  - id: repair-apostrophes\n    options:\n      \(option): \(value)\n"
+    .write(toFile: path, atomically: true, encoding: .utf8)
+}
+
 /// Session 20: `--check`, `--in-place` and `--diff` compare bytes, and `--diff` is a patch.
 @Suite struct DiffS20Tests {
   /// A file whose only change is NFD → NFC: Swift's `String ==` holds the two canonically
@@ -130,15 +136,7 @@ import Testing
     // The second entry as the bundled list writes them, the first with spaces around the arrow.
     try "# my contractions\r\nyaint -> y'ain't\r\ndont->don't\r\n".write(
       toFile: dir + "/words.txt", atomically: true, encoding: .utf8)
-    try """
-      version: 1
-      extends: default
-      stages:
-        - id: repair-apostrophes
-          options:
-            apostrophe-words: words.txt
-
-      """.write(toFile: dir + "/rules.yml", atomically: true, encoding: .utf8)
+    try writeApostropheRules(dir + "/rules.yml", option: "apostrophe-words", value: "words.txt")
     let r = try CLI.run(["--rules", dir + "/rules.yml"], stdin: Data("Yaint seen nothing. I dont know.\n".utf8))
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.out == "Y'ain't seen nothing. I don't know.\n")
@@ -152,28 +150,12 @@ import Testing
   @Test func oneWordListOfYourOwn() throws {
     let dir = CLI.scratch("own-list")
     try "nope\n".write(toFile: dir + "/plain.txt", atomically: true, encoding: .utf8)
-    try """
-      version: 1
-      extends: default
-      stages:
-        - id: repair-apostrophes
-          options:
-            plain-s-words: plain.txt
-
-      """.write(toFile: dir + "/rules.yml", atomically: true, encoding: .utf8)
+    try writeApostropheRules(dir + "/rules.yml", option: "plain-s-words", value: "plain.txt")
     let r = try CLI.run(["--rules", dir + "/rules.yml"], stdin: Data("The companys profits rose.\n".utf8))
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.out == "The company's profits rose.\n")
     // A missing file of its own is still an error naming it.
-    try """
-      version: 1
-      extends: default
-      stages:
-        - id: repair-apostrophes
-          options:
-            plain-s-words: missing.txt
-
-      """.write(toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
+    try writeApostropheRules(dir + "/bad.yml", option: "plain-s-words", value: "missing.txt")
     let bad = try CLI.run(["--rules", dir + "/bad.yml"], stdin: Data("x\n".utf8))
     #expect(bad.status == 78)
     #expect(bad.stderr.contains("bad.yml:6:22: error: lexicon file 'missing.txt' not found (looked for "))
@@ -255,5 +237,45 @@ import Testing
       #expect(try String(contentsOfFile: dir + "/outside.txt", encoding: .utf8) == "Dont stop.\n")
       #expect(try FileManager.default.destinationOfSymbolicLink(atPath: tree + "/link.txt") == "../outside.txt")
     }
+  }
+}
+
+/// Session 20: interrupted (Ctrl-C, a killed hook), mend removes the temporary file it was
+/// writing (`.out.jsonl.mend-XXXXXX` stayed beside the output) and dies of the signal.
+@Suite struct InterruptS20Tests {
+  @Test(arguments: [SIGTERM, SIGINT])
+  func temporaryOutputIsRemoved(_ sig: Int32) throws {
+    let dir = try CLI.tempDir()
+    let input = dir + "/in.jsonl"
+    #expect(mkfifo(input, 0o644) == 0)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CLI.binary)
+    p.arguments = ["corpus", input, "--field", "text", "--no-progress", "-o", dir + "/out.jsonl"]
+    var env = ProcessInfo.processInfo.environment
+    env["MEND_RULES_DIR"] = CLI.root + "/rules"
+    p.environment = env
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    // Opening the FIFO waits for mend to open it; mend then waits for a whole line.
+    let writer = try #require(FileHandle(forWritingAtPath: input))
+    writer.write(Data(#"{"text": "Dont stop"#.utf8))
+    var temp: [String] = []
+    for _ in 0..<100 where temp.isEmpty {
+      usleep(20_000)
+      temp = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".out.jsonl.mend-") }
+    }
+    #expect(temp.count == 1, "mend made no temporary output to remove")
+    kill(p.processIdentifier, sig)
+    // Not dead within 5 s (the signal blocked, or handled and not re-raised): a failure, not a hang.
+    for _ in 0..<250 where p.isRunning { usleep(20_000) }
+    if p.isRunning {
+      kill(p.processIdentifier, SIGKILL)
+      Issue.record("mend did not die of signal \(sig)")
+    }
+    p.waitUntilExit()
+    try writer.close()
+    #expect(p.terminationReason == .uncaughtSignal)
+    #expect(p.terminationStatus == sig)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["in.jsonl"])
   }
 }
