@@ -113,7 +113,10 @@ private func writeApostropheRules(_ path: String, option: String, value: String)
     let boiler = "Share this article on social media with your friends"
     for i in 0..<12 {
       lines.append(
-        try CLI.jsonLine(["id": "d\(i)", "text": "Story \(i) has its own words number\(i) and more\(i * 3) here.\r\n\(boiler)\r\nThe end \(i).\r\n"]))
+        try CLI.jsonLine([
+          "id": "d\(i)",
+          "text": "Story \(i) has its own words number\(i) and more\(i * 3) here.\r\n\(boiler)\r\nThe end \(i).\r\n",
+        ]))
     }
     let dir = CLI.scratch("boiler-crlf")
     try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/b.jsonl", atomically: true, encoding: .utf8)
@@ -175,10 +178,14 @@ private func writeApostropheRules(_ path: String, option: String, value: String)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(!r.stderr.contains("malformed"))
     let out = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/out.jsonl")))
-    #expect(out == bom + Array((#"{"id":"a","text":"Don't go."}"# + "\n" + #"{"id":"b","text":"Won't go."}"# + "\n").utf8))
+    #expect(
+      out == bom + Array((#"{"id":"a","text":"Don't go."}"# + "\n" + #"{"id":"b","text":"Won't go."}"# + "\n").utf8))
     // A mark anywhere else in a line is still malformed.
-    try Data(Array(#"{"id":"c","text":"x"}"#.utf8) + bom + Array("\n".utf8)).write(to: URL(fileURLWithPath: dir + "/bad.jsonl"))
-    let bad = try CLI.run(["corpus", dir + "/bad.jsonl", "--field", "text", "--no-progress", "-o", dir + "/bad.out.jsonl"])
+    try Data(Array(#"{"id":"c","text":"x"}"#.utf8) + bom + Array("\n".utf8)).write(
+      to: URL(fileURLWithPath: dir + "/bad.jsonl"))
+    let bad = try CLI.run([
+      "corpus", dir + "/bad.jsonl", "--field", "text", "--no-progress", "-o", dir + "/bad.out.jsonl",
+    ])
     #expect(bad.status == 65)
     #expect(bad.stderr.contains("bad.jsonl:1:22: error: malformed JSONL record"))
   }
@@ -202,8 +209,10 @@ private func writeApostropheRules(_ path: String, option: String, value: String)
   @Test func windows1252Hint() throws {
     let dir = try CLI.tempDir()
     let path = dir + "/cp1252.txt"
-    try Data(Array("The company".utf8) + [0x92] + Array("s caf".utf8) + [0xE9] + Array(" is ".utf8) + [0x93]
-      + Array("great".utf8) + [0x94] + Array(".\n".utf8)).write(to: URL(fileURLWithPath: path))
+    try Data(
+      Array("The company".utf8) + [0x92] + Array("s caf".utf8) + [0xE9] + Array(" is ".utf8) + [0x93]
+        + Array("great".utf8) + [0x94] + Array(".\n".utf8)
+    ).write(to: URL(fileURLWithPath: path))
     let r = try CLI.run([path])
     #expect(r.status == 65)
     #expect(r.stderr.contains("invalid UTF-8 at byte offset 11 (line 1, column 12)"))
