@@ -660,18 +660,12 @@ public struct NormalizeUnicode: Stage {
         }
         let (v, len) = Self.scalar(buf, i)
         var what: String? = nil
-        if let space = ScalarEditor.whitespaceControl(v) {
-          // A space in its place (the space step below tidies runs and line ends).
-          out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
-          keptOut += i - runStart - Self.continuationBytes(base + runStart, i - runStart)
-          ctx.record(
-            rule: "control", line: line, column: keptOut + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
-            after: " ", reason: space)
-          out.append(0x20)
-          keptOut += 1
-          runStart = i + len
-          i += len
-          continue
+        // A whitespace control leaves a space in its place (the space step below tidies runs
+        // and line ends); the others leave nothing.
+        var space = false
+        if let reason = ScalarEditor.whitespaceControl(v) {
+          what = reason
+          space = true
         } else if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
           what = "control character"
         } else if ScalarEditor.isZeroWidth(v) {
@@ -692,7 +686,11 @@ public struct NormalizeUnicode: Stage {
           keptOut += i - runStart - Self.continuationBytes(base + runStart, i - runStart)
           ctx.record(
             rule: "control", line: line, column: keptOut + 1, before: String(decoding: buf[i..<(i + len)], as: UTF8.self),
-            after: "", reason: what)
+            after: space ? " " : "", reason: what)
+          if space {
+            out.append(0x20)
+            keptOut += 1
+          }
           runStart = i + len
         }
         i += len
@@ -1183,13 +1181,12 @@ struct ScalarEditor {
       let v = s.value
       var remove = false
       var what = ""
-      if let space = Self.whitespaceControl(v) {
-        ctx.record(
-          rule: "control", line: line, column: out.count + 1, before: Self.text(scalars[i..<(i + 1)]), after: " ",
-          reason: space)
-        out.append(" ")
-        spaced = true
-        continue
+      // A whitespace control is replaced by a space (`whitespaceControl`), the others removed.
+      var space = false
+      if let reason = Self.whitespaceControl(v) {
+        remove = true
+        what = reason
+        space = true
       } else if (v < 0x20 && v != 0x09) || (v >= 0x7F && v < 0xA0) {
         remove = true
         what = "control character"
@@ -1205,8 +1202,12 @@ struct ScalarEditor {
       }
       if remove {
         ctx.record(
-          rule: "control", line: line, column: out.count + 1, before: Self.text(scalars[i..<(i + 1)]), after: "",
-          reason: what)
+          rule: "control", line: line, column: out.count + 1, before: Self.text(scalars[i..<(i + 1)]),
+          after: space ? " " : "", reason: what)
+        if space {
+          out.append(" ")
+          spaced = true
+        }
       } else {
         out.append(s)
       }
