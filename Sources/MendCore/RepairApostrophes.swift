@@ -1731,27 +1731,18 @@ public struct RepairApostrophes: Stage {
   func view(_ i: UInt8, _ buf: UnsafeBufferPointer<UInt8>, _ tokens: Tokens, _ k: Int, _ views: inout SlotViews)
     -> SlotView
   {
+    @inline(__always) func kept(_ v: inout SlotView?, _ make: () -> SlotView) -> SlotView {
+      if let x = v { return x }
+      let x = make()
+      v = x
+      return x
+    }
     switch i {
-    case 0:
-      if let x = views.prev { return x }
-      views.prev = slot(buf, tokens, k, next: false)
-      return views.prev!
-    case 1:
-      if let x = views.prev2 { return x }
-      views.prev2 = slot(buf, tokens, k, next: false, distance: 2)
-      return views.prev2!
-    case 2:
-      if let x = views.next { return x }
-      views.next = slot(buf, tokens, k, next: true)
-      return views.next!
-    case 3:
-      if let x = views.next2 { return x }
-      views.next2 = slot(buf, tokens, k, next: true, distance: 2)
-      return views.next2!
-    default:
-      if let x = views.word { return x }
-      views.word = ownSlot(buf, tokens, k)
-      return views.word!
+    case 0: return kept(&views.prev) { slot(buf, tokens, k, next: false) }
+    case 1: return kept(&views.prev2) { slot(buf, tokens, k, next: false, distance: 2) }
+    case 2: return kept(&views.next) { slot(buf, tokens, k, next: true) }
+    case 3: return kept(&views.next2) { slot(buf, tokens, k, next: true, distance: 2) }
+    default: return kept(&views.word) { ownSlot(buf, tokens, k) }
     }
   }
 

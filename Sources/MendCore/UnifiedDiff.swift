@@ -95,13 +95,13 @@ public enum UnifiedDiff {
 
   /// A text's lines: split at LF, the last one without a newline when the text does not end in one.
   struct Lines {
-    let text: String
+    let source: String
     /// The start of each line, then the text's end (UTF-8 offsets).
-    var starts: [String.Index] = []
+    let starts: [String.Index]
     let endsWithNewline: Bool
 
     init(_ text: String) {
-      self.text = text
+      self.source = text
       let u = text.utf8
       var s = [u.startIndex]
       var i = u.startIndex
@@ -122,8 +122,8 @@ public enum UnifiedDiff {
 
     /// The line's text without its LF.
     func text(_ i: Int) -> Substring {
-      let end = hasNewline(i) ? text.utf8.index(before: starts[i + 1]) : starts[i + 1]
-      return text[starts[i]..<end]
+      let end = hasNewline(i) ? source.utf8.index(before: starts[i + 1]) : starts[i + 1]
+      return source[starts[i]..<end]
     }
 
     /// The line as a diff writes it after its mark: with its newline, or with the marker line.
