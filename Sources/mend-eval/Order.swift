@@ -88,6 +88,7 @@ struct OrderEval: ParsableCommand {
       options.values["adjacent-z-max"] = .double(1e9)
       options.values["min-violations"] = .int(0)
       options.values["signs-z-min"] = .double(-1e9)
+      options.values["cohesion-window"] = .int(0)
       options.values["gain-threshold"] = .double(-1e9)
     }
     let stage = try RestoreOrder(options: options)
@@ -255,7 +256,7 @@ struct OrderEval: ParsableCommand {
       ds = docs(try Corpus.load(corpus, split: split), segmenter: segmenter)
     }
     var rng = SeededRandom(seed: seed)
-    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv\tqe\tqvar\tqvz\tquotes")
+    print("id\tshuffled\tlines\tbody\tviolations\tz\tadjz\tpairz\tgiven\texpected\tqz\ttau\tqv\tqe\tqvar\tqvz\tquotes\twinz")
     for d in ds {
       var perm = Array(0..<d.lines.count)
       perm.shuffle(using: &rng)
@@ -265,8 +266,10 @@ struct OrderEval: ParsableCommand {
         let body = (0..<lines.count).filter { stage.kind(of: lines[$0]) == .body }
         let c = stage.model.quickCohesion(lines)
         var row = "\(d.id)\t\(sh)\t\(lines.count)\t\(body.count)"
+        var winz = "-"
         if body.count >= 3 {
           let dec = stage.decide(body.map { lines[$0] })
+          if let w = dec.windowAdjacentZ { winz = f(w) }
           let orig = dec.order.map { p[body[$0]] }
           row += "\t\(dec.givenViolations)\t\(f(dec.givenZ))\t\(f(dec.adjacentZ))\t\(f(dec.pairZ))"
           row += "\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t\(f(Self.kendallTau(orig)))"
@@ -275,7 +278,7 @@ struct OrderEval: ParsableCommand {
         } else {
           row += "\t0\t0\t0\t0\t\(c.given)\t\(f(c.expected))\t\(f(c.z))\t0\t0\t0\t0\t0"
         }
-        row += "\t\(QuoteSigns.count(lines.filter { !$0.allSatisfy(\.isWhitespace) }))"
+        row += "\t\(QuoteSigns.count(lines.filter { !$0.allSatisfy(\.isWhitespace) }))\t\(winz)"
         print(row)
       }
     }
@@ -415,9 +418,9 @@ struct OrderEval: ParsableCommand {
             var through = 0
             for i in idx {
               let d = inOrder[i]
-              if d.givenZ <= z + margin && d.adjacentZ <= a + margin && d.givenViolations >= v { touched += 1 }
+              if d.givenZ <= z + margin && d.adjacentZ <= a + margin && !d.windowDeclines && d.givenViolations >= v { touched += 1 }
               let e = shuffled[i]
-              if e.givenZ <= z && e.adjacentZ <= a && e.givenViolations >= v { through += 1 }
+              if e.givenZ <= z && e.adjacentZ <= a && !e.windowDeclines && e.givenViolations >= v { through += 1 }
             }
             if Double(idx.count - touched) < untouchedTarget * Double(idx.count) { continue }
             if through > rule.through { rule = (through, z, a, v) }
@@ -437,9 +440,9 @@ struct OrderEval: ParsableCommand {
         let r = choose(train, margin: m)
         for i in 0..<ds.count where i % 5 == fold {
           let d = inOrder[i]
-          if d.givenZ <= r.z && d.adjacentZ <= r.a && d.givenViolations >= r.v { touched += 1 }
+          if d.givenZ <= r.z && d.adjacentZ <= r.a && !d.windowDeclines && d.givenViolations >= r.v { touched += 1 }
           let e = shuffled[i]
-          if e.givenZ <= r.z && e.adjacentZ <= r.a && e.givenViolations >= r.v { through += 1 }
+          if e.givenZ <= r.z && e.adjacentZ <= r.a && !e.windowDeclines && e.givenViolations >= r.v { through += 1 }
         }
       }
       print("# margin \(m): held-out in-order touched \(touched)/\(ds.count), shuffled let through \(through)/\(ds.count)")
@@ -451,9 +454,9 @@ struct OrderEval: ParsableCommand {
       var r: Rule = (-1, 0, 0, v)
       for z in zGrid {
         for a in aGrid {
-          let touched = inOrder.filter { $0.givenZ <= z + margin && $0.adjacentZ <= a + margin && $0.givenViolations >= v }.count
+          let touched = inOrder.filter { $0.givenZ <= z + margin && $0.adjacentZ <= a + margin && !$0.windowDeclines && $0.givenViolations >= v }.count
           if Double(ds.count - touched) < untouchedTarget * Double(ds.count) { continue }
-          let through = shuffled.filter { $0.givenZ <= z && $0.adjacentZ <= a && $0.givenViolations >= v }.count
+          let through = shuffled.filter { $0.givenZ <= z && $0.adjacentZ <= a && !$0.windowDeclines && $0.givenViolations >= v }.count
           if through > r.through { r = (through, z, a, v) }
         }
       }
@@ -467,13 +470,13 @@ struct OrderEval: ParsableCommand {
       st.model.quickSigns(lines, plainBody: lines.map { FragmentClassifier.isPlainBody($0) }).z
     }
     var lowest = Double.infinity
-    for (i, e) in shuffled.enumerated() where e.givenZ <= rule.z && e.adjacentZ <= rule.a && e.givenViolations >= rule.v {
+    for (i, e) in shuffled.enumerated() where e.givenZ <= rule.z && e.adjacentZ <= rule.a && !e.windowDeclines && e.givenViolations >= rule.v {
       lowest = min(lowest, signsZ(perms[i].map { ds[i][$0] }))
     }
     let signsZMin = (lowest - 0.5).isFinite ? lowest - 0.5 : -1e9
     let alsoDeclined = inOrder.indices.filter { i in
       let d = inOrder[i]
-      return d.givenZ <= rule.z && d.adjacentZ <= rule.a && d.givenViolations >= rule.v && signsZ(ds[i]) < signsZMin
+      return d.givenZ <= rule.z && d.adjacentZ <= rule.a && !d.windowDeclines && d.givenViolations >= rule.v && signsZ(ds[i]) < signsZMin
     }.count
     let inOrderLow = ds.filter { signsZ($0) < signsZMin }.count
     print("# quick signs z of shuffled articles let through: lowest \(f(lowest)); in-order articles below \(f(signsZMin)): \(inOrderLow)/\(ds.count) (\(alsoDeclined) of them touched by the other conditions)")
