@@ -56,6 +56,9 @@ public struct RemoveTandemRepeats: Stage {
   public func run(_ document: inout Document, _ context: inout StageContext) {
     // The lines of verse, looked up once, at the first line with a repeat.
     var verseLines: [Bool]?? = verse ? nil : .some(nil)
+    // The soft line ends of hard-wrapped text (`HardWrap`), looked up once, at the first repeat
+    // that runs to its line's end before a line going on in lower case.
+    var softEnds: [Bool]?? = nil
     for fi in document.fragments.indices {
       var text = document.fragments[fi].text
       if text.utf8.count < 2 * minBytes { continue }
@@ -63,15 +66,20 @@ public struct RemoveTandemRepeats: Stage {
       var glueOnly = false
       // A line that stops inside a sentence the next line goes on with (`... It's safe to call
       // this function` / `on non-Windows platforms, ...` in a hard-wrapped README): a copy that
-      // runs to its end is the start of a new sentence, not a repeat.
+      // runs to its end is the start of a new sentence, not a repeat. Only in hard-wrapped text
+      // (a soft line end, `HardWrap`): one line that goes on in lower case is no wrap (session 21:
+      // a doubled date line before a sentence a scraper lowered kept its copy).
       // (Looked at only when a repeat is found.)
       var untilEnd = false
       while rounds < 8, let found = text.withUTF8({ find($0, glueOnly: glueOnly, notAtEnd: untilEnd) }) {
         if !untilEnd && text.withUTF8({ Self.reachesEnd($0, found.range.upperBound) })
           && fi + 1 < document.fragments.count && Self.goesOn(text, document.fragments[fi + 1].text)
         {
-          untilEnd = true
-          continue
+          if softEnds == nil { softEnds = .some(HardWrap.softEnds(document) ?? HardWrap.localSoftEnds(document)) }
+          if let soft = softEnds!, soft[fi] {
+            untilEnd = true
+            continue
+          }
         }
         if !glueOnly && found.form != "glued" {
           if verseLines == nil { verseLines = .some(Verse.lines(document)) }

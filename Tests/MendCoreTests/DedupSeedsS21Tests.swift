@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import MendCore
+
+/// Session 21: the dedup evaluation's misses on other seeds and on the fit split (`mend-eval dedup
+/// --seed N`), each cut to the lines that decide it.
+@Suite struct DedupSeedsS21Tests {
+  func fix(_ s: String) -> (text: String, changes: [Change]) {
+    let r = Repo.pipeline.clean(s)
+    return (r.text, r.changes.filter(\.applied))
+  }
+
+  /// A doubled date line before a sentence a scraper lowered: one line that goes on in lower case
+  /// is no hard wrap, so the copy is a repeat (it stayed: the line was taken for a wrapped one
+  /// whose last words start a new sentence).
+  @Test func doubledLineBeforeALowerCaseLineLosesItsCopy() {
+    let s =
+      "Tuesday, July 23, 2019 Tuesday, July 23, 2019\nby tuesday morning, the storm had dissipated over the sea.\n"
+    #expect(fix(s).text == "Tuesday, July 23, 2019\nby tuesday morning, the storm had dissipated over the sea.\n")
+    let t = "Monday, November 4, 2019 | Monday, November 4, 2019\nthe storm had dissipated over the sea by then.\n"
+    #expect(fix(t).text == "Monday, November 4, 2019\nthe storm had dissipated over the sea by then.\n")
+  }
+
+  /// In hard-wrapped text a line whose last words open the sentence the next line goes on with
+  /// keeps them, also when they repeat its opening.
+  @Test func wrappedLineKeepsItsLastWords() {
+    let s = """
+      The board approved the plan on Monday after a long debate about the budget and
+      the schedule for the new bridge. The board approved the plan on Monday after a
+      review of the costs, which the mayor had asked for in a letter to the council in
+      the spring, and the plan now goes to the state for its approval later this year.
+
+      """
+    #expect(fix(s).text == s)
+  }
+
+  /// `said` against `says` when both copies also hold another past-tense attribution word
+  /// (`reported`, `according`): the one with more of them is the body's copy and stays, at the
+  /// first copy's place (the `says` copy came first and stayed, and the original was lost).
+  @Test func saidCopyStaysOverSays() {
+    let says =
+      "Reuters reported on Monday a German government source, whom they did not name, says the ban on Mahan Air is not part of any broader plan to increase sanctions on Iran."
+    let said = says.replacingOccurrences(of: " says ", with: " said ")
+    let s = "\(says)\nThe airline has flown to Germany since the 1990s.\n\(said)\n"
+    let r = fix(s)
+    #expect(r.text == "\(said)\nThe airline has flown to Germany since the 1990s.\n")
+    let a =
+      "The stores were originally reluctant to impose restrictions, according to a report from ABC Australia on March 3 in which they says they had no plans to introduce restrictions on the purchases."
+    let b = a.replacingOccurrences(of: " says ", with: " said ")
+    #expect(fix("\(a)\nShelves were empty by noon.\n\(b)\n").text == "\(b)\nShelves were empty by noon.\n")
+    // With one attribution word each, `said` still wins, as before.
+    let c = "The minister says the plan will cost less than the council first thought it would."
+    let d = c.replacingOccurrences(of: " says ", with: " said ")
+    #expect(fix("\(c)\nThe vote is next week.\n\(d)\n").text == "\(d)\nThe vote is next week.\n")
+  }
+
+  /// Attribution never outweighs a word (or terminal punctuation), and more of it counts more.
+  @Test func attributionWeighsLessThanAWord() {
+    #expect(DedupText.attributionBonus(0) == 0)
+    #expect(DedupText.attributionBonus(1) == 0.5)
+    for k in 1..<40 {
+      #expect(DedupText.attributionBonus(k + 1) >= DedupText.attributionBonus(k))
+      #expect(DedupText.attributionBonus(k) < 1)
+    }
+    #expect(DedupText.attributionBonus(2) > DedupText.attributionBonus(1))
+    // The longer copy stays although the shorter names its source twice.
+    let long = "Officials said the bridge would reopen on Monday after the repairs to its old deck were done."
+    let cut = "Officials said the bridge would reopen on Monday after the repairs to its old deck"
+    #expect(fix("\(cut)\nTraffic was light.\n\(long)\n").text == "\(long)\nTraffic was light.\n")
+  }
+}
