@@ -17,6 +17,13 @@ public enum CodeLines {
     "code", .bool, default: .bool(true),
     help: "Leave lines and sentences that look like code, commands or program output alone (at least 3 tokens, fewer than half of them plain words): they are neither removed nor kept as the copy of another. Two sentences whose inline code spans (`x`, ``x``) differ are not near-duplicates.")
 
+  /// Whether a line looks like code, commands or program output, which the dedup stages leave
+  /// alone (for tools such as `mend-eval dedup`, which injects no copy of such a line).
+  public static func looksLikeCode(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { looksLikeCode($0) }
+  }
+
   /// Whether `bytes` looks like code (see the type's comment).
   static func looksLikeCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     if isShellCommand(bytes) { return true }

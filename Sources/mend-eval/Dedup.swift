@@ -147,7 +147,11 @@ struct DedupEval: ParsableCommand {
         // 2. One exact copy and one near copy, each inserted at a random position.
         var injections: [(Kind, Int, String)] = []
         let exactKinds: [Kind] = [.exact, .exactLower, .exactStripped]
-        let exactPool = lines.indices.filter { $0 != doubledIndex && words(lines[$0]) >= 4 }
+        // Lines the rules keep on purpose are not copied: shorter than `min-words` (4) words, or
+        // code, commands and program output (`code`).
+        let exactPool = lines.indices.filter {
+          $0 != doubledIndex && words(lines[$0]) >= 4 && !CodeLines.looksLikeCode(lines[$0])
+        }
         var exactIndex: Int?
         if let j = exactPool.randomElement(using: &rng) {
           exactIndex = j
@@ -161,7 +165,9 @@ struct DedupEval: ParsableCommand {
           }
           injections.append((kind, j, t))
         }
-        let nearPool = lines.indices.filter { $0 != doubledIndex && $0 != exactIndex && words(lines[$0]) >= 10 }
+        let nearPool = lines.indices.filter {
+          $0 != doubledIndex && $0 != exactIndex && words(lines[$0]) >= 10 && !CodeLines.looksLikeCode(lines[$0])
+        }
         if let k = nearPool.randomElement(using: &rng) {
           var kinds: [Kind] = [.truncated, .dropped]
           if lines[k].contains(" said") { kinds.append(.says) }
