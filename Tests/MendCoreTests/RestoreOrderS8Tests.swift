@@ -21,6 +21,24 @@ import Testing
     return (doc.fragments.map(\.text), changes)
   }
 
+  /// `run` with every early decline test on (long-document cohesion threshold 0 and the rules'
+  /// 200), and the reference: the same stage with `adjacentPrecheck` off (the full analysis alone
+  /// declines). Output lines and change records of each, with the threshold used.
+  static func earlyAndReference(_ on: RestoreOrder, _ lines: [String]) -> (
+    reference: ([String], [String]), early: [(from: Int, out: ([String], [String]))]
+  ) {
+    var off = on
+    off.adjacentPrecheck = false
+    let reference = run(off, lines)
+    var early: [(Int, ([String], [String]))] = []
+    for from in [0, 200] {
+      var s = on
+      s.cohesionFirstFrom = from
+      early.append((from, run(s, lines)))
+    }
+    return (reference, early)
+  }
+
   /// Corpus documents (in order and shuffled) plus headline/date lines around them, so that the
   /// body is not every line.
   static func documents(limit: Int) throws -> [[String]] {
@@ -37,7 +55,9 @@ import Testing
   /// The stage as the rules set it and with its other decline tests off (`loose`), each with
   /// `adjacent-z-max` at the body's own figure `aZ`, its neighbouring doubles and the rules'
   /// value: the variants a decline shortcut must agree on.
-  static func declineVariants(_ base: RestoreOrder, body: [String]) -> (aZ: Double, variants: [(stage: RestoreOrder, threshold: Double)]) {
+  static func declineVariants(_ base: RestoreOrder, body: [String]) -> (
+    aZ: Double, variants: [(stage: RestoreOrder, threshold: Double)]
+  ) {
     let flat = base.model.analyzeFlat(body)
     let aZ = base.randomOrderZ(flat, first: base.model.firstScores(flat)).1
     var out: [(RestoreOrder, Double)] = []

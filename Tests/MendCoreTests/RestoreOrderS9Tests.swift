@@ -79,14 +79,18 @@ import Testing
       let g = c.gatesPass(line)
       if m.date {
         dates += 1
-        if !g.date { Issue.record("date gate rejects a date line: \(line.unicodeScalars.map { String($0.value, radix: 16) })") }
+        if !g.date {
+          Issue.record("date gate rejects a date line: \(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
         if line.unicodeScalars.first.map({ $0.value >= 0x80 }) ?? false { nonASCIIEdges += 1 }
       } else if !g.date {
         datesSkipped += 1
       }
       if m.dateline {
         datelines += 1
-        if !g.dateline { Issue.record("dateline gate rejects a dateline: \(line.unicodeScalars.map { String($0.value, radix: 16) })") }
+        if !g.dateline {
+          Issue.record("dateline gate rejects a dateline: \(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
         if line.unicodeScalars.last.map({ $0.value >= 0x80 }) ?? false { nonASCIIEdges += 1 }
       } else if !g.dateline {
         datelinesSkipped += 1
@@ -225,14 +229,9 @@ import Testing
       let body = lines.filter { base.kind(of: $0) == .body }
       guard body.count >= 3 else { continue }
       let (aZ, variants) = RestoreOrderS8Tests.declineVariants(base, body: body)
-      for (on0, threshold) in variants {
-        var on = on0
-        var off = on
-        off.adjacentPrecheck = false
-        let reference = RestoreOrderS8Tests.run(off, lines)
-        for from in [0, 200] {
-          on.cohesionFirstFrom = from
-          let a = RestoreOrderS8Tests.run(on, lines)
+      for (on, threshold) in variants {
+        let (reference, early) = RestoreOrderS8Tests.earlyAndReference(on, lines)
+        for (from, a) in early {
           #expect(a.0 == reference.0, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
           #expect(a.1 == reference.1, "threshold \(threshold), aZ \(aZ), from \(from): \(lines.first ?? "")")
         }

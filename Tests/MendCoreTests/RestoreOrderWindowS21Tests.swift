@@ -125,12 +125,8 @@ import Testing
             on.givenZMax = 1e9
             on.adjacentZMax = 1e9
           }
-          var off = on
-          off.adjacentPrecheck = false
-          let reference = RestoreOrderS8Tests.run(off, lines)
-          for from in [0, 200] {
-            on.cohesionFirstFrom = from
-            let a = RestoreOrderS8Tests.run(on, lines)
+          let (reference, early) = RestoreOrderS8Tests.earlyAndReference(on, lines)
+          for (from, a) in early {
             #expect(
               a.0 == reference.0 && a.1 == reference.1, "threshold \(threshold) of \(wZ), from \(from): \(body[0])")
             compared += 1
