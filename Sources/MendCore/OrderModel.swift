@@ -577,28 +577,34 @@ public struct OrderModel: Sendable {
     }
     if n <= min(exactUpTo, 16) { return exact(pair: pair, adjacent: adjacent, first: first, n: n, rowTotal: rowTotal) }
     let width = n <= beamUpTo ? max(1, beamWidth) : 1
-    struct State {
-      var order: [Int]
-      var placed: [Bool]
-      var placedSum: [Double]
-      var score: Double
+    // The beam's states in flat rows of n (order so far, placed flags, Σ pair(y, placed) for each
+    // y), the current and the next beam swapped each step: no array per state. Session 21: each
+    // state was a struct of three arrays, copied for every candidate kept, three allocations a
+    // candidate a step. The arithmetic is the same in the same order (tested against that code).
+    var order = [Int](repeating: 0, count: width * n)
+    var placed = [Bool](repeating: false, count: width * n)
+    var placedSum = [Double](repeating: 0, count: width * n)
+    var score = [Double](repeating: 0, count: width)
+    var nextOrder = order
+    var nextPlaced = placed
+    var nextSum = placedSum
+    var nextScore = score
+    var states = 1
+    // The best `width` candidates (state index, next sentence, score); ties go to the earlier
+    // state and sentence, so the search is deterministic.
+    var top: [(Int, Int, Double)] = []
+    top.reserveCapacity(width + 1)
+    @inline(__always) func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
+      x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
     }
-    var beam = [
-      State(order: [], placed: Array(repeating: false, count: n), placedSum: Array(repeating: 0, count: n), score: 0)
-    ]
-    for _ in 0..<n {
-      // The best `width` candidates (state index, next sentence, score); ties go to the earlier
-      // state and sentence, so the search is deterministic.
-      var top: [(Int, Int, Double)] = []
-      top.reserveCapacity(width + 1)
-      func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
-        x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
-      }
-      for (si, st) in beam.enumerated() {
-        let last = st.order.last
-        for x in 0..<n where !st.placed[x] {
-          var v = st.score + rowTotal[x] - st.placedSum[x]
-          if let l = last { v += adjacent[l * n + x] } else { v += first[x] }
+    for step in 0..<n {
+      top.removeAll(keepingCapacity: true)
+      for si in 0..<states {
+        let row = si * n
+        let last = step > 0 ? order[row + step - 1] : -1
+        for x in 0..<n where !placed[row + x] {
+          var v = score[si] + rowTotal[x] - placedSum[row + x]
+          if last >= 0 { v += adjacent[last * n + x] } else { v += first[x] }
           let c = (si, x, v)
           if top.count == width, let worst = top.last, !better(c, worst) { continue }
           var pos = top.count
@@ -607,20 +613,25 @@ public struct OrderModel: Sendable {
           if top.count > width { top.removeLast() }
         }
       }
-      let cands = top
-      var next: [State] = []
-      next.reserveCapacity(width)
-      for c in cands.prefix(width) {
-        var st = beam[c.0]
-        st.order.append(c.1)
-        st.placed[c.1] = true
-        for y in 0..<n { st.placedSum[y] += pair[y * n + c.1] }
-        st.score = c.2
-        next.append(st)
+      for (ci, c) in top.enumerated() {
+        let from = c.0 * n
+        let to = ci * n
+        for k in 0..<step { nextOrder[to + k] = order[from + k] }
+        nextOrder[to + step] = c.1
+        for y in 0..<n {
+          nextPlaced[to + y] = placed[from + y]
+          nextSum[to + y] = placedSum[from + y] + pair[y * n + c.1]
+        }
+        nextPlaced[to + c.1] = true
+        nextScore[ci] = c.2
       }
-      beam = next
+      states = top.count
+      swap(&order, &nextOrder)
+      swap(&placed, &nextPlaced)
+      swap(&placedSum, &nextSum)
+      swap(&score, &nextScore)
     }
-    return beam[0].order
+    return Array(order[0..<n])
   }
 
   static func exact(pair: [Double], adjacent: [Double], first: [Double], n: Int, rowTotal: [Double]) -> [Int] {
@@ -630,9 +641,9 @@ public struct OrderModel: Sendable {
     for x in 0..<n {
       dp[(1 << x) * n + x] = rowTotal[x] + first[x]
     }
+    // Σ_{j in mask} pair(x, j) for every x, for the current mask (one buffer for all masks).
+    var placedSum = [Double](repeating: 0, count: n)
     for mask in 1...full {
-      // Σ_{j in mask} pair(x, j) for every x.
-      var placedSum = [Double](repeating: 0, count: n)
       for x in 0..<n {
         var t = 0.0
         for j in 0..<n where mask & (1 << j) != 0 { t += pair[x * n + j] }
