@@ -69,9 +69,9 @@ public struct RepairApostrophes: Stage {
         help: "Restore contractions and names from the apostrophe-words lexicon."),
       OptionSpec("possessives", .bool, default: .bool(true), help: "Restore singular possessives (X+s → X's)."),
       OptionSpec(
-        "name-prefixes", .stringList, default: .list(["O", "D"]),
+        "name-prefixes", .stringList, default: .list(["O", "D", "d", "l"]),
         help:
-          "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word."),
+          "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word, after a capitalised word. A lower-case letter is French elision (Giscard dEstaing → d'Estaing, Côte dIvoire → d'Ivoire): only before a capital vowel or H, and the rest may be a word (Groupe dIntervention)."),
       OptionSpec(
         "hard-wrap", .bool, default: .bool(true),
         help:
@@ -1664,7 +1664,10 @@ public struct RepairApostrophes: Stage {
     let c = Self.caseOf(buf, t.start, t.end)
     // Short all-capital tokens are acronyms (IM, ID), not shouted contractions.
     if c == .upper && tokBuf.count <= 3 { return }
-    if c == .mixed && !entry.exactCase { return }
+    // A mixed-case token is the table's form only when it is the replacement's own spelling
+    // (dEstaing for d'Estaing; session 21): DoNt and iTs are no contractions.
+    let ownForm = c == .mixed && !entry.exactCase && Self.isUnstripped(entry.replacement, of: tokBuf)
+    if c == .mixed && !entry.exactCase && !ownForm { return }
     if entry.ambiguous {
       if intactOnly { return }
       guard let l = rulesByHash.list(Self.hashLowered(buf, t.start, t.end)) else { return }
@@ -1699,9 +1702,9 @@ public struct RepairApostrophes: Stage {
       return
     }
     let word = String(decoding: tokBuf, as: UTF8.self)
-    var after = entry.exactCase ? entry.replacement : Self.applyCase(c, entry.replacement)
+    var after = entry.exactCase || ownForm ? entry.replacement : Self.applyCase(c, entry.replacement)
     if entry.replacement.starts(with: Array("I'".utf8)) && c == .upper { after = after.map(Bytes.upper) }
-    let isName = entry.exactCase
+    let isName = entry.exactCase || ownForm
     proposals.append(
       Proposal(
         fragment: fragment, start: t.start, end: t.end, after: after, rule: isName ? "name" : "contraction",
@@ -1830,6 +1833,32 @@ public struct RepairApostrophes: Stage {
     }
   }
 
+  /// Whether `word` is `restored` with its apostrophes (' and ’) taken out, byte for byte.
+  static func isUnstripped(_ restored: [UInt8], of word: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    var j = 0
+    while i < restored.count {
+      if restored[i] == 0x27 {
+        i += 1
+        continue
+      }
+      if i + 2 < restored.count && restored[i] == 0xE2 && restored[i + 1] == 0x80 && restored[i + 2] == 0x99 {
+        i += 3
+        continue
+      }
+      guard j < word.count, word[j] == restored[i] else { return false }
+      i += 1
+      j += 1
+    }
+    return j == word.count
+  }
+
+  /// The capitals French elides before: the vowels and H (`d'Estaing`, `l'Hôpital`, `d'Huez`).
+  @inline(__always)
+  static func elidesBefore(_ b: UInt8) -> Bool {
+    b == 0x41 || b == 0x45 || b == 0x49 || b == 0x4F || b == 0x55 || b == 0x59 || b == 0x48
+  }
+
   /// `OBrien` → `O'Brien`: a prefix letter, a capitalised name, and no such word.
   func nameCandidate(
     _ buf: UnsafeBufferPointer<UInt8>, _ lt: inout LineTokens, _ s: Int, _ e: Int, fragment: Int,
@@ -1837,10 +1866,14 @@ public struct RepairApostrophes: Stage {
   ) {
     let t = Token(start: s, end: e)
     for i in (t.start + 2)..<t.end where !Bytes.isLower(buf[i]) { return }
+    // A lower-case prefix is French elision (d', l'): before a vowel or a silent h only.
+    let elision = Bytes.isLower(buf[t.start])
+    if elision && !Self.elidesBefore(buf[t.start + 1]) { return }
     let p = UnsafeBufferPointer(rebasing: buf[t.start..<t.end])
     if words.contains(p) { return }
     let tail = UnsafeBufferPointer(rebasing: buf[(t.start + 1)..<t.end])
-    if words.contains(tail) && !possessiveBases.contains(tail) { return }
+    // OConnection is no name; but d' and l' go before words too (Groupe dIntervention).
+    if !elision && words.contains(tail) && !possessiveBases.contains(tail) { return }
     // A given name before it (Conan OBrien, Dinesh DSouza): OAuth and OLeary-less acronyms stay.
     let (tokens, k) = lt.at(s)
     let prev = slot(buf, tokens, k, next: false)
@@ -1852,7 +1885,9 @@ public struct RepairApostrophes: Stage {
       Proposal(
         fragment: fragment, start: t.start, end: t.end, after: after, rule: "name-prefix",
         reason: why(
-          "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'"),
+          elision
+            ? "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised word (French elision), after the capitalised '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'"
+            : "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'"),
         confidence: 0.9, applied: true, inferred: true))
   }
 
