@@ -71,7 +71,8 @@ public struct RepairApostrophes: Stage {
       OptionSpec(
         "name-prefixes", .stringList, default: .list(["O", "D", "d", "l"]),
         help:
-          "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word, after a capitalised word. A lower-case letter is French elision (Giscard dEstaing → d'Estaing, Côte dIvoire → d'Ivoire): only before a capital vowel or H, and the rest may be a word (Groupe dIntervention)."),
+          "Letters that with a capitalised name form O'Brien-like names (OBrien → O'Brien) when the token is no word, after a capitalised word. A lower-case letter is French elision (Giscard dEstaing → d'Estaing, Côte dIvoire → d'Ivoire): only before a capital vowel or H, and the rest may be a word (Groupe dIntervention)."
+      ),
       OptionSpec(
         "hard-wrap", .bool, default: .bool(true),
         help:
@@ -102,10 +103,13 @@ public struct RepairApostrophes: Stage {
       ),
       OptionSpec(
         "english-words", .stringList, default: .list(EnglishGate.defaultWords),
-        help: "English function words that other languages written in Latin letters do not use (no `a`, `in`, `to`, `is`)."),
+        help:
+          "English function words that other languages written in Latin letters do not use (no `a`, `in`, `to`, `is`)."),
       OptionSpec(
         "min-english", .double, default: .double(0.04),
-        help: "Share of the Latin-script words looked at that must be english-words for a line or a document to count as English."),
+        help:
+          "Share of the Latin-script words looked at that must be english-words for a line or a document to count as English."
+      ),
       OptionSpec(
         "english-line-words", .int, default: .int(25),
         help:
@@ -617,7 +621,9 @@ public struct RepairApostrophes: Stage {
         }
         if p.inferred && intact && !inferInIntact && p.applied {
           p.applied = false
-          if explain { p.reason += "; only suggested: the document still has apostrophes inside words, so they were not stripped" }
+          if explain {
+            p.reason += "; only suggested: the document still has apostrophes inside words, so they were not stripped"
+          }
         }
         var after = p.after
         if curly { after = Self.curlify(after) }
@@ -728,7 +734,8 @@ public struct RepairApostrophes: Stage {
           }
         }
         if total.words >= gate.minWords && !gate.isEnglish(total) {
-          out[fi] = "the lines around it are not English (\(total.english) English function words in \(total.words) words)"
+          out[fi] =
+            "the lines around it are not English (\(total.english) English function words in \(total.words) words)"
           continue
         }
         // English when they hold twice what makes a line English (4 of up to 50 words; other
@@ -752,7 +759,8 @@ public struct RepairApostrophes: Stage {
         documentVerdict = (english, total)
       }
       if let d = documentVerdict, !d.english {
-        out[fi] = "the document is not English (\(d.share.english) English function words in its first \(d.share.words) words)"
+        out[fi] =
+          "the document is not English (\(d.share.english) English function words in its first \(d.share.words) words)"
       }
     }
     return out
@@ -772,7 +780,9 @@ public struct RepairApostrophes: Stage {
     let m = tokenize(buf, into: out, internalAscii: &ia, internalCurly: &ic, anyCurly: &curly)
     var words = 0
     var english = 0
-    for k in 0..<m where words < maxWords && english < enough { gate.count(p, out[k].start, out[k].end, &words, &english) }
+    for k in 0..<m where words < maxWords && english < enough {
+      gate.count(p, out[k].start, out[k].end, &words, &english)
+    }
     return (words, english)
   }
 
@@ -1708,7 +1718,8 @@ public struct RepairApostrophes: Stage {
     proposals.append(
       Proposal(
         fragment: fragment, start: t.start, end: t.end, after: after, rule: isName ? "name" : "contraction",
-        reason: why("'\(word)' is no word; the lexicon restores '\(String(decoding: entry.replacement, as: UTF8.self))'"),
+        reason: why(
+          "'\(word)' is no word; the lexicon restores '\(String(decoding: entry.replacement, as: UTF8.self))'"),
         confidence: 0.99, applied: true, inferred: false))
   }
 
@@ -1827,7 +1838,8 @@ public struct RepairApostrophes: Stage {
         Proposal(
           fragment: fragment, start: t.start, end: t.end, after: after, rule: "phrase",
           reason: why(
-            "'\(before)' inside the phrase '\(p.words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))'"),
+            "'\(before)' inside the phrase '\(p.words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))'"
+          ),
           confidence: 0.95, applied: true, inferred: false))
       return
     }
@@ -1887,7 +1899,8 @@ public struct RepairApostrophes: Stage {
         reason: why(
           elision
             ? "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised word (French elision), after the capitalised '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'"
-            : "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'"),
+            : "'\(word)' is no word; \(Character(Unicode.Scalar(buf[t.start])))' + a capitalised name, after the given name '\(String(decoding: UnsafeBufferPointer(rebasing: buf[prev.ws..<prev.we]), as: UTF8.self))'"
+        ),
         confidence: 0.9, applied: true, inferred: true))
   }
 
@@ -2174,7 +2187,8 @@ public struct RepairApostrophes: Stage {
         Proposal(
           fragment: c.fragment, start: c.start, end: c.end, after: c.base + [0x27, 0x73], rule: "possessive-context",
           reason: why(
-            "'\(baseText)s' is also a word; \(evidence); mined context odds \(PossessiveScorer.oneDecimal(c.score)) (\(c.why))"),
+            "'\(baseText)s' is also a word; \(evidence); mined context odds \(PossessiveScorer.oneDecimal(c.score)) (\(c.why))"
+          ),
           confidence: apply ? 0.9 : 0.6, applied: apply, inferred: true))
     }
     for c in candidates where !c.plainUse && !c.confusable {
