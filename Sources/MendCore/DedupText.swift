@@ -933,7 +933,7 @@ extension DedupText {
     let own = text.withUTF8 { buf in
       let (a, e) = HardWrap.trimmed(buf)
       if a == e { return false }
-      if HardWrap.startsListItem(buf, a, e) || isHeading(buf, a, e) { return true }
+      if (HardWrap.startsListItem(buf, a, e) && !startsWithInitial(buf, a, e)) || isHeading(buf, a, e) { return true }
       // A record's field (`Signed-off-by: ...`, `License: ...`): the sentence that holds the
       // label, in a document of records (asked below, once per document).
       if startsWithField(buf, a, e) && u.range.lowerBound <= a {
@@ -960,6 +960,16 @@ extension DedupText {
     }
     // A title over an underline (the next line is looked at only when this one is no structure).
     return own || (u.fragment + 1 < document.fragments.count && isUnderline(document.fragments[u.fragment + 1].text))
+  }
+
+  /// A line that opens with a capital's initial rather than a list's letter (session 21): a
+  /// capital, `. `, then a lower-case letter (`E. coli`, `P. damicornis`: a species) or another
+  /// capital's initial (`J. K. Rowling`). A list's `A. Introduction` and `a. make ...` stay items.
+  static func startsWithInitial(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ e: Int) -> Bool {
+    guard a + 3 < e, Bytes.isUpper(buf[a]), buf[a + 1] == 0x2E, buf[a + 2] == 0x20 else { return false }
+    let c = buf[a + 3]
+    if Bytes.isLower(c) { return true }
+    return Bytes.isUpper(c) && a + 4 < e && buf[a + 4] == 0x2E
   }
 
   /// Whether the document is a list of records with fields: at least two labels (`startsWithField`)

@@ -28,7 +28,7 @@ public enum ExampleRunner {
     }
     let pipeline = Pipeline(
       entries: [Pipeline.Entry(id: example.stageID, stage: stage)],
-      sentenceLocale: rules.sentenceLocale, abbreviations: rules.abbreviations)
+      sentenceLocale: rules.sentenceLocale, abbreviations: rules.abbreviations, sentenceInitials: rules.sentenceInitials)
     let (once, changes) = pipeline.clean(example.input)
     if once != example.expected {
       let what = example.isKeep ? "keep example changed" : "example output differs"

@@ -13,6 +13,8 @@ public struct Pipeline: Sendable {
   public let entries: [Entry]
   public let sentenceLocale: String
   public let abbreviations: [String]
+  /// Initials do not end a sentence (`RuleSet.sentenceInitials`).
+  public let sentenceInitials: Bool
   /// Which code blocks are looked for and which stages leave them alone (`code-blocks:`, see
   /// `CodeBlocks`).
   public let codeBlocks: CodeBlocks.Config
@@ -37,16 +39,17 @@ public struct Pipeline: Sendable {
     }
     self.init(
       entries: entries, sentenceLocale: rules.sentenceLocale, abbreviations: rules.abbreviations,
-      codeBlocks: rules.codeBlocks)
+      sentenceInitials: rules.sentenceInitials, codeBlocks: rules.codeBlocks)
   }
 
   public init(
     entries: [Entry], sentenceLocale: String = "en@ss=standard", abbreviations: [String] = [],
-    codeBlocks: CodeBlocks.Config = CodeBlocks.Config()
+    sentenceInitials: Bool = false, codeBlocks: CodeBlocks.Config = CodeBlocks.Config()
   ) {
     self.entries = entries
     self.sentenceLocale = sentenceLocale
     self.abbreviations = abbreviations
+    self.sentenceInitials = sentenceInitials
     self.codeBlocks = codeBlocks
     let ids = Set(codeBlocks.stages)
     leavesCode = entries.map { codeBlocks.any && ids.contains($0.id) }
@@ -56,12 +59,12 @@ public struct Pipeline: Sendable {
   public func only(_ ids: Set<String>) -> Pipeline {
     Pipeline(
       entries: entries.filter { ids.contains($0.id) }, sentenceLocale: sentenceLocale, abbreviations: abbreviations,
-      codeBlocks: codeBlocks)
+      sentenceInitials: sentenceInitials, codeBlocks: codeBlocks)
   }
 
   /// A segmenter for one thread's use with this pipeline's locale and abbreviations.
   public func makeSegmenter() -> SentenceSegmenter {
-    SentenceSegmenter(locale: sentenceLocale, abbreviations: abbreviations)
+    SentenceSegmenter(locale: sentenceLocale, abbreviations: abbreviations, initials: sentenceInitials)
   }
 
   /// Repair a document; returns it with the change log.

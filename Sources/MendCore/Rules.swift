@@ -58,6 +58,9 @@ public struct RuleSet: Sendable {
   public var sentenceLocale: String
   /// Abbreviations after which a sentence does not end (`Dr.`, `U.S.`).
   public var abbreviations: [String]
+  /// `segmentation: initials`: a capital's initial after a capitalised word (`George W. Bush`) or
+  /// opening a sentence (`J. K. Rowling`) does not end the sentence.
+  public var sentenceInitials = false
   /// Every rules file that was read, the extended ones first.
   public var files: [String]
   /// Cross-document dedup settings (`dedup:` at the top level; used by `mend dedup`).
@@ -98,7 +101,7 @@ struct RulesLoader {
   static let topKeys = ["version", "extends", "segmentation", "code-blocks", "stages", "dedup"]
   static let codeBlockKeys = ["fenced", "literal", "tables", "stages"]
   static let stageKeys = ["id", "enabled", "options", "examples"]
-  static let segmentationKeys = ["locale", "abbreviations"]
+  static let segmentationKeys = ["locale", "abbreviations", "initials"]
 
   func load(path: String, depth: Int) throws -> RuleSet {
     guard depth < 8 else {
@@ -176,6 +179,10 @@ struct RulesLoader {
           throw err(path, ab, "lexicon file '\(s)' not found")
         }
         set.abbreviations = Lexicon.lines(content)
+      }
+      if let node = m["initials"] {
+        guard let b = node.bool, node.scalar != nil else { throw err(path, node, "'initials' must be true or false") }
+        set.sentenceInitials = b
       }
     }
 

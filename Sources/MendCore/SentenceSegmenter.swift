@@ -19,11 +19,19 @@ public final class SentenceSegmenter {
   /// elsewhere; `.icu` always asks ICU (the reference the fast path is tested against).
   public enum Engine: Sendable { case automatic, icu }
 
-  public init(locale: String = "en@ss=standard", abbreviations: [String] = [], engine: Engine = .automatic) {
+  public init(
+    locale: String = "en@ss=standard", abbreviations: [String] = [], initials: Bool = false,
+    engine: Engine = .automatic
+  ) {
     self.locale = locale
     rules = engine == .automatic ? SentenceRules.forLocale(locale) : nil
     self.abbreviations = AbbreviationSet(abbreviations)
+    self.initials = initials
   }
+
+  /// A capital's initial does not end a sentence (`George W. Bush`, `J. K. Rowling`): see
+  /// `endsWithInitial`.
+  private let initials: Bool
 
   deinit { if let it = openedIterator { mend_sentence_iterator_close(it) } }
 
@@ -113,7 +121,9 @@ public final class SentenceSegmenter {
     var start = 0
     for k in 0..<count {
       let end = boundary(k)
-      if end < n && endsWithAbbreviation(buf, start, end) { continue }
+      if end < n && (endsWithAbbreviation(buf, start, end) || (initials && endsWithInitial(buf, start, end))) {
+        continue
+      }
       out.append(start..<end)
       start = end
     }
@@ -142,6 +152,32 @@ public final class SentenceSegmenter {
       }
       return (b.prefix(Int(max(count, 0))).map(Int.init), false)
     }
+  }
+
+  /// Whether the piece ends with a capital's initial (`W.`: one ASCII capital and a period after a
+  /// space) that opens the piece (`J.` of `J. K. Rowling`) or follows a capitalised word or another
+  /// initial (`George W.`, `J. K.`), and the next piece starts with a capital (the name goes on):
+  /// ICU breaks `George W. | Bush said ...`. A sentence that ends with a letter after a lower-case
+  /// word (`vitamin C.`) still ends there; one after a capitalised word (`Group B. The team`) is
+  /// joined to the next, the price of keeping names whole.
+  static func endsWithInitial(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    var e = end
+    while e > start, buf[e - 1] == 0x20 || buf[e - 1] == 0x09 { e -= 1 }
+    guard e - start >= 2, buf[e - 1] == 0x2E, Bytes.isUpper(buf[e - 2]) else { return false }
+    let s = e - 2
+    if s > start && buf[s - 1] != 0x20 { return false }
+    guard end < buf.count, Bytes.isUpper(buf[end]) else { return false }
+    // The word before it: none (the piece opens with the initial), or a capitalised one.
+    var w = s
+    while w > start && buf[w - 1] == 0x20 { w -= 1 }
+    if w == start { return true }
+    var ws = w
+    while ws > start && buf[ws - 1] != 0x20 && buf[ws - 1] != 0x09 { ws -= 1 }
+    return Bytes.isUpper(buf[ws])
+  }
+
+  private func endsWithInitial(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    Self.endsWithInitial(buf, start, end)
   }
 
   private func endsWithAbbreviation(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

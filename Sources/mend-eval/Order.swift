@@ -92,7 +92,8 @@ struct OrderEval: ParsableCommand {
       options.values["gain-threshold"] = .double(-1e9)
     }
     let stage = try RestoreOrder(options: options)
-    let segmenter = SentenceSegmenter(locale: ruleSet.sentenceLocale, abbreviations: ruleSet.abbreviations)
+    let segmenter = SentenceSegmenter(
+      locale: ruleSet.sentenceLocale, abbreviations: ruleSet.abbreviations, initials: ruleSet.sentenceInitials)
     if fit {
       try runFit(stage, segmenter: segmenter)
       return
