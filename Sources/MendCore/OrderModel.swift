@@ -590,13 +590,9 @@ public struct OrderModel: Sendable {
     var nextSum = placedSum
     var nextScore = score
     var states = 1
-    // The best `width` candidates (state index, next sentence, score); ties go to the earlier
-    // state and sentence, so the search is deterministic.
+    // The best `width` candidates (state index, next sentence, score): `keepBest`.
     var top: [(Int, Int, Double)] = []
     top.reserveCapacity(width + 1)
-    @inline(__always) func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
-      x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
-    }
     for step in 0..<n {
       top.removeAll(keepingCapacity: true)
       for si in 0..<states {
@@ -605,12 +601,7 @@ public struct OrderModel: Sendable {
         for x in 0..<n where !placed[row + x] {
           var v = score[si] + rowTotal[x] - placedSum[row + x]
           if last >= 0 { v += adjacent[last * n + x] } else { v += first[x] }
-          let c = (si, x, v)
-          if top.count == width, let worst = top.last, !better(c, worst) { continue }
-          var pos = top.count
-          while pos > 0 && better(c, top[pos - 1]) { pos -= 1 }
-          top.insert(c, at: pos)
-          if top.count > width { top.removeLast() }
+          Self.keepBest(&top, (si, x, v), width: width)
         }
       }
       for (ci, c) in top.enumerated() {
@@ -632,6 +623,20 @@ public struct OrderModel: Sendable {
       swap(&score, &nextScore)
     }
     return Array(order[0..<n])
+  }
+
+  /// Keeps `top` the best `width` candidates (state index, next sentence, score), best first:
+  /// higher score, ties to the earlier state and sentence, so the search is deterministic.
+  @inline(__always)
+  static func keepBest(_ top: inout [(Int, Int, Double)], _ c: (Int, Int, Double), width: Int) {
+    @inline(__always) func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
+      x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
+    }
+    if top.count == width, let worst = top.last, !better(c, worst) { return }
+    var pos = top.count
+    while pos > 0 && better(c, top[pos - 1]) { pos -= 1 }
+    top.insert(c, at: pos)
+    if top.count > width { top.removeLast() }
   }
 
   static func exact(pair: [Double], adjacent: [Double], first: [Double], n: Int, rowTotal: [Double]) -> [Int] {

@@ -25,20 +25,13 @@ import Testing
     ]
     for _ in 0..<n {
       var top: [(Int, Int, Double)] = []
-      func better(_ x: (Int, Int, Double), _ y: (Int, Int, Double)) -> Bool {
-        x.2 != y.2 ? x.2 > y.2 : (x.0 != y.0 ? x.0 < y.0 : x.1 < y.1)
-      }
       for (si, st) in beam.enumerated() {
         let last = st.order.last
         for x in 0..<n where !st.placed[x] {
           var v = st.score + rowTotal[x] - st.placedSum[x]
           if let l = last { v += adjacent[l * n + x] } else { v += first[x] }
-          let c = (si, x, v)
-          if top.count == width, let worst = top.last, !better(c, worst) { continue }
-          var pos = top.count
-          while pos > 0 && better(c, top[pos - 1]) { pos -= 1 }
-          top.insert(c, at: pos)
-          if top.count > width { top.removeLast() }
+          // The candidate selection is shared (`keepBest`, unchanged); the states are the point.
+          OrderModel.keepBest(&top, (si, x, v), width: width)
         }
       }
       var next: [State] = []
