@@ -158,8 +158,9 @@ public final class SentenceSegmenter {
   /// space) that opens the piece (`J.` of `J. K. Rowling`) or follows a capitalised word or another
   /// initial (`George W.`, `J. K.`), and the next piece starts with a capital (the name goes on):
   /// ICU breaks `George W. | Bush said ...`. A sentence that ends with a letter after a lower-case
-  /// word (`vitamin C.`) still ends there; one after a capitalised word (`Group B. The team`) is
-  /// joined to the next, the price of keeping names whole.
+  /// word (`vitamin C.`) or after a word that names things by letters (`Group B.`, `Plan B.`,
+  /// `Appendix A.`: `letterLabels`) still ends there; one after another capitalised word
+  /// (`Malcolm X. The ...`) is joined to the next, the price of keeping names whole.
   static func endsWithInitial(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
     var e = end
     while e > start, buf[e - 1] == 0x20 || buf[e - 1] == 0x09 { e -= 1 }
@@ -173,8 +174,27 @@ public final class SentenceSegmenter {
     if w == start { return true }
     var ws = w
     while ws > start && buf[ws - 1] != 0x20 && buf[ws - 1] != 0x09 { ws -= 1 }
-    return Bytes.isUpper(buf[ws])
+    guard Bytes.isUpper(buf[ws]) else { return false }
+    // A word that names things by letters (`Group B.`): the letter is a label, not an initial.
+    if w - ws > 12 { return true }
+    var key = [UInt8]()
+    key.reserveCapacity(w - ws)
+    for i in ws..<w { key.append(Bytes.lower(buf[i])) }
+    return !letterLabels.contains(key)
   }
+
+  /// Words after which a capital letter is a label rather than a name's initial (`Group B`, `Plan
+  /// B`, `Appendix A`, `vitamin C` when capitalised at a sentence start).
+  static let letterLabels: Set<[UInt8]> = Set(
+    [
+      "group", "groups", "plan", "appendix", "annex", "exhibit", "schedule", "section", "part", "chapter",
+      "article", "clause", "paragraph", "figure", "fig", "table", "type", "class", "category", "grade",
+      "level", "phase", "stage", "tier", "division", "league", "pool", "series", "model", "option",
+      "version", "vitamin", "hepatitis", "block", "gate", "terminal", "building", "wing", "floor", "hall",
+      "room", "row", "zone", "area", "sector", "line", "route", "runway", "platform", "pier", "lot", "unit",
+      "ward", "team", "side", "company", "battery", "squadron", "item", "note", "form", "list", "box",
+      "step", "point", "test", "plot", "scenario", "variant", "strain", "letter", "size", "cup",
+    ].map { Array($0.utf8) })
 
   private func endsWithInitial(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
     Self.endsWithInitial(buf, start, end)

@@ -124,8 +124,11 @@ import Testing
     }
     // After a lower-case word a capital letter ends the sentence.
     #expect(pieces("She took vitamin C. Then she left the room.", initials: true).count == 2)
-    // The price: after a capitalised word it does not (`Group B.`).
-    #expect(pieces("The team in Group B. The others stayed at home.", initials: true).count == 1)
+    // After a word that names things by letters it ends too (`Group B.`, `Plan B.`).
+    #expect(pieces("The team plays in Group B. The others stayed at home.", initials: true).count == 2)
+    #expect(pieces("They had no Plan B. Then the rain came.", initials: true).count == 2)
+    // The price: after another capitalised word it does not (`Malcolm X.`).
+    #expect(pieces("The film was about Malcolm X. The critics liked it.", initials: true).count == 1)
   }
 
   @Test func noHalfSentenceIsRemoved() {
