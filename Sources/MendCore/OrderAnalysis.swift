@@ -162,6 +162,48 @@ struct WordListFlags: Sendable {
   }
 }
 
+/// `position-words` as an open-addressing table (word key → score), probed like
+/// `WordListFlags`: a few instructions a token where a `Dictionary` hashed every key with SipHash.
+public struct PositionTable: Sendable, Equatable {
+  var keys: [UInt64]
+  var scores: [Double]
+  let shift: UInt64
+  public private(set) var count = 0
+
+  public init(_ entries: [UInt64: Double] = [:]) {
+    var bits: UInt64 = 4
+    while (1 << bits) < entries.count * 4 { bits += 1 }
+    shift = 64 - bits
+    keys = [UInt64](repeating: 0, count: 1 << Int(bits))
+    scores = [Double](repeating: 0, count: 1 << Int(bits))
+    let mask = keys.count - 1
+    for (k, v) in entries where k != 0 {
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+      if keys[i] == 0 { count += 1 }
+      keys[i] = k
+      scores[i] = v
+    }
+  }
+
+  public var isEmpty: Bool { count == 0 }
+
+  /// The word's score, or nil when the table does not list it.
+  @inline(__always) public subscript(_ k: UInt64) -> Double? {
+    if k == 0 || count == 0 { return nil }
+    let mask = keys.count - 1
+    return keys.withUnsafeBufferPointer { t in
+      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+      while true {
+        let v = t[i]
+        if v == k { return scores.withUnsafeBufferPointer { $0[i] } }
+        if v == 0 { return nil }
+        i = (i + 1) & mask
+      }
+    }
+  }
+}
+
 extension OrderModel {
   /// Sorted key slices of a flat analysis (pointers into its pool).
   typealias Keys = UnsafeBufferPointer<UInt64>
@@ -570,6 +612,7 @@ extension OrderModel {
     var definiteL: [UInt64] = []
     var contentL: [UInt64] = []
     var row = [Double](repeating: 0, count: Feature.unaryCount)
+    var seenKeys: [UInt64] = []
     let surnameSet = notSurnames?.set()
     for si in 0..<count {
       let lo = bounds[si]
@@ -702,6 +745,24 @@ extension OrderModel {
       row[Feature.year.rawValue] = years[si] ? 1 : 0
       row[Feature.background.rawValue] = any & F.background != 0 ? 1 : 0
       row[Feature.attribution.rawValue] = any & F.attribution != 0 ? 1 : 0
+      if !positions.isEmpty {
+        // The mean score of the sentence's distinct listed words. A word seen before in the
+        // sentence is found among the listed ones so far, looked at only when a 64-bit filter
+        // of their keys says it may be there.
+        var sum = 0.0
+        var filter: UInt64 = 0
+        seenKeys.removeAll(keepingCapacity: true)
+        for i in 0..<m {
+          let k = ts[i].key
+          guard let v = positions[k] else { continue }
+          let bit: UInt64 = 1 << (k >> 58)
+          if filter & bit != 0 && seenKeys.contains(k) { continue }
+          filter |= bit
+          seenKeys.append(k)
+          sum += v
+        }
+        row[Feature.position.rawValue] = seenKeys.isEmpty ? 0 : sum / Double(seenKeys.count)
+      }
       out.unary += row
       // In the order of `OrderAnalysis.List`.
       func put(_ list: inout [UInt64]) {

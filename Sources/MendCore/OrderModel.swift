@@ -16,7 +16,7 @@ public struct OrderModel: Sendable {
   public enum Feature: Int, CaseIterable, Sendable {
     case pronounStart, connectiveStart, backReferenceStart, dayWord, title, fullNames, summaryVerb,
       quote, length, laterWord, shortReferences, introductions, centrality, year, background,
-      attribution
+      attribution, position
     case nameIntroduction, acronymIntroduction, indefiniteBeforeDefinite
 
     /// The option name of the feature's weight in the rules file.
@@ -38,6 +38,7 @@ public struct OrderModel: Sendable {
       case .year: return "weight-year"
       case .background: return "weight-background"
       case .attribution: return "weight-attribution"
+      case .position: return "weight-position"
       case .nameIntroduction: return "weight-name-introduction"
       case .acronymIntroduction: return "weight-acronym-introduction"
       case .indefiniteBeforeDefinite: return "weight-indefinite-before-definite"
@@ -62,6 +63,9 @@ public struct OrderModel: Sendable {
       case .year: return "Sentence names a year (background tends to come later)."
       case .background: return "Sentence has a background word (had, previously, since)."
       case .attribution: return "Sentence attributes speech (said, told, according)."
+      case .position:
+        return
+          "Mean `position-words` score of the sentence's words: how much earlier than an article's middle their sentences sit in news."
       case .nameIntroduction: return "Pair: A has the full name (Xi Jinping), B only the short form (Xi): A first."
       case .acronymIntroduction:
         return "Pair: A defines an acronym (Federal Security Service (FSB)), B uses it bare: A first."
@@ -69,7 +73,7 @@ public struct OrderModel: Sendable {
       }
     }
 
-    static var unaryCount: Int { 16 }
+    static var unaryCount: Int { 17 }
   }
 
   public var weights: [Double]
@@ -87,6 +91,10 @@ public struct OrderModel: Sendable {
   /// run of two or more capitalised words (`Xi` of `Xi Jinping`) counts as a surname, like the
   /// run's last word, unless its key is here. Nil: only last words count (before session 14).
   public var notSurnames: SurnameExclusions?
+  /// `position-words`: a word's key (lower-case FNV, as `Token.key`) → its score (see
+  /// `Feature.position`); empty: the feature is 0 for every sentence. `mend-eval order --fit`
+  /// gives each fit article a table built without it (leave one out).
+  public var positions = PositionTable()
 
   /// Whether the first word of a name run counts as a surname (see `notSurnames`; `set` is its
   /// table, nil when the rule is off).

@@ -87,6 +87,7 @@ public struct RestoreOrder: Stage {
       OptionSpec("min-violations", .int, default: .int(2), help: "Reorder only with at least this many hard signs of disorder in the given order: a first sentence that opens with a back-reference, a name first given short although its full form is in the text (its surname, or the first word of a name given surname first: `first-word-surnames`), an acronym used before its definition, a quotation closed before it opens (`quote-signs`)."),
       OptionSpec("quote-signs", .bool, default: .bool(true), help: "Count among the hard signs each quotation mark closed where none is open (`Nothing will stop us,\" she said.` before the line that opens it) paired with one left open: text in order shows almost none, the shuffled lines of a quotation of several sentences many (`QuoteSigns`)."),
       OptionSpec("first-word-surnames", .bool, default: .bool(true), help: "Count a name given surname first (`Xi Jinping`, then `Xi`) among the hard signs: the first word of a run of capitalised words is a surname, like its last word, unless `surname-exclusions` lists it (capitalised, or lower-case with three letters or more)."),
+      OptionSpec("position-words", .lexicon, default: .string(""), help: "Words with how much earlier than an article's middle their sentences sit (`WORD<TAB>SCORE`, mined from news by scripts/build-order-positions.sh), for the `weight-position` feature; empty: none."),
       OptionSpec("surname-exclusions", .lexicon, default: .string("lexicons/english-words.txt"), help: "Words that do not start a name surname first: first names, demonyms, places and common words (`Vladimir`, `European`, `Federal`)."),
       OptionSpec("signs-z-min", .double, default: .double(-1.882), help: "Reorder only when the given order shows at least this many standard deviations more hard signs of disorder than a random order of the same lines would (text in order shows far fewer than chance; counted from the bytes, before any other analysis)."),
       OptionSpec("adjacent-z-max", .double, default: .double(2.876), help: "Reorder only when the given order's neighbour cohesion is at most this many standard deviations above a random order's."),
@@ -176,6 +177,9 @@ public struct RestoreOrder: Stage {
       guard FileManager.default.isReadableFile(atPath: path) else { throw LexiconLoadError(path: path) }
       model.notSurnames = SurnameExclusions(path: path)
     }
+    if !options.string("position-words").isEmpty {
+      model.positions = PositionTable(try Self.loadPositions(options.path("position-words")))
+    }
     classifier = try FragmentClassifier(
       caption: options.list("caption-patterns"), credit: options.list("credit-patterns"),
       date: options.list("date-patterns"), url: options.list("url-patterns"),
@@ -202,6 +206,71 @@ public struct RestoreOrder: Stage {
     exactUpTo = options.int("exact-up-to")
     beamWidth = options.int("beam-width")
     beamUpTo = options.int("beam-up-to")
+  }
+
+  /// A `position-words` file: `WORD<TAB>SCORE[<TAB>...]` lines, `#` comments. Read as bytes (the
+  /// word hashed as `OrderModel.hash` does, a plain decimal score parsed in place): splitting
+  /// each line into Strings and `Double(_:)` cost ~27 000 instructions a line, 72 M for the table.
+  static func loadPositions(_ path: String) throws -> [UInt64: Double] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw LexiconLoadError(path: path) }
+    var out: [UInt64: Double] = [:]
+    data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      let b = raw.bindMemory(to: UInt8.self)
+      let n = b.count
+      var i = 0
+      while i < n {
+        var e = i
+        while e < n && b[e] != 0x0A { e += 1 }
+        defer { i = e + 1 }
+        guard e > i, b[i] != 0x23 else { continue }
+        var t = i
+        while t < e && b[t] != 0x09 { t += 1 }
+        guard t < e, t > i else { continue }
+        var h = OrderModel.fnvOffset
+        for p in i..<t { h = (h ^ UInt64(OrderModel.lower(b[p]))) &* OrderModel.fnvPrime }
+        var f = t + 1
+        var end = f
+        while end < e && b[end] != 0x09 && b[end] != 0x0D { end += 1 }
+        if let v = parseDecimal(b, f, end) {
+          out[h] = v
+        } else if let v = Double(String(decoding: UnsafeBufferPointer(rebasing: b[f..<end]), as: UTF8.self)) {
+          out[h] = v
+        }
+        f = end
+      }
+    }
+    return out
+  }
+
+  /// `-?digits(.digits)?` as a Double, or nil for anything else (then `Double(_:)` reads it).
+  static func parseDecimal(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Double? {
+    var p = from
+    var negative = false
+    if p < to && b[p] == 0x2D {
+      negative = true
+      p += 1
+    }
+    var mantissa: Int64 = 0
+    var scale = 1.0
+    var digits = 0
+    var seenPoint = false
+    while p < to {
+      let c = b[p]
+      if c >= 0x30 && c <= 0x39 {
+        guard digits < 15 else { return nil }
+        mantissa = mantissa * 10 + Int64(c - 0x30)
+        digits += 1
+        if seenPoint { scale *= 10 }
+      } else if c == 0x2E && !seenPoint {
+        seenPoint = true
+      } else {
+        return nil
+      }
+      p += 1
+    }
+    guard digits > 0 else { return nil }
+    let v = Double(mantissa) / scale
+    return negative ? -v : v
   }
 
   /// Body lines broken by ICU before the model runs (the rest after it; see `run`).

@@ -16,12 +16,17 @@ enum Split: String, ExpressibleByArgument, CaseIterable {
   /// The other four fifths: free for fitting weights and thresholds.
   case fit
   case all
+  /// The dev fold of the fit split (fit articles with (index / 5) % 4 == 0): for choosing a
+  /// setting for data mined from the rest of the fit split.
+  case dev
 }
 
 enum Corpus {
   static let defaultPath = "../shared/corpora/wikinews-en/wikinews.jsonl"
 
-  static func load(_ path: String, split: Split) throws -> [Article] {
+  /// `withoutDev`: leave the dev fold out (of the fit split: the articles data is mined from
+  /// when a setting for it is chosen on the dev fold).
+  static func load(_ path: String, split: Split, withoutDev: Bool = false) throws -> [Article] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     var out: [Article] = []
     for (i, line) in text.split(separator: "\n").enumerated() {
@@ -30,8 +35,9 @@ enum Corpus {
       case .test: keep = i % 5 == 0
       case .fit: keep = i % 5 != 0
       case .all: keep = true
+      case .dev: keep = i % 5 != 0 && (i / 5) % 4 == 0
       }
-      guard keep,
+      guard keep, !(withoutDev && i % 5 != 0 && (i / 5) % 4 == 0),
         let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
         let paragraphs = obj["paragraphs"] as? [String]
       else { continue }

@@ -29,6 +29,12 @@ struct OrderEval: ParsableCommand {
   var verbose = false
   @Flag(help: "Print the decline-test statistics of every article of the split, in order and shuffled, as TSV.")
   var dump = false
+  @Option(help: "Write restore-order's position-words table (the words of the fit split's body lines: score, articles, summed relative position, occurrences) to this file and stop.")
+  var buildPositions: String?
+  @Flag(help: "With --build-positions: also leave out the dev fold of the fit split (fit articles with (index / 5) % 4 == 0), to choose weight-position on it.")
+  var holdOutDev = false
+  @Flag(help: "With --fit: keep the rules' feature and neighbour weights and fit only the decline thresholds.")
+  var keepWeights = false
   @Option(help: "With --dump: read documents as given (JSONL, the field 'text', one fragment a line) instead of the corpus split, and print one row each (shuffled = 0).")
   var jsonl: String?
 
@@ -94,6 +100,10 @@ struct OrderEval: ParsableCommand {
     let stage = try RestoreOrder(options: options)
     let segmenter = SentenceSegmenter(
       locale: ruleSet.sentenceLocale, abbreviations: ruleSet.abbreviations, initials: ruleSet.sentenceInitials)
+    if let buildPositions {
+      try runBuildPositions(stage, segmenter: segmenter, to: buildPositions)
+      return
+    }
     if fit {
       try runFit(stage, segmenter: segmenter)
       return
@@ -287,12 +297,122 @@ struct OrderEval: ParsableCommand {
 
   // MARK: Fitting
 
-  func runFit(_ stage: RestoreOrder, segmenter: SentenceSegmenter) throws {
+  // MARK: Position words
+
+  /// Shrinkage of a word's mean relative position toward the middle (pseudo-occurrences at 0.5),
+  /// and the fewest fit articles a listed word must occur in.
+  static let positionShrink = 20.0
+  static let positionMinArticles = 5
+
+  /// Each distinct word (ASCII letters, lower-cased) of each line, with the line's relative
+  /// position i / (n − 1): an article's contribution to the position-words table.
+  static func positionContributions(_ lines: [String]) -> [String: (sum: Double, count: Double)] {
+    var out: [String: (sum: Double, count: Double)] = [:]
+    let n = lines.count
+    guard n >= 2 else { return out }
+    for (i, line) in lines.enumerated() {
+      let r = Double(i) / Double(n - 1)
+      var seen = Set<String>()
+      var word: [UInt8] = []
+      func flush() {
+        if !word.isEmpty {
+          seen.insert(String(decoding: word, as: UTF8.self))
+          word.removeAll(keepingCapacity: true)
+        }
+      }
+      for b in line.utf8 {
+        if (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) { word.append(b | 0x20) } else { flush() }
+      }
+      flush()
+      for w in seen {
+        let old = out[w] ?? (0, 0)
+        out[w] = (old.sum + r, old.count + 1)
+      }
+    }
+    return out
+  }
+
+  static func positionScore(sum: Double, count: Double) -> Double {
+    0.5 - (sum + positionShrink * 0.5) / (count + positionShrink)
+  }
+
+  /// The fit split's body lines (the lines `--fit` reads), one array an article, with the
+  /// articles' corpus indices.
+  func fitBodies(_ stage: RestoreOrder, segmenter: SentenceSegmenter) throws -> [[String]] {
     let articles = try Corpus.load(corpus, split: .fit)
-    let ds = docs(articles, segmenter: segmenter).map { d in d.lines.filter { stage.kind(of: $0) == .body } }
+    return docs(articles, segmenter: segmenter).map { d in d.lines.filter { stage.kind(of: $0) == .body } }
       .filter { $0.count >= 3 }
+  }
+
+  /// Sums over articles of `positionContributions`, with the number of articles of each word.
+  static func positionTotals(_ bodies: [[String]]) -> [String: (sum: Double, count: Double, articles: Int)] {
+    var totals: [String: (sum: Double, count: Double, articles: Int)] = [:]
+    for b in bodies {
+      for (w, c) in positionContributions(b) {
+        let old = totals[w] ?? (0, 0, 0)
+        totals[w] = (old.sum + c.sum, old.count + c.count, old.articles + 1)
+      }
+    }
+    return totals
+  }
+
+  func runBuildPositions(_ stage: RestoreOrder, segmenter: SentenceSegmenter, to path: String) throws {
+    let articles = try Corpus.load(corpus, split: .fit, withoutDev: holdOutDev)
+    let bodies = docs(articles, segmenter: segmenter).map { d in d.lines.filter { stage.kind(of: $0) == .body } }
+      .filter { $0.count >= 3 }
+    let totals = Self.positionTotals(bodies)
+    var out =
+      "# restore-order position-words (WORD, SCORE, ARTICLES, SUM, COUNT): SCORE = 0.5 - (SUM + 20 * 0.5) / (COUNT + 20),\n"
+    out +=
+      "# how much earlier than an article's middle (relative position 0...1) the word's sentences sit, shrunk toward 0.\n"
+    out +=
+      "# Built by scripts/build-order-positions.sh (mend-eval order --build-positions) from \(bodies.count) articles of the\n"
+    out +=
+      "# fit split\(holdOutDev ? " less its dev fold" : "") of Wikinews (CC BY 2.5); words in at least \(Self.positionMinArticles) articles.\n"
+    var n = 0
+    for w in totals.keys.sorted() {
+      let t = totals[w]!
+      guard t.articles >= Self.positionMinArticles else { continue }
+      out +=
+        "\(w)\t\(String(format: "%.4f", Self.positionScore(sum: t.sum, count: t.count)))\t\(t.articles)\t\(String(format: "%.4f", t.sum))\t\(Int(t.count))\n"
+      n += 1
+    }
+    try out.write(toFile: path, atomically: true, encoding: .utf8)
+    print("\(n) words from \(bodies.count) articles -> \(path)")
+  }
+
+  /// For `--fit`: each fit article's position-words table without its own words (leave one out),
+  /// so that the weights and thresholds are fitted on articles scored as unseen ones. Nil when
+  /// the rules list no position-words file (or it holds no raw columns).
+  func leaveOneOutPositions(_ bodies: [[String]]) -> [PositionTable]? {
+    let totals = Self.positionTotals(bodies)
+    return bodies.map { b in
+      var table: [UInt64: Double] = [:]
+      let own = Self.positionContributions(b)
+      for (w, t) in totals {
+        let o = own[w]
+        let articles = t.articles - (o == nil ? 0 : 1)
+        guard articles >= Self.positionMinArticles else { continue }
+        table[OrderModel.hash(w)] = Self.positionScore(sum: t.sum - (o?.sum ?? 0), count: t.count - (o?.count ?? 0))
+      }
+      return PositionTable(table)
+    }
+  }
+
+  func runFit(_ stage: RestoreOrder, segmenter: SentenceSegmenter) throws {
+    let ds = try fitBodies(stage, segmenter: segmenter)
     let base = stage.model
-    let analysed = ds.map { base.analyze($0) }
+    // With position words: each article's own table (leave one out); the table in the rules is
+    // the one built from all these articles (`--build-positions`).
+    let loo = base.positions.isEmpty ? nil : leaveOneOutPositions(ds)
+    func forArticle(_ i: Int, _ m: OrderModel) -> OrderModel {
+      guard let loo else { return m }
+      var m = m
+      m.positions = loo[i]
+      return m
+    }
+    if loo != nil { print("# position words: each fit article scored with a table built without it") }
+    let analysed = ds.indices.map { forArticle($0, base).analyze(ds[$0]) }
     // 1. Logistic regression on pairwise precedence: P(a before b) = σ(w·φ(a, b)), all pairs.
     // Every article weighs the same (a few long interviews would otherwise hold most pairs).
     var xs: [[Double]] = []
@@ -308,6 +428,7 @@ struct OrderEval: ParsableCommand {
     }
     let k = OrderModel.Feature.allCases.count
     var w = [Double](repeating: 0, count: k)
+    if keepWeights { w = base.weights }
     // Each feature alone: how often its sign agrees with the true order, when it is not zero.
     for (i, feat) in OrderModel.Feature.allCases.enumerated() {
       var pos = 0.0
@@ -321,7 +442,7 @@ struct OrderEval: ParsableCommand {
     // Newton's method (iteratively reweighted least squares) with a small L2 penalty.
     let lambda = 0.5
     let m = ws.reduce(0, +)
-    for _ in 0..<12 {
+    for _ in 0..<(keepWeights ? 0 : 12) {
       var g = [Double](repeating: 0, count: k)
       var h = [Double](repeating: 0, count: k * k)
       for (x, wt) in zip(xs, ws) {
@@ -368,13 +489,15 @@ struct OrderEval: ParsableCommand {
       return mm
     }
     var best = (tau: -2.0, ov: 0.0, en: 0.0, re: 0.0)
-    for ov in [0.0, 1, 3, 9] {
-      for en in [0.0, 1, 3] {
-        for re in [0.0, 1, 3] {
-          let st = stage.with(model: model(ov, en, re))
+    let neighbourGrid =
+      keepWeights ? [[base.adjacentOverlap], [base.adjacentEntity], [base.adjacentReference]] : [[0.0, 1, 3, 9], [0.0, 1, 3], [0.0, 1, 3]]
+    for ov in neighbourGrid[0] {
+      for en in neighbourGrid[1] {
+        for re in neighbourGrid[2] {
+          let mm = model(ov, en, re)
           var tau = 0.0
-          for (d, p) in zip(ds, perms) {
-            let dec = st.decide(p.map { d[$0] })
+          for (i, (d, p)) in zip(ds, perms).enumerated() {
+            let dec = stage.with(model: forArticle(i, mm)).decide(p.map { d[$0] })
             tau += Self.kendallTau(dec.order.map { p[$0] })
           }
           tau /= Double(ds.count)
@@ -387,8 +510,8 @@ struct OrderEval: ParsableCommand {
     // 3. Decline thresholds. The z of the given order: the highest value that still leaves
     // `untouchedTarget` of in-order articles alone; the gain: reported for both kinds.
     let st = stage.with(model: model(best.ov, best.en, best.re))
-    let inOrder = ds.map { st.decide($0) }
-    let shuffled = zip(ds, perms).map { d, p in st.decide(p.map { d[$0] }) }
+    let inOrder = ds.indices.map { stage.with(model: forArticle($0, st.model)).decide(ds[$0]) }
+    let shuffled = ds.indices.map { i in stage.with(model: forArticle(i, st.model)).decide(perms[i].map { ds[i][$0] }) }
     func q(_ xs: [Double]) -> String {
       [0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 1].map { f(xs[min(xs.count - 1, Int(Double(xs.count - 1) * $0))]) }.joined(separator: " ")
     }
@@ -482,6 +605,16 @@ struct OrderEval: ParsableCommand {
     let inOrderLow = ds.filter { signsZ($0) < signsZMin }.count
     print("# quick signs z of shuffled articles let through: lowest \(f(lowest)); in-order articles below \(f(signsZMin)): \(inOrderLow)/\(ds.count) (\(alsoDeclined) of them touched by the other conditions)")
     print("# shuffled fit articles the decline test lets through: \(rule.through)/\(ds.count)")
+    // The figure the evaluation reports, on the fit split: mean tau of the output over the
+    // shuffled articles (the model's order where the rule lets it through, else the input's).
+    var tauOut = 0.0
+    for (i, e) in shuffled.enumerated() {
+      let through =
+        e.givenZ <= rule.z && e.adjacentZ <= rule.a && !e.windowDeclines && e.givenViolations >= rule.v
+        && signsZ(perms[i].map { ds[i][$0] }) >= signsZMin
+      tauOut += Self.kendallTau(through ? e.order.map { perms[i][$0] } : perms[i])
+    }
+    print("# mean tau of the output on the shuffled fit articles, decline test applied: \(f(tauOut / Double(ds.count)))")
     print("# paste into rules/mend.yml under restore-order's options:")
     for (i, feat) in OrderModel.Feature.allCases.enumerated() {
       print("      \(feat.optionName): \(f(w[i]))")
