@@ -5,29 +5,51 @@
 # articles are broken into sentences and their body lines found exactly as `mend-eval order`
 # does. See rules/SOURCES.md.
 #
-#   scripts/build-order-positions.sh              # the table in the rules
-#   scripts/build-order-positions.sh --dev-sweep  # choose weight-position on the dev fold
+#   scripts/build-order-positions.sh              # the table in the rules (shrinkage 50, 3 articles)
+#   scripts/build-order-positions.sh --grid       # how the shrinkage, the minimum and the weight were chosen
+#   scripts/build-order-positions.sh --dev-sweep  # the model alone on the dev fold, per weight
 #
-# --dev-sweep builds a table without the fit split's dev fold ((index / 5) % 4 == 0), then scores
-# the dev fold with each weight (the decline test off: the model's ordering alone) and prints
-# mean Kendall tau per weight; the weight in rules/mend.yml is the best of them. The decline
-# thresholds are then refitted with `mend-eval order --fit --keep-weights` (each fit article
-# scored with a table built without it).
+# --grid prints, for each shrinkage K, minimum number of articles M and weight-position w, the
+# figure the evaluation reports (mean Kendall tau of the output over shuffled articles, decline
+# test applied, its thresholds refitted) on the whole fit split, each article scored with a table
+# built without it (leave one out: `mend-eval order --fit --keep-weights`). The rules take the
+# (K, M, w) whose mean over w and its two neighbours in the grid is highest (the figure is noisy:
+# the decline thresholds move in steps), and then the thresholds that run prints.
+#
+# --dev-sweep builds a table without the fit split's dev fold ((index / 5) % 4 == 0) and scores
+# the dev fold with each weight, the decline test off: the model's ordering alone.
 set -eu
 cd "$(dirname "$0")/.."
 [ -n "${MEND_EVAL:-}" ] || swift build -c release --product mend-eval >/dev/null
 eval=${MEND_EVAL:-.build/release/mend-eval}
-if [ "${1:-}" = "--dev-sweep" ]; then
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ln -s "$PWD/rules/lexicons" "$tmp/lexicons"
+case "${1:-}" in
+--dev-sweep)
   "$eval" order --build-positions "$tmp/positions.txt" --hold-out-dev
-  ln -s "$PWD/rules/lexicons" "$tmp/lexicons"
-  for w in 0 5 10 20 40 60 100 150 200 300; do
+  for w in 0 5 10 15 20 40 60 100 150 200 300; do
     sed -e "s|position-words: lexicons/order-positions.txt|position-words: $tmp/positions.txt|" \
       -e "s/weight-position: .*/weight-position: $w/" rules/mend.yml >"$tmp/rules.yml"
     printf 'weight-position %s: ' "$w"
     "$eval" order --split dev --rules "$tmp/rules.yml" --assume-shuffled | grep '^restored output'
   done
-else
+  ;;
+--grid)
+  for k in 5 10 20 50; do
+    for m in 3 5 10; do
+      line="K=$k M=$m:"
+      for w in 3 5 7 10 15 20 30; do
+        sed -e "s/weight-position: .*/weight-position: $w/" rules/mend.yml >"$tmp/rules.yml"
+        t=$("$eval" order --fit --keep-weights --untouched-target 1.0 --rules "$tmp/rules.yml" \
+          --position-shrink "$k" --position-min-articles "$m" | grep '^# mean tau' | grep -o '[0-9.]*$')
+        line="$line $w:$t"
+      done
+      echo "$line"
+    done
+  done
+  ;;
+*)
   "$eval" order --build-positions rules/lexicons/order-positions.txt
-fi
+  ;;
+esac

@@ -35,6 +35,10 @@ struct OrderEval: ParsableCommand {
   var holdOutDev = false
   @Flag(help: "With --fit: keep the rules' feature and neighbour weights and fit only the decline thresholds.")
   var keepWeights = false
+  @Option(help: "With --build-positions: pseudo-occurrences at the middle that shrink a word's mean position (rare words say little).")
+  var positionShrink = 50.0
+  @Option(help: "With --build-positions: the fewest articles a word must occur in to be listed.")
+  var positionMinArticles = 3
   @Option(help: "With --dump: read documents as given (JSONL, the field 'text', one fragment a line) instead of the corpus split, and print one row each (shuffled = 0).")
   var jsonl: String?
 
@@ -299,11 +303,6 @@ struct OrderEval: ParsableCommand {
 
   // MARK: Position words
 
-  /// Shrinkage of a word's mean relative position toward the middle (pseudo-occurrences at 0.5),
-  /// and the fewest fit articles a listed word must occur in.
-  static let positionShrink = 20.0
-  static let positionMinArticles = 5
-
   /// Each distinct word (ASCII letters, lower-cased) of each line, with the line's relative
   /// position i / (n − 1): an article's contribution to the position-words table.
   static func positionContributions(_ lines: [String]) -> [String: (sum: Double, count: Double)] {
@@ -332,7 +331,9 @@ struct OrderEval: ParsableCommand {
     return out
   }
 
-  static func positionScore(sum: Double, count: Double) -> Double {
+  /// How much earlier than the middle a word's sentences sit: its mean relative position shrunk
+  /// toward 0.5 by `positionShrink` pseudo-occurrences there, subtracted from 0.5.
+  func positionScore(sum: Double, count: Double) -> Double {
     0.5 - (sum + positionShrink * 0.5) / (count + positionShrink)
   }
 
@@ -361,20 +362,21 @@ struct OrderEval: ParsableCommand {
     let bodies = docs(articles, segmenter: segmenter).map { d in d.lines.filter { stage.kind(of: $0) == .body } }
       .filter { $0.count >= 3 }
     let totals = Self.positionTotals(bodies)
+    let k = positionShrink == positionShrink.rounded() ? String(Int(positionShrink)) : String(positionShrink)
     var out =
-      "# restore-order position-words (WORD, SCORE, ARTICLES, SUM, COUNT): SCORE = 0.5 - (SUM + 20 * 0.5) / (COUNT + 20),\n"
+      "# restore-order position-words (WORD, SCORE, ARTICLES, SUM, COUNT): SCORE = 0.5 - (SUM + \(k) * 0.5) / (COUNT + \(k)),\n"
     out +=
       "# how much earlier than an article's middle (relative position 0...1) the word's sentences sit, shrunk toward 0.\n"
     out +=
       "# Built by scripts/build-order-positions.sh (mend-eval order --build-positions) from \(bodies.count) articles of the\n"
     out +=
-      "# fit split\(holdOutDev ? " less its dev fold" : "") of Wikinews (CC BY 2.5); words in at least \(Self.positionMinArticles) articles.\n"
+      "# fit split\(holdOutDev ? " less its dev fold" : "") of Wikinews (CC BY 2.5); words in at least \(positionMinArticles) articles.\n"
     var n = 0
     for w in totals.keys.sorted() {
       let t = totals[w]!
-      guard t.articles >= Self.positionMinArticles else { continue }
+      guard t.articles >= positionMinArticles else { continue }
       out +=
-        "\(w)\t\(String(format: "%.4f", Self.positionScore(sum: t.sum, count: t.count)))\t\(t.articles)\t\(String(format: "%.4f", t.sum))\t\(Int(t.count))\n"
+        "\(w)\t\(String(format: "%.4f", positionScore(sum: t.sum, count: t.count)))\t\(t.articles)\t\(String(format: "%.4f", t.sum))\t\(Int(t.count))\n"
       n += 1
     }
     try out.write(toFile: path, atomically: true, encoding: .utf8)
@@ -392,8 +394,8 @@ struct OrderEval: ParsableCommand {
       for (w, t) in totals {
         let o = own[w]
         let articles = t.articles - (o == nil ? 0 : 1)
-        guard articles >= Self.positionMinArticles else { continue }
-        table[OrderModel.hash(w)] = Self.positionScore(sum: t.sum - (o?.sum ?? 0), count: t.count - (o?.count ?? 0))
+        guard articles >= positionMinArticles else { continue }
+        table[OrderModel.hash(w)] = positionScore(sum: t.sum - (o?.sum ?? 0), count: t.count - (o?.count ?? 0))
       }
       return PositionTable(table)
     }
