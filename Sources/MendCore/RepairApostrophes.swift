@@ -1647,9 +1647,12 @@ public struct RepairApostrophes: Stage {
         && keyLastBytes[Int(Bytes.lower(buf[e - 2])) << 8 | Int(Bytes.lower(last))],
         let x = tableIndex[Self.hashLowered(buf, s, e)]
       {
+        let proposed = proposals.count
         handleTableEntry(
           tableEntries[x], buf, &lt, s, e, fragment: fragment, proposals: &proposals, continues: continues)
-        continue
+        // An acronym's s (`WHOs`: capitals, then a lower-case s) is no contraction of the table's
+        // word (`whos`, who's); it goes on to the possessive test like `MSNBCs` (session 22).
+        if proposals.count != proposed || !(possessives && !intactOnly && Self.isAcronymS(buf, s, e)) { continue }
       }
       if intactOnly { continue }
       if possessives && last == 0x73 && len >= 3 {
@@ -1660,6 +1663,14 @@ public struct RepairApostrophes: Stage {
         nameCandidate(buf, &lt, s, e, fragment: fragment, proposals: &proposals)
       }
     }
+  }
+
+  /// Two or more capitals and a final lower-case s (`WHOs`, `ITs`): an acronym's plural or
+  /// stripped possessive, never a contraction in the table.
+  @inline(__always) static func isAcronymS(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    guard e - s >= 3, buf[e - 1] == 0x73 else { return false }
+    for i in s..<(e - 1) where !Bytes.isUpper(buf[i]) { return false }
+    return true
   }
 
   /// `continues`: the line goes on from the line before (`endsOpen`, then `startsLower`), so its first word
