@@ -214,32 +214,49 @@ public struct RestoreOrder: Stage {
   static func loadPositions(_ path: String) throws -> [UInt64: Double] {
     guard let data = FileManager.default.contents(atPath: path) else { throw LexiconLoadError(path: path) }
     var out: [UInt64: Double] = [:]
+    var bad: Int?  // the first line that is neither a comment, blank, nor WORD<TAB>SCORE
     data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
       let b = raw.bindMemory(to: UInt8.self)
       let n = b.count
       var i = 0
+      var lineNumber = 0
       while i < n {
         var e = i
         while e < n && b[e] != 0x0A { e += 1 }
+        lineNumber += 1
         defer { i = e + 1 }
         guard e > i, b[i] != 0x23 else { continue }
         var t = i
         while t < e && b[t] != 0x09 { t += 1 }
-        guard t < e, t > i else { continue }
+        guard t < e, t > i else {
+          bad = bad ?? lineNumber
+          continue
+        }
         var h = OrderModel.fnvOffset
         for p in i..<t { h = (h ^ UInt64(OrderModel.lower(b[p]))) &* OrderModel.fnvPrime }
-        var f = t + 1
+        let f = t + 1
         var end = f
         while end < e && b[end] != 0x09 && b[end] != 0x0D { end += 1 }
         if let v = parseDecimal(b, f, end) {
           out[h] = v
         } else if let v = Double(String(decoding: UnsafeBufferPointer(rebasing: b[f..<end]), as: UTF8.self)) {
           out[h] = v
+        } else {
+          bad = bad ?? lineNumber
         }
-        f = end
       }
     }
+    if let bad { throw PositionWordsError(path: path, line: bad) }
     return out
+  }
+
+  /// A `position-words` line that is not `WORD<TAB>SCORE`.
+  public struct PositionWordsError: Error, CustomStringConvertible {
+    public let path: String
+    public let line: Int
+    public var description: String {
+      "\(path):\(line): not a position-words line (expected WORD, a tab, then a number)"
+    }
   }
 
   /// `-?digits(.digits)?` as a Double, or nil for anything else (then `Double(_:)` reads it).

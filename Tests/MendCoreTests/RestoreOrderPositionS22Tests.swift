@@ -66,6 +66,29 @@ import Testing
     }
   }
 
+  /// A line that is not `WORD<TAB>SCORE` is an error naming the file and the line (a broken rules
+  /// file is never half read); comments and blank lines are fine.
+  @Test func malformedLineIsAnError() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mend-pos-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let good = dir.appendingPathComponent("good.txt").path
+    try "# header\n\nalpha\t0.1\t3\nbeta\t-0.25\n".write(toFile: good, atomically: true, encoding: .utf8)
+    let table = try RestoreOrder.loadPositions(good)
+    #expect(table[OrderModel.hash("alpha")] == 0.1 && table[OrderModel.hash("beta")] == -0.25)
+    for (text, line) in [("alpha\t0.1\nbeta 0.2\n", 2), ("# c\nalpha\tnone\n", 2), ("\tfoo\n", 1)] {
+      let bad = dir.appendingPathComponent("bad.txt").path
+      try text.write(toFile: bad, atomically: true, encoding: .utf8)
+      do {
+        _ = try RestoreOrder.loadPositions(bad)
+        Issue.record("no error for \(text.debugDescription)")
+      } catch let e as RestoreOrder.PositionWordsError {
+        #expect(e.line == line && e.path == bad, "\(e)")
+        #expect(e.description.hasPrefix("\(bad):\(line):"))
+      }
+    }
+  }
+
   /// The default rules load the table and give the feature a weight.
   @Test func defaultRulesUseTheTable() {
     let stage = RestoreOrderTests.stage
