@@ -149,16 +149,24 @@ struct WordListFlags: Sendable {
   /// The lists `k` is in (the same answers as each list's `KeySet.contains`).
   @inline(__always) subscript(_ k: UInt64) -> UInt16 {
     if k == 0 { return zeroFlags }
-    let mask = table.count - 1
     return table.withUnsafeBufferPointer { t in
-      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-      while true {
-        let v = t[i]
-        if v == k { return flags.withUnsafeBufferPointer { $0[i] } }
-        if v == 0 { return 0 }
-        i = (i + 1) & mask
-      }
+      guard let i = openAddressSlot(t, k, shift: shift) else { return 0 }
+      return flags.withUnsafeBufferPointer { $0[i] }
     }
+  }
+}
+
+/// The slot of key `k` (not 0) in an open-addressing table of a power-of-two size whose empty
+/// slots hold 0, probed linearly from the Fibonacci hash `(k · 0x9E3779B97F4A7C15) >> shift`;
+/// nil when the table does not hold it (`WordListFlags`, `PositionTable`).
+@inline(__always) func openAddressSlot(_ t: UnsafeBufferPointer<UInt64>, _ k: UInt64, shift: UInt64) -> Int? {
+  let mask = t.count - 1
+  var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  while true {
+    let v = t[i]
+    if v == k { return i }
+    if v == 0 { return nil }
+    i = (i + 1) & mask
   }
 }
 
@@ -191,15 +199,9 @@ public struct PositionTable: Sendable, Equatable {
   /// The word's score, or nil when the table does not list it.
   @inline(__always) public subscript(_ k: UInt64) -> Double? {
     if k == 0 || count == 0 { return nil }
-    let mask = keys.count - 1
     return keys.withUnsafeBufferPointer { t in
-      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-      while true {
-        let v = t[i]
-        if v == k { return scores.withUnsafeBufferPointer { $0[i] } }
-        if v == 0 { return nil }
-        i = (i + 1) & mask
-      }
+      guard let i = openAddressSlot(t, k, shift: shift) else { return nil }
+      return scores.withUnsafeBufferPointer { $0[i] }
     }
   }
 }
