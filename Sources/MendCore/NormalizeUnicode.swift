@@ -19,7 +19,7 @@ public struct NormalizeUnicode: Stage {
       OptionSpec("form", .choice(["nfc", "nfkc", "none"]), default: .string("nfc"), help: "Unicode normalisation form."),
       OptionSpec("bom", .bool, default: .bool(true), help: "Remove a byte-order mark at the start."),
       OptionSpec("line-ends", .bool, default: .bool(true), help: "CRLF and lone CR become LF."),
-      OptionSpec("entities", .bool, default: .bool(true), help: "Decode HTML character references (&amp; &#8217; &rsquo;)."),
+      OptionSpec("entities", .bool, default: .bool(true), help: "Decode HTML character references (&amp; &#8217; &rsquo;), except inside inline code spans (`x`, ``x``)."),
       OptionSpec("mojibake", .bool, default: .bool(true), help: "Repair UTF-8 that was decoded as Windows-1252 or Latin-1."),
       OptionSpec("controls", .bool, default: .bool(true), help: "Remove control and zero-width characters (a form feed, vertical tab or NEL, which are whitespace, becomes a space; a ZWJ inside emoji, and a ZWJ or ZWNJ between two non-ASCII letters or marks, as in Indic and Persian words, are kept)."),
       OptionSpec("spaces", .bool, default: .bool(true), help: "Odd spaces (NBSP, thin, ideographic) become a space; runs of spaces become one."),
@@ -948,10 +948,45 @@ struct ScalarEditor {
     return pieces
   }
 
+  /// The scalar ranges of the line's inline code spans: a run of backticks up to the next run of
+  /// as many (Markdown `code`, reStructuredText ``code``); a run with no partner opens nothing.
+  static func codeSpans(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+    var runs: [(start: Int, count: Int)] = []
+    var i = 0
+    while i < scalars.count {
+      guard scalars[i] == "`" else {
+        i += 1
+        continue
+      }
+      var j = i
+      while j < scalars.count && scalars[j] == "`" { j += 1 }
+      runs.append((i, j - i))
+      i = j
+    }
+    var spans: [Range<Int>] = []
+    var r = 0
+    while r < runs.count {
+      if let close = runs[(r + 1)...].firstIndex(where: { $0.count == runs[r].count }) {
+        spans.append(runs[r].start..<(runs[close].start + runs[close].count))
+        r = close + 1
+      } else {
+        r += 1
+      }
+    }
+    return spans
+  }
+
+  /// HTML character references become their characters, except inside inline code spans
+  /// (session 22: a README's `foo = <b>bar</b> &lt; spam` shows escaped output on purpose).
   mutating func decodeEntities(_ ctx: inout StageContext) {
+    var spans = scalars.contains("`") ? Self.codeSpans(scalars) : []
     var i = 0
     while i < scalars.count {
       guard scalars[i] == "&" else { i += 1; continue }
+      if let s = spans.first(where: { $0.contains(i) }) {
+        i = s.upperBound
+        continue
+      }
       var j = i + 1
       while j < scalars.count && j - i <= 32 && scalars[j] != ";" && scalars[j] != "&" && scalars[j] != " " { j += 1 }
       guard j < scalars.count, scalars[j] == ";", j > i + 1 else { i += 1; continue }
@@ -974,6 +1009,9 @@ struct ScalarEditor {
       }
       if let v = value {
         replace(i..<(j + 1), with: [v], rule: "html-entity", reason: "HTML character reference", &ctx)
+        // The line is shorter by the reference's length less one: later spans move with it.
+        let shift = j - i
+        spans = spans.map { $0.lowerBound > i ? ($0.lowerBound - shift)..<($0.upperBound - shift) : $0 }
         i += 1
       } else {
         i = j
