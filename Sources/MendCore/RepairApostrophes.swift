@@ -1330,25 +1330,36 @@ public struct RepairApostrophes: Stage {
       let gapStart = next ? tokens[cur].end : (other >= 0 ? tokens[other].end : 0)
       let gapEnd = next ? (other < tokens.count ? tokens[other].start : buf.count) : tokens[cur].start
       var onlySpaces = true
+      // Every byte so far of the gap is a stop (`...` right after the word before).
+      var stopsOnly = true
       for i in gapStart..<gapEnd {
         let b = buf[i]
-        if b == 0x20 { continue }
+        if b == 0x20 {
+          stopsOnly = false
+          continue
+        }
         onlySpaces = false
+        let closesAfterStops = stopsOnly && i > gapStart
         if b == 0x2E || b == 0x21 || b == 0x3F {
           // A lower-case word after a stop right after the word before starts no sentence: the
           // stop ended an abbreviation (`git checkout etc. were chatty`, `e.g. its`). Session 19.
+          // So does one after an ellipsis there (`paths..." were broken`; session 22).
           if next {
             v.end = true
-          } else if i > gapStart || !Bytes.isLower(buf[tokens[cur].start]) {
+          } else if !(i == gapStart || stopsOnly) || !Bytes.isLower(buf[tokens[cur].start]) {
             v.start = true
           }
+        } else {
+          stopsOnly = false
         }
         if b == 0x2C { v.comma = true }
         // An opening quote or a colon starts a sentence, as far as capitals and rules go. A
         // straight quote right after the word before closes a quote instead (`'git remote add'
         // were described`), which starts nothing.
+        // So does one right after an ellipsis there (`paths..." were`).
         if !next
-          && (b == 0x3A || b == 0x9C || b == 0x98 || (b == 0x22 || b == 0x27) && (i == 0 || i > gapStart || other < 0))
+          && (b == 0x3A || b == 0x9C || b == 0x98
+            || (b == 0x22 || b == 0x27) && (i == 0 || (i > gapStart && !closesAfterStops) || other < 0))
         {
           v.start = true
         }
