@@ -1119,7 +1119,7 @@ public struct RepairApostrophes: Stage {
               let next = e + 1 < n && words[(e + 1) >> 6] >> UInt64((e + 1) & 63) & 1 != 0 ? e + 1 : -1
               if !Self.standsAlone(buf, s, e, next: next) { continue }
               let h = ByteWordSet.hash(UnsafeBufferPointer(rebasing: buf[s..<e]))
-              if need.contains(h) { capsSeen.insertIfAbsent(h, line) }
+              if need.contains(h) && !capitalisedByMarker(buf, s, e) { capsSeen.insertIfAbsent(h, line) }
             }
           }
         }
@@ -1601,6 +1601,23 @@ public struct RepairApostrophes: Stage {
     return capsSeen
   }
 
+  /// A common word capitalised only because it opens a list item or a comment (`- Preset tuning`,
+  /// `# Binding for client channel N`): the token follows `-`, `*`, `+`, `>` or `#` (and spaces)
+  /// at the line start or after a space, and its lower-case form is an English word. Such a token
+  /// is no evidence that X is a name (session 22: `Presets optimization` and `Bindings table`
+  /// became possessives in a changelog and an ALSA example).
+  func capitalisedByMarker(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    var p = s - 1
+    while p >= 0 && (buf[p] == 0x20 || buf[p] == 0x09) { p -= 1 }
+    guard p >= 0, p < s - 1 else { return false }
+    let m = buf[p]
+    guard m == 0x2D || m == 0x2A || m == 0x2B || m == 0x3E || m == 0x23 else { return false }
+    var q = p
+    while q > 0 && buf[q - 1] == m { q -= 1 }
+    guard q == 0 || buf[q - 1] == 0x20 || buf[q - 1] == 0x09 else { return false }
+    return words.contains(Bytes.lowered(Array(UnsafeBufferPointer(rebasing: buf[s..<e]))))
+  }
+
   /// A capitalised token of two bytes or more, not glued, not ending in s, and not followed (one
   /// byte on) by a capitalised token (not the first word of New York): evidence for names.
   /// `nextStart` is where the next token starts (-1 when none).
@@ -1632,7 +1649,9 @@ public struct RepairApostrophes: Stage {
         ascii = !Self.anyBit(high, s, e)
       } else {
         // The reference: every token is a pick.
-        if Self.standsAlone(buf, s, e, next: j + 1 < picks.count ? Int(picks[j + 1].start) : -1) {
+        if Self.standsAlone(buf, s, e, next: j + 1 < picks.count ? Int(picks[j + 1].start) : -1)
+          && !capitalisedByMarker(buf, s, e)
+        {
           caps.append(CapsToken(fragment: fragment, start: s, end: e, line: line))
         }
         glued = Self.glued(buf, s, e)
