@@ -963,10 +963,19 @@ struct ScalarEditor {
       runs.append((i, j - i))
       i = j
     }
+    // The next run of the same length after each run, found from the right in one pass (a line
+    // of many unpartnered runs stays linear).
+    var nextSame = [Int](repeating: -1, count: runs.count)
+    var lastOfLength: [Int: Int] = [:]
+    for r in runs.indices.reversed() {
+      nextSame[r] = lastOfLength[runs[r].count] ?? -1
+      lastOfLength[runs[r].count] = r
+    }
     var spans: [Range<Int>] = []
     var r = 0
     while r < runs.count {
-      if let close = runs[(r + 1)...].firstIndex(where: { $0.count == runs[r].count }) {
+      let close = nextSame[r]
+      if close >= 0 {
         spans.append(runs[r].start..<(runs[close].start + runs[close].count))
         r = close + 1
       } else {
@@ -980,11 +989,15 @@ struct ScalarEditor {
   /// (session 22: a README's `foo = <b>bar</b> &lt; spam` shows escaped output on purpose).
   mutating func decodeEntities(_ ctx: inout StageContext) {
     var spans = scalars.contains("`") ? Self.codeSpans(scalars) : []
+    var si = 0
     var i = 0
     while i < scalars.count {
       guard scalars[i] == "&" else { i += 1; continue }
-      if let s = spans.first(where: { $0.contains(i) }) {
-        i = s.upperBound
+      // Spans are in order and `i` only grows: the first span not yet behind `i` is the only
+      // one that can hold it.
+      while si < spans.count && spans[si].upperBound <= i { si += 1 }
+      if si < spans.count && spans[si].contains(i) {
+        i = spans[si].upperBound
         continue
       }
       var j = i + 1

@@ -120,20 +120,16 @@ struct WordListFlags: Sendable {
   init(_ lists: [(UInt16, [UInt64])]) {
     var total = 0
     for (_, ks) in lists { total += ks.count }
-    var bits: UInt64 = 4
-    while (1 << bits) < total * 4 { bits += 1 }
-    shift = 64 - bits
-    table = [UInt64](repeating: 0, count: 1 << Int(bits))
-    flags = [UInt16](repeating: 0, count: 1 << Int(bits))
-    let mask = table.count - 1
+    shift = openAddressShift(count: total, slotsPerKey: 4)
+    table = [UInt64](repeating: 0, count: 1 << Int(64 - shift))
+    flags = [UInt16](repeating: 0, count: table.count)
     for (flag, ks) in lists {
       for k in ks {
         if k == 0 {
           zeroFlags |= flag
           continue
         }
-        var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
+        let i = openAddressInsertSlot(table, k, shift: shift)
         table[i] = k
         flags[i] |= flag
       }
@@ -154,6 +150,23 @@ struct WordListFlags: Sendable {
       return flags.withUnsafeBufferPointer { $0[i] }
     }
   }
+}
+
+/// The shift of an open-addressing table for `count` keys with at least `slotsPerKey` slots a key:
+/// 2^bits slots (bits ≥ 4), probed from `(k · 0x9E3779B97F4A7C15) >> (64 − bits)`.
+func openAddressShift(count: Int, slotsPerKey: Int) -> UInt64 {
+  var bits: UInt64 = 4
+  while (1 << bits) < count * slotsPerKey { bits += 1 }
+  return 64 - bits
+}
+
+/// Where key `k` (not 0) goes in an open-addressing table: its own slot, or the first empty one
+/// on its probe path (`KeySet`, `WordListFlags`, `PositionTable` build with it).
+@inline(__always) func openAddressInsertSlot(_ table: [UInt64], _ k: UInt64, shift: UInt64) -> Int {
+  let mask = table.count - 1
+  var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
+  return i
 }
 
 /// The slot of key `k` (not 0) in an open-addressing table of a power-of-two size whose empty
@@ -179,15 +192,11 @@ public struct PositionTable: Sendable, Equatable {
   public private(set) var count = 0
 
   public init(_ entries: [UInt64: Double] = [:]) {
-    var bits: UInt64 = 4
-    while (1 << bits) < entries.count * 4 { bits += 1 }
-    shift = 64 - bits
-    keys = [UInt64](repeating: 0, count: 1 << Int(bits))
-    scores = [Double](repeating: 0, count: 1 << Int(bits))
-    let mask = keys.count - 1
+    shift = openAddressShift(count: entries.count, slotsPerKey: 4)
+    keys = [UInt64](repeating: 0, count: 1 << Int(64 - shift))
+    scores = [Double](repeating: 0, count: keys.count)
     for (k, v) in entries where k != 0 {
-      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-      while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+      let i = openAddressInsertSlot(keys, k, shift: shift)
       if keys[i] == 0 { count += 1 }
       keys[i] = k
       scores[i] = v

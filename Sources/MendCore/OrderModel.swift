@@ -700,36 +700,22 @@ public struct KeySet: Sendable {
   let hasZero: Bool
 
   public init(_ keys: [UInt64]) {
-    var bits: UInt64 = 4
-    while (1 << bits) < keys.count * 2 { bits += 1 }
-    shift = 64 - bits
-    table = [UInt64](repeating: 0, count: 1 << Int(bits))
+    shift = openAddressShift(count: keys.count, slotsPerKey: 2)
+    table = [UInt64](repeating: 0, count: 1 << Int(64 - shift))
     var zero = false
-    let mask = table.count - 1
     for k in keys {
       if k == 0 {
         zero = true
         continue
       }
-      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-      while table[i] != 0 && table[i] != k { i = (i + 1) & mask }
-      table[i] = k
+      table[openAddressInsertSlot(table, k, shift: shift)] = k
     }
     hasZero = zero
   }
 
   @inline(__always) public func contains(_ k: UInt64) -> Bool {
     if k == 0 { return hasZero }
-    let mask = table.count - 1
-    return table.withUnsafeBufferPointer { t in
-      var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-      while true {
-        let v = t[i]
-        if v == k { return true }
-        if v == 0 { return false }
-        i = (i + 1) & mask
-      }
-    }
+    return table.withUnsafeBufferPointer { openAddressSlot($0, k, shift: shift) != nil }
   }
 }
 

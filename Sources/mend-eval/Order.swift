@@ -337,10 +337,10 @@ struct OrderEval: ParsableCommand {
     0.5 - (sum + positionShrink * 0.5) / (count + positionShrink)
   }
 
-  /// The fit split's body lines (the lines `--fit` reads), one array an article, with the
-  /// articles' corpus indices.
-  func fitBodies(_ stage: RestoreOrder, segmenter: SentenceSegmenter) throws -> [[String]] {
-    let articles = try Corpus.load(corpus, split: .fit)
+  /// The fit split's body lines (the lines `--fit` reads), one array an article; `withoutDev`:
+  /// without the dev fold.
+  func fitBodies(_ stage: RestoreOrder, segmenter: SentenceSegmenter, withoutDev: Bool = false) throws -> [[String]] {
+    let articles = try Corpus.load(corpus, split: .fit, withoutDev: withoutDev)
     return docs(articles, segmenter: segmenter).map { d in d.lines.filter { stage.kind(of: $0) == .body } }
       .filter { $0.count >= 3 }
   }
@@ -358,9 +358,7 @@ struct OrderEval: ParsableCommand {
   }
 
   func runBuildPositions(_ stage: RestoreOrder, segmenter: SentenceSegmenter, to path: String) throws {
-    let articles = try Corpus.load(corpus, split: .fit, withoutDev: holdOutDev)
-    let bodies = docs(articles, segmenter: segmenter).map { d in d.lines.filter { stage.kind(of: $0) == .body } }
-      .filter { $0.count >= 3 }
+    let bodies = try fitBodies(stage, segmenter: segmenter, withoutDev: holdOutDev)
     let totals = Self.positionTotals(bodies)
     let k = positionShrink == positionShrink.rounded() ? String(Int(positionShrink)) : String(positionShrink)
     var out =
